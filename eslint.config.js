@@ -1,0 +1,117 @@
+// One lint gate for the whole repository. Besides type-aware rules it enforces the
+// layering of STYLE.md rule 1: a folder runs in one place.
+import js from '@eslint/js';
+import globals from 'globals';
+import tseslint from 'typescript-eslint';
+
+const electronOnlyInMainElectron = {
+  paths: [
+    { name: 'electron', message: 'Only main/electron/ may import electron (STYLE.md rule 1).' },
+  ],
+  patterns: [{ group: ['electron/*'], message: 'Only main/electron/ may import electron.' }],
+};
+
+export default tseslint.config(
+  {
+    ignores: [
+      'node_modules/',
+      'dist/',
+      'coverage/',
+      'test-output/',
+      'bench-output/',
+      'renderer/dist/',
+    ],
+  },
+  js.configs.recommended,
+  ...tseslint.configs.strictTypeChecked,
+  {
+    languageOptions: {
+      parserOptions: {
+        projectService: {
+          allowDefaultProject: ['*.js', 'bin/*.js', '.ci/*.js'],
+        },
+        tsconfigRootDir: import.meta.dirname,
+      },
+      globals: { ...globals.node },
+    },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/switch-exhaustiveness-check': 'error',
+      '@typescript-eslint/restrict-template-expressions': [
+        'error',
+        { allowNumber: true, allowBoolean: true },
+      ],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_' },
+      ],
+      'no-restricted-imports': ['error', electronOnlyInMainElectron],
+    },
+  },
+  {
+    files: ['main/electron/**'],
+    rules: { 'no-restricted-imports': 'off' },
+  },
+  {
+    // The renderer runs in a sandboxed page: no node, no electron, no main code.
+    // It may import types (and the zod contract) from preload/ only.
+    files: ['renderer/**'],
+    languageOptions: { globals: { ...globals.browser } },
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [{ name: 'electron', message: 'The renderer talks only to the typed API.' }],
+          patterns: [
+            { group: ['node:*'], message: 'The renderer runs in a browser: no node modules.' },
+            {
+              group: ['**/main/**', '../main/*', '../../main/*'],
+              message: 'The renderer imports only from preload/.',
+            },
+            {
+              group: [
+                'fs',
+                'path',
+                'os',
+                'child_process',
+                'crypto',
+                'worker_threads',
+                'better-sqlite3',
+                'sharp',
+                'chokidar',
+              ],
+              message: 'The renderer runs in a browser: no node modules.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // preload/ is shared by the Electron preload script, main and the renderer, so it stays
+    // free of node and main code; only preload-bridge.ts may touch electron's contextBridge.
+    files: ['preload/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['node:*'],
+              message: 'preload/ is shared with the renderer: no node modules.',
+            },
+            { group: ['**/main/**'], message: 'preload/ must not depend on main/.' },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['preload/preload-bridge.ts'],
+    rules: { 'no-restricted-imports': 'off' },
+  },
+  {
+    files: ['**/*.js'],
+    ...tseslint.configs.disableTypeChecked,
+  },
+);

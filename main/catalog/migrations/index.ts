@@ -1,0 +1,5 @@
+// Every migration, in order. Append new ones at the end with the next version number.
+import type { Migration } from './migration.ts';
+import { migration0001Initial } from './0001-initial.ts';
+
+export const migrations: readonly Migration[] = [migration0001Initial];

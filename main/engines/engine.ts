@@ -1,0 +1,85 @@
+// The interface every tagging engine implements (DESIGN.md §3), local or cloud.
+// The job runner (main/jobs) only talks to engines through this.
+import type { EngineAnswer, EngineId } from './tag-model.ts';
+
+/** What an engine accepts; `prepare` (main/imaging) fits a photo inside these. */
+export interface EngineLimits {
+  /** Output formats the engine accepts, in order of preference. */
+  readonly formats: readonly ('jpeg' | 'png' | 'webp' | 'bmp' | 'gif')[];
+  readonly maxSide: number;
+  readonly minSide: number;
+  /** Limit on the encoded bytes, if any. */
+  readonly maxBytes?: number;
+  /** Limit on the base64 length, if the limit is on the base64 text. */
+  readonly maxBase64Length?: number;
+  /** How the engine receives the image. */
+  readonly input: 'base64' | 'url' | 'pixels';
+}
+
+/**
+ * How a failure is handled (the engines' error tables map every code to one of these):
+ * - retry: transient; back off and try again.
+ * - retry-later: quota/429; wait at least `retryAfterMs` when given.
+ * - resubmit: an async task expired or was not found; submit it again.
+ * - permanent: bad image, risk not passed; mark the photo's job failed with the reason.
+ * - stop-engine: credentials wrong or service disabled; stop that engine's queue at once.
+ */
+export type ErrorClass = 'retry' | 'retry-later' | 'resubmit' | 'permanent' | 'stop-engine';
+
+export class EngineError extends Error {
+  constructor(
+    readonly engine: EngineId,
+    readonly code: string,
+    message: string,
+    readonly errorClass: ErrorClass,
+    readonly retryAfterMs?: number,
+  ) {
+    super(message);
+    this.name = 'EngineError';
+  }
+}
+
+/** The prepared image handed to an engine: bytes within its limits, metadata stripped. */
+export interface PreparedImage {
+  readonly data: Buffer;
+  readonly format: 'jpeg' | 'png' | 'webp' | 'bmp' | 'gif';
+  readonly width: number;
+  readonly height: number;
+}
+
+export interface TagRequest {
+  /** Path of the original file, for engines that decode it themselves (local). */
+  readonly sourcePath: string;
+  readonly contentHash: string;
+  readonly signal?: AbortSignal;
+}
+
+/** An engine whose answer comes back in one call (local, Huawei). */
+export interface SyncEngine {
+  readonly id: EngineId;
+  readonly kind: 'sync';
+  readonly limits: EngineLimits;
+  /** Model name/version plus the settings that change the answer, for never-pay-twice keys. */
+  settingsKey(): string;
+  tag(request: TagRequest): Promise<EngineAnswer>;
+  close?(): Promise<void>;
+}
+
+/** An engine that submits a task and is polled later (Volcengine, Aliyun). */
+export interface AsyncEngine {
+  readonly id: EngineId;
+  readonly kind: 'async';
+  readonly limits: EngineLimits;
+  settingsKey(): string;
+  /** Returns the remote task id; it is persisted before any waiting. */
+  submit(request: TagRequest): Promise<{ taskId: string; cleanup?: string }>;
+  /** `pending` means poll again after `retryAfterMs`. */
+  poll(
+    taskId: string,
+  ): Promise<{ state: 'pending'; retryAfterMs: number } | { state: 'done'; answer: EngineAnswer }>;
+  /** Called when the task ended either way (e.g. delete the hosted copy). */
+  finish?(taskId: string, cleanup: string | undefined): Promise<void>;
+  close?(): Promise<void>;
+}
+
+export type TaggingEngine = SyncEngine | AsyncEngine;

@@ -1,0 +1,65 @@
+// The one tag model every engine's answer is normalised into before it reaches the
+// catalog (DESIGN.md §2): the richest of the three cloud answers, Image Tagging V2.
+import { z } from 'zod';
+
+export const tagTypes = ['object', 'scene', 'concept'] as const;
+export const TagType = z.enum(tagTypes);
+export type TagType = z.infer<typeof TagType>;
+
+export const engineIds = ['local', 'huawei', 'volcengine', 'aliyun'] as const;
+export const EngineId = z.enum(engineIds);
+export type EngineId = z.infer<typeof EngineId>;
+
+/** Who said a tag: an engine, or the user. */
+export const TagSource = z.enum([...engineIds, 'user']);
+export type TagSource = z.infer<typeof TagSource>;
+
+/** A box normalised to 0–1 of the oriented image. */
+export const TagBox = z.object({
+  x: z.number().min(0).max(1),
+  y: z.number().min(0).max(1),
+  w: z.number().min(0).max(1),
+  h: z.number().min(0).max(1),
+  confidence: z.number().min(0).max(100),
+});
+export type TagBox = z.infer<typeof TagBox>;
+
+export const NormalisedTag = z.object({
+  /** Canonical English name, lower case (`dog`). */
+  name: z.string().min(1),
+  i18n: z.object({ zh: z.string().min(1), en: z.string().min(1) }),
+  type: TagType,
+  confidence: z.number().min(0).max(100),
+  instances: z.array(TagBox),
+  /** Engine-specific facts kept with the tag (e.g. Aliyun scene and suggestion). */
+  extra: z.record(z.string(), z.unknown()).optional(),
+});
+export type NormalisedTag = z.infer<typeof NormalisedTag>;
+
+/** What one engine said about one image. */
+export const EngineAnswer = z.object({
+  engine: EngineId,
+  /** Model name and version, so a model change can re-tag cleanly. */
+  model: z.string().min(1),
+  tags: z.array(NormalisedTag),
+});
+export type EngineAnswer = z.infer<typeof EngineAnswer>;
+
+/** Clamp a box given in pixels of an image of the given size to 0–1. */
+export function normaliseBox(
+  box: { left: number; top: number; width: number; height: number },
+  imageWidth: number,
+  imageHeight: number,
+  confidence: number,
+): TagBox {
+  const clamp = (v: number) => Math.min(1, Math.max(0, v));
+  const x = clamp(box.left / imageWidth);
+  const y = clamp(box.top / imageHeight);
+  return {
+    x,
+    y,
+    w: Math.min(1 - x, clamp(box.width / imageWidth)),
+    h: Math.min(1 - y, clamp(box.height / imageHeight)),
+    confidence: Math.min(100, Math.max(0, confidence)),
+  };
+}
