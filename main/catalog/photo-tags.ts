@@ -1,0 +1,183 @@
+// Writes what an engine said about one content into the catalog, and reads a content's
+// tags back. Tags belong to content (see [Note: Tags belong to content] in migration 0001).
+//
+// [Note: Rejected tags stay rejected]
+// A tag the user removed is kept as a `rejected` row (PhotoPrism's lesson): re-tagging by
+// any engine must never bring it back, so `saveEngineAnswer` skips every (content, tag)
+// pair that has a rejected row, whichever engine's row was rejected.
+import type { Catalog } from './catalog-connection.ts';
+import type { EngineAnswer, TagBox, TagSource, TagType } from '../engines/tag-model.ts';
+
+export interface SaveAnswerResult {
+  readonly saved: number;
+  readonly skippedRejected: number;
+  readonly removedStale: number;
+}
+
+/** Insert the tag if new; returns its id. Display names of an existing tag are kept. */
+export function upsertTag(
+  db: Catalog,
+  tag: { name: string; type: TagType; zh: string; en: string },
+): number {
+  const row = db
+    .prepare<[string, string, string, string], { id: number }>(
+      `INSERT INTO tags (name, type, zh, en) VALUES (?, ?, ?, ?)
+       ON CONFLICT (name, type) DO UPDATE SET name = excluded.name
+       RETURNING id`,
+    )
+    .get(tag.name, tag.type, tag.zh, tag.en);
+  if (!row) throw new Error(`Could not upsert tag ${tag.name}`);
+  return row.id;
+}
+
+/**
+ * Replace one engine's automatic tags on a content with its new answer, in one transaction,
+ * and record that the engine answered for these settings (the never-pay-twice record).
+ */
+export function saveEngineAnswer(
+  db: Catalog,
+  contentId: number,
+  answer: EngineAnswer,
+  settingsKey: string,
+  now: number = Date.now(),
+): SaveAnswerResult {
+  const rejected = db.prepare<[number, number], { one: number }>(
+    `SELECT 1 AS one FROM photo_tags WHERE content_id = ? AND tag_id = ? AND state = 'rejected' LIMIT 1`,
+  );
+  const insertTag = db.prepare(
+    `INSERT INTO photo_tags (content_id, tag_id, engine, model, confidence, state, extra, created_at)
+     VALUES (?, ?, ?, ?, ?, 'auto', ?, ?)
+     ON CONFLICT (content_id, tag_id, engine) DO UPDATE SET
+       model = excluded.model, confidence = excluded.confidence, extra = excluded.extra
+     WHERE photo_tags.state = 'auto'`,
+  );
+  const deleteBoxes = db.prepare(
+    `DELETE FROM tag_boxes WHERE content_id = ? AND tag_id = ? AND engine = ?`,
+  );
+  const insertBox = db.prepare(
+    `INSERT INTO tag_boxes (content_id, tag_id, engine, x, y, w, h, confidence) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+  );
+  const staleRows = db.prepare<[number, string], { tag_id: number }>(
+    `SELECT tag_id FROM photo_tags WHERE content_id = ? AND engine = ? AND state = 'auto'`,
+  );
+  const deleteRow = db.prepare(
+    `DELETE FROM photo_tags WHERE content_id = ? AND tag_id = ? AND engine = ?`,
+  );
+  const recordResult = db.prepare(
+    `INSERT INTO engine_results (content_id, engine, model, settings_key, finished_at) VALUES (?, ?, ?, ?, ?)
+     ON CONFLICT (content_id, engine, settings_key) DO UPDATE SET model = excluded.model, finished_at = excluded.finished_at`,
+  );
+
+  return db.transaction((): SaveAnswerResult => {
+    let saved = 0;
+    let skippedRejected = 0;
+    const kept = new Set<number>();
+    for (const tag of answer.tags) {
+      const tagId = upsertTag(db, {
+        name: tag.name,
+        type: tag.type,
+        zh: tag.i18n.zh,
+        en: tag.i18n.en,
+      });
+      if (rejected.get(contentId, tagId)) {
+        skippedRejected++;
+        continue;
+      }
+      // One answer may name a tag twice (e.g. two passes); keep the first, which engines sort best-first.
+      if (kept.has(tagId)) continue;
+      kept.add(tagId);
+      const extra = tag.extra ? JSON.stringify(tag.extra) : null;
+      insertTag.run(contentId, tagId, answer.engine, answer.model, tag.confidence, extra, now);
+      deleteBoxes.run(contentId, tagId, answer.engine);
+      for (const box of tag.instances) {
+        insertBox.run(contentId, tagId, answer.engine, box.x, box.y, box.w, box.h, box.confidence);
+      }
+      saved++;
+    }
+    let removedStale = 0;
+    for (const { tag_id } of staleRows.all(contentId, answer.engine)) {
+      if (!kept.has(tag_id)) {
+        deleteRow.run(contentId, tag_id, answer.engine);
+        removedStale++;
+      }
+    }
+    recordResult.run(contentId, answer.engine, answer.model, settingsKey, now);
+    return { saved, skippedRejected, removedStale };
+  })();
+}
+
+export interface ContentTag {
+  readonly tagId: number;
+  readonly name: string;
+  readonly type: TagType;
+  readonly zh: string;
+  readonly en: string;
+  readonly engine: TagSource;
+  readonly model: string;
+  readonly confidence: number;
+  readonly state: 'auto' | 'user' | 'rejected';
+  readonly extra: Record<string, unknown> | null;
+  readonly boxes: TagBox[];
+}
+
+/** All tag rows of a content (rejected ones included when asked), best first. */
+export function listContentTags(
+  db: Catalog,
+  contentId: number,
+  options: { includeRejected?: boolean } = {},
+): ContentTag[] {
+  const rows = db
+    .prepare<
+      [number, number],
+      {
+        tag_id: number;
+        name: string;
+        type: TagType;
+        zh: string;
+        en: string;
+        engine: TagSource;
+        model: string;
+        confidence: number;
+        state: 'auto' | 'user' | 'rejected';
+        extra: string | null;
+      }
+    >(
+      `SELECT pt.tag_id, t.name, t.type, t.zh, t.en, pt.engine, pt.model, pt.confidence, pt.state, pt.extra
+       FROM photo_tags pt JOIN tags t ON t.id = pt.tag_id
+       WHERE pt.content_id = ? AND (? = 1 OR pt.state != 'rejected')
+       ORDER BY pt.confidence DESC, t.name`,
+    )
+    .all(contentId, options.includeRejected ? 1 : 0);
+  const boxes = db.prepare<[number, number, string], TagBox>(
+    `SELECT x, y, w, h, confidence FROM tag_boxes WHERE content_id = ? AND tag_id = ? AND engine = ? ORDER BY confidence DESC`,
+  );
+  return rows.map((r) => ({
+    tagId: r.tag_id,
+    name: r.name,
+    type: r.type,
+    zh: r.zh,
+    en: r.en,
+    engine: r.engine,
+    model: r.model,
+    confidence: r.confidence,
+    state: r.state,
+    extra: r.extra ? (JSON.parse(r.extra) as Record<string, unknown>) : null,
+    boxes: boxes.all(contentId, r.tag_id, r.engine),
+  }));
+}
+
+/** Whether an engine already answered for this content with these settings (never pay twice). */
+export function hasEngineResult(
+  db: Catalog,
+  contentId: number,
+  engine: string,
+  settingsKey: string,
+): boolean {
+  return (
+    db
+      .prepare<[number, string, string], { one: number }>(
+        `SELECT 1 AS one FROM engine_results WHERE content_id = ? AND engine = ? AND settings_key = ?`,
+      )
+      .get(contentId, engine, settingsKey) !== undefined
+  );
+}
