@@ -1,0 +1,267 @@
+// The persisted job queue (DESIGN.md §5, STYLE.md rule 7). Jobs live in the catalog, so a
+// crash or quit loses no work: a job is claimed in a transaction, marked running with a
+// lease, and deleted only after its outcome is committed. On start every running job
+// goes back to queued (one process owns a catalog), so an interrupted job runs again.
+//
+// [Note: Async tasks survive restarts]
+// An async engine's remote task id is written to the job row before any waiting, so after
+// a restart the job resumes polling that task instead of submitting (and paying) again.
+import { z } from 'zod';
+import type { Catalog } from '../catalog/catalog-connection.ts';
+import { EngineId } from '../engines/tag-model.ts';
+
+export const JobKind = z.enum(['ingest', 'tag']);
+export type JobKind = z.infer<typeof JobKind>;
+
+/** Payload of a tag job, read back through zod (it crossed the database boundary). */
+export const TagJobPayload = z.object({
+  /** Opaque value an async engine needs at the end of a task (e.g. a hosted object key). */
+  cleanup: z.string().optional(),
+  /** How many times an expired async task was submitted again. */
+  resubmits: z.number().int().nonnegative().default(0),
+});
+export type TagJobPayload = z.infer<typeof TagJobPayload>;
+
+const JobRow = z.object({
+  id: z.number().int(),
+  kind: JobKind,
+  photo_id: z.number().int().nullable(),
+  content_id: z.number().int().nullable(),
+  engine: EngineId.nullable(),
+  payload: z.string(),
+  state: z.enum(['queued', 'running', 'failed']),
+  attempts: z.number().int(),
+  next_run_at: z.number().int(),
+  remote_task_id: z.string().nullable(),
+  last_error_code: z.string().nullable(),
+  last_error: z.string().nullable(),
+});
+
+export type Job =
+  | {
+      readonly id: number;
+      readonly kind: 'ingest';
+      readonly photoId: number;
+      readonly attempts: number;
+      readonly lastError: string | null;
+    }
+  | {
+      readonly id: number;
+      readonly kind: 'tag';
+      readonly contentId: number;
+      readonly engine: EngineId;
+      readonly attempts: number;
+      readonly remoteTaskId: string | null;
+      readonly payload: TagJobPayload;
+      readonly lastError: string | null;
+    };
+
+function toJob(raw: unknown): Job {
+  const row = JobRow.parse(raw);
+  if (row.kind === 'ingest') {
+    if (row.photo_id === null) throw new Error(`Ingest job ${String(row.id)} has no photo`);
+    return {
+      id: row.id,
+      kind: 'ingest',
+      photoId: row.photo_id,
+      attempts: row.attempts,
+      lastError: row.last_error,
+    };
+  }
+  if (row.content_id === null || row.engine === null) {
+    throw new Error(`Tag job ${String(row.id)} has no content or engine`);
+  }
+  return {
+    id: row.id,
+    kind: 'tag',
+    contentId: row.content_id,
+    engine: row.engine,
+    attempts: row.attempts,
+    remoteTaskId: row.remote_task_id,
+    payload: TagJobPayload.parse(JSON.parse(row.payload)),
+    lastError: row.last_error,
+  };
+}
+
+/** Queue an ingest of one photo row; a no-op when one is already queued or running. */
+export function enqueueIngest(db: Catalog, photoId: number, now: number = Date.now()): void {
+  db.prepare(
+    `INSERT INTO jobs (kind, photo_id, state, next_run_at, created_at, updated_at)
+     VALUES ('ingest', ?, 'queued', ?, ?, ?)
+     ON CONFLICT (photo_id) WHERE kind = 'ingest' DO UPDATE SET
+       state = 'queued', attempts = 0, next_run_at = excluded.next_run_at, updated_at = excluded.updated_at
+     WHERE jobs.state = 'failed'`,
+  ).run(photoId, now, now, now);
+}
+
+/** Queue tagging of one content by one engine; a no-op when one is already open. */
+export function enqueueTag(
+  db: Catalog,
+  contentId: number,
+  engine: EngineId,
+  now: number = Date.now(),
+): void {
+  db.prepare(
+    `INSERT INTO jobs (kind, content_id, engine, payload, state, next_run_at, created_at, updated_at)
+     VALUES ('tag', ?, ?, '{}', 'queued', ?, ?, ?)
+     ON CONFLICT (content_id, engine) WHERE kind = 'tag' DO NOTHING`,
+  ).run(contentId, engine, now, now, now);
+}
+
+export interface ClaimOptions {
+  readonly kind: JobKind;
+  /** Only jobs of these engines (tag jobs). */
+  readonly engines?: readonly EngineId[];
+  readonly now?: number;
+  readonly leaseMs?: number;
+}
+
+/** Take the next runnable job of a kind and mark it running, atomically. */
+export function claimNextJob(db: Catalog, options: ClaimOptions): Job | undefined {
+  const now = options.now ?? Date.now();
+  const lease = now + (options.leaseMs ?? 10 * 60_000);
+  const engines = options.engines;
+  return db
+    .transaction(() => {
+      const engineFilter =
+        engines === undefined
+          ? ''
+          : `AND engine IN (${engines.map(() => '?').join(', ') || 'NULL'})`;
+      const row = db
+        .prepare(
+          `SELECT * FROM jobs
+         WHERE state = 'queued' AND next_run_at <= ? AND kind = ? ${engineFilter}
+         ORDER BY next_run_at, id LIMIT 1`,
+        )
+        .get(now, options.kind, ...(engines ?? []));
+      if (row === undefined) return undefined;
+      const job = toJob(row);
+      db.prepare(
+        `UPDATE jobs SET state = 'running', attempts = attempts + 1, lease_until = ?, updated_at = ? WHERE id = ?`,
+      ).run(lease, now, job.id);
+      return { ...job, attempts: job.attempts + 1 };
+    })
+    .immediate();
+}
+
+/** The job's outcome is committed: remove it. */
+export function completeJob(db: Catalog, jobId: number): void {
+  db.prepare(`DELETE FROM jobs WHERE id = ?`).run(jobId);
+}
+
+/** Put a job back to run again at `runAt`, keeping the error that caused it. */
+export function rescheduleJob(
+  db: Catalog,
+  jobId: number,
+  runAt: number,
+  error?: { code: string; message: string },
+  now: number = Date.now(),
+): void {
+  db.prepare(
+    `UPDATE jobs SET state = 'queued', next_run_at = ?, lease_until = NULL,
+       last_error_code = COALESCE(?, last_error_code), last_error = COALESCE(?, last_error), updated_at = ?
+     WHERE id = ?`,
+  ).run(runAt, error?.code ?? null, error?.message ?? null, now, jobId);
+}
+
+/** The job will not be retried by itself; `retryFailedJobs` requeues it. */
+export function failJob(
+  db: Catalog,
+  jobId: number,
+  code: string,
+  message: string,
+  now: number = Date.now(),
+): void {
+  db.prepare(
+    `UPDATE jobs SET state = 'failed', lease_until = NULL, last_error_code = ?, last_error = ?, updated_at = ? WHERE id = ?`,
+  ).run(code, message, now, jobId);
+}
+
+/** Persist the async task id (and payload) before waiting; see [Note: Async tasks survive restarts]. */
+export function recordRemoteTask(
+  db: Catalog,
+  jobId: number,
+  remoteTaskId: string | null,
+  payload: TagJobPayload,
+  now: number = Date.now(),
+): void {
+  db.prepare(`UPDATE jobs SET remote_task_id = ?, payload = ?, updated_at = ? WHERE id = ?`).run(
+    remoteTaskId,
+    JSON.stringify(payload),
+    now,
+    jobId,
+  );
+}
+
+/** On start: jobs left running by a crash or kill run again. Returns how many. */
+export function recoverInterruptedJobs(db: Catalog, now: number = Date.now()): number {
+  return db
+    .prepare(
+      `UPDATE jobs SET state = 'queued', lease_until = NULL, next_run_at = MIN(next_run_at, ?), updated_at = ? WHERE state = 'running'`,
+    )
+    .run(now, now).changes;
+}
+
+/** Requeue failed jobs (all, or one engine's). Returns how many. */
+export function retryFailedJobs(
+  db: Catalog,
+  filter: { engine?: EngineId } = {},
+  now: number = Date.now(),
+): number {
+  return db
+    .prepare(
+      `UPDATE jobs SET state = 'queued', attempts = 0, next_run_at = ?, updated_at = ?
+       WHERE state = 'failed' AND (? IS NULL OR engine = ?)`,
+    )
+    .run(now, now, filter.engine ?? null, filter.engine ?? null).changes;
+}
+
+export interface JobCounts {
+  readonly kind: JobKind;
+  readonly engine: EngineId | null;
+  readonly queued: number;
+  readonly running: number;
+  readonly failed: number;
+}
+
+export function countJobs(db: Catalog): JobCounts[] {
+  return db
+    .prepare<[], JobCounts>(
+      `SELECT kind, engine,
+         SUM(state = 'queued') AS queued, SUM(state = 'running') AS running, SUM(state = 'failed') AS failed
+       FROM jobs GROUP BY kind, engine ORDER BY kind, engine`,
+    )
+    .all();
+}
+
+export interface FailedJob {
+  readonly id: number;
+  readonly kind: JobKind;
+  readonly engine: EngineId | null;
+  readonly photoId: number | null;
+  readonly contentId: number | null;
+  readonly code: string | null;
+  readonly message: string | null;
+  readonly attempts: number;
+  readonly updatedAt: number;
+}
+
+export function listFailedJobs(db: Catalog, limit = 100): FailedJob[] {
+  return db
+    .prepare<[number], FailedJob>(
+      `SELECT id, kind, engine, photo_id AS photoId, content_id AS contentId, last_error_code AS code,
+         last_error AS message, attempts, updated_at AS updatedAt
+       FROM jobs WHERE state = 'failed' ORDER BY updated_at DESC LIMIT ?`,
+    )
+    .all(limit);
+}
+
+/** When the next queued job of a kind becomes runnable, if any. */
+export function nextRunAt(db: Catalog, kind: JobKind): number | undefined {
+  const row = db
+    .prepare<[string], { at: number | null }>(
+      `SELECT MIN(next_run_at) AS at FROM jobs WHERE state = 'queued' AND kind = ?`,
+    )
+    .get(kind);
+  return row?.at ?? undefined;
+}
