@@ -164,6 +164,22 @@ export function rescheduleJob(
   ).run(runAt, error?.code ?? null, error?.message ?? null, now, jobId);
 }
 
+/**
+ * Run the job again at `runAt` without counting this run as an attempt: used for polling an
+ * async task that is still pending, which is waiting, not failing.
+ */
+export function deferJob(
+  db: Catalog,
+  jobId: number,
+  runAt: number,
+  now: number = Date.now(),
+): void {
+  db.prepare(
+    `UPDATE jobs SET state = 'queued', next_run_at = ?, lease_until = NULL, attempts = MAX(0, attempts - 1), updated_at = ?
+     WHERE id = ?`,
+  ).run(runAt, now, jobId);
+}
+
 /** The job will not be retried by itself; `retryFailedJobs` requeues it. */
 export function failJob(
   db: Catalog,
