@@ -1,5 +1,6 @@
 // Every migration, in order. Append new ones at the end with the next version number.
 import type { Migration } from './migration.ts';
 import { migration0001Initial } from './0001-initial.ts';
+import { migration0002SearchIndex } from './0002-search-index.ts';
 
-export const migrations: readonly Migration[] = [migration0001Initial];
+export const migrations: readonly Migration[] = [migration0001Initial, migration0002SearchIndex];
