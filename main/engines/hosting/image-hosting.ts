@@ -1,0 +1,134 @@
+// Short-lived hosting of prepared photos for the URL-only engines (Volcengine, Aliyun Green):
+// upload the prepared copy (already downscaled and stripped of EXIF/GPS by prepareForEngine)
+// to an S3-compatible bucket the user configured, hand the engine a presigned GET URL valid
+// for minutes, and delete the object when the task ends (DESIGN.md §3).
+//
+// [Note: Hosted copies]
+// Object keys carry no file name or path of the user's photo: `<prefix><hash prefix>-<uuid>.<ext>`.
+// The engine that submitted a task returns the key as its `cleanup`, and `finish` deletes it,
+// so a crash leaves at most the objects of tasks still open (their jobs resume and delete them).
+import { randomUUID } from 'node:crypto';
+import {
+  DeleteObjectCommand,
+  GetObjectCommand,
+  PutObjectCommand,
+  S3Client,
+} from '@aws-sdk/client-s3';
+import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
+import { z } from 'zod';
+import type { PreparedImage } from '../engine.ts';
+
+export const HostingSettings = z.object({
+  /** S3 endpoint, e.g. https://tos-s3-cn-beijing.volces.com or https://oss-cn-shanghai.aliyuncs.com. */
+  endpoint: z.url({ protocol: /^https?$/ }),
+  bucket: z.string().min(1),
+  region: z.string().min(1).default('us-east-1'),
+  accessKeyId: z.string().min(1),
+  secretAccessKey: z.string().min(1),
+  /** Path-style URLs (`endpoint/bucket/key`); needed by most self-hosted S3 servers. */
+  forcePathStyle: z.boolean().default(false),
+  /** Key prefix for uploaded copies. */
+  prefix: z.string().default('tujian-tmp/'),
+  /** How long the presigned GET URL is valid. The engine must fetch the image within it. */
+  urlTtlSeconds: z
+    .number()
+    .int()
+    .min(60)
+    .max(7 * 24 * 3600)
+    .default(1800),
+});
+export type HostingSettings = z.infer<typeof HostingSettings>;
+export type HostingSettingsInput = z.input<typeof HostingSettings>;
+
+export interface HostedImage {
+  /** Presigned GET URL to hand to the engine. */
+  readonly url: string;
+  /** Object key, handed back to `remove` when the task ends. */
+  readonly key: string;
+}
+
+/** Where URL-only engines put the photos they send. */
+export interface ImageHost {
+  put(image: PreparedImage, contentHash: string): Promise<HostedImage>;
+  remove(key: string): Promise<void>;
+  close?(): void;
+}
+
+const mimeTypes: Record<PreparedImage['format'], string> = {
+  jpeg: 'image/jpeg',
+  png: 'image/png',
+  webp: 'image/webp',
+  bmp: 'image/bmp',
+  gif: 'image/gif',
+};
+
+export class HostingError extends Error {
+  constructor(
+    readonly operation: 'put' | 'remove',
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = 'HostingError';
+  }
+}
+
+export function createS3ImageHost(input: HostingSettingsInput): ImageHost {
+  const settings = HostingSettings.parse(input);
+  const client = new S3Client({
+    endpoint: settings.endpoint,
+    region: settings.region,
+    forcePathStyle: settings.forcePathStyle,
+    credentials: {
+      accessKeyId: settings.accessKeyId,
+      secretAccessKey: settings.secretAccessKey,
+    },
+    // The SDK's default CRC32 checksum headers (since 2025) are refused or mishandled by many
+    // S3-compatible stores (TOS, OSS, MinIO versions, s3rver); send them only when required.
+    requestChecksumCalculation: 'WHEN_REQUIRED',
+    responseChecksumValidation: 'WHEN_REQUIRED',
+  });
+  return {
+    async put(image, contentHash) {
+      const ext = image.format === 'jpeg' ? 'jpg' : image.format;
+      const key = `${settings.prefix}${contentHash.slice(0, 12)}-${randomUUID()}.${ext}`;
+      try {
+        await client.send(
+          new PutObjectCommand({
+            Bucket: settings.bucket,
+            Key: key,
+            Body: image.data,
+            ContentType: mimeTypes[image.format],
+            ContentLength: image.data.length,
+          }),
+        );
+        const url = await getSignedUrl(
+          client,
+          new GetObjectCommand({ Bucket: settings.bucket, Key: key }),
+          { expiresIn: settings.urlTtlSeconds },
+        );
+        return { url, key };
+      } catch (error) {
+        throw new HostingError(
+          'put',
+          `Uploading the prepared photo to bucket "${settings.bucket}" at ${settings.endpoint} failed: ${(error as Error).message}`,
+          { cause: error },
+        );
+      }
+    },
+    async remove(key) {
+      try {
+        await client.send(new DeleteObjectCommand({ Bucket: settings.bucket, Key: key }));
+      } catch (error) {
+        throw new HostingError(
+          'remove',
+          `Deleting the hosted copy "${key}" from bucket "${settings.bucket}" failed: ${(error as Error).message}`,
+          { cause: error },
+        );
+      }
+    },
+    close() {
+      client.destroy();
+    },
+  };
+}

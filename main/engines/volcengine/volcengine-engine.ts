@@ -1,0 +1,145 @@
+// The Volcengine engine (seed 000): "does the picture contain a person, human-like or
+// anthropomorphic subject". The prepared photo is hosted (main/engines/hosting), its presigned
+// URL submitted with CVSubmitTask, and CVGetResult polled until `done`; `resp_data.status` 1
+// becomes the concept `person-like subject` / 含人物主体, 0 a successful answer with no tags.
+import { z } from 'zod';
+import { prepareForEngine } from '../../imaging/prepare-for-engine.ts';
+import { EngineError, type AsyncEngine, type EngineLimits, type PreparedImage } from '../engine.ts';
+import type { ImageHost } from '../hosting/image-hosting.ts';
+import type { EngineAnswer } from '../tag-model.ts';
+import { createVolcengineClient, type VolcengineClient } from './volcengine-client.ts';
+import type { VolcengineSettings } from './volcengine-settings.ts';
+
+export const personLikeSubjectTag = {
+  name: 'person-like subject',
+  i18n: { zh: '含人物主体', en: 'Person-like subject' },
+  type: 'concept',
+} as const;
+
+/** JPEG/PNG, ≤4.7 MB, ≤4096 px, short side ≥320 px (PROTOCOLS.md §A.6; configurable). */
+export function volcengineLimits(
+  overrides: Partial<Pick<VolcengineSettings, 'maxBytes' | 'maxSide' | 'minSide'>> = {},
+): EngineLimits {
+  return {
+    formats: ['jpeg', 'png'],
+    maxBytes: overrides.maxBytes ?? 4_700_000,
+    maxSide: overrides.maxSide ?? 4096,
+    minSide: overrides.minSide ?? 320,
+    input: 'url',
+  };
+}
+
+const RespData = z.object({ status: z.union([z.literal(0), z.literal(1)]) });
+
+/** Maps `resp_data` (a JSON string) to the tag model; throws EngineError when it is not as documented. */
+export function mapVolcengineRespData(
+  respData: string | null | undefined,
+  model: string,
+): EngineAnswer {
+  let parsed: z.infer<typeof RespData>;
+  try {
+    parsed = RespData.parse(JSON.parse(respData ?? ''));
+  } catch (error) {
+    throw new EngineError(
+      'volcengine',
+      'unexpected-response',
+      `Volcengine CVGetResult: done, but resp_data is not {"status":0|1}: ${JSON.stringify(respData ?? null)} (${(error as Error).message.slice(0, 200)})`,
+      'retry',
+    );
+  }
+  return {
+    engine: 'volcengine',
+    model,
+    tags:
+      parsed.status === 1
+        ? [
+            {
+              name: personLikeSubjectTag.name,
+              i18n: { ...personLikeSubjectTag.i18n },
+              type: personLikeSubjectTag.type,
+              // The service answers yes/no without a score.
+              confidence: 100,
+              instances: [],
+              extra: { respStatus: 1 },
+            },
+          ]
+        : [],
+  };
+}
+
+export interface VolcengineEngineOptions {
+  readonly settings: VolcengineSettings;
+  readonly host: ImageHost;
+  readonly fetch?: typeof fetch;
+  readonly now?: () => Date;
+  /** Defaults to prepareForEngine; injectable for tests of odd inputs. */
+  readonly prepare?: (input: string, limits: EngineLimits) => Promise<PreparedImage>;
+  readonly client?: VolcengineClient;
+}
+
+export function createVolcengineEngine(options: VolcengineEngineOptions): AsyncEngine {
+  const { settings, host } = options;
+  const limits = volcengineLimits(settings);
+  const prepare = options.prepare ?? prepareForEngine;
+  const client =
+    options.client ??
+    createVolcengineClient({
+      endpoint: settings.endpoint,
+      accessKeyId: settings.accessKeyId,
+      secretAccessKey: settings.secretAccessKey,
+      sessionToken: settings.sessionToken,
+      region: settings.region,
+      service: settings.service,
+      timeoutMs: settings.timeoutMs,
+      ...(options.fetch ? { fetch: options.fetch } : {}),
+      ...(options.now ? { now: options.now } : {}),
+    });
+  const model = settings.reqKey;
+
+  return {
+    id: 'volcengine',
+    kind: 'async',
+    limits,
+    settingsKey: () => `volcengine:${settings.reqKey}`,
+    async submit(request) {
+      const prepared = await prepare(request.sourcePath, limits);
+      const hosted = await host.put(prepared, request.contentHash);
+      try {
+        const { taskId } = await client.submitTask({
+          req_key: settings.reqKey,
+          image_url: hosted.url,
+        });
+        return { taskId, cleanup: hosted.key };
+      } catch (error) {
+        // No task holds the copy: remove it now (best effort; the submit error is what matters).
+        await host.remove(hosted.key).catch(() => undefined);
+        throw error;
+      }
+    },
+    async poll(taskId) {
+      const data = await client.getResult({ req_key: settings.reqKey, task_id: taskId });
+      switch (data.status) {
+        case 'in_queue':
+        case 'generating':
+          return { state: 'pending', retryAfterMs: settings.pollIntervalMs };
+        case 'done':
+          return { state: 'done', answer: mapVolcengineRespData(data.resp_data, model) };
+        case 'not_found':
+        case 'expired':
+          throw new EngineError(
+            'volcengine',
+            data.status,
+            `Volcengine task ${taskId} is ${data.status === 'expired' ? 'expired' : 'not found (unknown or older than 12 h)'}; submit it again.`,
+            'resubmit',
+          );
+      }
+    },
+    async finish(_taskId, cleanup) {
+      if (cleanup) await host.remove(cleanup);
+    },
+    async close() {
+      host.close?.();
+      await Promise.resolve();
+    },
+  };
+}
