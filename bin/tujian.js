@@ -4,4 +4,4 @@
 import { register } from 'tsx/esm/api';
 
 register();
-await import('../main/cli/cli-main.ts');
+await import('../main/cli/cli-program.ts');

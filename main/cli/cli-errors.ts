@@ -1,0 +1,20 @@
+// Exit codes that mean something, so scripts can tell a usage mistake from a failed run.
+export const ExitCode = {
+  ok: 0,
+  /** The command could not do its job (I/O error, engine stopped, …). */
+  failure: 1,
+  /** Wrong arguments or unknown command. */
+  usage: 2,
+  /** The run finished but some photos are broken or some jobs failed (details printed). */
+  partial: 3,
+  /** The catalog was written by a newer Tujian and was left untouched. */
+  catalogTooNew: 4,
+} as const;
+export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
+
+export class UsageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UsageError';
+  }
+}

@@ -1,0 +1,97 @@
+// The `tujian` command line: scripting, benchmarks and headless use of the same core the
+// desktop app runs. `tujian help` lists the commands.
+import { parseArgs } from 'node:util';
+import { CatalogTooNewError } from '../catalog/catalog-connection.ts';
+import type { CliCommand, CliIo, ParseArgsOptionsConfig } from './cli-command.ts';
+import { ExitCode, UsageError } from './cli-errors.ts';
+import { cliCommands } from './cli-commands.ts';
+
+const globalOptions = {
+  data: { type: 'string' },
+  json: { type: 'boolean', default: false },
+  verbose: { type: 'boolean', short: 'v', default: false },
+  help: { type: 'boolean', short: 'h', default: false },
+} as const satisfies ParseArgsOptionsConfig;
+
+function helpText(commands: readonly CliCommand[]): string {
+  const width = Math.max(...commands.map((c) => c.name.length));
+  return [
+    'tujian — photo-library tagging (图鉴)',
+    '',
+    'Usage: tujian <command> [options]',
+    '',
+    'Commands:',
+    ...commands.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
+    '',
+    'Global options:',
+    '  --data DIR   data folder (catalog, thumbnails, previews); default per OS, or TUJIAN_DATA',
+    '  --json       machine-readable output',
+    '  -v           verbose log lines on stderr',
+    '',
+    'Exit codes: 0 ok, 1 failure, 2 usage, 3 finished with broken photos or failed jobs, 4 catalog too new.',
+  ].join('\n');
+}
+
+export async function runCli(argv: readonly string[], io: CliIo): Promise<ExitCode> {
+  const [name, ...rest] = argv;
+  const commands = cliCommands();
+  if (name === undefined || name === 'help' || name === '--help' || name === '-h') {
+    io.stdout.write(`${helpText(commands)}\n`);
+    return name === undefined ? ExitCode.usage : ExitCode.ok;
+  }
+  const command = commands.find((c) => c.name === name);
+  if (!command) {
+    io.stderr.write(`tujian: unknown command "${name}". Run "tujian help".\n`);
+    return ExitCode.usage;
+  }
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: [...rest],
+      options: { ...globalOptions, ...command.options },
+      allowPositionals: true,
+      strict: true,
+    });
+  } catch (error) {
+    io.stderr.write(`tujian ${name}: ${(error as Error).message}\nUsage: ${command.usage}\n`);
+    return ExitCode.usage;
+  }
+  const values = parsed.values as Record<
+    string,
+    string | boolean | string[] | boolean[] | undefined
+  >;
+  if (values.help === true) {
+    io.stdout.write(`${command.summary}\nUsage: ${command.usage}\n`);
+    return ExitCode.ok;
+  }
+  const json = values.json === true;
+  const invocationIo: CliIo = {
+    ...io,
+    print: json ? () => undefined : io.print,
+  };
+  try {
+    return await command.run({
+      positionals: parsed.positionals,
+      values,
+      global: {
+        data: typeof values.data === 'string' ? values.data : undefined,
+        json,
+        verbose: values.verbose === true,
+      },
+      io: invocationIo,
+    });
+  } catch (error) {
+    if (error instanceof UsageError) {
+      io.stderr.write(`tujian ${name}: ${error.message}\nUsage: ${command.usage}\n`);
+      return ExitCode.usage;
+    }
+    if (error instanceof CatalogTooNewError) {
+      io.stderr.write(`tujian: ${error.message}\n`);
+      return ExitCode.catalogTooNew;
+    }
+    io.stderr.write(`tujian ${name}: ${error instanceof Error ? error.message : String(error)}\n`);
+    if (values.verbose === true && error instanceof Error && error.stack)
+      io.stderr.write(`${error.stack}\n`);
+    return ExitCode.failure;
+  }
+}

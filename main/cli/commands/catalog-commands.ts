@@ -1,0 +1,317 @@
+// CLI commands that read the catalog: status, tags, show, failures, retry.
+import { readdirSync, statSync } from 'node:fs';
+import { join, relative, resolve, sep } from 'node:path';
+import type { Catalog } from '../../catalog/catalog-connection.ts';
+import { listContentTags } from '../../catalog/photo-tags.ts';
+import { EngineId } from '../../engines/tag-model.ts';
+import { countJobs, listFailedJobs, retryFailedJobs } from '../../jobs/job-queue.ts';
+import { type CliCommand, stringOption } from '../cli-command.ts';
+import { openCliContext } from '../cli-context.ts';
+import { ExitCode, UsageError } from '../cli-errors.ts';
+
+/** Total bytes under a folder (thumbnail and preview stores are two levels deep). */
+export function folderBytes(root: string): { files: number; bytes: number } {
+  let files = 0;
+  let bytes = 0;
+  const walk = (dir: string) => {
+    let entries;
+    try {
+      entries = readdirSync(dir, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const entry of entries) {
+      const path = join(dir, entry.name);
+      if (entry.isDirectory()) walk(path);
+      else if (entry.isFile()) {
+        files++;
+        bytes += statSync(path).size;
+      }
+    }
+  };
+  walk(root);
+  return { files, bytes };
+}
+
+function megabytes(bytes: number): string {
+  return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+}
+
+interface FolderSummary {
+  id: number;
+  path: string;
+  status: string;
+  engines: string[];
+  photos: number;
+  ok: number;
+  broken: number;
+  skipped: number;
+  missing: number;
+  pending: number;
+}
+
+export function summariseFolders(db: Catalog): FolderSummary[] {
+  return db
+    .prepare<[], Omit<FolderSummary, 'engines'> & { engines: string }>(
+      `SELECT f.id, f.path, f.status, f.engines, COUNT(p.id) AS photos,
+         COALESCE(SUM(p.status = 'ok'), 0) AS ok, COALESCE(SUM(p.status = 'broken'), 0) AS broken,
+         COALESCE(SUM(p.status = 'skipped'), 0) AS skipped, COALESCE(SUM(p.status = 'missing'), 0) AS missing,
+         COALESCE(SUM(p.status = 'pending'), 0) AS pending
+       FROM folders f LEFT JOIN photos p ON p.folder_id = f.id GROUP BY f.id ORDER BY f.path`,
+    )
+    .all()
+    .map((f) => ({ ...f, engines: EngineId.array().catch([]).parse(JSON.parse(f.engines)) }));
+}
+
+export const statusCommand: CliCommand = {
+  name: 'status',
+  summary: 'Folders, photo counts, queued and failed jobs, storage used',
+  usage: 'tujian status [--json]',
+  run(inv) {
+    const ctx = openCliContext(inv);
+    try {
+      const folders = summariseFolders(ctx.db);
+      const jobs = countJobs(ctx.db);
+      const counts = ctx.db
+        .prepare<[], { contents: number; tags: number; tagged: number }>(
+          `SELECT (SELECT COUNT(*) FROM contents) AS contents, (SELECT COUNT(*) FROM tags) AS tags,
+             (SELECT COUNT(DISTINCT content_id) FROM photo_tags WHERE state != 'rejected') AS tagged`,
+        )
+        .get() ?? { contents: 0, tags: 0, tagged: 0 };
+      const thumbnails = folderBytes(ctx.paths.thumbnails);
+      const previews = folderBytes(ctx.paths.previews);
+      const report = {
+        dataFolder: ctx.paths.root,
+        folders,
+        ...counts,
+        jobs,
+        storage: { thumbnails, previews },
+      };
+      if (inv.global.json) {
+        inv.io.printJson(report);
+        return Promise.resolve(ExitCode.ok);
+      }
+      inv.io.print(`Data folder: ${ctx.paths.root}`);
+      if (folders.length === 0) inv.io.print('No folders yet. Add one with: tujian add <folder>');
+      for (const f of folders) {
+        inv.io.print(
+          `[${f.status}] ${f.path}  ${String(f.photos)} photos (ok ${String(f.ok)}, broken ${String(f.broken)}, skipped ${String(f.skipped)}, missing ${String(f.missing)}, pending ${String(f.pending)})  engines: ${f.engines.join(', ') || 'none'}`,
+        );
+      }
+      inv.io.print(
+        `Distinct photos (by content): ${String(counts.contents)}, tagged: ${String(counts.tagged)}, tag names: ${String(counts.tags)}`,
+      );
+      if (jobs.length === 0) inv.io.print('Jobs: none waiting');
+      for (const j of jobs) {
+        inv.io.print(
+          `Jobs ${j.kind}${j.engine ? `:${j.engine}` : ''}: queued ${String(j.queued)}, running ${String(j.running)}, failed ${String(j.failed)}`,
+        );
+      }
+      inv.io.print(
+        `Storage: thumbnails ${megabytes(thumbnails.bytes)} (${String(thumbnails.files)} files), previews ${megabytes(previews.bytes)} (${String(previews.files)} files)`,
+      );
+      const failed = jobs.reduce((n, j) => n + j.failed, 0);
+      if (failed > 0)
+        inv.io.print(
+          `${String(failed)} failed jobs: see "tujian failures", requeue with "tujian retry".`,
+        );
+      return Promise.resolve(ExitCode.ok);
+    } finally {
+      ctx.close();
+    }
+  },
+};
+
+export const tagsCommand: CliCommand = {
+  name: 'tags',
+  summary: 'All tags with their photo counts (zh and en)',
+  usage: 'tujian tags [--json]',
+  run(inv) {
+    const ctx = openCliContext(inv);
+    try {
+      const rows = ctx.db
+        .prepare<[], { name: string; zh: string; en: string; type: string; photos: number }>(
+          `SELECT t.name, t.zh, t.en, t.type, COUNT(DISTINCT p.id) AS photos
+           FROM tags t JOIN photo_tags pt ON pt.tag_id = t.id AND pt.state != 'rejected'
+           JOIN photos p ON p.content_id = pt.content_id
+           GROUP BY t.id ORDER BY photos DESC, t.name`,
+        )
+        .all();
+      if (inv.global.json) inv.io.printJson(rows);
+      else if (rows.length === 0)
+        inv.io.print('No tags yet. Index a folder with: tujian index <folder>');
+      else
+        for (const r of rows)
+          inv.io.print(`${String(r.photos).padStart(6)}  ${r.zh} / ${r.en}  (${r.type})`);
+      return Promise.resolve(ExitCode.ok);
+    } finally {
+      ctx.close();
+    }
+  },
+};
+
+/** Find the photo row for a file path, matching it against the added folders. */
+export function findPhotoByFilePath(db: Catalog, filePath: string) {
+  const absolute = resolve(filePath);
+  const folders = db
+    .prepare<[], { id: number; path: string }>('SELECT id, path FROM folders')
+    .all();
+  for (const folder of folders) {
+    const rel = relative(folder.path, absolute);
+    if (rel.startsWith('..') || rel === '' || resolve(folder.path, rel) !== absolute) continue;
+    const relPath = rel.split(sep).join('/');
+    const row = db
+      .prepare<[number, string], { id: number }>(
+        'SELECT id FROM photos WHERE folder_id = ? AND rel_path = ?',
+      )
+      .get(folder.id, relPath);
+    if (row) return { photoId: row.id, folderPath: folder.path, relPath };
+  }
+  return undefined;
+}
+
+export const showCommand: CliCommand = {
+  name: 'show',
+  summary: "One photo's facts and tags (name, zh, en, type, confidence, engine, model, boxes)",
+  usage: 'tujian show <photo path> [--json]',
+  run(inv) {
+    const [file] = inv.positionals;
+    if (!file) throw new UsageError('name a photo file');
+    const ctx = openCliContext(inv);
+    try {
+      const found = findPhotoByFilePath(ctx.db, file);
+      if (!found) {
+        inv.io.stderr.write(
+          `tujian show: ${file} is not in the catalog (add its folder with "tujian add").\n`,
+        );
+        return Promise.resolve(ExitCode.failure);
+      }
+      const photo = ctx.db
+        .prepare<
+          [number],
+          {
+            id: number;
+            status: string;
+            error: string | null;
+            size: number;
+            content_id: number | null;
+            hash: string | null;
+            format: string | null;
+            width: number | null;
+            height: number | null;
+            taken_at: number | null;
+            camera: string | null;
+            lat: number | null;
+            lon: number | null;
+            orientation: number | null;
+          }
+        >(
+          `SELECT p.id, p.status, p.error, p.size, p.content_id, c.hash, c.format, c.width, c.height, c.taken_at,
+             c.camera, c.lat, c.lon, c.orientation
+           FROM photos p LEFT JOIN contents c ON c.id = p.content_id WHERE p.id = ?`,
+        )
+        .get(found.photoId);
+      if (!photo) return Promise.resolve(ExitCode.failure);
+      const tags = photo.content_id === null ? [] : listContentTags(ctx.db, photo.content_id);
+      const facts = {
+        path: resolve(file),
+        status: photo.status,
+        error: photo.error,
+        size: photo.size,
+        hash: photo.hash,
+        format: photo.format,
+        width: photo.width,
+        height: photo.height,
+        orientation: photo.orientation,
+        takenAt: photo.taken_at === null ? null : new Date(photo.taken_at).toISOString(),
+        camera: photo.camera,
+        gps: photo.lat === null || photo.lon === null ? null : { lat: photo.lat, lon: photo.lon },
+      };
+      const tagRows = tags.map((t) => ({
+        name: t.name,
+        zh: t.zh,
+        en: t.en,
+        type: t.type,
+        confidence: Math.round(t.confidence * 10) / 10,
+        engine: t.engine,
+        model: t.model,
+        state: t.state,
+        boxes: t.boxes,
+        ...(t.extra ? { extra: t.extra } : {}),
+      }));
+      if (inv.global.json) {
+        inv.io.printJson({ ...facts, tags: tagRows });
+        return Promise.resolve(ExitCode.ok);
+      }
+      for (const [key, value] of Object.entries(facts)) {
+        if (value !== null)
+          inv.io.print(
+            `${key.padEnd(12)} ${typeof value === 'object' ? JSON.stringify(value) : String(value)}`,
+          );
+      }
+      if (tagRows.length === 0) inv.io.print('tags        (none yet)');
+      for (const t of tagRows) {
+        inv.io.print(
+          `  ${t.zh} / ${t.en}  ${t.type}  ${t.confidence.toFixed(1)}%  ${t.engine} (${t.model})${t.boxes.length > 0 ? `  ${String(t.boxes.length)} box(es)` : ''}`,
+        );
+      }
+      return Promise.resolve(ExitCode.ok);
+    } finally {
+      ctx.close();
+    }
+  },
+};
+
+export const failuresCommand: CliCommand = {
+  name: 'failures',
+  summary: 'Jobs that failed, with the last error code and message',
+  usage: 'tujian failures [--json]',
+  run(inv) {
+    const ctx = openCliContext(inv);
+    try {
+      const failed = listFailedJobs(ctx.db, 1000);
+      const broken = ctx.db
+        .prepare<[], { path: string; status: string; error: string | null }>(
+          `SELECT f.path || '/' || p.rel_path AS path, p.status, p.error FROM photos p JOIN folders f ON f.id = p.folder_id
+           WHERE p.status IN ('broken', 'skipped') ORDER BY path`,
+        )
+        .all();
+      if (inv.global.json) {
+        inv.io.printJson({ jobs: failed, photos: broken });
+        return Promise.resolve(ExitCode.ok);
+      }
+      if (failed.length === 0 && broken.length === 0) inv.io.print('No failures.');
+      for (const j of failed) {
+        inv.io.print(
+          `job ${String(j.id)} ${j.kind}${j.engine ? `:${j.engine}` : ''} ${j.code ?? ''} ${j.message ?? ''} (attempts ${String(j.attempts)})`,
+        );
+      }
+      for (const p of broken)
+        inv.io.print(`${p.status}: ${p.path} — ${p.error ?? 'no reason recorded'}`);
+      return Promise.resolve(ExitCode.ok);
+    } finally {
+      ctx.close();
+    }
+  },
+};
+
+export const retryCommand: CliCommand = {
+  name: 'retry',
+  summary: 'Requeue failed jobs (all, or one engine\'s); run "tujian index" to process them',
+  usage: 'tujian retry [--engine local|huawei|volcengine|aliyun]',
+  options: { engine: { type: 'string' } },
+  run(inv) {
+    const engineName = stringOption(inv, 'engine');
+    const engine = engineName === undefined ? undefined : EngineId.safeParse(engineName);
+    if (engine && !engine.success) throw new UsageError(`unknown engine "${String(engineName)}"`);
+    const ctx = openCliContext(inv);
+    try {
+      const count = retryFailedJobs(ctx.db, engine?.success ? { engine: engine.data } : {});
+      if (inv.global.json) inv.io.printJson({ requeued: count });
+      else inv.io.print(`Requeued ${String(count)} job(s).`);
+      return Promise.resolve(ExitCode.ok);
+    } finally {
+      ctx.close();
+    }
+  },
+};
