@@ -59,6 +59,8 @@ export interface EmulatorRoute {
   readonly method: string;
   /** Path pattern with `:param` segments, e.g. `/v2/:projectId/image/tagging`. */
   readonly path: string;
+  /** Extra condition on the query, for APIs that dispatch on it (Volcengine `?Action=`). */
+  readonly when?: (query: URLSearchParams) => boolean;
   readonly handler: RouteHandler;
 }
 
@@ -369,6 +371,7 @@ export async function startEmulatorKit(options: EmulatorOptions): Promise<Emulat
     let params: Record<string, string> = {};
     for (const compiled of routes) {
       if (compiled.route.method !== input.method) continue;
+      if (compiled.route.when && !compiled.route.when(base.query)) continue;
       const m = compiled.regex.exec(input.path);
       if (!m) continue;
       matched = compiled;
