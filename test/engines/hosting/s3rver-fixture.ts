@@ -1,7 +1,6 @@
 // A real S3-compatible server (s3rver from npm) on 127.0.0.1 with a fresh bucket in a temp dir,
 // for the hosting tests and the engine tests that need a bucket the emulators download from.
 import { mkdtemp, rm } from 'node:fs/promises';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import S3rver from 's3rver';
@@ -22,7 +21,7 @@ export async function startS3rver(bucket = 'tujian-test'): Promise<S3Fixture> {
     directory,
     configureBuckets: [{ name: bucket }],
   });
-  const address = (await server.run());
+  const address = await server.run();
   return {
     directory,
     settings: {

@@ -1,0 +1,134 @@
+// A small client of Aliyun Content Security (Green 2018-05-09) image async scan (seed 002,
+// PROTOCOLS.md §C): ROA HMAC-SHA1 signing, /green/image/asyncscan and /green/image/results,
+// every answer validated with zod and every failure turned into a classified EngineError.
+// Why not @alicloud/pop-core: see [Note: Own clients, not the vendor SDKs] in
+// main/engines/volcengine/volcengine-client.ts.
+import { z } from 'zod';
+import { EngineError } from '../engine.ts';
+import { parseRetryAfterMs } from '../volcengine/volcengine-errors.ts';
+import { aliyunCodeError, aliyunPopError } from './aliyun-errors.ts';
+import {
+  aliyunEnvelope,
+  AliyunPopError,
+  AliyunSubmittedTask,
+  AliyunTaskResult,
+} from './aliyun-schemas.ts';
+import { signAliyunRequest } from './aliyun-signer.ts';
+
+export interface AliyunClientOptions {
+  readonly endpoint: string;
+  readonly accessKeyId: string;
+  readonly accessKeySecret: string;
+  readonly securityToken?: string | undefined;
+  readonly timeoutMs: number;
+  /** The optional `clientInfo` query parameter (a JSON string). */
+  readonly clientInfo?: Record<string, unknown>;
+  readonly fetch?: typeof fetch;
+  readonly now?: () => Date;
+}
+
+export interface AliyunAsyncScanBody {
+  readonly scenes: readonly string[];
+  readonly tasks: readonly { dataId?: string; url: string }[];
+  readonly bizType?: string;
+  readonly callback?: string;
+  readonly seed?: string;
+}
+
+export interface AliyunClient {
+  asyncScan(body: AliyunAsyncScanBody): Promise<z.infer<typeof AliyunSubmittedTask>[]>;
+  results(taskIds: readonly string[]): Promise<AliyunTaskResult[]>;
+}
+
+const SubmitEnvelope = aliyunEnvelope(AliyunSubmittedTask);
+const ResultsEnvelope = aliyunEnvelope(AliyunTaskResult);
+
+export function createAliyunClient(options: AliyunClientOptions): AliyunClient {
+  const doFetch = options.fetch ?? fetch;
+  const now = options.now ?? (() => new Date());
+
+  async function call<T extends z.ZodType>(
+    path: string,
+    payload: unknown,
+    schema: T,
+  ): Promise<z.infer<T>> {
+    const body = JSON.stringify(payload);
+    const query: Record<string, string> = options.clientInfo
+      ? { clientInfo: JSON.stringify(options.clientInfo) }
+      : {};
+    const signed = signAliyunRequest({
+      method: 'POST',
+      path,
+      query,
+      body,
+      accessKeyId: options.accessKeyId,
+      accessKeySecret: options.accessKeySecret,
+      securityToken: options.securityToken,
+      date: now(),
+    });
+    const url = new URL(path, options.endpoint);
+    for (const [k, v] of Object.entries(query)) url.searchParams.set(k, v);
+    let response: Response;
+    let text: string;
+    try {
+      response = await doFetch(url, {
+        method: 'POST',
+        headers: signed.headers,
+        body,
+        signal: AbortSignal.timeout(options.timeoutMs),
+      });
+      text = await response.text();
+    } catch (error) {
+      const timedOut = (error as Error).name === 'TimeoutError';
+      throw new EngineError(
+        'aliyun',
+        timedOut ? 'timeout' : 'network',
+        `Aliyun ${path}: ${timedOut ? `no answer within ${String(options.timeoutMs)} ms` : `network error: ${(error as Error).message}`}`,
+        'retry',
+      );
+    }
+    const retryAfterMs = parseRetryAfterMs(response.headers.get('retry-after'));
+    let json: unknown;
+    try {
+      json = JSON.parse(text);
+    } catch {
+      throw new EngineError(
+        'aliyun',
+        'malformed-response',
+        `Aliyun ${path}: HTTP ${String(response.status)} with a body that is not JSON (${JSON.stringify(text.slice(0, 120))})`,
+        response.status === 429 ? 'retry-later' : 'retry',
+        retryAfterMs,
+      );
+    }
+    const pop = AliyunPopError.safeParse(json);
+    if (pop.success) {
+      throw aliyunPopError(pop.data.Code, pop.data.Message, response.status, retryAfterMs);
+    }
+    const envelope = schema.safeParse(json);
+    if (!envelope.success) {
+      throw new EngineError(
+        'aliyun',
+        'unexpected-response',
+        `Aliyun ${path}: HTTP ${String(response.status)} with an answer that is not as documented: ${z.prettifyError(envelope.error)}`,
+        response.status === 429 ? 'retry-later' : 'retry',
+        retryAfterMs,
+      );
+    }
+    const parsed = envelope.data as { code: number; msg?: string };
+    if (parsed.code !== 200) {
+      throw aliyunCodeError(parsed.code, parsed.msg, response.status, retryAfterMs);
+    }
+    return envelope.data;
+  }
+
+  return {
+    async asyncScan(body) {
+      const answer = await call('/green/image/asyncscan', body, SubmitEnvelope);
+      return answer.data ?? [];
+    },
+    async results(taskIds) {
+      const answer = await call('/green/image/results', taskIds, ResultsEnvelope);
+      return answer.data ?? [];
+    },
+  };
+}
