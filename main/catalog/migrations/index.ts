@@ -2,5 +2,10 @@
 import type { Migration } from './migration.ts';
 import { migration0001Initial } from './0001-initial.ts';
 import { migration0002SearchIndex } from './0002-search-index.ts';
+import { migration0003EngineCalls } from './0003-engine-calls.ts';
 
-export const migrations: readonly Migration[] = [migration0001Initial, migration0002SearchIndex];
+export const migrations: readonly Migration[] = [
+  migration0001Initial,
+  migration0002SearchIndex,
+  migration0003EngineCalls,
+];
