@@ -1,0 +1,112 @@
+// The `contents` table: one row per distinct file content (sha256 of the bytes), holding what
+// is true of the bytes wherever they are — dimensions, EXIF facts, whether previews exist.
+// See [Note: Tags belong to content] in migrations/0001-initial.ts.
+import type { Catalog } from './catalog-connection.ts';
+
+export interface ContentFacts {
+  readonly hash: string;
+  readonly size: number;
+  readonly format: string | null;
+  /** Width and height of the image as displayed (EXIF orientation applied). */
+  readonly width: number | null;
+  readonly height: number | null;
+  readonly orientation: number | null;
+  /** See [Note: taken_at is wall-clock time] in main/library/photo-metadata.ts. */
+  readonly takenAt: number | null;
+  readonly camera: string | null;
+  readonly lat: number | null;
+  readonly lon: number | null;
+  readonly hasPreview: boolean;
+}
+
+export interface Content extends ContentFacts {
+  readonly id: number;
+  readonly createdAt: number;
+}
+
+interface ContentRow {
+  id: number;
+  hash: string;
+  size: number;
+  format: string | null;
+  width: number | null;
+  height: number | null;
+  orientation: number | null;
+  taken_at: number | null;
+  camera: string | null;
+  lat: number | null;
+  lon: number | null;
+  has_preview: number;
+  created_at: number;
+}
+
+function toContent(row: ContentRow): Content {
+  return {
+    id: row.id,
+    hash: row.hash,
+    size: row.size,
+    format: row.format,
+    width: row.width,
+    height: row.height,
+    orientation: row.orientation,
+    takenAt: row.taken_at,
+    camera: row.camera,
+    lat: row.lat,
+    lon: row.lon,
+    hasPreview: row.has_preview === 1,
+    createdAt: row.created_at,
+  };
+}
+
+export function getContent(db: Catalog, id: number): Content | undefined {
+  const row = db.prepare('SELECT * FROM contents WHERE id = ?').get(id) as ContentRow | undefined;
+  return row ? toContent(row) : undefined;
+}
+
+export function findContentByHash(db: Catalog, hash: string): Content | undefined {
+  const row = db.prepare('SELECT * FROM contents WHERE hash = ?').get(hash) as
+    ContentRow | undefined;
+  return row ? toContent(row) : undefined;
+}
+
+/**
+ * Inserts the content, or — when the same bytes were ingested meanwhile (two places ingested
+ * concurrently) — keeps the existing row. Returns the id and whether this call created it.
+ */
+export function insertContent(
+  db: Catalog,
+  facts: ContentFacts,
+  now: number,
+): { id: number; created: boolean } {
+  const inserted = db
+    .prepare(
+      `INSERT INTO contents
+         (hash, size, format, width, height, orientation, taken_at, camera, lat, lon, has_preview, created_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (hash) DO NOTHING
+       RETURNING id`,
+    )
+    .get(
+      facts.hash,
+      facts.size,
+      facts.format,
+      facts.width,
+      facts.height,
+      facts.orientation,
+      facts.takenAt,
+      facts.camera,
+      facts.lat,
+      facts.lon,
+      facts.hasPreview ? 1 : 0,
+      now,
+    ) as { id: number } | undefined;
+  if (inserted) return { id: inserted.id, created: true };
+  const existing = db.prepare('SELECT id FROM contents WHERE hash = ?').get(facts.hash) as {
+    id: number;
+  };
+  return { id: existing.id, created: false };
+}
+
+export function setContentHasPreview(db: Catalog, id: number, hasPreview: boolean): void {
+  db.prepare('UPDATE contents SET has_preview = ? WHERE id = ?').run(hasPreview ? 1 : 0, id);
+}

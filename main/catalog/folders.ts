@@ -1,0 +1,194 @@
+// The `folders` table: the photo folders the user added, each with the identity of the
+// volume it lives on so an unplugged drive is told apart from a folder that was emptied.
+//
+// [Note: Folder volume identity]
+// When a folder is added we record `dev:ino:birthtimeMs` of its root directory. A later scan
+// compares the root's current identity with the recorded one: if the root is gone, or its
+// inode or birth time differ (an empty mount point left behind by an unplugged drive, or
+// another drive mounted at the same path), the folder is marked offline and nothing in it is
+// marked missing. `st_dev` alone is not compared: removable drives often get a different
+// device number when plugged in again, while the root directory's inode and birth time stay.
+import { statSync, realpathSync, type Stats } from 'node:fs';
+import { isAbsolute, resolve, sep } from 'node:path';
+import { z } from 'zod';
+import type { Catalog } from './catalog-connection.ts';
+
+export type FolderStatus = 'online' | 'offline';
+
+export interface Folder {
+  readonly id: number;
+  readonly path: string;
+  readonly volumeId: string | null;
+  readonly status: FolderStatus;
+  readonly engines: readonly string[];
+  readonly addedAt: number;
+  readonly lastScanAt: number | null;
+}
+
+export type FolderErrorCode =
+  | 'not-found'
+  | 'not-a-directory'
+  | 'already-added'
+  | 'inside-existing'
+  | 'contains-existing'
+  | 'unknown-folder';
+
+export class FolderError extends Error {
+  constructor(
+    readonly code: FolderErrorCode,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'FolderError';
+  }
+}
+
+const enginesSchema = z.array(z.string().min(1));
+
+interface FolderRow {
+  id: number;
+  path: string;
+  volume_id: string | null;
+  status: string;
+  engines: string;
+  added_at: number;
+  last_scan_at: number | null;
+}
+
+function toFolder(row: FolderRow): Folder {
+  return {
+    id: row.id,
+    path: row.path,
+    volumeId: row.volume_id,
+    status: row.status === 'offline' ? 'offline' : 'online',
+    engines: enginesSchema.parse(JSON.parse(row.engines)),
+    addedAt: row.added_at,
+    lastScanAt: row.last_scan_at,
+  };
+}
+
+/** The identity of a folder's root directory; see [Note: Folder volume identity]. */
+export function volumeIdentityOf(stats: Stats): string {
+  return `${String(stats.dev)}:${String(stats.ino)}:${String(Math.trunc(stats.birthtimeMs))}`;
+}
+
+/** True when `current` is the same root directory as the recorded identity. */
+export function isSameVolume(recorded: string | null, current: string): boolean {
+  if (recorded === null) return true;
+  const [, recordedIno, recordedBirth] = recorded.split(':');
+  const [, currentIno, currentBirth] = current.split(':');
+  return recordedIno === currentIno && recordedBirth === currentBirth;
+}
+
+function isInside(child: string, parent: string): boolean {
+  const prefix = parent.endsWith(sep) ? parent : parent + sep;
+  return child.startsWith(prefix);
+}
+
+export interface AddFolderOptions {
+  readonly engines?: readonly string[];
+  readonly now?: number;
+}
+
+/**
+ * Adds a folder (resolved to its real path). Refuses a path that is not a directory, one
+ * already added, and one inside or containing an added folder (a photo would have two places
+ * in the catalog and be scanned twice).
+ */
+export function addFolder(db: Catalog, path: string, options: AddFolderOptions = {}): Folder {
+  const absolute = isAbsolute(path) ? path : resolve(path);
+  let real: string;
+  let stats: Stats;
+  try {
+    real = realpathSync.native(absolute);
+    stats = statSync(real);
+  } catch (error) {
+    throw new FolderError(
+      'not-found',
+      `Cannot add ${absolute}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'it does not exist' : (error as Error).message}.`,
+    );
+  }
+  if (!stats.isDirectory()) {
+    throw new FolderError('not-a-directory', `Cannot add ${real}: it is not a folder.`);
+  }
+  const engines = enginesSchema.parse(options.engines ?? ['local']);
+  const now = options.now ?? Date.now();
+  return db
+    .transaction(() => {
+      for (const existing of listFolders(db)) {
+        if (existing.path === real) {
+          throw new FolderError(
+            'already-added',
+            `${real} is already in the library (folder ${String(existing.id)}).`,
+          );
+        }
+        if (isInside(real, existing.path)) {
+          throw new FolderError(
+            'inside-existing',
+            `Cannot add ${real}: it is inside ${existing.path}, which is already in the library.`,
+          );
+        }
+        if (isInside(existing.path, real)) {
+          throw new FolderError(
+            'contains-existing',
+            `Cannot add ${real}: it contains ${existing.path}, which is already in the library; remove that folder first.`,
+          );
+        }
+      }
+      const row = db
+        .prepare(
+          `INSERT INTO folders (path, volume_id, status, engines, added_at)
+           VALUES (?, ?, 'online', ?, ?) RETURNING *`,
+        )
+        .get(real, volumeIdentityOf(stats), JSON.stringify(engines), now) as FolderRow;
+      return toFolder(row);
+    })
+    .immediate();
+}
+
+export function listFolders(db: Catalog): Folder[] {
+  const rows = db.prepare('SELECT * FROM folders ORDER BY id').all() as FolderRow[];
+  return rows.map(toFolder);
+}
+
+export function getFolder(db: Catalog, id: number): Folder | undefined {
+  const row = db.prepare('SELECT * FROM folders WHERE id = ?').get(id) as FolderRow | undefined;
+  return row ? toFolder(row) : undefined;
+}
+
+/** Like `getFolder`, but a missing folder is an error with a clear message. */
+export function requireFolder(db: Catalog, id: number): Folder {
+  const folder = getFolder(db, id);
+  if (!folder) throw new FolderError('unknown-folder', `There is no folder ${String(id)}.`);
+  return folder;
+}
+
+export function setFolderStatus(db: Catalog, id: number, status: FolderStatus): void {
+  requireFolder(db, id);
+  db.prepare('UPDATE folders SET status = ? WHERE id = ?').run(status, id);
+}
+
+export function setFolderEngines(db: Catalog, id: number, engines: readonly string[]): void {
+  requireFolder(db, id);
+  const parsed = enginesSchema.parse(engines);
+  db.prepare('UPDATE folders SET engines = ? WHERE id = ?').run(JSON.stringify(parsed), id);
+}
+
+/** Records a new root identity (the user confirmed the folder at this path is the same one). */
+export function setFolderVolumeId(db: Catalog, id: number, volumeId: string): void {
+  requireFolder(db, id);
+  db.prepare('UPDATE folders SET volume_id = ? WHERE id = ?').run(volumeId, id);
+}
+
+export function setFolderScanned(db: Catalog, id: number, at: number): void {
+  db.prepare('UPDATE folders SET last_scan_at = ? WHERE id = ?').run(at, id);
+}
+
+/**
+ * Removes a folder and its photo rows (places). Contents and their tags stay: the same bytes
+ * may be in another folder, and tags belong to content ([Note: Tags belong to content]).
+ */
+export function removeFolder(db: Catalog, id: number): void {
+  requireFolder(db, id);
+  db.prepare('DELETE FROM folders WHERE id = ?').run(id);
+}

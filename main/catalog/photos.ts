@@ -1,0 +1,248 @@
+// The `photos` table: one row per place (folder + relative path) that holds an image file,
+// linked to the content it shows once ingested. Rows are never deleted because a file went
+// away: they become `missing`, so tags and albums survive an unplugged drive or a move.
+import type { Catalog } from './catalog-connection.ts';
+
+export type PhotoStatus = 'pending' | 'ok' | 'broken' | 'skipped' | 'missing';
+
+export interface Photo {
+  readonly id: number;
+  readonly folderId: number;
+  /** Path inside the folder, always with `/` separators. */
+  readonly relPath: string;
+  readonly size: number;
+  readonly mtimeMs: number;
+  readonly contentId: number | null;
+  readonly status: PhotoStatus;
+  readonly error: string | null;
+  readonly indexedAt: number | null;
+}
+
+interface PhotoRow {
+  id: number;
+  folder_id: number;
+  rel_path: string;
+  size: number;
+  mtime_ms: number;
+  content_id: number | null;
+  status: PhotoStatus;
+  error: string | null;
+  indexed_at: number | null;
+}
+
+function toPhoto(row: PhotoRow): Photo {
+  return {
+    id: row.id,
+    folderId: row.folder_id,
+    relPath: row.rel_path,
+    size: row.size,
+    mtimeMs: row.mtime_ms,
+    contentId: row.content_id,
+    status: row.status,
+    error: row.error,
+    indexedAt: row.indexed_at,
+  };
+}
+
+export function getPhoto(db: Catalog, id: number): Photo | undefined {
+  const row = db.prepare('SELECT * FROM photos WHERE id = ?').get(id) as PhotoRow | undefined;
+  return row ? toPhoto(row) : undefined;
+}
+
+export function findPhotoByPath(db: Catalog, folderId: number, relPath: string): Photo | undefined {
+  const row = db
+    .prepare('SELECT * FROM photos WHERE folder_id = ? AND rel_path = ?')
+    .get(folderId, relPath) as PhotoRow | undefined;
+  return row ? toPhoto(row) : undefined;
+}
+
+export function listFolderPhotos(db: Catalog, folderId: number): Photo[] {
+  const rows = db
+    .prepare('SELECT * FROM photos WHERE folder_id = ? ORDER BY rel_path')
+    .all(folderId) as PhotoRow[];
+  return rows.map(toPhoto);
+}
+
+/** What a scan needs to know about a known place, kept small for 100k-row folders. */
+export interface PhotoFileState {
+  readonly id: number;
+  readonly size: number;
+  readonly mtimeMs: number;
+  readonly status: PhotoStatus;
+  readonly hasContent: boolean;
+}
+
+export function loadFolderFileStates(db: Catalog, folderId: number): Map<string, PhotoFileState> {
+  const states = new Map<string, PhotoFileState>();
+  const rows = db
+    .prepare(
+      'SELECT rel_path, id, size, mtime_ms, status, content_id IS NOT NULL FROM photos WHERE folder_id = ?',
+    )
+    .raw()
+    .iterate(folderId) as IterableIterator<[string, number, number, number, PhotoStatus, number]>;
+  for (const [relPath, id, size, mtimeMs, status, hasContent] of rows) {
+    states.set(relPath, { id, size, mtimeMs, status, hasContent: hasContent === 1 });
+  }
+  return states;
+}
+
+export interface NewPlace {
+  readonly folderId: number;
+  readonly relPath: string;
+  readonly size: number;
+  readonly mtimeMs: number;
+  readonly status: PhotoStatus;
+  readonly error?: string | null;
+}
+
+/** Inserts a place; when the path is already known (a race with another scan) it updates it. */
+export function upsertPhoto(db: Catalog, place: NewPlace): number {
+  const row = db
+    .prepare(
+      `INSERT INTO photos (folder_id, rel_path, size, mtime_ms, status, error)
+       VALUES (?, ?, ?, ?, ?, ?)
+       ON CONFLICT (folder_id, rel_path) DO UPDATE SET
+         size = excluded.size, mtime_ms = excluded.mtime_ms,
+         status = excluded.status, error = excluded.error
+       RETURNING id`,
+    )
+    .get(
+      place.folderId,
+      place.relPath,
+      place.size,
+      place.mtimeMs,
+      place.status,
+      place.error ?? null,
+    ) as { id: number };
+  return row.id;
+}
+
+/** Records a new size/mtime and status for a known place (the file changed or came back). */
+export function updatePhotoFile(
+  db: Catalog,
+  id: number,
+  file: { size: number; mtimeMs: number; status: PhotoStatus; error?: string | null },
+): void {
+  db.prepare('UPDATE photos SET size = ?, mtime_ms = ?, status = ?, error = ? WHERE id = ?').run(
+    file.size,
+    file.mtimeMs,
+    file.status,
+    file.error ?? null,
+    id,
+  );
+}
+
+export function setPhotoStatus(
+  db: Catalog,
+  id: number,
+  status: PhotoStatus,
+  error: string | null,
+  at: number | null = null,
+): void {
+  db.prepare(
+    'UPDATE photos SET status = ?, error = ?, indexed_at = COALESCE(?, indexed_at) WHERE id = ?',
+  ).run(status, error, at, id);
+}
+
+/** Marks places missing (their rows, content links and therefore tags are kept). */
+export function markPhotosMissing(db: Catalog, ids: readonly number[]): void {
+  const mark = db.prepare(
+    "UPDATE photos SET status = 'missing', error = NULL WHERE id = ? AND status != 'missing'",
+  );
+  db.transaction(() => {
+    for (const id of ids) mark.run(id);
+  })();
+}
+
+/** Marks every place under `relDir` (a folder path inside the library folder) missing. */
+export function markPhotosMissingUnder(db: Catalog, folderId: number, relDir: string): number {
+  const prefix = relDir === '' ? '' : relDir + '/';
+  // Range on the (folder_id, rel_path) unique index instead of LIKE, whose wildcards would
+  // need escaping for names holding % or _.
+  const result = db
+    .prepare(
+      `UPDATE photos SET status = 'missing', error = NULL
+       WHERE folder_id = ? AND rel_path >= ? AND rel_path < ? AND status != 'missing'`,
+    )
+    .run(folderId, prefix, prefix + '\u{10FFFF}');
+  return result.changes;
+}
+
+/** Links a place to its ingested content. */
+export function setPhotoIngested(
+  db: Catalog,
+  id: number,
+  ingest: { contentId: number; size: number; mtimeMs: number; at: number },
+): void {
+  db.prepare(
+    `UPDATE photos SET content_id = ?, size = ?, mtime_ms = ?, status = 'ok', error = NULL,
+       indexed_at = ? WHERE id = ?`,
+  ).run(ingest.contentId, ingest.size, ingest.mtimeMs, ingest.at, id);
+}
+
+/**
+ * Missing places that showed this content: candidates for a move. Those with the same file
+ * name come first (a move usually keeps the name), then the most recently indexed.
+ */
+export function findMissingPhotosOfContent(
+  db: Catalog,
+  contentId: number,
+  preferName: string,
+): Photo[] {
+  const rows = db
+    .prepare(
+      `SELECT * FROM photos WHERE content_id = ? AND status = 'missing'
+       ORDER BY (rel_path = ? OR rel_path LIKE '%/' || ?) DESC, indexed_at DESC, id`,
+    )
+    .all(contentId, preferName, preferName) as PhotoRow[];
+  return rows.map(toPhoto);
+}
+
+/**
+ * A moved or renamed file: the missing row `keepId` takes the place of the new row `dropId`
+ * (which is deleted), so the photo keeps its id. Tags are on the content, so they follow.
+ */
+export function relinkPhoto(
+  db: Catalog,
+  keepId: number,
+  dropId: number,
+  ingest: { contentId: number; size: number; mtimeMs: number; at: number },
+): void {
+  db.transaction(() => {
+    const place = db.prepare('SELECT folder_id, rel_path FROM photos WHERE id = ?').get(dropId) as
+      { folder_id: number; rel_path: string } | undefined;
+    if (!place) throw new Error(`Photo ${String(dropId)} vanished during relink.`);
+    db.prepare('DELETE FROM photos WHERE id = ?').run(dropId);
+    db.prepare(
+      `UPDATE photos SET folder_id = ?, rel_path = ?, content_id = ?, size = ?, mtime_ms = ?,
+         status = 'ok', error = NULL, indexed_at = ? WHERE id = ?`,
+    ).run(
+      place.folder_id,
+      place.rel_path,
+      ingest.contentId,
+      ingest.size,
+      ingest.mtimeMs,
+      ingest.at,
+      keepId,
+    );
+  })();
+}
+
+export function countPhotosByStatus(db: Catalog, folderId?: number): Record<PhotoStatus, number> {
+  const counts: Record<PhotoStatus, number> = {
+    pending: 0,
+    ok: 0,
+    broken: 0,
+    skipped: 0,
+    missing: 0,
+  };
+  const rows = (
+    folderId === undefined
+      ? db.prepare('SELECT status, count(*) AS n FROM photos GROUP BY status').all()
+      : db
+          .prepare('SELECT status, count(*) AS n FROM photos WHERE folder_id = ? GROUP BY status')
+          .all(folderId)
+  ) as { status: PhotoStatus; n: number }[];
+  for (const row of rows) counts[row.status] = row.n;
+  return counts;
+}

@@ -1,0 +1,223 @@
+// Opens an image file or buffer with sharp, the one place that decides what Tujian can read:
+// the decompression-bomb guard, BMP through our own decoder (bmp-decode.ts), HEIC refused
+// with the true reason, and sharp's error messages turned into reasons a user understands.
+import { open as openFile, readFile } from 'node:fs/promises';
+import sharp, { type Metadata, type Sharp } from 'sharp';
+import { BmpError, decodeBmp, isBmp } from './bmp-decode.ts';
+
+/** Decompression-bomb guard: images claiming more pixels than this are refused unread. */
+export const defaultMaxInputPixels = 268_402_689; // sharp's default (0x3FFF * 0x3FFF)
+
+export type ImageErrorCode =
+  'too-many-pixels' | 'unsupported-format' | 'corrupt' | 'empty' | 'unreadable';
+
+export class ImageError extends Error {
+  constructor(
+    readonly code: ImageErrorCode,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'ImageError';
+  }
+}
+
+export type ImageFormat = 'jpeg' | 'png' | 'webp' | 'gif' | 'tiff' | 'avif' | 'bmp';
+
+export interface ImageFacts {
+  readonly format: ImageFormat;
+  /** Stored (un-oriented) dimensions. */
+  readonly storedWidth: number;
+  readonly storedHeight: number;
+  /** Displayed dimensions: EXIF orientation 5–8 swaps width and height. */
+  readonly width: number;
+  readonly height: number;
+  readonly orientation: number;
+  readonly hasAlpha: boolean;
+  readonly space: string | undefined;
+  /** The raw EXIF block sharp found ("Exif\0\0" + TIFF), for formats exifr cannot scan itself. */
+  readonly exif: Buffer | undefined;
+}
+
+export interface OpenImageOptions {
+  readonly maxInputPixels?: number;
+  /** sharp's `failOn`: 'error' (default) refuses truncated and corrupt pixel data. */
+  readonly failOn?: 'none' | 'truncated' | 'error' | 'warning';
+}
+
+export interface OpenedImage {
+  readonly facts: ImageFacts;
+  /** A fresh sharp pipeline on the input; call again for each pipeline (each decodes). */
+  readonly pipeline: () => Sharp;
+}
+
+export const readableFormats: readonly ImageFormat[] = [
+  'jpeg',
+  'png',
+  'webp',
+  'gif',
+  'tiff',
+  'avif',
+  'bmp',
+];
+
+async function readHead(path: string, bytes: number): Promise<Buffer> {
+  const handle = await openFile(path, 'r');
+  try {
+    const head = Buffer.alloc(bytes);
+    const { bytesRead } = await handle.read(head, 0, bytes, 0);
+    return head.subarray(0, bytesRead);
+  } finally {
+    await handle.close();
+  }
+}
+
+/** Turns a sharp/libvips error into a reason a user can act on. */
+export function describeSharpError(error: unknown): ImageError {
+  const message = error instanceof Error ? error.message : String(error);
+  if (/unsupported image format/i.test(message)) {
+    return new ImageError(
+      'unsupported-format',
+      `Not an image Tujian can read: the content is not ${readableFormats.join(', ')}.`,
+    );
+  }
+  if (/pixel limit/i.test(message)) {
+    return new ImageError(
+      'too-many-pixels',
+      'The image has more pixels than the limit: refused as a possible decompression bomb.',
+    );
+  }
+  if (
+    /premature end|truncated|unexpected end|end of (input|file|stream)|short read|not enough data|read error|incomplete/i.test(
+      message,
+    )
+  ) {
+    return new ImageError('corrupt', `The file is truncated or corrupt (${firstLine(message)}).`);
+  }
+  return new ImageError('corrupt', `The image cannot be decoded (${firstLine(message)}).`);
+}
+
+function firstLine(message: string): string {
+  return message.split('\n')[0]?.trim() ?? message;
+}
+
+function pixelLimitError(width: number, height: number, limit: number): ImageError {
+  const mp = (n: number) => (n / 1e6).toFixed(0);
+  return new ImageError(
+    'too-many-pixels',
+    `The image claims ${String(width)}×${String(height)} px (${mp(width * height)} MP), more than ` +
+      `the limit of ${mp(limit)} MP: refused unread as a possible decompression bomb.`,
+  );
+}
+
+function formatOf(metadata: Metadata): ImageFormat {
+  const format = metadata.format as string;
+  if (format === 'heif') {
+    if (metadata.compression === 'av1') return 'avif';
+    throw new ImageError(
+      'unsupported-format',
+      'HEIC is not supported: the libvips bundled with sharp decodes AVIF only and has no HEVC ' +
+        '(HEIC) decoder. Convert the photo to JPEG or AVIF to index it.',
+    );
+  }
+  if (
+    format === 'jpeg' ||
+    format === 'png' ||
+    format === 'webp' ||
+    format === 'gif' ||
+    format === 'tiff'
+  ) {
+    return format;
+  }
+  throw new ImageError(
+    'unsupported-format',
+    `${format.toUpperCase()} images are not supported (Tujian reads ${readableFormats.join(', ')}).`,
+  );
+}
+
+/**
+ * Reads the header and returns the facts plus a factory for decoding pipelines. Throws
+ * `ImageError` for anything that cannot be read; pixel data is only checked when decoded.
+ */
+export async function openImage(
+  input: string | Buffer,
+  options: OpenImageOptions = {},
+): Promise<OpenedImage> {
+  const maxPixels = options.maxInputPixels ?? defaultMaxInputPixels;
+  const failOn = options.failOn ?? 'error';
+  let head: Buffer;
+  try {
+    head = typeof input === 'string' ? await readHead(input, 64) : input.subarray(0, 64);
+  } catch (error) {
+    throw new ImageError('unreadable', `Cannot read the file: ${(error as Error).message}`);
+  }
+  if (head.length === 0) throw new ImageError('empty', 'The file is empty (0 bytes).');
+
+  if (isBmp(head)) {
+    const bytes = typeof input === 'string' ? await readFile(input) : input;
+    let bmp;
+    try {
+      bmp = decodeBmp(bytes, maxPixels);
+    } catch (error) {
+      if (error instanceof BmpError) {
+        throw new ImageError(
+          error.code === 'too-many-pixels'
+            ? 'too-many-pixels'
+            : error.code === 'unsupported'
+              ? 'unsupported-format'
+              : 'corrupt',
+          error.message,
+        );
+      }
+      throw error;
+    }
+    const raw = { width: bmp.width, height: bmp.height, channels: bmp.channels };
+    return {
+      facts: {
+        format: 'bmp',
+        storedWidth: bmp.width,
+        storedHeight: bmp.height,
+        width: bmp.width,
+        height: bmp.height,
+        orientation: 1,
+        hasAlpha: bmp.hasAlpha,
+        space: 'srgb',
+        exif: undefined,
+      },
+      pipeline: () => sharp(bmp.data, { raw, limitInputPixels: maxPixels }),
+    };
+  }
+
+  const make = () =>
+    sharp(input, { limitInputPixels: maxPixels, failOn, pages: 1, sequentialRead: true });
+  let metadata: Metadata;
+  try {
+    metadata = await sharp(input, { limitInputPixels: false, pages: 1 }).metadata();
+  } catch (error) {
+    throw describeSharpError(error);
+  }
+  const format = formatOf(metadata);
+  const storedWidth = metadata.width;
+  const storedHeight = metadata.pageHeight ?? metadata.height;
+  if (!storedWidth || !storedHeight) {
+    throw new ImageError('corrupt', 'The image header has no dimensions.');
+  }
+  if (storedWidth * storedHeight > maxPixels) {
+    throw pixelLimitError(storedWidth, storedHeight, maxPixels);
+  }
+  const orientation = metadata.orientation ?? 1;
+  const swap = orientation >= 5 && orientation <= 8;
+  return {
+    facts: {
+      format,
+      storedWidth,
+      storedHeight,
+      width: swap ? storedHeight : storedWidth,
+      height: swap ? storedWidth : storedHeight,
+      orientation,
+      hasAlpha: metadata.hasAlpha,
+      space: metadata.space,
+      exif: metadata.exif,
+    },
+    pipeline: make,
+  };
+}

@@ -1,0 +1,368 @@
+// Scans one library folder: walks it (symlink loops safe, unreadable folders reported, not
+// fatal), compares each image file's size and mtime with the catalog, records new and changed
+// files as `pending` and hands them to the ingest queue, and marks vanished files `missing`.
+// An unchanged file costs one stat and no read. A folder whose root is gone, or is another
+// directory than the one added ([Note: Folder volume identity]), is marked offline and
+// nothing in it is touched.
+import { lstat, readdir, stat } from 'node:fs/promises';
+import type { Dirent, Stats } from 'node:fs';
+import { join } from 'node:path';
+import type { Catalog } from '../catalog/catalog-connection.ts';
+import {
+  isSameVolume,
+  requireFolder,
+  setFolderScanned,
+  setFolderStatus,
+  volumeIdentityOf,
+  type Folder,
+} from '../catalog/folders.ts';
+import {
+  loadFolderFileStates,
+  markPhotosMissing,
+  updatePhotoFile,
+  upsertPhoto,
+  type PhotoFileState,
+} from '../catalog/photos.ts';
+import type { ScanDeps } from './library-deps.ts';
+import { classifyFile, isIgnoredName, type FileKind } from './library-files.ts';
+
+export interface ScanProblem {
+  readonly relPath: string;
+  readonly reason: string;
+}
+
+export interface ScanReport {
+  readonly folderId: number;
+  readonly folderPath: string;
+  /** False when the folder root is gone or is not the folder that was added. */
+  readonly online: boolean;
+  readonly offlineReason?: string;
+  /** Image files found (supported or not). */
+  seen: number;
+  /** New places recorded as pending. */
+  added: number;
+  /** Known places whose size or mtime changed (pending again). */
+  changed: number;
+  unchanged: number;
+  /** Missing places found again. */
+  returned: number;
+  /** Places newly marked missing. */
+  missing: number;
+  /** Image files in formats Tujian cannot read (HEIC, RAW), recorded as `skipped`. */
+  skipped: number;
+  /** Files and folders that could not be read (permissions, symlink loops, bad names). */
+  errors: number;
+  /** Photo ids handed to `enqueueIngest`. */
+  enqueued: number;
+  /** Up to 200 problems with their reasons (counts above are complete). */
+  readonly problems: ScanProblem[];
+  durationMs: number;
+}
+
+const maxProblems = 200;
+const statBatch = 64;
+
+interface SeenFile {
+  readonly relPath: string;
+  readonly size: number;
+  readonly mtimeMs: number;
+  readonly kind: FileKind;
+  /** Set when the file cannot be used at all (broken link, loop, undecodable name). */
+  readonly problem?: { status: 'broken' | 'skipped'; reason: string };
+}
+
+function emptyReport(folder: Folder): ScanReport {
+  return {
+    folderId: folder.id,
+    folderPath: folder.path,
+    online: true,
+    seen: 0,
+    added: 0,
+    changed: 0,
+    unchanged: 0,
+    returned: 0,
+    missing: 0,
+    skipped: 0,
+    errors: 0,
+    enqueued: 0,
+    problems: [],
+    durationMs: 0,
+  };
+}
+
+function errnoReason(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'EACCES' || code === 'EPERM') return 'Permission denied.';
+  if (code === 'ELOOP') return 'Symbolic link loop.';
+  if (code === 'ENOENT') return 'Broken symbolic link (its target does not exist).';
+  return (error as Error).message;
+}
+
+/**
+ * Checks that the folder's root is there and is the directory that was added; updates the
+ * folder's online/offline status. Returns the reason when offline.
+ */
+export async function checkFolderOnline(db: Catalog, folder: Folder): Promise<string | undefined> {
+  let reason: string | undefined;
+  try {
+    const stats = await stat(folder.path);
+    if (!stats.isDirectory()) reason = `${folder.path} is no longer a folder.`;
+    else if (!isSameVolume(folder.volumeId, volumeIdentityOf(stats))) {
+      reason =
+        `${folder.path} is not the folder that was added (another drive, or an empty mount ` +
+        'point where the drive used to be).';
+    }
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    reason =
+      code === 'ENOENT' || code === 'ENOTDIR'
+        ? `${folder.path} is not there (drive unplugged or folder moved).`
+        : `${folder.path} cannot be read: ${errnoReason(error)}`;
+  }
+  const status = reason === undefined ? 'online' : 'offline';
+  if (folder.status !== status) setFolderStatus(db, folder.id, status);
+  return reason;
+}
+
+interface WalkSink {
+  file(file: SeenFile): void;
+  problem(relPath: string, reason: string): void;
+  /** A folder whose contents are unknown this time: its catalog rows must not go missing. */
+  unreadableDir(relDir: string): void;
+}
+
+async function walkFolder(root: string, sink: WalkSink): Promise<void> {
+  const visited = new Set<string>();
+  const rootStats = await stat(root);
+  visited.add(`${String(rootStats.dev)}:${String(rootStats.ino)}`);
+
+  const walkDir = async (abs: string, rel: string): Promise<void> => {
+    let entries: Dirent[];
+    try {
+      entries = await readdir(abs, { withFileTypes: true });
+    } catch (error) {
+      sink.problem(rel || '.', `Cannot read this folder: ${errnoReason(error)}`);
+      sink.unreadableDir(rel);
+      return;
+    }
+    const subdirs: [string, string][] = [];
+    const toStat: [Dirent, string, FileKind][] = [];
+    for (const entry of entries) {
+      const name = entry.name;
+      if (isIgnoredName(name)) continue;
+      const relPath = rel === '' ? name : `${rel}/${name}`;
+      if (entry.isDirectory()) {
+        subdirs.push([join(abs, name), relPath]);
+        continue;
+      }
+      const kind = classifyFile(name);
+      if (entry.isSymbolicLink()) {
+        toStat.push([entry, relPath, kind]);
+      } else if (entry.isFile() && kind.kind !== 'other') {
+        toStat.push([entry, relPath, kind]);
+      }
+    }
+    for (let i = 0; i < toStat.length; i += statBatch) {
+      await Promise.all(
+        toStat.slice(i, i + statBatch).map(async ([entry, relPath, kind]) => {
+          const path = join(abs, entry.name);
+          let stats: Stats;
+          try {
+            stats = await stat(path);
+          } catch (error) {
+            const code = (error as NodeJS.ErrnoException).code;
+            if (code === 'ENOENT' && entry.name.includes('\uFFFD')) {
+              // Node decodes names as UTF-8; a name that is not valid UTF-8 comes back with
+              // U+FFFD and cannot be opened by that string.
+              if (kind.kind === 'other') return;
+              sink.file({
+                relPath,
+                size: 0,
+                mtimeMs: 0,
+                kind,
+                problem: {
+                  status: 'skipped',
+                  reason:
+                    'The file name is not valid UTF-8, so Tujian cannot open it by name; rename the file.',
+                },
+              });
+              return;
+            }
+            if (kind.kind === 'other') {
+              if (code === 'ELOOP') sink.problem(relPath, 'Symbolic link loop.');
+              return;
+            }
+            const link = await lstat(path).catch(() => undefined);
+            sink.file({
+              relPath,
+              size: link?.size ?? 0,
+              mtimeMs: Math.trunc(link?.mtimeMs ?? 0),
+              kind,
+              problem: { status: 'broken', reason: errnoReason(error) },
+            });
+            return;
+          }
+          if (stats.isDirectory()) {
+            subdirs.push([path, relPath]);
+            return;
+          }
+          if (!stats.isFile() || kind.kind === 'other') return;
+          sink.file({ relPath, size: stats.size, mtimeMs: Math.trunc(stats.mtimeMs), kind });
+        }),
+      );
+    }
+    for (const [subAbs, subRel] of subdirs) {
+      let dirStats: Stats;
+      try {
+        dirStats = await stat(subAbs);
+      } catch (error) {
+        sink.problem(subRel, `Cannot read this folder: ${errnoReason(error)}`);
+        continue;
+      }
+      const key = `${String(dirStats.dev)}:${String(dirStats.ino)}`;
+      if (visited.has(key)) {
+        sink.problem(subRel, 'Symbolic link loop: this folder was already scanned; skipped.');
+        continue;
+      }
+      visited.add(key);
+      await walkDir(subAbs, subRel);
+    }
+  };
+  await walkDir(root, '');
+}
+
+function isUnder(relPath: string, dirs: readonly string[]): boolean {
+  return dirs.some((dir) => dir === '' || relPath.startsWith(dir + '/'));
+}
+
+/** Scans the folder and returns what it found; see the file header. */
+export async function scanFolder(deps: ScanDeps, folderId: number): Promise<ScanReport> {
+  const { db, log } = deps;
+  const now = deps.now ?? Date.now;
+  const started = performance.now();
+  const folder = requireFolder(db, folderId);
+  const report = emptyReport(folder);
+
+  const offlineReason = await checkFolderOnline(db, folder);
+  if (offlineReason !== undefined) {
+    log.warn(`offline: ${offlineReason} Its photos and tags are kept.`);
+    report.durationMs = performance.now() - started;
+    return { ...report, online: false, offlineReason };
+  }
+
+  const known = loadFolderFileStates(db, folder.id);
+  const seenPaths = new Set<string>();
+  const unreadableDirs: string[] = [];
+  const toEnqueue: number[] = [];
+  const addProblem = (relPath: string, reason: string) => {
+    report.errors++;
+    if (report.problems.length < maxProblems) report.problems.push({ relPath, reason });
+    log.warn(`scan ${folder.path}: ${relPath}: ${reason}`);
+  };
+
+  // Writes are batched into transactions: one per 500 changed files keeps a first scan of a
+  // big folder fast without holding the write lock for long.
+  let batch: SeenFile[] = [];
+  const flush = () => {
+    if (batch.length === 0) return;
+    const files = batch;
+    batch = [];
+    db.transaction(() => {
+      for (const file of files) applyFile(file, known.get(file.relPath));
+    })();
+  };
+  const applyFile = (file: SeenFile, state: PhotoFileState | undefined) => {
+    const problem =
+      file.problem ??
+      (file.kind.kind === 'unsupported'
+        ? { status: 'skipped' as const, reason: file.kind.reason }
+        : undefined);
+    const status = problem ? problem.status : 'pending';
+    const error = problem?.reason ?? null;
+    if (!state) {
+      const id = upsertPhoto(db, {
+        folderId: folder.id,
+        relPath: file.relPath,
+        size: file.size,
+        mtimeMs: file.mtimeMs,
+        status,
+        error,
+      });
+      report.added++;
+      if (status === 'pending') toEnqueue.push(id);
+      return;
+    }
+    const wasMissing = state.status === 'missing';
+    if (wasMissing && state.hasContent && !problem) {
+      // Back unchanged: the content (and its tags, thumbnails) is already known.
+      updatePhotoFile(db, state.id, { size: file.size, mtimeMs: file.mtimeMs, status: 'ok' });
+    } else {
+      updatePhotoFile(db, state.id, { size: file.size, mtimeMs: file.mtimeMs, status, error });
+      if (status === 'pending') toEnqueue.push(state.id);
+    }
+    if (wasMissing && state.size === file.size && state.mtimeMs === file.mtimeMs) report.returned++;
+    else report.changed++;
+  };
+
+  try {
+    await walkFolder(folder.path, {
+      file(file) {
+        report.seen++;
+        seenPaths.add(file.relPath);
+        if (file.kind.kind === 'unsupported') report.skipped++;
+        if (file.problem) addProblem(file.relPath, file.problem.reason);
+        const state = known.get(file.relPath);
+        if (
+          state &&
+          state.status !== 'missing' &&
+          state.size === file.size &&
+          state.mtimeMs === file.mtimeMs &&
+          !file.problem
+        ) {
+          report.unchanged++;
+          // A pending place from an interrupted run is handed to the queue again.
+          if (state.status === 'pending') toEnqueue.push(state.id);
+          return;
+        }
+        batch.push(file);
+        if (batch.length >= 500) flush();
+      },
+      problem: addProblem,
+      unreadableDir(relDir) {
+        unreadableDirs.push(relDir);
+      },
+    });
+  } catch (error) {
+    // The root became unreadable between the check and the walk (unplugged mid-scan).
+    flush();
+    const reason = (await checkFolderOnline(db, folder)) ?? `Scan failed: ${errnoReason(error)}`;
+    log.warn(`offline: ${reason} Its photos and tags are kept.`);
+    report.durationMs = performance.now() - started;
+    return { ...report, online: false, offlineReason: reason };
+  }
+  flush();
+
+  // Gone files become missing, except under folders that could not be read this time — and
+  // not at all if the root vanished during the walk (a drive unplugged mid-scan).
+  const gone: number[] = [];
+  for (const [relPath, state] of known) {
+    if (state.status === 'missing' || seenPaths.has(relPath)) continue;
+    if (isUnder(relPath, unreadableDirs)) continue;
+    gone.push(state.id);
+  }
+  if (gone.length > 0) {
+    const stillThere = await checkFolderOnline(db, folder);
+    if (stillThere !== undefined) {
+      log.warn(`offline: ${stillThere} Its photos and tags are kept.`);
+      report.durationMs = performance.now() - started;
+      return { ...report, online: false, offlineReason: stillThere };
+    }
+    markPhotosMissing(db, gone);
+    report.missing = gone.length;
+  }
+  setFolderScanned(db, folder.id, now());
+  for (const id of toEnqueue) deps.enqueueIngest(id);
+  report.enqueued = toEnqueue.length;
+  report.durationMs = performance.now() - started;
+  return report;
+}
