@@ -156,13 +156,13 @@ export interface EmulatorKit {
   readonly baseUrl: string;
   readonly port: number;
   /** Replace the fault rules and the QPS limit. */
-  setFaults(config: FaultConfig): void;
+  readonly setFaults: (config: FaultConfig) => void;
   /** Append one rule (kept after the existing ones). */
-  addFault(rule: FaultRule): void;
-  clearFaults(): void;
-  calls(): readonly CallRecord[];
-  clearCalls(): void;
-  close(): Promise<void>;
+  readonly addFault: (rule: FaultRule) => void;
+  readonly clearFaults: () => void;
+  readonly calls: () => readonly CallRecord[];
+  readonly clearCalls: () => void;
+  readonly close: () => Promise<void>;
 }
 
 export const controlPrefix = '/__emulator';

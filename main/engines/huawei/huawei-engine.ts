@@ -1,0 +1,96 @@
+// The Huawei Cloud / G42 Image Tagging V2 engine (DESIGN.md §3): prepares the photo for
+// the service's limits, sends it as base64, and maps the answer to the tag model with boxes
+// normalised by the size of the image actually sent.
+import type { EngineLimits, SyncEngine } from '../engine.ts';
+import { PrepareError, prepareForEngine } from '../../imaging/prepare-for-engine.ts';
+import { mapTaggingAnswer } from './huawei-answer.ts';
+import { createCallLimiter } from './huawei-call-limiter.ts';
+import { createHuaweiClient, type HuaweiClientDeps } from './huawei-client.ts';
+import { huaweiEngineError } from './huawei-errors.ts';
+import {
+  huaweiSettingsSchema,
+  resolveImageEndpoint,
+  type HuaweiSettings,
+  type HuaweiSettingsInput,
+} from './huawei-settings.ts';
+
+export { huaweiSettingsSchema } from './huawei-settings.ts';
+
+export const huaweiModel = 'image-tagging-v2';
+
+/**
+ * The service allows 10 MB of base64. The client stays under 10,000,000 characters, the
+ * smaller reading of "10M", so an image is never refused for the difference.
+ */
+export const huaweiMaxBase64Length = 10_000_000;
+
+export function huaweiLimits(settings: Pick<HuaweiSettings, 'minSide'>): EngineLimits {
+  return {
+    formats: ['jpeg', 'png', 'bmp', 'webp'],
+    maxSide: 4096,
+    minSide: settings.minSide,
+    maxBase64Length: huaweiMaxBase64Length,
+    input: 'base64',
+  };
+}
+
+export interface HuaweiEngineDeps extends HuaweiClientDeps {
+  readonly sleep?: (ms: number) => Promise<void>;
+  readonly prepare?: typeof prepareForEngine;
+}
+
+export function createHuaweiEngine(
+  settingsInput: HuaweiSettingsInput,
+  deps: HuaweiEngineDeps = {},
+): SyncEngine {
+  const settings = huaweiSettingsSchema.parse(settingsInput);
+  const now = deps.now ?? Date.now;
+  const prepare = deps.prepare ?? prepareForEngine;
+  const limits = huaweiLimits(settings);
+  const client = createHuaweiClient(settings, deps);
+  const limiter = createCallLimiter(settings, {
+    now,
+    sleep:
+      deps.sleep ??
+      ((ms) =>
+        new Promise((resolve) => {
+          setTimeout(resolve, ms);
+        })),
+  });
+  const endpointHost = new URL(resolveImageEndpoint(settings)).host;
+
+  return {
+    id: 'huawei',
+    kind: 'sync',
+    limits,
+    settingsKey() {
+      return [
+        `huawei/${huaweiModel}@${endpointHost}`,
+        `language=${settings.language}`,
+        `threshold=${String(settings.threshold)}`,
+        `limit=${String(settings.limit)}`,
+      ].join('|');
+    },
+    async tag(request) {
+      let prepared;
+      try {
+        prepared = await prepare(request.sourcePath, limits);
+      } catch (error) {
+        if (error instanceof PrepareError) {
+          throw huaweiEngineError({ code: `client.${error.code}`, detail: error.message }, []);
+        }
+        throw error;
+      }
+      const image = prepared.data.toString('base64');
+      const answer = await limiter.run(() =>
+        client.tagImage({ image, ...(request.signal ? { signal: request.signal } : {}) }),
+      );
+      return mapTaggingAnswer(answer, {
+        width: prepared.width,
+        height: prepared.height,
+        language: settings.language,
+        model: huaweiModel,
+      });
+    },
+  };
+}
