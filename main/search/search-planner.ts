@@ -1,0 +1,302 @@
+// Turns a parsed query (query-parser.ts) into one SQL WHERE over photos with bound
+// parameters. Tag words are resolved to tag ids first (tag-terms.ts), so the SQL only ever
+// compares ids, numbers and LIKE patterns built here; nothing typed becomes SQL text.
+//
+// [Note: What a result is]
+// A result is a photo, i.e. a place (folder + relative path), not a content: a user expects
+// to see every file, so the same bytes in two folders are two results (both carry the
+// content's tags). Photos whose file is `missing` are left out unless the query asks for
+// them with `status:missing`. Photos without content (pending, broken) have no tags, so they
+// match only queries that need no tag (`status:broken`, `-tagged`, `folder:x`, `-dog`).
+//
+// [Note: Tag qualifiers]
+// `type:`, `engine:` and `conf` qualify tag rows. At the top level of a query (not negated,
+// not inside OR or parentheses) they refine every tag word: `dog engine:huawei conf>80` is
+// "Huawei said dog with more than 80", and the photo must have at least one tag meeting them
+// (so `engine:user` alone lists photos the user tagged). Anywhere else they stand alone:
+// `-engine:huawei` is "no Huawei tag", `(dog OR type:scene)` is "dog, or any scene tag".
+import type { Catalog } from '../catalog/catalog-connection.ts';
+import type { ConfOp, QueryFilter, QueryNode } from './query-parser.ts';
+import { normaliseSearchText, refreshTagTerms, resolveTagWord, tagIdsByName } from './tag-terms.ts';
+
+/** Canonical names of the face tag (local engine: one box per face). */
+export const faceTagNames: readonly string[] = ['face'];
+/** The engine whose face boxes `faces:` counts (the only one that reports a box per face). */
+export const faceEngine = 'local';
+/** Canonical names of tags meaning "the picture has text" (`has:text`). */
+export const textTagNames: readonly string[] = ['document', 'text'];
+
+type Param = string | number;
+type Qualifier = Extract<QueryFilter, { field: 'type' | 'engine' | 'conf' }>;
+
+export interface SearchPlan {
+  /** FROM clause (aliases: p photos, c contents, f folders). */
+  readonly from: string;
+  /** WHERE clause, with `params` bound in order. */
+  readonly where: string;
+  readonly params: readonly Param[];
+  /** Tags named by positive words; the best confidence of a result is taken over these. */
+  readonly queryTagIds: readonly number[];
+  /** The word chosen to drive the search from the tag index, for tests and EXPLAIN. */
+  readonly driver: { readonly tagIds: readonly number[]; readonly estimate: number } | null;
+}
+
+const isQualifier = (f: QueryFilter): f is Qualifier =>
+  f.field === 'type' || f.field === 'engine' || f.field === 'conf';
+
+const confSql: Record<ConfOp, string> = { '>': '>', '>=': '>=', '<': '<', '<=': '<=' };
+
+function escapeLike(text: string): string {
+  return text.replace(/[\\%_]/g, (c) => `\\${c}`);
+}
+
+function mentionsMissing(node: QueryNode): boolean {
+  switch (node.kind) {
+    case 'and':
+    case 'or':
+      return node.children.some(mentionsMissing);
+    case 'not':
+      return mentionsMissing(node.child);
+    case 'filter':
+      return node.filter.field === 'status' && node.filter.value === 'missing';
+    case 'all':
+    case 'word':
+      return false;
+  }
+}
+
+class Compiler {
+  readonly params: Param[] = [];
+  readonly queryTagIds = new Set<number>();
+  needsFolders = false;
+  private readonly wordCache = new Map<string, number[]>();
+
+  constructor(
+    private readonly db: Catalog,
+    private readonly qualifiers: readonly Qualifier[],
+  ) {}
+
+  /** Tag ids a word matches, narrowed by the top-level `type:` qualifiers. */
+  wordIds(text: string): number[] {
+    const cached = this.wordCache.get(text);
+    if (cached) return cached;
+    let ids = resolveTagWord(this.db, text);
+    for (const q of this.qualifiers) {
+      if (q.field === 'type' && ids.length > 0) {
+        ids = this.db
+          .prepare<[string, string], { id: number }>(
+            `SELECT id FROM tags WHERE id IN (SELECT value FROM json_each(?)) AND type = ? ORDER BY id`,
+          )
+          .all(JSON.stringify(ids), q.value)
+          .map((r) => r.id);
+      }
+    }
+    this.wordCache.set(text, ids);
+    return ids;
+  }
+
+  /** `column IN (…)`: inline for a few ids (the planner sees them), json_each for many. */
+  inList(column: string, ids: readonly number[]): string {
+    if (ids.length <= 50) {
+      this.params.push(...ids);
+      return `${column} IN (${ids.map(() => '?').join(', ')})`;
+    }
+    this.params.push(JSON.stringify(ids));
+    return `${column} IN (SELECT value FROM json_each(?))`;
+  }
+
+  tagIn(ids: readonly number[]): string {
+    return this.inList('pt.tag_id', ids);
+  }
+
+  /** Conditions on a `photo_tags pt` row for the given qualifiers. */
+  rowQualifiers(qualifiers: readonly Qualifier[], includeType: boolean): string {
+    let sql = '';
+    for (const q of qualifiers) {
+      switch (q.field) {
+        case 'engine':
+          sql += ` AND pt.engine = ?`;
+          this.params.push(q.value);
+          break;
+        case 'conf':
+          sql += ` AND pt.confidence ${confSql[q.op]} ?`;
+          this.params.push(q.value);
+          break;
+        case 'type':
+          if (includeType) {
+            sql += ` AND pt.tag_id IN (SELECT id FROM tags WHERE type = ?)`;
+            this.params.push(q.value);
+          }
+          break;
+      }
+    }
+    return sql;
+  }
+
+  /** The live rows of the given tags (with the global qualifiers) as a subquery body. */
+  tagRows(ids: readonly number[]): string {
+    const inList = this.tagIn(ids);
+    return `FROM photo_tags pt WHERE ${inList} AND pt.state != 'rejected'${this.rowQualifiers(this.qualifiers, false)}`;
+  }
+
+  word(text: string, positive: boolean, asDriver: boolean): string {
+    // A "word" of punctuation only (`--`, `;`) names nothing and restricts nothing.
+    if (normaliseSearchText(text) === '') return '1';
+    const ids = this.wordIds(text);
+    if (ids.length === 0) return '0';
+    if (positive) for (const id of ids) this.queryTagIds.add(id);
+    if (asDriver) return `p.content_id IN (SELECT pt.content_id ${this.tagRows(ids)})`;
+    const inList = this.tagIn(ids);
+    return (
+      `EXISTS (SELECT 1 FROM photo_tags pt WHERE pt.content_id = p.content_id AND ${inList}` +
+      ` AND pt.state != 'rejected'${this.rowQualifiers(this.qualifiers, false)})`
+    );
+  }
+
+  /** "Has a live tag meeting these qualifiers". */
+  anyTag(qualifiers: readonly Qualifier[]): string {
+    return (
+      `EXISTS (SELECT 1 FROM photo_tags pt WHERE pt.content_id = p.content_id` +
+      ` AND pt.state != 'rejected'${this.rowQualifiers(qualifiers, true)})`
+    );
+  }
+
+  liveTagOf(names: readonly string[]): string {
+    const ids = tagIdsByName(this.db, names);
+    if (ids.length === 0) return '0';
+    return `EXISTS (SELECT 1 FROM photo_tags pt WHERE pt.content_id = p.content_id AND ${this.tagIn(ids)} AND pt.state != 'rejected')`;
+  }
+
+  filter(f: QueryFilter): string {
+    switch (f.field) {
+      case 'type':
+      case 'engine':
+      case 'conf':
+        return this.anyTag([f]);
+      case 'date': {
+        const parts: string[] = [];
+        if (f.from !== null) {
+          parts.push('c.taken_at >= ?');
+          this.params.push(f.from);
+        }
+        if (f.to !== null) {
+          parts.push('c.taken_at < ?');
+          this.params.push(f.to);
+        }
+        return `(${parts.join(' AND ')})`;
+      }
+      case 'camera':
+        this.params.push(`%${escapeLike(f.value)}%`);
+        return `c.camera LIKE ? ESCAPE '\\'`;
+      case 'folder':
+        // The text must be in the directory part: something after it is a path separator.
+        this.needsFolders = true;
+        this.params.push(`%${escapeLike(f.value)}%/%`);
+        return `(f.path || '/' || p.rel_path) LIKE ? ESCAPE '\\'`;
+      case 'faces': {
+        const ids = tagIdsByName(this.db, faceTagNames);
+        let count = '0';
+        if (ids.length > 0) {
+          this.params.push(faceEngine);
+          count =
+            `(SELECT count(*) FROM tag_boxes b JOIN photo_tags pt ON pt.content_id = b.content_id` +
+            ` AND pt.tag_id = b.tag_id AND pt.engine = b.engine` +
+            ` WHERE b.content_id = p.content_id AND b.engine = ? AND ${this.inList('b.tag_id', ids)}` +
+            ` AND pt.state != 'rejected')`;
+        }
+        if (f.max === null) {
+          this.params.push(f.min);
+          return `${count} >= ?`;
+        }
+        this.params.push(f.min, f.max);
+        return `${count} BETWEEN ? AND ?`;
+      }
+      case 'has':
+        switch (f.value) {
+          case 'tags':
+            return this.anyTag([]);
+          case 'boxes':
+            return (
+              `EXISTS (SELECT 1 FROM tag_boxes b JOIN photo_tags pt ON pt.content_id = b.content_id` +
+              ` AND pt.tag_id = b.tag_id AND pt.engine = b.engine` +
+              ` WHERE b.content_id = p.content_id AND pt.state != 'rejected')`
+            );
+          case 'text':
+            return this.liveTagOf(textTagNames);
+          case 'faces':
+            return this.filter({ field: 'faces', min: 1, max: null });
+          case 'date':
+            return 'c.taken_at IS NOT NULL';
+          case 'location':
+            return '(c.lat IS NOT NULL AND c.lon IS NOT NULL)';
+        }
+        break;
+      case 'status':
+        if (f.value === 'offline' || f.value === 'online') {
+          this.needsFolders = true;
+          this.params.push(f.value);
+          return 'f.status = ?';
+        }
+        this.params.push(f.value);
+        return 'p.status = ?';
+    }
+    throw new Error('unreachable');
+  }
+
+  node(n: QueryNode, positive: boolean, driver: QueryNode | null): string {
+    switch (n.kind) {
+      case 'all':
+        return '1';
+      case 'word':
+        return this.word(n.text, positive, n === driver);
+      case 'filter':
+        return this.filter(n.filter);
+      case 'not':
+        return `NOT (${this.node(n.child, !positive, driver)})`;
+      case 'and':
+        return `(${n.children.map((c) => this.node(c, positive, driver)).join(' AND ')})`;
+      case 'or':
+        return `(${n.children.map((c) => this.node(c, positive, driver)).join(' OR ')})`;
+    }
+  }
+}
+
+/** Plan a parsed query: resolve its words and build the WHERE clause. */
+export function planSearch(db: Catalog, query: QueryNode): SearchPlan {
+  refreshTagTerms(db);
+  const top = query.kind === 'and' ? query.children : [query];
+  const qualifiers = top.flatMap((c) =>
+    c.kind === 'filter' && isQualifier(c.filter) ? [c.filter] : [],
+  );
+  const rest = top.filter((c) => !(c.kind === 'filter' && isQualifier(c.filter)));
+  const compiler = new Compiler(db, qualifiers);
+
+  // Drive from the rarest positive top-level word through the tag index when there is one.
+  let driver: { node: QueryNode; tagIds: number[]; estimate: number } | null = null;
+  const estimate = db.prepare<[string], { n: number | null }>(
+    `SELECT sum(contents) AS n FROM tag_stats WHERE tag_id IN (SELECT value FROM json_each(?))`,
+  );
+  for (const c of rest) {
+    if (c.kind !== 'word' || normaliseSearchText(c.text) === '') continue;
+    const ids = compiler.wordIds(c.text);
+    const n = ids.length === 0 ? 0 : (estimate.get(JSON.stringify(ids))?.n ?? 0);
+    if (!driver || n < driver.estimate) driver = { node: c, tagIds: ids, estimate: n };
+  }
+
+  const conditions = rest.map((c) => compiler.node(c, true, driver?.node ?? null));
+  if (qualifiers.length > 0 && !rest.some((c) => c.kind === 'word')) {
+    conditions.push(compiler.anyTag(qualifiers));
+  }
+  if (!mentionsMissing(query)) conditions.unshift(`p.status != 'missing'`);
+  const where = conditions.length > 0 ? conditions.join(' AND ') : '1';
+  const from =
+    `photos p LEFT JOIN contents c ON c.id = p.content_id` +
+    (compiler.needsFolders ? ` JOIN folders f ON f.id = p.folder_id` : '');
+  return {
+    from,
+    where,
+    params: compiler.params,
+    queryTagIds: [...compiler.queryTagIds].sort((a, b) => a - b),
+    driver: driver ? { tagIds: driver.tagIds, estimate: driver.estimate } : null,
+  };
+}

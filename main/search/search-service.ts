@@ -1,0 +1,372 @@
+// Runs a search: parse, plan, read the matching photos' keys once, sort, page with a keyset
+// cursor, and compute facets over the whole result. The public entry points the CLI, the UI
+// and smart albums call: `searchPhotos`, `countPhotos`, `autocompleteTags`.
+//
+// [Note: One read of the result]
+// The total and the facets need the whole result anyway, so the service reads each
+// matching photo's sort key once (id, content, folder, date) and sorts and pages in memory.
+// The cursor is the last row's key (keyset), not an offset: a photo added or removed before
+// the cursor shifts nothing. Facet counts come from SQL over the result's content ids.
+import type { Catalog } from '../catalog/catalog-connection.ts';
+import type { TagType } from '../engines/tag-model.ts';
+import { parseQuery, type PhotoStatus, type QueryNode } from './query-parser.ts';
+import { planSearch, type SearchPlan } from './search-planner.ts';
+
+export { autocompleteTags, type TagSuggestion } from './tag-terms.ts';
+export { parseQuery, QueryParseError } from './query-parser.ts';
+
+export const searchSorts = [
+  'taken-desc',
+  'taken-asc',
+  'added-desc',
+  'path-asc',
+  'confidence-desc',
+] as const;
+export type SearchSort = (typeof searchSorts)[number];
+
+export interface SearchOptions {
+  /** Default `taken-desc`: newest first, photos without a date last. */
+  readonly sort?: SearchSort;
+  /** Page size, default 100. */
+  readonly limit?: number;
+  /** `nextCursor` of the previous page; null or absent for the first page. */
+  readonly cursor?: string | null;
+  /** Facets cost a few queries; ask for them with the first page only. Default true. */
+  readonly facets?: boolean;
+  /** How many tags the tag facet lists (default 30). */
+  readonly facetTagLimit?: number;
+}
+
+export interface SearchItem {
+  /** The photo (a place): what the grid shows and what tag edits take. */
+  readonly id: number;
+  readonly contentId: number | null;
+  readonly folderId: number;
+  readonly folderPath: string;
+  readonly folderStatus: 'online' | 'offline';
+  readonly relPath: string;
+  readonly status: PhotoStatus;
+  readonly hash: string | null;
+  readonly width: number | null;
+  readonly height: number | null;
+  readonly takenAt: number | null;
+  readonly camera: string | null;
+  /** Best live confidence among the query's tags (all tags when the query names none). */
+  readonly bestConfidence: number | null;
+}
+
+export interface FacetTag {
+  readonly tagId: number;
+  readonly name: string;
+  readonly type: TagType;
+  readonly zh: string;
+  readonly en: string;
+  readonly count: number;
+}
+
+export interface SearchFacets {
+  readonly tags: FacetTag[];
+  readonly years: { year: number; count: number }[];
+  /** Top-level library folders. */
+  readonly folders: { id: number; path: string; count: number }[];
+  readonly engines: { engine: string; count: number }[];
+  readonly types: { type: TagType; count: number }[];
+}
+
+export interface SearchResult {
+  readonly items: SearchItem[];
+  readonly total: number;
+  readonly nextCursor: string | null;
+  /** Null when facets were not asked for. Counts are photos of the result. */
+  readonly facets: SearchFacets | null;
+}
+
+/** A cursor from another query or sort, or one that is not ours. */
+export class SearchCursorError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'SearchCursorError';
+  }
+}
+
+interface KeyRow {
+  id: number;
+  content_id: number | null;
+  folder_id: number;
+  taken_at: number | null;
+  rel_path?: string;
+  conf?: number | null;
+}
+
+type Key = (number | string | null)[];
+
+function keyOf(row: KeyRow, sort: SearchSort): Key {
+  switch (sort) {
+    case 'taken-desc':
+    case 'taken-asc':
+      return [row.taken_at, row.id];
+    case 'added-desc':
+      return [row.id];
+    case 'path-asc':
+      return [row.folder_id, row.rel_path ?? '', row.id];
+    case 'confidence-desc':
+      return [row.conf ?? null, row.id];
+  }
+}
+
+// Nulls last in every order; the photo id (last key part) breaks ties in the same direction.
+function compareKeys(a: Key, b: Key, sort: SearchSort): number {
+  const desc = sort === 'taken-desc' || sort === 'confidence-desc' || sort === 'added-desc';
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i] ?? null;
+    const y = b[i] ?? null;
+    if (x === y) continue;
+    if (x === null) return 1;
+    if (y === null) return -1;
+    const c =
+      typeof x === 'number' && typeof y === 'number' ? x - y : String(x) < String(y) ? -1 : 1;
+    return desc ? -c : c;
+  }
+  return 0;
+}
+
+/** A short fingerprint of the query text, so a cursor is not reused on another query. */
+function fingerprint(text: string): string {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    h ^= text.charCodeAt(i);
+    h = Math.imul(h, 0x01000193) >>> 0;
+  }
+  return h.toString(36);
+}
+
+function encodeCursor(sort: SearchSort, query: string, key: Key): string {
+  return Buffer.from(JSON.stringify([sort, fingerprint(query), key])).toString('base64url');
+}
+
+function decodeCursor(cursor: string, sort: SearchSort, query: string): Key {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+  } catch {
+    throw new SearchCursorError('The page cursor is not valid; start again from the first page.');
+  }
+  if (
+    !Array.isArray(parsed) ||
+    parsed.length !== 3 ||
+    parsed[0] !== sort ||
+    parsed[1] !== fingerprint(query) ||
+    !Array.isArray(parsed[2]) ||
+    !(parsed[2] as unknown[]).every(
+      (v) => v === null || typeof v === 'number' || typeof v === 'string',
+    )
+  ) {
+    throw new SearchCursorError(
+      'The page cursor belongs to another query or sort; start again from the first page.',
+    );
+  }
+  return parsed[2] as Key;
+}
+
+function bestConfidenceSql(plan: SearchPlan): { sql: string; params: (string | number)[] } {
+  if (plan.queryTagIds.length === 0) {
+    return {
+      sql: `(SELECT max(pt.confidence) FROM photo_tags pt WHERE pt.content_id = p.content_id AND pt.state != 'rejected')`,
+      params: [],
+    };
+  }
+  return {
+    sql:
+      `(SELECT max(pt.confidence) FROM photo_tags pt WHERE pt.content_id = p.content_id` +
+      ` AND pt.tag_id IN (SELECT value FROM json_each(?)) AND pt.state != 'rejected')`,
+    params: [JSON.stringify(plan.queryTagIds)],
+  };
+}
+
+/** Parse and plan a query; throws `QueryParseError` for text that does not parse. */
+export function planQueryText(db: Catalog, query: string): SearchPlan {
+  return planSearch(db, parseQuery(query));
+}
+
+/** The number of photos a query finds (smart-album counts): one counting query, no rows. */
+export function countPhotos(db: Catalog, query: string | QueryNode): number {
+  const plan = planSearch(db, typeof query === 'string' ? parseQuery(query) : query);
+  return (
+    db
+      .prepare<(string | number)[], { n: number }>(
+        `SELECT count(*) AS n FROM ${plan.from} WHERE ${plan.where}`,
+      )
+      .get(...plan.params)?.n ?? 0
+  );
+}
+
+/** Search photos with the query language. Throws `QueryParseError` or `SearchCursorError`. */
+export function searchPhotos(
+  db: Catalog,
+  query: string,
+  options: SearchOptions = {},
+): SearchResult {
+  const sort = options.sort ?? 'taken-desc';
+  const limit = Math.max(1, Math.min(10_000, Math.floor(options.limit ?? 100)));
+  const plan = planQueryText(db, query);
+  const after = options.cursor ? decodeCursor(options.cursor, sort, query) : null;
+
+  const extraCols: string[] = [];
+  const extraParams: (string | number)[] = [];
+  if (sort === 'path-asc') extraCols.push('p.rel_path');
+  if (sort === 'confidence-desc') {
+    const best = bestConfidenceSql(plan);
+    extraCols.push(`${best.sql} AS conf`);
+    extraParams.push(...best.params);
+  }
+  const rows = db
+    .prepare<(string | number)[], KeyRow>(
+      `SELECT p.id, p.content_id, p.folder_id, c.taken_at${extraCols.map((c) => `, ${c}`).join('')}
+       FROM ${plan.from} WHERE ${plan.where}`,
+    )
+    .all(...extraParams, ...plan.params);
+
+  rows.sort((a, b) => compareKeys(keyOf(a, sort), keyOf(b, sort), sort));
+  let start = 0;
+  if (after) {
+    // First row strictly after the cursor's key (binary search over the sorted keys).
+    let lo = 0;
+    let hi = rows.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      const row = rows[mid];
+      if (row && compareKeys(keyOf(row, sort), after, sort) <= 0) lo = mid + 1;
+      else hi = mid;
+    }
+    start = lo;
+  }
+  const page = rows.slice(start, start + limit);
+  const last = page.at(-1);
+  const nextCursor =
+    last && start + limit < rows.length ? encodeCursor(sort, query, keyOf(last, sort)) : null;
+
+  return {
+    items: loadItems(db, plan, page),
+    total: rows.length,
+    nextCursor,
+    facets: options.facets === false ? null : computeFacets(db, rows, options.facetTagLimit ?? 30),
+  };
+}
+
+interface ItemRow {
+  id: number;
+  content_id: number | null;
+  folder_id: number;
+  folder_path: string;
+  folder_status: 'online' | 'offline';
+  rel_path: string;
+  status: PhotoStatus;
+  hash: string | null;
+  width: number | null;
+  height: number | null;
+  taken_at: number | null;
+  camera: string | null;
+  best: number | null;
+}
+
+function loadItems(db: Catalog, plan: SearchPlan, page: readonly KeyRow[]): SearchItem[] {
+  if (page.length === 0) return [];
+  const best = bestConfidenceSql(plan);
+  const rows = db
+    .prepare<(string | number)[], ItemRow>(
+      `SELECT p.id, p.content_id, p.folder_id, f.path AS folder_path, f.status AS folder_status,
+              p.rel_path, p.status, c.hash, c.width, c.height, c.taken_at, c.camera, ${best.sql} AS best
+       FROM photos p JOIN folders f ON f.id = p.folder_id LEFT JOIN contents c ON c.id = p.content_id
+       WHERE p.id IN (SELECT value FROM json_each(?))`,
+    )
+    .all(...best.params, JSON.stringify(page.map((r) => r.id)));
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  return page.flatMap((k) => {
+    const r = byId.get(k.id);
+    if (!r) return [];
+    return [
+      {
+        id: r.id,
+        contentId: r.content_id,
+        folderId: r.folder_id,
+        folderPath: r.folder_path,
+        folderStatus: r.folder_status,
+        relPath: r.rel_path,
+        status: r.status,
+        hash: r.hash,
+        width: r.width,
+        height: r.height,
+        takenAt: r.taken_at,
+        camera: r.camera,
+        bestConfidence: r.best,
+      },
+    ];
+  });
+}
+
+function computeFacets(db: Catalog, rows: readonly KeyRow[], tagLimit: number): SearchFacets {
+  const years = new Map<number, number>();
+  const folders = new Map<number, number>();
+  const contentIds: number[] = [];
+  for (const r of rows) {
+    if (r.taken_at !== null) {
+      const year = new Date(r.taken_at).getUTCFullYear(); // [Note: Taken-at is wall-clock time]
+      years.set(year, (years.get(year) ?? 0) + 1);
+    }
+    folders.set(r.folder_id, (folders.get(r.folder_id) ?? 0) + 1);
+    if (r.content_id !== null) contentIds.push(r.content_id);
+  }
+  const folderPaths = new Map(
+    db
+      .prepare<[string], { id: number; path: string }>(
+        `SELECT id, path FROM folders WHERE id IN (SELECT value FROM json_each(?))`,
+      )
+      .all(JSON.stringify([...folders.keys()]))
+      .map((f) => [f.id, f.path]),
+  );
+
+  // One entry per photo (a content shown twice counts twice): counts are photos of the result.
+  const ids = JSON.stringify(contentIds);
+  const tags =
+    contentIds.length === 0
+      ? []
+      : db
+          .prepare<[string, number], FacetTag>(
+            `SELECT t.id AS tagId, t.name, t.type, t.zh, t.en, x.count FROM
+               (SELECT pt.tag_id, count(DISTINCT j.key) AS count
+                FROM json_each(?) j JOIN photo_tags pt ON pt.content_id = j.value
+                WHERE pt.state != 'rejected' GROUP BY pt.tag_id ORDER BY count DESC LIMIT ?) x
+             JOIN tags t ON t.id = x.tag_id ORDER BY x.count DESC, t.name`,
+          )
+          .all(ids, tagLimit);
+  const engines =
+    contentIds.length === 0
+      ? []
+      : db
+          .prepare<[string], { engine: string; count: number }>(
+            `SELECT pt.engine, count(DISTINCT j.key) AS count
+             FROM json_each(?) j JOIN photo_tags pt ON pt.content_id = j.value
+             WHERE pt.state != 'rejected' GROUP BY pt.engine ORDER BY count DESC, pt.engine`,
+          )
+          .all(ids);
+  const types =
+    contentIds.length === 0
+      ? []
+      : db
+          .prepare<[string], { type: TagType; count: number }>(
+            `SELECT t.type, count(DISTINCT j.key) AS count
+             FROM json_each(?) j JOIN photo_tags pt ON pt.content_id = j.value
+             JOIN tags t ON t.id = pt.tag_id
+             WHERE pt.state != 'rejected' GROUP BY t.type ORDER BY count DESC, t.type`,
+          )
+          .all(ids);
+  return {
+    tags,
+    years: [...years].map(([year, count]) => ({ year, count })).sort((a, b) => b.year - a.year),
+    folders: [...folders]
+      .map(([id, count]) => ({ id, path: folderPaths.get(id) ?? '', count }))
+      .sort((a, b) => b.count - a.count || a.path.localeCompare(b.path)),
+    engines,
+    types,
+  };
+}
