@@ -1,0 +1,169 @@
+// The embedded default engine (DESIGN.md §3): tags photos on this machine with centernet
+// (COCO-80 objects with boxes) and blazeface (faces) from @vladmandic/human, plus concepts
+// measured from the pixels. Decoding runs on the calling thread through sharp (libuv pool) while
+// a worker pool runs the models, so the next photo is prepared during the current inference.
+import { createHash } from 'node:crypto';
+import type { EngineLimits, SyncEngine, TagRequest } from '../engine.ts';
+import { EngineError } from '../engine.ts';
+import type { EngineAnswer } from '../tag-model.ts';
+import { conceptThresholds } from './local-measure.ts';
+import { humanVersion } from './local-models.ts';
+import {
+  buildAnswer,
+  defaultPostprocessOptions,
+  type PostprocessOptions,
+} from './local-postprocess.ts';
+import {
+  defaultPrepareOptions,
+  LocalPrepareError,
+  minLocalSide,
+  prepareLocalInput,
+  type PrepareOptions,
+} from './local-prepare.ts';
+import { LocalWorkerPool, type WorkerFactory } from './local-worker-pool.ts';
+
+/** Bump when the engine's own logic changes the answers (part of the settings key). */
+const engineRevision = 1;
+
+export const localModelName = `centernet@human-${humanVersion}+blazeface@human-${humanVersion}`;
+
+export interface LocalEngineOptions {
+  /** Inference workers; default 1 (one per two cores: decoding needs the other core). */
+  workers?: number;
+  /** Photos decoded ahead of inference, beyond one per worker; default 1. */
+  prepareAhead?: number;
+  prepare?: Partial<PrepareOptions>;
+  postprocess?: Partial<PostprocessOptions>;
+  /** For tests: how a worker is started. */
+  startWorker?: WorkerFactory;
+}
+
+/** Per-stage timings of one photo, ms. */
+export interface LocalStageTimings {
+  prepareMs: number;
+  waitMs: number;
+  inferMs: number;
+  postprocessMs: number;
+}
+
+export interface LocalEngine extends SyncEngine {
+  readonly id: 'local';
+  readonly kind: 'sync';
+  readonly model: string;
+  /** How many tag() calls in flight keep the workers busy (decode overlapping inference). */
+  readonly concurrency: number;
+  /** Tags encoded image bytes (the cloud emulators reuse this to give real answers). */
+  tagImageBytes(bytes: Buffer): Promise<EngineAnswer>;
+  /** Tags a path or bytes and reports the time spent in each stage (benchmarks). */
+  tagWithTimings(
+    input: string | Buffer,
+  ): Promise<{ answer: EngineAnswer; timings: LocalStageTimings }>;
+  /** tf.memory() per worker. */
+  memory(): Promise<{ numTensors: number; numBytes: number }[]>;
+  close(): Promise<void>;
+}
+
+/** A small counting semaphore: bounds how many photos are decoded but not yet inferred. */
+function createSemaphore(capacity: number) {
+  let free = capacity;
+  const waiting: (() => void)[] = [];
+  return {
+    async acquire(): Promise<void> {
+      if (free > 0) {
+        free--;
+        return;
+      }
+      await new Promise<void>((resolve) => waiting.push(resolve));
+    },
+    release(): void {
+      const next = waiting.shift();
+      if (next) next();
+      else free++;
+    },
+  };
+}
+
+export function createLocalEngine(options: LocalEngineOptions = {}): LocalEngine {
+  const workers = options.workers ?? 1;
+  const prepareOptions: PrepareOptions = { ...defaultPrepareOptions, ...options.prepare };
+  const postprocessOptions: PostprocessOptions = {
+    ...defaultPostprocessOptions,
+    ...options.postprocess,
+  };
+  const concurrency = workers + (options.prepareAhead ?? 1);
+  const pool = new LocalWorkerPool(workers, options.startWorker);
+  const inFlight = createSemaphore(concurrency);
+  const key = createHash('sha256')
+    .update(
+      JSON.stringify({ engineRevision, prepareOptions, postprocessOptions, conceptThresholds }),
+    )
+    .digest('hex')
+    .slice(0, 16);
+
+  async function run(
+    input: string | Buffer,
+    signal?: AbortSignal,
+  ): Promise<{ answer: EngineAnswer; timings: LocalStageTimings }> {
+    await inFlight.acquire();
+    try {
+      signal?.throwIfAborted();
+      const started = performance.now();
+      let prepared;
+      try {
+        prepared = await prepareLocalInput(input, prepareOptions);
+      } catch (error) {
+        if (error instanceof LocalPrepareError) {
+          throw new EngineError('local', error.code, error.message, 'permanent');
+        }
+        throw error;
+      }
+      const preparedAt = performance.now();
+      signal?.throwIfAborted();
+      const detections = await pool.infer(prepared.passes);
+      const inferredAt = performance.now();
+      const answer = buildAnswer(
+        {
+          detections,
+          measures: prepared.measures,
+          width: prepared.width,
+          height: prepared.height,
+          hasFlip: prepareOptions.flip,
+        },
+        localModelName,
+        postprocessOptions,
+      );
+      return {
+        answer,
+        timings: {
+          prepareMs: preparedAt - started,
+          waitMs: Math.max(0, inferredAt - preparedAt - detections.inferMs),
+          inferMs: detections.inferMs,
+          postprocessMs: performance.now() - inferredAt,
+        },
+      };
+    } finally {
+      inFlight.release();
+    }
+  }
+
+  const limits: EngineLimits = {
+    formats: ['jpeg', 'png', 'webp', 'gif'],
+    maxSide: 1536,
+    minSide: minLocalSide,
+    input: 'pixels',
+  };
+
+  return {
+    id: 'local',
+    kind: 'sync',
+    limits,
+    model: localModelName,
+    concurrency,
+    settingsKey: () => `local:${localModelName}:${key}`,
+    tag: async (request: TagRequest) => (await run(request.sourcePath, request.signal)).answer,
+    tagImageBytes: async (bytes: Buffer) => (await run(bytes)).answer,
+    tagWithTimings: (input: string | Buffer) => run(input),
+    memory: () => pool.memory(),
+    close: () => pool.close(),
+  };
+}
