@@ -1,23 +1,55 @@
 // Runs the persisted jobs: ingest jobs through the library, tag jobs through the engines.
 // One lane per kind/engine with its own concurrency, so a slow or stopped cloud engine
 // never holds back ingest or the local engine. Every outcome is committed before the job
-// row goes away (see main/jobs/job-queue.ts).
+// row goes away (see main/jobs/job-queue.ts). Every engine call goes through the process's
+// shared limiter for that engine (main/jobs/engine-limiter.ts), paid calls are counted
+// against the engine's budget (main/jobs/engine-budget.ts), and the user's pause switches
+// and persisted engine stops (main/jobs/job-controls.ts) are read on every pump.
+//
+// [Note: Never pay twice]
+// A (content, engine, settings key) with a row in `engine_results` is never sent again:
+// `enqueueTaggingFor` does not queue it, and `runTag` checks again right before calling
+// (a duplicate of the same bytes may have been answered meanwhile). Moves and renames keep
+// the content, so they keep the result; the queue lives in the catalog, so restarts keep it
+// too; an async task id is stored before any waiting, so a restart polls instead of
+// submitting again. The one window left is a crash (or kill) AFTER the service accepted a
+// paid call and BEFORE the answer's transaction committed (sync engines), or before the
+// task id was committed (async submit): on restart the job runs again and pays a second
+// time. The window is one HTTP answer plus one SQLite commit wide; test/crash measures it.
 import type { Catalog } from '../catalog/catalog-connection.ts';
 import { hasEngineResult, saveEngineAnswer } from '../catalog/photo-tags.ts';
 import type { TaggingEngine, TagRequest } from '../engines/engine.ts';
 import { EngineId, type EngineAnswer } from '../engines/tag-model.ts';
 import type { Logger } from '../util/logger.ts';
+import { type EngineBudget, readBudget, reservePaidCall } from './engine-budget.ts';
+import {
+  type EngineCallLimits,
+  type EngineLimiter,
+  EngineLimiterRegistry,
+  sharedEngineLimiters,
+} from './engine-limiter.ts';
+import {
+  clearEngineStop,
+  isEnginePaused,
+  type JobControls,
+  readJobControls,
+  recordEngineStop,
+} from './job-controls.ts';
 import {
   claimNextJob,
   completeJob,
+  countJobs,
   deferJob,
   enqueueTag,
   failJob,
   type Job,
+  type JobCounts,
   recordRemoteTask,
+  releaseJob,
   rescheduleJob,
 } from './job-queue.ts';
 import {
+  type ClassifiedFailure,
   classifyFailure,
   decideAfterFailure,
   defaultRetryPolicy,
@@ -28,15 +60,47 @@ export type IngestOutcome =
   | { readonly status: 'ok'; readonly contentId: number; readonly newContent: boolean }
   | { readonly status: 'broken' | 'skipped' | 'missing'; readonly reason: string };
 
+/** Which engine call a `call` event reports. */
+export type EngineCallKind = 'tag' | 'submit' | 'poll';
+
 export type RunnerEvent =
   | {
-      readonly type: 'job-finished';
+      readonly type: 'job-started';
+      readonly jobId: number;
       readonly kind: 'ingest' | 'tag';
       readonly engine: EngineId | null;
+      readonly attempt: number;
+      readonly at: number;
+    }
+  | {
+      readonly type: 'job-finished';
+      readonly jobId?: number;
+      readonly kind: 'ingest' | 'tag';
+      readonly engine: EngineId | null;
+      /** done: committed; retry: back in the queue; waiting: async task pending; failed: gave up. */
       readonly outcome: 'done' | 'retry' | 'waiting' | 'failed';
       readonly message?: string;
+      readonly at?: number;
     }
-  | { readonly type: 'engine-stopped'; readonly engine: EngineId; readonly reason: string };
+  | {
+      readonly type: 'call';
+      readonly engine: EngineId;
+      readonly call: EngineCallKind;
+      readonly ok: boolean;
+      readonly code?: string;
+      readonly ms: number;
+    }
+  | { readonly type: 'engine-stopped'; readonly engine: EngineId; readonly reason: string }
+  | {
+      readonly type: 'engine-paused';
+      /** null: all work. */
+      readonly engine: EngineId | null;
+      readonly cause: 'user' | 'budget';
+      readonly reason: string;
+      readonly resumesAt?: number;
+    }
+  | { readonly type: 'engine-resumed'; readonly engine: EngineId | null }
+  | { readonly type: 'queue'; readonly counts: readonly JobCounts[]; readonly at: number };
 
 export interface JobRunnerDeps {
   readonly db: Catalog;
@@ -45,21 +109,43 @@ export interface JobRunnerDeps {
   readonly engines: ReadonlyMap<EngineId, TaggingEngine>;
   readonly concurrency?: {
     readonly ingest?: number;
+    /** Tag jobs in flight per engine; the engine's limiter concurrency when absent. */
     readonly engines?: Partial<Record<EngineId, number>>;
   };
+  /** The limiters to call engines through; the process-wide registry when absent. */
+  readonly limiters?: EngineLimiterRegistry;
+  /** Per-engine call limits applied to the registry (e.g. from the engine settings). */
+  readonly limits?: Partial<Record<EngineId, Partial<EngineCallLimits>>>;
+  /**
+   * Budgets from the engine settings; combined with the `jobs.budget.<engine>` setting
+   * (the lower cap wins).
+   */
+  readonly budgets?: Partial<Record<EngineId, EngineBudget>>;
+  /**
+   * A hash of each engine's settings and credentials: a persisted engine stop recorded with a
+   * different fingerprint is cleared (the user changed the settings since).
+   */
+  readonly fingerprints?: Partial<Record<EngineId, string>>;
+  /** How long each async engine keeps a task's result (Aliyun 1 h, Volcengine 12 h). */
+  readonly retentionMs?: Partial<Record<EngineId, number>>;
   readonly policy?: RetryPolicy;
   readonly onEvent?: (event: RunnerEvent) => void;
   readonly now?: () => number;
   /** How long after submitting an async task its first poll runs. */
   readonly firstPollDelayMs?: number;
+  /** In watch mode, how often blocked (paused, stopped) lanes look at the switches again. */
+  readonly controlPollMs?: number;
+  /**
+   * A cloud engine lane sends ONE call until a call succeeds, then opens up to its
+   * concurrency: with a wrong key, exactly one call fails (default true).
+   */
+  readonly probeFirstCall?: boolean;
 }
 
-const defaultEngineConcurrency: Record<EngineId, number> = {
-  // Two in flight lets the local engine decode the next photo while it infers on this one.
-  local: 2,
-  huawei: 10,
-  volcengine: 4,
-  aliyun: 10,
+/** Results are kept this long by the services (PROTOCOLS.md A.4, C.4). */
+export const defaultResultRetentionMs: Partial<Record<EngineId, number>> = {
+  aliyun: 60 * 60_000,
+  volcengine: 12 * 60 * 60_000,
 };
 
 interface Lane {
@@ -68,6 +154,8 @@ interface Lane {
   readonly engine: EngineId | null;
   readonly limit: number;
   active: number;
+  /** A call of this engine succeeded in this process (see `probeFirstCall`). */
+  proven: boolean;
 }
 
 /** Engines enabled on any folder holding a copy of this content. */
@@ -136,20 +224,47 @@ export function sourcePathForContent(
   return row ? { path: `${row.folder}/${row.rel_path}`, hash: row.hash } : undefined;
 }
 
+/** Thrown inside a limiter slot when the call must not be made after all. */
+class CallNotMade extends Error {
+  constructor(
+    readonly why: 'stopped' | 'paused' | 'budget',
+    readonly resumesAt?: number,
+  ) {
+    super(`call not made: engine ${why}`);
+  }
+}
+
+/** A task older than its result retention: submit again rather than poll forever. */
+class RetentionExpired extends Error {}
+
 export class JobRunner {
   private readonly lanes: Lane[];
-  private readonly stopped = new Map<EngineId, string>();
   private readonly policy: RetryPolicy;
   private readonly now: () => number;
+  private readonly limiters: EngineLimiterRegistry;
   private readonly inFlight = new Set<Promise<void>>();
+  private readonly listeners = new Set<(event: RunnerEvent) => void>();
+  private controls: JobControls;
+  /** Engines whose budget is spent, until when. */
+  private readonly budgetUntil = new Map<EngineId, number>();
+  /** Which lanes were reported paused, so pause/resume events fire once per change. */
+  private readonly reportedPaused = new Set<string>();
   private timer: NodeJS.Timeout | undefined;
   private idleWaiters: (() => void)[] = [];
   private draining = false;
   private continuous = false;
+  private lastQueueEventAt = Number.NEGATIVE_INFINITY;
 
   constructor(private readonly deps: JobRunnerDeps) {
     this.policy = deps.policy ?? defaultRetryPolicy;
     this.now = deps.now ?? Date.now;
+    this.limiters = deps.limiters ?? sharedEngineLimiters;
+    for (const [id, limits] of Object.entries(deps.limits ?? {}) as [
+      EngineId,
+      Partial<EngineCallLimits>,
+    ][]) {
+      this.limiters.configure(id, limits);
+    }
     this.lanes = [
       {
         name: 'ingest',
@@ -157,6 +272,7 @@ export class JobRunner {
         engine: null,
         limit: deps.concurrency?.ingest ?? 2,
         active: 0,
+        proven: true,
       },
     ];
     for (const id of deps.engines.keys()) {
@@ -164,22 +280,38 @@ export class JobRunner {
         name: `tag:${id}`,
         kind: 'tag',
         engine: id,
-        limit: deps.concurrency?.engines?.[id] ?? defaultEngineConcurrency[id],
+        limit: deps.concurrency?.engines?.[id] ?? this.limiters.get(id).limits().concurrency,
         active: 0,
+        proven: id === 'local' || deps.probeFirstCall === false,
       });
     }
+    this.controls = readJobControls(deps.db);
+    this.clearStaleStops();
   }
 
-  /** Engines stopped by a credential or service error, with the reason. */
+  /** Listen to runner events (progress, stops); returns the unsubscribe function. */
+  subscribe(listener: (event: RunnerEvent) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Engines stopped by a credential or service error (persisted), with the reason. */
   stoppedEngines(): ReadonlyMap<EngineId, string> {
-    return this.stopped;
+    return new Map([...this.controls.stopped].map(([id, stop]) => [id, stop.reason]));
   }
 
-  /** Run until no runnable work is left for the lanes that are not stopped. */
+  /** The limiter this runner calls an engine through. */
+  limiterFor(engine: EngineId): EngineLimiter {
+    return this.limiters.get(engine);
+  }
+
+  /** Run until no runnable work is left for the lanes that are not blocked. */
   async runUntilIdle(): Promise<void> {
     const idle = new Promise<void>((resolve) => this.idleWaiters.push(resolve));
+    this.emitQueue(true);
     this.pump();
     await idle;
+    this.emitQueue(true);
   }
 
   /** Keep running as work arrives (watch mode); `wake()` after enqueueing. */
@@ -199,15 +331,50 @@ export class JobRunner {
     await Promise.allSettled([...this.inFlight]);
   }
 
+  /** A persisted stop whose engine settings changed since is cleared. */
+  private clearStaleStops(): void {
+    for (const [engine, stop] of this.controls.stopped) {
+      const fingerprint = this.deps.fingerprints?.[engine];
+      if (fingerprint === undefined || stop.fingerprint === fingerprint) continue;
+      clearEngineStop(this.deps.db, engine);
+      this.deps.log.info(`engine ${engine}: settings changed since it stopped; running again`);
+    }
+    this.controls = readJobControls(this.deps.db);
+  }
+
+  /** Why a lane may not start work now, if it may not. */
+  private laneBlock(lane: Lane): { cause: 'user' | 'budget' | 'stopped'; until?: number } | null {
+    if (this.controls.pausedAll) return { cause: 'user' };
+    if (lane.engine === null) return null;
+    if (this.controls.stopped.has(lane.engine)) return { cause: 'stopped' };
+    if (isEnginePaused(this.controls, lane.engine)) return { cause: 'user' };
+    const until = this.budgetUntil.get(lane.engine);
+    if (until !== undefined) {
+      if (until > this.now()) return { cause: 'budget', until };
+      this.budgetUntil.delete(lane.engine);
+    }
+    return null;
+  }
+
   private pump(): void {
     if (this.draining) return;
     if (this.timer) {
       clearTimeout(this.timer);
       this.timer = undefined;
     }
+    this.controls = readJobControls(this.deps.db);
+    let blockedWithWork = false;
+    let wakeAt: number | undefined;
     for (const lane of this.lanes) {
-      if (lane.engine && this.stopped.has(lane.engine)) continue;
-      while (lane.active < lane.limit) {
+      const block = this.laneBlock(lane);
+      this.reportPause(lane, block);
+      if (block) {
+        blockedWithWork = true;
+        if (block.until !== undefined) wakeAt = Math.min(wakeAt ?? block.until, block.until);
+        continue;
+      }
+      const limit = lane.proven ? lane.limit : 1;
+      while (lane.active < limit) {
         const job = claimNextJob(this.deps.db, {
           kind: lane.kind,
           ...(lane.engine ? { engines: [lane.engine] } : {}),
@@ -215,6 +382,14 @@ export class JobRunner {
         });
         if (!job) break;
         lane.active++;
+        this.emit({
+          type: 'job-started',
+          jobId: job.id,
+          kind: job.kind,
+          engine: lane.engine,
+          attempt: job.attempts,
+          at: this.now(),
+        });
         const run = this.run(job)
           .catch((error: unknown) => {
             this.deps.log.error('job runner failure', { job: job.id, error: String(error) });
@@ -222,6 +397,7 @@ export class JobRunner {
           .finally(() => {
             lane.active--;
             this.inFlight.delete(run);
+            this.emitQueue(false);
             this.pump();
           });
         this.inFlight.add(run);
@@ -230,19 +406,57 @@ export class JobRunner {
     if (this.inFlight.size > 0) return;
     const next = this.nextDueAt();
     if (next === undefined) {
-      if (!this.continuous) this.resolveIdle();
+      if (!this.continuous) {
+        this.resolveIdle();
+        return;
+      }
+      // Watch mode: blocked lanes look at the switches again now and then (another process
+      // may resume them), and a spent budget wakes its lane when the period ends.
+      if (blockedWithWork)
+        this.schedule(Math.min(wakeAt ?? Infinity, this.now() + this.controlPollMs()));
       return;
     }
+    this.schedule(
+      this.continuous && blockedWithWork ? Math.min(next, this.now() + this.controlPollMs()) : next,
+    );
+  }
+
+  private controlPollMs(): number {
+    return this.deps.controlPollMs ?? 2_000;
+  }
+
+  private schedule(at: number): void {
     this.timer = setTimeout(
       () => {
         this.pump();
       },
-      Math.max(0, next - this.now()),
+      Math.max(0, at - this.now()),
     );
   }
 
+  private reportPause(
+    lane: Lane,
+    block: { cause: 'user' | 'budget' | 'stopped'; until?: number } | null,
+  ): void {
+    const key = lane.name;
+    if (block === null || block.cause === 'stopped') {
+      if (this.reportedPaused.delete(key))
+        this.emit({ type: 'engine-resumed', engine: lane.engine });
+      return;
+    }
+    if (this.reportedPaused.has(key)) return;
+    this.reportedPaused.add(key);
+    this.emit({
+      type: 'engine-paused',
+      engine: lane.engine,
+      cause: block.cause,
+      reason: block.cause === 'user' ? 'paused by the user' : 'budget reached',
+      ...(block.until === undefined ? {} : { resumesAt: block.until }),
+    });
+  }
+
   private nextDueAt(): number | undefined {
-    const active = this.lanes.filter((l) => !(l.engine && this.stopped.has(l.engine)));
+    const active = this.lanes.filter((l) => this.laneBlock(l) === null);
     const engines = active.filter((l) => l.engine).map((l) => l.engine as EngineId);
     const hasIngest = active.some((l) => l.kind === 'ingest');
     const row = this.deps.db
@@ -262,6 +476,16 @@ export class JobRunner {
 
   private emit(event: RunnerEvent): void {
     this.deps.onEvent?.(event);
+    for (const listener of this.listeners) listener(event);
+  }
+
+  /** Queue counts for progress displays, at most twice a second (or now when forced). */
+  private emitQueue(force: boolean): void {
+    if (!this.deps.onEvent && this.listeners.size === 0) return;
+    const at = this.now();
+    if (!force && at - this.lastQueueEventAt < 500) return;
+    this.lastQueueEventAt = at;
+    this.emit({ type: 'queue', counts: countJobs(this.deps.db), at });
   }
 
   private async run(job: Job): Promise<void> {
@@ -283,9 +507,11 @@ export class JobRunner {
       })();
       this.emit({
         type: 'job-finished',
+        jobId: job.id,
         kind: 'ingest',
         engine: null,
         outcome: outcome.status === 'ok' ? 'done' : 'failed',
+        at: this.now(),
         ...(outcome.status === 'ok' ? {} : { message: outcome.reason }),
       });
     } catch (error) {
@@ -293,6 +519,66 @@ export class JobRunner {
       // catalog busy): retry with backoff rather than lose the photo.
       this.handleFailure(job, error, 0);
     }
+  }
+
+  /** The budget that applies to an engine: the lower cap of the setting and the deps. */
+  private budgetOf(engine: EngineId): EngineBudget {
+    const stored = readBudget(this.deps.db, engine);
+    const given = this.deps.budgets?.[engine] ?? {};
+    const lower = (a: number | undefined, b: number | undefined) =>
+      a === undefined ? b : b === undefined ? a : Math.min(a, b);
+    const perDay = lower(stored.perDay, given.perDay);
+    const perMonth = lower(stored.perMonth, given.perMonth);
+    return {
+      ...(perDay === undefined ? {} : { perDay }),
+      ...(perMonth === undefined ? {} : { perMonth }),
+    };
+  }
+
+  /**
+   * One engine call through the engine's limiter. Once the slot is ours, the lane is checked
+   * again (it may have been stopped while this job waited) and, for a paid call, the budget
+   * is charged; either can cancel the call before anything is sent.
+   */
+  private async callEngine<T>(
+    engine: EngineId,
+    call: EngineCallKind,
+    fn: () => Promise<T>,
+  ): Promise<T> {
+    return this.limiters.get(engine).run(async () => {
+      this.controls = readJobControls(this.deps.db);
+      if (this.controls.stopped.has(engine)) throw new CallNotMade('stopped');
+      if (isEnginePaused(this.controls, engine)) throw new CallNotMade('paused');
+      if (call !== 'poll') {
+        const state = reservePaidCall(this.deps.db, engine, this.budgetOf(engine), this.now());
+        if (state.exhausted) {
+          this.budgetUntil.set(engine, state.resumesAt);
+          this.deps.log.warn(`engine ${engine} paused: ${state.reason}`);
+          throw new CallNotMade('budget', state.resumesAt);
+        }
+      }
+      const started = this.now();
+      try {
+        const result = await fn();
+        this.emit({ type: 'call', engine, call, ok: true, ms: this.now() - started });
+        return result;
+      } catch (error) {
+        const failure = classifyFailure(error);
+        this.emit({
+          type: 'call',
+          engine,
+          call,
+          ok: false,
+          code: failure.code,
+          ms: this.now() - started,
+        });
+        throw error;
+      }
+    });
+  }
+
+  private laneOf(engine: EngineId): Lane | undefined {
+    return this.lanes.find((l) => l.engine === engine);
   }
 
   private async runTag(job: Extract<Job, { kind: 'tag' }>): Promise<void> {
@@ -305,7 +591,14 @@ export class JobRunner {
     const settingsKey = engine.settingsKey();
     if (hasEngineResult(db, job.contentId, job.engine, settingsKey)) {
       completeJob(db, job.id); // Already answered (a duplicate of this content): never pay twice.
-      this.emit({ type: 'job-finished', kind: 'tag', engine: job.engine, outcome: 'done' });
+      this.emit({
+        type: 'job-finished',
+        jobId: job.id,
+        kind: 'tag',
+        engine: job.engine,
+        outcome: 'done',
+        at: this.now(),
+      });
       return;
     }
     const source = sourcePathForContent(db, job.contentId);
@@ -315,37 +608,117 @@ export class JobRunner {
         code: 'offline',
         message: 'No copy of this photo is reachable (folder offline or file missing).',
       });
-      this.emit({ type: 'job-finished', kind: 'tag', engine: job.engine, outcome: 'retry' });
+      this.emit({
+        type: 'job-finished',
+        jobId: job.id,
+        kind: 'tag',
+        engine: job.engine,
+        outcome: 'retry',
+        at: this.now(),
+      });
       return;
     }
     const request: TagRequest = { sourcePath: source.path, contentHash: source.hash };
+    const lane = this.laneOf(job.engine);
     try {
       if (engine.kind === 'sync') {
-        const answer = await engine.tag(request);
+        const answer = await this.callEngine(job.engine, 'tag', () => engine.tag(request));
+        if (lane) lane.proven = true;
         this.commitAnswer(job, answer, settingsKey);
         return;
       }
       if (job.remoteTaskId === null) {
-        const submitted = await engine.submit(request);
+        const submitted = await this.callEngine(job.engine, 'submit', () => engine.submit(request));
+        if (lane) lane.proven = true;
         recordRemoteTask(db, job.id, submitted.taskId, {
           ...job.payload,
+          submittedAt: this.now(),
           ...(submitted.cleanup === undefined ? {} : { cleanup: submitted.cleanup }),
         });
         deferJob(db, job.id, this.now() + (this.deps.firstPollDelayMs ?? 1_000));
-        this.emit({ type: 'job-finished', kind: 'tag', engine: job.engine, outcome: 'waiting' });
+        this.emitFinished(job, 'waiting');
         return;
       }
-      const polled = await engine.poll(job.remoteTaskId);
+      const retention = (this.deps.retentionMs ?? defaultResultRetentionMs)[job.engine];
+      const submittedAt = job.payload.submittedAt;
+      if (retention !== undefined && submittedAt !== undefined) {
+        if (this.now() - submittedAt > retention) throw new RetentionExpired();
+      }
+      const taskId = job.remoteTaskId;
+      const polled = await this.callEngine(job.engine, 'poll', () => engine.poll(taskId));
+      if (lane) lane.proven = true;
       if (polled.state === 'pending') {
         deferJob(db, job.id, this.now() + polled.retryAfterMs);
-        this.emit({ type: 'job-finished', kind: 'tag', engine: job.engine, outcome: 'waiting' });
+        this.emitFinished(job, 'waiting');
         return;
       }
       this.commitAnswer(job, polled.answer, settingsKey);
-      await engine.finish?.(job.remoteTaskId, job.payload.cleanup);
+      await this.finishQuietly(engine, job, taskId);
     } catch (error) {
+      if (error instanceof CallNotMade) {
+        this.releaseUnsent(job, error);
+        return;
+      }
+      if (error instanceof RetentionExpired) {
+        if (engine.kind === 'async' && job.remoteTaskId !== null)
+          await this.finishQuietly(engine, job, job.remoteTaskId);
+        this.handleFailure(
+          job,
+          {
+            errorClass: 'resubmit',
+            code: 'retention-expired',
+            message: `The ${job.engine} task ${job.remoteTaskId ?? ''} is older than the service keeps results; submitting it again.`,
+          },
+          job.payload.resubmits,
+        );
+        return;
+      }
+      if (
+        engine.kind === 'async' &&
+        job.remoteTaskId !== null &&
+        classifyFailure(error).errorClass === 'resubmit'
+      ) {
+        // The old task is dead: free what it held (e.g. the hosted copy) before resubmitting.
+        await this.finishQuietly(engine, job, job.remoteTaskId);
+      }
       this.handleFailure(job, error, job.payload.resubmits);
     }
+  }
+
+  private async finishQuietly(
+    engine: Extract<TaggingEngine, { kind: 'async' }>,
+    job: Extract<Job, { kind: 'tag' }>,
+    taskId: string,
+  ): Promise<void> {
+    try {
+      await engine.finish?.(taskId, job.payload.cleanup);
+    } catch (error) {
+      // The answer (if any) is committed; a leftover hosted copy is logged, not retried.
+      this.deps.log.warn('async task clean-up failed', { job: job.id, error: String(error) });
+    }
+  }
+
+  private releaseUnsent(job: Extract<Job, { kind: 'tag' }>, error: CallNotMade): void {
+    // Runnable at once: the lane's block (not the job's time) holds it back, so a raised
+    // budget or a resume takes effect without waiting for the old period to end.
+    releaseJob(this.deps.db, job.id, this.now());
+    this.emitFinished(job, 'retry', error.message);
+  }
+
+  private emitFinished(
+    job: Job,
+    outcome: 'done' | 'retry' | 'waiting' | 'failed',
+    message?: string,
+  ): void {
+    this.emit({
+      type: 'job-finished',
+      jobId: job.id,
+      kind: job.kind,
+      engine: job.kind === 'tag' ? job.engine : null,
+      outcome,
+      at: this.now(),
+      ...(message === undefined ? {} : { message }),
+    });
   }
 
   private commitAnswer(
@@ -358,63 +731,67 @@ export class JobRunner {
       saveEngineAnswer(db, job.contentId, answer, settingsKey, this.now());
       completeJob(db, job.id);
     })();
-    this.emit({ type: 'job-finished', kind: 'tag', engine: job.engine, outcome: 'done' });
+    this.emitFinished(job, 'done');
   }
 
   private handleFailure(job: Job, error: unknown, resubmits: number): void {
     const { db, log } = this.deps;
-    const failure = classifyFailure(error);
+    const failure: ClassifiedFailure = isClassified(error) ? error : classifyFailure(error);
     const decision = decideAfterFailure(failure, job.attempts, resubmits, this.policy);
     const engine = job.kind === 'tag' ? job.engine : null;
     switch (decision.action) {
       case 'retry':
+        if (engine && failure.retryAfterMs !== undefined)
+          this.limiters.get(engine).holdOff(failure.retryAfterMs);
         rescheduleJob(db, job.id, this.now() + decision.delayMs, failure);
-        this.emit({
-          type: 'job-finished',
-          kind: job.kind,
-          engine,
-          outcome: 'retry',
-          message: failure.message,
-        });
+        this.emitFinished(job, 'retry', failure.message);
         return;
       case 'resubmit':
         if (job.kind === 'tag') {
-          recordRemoteTask(db, job.id, null, { ...job.payload, resubmits: resubmits + 1 });
+          // The old task's clean-up already ran; the new submit brings its own.
+          recordRemoteTask(db, job.id, null, { resubmits: resubmits + 1 });
         }
         rescheduleJob(db, job.id, this.now(), failure);
-        this.emit({
-          type: 'job-finished',
-          kind: job.kind,
-          engine,
-          outcome: 'retry',
-          message: failure.message,
-        });
+        this.emitFinished(job, 'retry', failure.message);
         return;
       case 'fail':
         failJob(db, job.id, failure.code, failure.message, this.now());
         log.warn(`job failed: ${failure.message}`, { job: job.id, code: failure.code });
-        this.emit({
-          type: 'job-finished',
-          kind: job.kind,
-          engine,
-          outcome: 'failed',
-          message: failure.message,
-        });
+        this.emitFinished(job, 'failed', failure.message);
         return;
       case 'stop-engine':
         // Credentials or service problem: retrying would only lock the key (Huawei locks an
-        // AK after 5 bad signatures). Keep the job queued and stop the whole lane.
-        rescheduleJob(db, job.id, this.now(), failure);
-        if (engine && !this.stopped.has(engine)) {
-          this.stopped.set(engine, failure.message);
-          log.error(`engine ${engine} stopped: ${failure.message}`, { code: failure.code });
-          this.emit({
-            type: 'engine-stopped',
+        // AK after 5 bad signatures). Keep the job queued (this run does not count as an
+        // attempt) and stop the whole lane, persistently: [Note: Stopped engines stay stopped].
+        releaseJob(db, job.id, this.now(), failure);
+        if (engine && !this.controls.stopped.has(engine)) {
+          const reason = `${failure.code}: ${failure.message}`;
+          recordEngineStop(
+            db,
             engine,
-            reason: `${failure.code}: ${failure.message}`,
-          });
+            {
+              reason,
+              code: failure.code,
+              fingerprint: this.deps.fingerprints?.[engine],
+            },
+            this.now(),
+          );
+          this.controls = readJobControls(db);
+          log.error(`engine ${engine} stopped: ${failure.message}`, { code: failure.code });
+          this.emit({ type: 'engine-stopped', engine, reason });
         }
+        this.emitFinished(job, 'retry', failure.message);
         return;
     }
   }
+}
+
+function isClassified(value: unknown): value is ClassifiedFailure {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    !(value instanceof Error) &&
+    'errorClass' in value &&
+    'code' in value
+  );
 }

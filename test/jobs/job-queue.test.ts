@@ -14,6 +14,7 @@ import {
   listFailedJobs,
   recordRemoteTask,
   recoverInterruptedJobs,
+  releaseJob,
   rescheduleJob,
   retryFailedJobs,
 } from '../../main/jobs/job-queue.ts';
@@ -138,5 +139,29 @@ describe(failJob.name, () => {
     expect(retryFailedJobs(db, { engine: 'local' })).toBe(0);
     expect(retryFailedJobs(db, { engine: 'huawei' })).toBe(1);
     expect(claimNextJob(db, { kind: 'tag' })).toMatchObject({ contentId: 3, attempts: 1 });
+  });
+});
+
+describe(`${claimNextJob.name} with async tasks`, () => {
+  it('claims a due poll before older fresh jobs, and releaseJob does not count an attempt', () => {
+    enqueueTag(db, 1, 'aliyun', 0);
+    enqueueTag(db, 2, 'aliyun', 10);
+    enqueueTag(db, 3, 'aliyun', 20);
+    const submit = claimNextJob(db, { kind: 'tag', engines: ['aliyun'], now: 100 });
+    expect(submit).toMatchObject({ contentId: 1, attempts: 1 });
+    if (!submit) throw new Error('no job');
+    recordRemoteTask(db, submit.id, 'task-1', { resubmits: 0, submittedAt: 100 }, 100);
+    releaseJob(db, submit.id, 150, undefined, 100);
+    // Content 2 and 3 were queued long before the poll became due; the poll still goes first.
+    const poll = claimNextJob(db, { kind: 'tag', engines: ['aliyun'], now: 200 });
+    expect(poll).toMatchObject({
+      contentId: 1,
+      remoteTaskId: 'task-1',
+      attempts: 1,
+      payload: { submittedAt: 100 },
+    });
+    expect(claimNextJob(db, { kind: 'tag', engines: ['aliyun'], now: 200 })).toMatchObject({
+      contentId: 2,
+    });
   });
 });

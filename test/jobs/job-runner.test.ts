@@ -15,7 +15,15 @@ import {
 } from '../../main/engines/engine.ts';
 import type { EngineAnswer, EngineId } from '../../main/engines/tag-model.ts';
 import { countJobs, enqueueIngest, listFailedJobs } from '../../main/jobs/job-queue.ts';
-import { type IngestOutcome, JobRunner, type RunnerEvent } from '../../main/jobs/job-runner.ts';
+import { callsUsed, writeBudget } from '../../main/jobs/engine-budget.ts';
+import { EngineLimiterRegistry } from '../../main/jobs/engine-limiter.ts';
+import { clearEngineStop, readJobControls, setJobsPaused } from '../../main/jobs/job-controls.ts';
+import {
+  type IngestOutcome,
+  JobRunner,
+  type JobRunnerDeps,
+  type RunnerEvent,
+} from '../../main/jobs/job-runner.ts';
 import { silentLogger } from '../../main/util/logger.ts';
 
 let dir: string;
@@ -74,23 +82,43 @@ function dogAnswer(engine: EngineId): EngineAnswer {
 
 function syncEngine(
   behaviour: (call: number) => EngineAnswer | Error,
-): SyncEngine & { calls: number } {
+  id: EngineId = 'local',
+): SyncEngine & { calls: number; peak: number } {
+  let inFlight = 0;
   const engine = {
-    id: 'local' as const,
+    id,
     kind: 'sync' as const,
     limits: { formats: ['jpeg'] as const, maxSide: 4096, minSide: 1, input: 'pixels' as const },
     calls: 0,
-    settingsKey: () => 'local:m1',
-    tag() {
+    peak: 0,
+    settingsKey: () => `${id}:m1`,
+    async tag() {
       engine.calls++;
+      inFlight++;
+      engine.peak = Math.max(engine.peak, inFlight);
       const result = behaviour(engine.calls);
-      return result instanceof Error ? Promise.reject(result) : Promise.resolve(result);
+      await new Promise((r) => setTimeout(r, 2));
+      inFlight--;
+      if (result instanceof Error) throw result;
+      return { ...result, engine: id };
     },
   };
   return engine;
 }
 
-function run(engines: Map<EngineId, TaggingEngine>, hashes: string[], events: RunnerEvent[] = []) {
+/** Fast limits so tests do not wait on the documented QPS defaults. */
+const fastLimits: JobRunnerDeps['limits'] = {
+  huawei: { qps: 1000, concurrency: 4 },
+  volcengine: { qps: 1000, concurrency: 4 },
+  aliyun: { qps: 1000, concurrency: 4 },
+};
+
+function run(
+  engines: Map<EngineId, TaggingEngine>,
+  hashes: string[],
+  events: RunnerEvent[] = [],
+  extra: Partial<JobRunnerDeps> = {},
+) {
   const runner = new JobRunner({
     db,
     log: silentLogger,
@@ -98,7 +126,10 @@ function run(engines: Map<EngineId, TaggingEngine>, hashes: string[], events: Ru
     engines,
     policy: fastPolicy,
     firstPollDelayMs: 1,
+    limiters: new EngineLimiterRegistry(),
+    limits: fastLimits,
     onEvent: (e) => events.push(e),
+    ...extra,
   });
   return runner;
 }
@@ -147,7 +178,7 @@ describe(JobRunner.name, () => {
     await runner.runUntilIdle();
     // Two calls can be in flight when the first error arrives (lane concurrency 2); no more.
     expect(engine.calls).toBeLessThanOrEqual(2);
-    expect(runner.stoppedEngines().get('local')).toBe('bad signature');
+    expect(runner.stoppedEngines().get('local')).toBe('APIG.0301: bad signature');
     expect(events.filter((e) => e.type === 'engine-stopped')).toHaveLength(1);
     expect(countJobs(db).find((c) => c.kind === 'tag')).toMatchObject({ queued: 3, failed: 0 });
   });
@@ -182,8 +213,223 @@ describe(JobRunner.name, () => {
     addPhotos(['a']);
     await run(new Map([['volcengine', engine]]), ['a']).runUntilIdle();
     expect(submitted).toEqual(['t1', 't2']);
-    expect(finished).toEqual(['t2:obj']);
+    // The expired task's hosted copy is removed too, not only the finished one's.
+    expect(finished).toEqual(['t1:obj', 't2:obj']);
     expect(countJobs(db)).toEqual([]);
     expect(listContentTags(db, 1).map((t) => t.engine)).toEqual(['volcengine']);
+  });
+
+  it('sends ONE probe call to a cloud engine before opening up, so a bad key fails once', async () => {
+    const engine = syncEngine(
+      () =>
+        new EngineError(
+          'huawei',
+          'APIG.0301',
+          'Incorrect IAM authentication information',
+          'stop-engine',
+        ),
+      'huawei',
+    );
+    db.prepare(`UPDATE folders SET engines = '["huawei"]'`).run();
+    const hashes = ['a', 'b', 'c', 'd', 'e', 'f'];
+    addPhotos(hashes);
+    const events: RunnerEvent[] = [];
+    await run(new Map([['huawei', engine]]), hashes, events).runUntilIdle();
+    expect(engine.calls).toBe(1);
+    expect(events.filter((e) => e.type === 'engine-stopped')).toHaveLength(1);
+    expect(countJobs(db).find((c) => c.kind === 'tag')).toMatchObject({ queued: 6, failed: 0 });
+  });
+
+  it('keeps within the limiter concurrency once a call succeeded', async () => {
+    const engine = syncEngine(() => dogAnswer('huawei'), 'huawei');
+    db.prepare(`UPDATE folders SET engines = '["huawei"]'`).run();
+    const hashes = Array.from({ length: 20 }, (_, i) => `h${String(i)}`);
+    addPhotos(hashes);
+    const events: RunnerEvent[] = [];
+    await run(new Map([['huawei', engine]]), hashes, events, {
+      limits: { huawei: { qps: 1000, concurrency: 3 } },
+    }).runUntilIdle();
+    expect(engine.calls).toBe(20);
+    expect(engine.peak).toBe(3);
+    const calls = events.filter((e) => e.type === 'call');
+    expect(calls).toHaveLength(20);
+    expect(calls.every((c) => c.engine === 'huawei' && c.call === 'tag' && c.ok)).toBe(true);
+  });
+
+  it('keeps an engine stopped across a restart until the stop is cleared or the settings change', async () => {
+    let failing = true;
+    const engine = syncEngine(
+      () =>
+        failing
+          ? new EngineError('huawei', 'AIS.0004', 'The service is not subscribed.', 'stop-engine')
+          : dogAnswer('huawei'),
+      'huawei',
+    );
+    db.prepare(`UPDATE folders SET engines = '["huawei"]'`).run();
+    addPhotos(['a', 'b']);
+    const engines = new Map<EngineId, TaggingEngine>([['huawei', engine]]);
+    await run(engines, ['a', 'b'], [], { fingerprints: { huawei: 'v1' } }).runUntilIdle();
+    expect(engine.calls).toBe(1);
+    expect(readJobControls(db).stopped.get('huawei')).toMatchObject({
+      reason: 'AIS.0004: The service is not subscribed.',
+      code: 'AIS.0004',
+      fingerprint: 'v1',
+    });
+
+    // A restart with the same settings: the engine is not called at all.
+    failing = false;
+    const again = run(engines, ['a', 'b'], [], { fingerprints: { huawei: 'v1' } });
+    expect(again.stoppedEngines().get('huawei')).toMatch(/AIS\.0004/);
+    await again.runUntilIdle();
+    expect(engine.calls).toBe(1);
+
+    // The user says it is fixed.
+    expect(clearEngineStop(db, 'huawei')).toBe(true);
+    await run(engines, ['a', 'b']).runUntilIdle();
+    expect(engine.calls).toBe(3);
+    expect(countJobs(db)).toEqual([]);
+  });
+
+  it('clears a persisted stop when the engine settings changed since', async () => {
+    const engine = syncEngine(
+      (call) =>
+        call === 1
+          ? new EngineError('huawei', 'APIG.0301', 'bad key', 'stop-engine')
+          : dogAnswer('huawei'),
+      'huawei',
+    );
+    db.prepare(`UPDATE folders SET engines = '["huawei"]'`).run();
+    addPhotos(['a']);
+    const engines = new Map<EngineId, TaggingEngine>([['huawei', engine]]);
+    await run(engines, ['a'], [], { fingerprints: { huawei: 'old-key' } }).runUntilIdle();
+    expect(readJobControls(db).stopped.has('huawei')).toBe(true);
+    await run(engines, ['a'], [], { fingerprints: { huawei: 'new-key' } }).runUntilIdle();
+    expect(readJobControls(db).stopped.has('huawei')).toBe(false);
+    expect(engine.calls).toBe(2);
+    expect(countJobs(db)).toEqual([]);
+  });
+
+  it('honours pause of all work and of one engine, persisted in the catalog', async () => {
+    const engine = syncEngine(() => dogAnswer('local'));
+    addPhotos(['a', 'b']);
+    setJobsPaused(db, null, true);
+    const events: RunnerEvent[] = [];
+    await run(new Map([['local', engine]]), ['a', 'b'], events).runUntilIdle();
+    expect(countJobs(db)).toMatchObject([{ kind: 'ingest', queued: 2 }]);
+    expect(events.some((e) => e.type === 'engine-paused' && e.engine === null)).toBe(true);
+
+    setJobsPaused(db, null, false);
+    setJobsPaused(db, 'local', true);
+    await run(new Map([['local', engine]]), ['a', 'b']).runUntilIdle();
+    expect(engine.calls).toBe(0);
+    expect(countJobs(db)).toMatchObject([{ kind: 'tag', engine: 'local', queued: 2 }]);
+
+    setJobsPaused(db, 'local', false);
+    await run(new Map([['local', engine]]), ['a', 'b']).runUntilIdle();
+    expect(engine.calls).toBe(2);
+    expect(countJobs(db)).toEqual([]);
+  });
+
+  it('pauses an engine when its daily budget is spent, counting every paid call', async () => {
+    const engine = syncEngine(
+      (call) =>
+        call === 1
+          ? new EngineError('huawei', 'AIS.0003', 'internal', 'retry')
+          : dogAnswer('huawei'),
+      'huawei',
+    );
+    db.prepare(`UPDATE folders SET engines = '["huawei"]'`).run();
+    const hashes = ['a', 'b', 'c', 'd'];
+    addPhotos(hashes);
+    writeBudget(db, 'huawei', { perDay: 3 });
+    const events: RunnerEvent[] = [];
+    await run(new Map([['huawei', engine]]), hashes, events).runUntilIdle();
+    // Call 1 failed (and counts), calls 2 and 3 tagged two photos; the budget stops the rest.
+    expect(engine.calls).toBe(3);
+    expect(callsUsed(db, 'huawei')).toEqual({ today: 3, month: 3 });
+    expect(countJobs(db).find((c) => c.kind === 'tag')).toMatchObject({ queued: 2, failed: 0 });
+    const paused = events.find((e) => e.type === 'engine-paused');
+    expect(paused).toMatchObject({ engine: 'huawei', cause: 'budget' });
+    expect(paused?.type === 'engine-paused' && (paused.resumesAt ?? 0) > Date.now()).toBe(true);
+
+    // The setting from the engine's own settings also applies (the lower cap wins).
+    writeBudget(db, 'huawei', {});
+    await run(new Map([['huawei', engine]]), hashes, [], {
+      budgets: { huawei: { perMonth: 4 } },
+    }).runUntilIdle();
+    expect(engine.calls).toBe(4);
+    expect(countJobs(db).find((c) => c.kind === 'tag')).toMatchObject({ queued: 1 });
+  });
+
+  it('resumes polling a submitted task after a restart instead of paying again', async () => {
+    const submitted: string[] = [];
+    let polls = 0;
+    const engine: AsyncEngine = {
+      id: 'volcengine',
+      kind: 'async',
+      limits: { formats: ['jpeg'], maxSide: 4096, minSide: 1, input: 'url' },
+      settingsKey: () => 'volc:1',
+      submit: () => {
+        submitted.push('t1');
+        return Promise.resolve({ taskId: 't1' });
+      },
+      poll: () => {
+        polls++;
+        return Promise.resolve(
+          polls === 1
+            ? { state: 'pending', retryAfterMs: 60_000 }
+            : { state: 'done', answer: dogAnswer('volcengine') },
+        );
+      },
+    };
+    db.prepare(`UPDATE folders SET engines = '["volcengine"]'`).run();
+    addPhotos(['a']);
+    const first = run(new Map([['volcengine', engine]]), ['a']);
+    first.start();
+    while (polls < 1) await new Promise((r) => setTimeout(r, 5));
+    await first.drain();
+    // The process "quits" with the task pending; the catalog is closed and opened again.
+    const file = join(dir, 'catalog.sqlite');
+    db.close();
+    db = openCatalog(file);
+    db.prepare(`UPDATE jobs SET next_run_at = 0`).run(); // do not wait the minute
+    await run(new Map([['volcengine', engine]]), ['a']).runUntilIdle();
+    expect(submitted).toEqual(['t1']);
+    expect(polls).toBe(2);
+    expect(listContentTags(db, 1).map((t) => t.engine)).toEqual(['volcengine']);
+  });
+
+  it('submits again a task older than the service keeps results, once, then fails it', async () => {
+    const submitted: string[] = [];
+    const finished: string[] = [];
+    let polls = 0;
+    const engine: AsyncEngine = {
+      id: 'aliyun',
+      kind: 'async',
+      limits: { formats: ['jpeg'], maxSide: 4096, minSide: 1, input: 'url' },
+      settingsKey: () => 'aliyun:1',
+      submit: () => {
+        submitted.push(`t${String(submitted.length + 1)}`);
+        return Promise.resolve({ taskId: submitted.at(-1) ?? '', cleanup: 'obj' });
+      },
+      poll: () => {
+        polls++;
+        return Promise.resolve({ state: 'pending', retryAfterMs: 30 });
+      },
+      finish: (taskId) => {
+        finished.push(taskId);
+        return Promise.resolve();
+      },
+    };
+    db.prepare(`UPDATE folders SET engines = '["aliyun"]'`).run();
+    addPhotos(['a']);
+    await run(new Map([['aliyun', engine]]), ['a'], [], {
+      retentionMs: { aliyun: 20 },
+    }).runUntilIdle();
+    expect(submitted).toEqual(['t1', 't2']);
+    expect(finished).toEqual(['t1', 't2']);
+    // Each task is polled at most once inside its 20 ms (the first poll after 1 ms).
+    expect(polls).toBeLessThanOrEqual(2);
+    expect(listFailedJobs(db)).toMatchObject([{ code: 'retention-expired', engine: 'aliyun' }]);
   });
 });

@@ -1,0 +1,137 @@
+// The limiter is tested on a virtual clock (sleep advances it), so spacing is checked
+// exactly and without timing flakiness.
+import { describe, expect, it } from 'vitest';
+import {
+  createEngineLimiter,
+  EngineLimiterRegistry,
+  type LimiterClock,
+} from '../../main/jobs/engine-limiter.ts';
+
+function virtualClock(): LimiterClock & { t: number } {
+  const clock = {
+    t: 1_000_000,
+    now: () => clock.t,
+    sleep: (ms: number) => {
+      clock.t += ms;
+      return Promise.resolve();
+    },
+  };
+  return clock;
+}
+
+function deferred() {
+  let resolve: () => void = () => undefined;
+  const promise = new Promise<void>((r) => (resolve = r));
+  return { promise, resolve };
+}
+
+describe(createEngineLimiter.name, () => {
+  it('spaces call starts 1/qps apart with burst 1', async () => {
+    const clock = virtualClock();
+    const limiter = createEngineLimiter('aliyun', { qps: 50, concurrency: 100, burst: 1 }, clock);
+    const starts: number[] = [];
+    await Promise.all(
+      Array.from({ length: 10 }, () =>
+        limiter.run(() => {
+          starts.push(clock.now());
+          return Promise.resolve();
+        }),
+      ),
+    );
+    const gaps = starts.slice(1).map((t, i) => t - (starts[i] ?? 0));
+    expect(gaps).toEqual(Array(9).fill(20));
+    expect(limiter.stats()).toEqual({ inFlight: 0, waiting: 0, started: 10 });
+  });
+
+  it('lets a burst through after an idle spell, then spaces the rest', async () => {
+    const clock = virtualClock();
+    const limiter = createEngineLimiter('huawei', { qps: 10, concurrency: 100, burst: 3 }, clock);
+    const starts: number[] = [];
+    const t0 = clock.now();
+    await Promise.all(
+      Array.from({ length: 5 }, () =>
+        limiter.run(() => {
+          starts.push(clock.now() - t0);
+          return Promise.resolve();
+        }),
+      ),
+    );
+    expect(starts).toEqual([0, 0, 0, 100, 200]);
+  });
+
+  it('never has more calls in flight than its concurrency, and serves waiters in order', async () => {
+    const clock = virtualClock();
+    const limiter = createEngineLimiter(
+      'huawei',
+      { qps: Number.POSITIVE_INFINITY, concurrency: 3, burst: 1 },
+      clock,
+    );
+    const gates = Array.from({ length: 8 }, () => deferred());
+    let inFlight = 0;
+    let peak = 0;
+    const order: number[] = [];
+    const runs = gates.map((gate, i) =>
+      limiter.run(async () => {
+        order.push(i);
+        inFlight++;
+        peak = Math.max(peak, inFlight);
+        await gate.promise;
+        inFlight--;
+      }),
+    );
+    await new Promise((r) => setTimeout(r, 5));
+    expect(limiter.stats()).toMatchObject({ inFlight: 3, waiting: 5 });
+    for (const gate of gates) {
+      gate.resolve();
+      await new Promise((r) => setTimeout(r, 1));
+    }
+    await Promise.all(runs);
+    expect(peak).toBe(3);
+    expect(order).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
+  });
+
+  it('releases the slot when a call throws', async () => {
+    const limiter = createEngineLimiter(
+      'volcengine',
+      { qps: 1000, concurrency: 1, burst: 1 },
+      virtualClock(),
+    );
+    await expect(limiter.run(() => Promise.reject(new Error('boom')))).rejects.toThrow('boom');
+    await expect(limiter.run(() => Promise.resolve(7))).resolves.toBe(7);
+  });
+
+  it('holds every caller back after a Retry-After', async () => {
+    const clock = virtualClock();
+    const limiter = createEngineLimiter('aliyun', { qps: 100, concurrency: 5, burst: 1 }, clock);
+    const t0 = clock.now();
+    limiter.holdOff(3000);
+    let startedAt = 0;
+    await limiter.run(() => {
+      startedAt = clock.now() - t0;
+      return Promise.resolve();
+    });
+    expect(startedAt).toBe(3000);
+  });
+
+  it('refuses nonsense limits with a clear error', () => {
+    expect(() => createEngineLimiter('huawei', { qps: 0, concurrency: 1, burst: 1 })).toThrow(
+      /qps must be > 0/,
+    );
+    expect(() => createEngineLimiter('huawei', { qps: 1, concurrency: 0, burst: 1 })).toThrow(
+      /concurrency/,
+    );
+  });
+});
+
+describe(EngineLimiterRegistry.name, () => {
+  it('shares one limiter per engine with documented defaults, reconfigurable in place', () => {
+    const registry = new EngineLimiterRegistry(virtualClock());
+    const a = registry.get('huawei');
+    expect(registry.get('huawei')).toBe(a);
+    expect(a.limits()).toMatchObject({ concurrency: 10 });
+    expect(registry.get('aliyun').limits()).toMatchObject({ qps: 50 });
+    registry.configure('huawei', { qps: 3 });
+    expect(registry.get('huawei')).toBe(a);
+    expect(a.limits()).toEqual({ qps: 3, concurrency: 10, burst: 1 });
+  });
+});
