@@ -1,0 +1,291 @@
+// The service facade both hosts call (Electron IPC and the web host's HTTP routes): one
+// handler per API channel, implemented against the catalog, library, search, jobs and
+// engines. Every side effect (file dialogs, opening files, engine settings, the job
+// runner, scanning) is a port passed in, so tests run it on a real catalog with real or
+// temporary collaborators and no host (STYLE.md rule 4).
+import type { Catalog } from '../catalog/catalog-connection.ts';
+import {
+  ApiError,
+  engineIds,
+  type ActivityStatus,
+  type ApiEvent,
+  type ApiHandlers,
+  type EngineId,
+  type EngineSettingsPatch,
+  type EngineSettingsView,
+  type SearchResult,
+  type SearchSort,
+  type TagCount,
+} from '../../preload/api-contract.ts';
+import {
+  addUserTag,
+  countEngineActivity,
+  countIngest,
+  createAlbum,
+  deleteAlbum,
+  getFolder,
+  getPhotoDetails,
+  listAlbumRows,
+  listFailures,
+  listFolders,
+  readSetting,
+  rejectTag,
+  renameAlbum,
+  retryFailedJobs,
+  setFolderEngines,
+  unrejectTag,
+  withAlbumCount,
+  writeSetting,
+} from './catalog-views.ts';
+
+export interface LibraryPort {
+  /** Adds (or finds) a folder and starts indexing it; returns its id. */
+  addFolder(path: string, engines: readonly EngineId[]): Promise<number>;
+  removeFolder(id: number): Promise<void>;
+  rescanFolder(id: number): Promise<void>;
+}
+
+export interface SearchPort {
+  search(input: {
+    query: string;
+    sort: SearchSort;
+    cursor: string | null;
+    limit: number;
+    withFacets: boolean;
+  }): SearchResult;
+  autocomplete(prefix: string, limit: number): TagCount[];
+  /** How many photos a saved query finds now (smart album counts). */
+  count(query: string): number;
+}
+
+export interface JobsPort {
+  setPaused(engine: EngineId | null, paused: boolean): void;
+  isPaused(engine: EngineId): boolean;
+  /** Why an engine's queue stopped on its own, if it did. */
+  stoppedReason(engine: EngineId): string | null;
+  /** Failed jobs back to the queue (all when null); returns how many. */
+  retry(jobIds: readonly number[] | null): number;
+  /** Whether the runner is working right now. */
+  isRunning(): boolean;
+}
+
+export interface EngineSettingsPort {
+  list(): Promise<EngineSettingsView[]>;
+  update(patch: EngineSettingsPatch): Promise<EngineSettingsView>;
+  test(engine: EngineId): Promise<{ ok: boolean; message: string }>;
+}
+
+/** Desktop-only abilities; absent in the web host. */
+export interface DesktopPort {
+  pickFolder(): Promise<string | null>;
+  openPath(path: string): Promise<void>;
+  showInFolder(path: string): void;
+}
+
+export interface AppServiceDeps {
+  readonly db: Catalog;
+  readonly host: 'desktop' | 'web';
+  readonly version: string;
+  readonly dataRoot: string;
+  readonly library: LibraryPort;
+  readonly search: SearchPort;
+  readonly jobs: JobsPort;
+  readonly engineSettings: EngineSettingsPort;
+  readonly desktop?: DesktopPort;
+  readonly emit: (event: ApiEvent) => void;
+  readonly now?: () => number;
+}
+
+const uiLanguageKey = 'ui.language';
+/** Rates are measured over this window. */
+const rateWindowMs = 5 * 60_000;
+
+export interface AppService {
+  readonly handlers: ApiHandlers;
+  activityStatus(): Promise<ActivityStatus>;
+}
+
+export function createAppService(deps: AppServiceDeps): AppService {
+  const { db } = deps;
+  const now = deps.now ?? Date.now;
+  const changed = (scope: Extract<ApiEvent, { type: 'catalog-changed' }>['scope']) => {
+    deps.emit({ type: 'catalog-changed', scope });
+  };
+  const requireDesktop = (): DesktopPort => {
+    if (!deps.desktop) {
+      throw new ApiError('unavailable', 'This needs the desktop app.');
+    }
+    return deps.desktop;
+  };
+
+  async function activityStatus(): Promise<ActivityStatus> {
+    const settings = await deps.engineSettings.list();
+    const counts = countEngineActivity(db, now(), rateWindowMs);
+    const engines = engineIds.flatMap((engine) => {
+      const setting = settings.find((s) => s.engine === engine);
+      const c = counts.get(engine);
+      if (!c && !setting?.enabled) return [];
+      const queued = c?.queued ?? 0;
+      const rate = ((c?.doneRecent ?? 0) * 60_000) / rateWindowMs;
+      return [
+        {
+          engine,
+          queued,
+          running: c?.running ?? 0,
+          failed: c?.failed ?? 0,
+          done: c?.done ?? 0,
+          ratePerMinute: Math.round(rate * 10) / 10,
+          etaSeconds: queued === 0 ? 0 : rate > 0 ? Math.round((queued / rate) * 60) : null,
+          paused: deps.jobs.isPaused(engine),
+          stoppedReason: deps.jobs.stoppedReason(engine),
+          budget: setting?.cloud
+            ? { used: c?.doneThisMonth ?? 0, limit: setting.monthlyBudget }
+            : null,
+        },
+      ];
+    });
+    return { ingest: countIngest(db), engines, running: deps.jobs.isRunning() };
+  }
+
+  const handlers: ApiHandlers = {
+    'app.info': () => {
+      const saved = readSetting(db, uiLanguageKey);
+      return {
+        host: deps.host,
+        version: deps.version,
+        dataFolder: deps.dataRoot,
+        uiLanguage: saved === 'zh' || saved === 'en' ? saved : null,
+        canPickFolder: deps.desktop !== undefined,
+        canOpenFiles: deps.desktop !== undefined,
+      };
+    },
+    'app.setUiLanguage': ({ language }) => {
+      writeSetting(db, uiLanguageKey, language ?? undefined);
+      changed('settings');
+      return { ok: true };
+    },
+
+    'folders.list': () => listFolders(db),
+    'folders.add': async ({ path, engines }) => {
+      const id = await deps.library.addFolder(path, engines ?? ['local']);
+      changed('folders');
+      return getFolder(db, id);
+    },
+    'folders.remove': async ({ id }) => {
+      getFolder(db, id);
+      await deps.library.removeFolder(id);
+      changed('folders');
+      changed('photos');
+      return { ok: true };
+    },
+    'folders.setEngines': ({ id, engines }) => {
+      setFolderEngines(db, id, engines);
+      changed('folders');
+      return getFolder(db, id);
+    },
+    'folders.rescan': async ({ id }) => {
+      getFolder(db, id);
+      await deps.library.rescanFolder(id);
+      return { ok: true };
+    },
+    'folders.pick': async () => ({ path: await requireDesktop().pickFolder() }),
+
+    'photos.search': (input) => deps.search.search(input),
+    'photos.autocomplete': ({ prefix, limit }) => deps.search.autocomplete(prefix, limit),
+    'photos.details': ({ id }) => getPhotoDetails(db, id),
+    'photos.openOriginal': async ({ id }) => {
+      const desktop = requireDesktop();
+      await desktop.openPath(getPhotoDetails(db, id).absolutePath);
+      return { ok: true };
+    },
+    'photos.showInFolder': ({ id }) => {
+      const desktop = requireDesktop();
+      desktop.showInFolder(getPhotoDetails(db, id).absolutePath);
+      return { ok: true };
+    },
+
+    'tags.add': ({ photoIds, name, type }) => {
+      const n = addUserTag(db, photoIds, name, type, now());
+      changed('tags');
+      return { changed: n };
+    },
+    'tags.remove': ({ photoIds, tagId }) => {
+      const n = rejectTag(db, photoIds, tagId);
+      changed('tags');
+      return { changed: n };
+    },
+    'tags.unreject': ({ photoIds, tagId }) => {
+      const n = unrejectTag(db, photoIds, tagId);
+      changed('tags');
+      return { changed: n };
+    },
+
+    'albums.list': () =>
+      listAlbumRows(db).map((row) => {
+        let count: number | null = null;
+        try {
+          count = deps.search.count(row.query);
+        } catch {
+          // A query the current parser rejects still lists; its count shows as unknown.
+        }
+        return withAlbumCount(row, count);
+      }),
+    'albums.create': ({ name, query }) => {
+      const row = createAlbum(db, name, query, now());
+      changed('albums');
+      return withAlbumCount(row, deps.search.count(row.query));
+    },
+    'albums.rename': ({ id, name }) => {
+      const row = renameAlbum(db, id, name, now());
+      changed('albums');
+      return withAlbumCount(row, null);
+    },
+    'albums.delete': ({ id }) => {
+      deleteAlbum(db, id);
+      changed('albums');
+      return { ok: true };
+    },
+
+    'activity.status': () => activityStatus(),
+    'activity.failures': ({ limit }) => listFailures(db, limit),
+    'activity.retry': ({ jobIds }) => ({ retried: deps.jobs.retry(jobIds) }),
+    'activity.pause': ({ engine, paused }) => {
+      deps.jobs.setPaused(engine, paused);
+      return { ok: true };
+    },
+
+    'settings.engines': () => deps.engineSettings.list(),
+    'settings.setEngine': async (patch) => {
+      const view = await deps.engineSettings.update(patch);
+      changed('settings');
+      return view;
+    },
+    'settings.testEngine': ({ engine }) => deps.engineSettings.test(engine),
+  };
+
+  return { handlers, activityStatus };
+}
+
+/** The job controls kept in the catalog's settings table, read by the runner. */
+export function createCatalogJobsPort(
+  db: Catalog,
+  options: { isRunning?: () => boolean; now?: () => number } = {},
+): JobsPort {
+  const key = (engine: EngineId | null) => `jobs.paused.${engine ?? 'all'}`;
+  return {
+    setPaused(engine, paused) {
+      writeSetting(db, key(engine), paused ? true : undefined);
+    },
+    isPaused(engine) {
+      return readSetting(db, key(null)) === true || readSetting(db, key(engine)) === true;
+    },
+    stoppedReason(engine) {
+      const value = readSetting(db, `jobs.stopped.${engine}`);
+      return typeof value === 'string' ? value : null;
+    },
+    retry(jobIds) {
+      return retryFailedJobs(db, jobIds, (options.now ?? Date.now)());
+    },
+    isRunning: options.isRunning ?? (() => false),
+  };
+}

@@ -1,0 +1,170 @@
+// Engine settings for the UI, kept in the catalog's settings table (non-secret fields, one
+// JSON row per engine) with credentials in a SecretStore (Electron safeStorage on the
+// desktop; an in-memory store in the web host, which never writes secrets to disk).
+// Values are validated on the way in (the API contract) and on the way out (zod here),
+// so a hand-edited row cannot break the settings view.
+import { z } from 'zod';
+import type { Catalog } from '../catalog/catalog-connection.ts';
+import {
+  ApiError,
+  engineIds,
+  type EngineId,
+  type EngineSettingsPatch,
+  type EngineSettingsView,
+} from '../../preload/api-contract.ts';
+import { readSetting, writeSetting } from './catalog-views.ts';
+import type { EngineSettingsPort } from './app-service.ts';
+
+/** Where credentials live; keys are `<engine>.<field>`. */
+export interface CredentialStore {
+  get(key: string): Promise<string | undefined>;
+  set(key: string, value: string): Promise<void>;
+  delete(key: string): Promise<void>;
+}
+
+export function createMemoryCredentialStore(): CredentialStore {
+  const values = new Map<string, string>();
+  return {
+    get: (key) => Promise.resolve(values.get(key)),
+    set: (key, value) => {
+      values.set(key, value);
+      return Promise.resolve();
+    },
+    delete: (key) => {
+      values.delete(key);
+      return Promise.resolve();
+    },
+  };
+}
+
+interface CredentialSpec {
+  readonly key: string;
+  readonly label: string;
+  readonly secret: boolean;
+}
+
+/** The credential fields each engine's API needs (see the seeds in ../shared/seeds). */
+export const credentialSpecs: Record<EngineId, readonly CredentialSpec[]> = {
+  local: [],
+  huawei: [
+    { key: 'accessKeyId', label: 'Access Key ID (AK)', secret: false },
+    { key: 'secretAccessKey', label: 'Secret Access Key (SK)', secret: true },
+    { key: 'projectId', label: 'Project ID', secret: false },
+  ],
+  volcengine: [
+    { key: 'accessKeyId', label: 'Access Key ID', secret: false },
+    { key: 'secretAccessKey', label: 'Secret Access Key', secret: true },
+  ],
+  aliyun: [
+    { key: 'accessKeyId', label: 'AccessKey ID', secret: false },
+    { key: 'accessKeySecret', label: 'AccessKey Secret', secret: true },
+  ],
+};
+
+const defaultRegions: Record<EngineId, string | null> = {
+  local: null,
+  huawei: 'cn-north-4',
+  volcengine: 'cn-north-1',
+  aliyun: 'cn-shanghai',
+};
+
+const StoredEngineSettings = z.object({
+  enabled: z.boolean().default(false),
+  plain: z.record(z.string(), z.string()).default({}),
+  region: z.string().nullable().default(null),
+  endpoint: z.string().nullable().default(null),
+  language: z.enum(['zh', 'en']).nullable().default(null),
+  threshold: z.number().min(0).max(100).default(30),
+  limit: z.number().int().positive().nullable().default(null),
+  scenes: z.array(z.string()).nullable().default(null),
+  qps: z.number().positive().nullable().default(null),
+  monthlyBudget: z.number().int().nonnegative().nullable().default(null),
+  hostingBucket: z.string().nullable().default(null),
+});
+type StoredEngineSettings = z.infer<typeof StoredEngineSettings>;
+
+function readStored(db: Catalog, engine: EngineId): StoredEngineSettings {
+  const parsed = StoredEngineSettings.safeParse(readSetting(db, `engine.${engine}`) ?? {});
+  const stored = parsed.success ? parsed.data : StoredEngineSettings.parse({});
+  // The on-device engine is on unless the user turned it off.
+  if (engine === 'local' && readSetting(db, `engine.${engine}`) === undefined)
+    stored.enabled = true;
+  return stored;
+}
+
+export function createCatalogEngineSettings(
+  db: Catalog,
+  credentials: CredentialStore,
+  tester: (engine: EngineId) => Promise<{ ok: boolean; message: string }>,
+): EngineSettingsPort {
+  async function view(engine: EngineId): Promise<EngineSettingsView> {
+    const s = readStored(db, engine);
+    const fields = await Promise.all(
+      credentialSpecs[engine].map(async (spec) => {
+        const value = spec.secret
+          ? await credentials.get(`${engine}.${spec.key}`)
+          : s.plain[spec.key];
+        return {
+          key: spec.key,
+          label: spec.label,
+          secret: spec.secret,
+          isSet: value !== undefined && value !== '',
+          value: spec.secret ? null : (value ?? null),
+        };
+      }),
+    );
+    return {
+      engine,
+      enabled: s.enabled,
+      cloud: engine !== 'local',
+      credentials: fields,
+      region: s.region ?? defaultRegions[engine],
+      endpoint: s.endpoint,
+      language: s.language,
+      threshold: s.threshold,
+      limit: s.limit,
+      scenes: s.scenes,
+      qps: s.qps,
+      monthlyBudget: s.monthlyBudget,
+      hostingBucket: s.hostingBucket,
+    };
+  }
+
+  return {
+    list: () => Promise.all(engineIds.map(view)),
+    async update(patch: EngineSettingsPatch) {
+      const { engine } = patch;
+      const s = readStored(db, engine);
+      for (const [key, value] of Object.entries(patch.credentials ?? {})) {
+        const spec = credentialSpecs[engine].find((c) => c.key === key);
+        if (!spec) throw new ApiError('invalid-input', `${engine} has no credential “${key}”.`);
+        if (spec.secret) {
+          if (value === '') await credentials.delete(`${engine}.${key}`);
+          else await credentials.set(`${engine}.${key}`, value);
+        } else if (value === '') {
+          // Object rest keeps the other plain values; this one is dropped.
+          const { [key]: _dropped, ...rest } = s.plain;
+          s.plain = rest;
+        } else {
+          s.plain[key] = value;
+        }
+      }
+      const next: StoredEngineSettings = {
+        ...s,
+        enabled: patch.enabled ?? s.enabled,
+        region: patch.region === undefined ? s.region : patch.region,
+        endpoint: patch.endpoint === undefined ? s.endpoint : patch.endpoint,
+        language: patch.language === undefined ? s.language : patch.language,
+        threshold: patch.threshold ?? s.threshold,
+        limit: patch.limit === undefined ? s.limit : patch.limit,
+        scenes: patch.scenes === undefined ? s.scenes : patch.scenes,
+        qps: patch.qps === undefined ? s.qps : patch.qps,
+        monthlyBudget: patch.monthlyBudget === undefined ? s.monthlyBudget : patch.monthlyBudget,
+        hostingBucket: patch.hostingBucket === undefined ? s.hostingBucket : patch.hostingBucket,
+      };
+      writeSetting(db, `engine.${engine}`, next);
+      return view(engine);
+    },
+    test: (engine) => tester(engine),
+  };
+}

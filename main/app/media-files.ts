@@ -1,0 +1,69 @@
+// Resolves a thumbnail or preview request to a file in the data folder, for both the web
+// host's image route and the Electron custom protocol. Pure path logic (no electron, no
+// I/O) so the traversal tests run without either host.
+//
+// [Note: Media requests cannot leave the data folder]
+// A request names only a kind and a content hash. The hash must be 64 lowercase hex
+// characters, so it cannot carry `..`, separators, drive letters or percent escapes; the
+// joined path is then checked to lie inside the kind's folder, so even a layout function
+// that misbehaves cannot hand out another file.
+import { isAbsolute, relative, resolve, sep } from 'node:path';
+import { contentHashPattern, type MediaKind } from '../../preload/api-contract.ts';
+import { dataPaths } from '../util/data-dir.ts';
+
+/** Where the library keeps a content's derived image, relative to the kind's folder. */
+export type MediaLayout = (kind: MediaKind, hash: string) => string;
+
+/** The library's layout: fan out by the first two hex digits, one WebP per content. */
+export const defaultMediaLayout: MediaLayout = (_kind, hash) => `${hash.slice(0, 2)}/${hash}.webp`;
+
+export type MediaRequest =
+  | { readonly ok: true; readonly kind: MediaKind; readonly hash: string; readonly file: string }
+  | { readonly ok: false; readonly reason: string };
+
+export function parseMediaKind(value: string): MediaKind | null {
+  if (value === 'thumbnail' || value === 'thumb') return 'thumbnail';
+  if (value === 'preview') return 'preview';
+  return null;
+}
+
+/** Maps (kind, hash) to an absolute file under the data folder, or refuses. */
+export function resolveMediaFile(
+  dataRoot: string,
+  kindText: string,
+  hash: string,
+  layout: MediaLayout = defaultMediaLayout,
+): MediaRequest {
+  const kind = parseMediaKind(kindText);
+  if (!kind) return { ok: false, reason: `unknown media kind ${JSON.stringify(kindText)}` };
+  if (!contentHashPattern.test(hash)) return { ok: false, reason: 'not a content hash' };
+  const paths = dataPaths(resolve(dataRoot));
+  const base = kind === 'thumbnail' ? paths.thumbnails : paths.previews;
+  const file = resolve(base, layout(kind, hash));
+  const rel = relative(base, file);
+  if (rel === '' || rel.startsWith('..') || isAbsolute(rel) || rel.split(sep).includes('..')) {
+    return { ok: false, reason: 'outside the data folder' };
+  }
+  return { ok: true, kind, hash, file };
+}
+
+/**
+ * Parses the path part of a media URL (`/thumbnail/<hash>` or `thumbnail/<hash>`), as used by
+ * the web route `/media/<kind>/<hash>` and the protocol `tujian-media://<kind>/<hash>`.
+ */
+export function resolveMediaPath(
+  dataRoot: string,
+  urlPath: string,
+  layout: MediaLayout = defaultMediaLayout,
+): MediaRequest {
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(urlPath);
+  } catch {
+    return { ok: false, reason: 'bad escape' };
+  }
+  const parts = decoded.split('/').filter((p) => p !== '');
+  if (parts.length !== 2) return { ok: false, reason: 'expected <kind>/<hash>' };
+  const [kind = '', hash = ''] = parts;
+  return resolveMediaFile(dataRoot, kind, hash, layout);
+}

@@ -1,0 +1,405 @@
+// The one API contract between the UI and the core (STYLE.md rule 2). Each channel maps to
+// a zod input and output schema; the `Api` type, the Electron IPC handlers, the web host's
+// HTTP routes and the renderer's client are all derived from this object, so a channel
+// without a handler does not compile. Main validates every input with these schemas.
+//
+// preload/ is shared with the renderer, so it must not import main/ (lint-enforced); the
+// few enums that also live in main/engines/tag-model.ts are repeated here and a test in
+// test/preload checks they stay equal.
+import { z } from 'zod';
+
+export const engineIds = ['local', 'huawei', 'volcengine', 'aliyun'] as const;
+export const EngineId = z.enum(engineIds);
+export type EngineId = z.infer<typeof EngineId>;
+
+export const tagTypes = ['object', 'scene', 'concept'] as const;
+export const TagType = z.enum(tagTypes);
+export type TagType = z.infer<typeof TagType>;
+
+export const uiLanguages = ['zh', 'en'] as const;
+export const UiLanguage = z.enum(uiLanguages);
+export type UiLanguage = z.infer<typeof UiLanguage>;
+
+const Id = z.number().int().positive();
+const Empty = z.object({}).strict();
+const Ok = z.object({ ok: z.literal(true) });
+
+// ---------------------------------------------------------------------------------------
+// Library: folders
+
+export const FolderInfo = z.object({
+  id: Id,
+  path: z.string(),
+  status: z.enum(['online', 'offline']),
+  engines: z.array(EngineId),
+  photoCount: z.number().int().nonnegative(),
+  pendingCount: z.number().int().nonnegative(),
+  brokenCount: z.number().int().nonnegative(),
+  addedAt: z.number(),
+  lastScanAt: z.number().nullable(),
+});
+export type FolderInfo = z.infer<typeof FolderInfo>;
+
+// ---------------------------------------------------------------------------------------
+// Photos and search
+
+export const searchSorts = ['taken-desc', 'taken-asc', 'added-desc', 'path-asc'] as const;
+export const SearchSort = z.enum(searchSorts);
+export type SearchSort = z.infer<typeof SearchSort>;
+
+export const PhotoSummary = z.object({
+  id: Id,
+  folderId: Id,
+  relPath: z.string(),
+  hash: z.string().nullable(),
+  width: z.number().nullable(),
+  height: z.number().nullable(),
+  takenAt: z.number().nullable(),
+  status: z.enum(['pending', 'ok', 'broken', 'skipped', 'missing']),
+  hasThumbnail: z.boolean(),
+});
+export type PhotoSummary = z.infer<typeof PhotoSummary>;
+
+export const TagCount = z.object({
+  name: z.string(),
+  type: TagType,
+  zh: z.string(),
+  en: z.string(),
+  count: z.number().int().nonnegative(),
+});
+export type TagCount = z.infer<typeof TagCount>;
+
+export const SearchFacets = z.object({
+  tags: z.array(TagCount),
+  years: z.array(z.object({ year: z.number().int(), count: z.number().int() })),
+  folders: z.array(z.object({ id: Id, path: z.string(), count: z.number().int() })),
+  engines: z.array(z.object({ engine: z.string(), count: z.number().int() })),
+});
+export type SearchFacets = z.infer<typeof SearchFacets>;
+
+export const SearchInput = z.object({
+  query: z.string().max(2000),
+  sort: SearchSort.default('taken-desc'),
+  /** Opaque cursor from the previous page; null for the first page. */
+  cursor: z.string().max(200).nullable().default(null),
+  limit: z.number().int().min(1).max(2000).default(500),
+  /** Facets cost a few queries; the grid asks for them with the first page only. */
+  withFacets: z.boolean().default(true),
+});
+
+export const SearchResult = z.object({
+  total: z.number().int().nonnegative(),
+  photos: z.array(PhotoSummary),
+  nextCursor: z.string().nullable(),
+  facets: SearchFacets.nullable(),
+});
+export type SearchResult = z.infer<typeof SearchResult>;
+
+export const TagBoxView = z.object({
+  x: z.number(),
+  y: z.number(),
+  w: z.number(),
+  h: z.number(),
+  confidence: z.number(),
+});
+export type TagBoxView = z.infer<typeof TagBoxView>;
+
+export const PhotoTagView = z.object({
+  tagId: Id,
+  name: z.string(),
+  type: TagType,
+  zh: z.string(),
+  en: z.string(),
+  engine: z.string(),
+  model: z.string(),
+  confidence: z.number(),
+  state: z.enum(['auto', 'user']),
+  boxes: z.array(TagBoxView),
+});
+export type PhotoTagView = z.infer<typeof PhotoTagView>;
+
+export const PhotoDetails = z.object({
+  photo: PhotoSummary,
+  folderPath: z.string(),
+  absolutePath: z.string(),
+  size: z.number(),
+  mtimeMs: z.number(),
+  error: z.string().nullable(),
+  facts: z.object({
+    format: z.string().nullable(),
+    camera: z.string().nullable(),
+    lat: z.number().nullable(),
+    lon: z.number().nullable(),
+    orientation: z.number().nullable(),
+  }),
+  /** Other places that show the same bytes (the same content tagged once). */
+  duplicates: z.array(z.object({ id: Id, path: z.string() })),
+  tags: z.array(PhotoTagView),
+  rejected: z.array(z.object({ tagId: Id, name: z.string(), zh: z.string(), en: z.string() })),
+  hasPreview: z.boolean(),
+});
+export type PhotoDetails = z.infer<typeof PhotoDetails>;
+
+// ---------------------------------------------------------------------------------------
+// Albums (a smart album is a saved query)
+
+export const AlbumInfo = z.object({
+  id: Id,
+  name: z.string(),
+  query: z.string(),
+  count: z.number().int().nonnegative().nullable(),
+});
+export type AlbumInfo = z.infer<typeof AlbumInfo>;
+
+const AlbumName = z.string().trim().min(1).max(200);
+
+// ---------------------------------------------------------------------------------------
+// Activity
+
+export const EngineActivity = z.object({
+  engine: EngineId,
+  queued: z.number().int().nonnegative(),
+  running: z.number().int().nonnegative(),
+  failed: z.number().int().nonnegative(),
+  done: z.number().int().nonnegative(),
+  /** Photos per minute over the last few minutes. */
+  ratePerMinute: z.number().nonnegative(),
+  etaSeconds: z.number().nonnegative().nullable(),
+  paused: z.boolean(),
+  /** Set when the engine's queue stopped on its own (bad credentials, service disabled). */
+  stoppedReason: z.string().nullable(),
+  budget: z.object({ used: z.number(), limit: z.number().nullable() }).nullable(),
+});
+export type EngineActivity = z.infer<typeof EngineActivity>;
+
+export const ActivityStatus = z.object({
+  ingest: z.object({
+    queued: z.number().int().nonnegative(),
+    failed: z.number().int().nonnegative(),
+    photos: z.number().int().nonnegative(),
+  }),
+  engines: z.array(EngineActivity),
+  running: z.boolean(),
+});
+export type ActivityStatus = z.infer<typeof ActivityStatus>;
+
+export const JobFailure = z.object({
+  jobId: Id,
+  kind: z.enum(['ingest', 'tag']),
+  engine: z.string().nullable(),
+  photoId: Id.nullable(),
+  path: z.string().nullable(),
+  attempts: z.number().int(),
+  code: z.string().nullable(),
+  reason: z.string().nullable(),
+  updatedAt: z.number(),
+});
+export type JobFailure = z.infer<typeof JobFailure>;
+
+// ---------------------------------------------------------------------------------------
+// Settings
+
+export const CredentialField = z.object({
+  key: z.string(),
+  label: z.string(),
+  secret: z.boolean(),
+  /** Whether a value is stored (secrets are never sent back to the UI). */
+  isSet: z.boolean(),
+  /** Non-secret values are shown. */
+  value: z.string().nullable(),
+});
+
+export const EngineSettingsView = z.object({
+  engine: EngineId,
+  enabled: z.boolean(),
+  cloud: z.boolean(),
+  credentials: z.array(CredentialField),
+  region: z.string().nullable(),
+  endpoint: z.string().nullable(),
+  language: z.enum(['zh', 'en']).nullable(),
+  threshold: z.number().min(0).max(100),
+  limit: z.number().int().positive().nullable(),
+  scenes: z.array(z.string()).nullable(),
+  qps: z.number().positive().nullable(),
+  monthlyBudget: z.number().int().nonnegative().nullable(),
+  hostingBucket: z.string().nullable(),
+});
+export type EngineSettingsView = z.infer<typeof EngineSettingsView>;
+
+export const EngineSettingsPatch = z.object({
+  engine: EngineId,
+  enabled: z.boolean().optional(),
+  /** Only the keys present are changed; an empty string clears a stored value. */
+  credentials: z.record(z.string().max(100), z.string().max(4000)).optional(),
+  region: z.string().max(100).nullable().optional(),
+  endpoint: z.string().max(500).nullable().optional(),
+  language: z.enum(['zh', 'en']).nullable().optional(),
+  threshold: z.number().min(0).max(100).optional(),
+  limit: z.number().int().positive().max(1000).nullable().optional(),
+  scenes: z.array(z.string().max(100)).max(50).nullable().optional(),
+  qps: z.number().positive().max(1000).nullable().optional(),
+  monthlyBudget: z.number().int().nonnegative().nullable().optional(),
+  hostingBucket: z.string().max(200).nullable().optional(),
+});
+export type EngineSettingsPatch = z.infer<typeof EngineSettingsPatch>;
+
+export const AppInfo = z.object({
+  host: z.enum(['desktop', 'web']),
+  version: z.string(),
+  dataFolder: z.string(),
+  /** Saved UI language, or null to follow the system locale. */
+  uiLanguage: UiLanguage.nullable(),
+  canPickFolder: z.boolean(),
+  canOpenFiles: z.boolean(),
+});
+export type AppInfo = z.infer<typeof AppInfo>;
+
+// ---------------------------------------------------------------------------------------
+// The channels
+
+function channel<I extends z.ZodType, O extends z.ZodType>(input: I, output: O) {
+  return { input, output };
+}
+
+export const apiContract = {
+  'app.info': channel(Empty, AppInfo),
+  'app.setUiLanguage': channel(z.object({ language: UiLanguage.nullable() }), Ok),
+
+  'folders.list': channel(Empty, z.array(FolderInfo)),
+  'folders.add': channel(
+    z.object({ path: z.string().min(1).max(4096), engines: z.array(EngineId).optional() }),
+    FolderInfo,
+  ),
+  'folders.remove': channel(z.object({ id: Id }), Ok),
+  'folders.setEngines': channel(z.object({ id: Id, engines: z.array(EngineId) }), FolderInfo),
+  'folders.rescan': channel(z.object({ id: Id }), Ok),
+  /** Desktop only: the native folder picker; null when cancelled or unavailable. */
+  'folders.pick': channel(Empty, z.object({ path: z.string().nullable() })),
+
+  'photos.search': channel(SearchInput, SearchResult),
+  'photos.autocomplete': channel(
+    z.object({ prefix: z.string().max(200), limit: z.number().int().min(1).max(50).default(8) }),
+    z.array(TagCount),
+  ),
+  'photos.details': channel(z.object({ id: Id }), PhotoDetails),
+  'photos.openOriginal': channel(z.object({ id: Id }), Ok),
+  'photos.showInFolder': channel(z.object({ id: Id }), Ok),
+
+  'tags.add': channel(
+    z.object({
+      photoIds: z.array(Id).min(1).max(10_000),
+      name: z.string().trim().min(1).max(100),
+      type: TagType.default('concept'),
+    }),
+    z.object({ changed: z.number().int() }),
+  ),
+  /** Removes a tag from photos; engine tags are rejected so no engine brings them back. */
+  'tags.remove': channel(
+    z.object({ photoIds: z.array(Id).min(1).max(10_000), tagId: Id }),
+    z.object({ changed: z.number().int() }),
+  ),
+  'tags.unreject': channel(
+    z.object({ photoIds: z.array(Id).min(1).max(10_000), tagId: Id }),
+    z.object({ changed: z.number().int() }),
+  ),
+
+  'albums.list': channel(Empty, z.array(AlbumInfo)),
+  'albums.create': channel(
+    z.object({ name: AlbumName, query: z.string().trim().min(1).max(2000) }),
+    AlbumInfo,
+  ),
+  'albums.rename': channel(z.object({ id: Id, name: AlbumName }), AlbumInfo),
+  'albums.delete': channel(z.object({ id: Id }), Ok),
+
+  'activity.status': channel(Empty, ActivityStatus),
+  'activity.failures': channel(
+    z.object({ limit: z.number().int().min(1).max(1000).default(100) }),
+    z.array(JobFailure),
+  ),
+  'activity.retry': channel(
+    z.object({ jobIds: z.array(Id).max(10_000).nullable() }),
+    z.object({ retried: z.number().int() }),
+  ),
+  'activity.pause': channel(z.object({ engine: EngineId.nullable(), paused: z.boolean() }), Ok),
+
+  'settings.engines': channel(Empty, z.array(EngineSettingsView)),
+  'settings.setEngine': channel(EngineSettingsPatch, EngineSettingsView),
+  'settings.testEngine': channel(
+    z.object({ engine: EngineId }),
+    z.object({ ok: z.boolean(), message: z.string() }),
+  ),
+} as const;
+
+export type ApiContract = typeof apiContract;
+export type Channel = keyof ApiContract;
+export const channels = Object.keys(apiContract) as Channel[];
+
+/** What a caller passes (defaults may be omitted). */
+export type ApiInput<C extends Channel> = z.input<ApiContract[C]['input']>;
+/** What a handler receives after validation (defaults filled in). */
+export type ApiParsedInput<C extends Channel> = z.output<ApiContract[C]['input']>;
+export type ApiOutput<C extends Channel> = z.output<ApiContract[C]['output']>;
+
+/** The API the renderer sees: one async function per channel. */
+export type Api = { readonly [C in Channel]: (input: ApiInput<C>) => Promise<ApiOutput<C>> };
+
+/** What a host implements: one handler per channel, receiving validated input. */
+export type ApiHandlers = {
+  readonly [C in Channel]: (input: ApiParsedInput<C>) => Promise<ApiOutput<C>> | ApiOutput<C>;
+};
+
+// ---------------------------------------------------------------------------------------
+// Events (main → renderer)
+
+export const ApiEvent = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('progress'), status: ActivityStatus }),
+  z.object({
+    type: z.literal('catalog-changed'),
+    /** What changed, so views refresh only what they show. */
+    scope: z.enum(['photos', 'tags', 'folders', 'albums', 'settings']),
+  }),
+]);
+export type ApiEvent = z.infer<typeof ApiEvent>;
+
+// ---------------------------------------------------------------------------------------
+// Errors travel as data (Electron flattens thrown errors to a string), in one envelope.
+
+export const apiErrorCodes = [
+  'invalid-input',
+  'not-found',
+  'conflict',
+  'query-syntax',
+  'unavailable',
+  'internal',
+] as const;
+export type ApiErrorCode = (typeof apiErrorCodes)[number];
+
+export const ApiErrorBody = z.object({ code: z.enum(apiErrorCodes), message: z.string() });
+export type ApiErrorBody = z.infer<typeof ApiErrorBody>;
+
+export type ApiEnvelope<T> = { ok: true; value: T } | { ok: false; error: ApiErrorBody };
+
+/** Thrown by handlers for a failure the user should see; any other error becomes 'internal'. */
+export class ApiError extends Error {
+  constructor(
+    readonly code: ApiErrorCode,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+}
+
+export function isChannel(name: string): name is Channel {
+  return Object.hasOwn(apiContract, name);
+}
+
+/** The IPC channel name of an API channel (one fixed name each; no generic bridge). */
+export function ipcChannelName(channelName: Channel): string {
+  return `tujian:${channelName}`;
+}
+export const ipcEventChannel = 'tujian:event';
+
+/** How a host serves thumbnails and previews; the renderer builds URLs through its client. */
+export type MediaKind = 'thumbnail' | 'preview';
+export const contentHashPattern = /^[0-9a-f]{64}$/;

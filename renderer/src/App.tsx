@@ -1,0 +1,230 @@
+// The application shell: top bar (search, sort, activity, settings, language), the
+// sidebar (library, smart albums, folders), the photo grid with its refine panel, and the
+// photo view, activity and settings on top. State that several parts share lives here.
+import { useCallback, useEffect, useMemo, useState } from 'react';
+import type {
+  ActivityStatus,
+  AlbumInfo,
+  AppInfo,
+  FolderInfo,
+  SearchSort,
+  UiLanguage,
+} from '../../preload/api-contract.ts';
+import { useClient } from './api/client-context.tsx';
+import { I18nProvider } from './i18n/i18n.tsx';
+import { pickLanguage, translate } from './i18n/translate.ts';
+import { describeError } from './lib/errors.ts';
+import { SearchBar } from './features/library/SearchBar.tsx';
+import { Sidebar } from './features/library/Sidebar.tsx';
+import { LibraryView } from './features/library/LibraryView.tsx';
+import { ActivityPanel } from './features/activity/ActivityPanel.tsx';
+import { SettingsView } from './features/settings/SettingsView.tsx';
+import { ActivityButton } from './features/activity/ActivityButton.tsx';
+import { Icon } from './components/Icon.tsx';
+
+export interface Versions {
+  photos: number;
+  folders: number;
+  albums: number;
+  settings: number;
+}
+
+export function App() {
+  const client = useClient();
+  const [info, setInfo] = useState<AppInfo | null>(null);
+  const [fatal, setFatal] = useState<unknown>(null);
+  const [lang, setLang] = useState<UiLanguage>(() => pickLanguage(null, navigator.languages));
+  const [query, setQuery] = useState('');
+  const [sort, setSort] = useState<SearchSort>('taken-desc');
+  const [albumId, setAlbumId] = useState<number | null>(null);
+  const [panel, setPanel] = useState<'activity' | 'settings' | null>(null);
+  const [versions, setVersions] = useState<Versions>({
+    photos: 0,
+    folders: 0,
+    albums: 0,
+    settings: 0,
+  });
+  const [folders, setFolders] = useState<FolderInfo[] | null>(null);
+  const [albums, setAlbums] = useState<AlbumInfo[] | null>(null);
+  const [activity, setActivity] = useState<ActivityStatus | null>(null);
+
+  useEffect(() => {
+    client.api['app.info']({}).then(
+      (value) => {
+        setInfo(value);
+        setLang(pickLanguage(value.uiLanguage, navigator.languages));
+      },
+      (error: unknown) => {
+        setFatal(error);
+      },
+    );
+    client.api['activity.status']({}).then(setActivity, () => undefined);
+    return client.onEvent((event) => {
+      switch (event.type) {
+        case 'progress':
+          setActivity(event.status);
+          break;
+        case 'catalog-changed':
+          setVersions((v) => {
+            switch (event.scope) {
+              case 'photos':
+              case 'tags':
+                return { ...v, photos: v.photos + 1, albums: v.albums + 1, folders: v.folders + 1 };
+              case 'folders':
+                return { ...v, folders: v.folders + 1, photos: v.photos + 1 };
+              case 'albums':
+                return { ...v, albums: v.albums + 1 };
+              case 'settings':
+                return { ...v, settings: v.settings + 1 };
+            }
+          });
+          break;
+      }
+    });
+  }, [client]);
+
+  useEffect(() => {
+    document.documentElement.lang = lang === 'zh' ? 'zh-CN' : 'en';
+    document.title = `${translate(lang, 'app.name')} · Tujian`;
+  }, [lang]);
+
+  const reloadFolders = useCallback(() => {
+    client.api['folders.list']({}).then(setFolders, () => undefined);
+  }, [client]);
+  const reloadAlbums = useCallback(() => {
+    client.api['albums.list']({}).then(setAlbums, () => undefined);
+  }, [client]);
+  useEffect(reloadFolders, [reloadFolders, versions.folders]);
+  useEffect(reloadAlbums, [reloadAlbums, versions.albums]);
+
+  const changeLanguage = useCallback(
+    (next: UiLanguage | null) => {
+      setLang(pickLanguage(next, navigator.languages));
+      setInfo((i) => (i ? { ...i, uiLanguage: next } : i));
+      client.api['app.setUiLanguage']({ language: next }).catch(() => undefined);
+    },
+    [client],
+  );
+
+  const runQuery = useCallback((next: string) => {
+    setQuery(next);
+    setAlbumId(null);
+  }, []);
+  const openAlbum = useCallback((album: AlbumInfo | null) => {
+    setAlbumId(album?.id ?? null);
+    setQuery(album?.query ?? '');
+  }, []);
+
+  const activeAlbum = useMemo(
+    () => albums?.find((a) => a.id === albumId) ?? null,
+    [albums, albumId],
+  );
+
+  if (fatal !== null) {
+    return (
+      <I18nProvider lang={lang}>
+        <div className="fatal">
+          <div className="fatal-card">
+            <div className="brand-mark large">图</div>
+            <h1>{translate(lang, 'app.name')}</h1>
+            <p>{describeError(fatal, (key, params) => translate(lang, key, params))}</p>
+          </div>
+        </div>
+      </I18nProvider>
+    );
+  }
+
+  return (
+    <I18nProvider lang={lang}>
+      <div className="app">
+        <header className="topbar">
+          <div className="brand">
+            <div className="brand-mark">图</div>
+            <div className="brand-text">
+              <span className="brand-name">{translate(lang, 'app.name')}</span>
+              <span className="brand-sub">{lang === 'zh' ? 'Tujian' : '图鉴'}</span>
+            </div>
+          </div>
+          <SearchBar query={query} onQuery={runQuery} />
+          <div className="topbar-actions">
+            <ActivityButton
+              status={activity}
+              active={panel === 'activity'}
+              onClick={() => {
+                setPanel((p) => (p === 'activity' ? null : 'activity'));
+              }}
+            />
+            <button
+              type="button"
+              className={`icon-button${panel === 'settings' ? ' active' : ''}`}
+              title={translate(lang, 'nav.settings')}
+              aria-label={translate(lang, 'nav.settings')}
+              data-testid="open-settings"
+              onClick={() => {
+                setPanel((p) => (p === 'settings' ? null : 'settings'));
+              }}
+            >
+              <Icon name="settings" />
+            </button>
+            <button
+              type="button"
+              className="lang-switch"
+              data-testid="lang-switch"
+              title={translate(lang, 'settings.uiLanguage')}
+              onClick={() => {
+                changeLanguage(lang === 'zh' ? 'en' : 'zh');
+              }}
+            >
+              {lang === 'zh' ? 'EN' : '中'}
+            </button>
+          </div>
+        </header>
+        <div className="body">
+          <Sidebar
+            folders={folders}
+            albums={albums}
+            activeAlbumId={albumId}
+            query={query}
+            canPickFolder={info?.canPickFolder ?? false}
+            onOpenAlbum={openAlbum}
+            onQuery={runQuery}
+            onFoldersChanged={reloadFolders}
+            onAlbumsChanged={reloadAlbums}
+            onAlbumCreated={(album) => {
+              reloadAlbums();
+              setAlbumId(album.id);
+            }}
+          />
+          <LibraryView
+            query={query}
+            sort={sort}
+            onSort={setSort}
+            onQuery={runQuery}
+            version={versions.photos}
+            title={activeAlbum?.name ?? null}
+            libraryEmpty={folders !== null && folders.length === 0}
+            canOpenFiles={info?.canOpenFiles ?? false}
+          />
+        </div>
+        {panel === 'activity' && (
+          <ActivityPanel
+            status={activity}
+            onClose={() => {
+              setPanel(null);
+            }}
+          />
+        )}
+        {panel === 'settings' && info && (
+          <SettingsView
+            info={info}
+            version={versions.settings}
+            onLanguage={changeLanguage}
+            onClose={() => {
+              setPanel(null);
+            }}
+          />
+        )}
+      </div>
+    </I18nProvider>
+  );
+}

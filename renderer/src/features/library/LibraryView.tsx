@@ -1,0 +1,150 @@
+// The main area: result header (count, sort), the selection bar, the virtualized grid,
+// the refine panel (facets), and the photo view when a photo is open.
+import { useCallback, useEffect, useMemo, useState } from 'react';
+import { searchSorts, type SearchSort } from '../../../../preload/api-contract.ts';
+import { EmptyState, Spinner } from '../../components/EmptyState.tsx';
+import { useI18n } from '../../i18n/i18n.tsx';
+import { describeError } from '../../lib/errors.ts';
+import { formatCount } from '../../lib/format.ts';
+import { emptySelection, type GridSelection } from '../../lib/grid-selection.ts';
+import { PhotoView } from '../photo/PhotoView.tsx';
+import { FacetPanel } from './FacetPanel.tsx';
+import { PhotoGrid } from './PhotoGrid.tsx';
+import { SelectionBar } from './SelectionBar.tsx';
+import { useSearch } from './use-search.ts';
+
+export function LibraryView(props: {
+  query: string;
+  sort: SearchSort;
+  onSort: (sort: SearchSort) => void;
+  onQuery: (query: string) => void;
+  version: number;
+  title: string | null;
+  libraryEmpty: boolean;
+  canOpenFiles: boolean;
+}) {
+  const { t, lang } = useI18n();
+  const search = useSearch(props.query, props.sort, props.version);
+  const [selection, setSelection] = useState<GridSelection>(emptySelection);
+  const [openIndex, setOpenIndex] = useState<number | null>(null);
+  const ids = useMemo(() => search.photos.map((p) => p.id), [search.photos]);
+
+  // A new query starts with nothing selected.
+  useEffect(() => {
+    setSelection(emptySelection);
+    setOpenIndex(null);
+  }, [props.query, props.sort]);
+
+  const open = openIndex === null ? null : (search.photos[openIndex] ?? null);
+  const closePhoto = useCallback(() => {
+    setOpenIndex(null);
+  }, []);
+
+  let body;
+  if (!search.ready) {
+    body = <Spinner label={t('grid.loading')} />;
+  } else if (search.error !== null) {
+    body = (
+      <EmptyState
+        icon="warning"
+        tone="error"
+        title={t('grid.errorTitle')}
+        text={describeError(search.error, t)}
+      >
+        <button type="button" className="primary-button" onClick={search.retry}>
+          {t('grid.retry')}
+        </button>
+      </EmptyState>
+    );
+  } else if (search.total === 0 && props.libraryEmpty) {
+    body = (
+      <EmptyState
+        icon="folder"
+        title={t('grid.emptyLibraryTitle')}
+        text={t('grid.emptyLibraryText')}
+      />
+    );
+  } else if (search.total === 0) {
+    body = (
+      <EmptyState icon="search" title={t('grid.noResultsTitle')} text={t('grid.noResultsText')} />
+    );
+  } else {
+    body = (
+      <PhotoGrid
+        photos={search.photos}
+        total={search.total}
+        ids={ids}
+        selection={selection}
+        onSelection={setSelection}
+        onOpen={setOpenIndex}
+        ensureLoaded={search.ensureLoaded}
+      />
+    );
+  }
+
+  return (
+    <main className="library">
+      <div className="library-main">
+        <div className="results-header">
+          <div className="results-title">
+            {props.title && <h1 className="album-title">{props.title}</h1>}
+            <span className="result-count" data-testid="result-count">
+              {search.ready && search.error === null
+                ? search.total === 1
+                  ? t('search.resultsOne')
+                  : t('search.results', { count: formatCount(search.total, lang) })
+                : '\u00a0'}
+            </span>
+            {search.loading && search.ready && (
+              <span className="spinner small" aria-hidden="true" />
+            )}
+          </div>
+          <label className="sort">
+            <span>{t('search.sort')}</span>
+            <select
+              value={props.sort}
+              onChange={(e) => {
+                props.onSort(e.target.value as SearchSort);
+              }}
+            >
+              {searchSorts.map((s) => (
+                <option key={s} value={s}>
+                  {t(`sort.${s}`)}
+                </option>
+              ))}
+            </select>
+          </label>
+        </div>
+        {selection.selected.size > 1 && (
+          <SelectionBar
+            selected={[...selection.selected]}
+            onClear={() => {
+              setSelection(emptySelection);
+            }}
+          />
+        )}
+        <div className="grid-area">{body}</div>
+      </div>
+      <FacetPanel facets={search.facets} query={props.query} onQuery={props.onQuery} />
+      {open && openIndex !== null && (
+        <PhotoView
+          photo={open}
+          index={openIndex}
+          total={search.total}
+          canOpenFiles={props.canOpenFiles}
+          version={props.version}
+          onClose={closePhoto}
+          onNavigate={(next) => {
+            if (next >= 0 && next < search.total) {
+              search.ensureLoaded(next);
+              if (next < search.photos.length) {
+                setOpenIndex(next);
+                setSelection({ selected: new Set([ids[next] ?? -1]), anchor: next, focus: next });
+              }
+            }
+          }}
+        />
+      )}
+    </main>
+  );
+}

@@ -1,0 +1,386 @@
+// The left column: the whole library, smart albums (saved searches; create one from the
+// current search), and the folders with their online state, counts and engine switches.
+import { useState } from 'react';
+import {
+  engineIds,
+  type AlbumInfo,
+  type EngineId,
+  type FolderInfo,
+} from '../../../../preload/api-contract.ts';
+import { useClient } from '../../api/client-context.tsx';
+import { Icon } from '../../components/Icon.tsx';
+import { useI18n } from '../../i18n/i18n.tsx';
+import { describeError } from '../../lib/errors.ts';
+import { formatCount } from '../../lib/format.ts';
+
+export function Sidebar(props: {
+  folders: FolderInfo[] | null;
+  albums: AlbumInfo[] | null;
+  activeAlbumId: number | null;
+  query: string;
+  canPickFolder: boolean;
+  onOpenAlbum: (album: AlbumInfo | null) => void;
+  onQuery: (query: string) => void;
+  onFoldersChanged: () => void;
+  onAlbumsChanged: () => void;
+  onAlbumCreated: (album: AlbumInfo) => void;
+}) {
+  const { t, lang } = useI18n();
+  const client = useClient();
+  const [naming, setNaming] = useState(false);
+  const [albumName, setAlbumName] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const [addingPath, setAddingPath] = useState<string | null>(null);
+  const [expanded, setExpanded] = useState<number | null>(null);
+
+  const allActive = props.activeAlbumId === null && props.query === '';
+
+  const createAlbum = () => {
+    const name = albumName.trim();
+    if (name === '') return;
+    client.api['albums.create']({ name, query: props.query }).then(
+      (album) => {
+        setNaming(false);
+        setAlbumName('');
+        setError(null);
+        props.onAlbumCreated(album);
+      },
+      (e: unknown) => {
+        setError(describeError(e, t));
+      },
+    );
+  };
+
+  const addFolder = (path: string) => {
+    client.api['folders.add']({ path }).then(
+      () => {
+        setAddingPath(null);
+        setError(null);
+        props.onFoldersChanged();
+      },
+      (e: unknown) => {
+        setError(describeError(e, t));
+      },
+    );
+  };
+
+  const startAddFolder = () => {
+    if (props.canPickFolder) {
+      client.api['folders.pick']({}).then(
+        ({ path }) => {
+          if (path) addFolder(path);
+        },
+        (e: unknown) => {
+          setError(describeError(e, t));
+        },
+      );
+    } else {
+      setAddingPath('');
+    }
+  };
+
+  const toggleEngine = (folder: FolderInfo, engine: EngineId) => {
+    const engines = folder.engines.includes(engine)
+      ? folder.engines.filter((e) => e !== engine)
+      : [...folder.engines, engine];
+    client.api['folders.setEngines']({ id: folder.id, engines }).then(
+      props.onFoldersChanged,
+      (e: unknown) => {
+        setError(describeError(e, t));
+      },
+    );
+  };
+
+  return (
+    <nav className="sidebar" aria-label={t('nav.library')}>
+      <button
+        type="button"
+        className={`nav-item${allActive ? ' active' : ''}`}
+        data-testid="nav-all"
+        onClick={() => {
+          props.onOpenAlbum(null);
+        }}
+      >
+        <Icon name="photos" />
+        <span className="nav-label">{t('nav.library')}</span>
+      </button>
+
+      <section className="side-section">
+        <div className="side-heading">
+          <span>{t('nav.albums')}</span>
+          <button
+            type="button"
+            className="mini-button"
+            data-testid="save-album"
+            disabled={props.query.trim() === ''}
+            title={t('albums.saveSearch')}
+            aria-label={t('albums.saveSearch')}
+            onClick={() => {
+              setNaming(true);
+            }}
+          >
+            <Icon name="plus" size={14} />
+          </button>
+        </div>
+        {naming && (
+          <form
+            className="inline-form"
+            onSubmit={(e) => {
+              e.preventDefault();
+              createAlbum();
+            }}
+          >
+            <input
+              autoFocus
+              data-testid="album-name"
+              value={albumName}
+              placeholder={t('albums.namePrompt')}
+              onChange={(e) => {
+                setAlbumName(e.target.value);
+              }}
+              onKeyDown={(e) => {
+                if (e.key === 'Escape') setNaming(false);
+              }}
+            />
+            <div className="inline-form-query" title={props.query}>
+              {props.query}
+            </div>
+            <div className="inline-form-actions">
+              <button
+                type="button"
+                className="text-button"
+                onClick={() => {
+                  setNaming(false);
+                }}
+              >
+                {t('albums.cancel')}
+              </button>
+              <button type="submit" className="primary-button small" data-testid="album-create">
+                {t('albums.create')}
+              </button>
+            </div>
+          </form>
+        )}
+        {props.albums?.length === 0 && !naming && <p className="side-hint">{t('albums.empty')}</p>}
+        <ul className="side-list" data-testid="album-list">
+          {props.albums?.map((album) => (
+            <li key={album.id} className="side-row">
+              <button
+                type="button"
+                className={`nav-item${props.activeAlbumId === album.id ? ' active' : ''}`}
+                title={album.query}
+                onClick={() => {
+                  props.onOpenAlbum(album);
+                }}
+              >
+                <Icon name="album" />
+                <span className="nav-label">{album.name}</span>
+                {album.count !== null && (
+                  <span className="count">{formatCount(album.count, lang)}</span>
+                )}
+              </button>
+              <button
+                type="button"
+                className="row-action"
+                title={t('albums.delete')}
+                aria-label={t('albums.delete')}
+                onClick={() => {
+                  if (window.confirm(t('albums.deleteConfirm', { name: album.name }))) {
+                    client.api['albums.delete']({ id: album.id }).then(
+                      () => {
+                        if (props.activeAlbumId === album.id) props.onOpenAlbum(null);
+                        props.onAlbumsChanged();
+                      },
+                      (e: unknown) => {
+                        setError(describeError(e, t));
+                      },
+                    );
+                  }
+                }}
+              >
+                <Icon name="trash" size={14} />
+              </button>
+            </li>
+          ))}
+        </ul>
+      </section>
+
+      <section className="side-section">
+        <div className="side-heading">
+          <span>{t('nav.folders')}</span>
+          <button
+            type="button"
+            className="mini-button"
+            data-testid="add-folder"
+            title={t('folders.add')}
+            aria-label={t('folders.add')}
+            onClick={startAddFolder}
+          >
+            <Icon name="plus" size={14} />
+          </button>
+        </div>
+        {addingPath !== null && (
+          <form
+            className="inline-form"
+            onSubmit={(e) => {
+              e.preventDefault();
+              if (addingPath.trim() !== '') addFolder(addingPath.trim());
+            }}
+          >
+            <input
+              autoFocus
+              data-testid="folder-path"
+              value={addingPath}
+              placeholder={t('folders.addPrompt')}
+              onChange={(e) => {
+                setAddingPath(e.target.value);
+              }}
+              onKeyDown={(e) => {
+                if (e.key === 'Escape') setAddingPath(null);
+              }}
+            />
+            <div className="inline-form-actions">
+              <button
+                type="button"
+                className="text-button"
+                onClick={() => {
+                  setAddingPath(null);
+                }}
+              >
+                {t('albums.cancel')}
+              </button>
+              <button type="submit" className="primary-button small">
+                {t('folders.add')}
+              </button>
+            </div>
+          </form>
+        )}
+        {props.folders?.length === 0 && addingPath === null && (
+          <p className="side-hint">{t('folders.empty')}</p>
+        )}
+        <ul className="side-list" data-testid="folder-list">
+          {props.folders?.map((folder) => (
+            <li key={folder.id} className="folder">
+              <button
+                type="button"
+                className="folder-main"
+                title={folder.path}
+                aria-expanded={expanded === folder.id}
+                onClick={() => {
+                  setExpanded((x) => (x === folder.id ? null : folder.id));
+                }}
+              >
+                <span
+                  className={`status-dot ${folder.status}`}
+                  title={t(folder.status === 'online' ? 'folders.online' : 'folders.offline')}
+                />
+                <span className="folder-name">
+                  {folder.path.split(/[\\/]/).filter(Boolean).pop() ?? folder.path}
+                </span>
+                <span className="count">{formatCount(folder.photoCount, lang)}</span>
+              </button>
+              {expanded === folder.id && (
+                <div className="folder-detail">
+                  <div className="folder-path">{folder.path}</div>
+                  <div className="folder-stats">
+                    <span>
+                      {t('folders.photos', { count: formatCount(folder.photoCount, lang) })}
+                    </span>
+                    {folder.pendingCount > 0 && (
+                      <span>
+                        {t('folders.pending', { count: formatCount(folder.pendingCount, lang) })}
+                      </span>
+                    )}
+                    {folder.brokenCount > 0 && (
+                      <span className="warn">
+                        {t('folders.broken', { count: formatCount(folder.brokenCount, lang) })}
+                      </span>
+                    )}
+                    {folder.status === 'offline' && (
+                      <span className="warn">{t('folders.offline')}</span>
+                    )}
+                  </div>
+                  <div className="folder-engines" aria-label={t('folders.engines')}>
+                    {engineIds.map((engine) => (
+                      <label key={engine} className="switch-row">
+                        <input
+                          type="checkbox"
+                          checked={folder.engines.includes(engine)}
+                          onChange={() => {
+                            toggleEngine(folder, engine);
+                          }}
+                        />
+                        <span>{t(`engine.${engine}`)}</span>
+                      </label>
+                    ))}
+                  </div>
+                  <div className="folder-actions">
+                    <button
+                      type="button"
+                      className="text-button"
+                      onClick={() => {
+                        props.onQuery(`folder:${quoteFolder(folder.path)}`);
+                      }}
+                    >
+                      <Icon name="search" size={14} />
+                      {t('nav.library')}
+                    </button>
+                    <button
+                      type="button"
+                      className="text-button"
+                      onClick={() => {
+                        client.api['folders.rescan']({ id: folder.id }).catch((e: unknown) => {
+                          setError(describeError(e, t));
+                        });
+                      }}
+                    >
+                      <Icon name="refresh" size={14} />
+                      {t('folders.rescan')}
+                    </button>
+                    <button
+                      type="button"
+                      className="text-button danger"
+                      onClick={() => {
+                        if (window.confirm(t('folders.removeConfirm', { path: folder.path }))) {
+                          client.api['folders.remove']({ id: folder.id }).then(
+                            props.onFoldersChanged,
+                            (e: unknown) => {
+                              setError(describeError(e, t));
+                            },
+                          );
+                        }
+                      }}
+                    >
+                      <Icon name="trash" size={14} />
+                      {t('folders.remove')}
+                    </button>
+                  </div>
+                </div>
+              )}
+            </li>
+          ))}
+        </ul>
+      </section>
+      {error && (
+        <div className="side-error" role="alert">
+          <Icon name="warning" size={14} />
+          <span>{error}</span>
+          <button
+            type="button"
+            className="row-action"
+            aria-label={t('common.close')}
+            onClick={() => {
+              setError(null);
+            }}
+          >
+            <Icon name="close" size={12} />
+          </button>
+        </div>
+      )}
+    </nav>
+  );
+}
+
+function quoteFolder(path: string): string {
+  return /[\s"]/.test(path) ? `"${path.replace(/"/g, '')}"` : path;
+}

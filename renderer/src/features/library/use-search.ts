@@ -1,0 +1,101 @@
+// Runs a search page by page. The first page brings the total and facets; later pages are
+// fetched in order (the cursor is opaque) when the grid scrolls near the loaded end. A new
+// query keeps the old results on screen until its first page arrives (no flashing).
+import { useCallback, useEffect, useRef, useState } from 'react';
+import type { PhotoSummary, SearchFacets, SearchSort } from '../../../../preload/api-contract.ts';
+import { useClient } from '../../api/client-context.tsx';
+
+const pageSize = 400;
+
+export interface SearchState {
+  readonly photos: readonly PhotoSummary[];
+  readonly total: number;
+  readonly facets: SearchFacets | null;
+  readonly loading: boolean;
+  readonly error: unknown;
+  /** True once the first page for the current query arrived. */
+  readonly ready: boolean;
+}
+
+export function useSearch(query: string, sort: SearchSort, version: number) {
+  const client = useClient();
+  const [state, setState] = useState<SearchState>({
+    photos: [],
+    total: 0,
+    facets: null,
+    loading: true,
+    error: null,
+    ready: false,
+  });
+  const run = useRef(0);
+  const cursor = useRef<string | null>(null);
+  const fetching = useRef(false);
+  const [retry, setRetry] = useState(0);
+
+  useEffect(() => {
+    const id = ++run.current;
+    fetching.current = true;
+    setState((s) => ({ ...s, loading: true, error: null }));
+    client.api['photos.search']({
+      query,
+      sort,
+      cursor: null,
+      limit: pageSize,
+      withFacets: true,
+    }).then(
+      (result) => {
+        if (id !== run.current) return;
+        cursor.current = result.nextCursor;
+        fetching.current = false;
+        setState({
+          photos: result.photos,
+          total: result.total,
+          facets: result.facets,
+          loading: false,
+          error: null,
+          ready: true,
+        });
+      },
+      (error: unknown) => {
+        if (id !== run.current) return;
+        fetching.current = false;
+        setState({ photos: [], total: 0, facets: null, loading: false, error, ready: true });
+      },
+    );
+  }, [client, query, sort, version, retry]);
+
+  /** Ask for photos up to this index; loads the next pages in order. */
+  const ensureLoaded = useCallback(
+    (index: number) => {
+      if (fetching.current || cursor.current === null || index < state.photos.length) return;
+      const id = run.current;
+      fetching.current = true;
+      client.api['photos.search']({
+        query,
+        sort,
+        cursor: cursor.current,
+        limit: pageSize,
+        withFacets: false,
+      }).then(
+        (result) => {
+          if (id !== run.current) return;
+          cursor.current = result.nextCursor;
+          fetching.current = false;
+          setState((s) => ({ ...s, photos: [...s.photos, ...result.photos], total: result.total }));
+        },
+        () => {
+          fetching.current = false;
+        },
+      );
+    },
+    [client, query, sort, state.photos.length],
+  );
+
+  return {
+    ...state,
+    ensureLoaded,
+    retry: () => {
+      setRetry((r) => r + 1);
+    },
+  };
+}

@@ -1,0 +1,401 @@
+// One photo, large: the preview with the tag boxes drawn over it (hover a tag to highlight
+// its boxes), the tags grouped by type with confidence and engine, add/remove tags,
+// removed tags (restorable), the EXIF facts, and open original / show in folder (desktop).
+import { useEffect, useState } from 'react';
+import type { PhotoDetails, PhotoSummary } from '../../../../preload/api-contract.ts';
+import { useClient } from '../../api/client-context.tsx';
+import { EmptyState, Spinner } from '../../components/EmptyState.tsx';
+import { Icon } from '../../components/Icon.tsx';
+import { useI18n } from '../../i18n/i18n.tsx';
+import { describeError } from '../../lib/errors.ts';
+import { baseName, formatBytes, formatConfidence, formatDate } from '../../lib/format.ts';
+import { groupTags, tagLabel, type TagEntry } from '../../lib/tag-groups.ts';
+
+export function PhotoView(props: {
+  photo: PhotoSummary;
+  index: number;
+  total: number;
+  canOpenFiles: boolean;
+  version: number;
+  onClose: () => void;
+  onNavigate: (index: number) => void;
+}) {
+  const client = useClient();
+  const { t, lang } = useI18n();
+  const [details, setDetails] = useState<PhotoDetails | null>(null);
+  const [error, setError] = useState<unknown>(null);
+  const [hovered, setHovered] = useState<number | null>(null);
+  const [newTag, setNewTag] = useState('');
+  const [reload, setReload] = useState(0);
+  const [previewFailed, setPreviewFailed] = useState(false);
+  const { photo, onClose, onNavigate, index } = props;
+
+  useEffect(() => {
+    let live = true;
+    setError(null);
+    client.api['photos.details']({ id: photo.id }).then(
+      (d) => {
+        if (live) setDetails(d);
+      },
+      (e: unknown) => {
+        if (live) setError(e);
+      },
+    );
+    return () => {
+      live = false;
+    };
+  }, [client, photo.id, reload, props.version]);
+
+  useEffect(() => {
+    setPreviewFailed(false);
+    setHovered(null);
+  }, [photo.id]);
+
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (e.target instanceof HTMLInputElement) return;
+      if (e.key === 'Escape') onClose();
+      else if (e.key === 'ArrowLeft') onNavigate(index - 1);
+      else if (e.key === 'ArrowRight') onNavigate(index + 1);
+    };
+    window.addEventListener('keydown', onKey);
+    return () => {
+      window.removeEventListener('keydown', onKey);
+    };
+  }, [onClose, onNavigate, index]);
+
+  const current = details?.photo.id === photo.id ? details : null;
+  const groups = current ? groupTags(current.tags, lang) : [];
+  const boxed = groups.flatMap((g) => g.entries).filter((e) => e.boxes.length > 0);
+  const hash = photo.hash;
+  const imageSrc = hash ? client.mediaUrl(previewFailed ? 'thumbnail' : 'preview', hash) : null;
+
+  const removeTag = (entry: TagEntry) => {
+    client.api['tags.remove']({ photoIds: [photo.id], tagId: entry.tagId }).then(
+      () => {
+        setReload((r) => r + 1);
+      },
+      (e: unknown) => {
+        setError(e);
+      },
+    );
+  };
+
+  return (
+    <div
+      className="photo-view"
+      role="dialog"
+      aria-modal="true"
+      aria-label={baseName(photo.relPath)}
+      data-testid="photo-view"
+    >
+      <div className="photo-stage">
+        <div className="photo-toolbar">
+          <button
+            type="button"
+            className="icon-button dark"
+            aria-label={t('photo.close')}
+            title={t('photo.close')}
+            data-testid="photo-close"
+            onClick={onClose}
+          >
+            <Icon name="close" />
+          </button>
+          <span className="photo-position">
+            {index + 1} / {props.total}
+          </span>
+          <span className="photo-name">{baseName(photo.relPath)}</span>
+          <span className="toolbar-spacer" />
+          <button
+            type="button"
+            className="icon-button dark"
+            aria-label={t('photo.previous')}
+            title={t('photo.previous')}
+            disabled={index === 0}
+            onClick={() => {
+              onNavigate(index - 1);
+            }}
+          >
+            <Icon name="left" />
+          </button>
+          <button
+            type="button"
+            className="icon-button dark"
+            aria-label={t('photo.next')}
+            title={t('photo.next')}
+            disabled={index + 1 >= props.total}
+            onClick={() => {
+              onNavigate(index + 1);
+            }}
+          >
+            <Icon name="right" />
+          </button>
+        </div>
+        <div className="photo-canvas">
+          {imageSrc ? (
+            <div className="photo-frame">
+              <img
+                src={imageSrc}
+                alt={baseName(photo.relPath)}
+                data-testid="photo-preview"
+                onError={() => {
+                  if (!previewFailed) setPreviewFailed(true);
+                }}
+              />
+              {boxed.map((entry) =>
+                entry.boxes.map((box, i) => (
+                  <div
+                    key={`${entry.tagId}-${i}`}
+                    className={`tag-box ${entry.type}${hovered === entry.tagId ? ' highlight' : ''}${hovered !== null && hovered !== entry.tagId ? ' dim' : ''}${box.y < 0.06 ? ' label-inside' : ''}`}
+                    data-testid="tag-box"
+                    data-tag={entry.name}
+                    style={{
+                      left: `${box.x * 100}%`,
+                      top: `${box.y * 100}%`,
+                      width: `${box.w * 100}%`,
+                      height: `${box.h * 100}%`,
+                    }}
+                  >
+                    <span className="tag-box-label">
+                      {entry.label} {formatConfidence(box.confidence)}
+                    </span>
+                  </div>
+                )),
+              )}
+            </div>
+          ) : (
+            <EmptyState icon="photos" title={t('photo.noPreview')} />
+          )}
+        </div>
+      </div>
+      <aside className="photo-info">
+        {error !== null && (
+          <div className="inline-error" role="alert">
+            <Icon name="warning" size={14} /> {describeError(error, t)}
+          </div>
+        )}
+        {!current && error === null && <Spinner label={t('photo.loading')} />}
+        {current && (
+          <>
+            <section className="info-section">
+              <h2>{t('photo.tags')}</h2>
+              <form
+                className="add-tag"
+                onSubmit={(e) => {
+                  e.preventDefault();
+                  const name = newTag.trim();
+                  if (name === '') return;
+                  client.api['tags.add']({ photoIds: [photo.id], name }).then(
+                    () => {
+                      setNewTag('');
+                      setReload((r) => r + 1);
+                    },
+                    (err: unknown) => {
+                      setError(err);
+                    },
+                  );
+                }}
+              >
+                <input
+                  data-testid="add-tag-input"
+                  value={newTag}
+                  placeholder={t('photo.addTag')}
+                  onChange={(e) => {
+                    setNewTag(e.target.value);
+                  }}
+                />
+                <button
+                  type="submit"
+                  className="primary-button small"
+                  disabled={newTag.trim() === ''}
+                >
+                  {t('photo.add')}
+                </button>
+              </form>
+              {groups.length === 0 && <p className="side-hint">{t('photo.noTags')}</p>}
+              {groups.map((group) => (
+                <div key={group.type} className="tag-group">
+                  <h3>
+                    <span className={`type-dot ${group.type}`} aria-hidden="true" />
+                    {t(`tagType.${group.type}`)}
+                  </h3>
+                  <ul className="tag-list" data-testid={`tags-${group.type}`}>
+                    {group.entries.map((entry) => (
+                      <li
+                        key={entry.tagId}
+                        className={`tag-row${hovered === entry.tagId ? ' hovered' : ''}`}
+                        data-testid="tag-row"
+                        data-tag={entry.name}
+                        onMouseEnter={() => {
+                          setHovered(entry.tagId);
+                        }}
+                        onMouseLeave={() => {
+                          setHovered(null);
+                        }}
+                      >
+                        <div className="tag-main">
+                          <span className="tag-name">{entry.label}</span>
+                          {entry.alt !== '' && <span className="tag-alt">{entry.alt}</span>}
+                          {entry.boxes.length > 0 && (
+                            <span
+                              className="tag-boxes-count"
+                              title={t('photo.boxes', { count: entry.boxes.length })}
+                            >
+                              ▢ {entry.boxes.length}
+                            </span>
+                          )}
+                        </div>
+                        <div className="tag-meta">
+                          <div
+                            className="confidence"
+                            aria-label={formatConfidence(entry.confidence)}
+                          >
+                            <div
+                              className="confidence-fill"
+                              style={{ width: `${entry.confidence}%` }}
+                            />
+                          </div>
+                          <span className="confidence-text">
+                            {formatConfidence(entry.confidence)}
+                          </span>
+                          <span className="engines">
+                            {entry.sources.map((s) => (
+                              <span key={s.engine} className={`engine-chip ${s.engine}`}>
+                                {t(`engine.${knownEngine(s.engine)}`)}
+                              </span>
+                            ))}
+                          </span>
+                          <button
+                            type="button"
+                            className="row-action"
+                            data-testid="remove-tag"
+                            title={t('photo.removeTag', { name: entry.label })}
+                            aria-label={t('photo.removeTag', { name: entry.label })}
+                            onClick={() => {
+                              removeTag(entry);
+                            }}
+                          >
+                            <Icon name="close" size={12} />
+                          </button>
+                        </div>
+                      </li>
+                    ))}
+                  </ul>
+                </div>
+              ))}
+              {current.rejected.length > 0 && (
+                <div className="rejected">
+                  <h3>{t('photo.rejected')}</h3>
+                  <ul>
+                    {current.rejected.map((r) => (
+                      <li key={r.tagId}>
+                        <span className="rejected-name">{tagLabel(r, lang)}</span>
+                        <button
+                          type="button"
+                          className="text-button"
+                          onClick={() => {
+                            client.api['tags.unreject']({
+                              photoIds: [photo.id],
+                              tagId: r.tagId,
+                            }).then(() => {
+                              setReload((x) => x + 1);
+                            }, setError);
+                          }}
+                        >
+                          {t('photo.restore')}
+                        </button>
+                      </li>
+                    ))}
+                  </ul>
+                </div>
+              )}
+            </section>
+            <section className="info-section">
+              <h2>{t('photo.facts')}</h2>
+              <dl className="facts" data-testid="photo-facts">
+                <Fact label={t('photo.file')} value={current.photo.relPath} />
+                <Fact label={t('photo.folder')} value={current.folderPath} />
+                <Fact label={t('photo.size')} value={formatBytes(current.size, lang)} />
+                {current.photo.width !== null && current.photo.height !== null && (
+                  <Fact
+                    label={t('photo.dimensions')}
+                    value={`${current.photo.width} × ${current.photo.height}`}
+                  />
+                )}
+                {current.photo.takenAt !== null && (
+                  <Fact label={t('photo.taken')} value={formatDate(current.photo.takenAt, lang)} />
+                )}
+                {current.facts.camera && (
+                  <Fact label={t('photo.camera')} value={current.facts.camera} />
+                )}
+                {current.facts.lat !== null && current.facts.lon !== null && (
+                  <Fact
+                    label={t('photo.location')}
+                    value={`${current.facts.lat.toFixed(5)}, ${current.facts.lon.toFixed(5)}`}
+                  />
+                )}
+                {current.facts.format && (
+                  <Fact label={t('photo.format')} value={current.facts.format.toUpperCase()} />
+                )}
+                {current.photo.hash && (
+                  <Fact label={t('photo.hash')} value={current.photo.hash.slice(0, 16)} mono />
+                )}
+              </dl>
+              {current.duplicates.length > 0 && (
+                <div className="duplicates">
+                  <h3>{t('photo.duplicates')}</h3>
+                  <ul>
+                    {current.duplicates.map((d) => (
+                      <li key={d.id}>{d.path}</li>
+                    ))}
+                  </ul>
+                </div>
+              )}
+              {props.canOpenFiles && (
+                <div className="photo-actions">
+                  <button
+                    type="button"
+                    className="secondary-button"
+                    onClick={() => {
+                      client.api['photos.openOriginal']({ id: photo.id }).catch(setError);
+                    }}
+                  >
+                    <Icon name="external" size={14} />
+                    {t('photo.openOriginal')}
+                  </button>
+                  <button
+                    type="button"
+                    className="secondary-button"
+                    onClick={() => {
+                      client.api['photos.showInFolder']({ id: photo.id }).catch(setError);
+                    }}
+                  >
+                    <Icon name="folder" size={14} />
+                    {t('photo.showInFolder')}
+                  </button>
+                </div>
+              )}
+            </section>
+          </>
+        )}
+      </aside>
+    </div>
+  );
+}
+
+function Fact({ label, value, mono = false }: { label: string; value: string; mono?: boolean }) {
+  return (
+    <>
+      <dt>{label}</dt>
+      <dd className={mono ? 'mono' : undefined} title={value}>
+        {value}
+      </dd>
+    </>
+  );
+}
+
+function knownEngine(engine: string): 'local' | 'huawei' | 'volcengine' | 'aliyun' | 'user' {
+  return engine === 'huawei' || engine === 'volcengine' || engine === 'aliyun' || engine === 'user'
+    ? engine
+    : 'local';
+}

@@ -1,0 +1,447 @@
+// Settings: the engines (credentials, region/endpoint, tag language, threshold, limit,
+// scenes, QPS, budget, hosting bucket, test connection) and general settings (data folder,
+// display language).
+import { useEffect, useState } from 'react';
+import type {
+  AppInfo,
+  EngineSettingsPatch,
+  EngineSettingsView,
+  UiLanguage,
+} from '../../../../preload/api-contract.ts';
+import { useClient } from '../../api/client-context.tsx';
+import { Spinner } from '../../components/EmptyState.tsx';
+import { Icon } from '../../components/Icon.tsx';
+import { useI18n } from '../../i18n/i18n.tsx';
+import { describeError } from '../../lib/errors.ts';
+
+export function SettingsView(props: {
+  info: AppInfo;
+  version: number;
+  onLanguage: (lang: UiLanguage | null) => void;
+  onClose: () => void;
+}) {
+  const { t } = useI18n();
+  const client = useClient();
+  const [tab, setTab] = useState<'engines' | 'general'>('engines');
+  const [engines, setEngines] = useState<EngineSettingsView[] | null>(null);
+  const [error, setError] = useState<string | null>(null);
+
+  useEffect(() => {
+    client.api['settings.engines']({}).then(setEngines, (e: unknown) => {
+      setError(describeError(e, t));
+    });
+  }, [client, t, props.version]);
+
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key === 'Escape') props.onClose();
+    };
+    window.addEventListener('keydown', onKey);
+    return () => {
+      window.removeEventListener('keydown', onKey);
+    };
+  }, [props]);
+
+  return (
+    <div
+      className="modal-backdrop"
+      onMouseDown={(e) => {
+        if (e.target === e.currentTarget) props.onClose();
+      }}
+    >
+      <div
+        className="modal settings"
+        role="dialog"
+        aria-modal="true"
+        aria-label={t('settings.title')}
+        data-testid="settings"
+      >
+        <header className="modal-header">
+          <h2>{t('settings.title')}</h2>
+          <div className="tabs" role="tablist">
+            <button
+              type="button"
+              role="tab"
+              aria-selected={tab === 'engines'}
+              className={tab === 'engines' ? 'active' : ''}
+              onClick={() => {
+                setTab('engines');
+              }}
+            >
+              {t('settings.engines')}
+            </button>
+            <button
+              type="button"
+              role="tab"
+              aria-selected={tab === 'general'}
+              className={tab === 'general' ? 'active' : ''}
+              data-testid="settings-general"
+              onClick={() => {
+                setTab('general');
+              }}
+            >
+              {t('settings.general')}
+            </button>
+          </div>
+          <button
+            type="button"
+            className="icon-button"
+            aria-label={t('common.close')}
+            onClick={props.onClose}
+          >
+            <Icon name="close" />
+          </button>
+        </header>
+        <div className="modal-body">
+          {error && (
+            <div className="inline-error" role="alert">
+              {error}
+            </div>
+          )}
+          {tab === 'engines' && !engines && !error && <Spinner label={t('photo.loading')} />}
+          {tab === 'engines' &&
+            engines?.map((engine) => (
+              <EngineCard
+                key={engine.engine}
+                settings={engine}
+                onSaved={(next) => {
+                  setEngines(
+                    (list) => list?.map((x) => (x.engine === next.engine ? next : x)) ?? null,
+                  );
+                }}
+              />
+            ))}
+          {tab === 'general' && (
+            <div className="general">
+              <div className="field">
+                <span className="field-label">{t('settings.uiLanguage')}</span>
+                <select
+                  data-testid="ui-language"
+                  value={props.info.uiLanguage ?? 'system'}
+                  onChange={(e) => {
+                    const v = e.target.value;
+                    props.onLanguage(v === 'zh' || v === 'en' ? v : null);
+                  }}
+                >
+                  <option value="system">{t('settings.uiLanguageSystem')}</option>
+                  <option value="zh">{t('lang.zh')}</option>
+                  <option value="en">{t('lang.en')}</option>
+                </select>
+              </div>
+              <div className="field">
+                <span className="field-label">{t('settings.dataFolder')}</span>
+                <code className="path">{props.info.dataFolder}</code>
+                <span className="field-hint">{t('settings.dataFolderHint')}</span>
+              </div>
+              <div className="field">
+                <span className="field-label">{t('settings.host')}</span>
+                <span>
+                  {props.info.host === 'desktop'
+                    ? t('settings.hostDesktop')
+                    : t('settings.hostWeb')}
+                </span>
+              </div>
+              <div className="field">
+                <span className="field-label">{t('settings.version')}</span>
+                <span>{props.info.version}</span>
+              </div>
+            </div>
+          )}
+        </div>
+      </div>
+    </div>
+  );
+}
+
+function EngineCard({
+  settings,
+  onSaved,
+}: {
+  settings: EngineSettingsView;
+  onSaved: (s: EngineSettingsView) => void;
+}) {
+  const { t } = useI18n();
+  const client = useClient();
+  const [draft, setDraft] = useState(() => toDraft(settings));
+  const [secrets, setSecrets] = useState<Record<string, string>>({});
+  const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
+  const [testing, setTesting] = useState(false);
+
+  useEffect(() => {
+    setDraft(toDraft(settings));
+  }, [settings]);
+
+  const save = (patch: Partial<EngineSettingsPatch> = {}) => {
+    const credentials: Record<string, string> = { ...secrets };
+    for (const c of settings.credentials) {
+      if (!c.secret && draft.plain[c.key] !== (c.value ?? ''))
+        credentials[c.key] = draft.plain[c.key] ?? '';
+    }
+    const full: EngineSettingsPatch = {
+      engine: settings.engine,
+      enabled: draft.enabled,
+      threshold: Number(draft.threshold),
+      limit: draft.limit === '' ? null : Number(draft.limit),
+      language: draft.language === '' ? null : draft.language,
+      ...(settings.cloud
+        ? {
+            credentials,
+            region: draft.region || null,
+            endpoint: draft.endpoint || null,
+            scenes:
+              draft.scenes.trim() === '' ? null : draft.scenes.split(/[,，\s]+/).filter(Boolean),
+            qps: draft.qps === '' ? null : Number(draft.qps),
+            monthlyBudget: draft.budget === '' ? null : Number(draft.budget),
+            hostingBucket: draft.bucket || null,
+          }
+        : {}),
+      ...patch,
+    };
+    client.api['settings.setEngine'](full).then(
+      (next) => {
+        setSecrets({});
+        setMessage({ ok: true, text: t('settings.saved') });
+        onSaved(next);
+      },
+      (e: unknown) => {
+        setMessage({ ok: false, text: describeError(e, t) });
+      },
+    );
+  };
+
+  const set = (key: keyof Draft, value: string | boolean) => {
+    setDraft((d) => ({ ...d, [key]: value }));
+  };
+
+  return (
+    <section
+      className={`engine-card${settings.enabled ? ' enabled' : ''}`}
+      data-testid={`engine-${settings.engine}`}
+    >
+      <header className="engine-card-header">
+        <div>
+          <h3>{t(`engine.${settings.engine}`)}</h3>
+          <p className="field-hint">
+            {settings.cloud ? t('settings.cloudHint') : t('settings.localHint')}
+          </p>
+        </div>
+        <label className="toggle">
+          <input
+            type="checkbox"
+            checked={draft.enabled}
+            onChange={(e) => {
+              set('enabled', e.target.checked);
+              save({ enabled: e.target.checked });
+            }}
+          />
+          <span className="toggle-track" aria-hidden="true" />
+          <span>{t('settings.enabled')}</span>
+        </label>
+      </header>
+      <form
+        className="engine-form"
+        onSubmit={(e) => {
+          e.preventDefault();
+          save();
+        }}
+      >
+        {settings.credentials.length > 0 && (
+          <fieldset>
+            <legend>{t('settings.credentials')}</legend>
+            {settings.credentials.map((c) => (
+              <label key={c.key} className="field">
+                <span className="field-label">{c.label}</span>
+                {c.secret ? (
+                  <input
+                    type="password"
+                    autoComplete="off"
+                    value={secrets[c.key] ?? ''}
+                    placeholder={c.isSet ? t('settings.secretSet') : t('settings.secretUnset')}
+                    onChange={(e) => {
+                      setSecrets((s) => ({ ...s, [c.key]: e.target.value }));
+                    }}
+                  />
+                ) : (
+                  <input
+                    value={draft.plain[c.key] ?? ''}
+                    spellCheck={false}
+                    onChange={(e) => {
+                      setDraft((d) => ({ ...d, plain: { ...d.plain, [c.key]: e.target.value } }));
+                    }}
+                  />
+                )}
+              </label>
+            ))}
+          </fieldset>
+        )}
+        <div className="field-grid">
+          {settings.cloud && (
+            <>
+              <TextField
+                label={t('settings.region')}
+                value={draft.region}
+                onChange={(v) => {
+                  set('region', v);
+                }}
+              />
+              <TextField
+                label={t('settings.endpoint')}
+                value={draft.endpoint}
+                onChange={(v) => {
+                  set('endpoint', v);
+                }}
+              />
+            </>
+          )}
+          <label className="field">
+            <span className="field-label">{t('settings.language')}</span>
+            <select
+              value={draft.language}
+              onChange={(e) => {
+                set('language', e.target.value);
+              }}
+            >
+              <option value="">{t('settings.languageAuto')}</option>
+              <option value="zh">{t('lang.zh')}</option>
+              <option value="en">{t('lang.en')}</option>
+            </select>
+          </label>
+          <TextField
+            label={t('settings.threshold')}
+            value={draft.threshold}
+            type="number"
+            onChange={(v) => {
+              set('threshold', v);
+            }}
+          />
+          <TextField
+            label={t('settings.limit')}
+            value={draft.limit}
+            type="number"
+            onChange={(v) => {
+              set('limit', v);
+            }}
+          />
+          {settings.cloud && (
+            <>
+              <TextField
+                label={t('settings.qps')}
+                value={draft.qps}
+                type="number"
+                onChange={(v) => {
+                  set('qps', v);
+                }}
+              />
+              <TextField
+                label={t('settings.budget')}
+                value={draft.budget}
+                type="number"
+                onChange={(v) => {
+                  set('budget', v);
+                }}
+              />
+              <TextField
+                label={t('settings.scenes')}
+                value={draft.scenes}
+                onChange={(v) => {
+                  set('scenes', v);
+                }}
+              />
+              <TextField
+                label={t('settings.bucket')}
+                value={draft.bucket}
+                onChange={(v) => {
+                  set('bucket', v);
+                }}
+              />
+            </>
+          )}
+        </div>
+        <div className="engine-actions">
+          {message && <span className={message.ok ? 'ok' : 'warn'}>{message.text}</span>}
+          <span className="toolbar-spacer" />
+          {settings.cloud && (
+            <button
+              type="button"
+              className="secondary-button"
+              disabled={testing}
+              onClick={() => {
+                setTesting(true);
+                client.api['settings.testEngine']({ engine: settings.engine })
+                  .then(
+                    (r) => {
+                      setMessage({ ok: r.ok, text: r.message });
+                    },
+                    (e: unknown) => {
+                      setMessage({ ok: false, text: describeError(e, t) });
+                    },
+                  )
+                  .finally(() => {
+                    setTesting(false);
+                  });
+              }}
+            >
+              {testing ? t('settings.testing') : t('settings.test')}
+            </button>
+          )}
+          <button type="submit" className="primary-button">
+            {t('settings.save')}
+          </button>
+        </div>
+      </form>
+    </section>
+  );
+}
+
+interface Draft {
+  enabled: boolean;
+  plain: Record<string, string>;
+  region: string;
+  endpoint: string;
+  language: '' | 'zh' | 'en';
+  threshold: string;
+  limit: string;
+  scenes: string;
+  qps: string;
+  budget: string;
+  bucket: string;
+}
+
+function toDraft(s: EngineSettingsView): Draft {
+  return {
+    enabled: s.enabled,
+    plain: Object.fromEntries(
+      s.credentials.filter((c) => !c.secret).map((c) => [c.key, c.value ?? '']),
+    ),
+    region: s.region ?? '',
+    endpoint: s.endpoint ?? '',
+    language: s.language ?? '',
+    threshold: String(s.threshold),
+    limit: s.limit === null ? '' : String(s.limit),
+    scenes: s.scenes?.join(', ') ?? '',
+    qps: s.qps === null ? '' : String(s.qps),
+    budget: s.monthlyBudget === null ? '' : String(s.monthlyBudget),
+    bucket: s.hostingBucket ?? '',
+  };
+}
+
+function TextField(props: {
+  label: string;
+  value: string;
+  type?: string;
+  onChange: (v: string) => void;
+}) {
+  return (
+    <label className="field">
+      <span className="field-label">{props.label}</span>
+      <input
+        type={props.type ?? 'text'}
+        value={props.value}
+        spellCheck={false}
+        onChange={(e) => {
+          props.onChange(e.target.value);
+        }}
+      />
+    </label>
+  );
+}
