@@ -73,7 +73,9 @@ describe(writeBudget.name, () => {
     expect(readBudget(db, 'volcengine')).toEqual({ perDay: 100 });
     writeBudget(db, 'volcengine', {});
     expect(readBudget(db, 'volcengine')).toEqual({});
-    expect(() => writeBudget(db, 'volcengine', { perDay: -1 })).toThrow();
+    expect(() => {
+      writeBudget(db, 'volcengine', { perDay: -1 });
+    }).toThrow();
     db.prepare(`INSERT INTO settings (key, value) VALUES ('jobs.budget.aliyun', 'not json')`).run();
     expect(readBudget(db, 'aliyun')).toEqual({});
     expect(utcDay(jan31)).toBe('2026-01-31');
