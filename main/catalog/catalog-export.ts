@@ -1,0 +1,300 @@
+// `tujian export`: the catalog's photos and their tags as CSV (RFC 4180) or JSON, so the
+// user's tags outlive the app and feed spreadsheets and scripts. Rejected tags are never
+// exported. Output is streamed through a `write` callback: a 100k-photo catalog is never
+// held in memory as one string.
+import type { Catalog } from './catalog-connection.ts';
+
+export interface ExportTag {
+  readonly name: string;
+  readonly zh: string;
+  readonly en: string;
+  readonly type: string;
+  /** 0–100, one decimal. */
+  readonly confidence: number;
+  readonly engine: string;
+  readonly model: string;
+  readonly state: 'auto' | 'user';
+}
+
+export interface ExportPhoto {
+  readonly id: number;
+  readonly path: string;
+  readonly folder: string;
+  readonly relPath: string;
+  readonly status: string;
+  readonly folderStatus: string;
+  readonly hash: string | null;
+  readonly size: number;
+  readonly format: string | null;
+  readonly width: number | null;
+  readonly height: number | null;
+  /**
+   * The camera's wall-clock time, ISO 8601 without a zone (see [Note: taken_at is wall-clock
+   * time] in main/library/photo-metadata.ts).
+   */
+  readonly takenAt: string | null;
+  readonly camera: string | null;
+  readonly lat: number | null;
+  readonly lon: number | null;
+  readonly tags: readonly ExportTag[];
+}
+
+interface PhotoRow {
+  id: number;
+  folder: string;
+  folder_status: string;
+  rel_path: string;
+  status: string;
+  size: number;
+  hash: string | null;
+  format: string | null;
+  width: number | null;
+  height: number | null;
+  taken_at: number | null;
+  camera: string | null;
+  lat: number | null;
+  lon: number | null;
+  content_id: number | null;
+}
+
+const pageSize = 1000;
+
+function joinPath(folder: string, relPath: string): string {
+  const separator = folder.includes('\\') && !folder.includes('/') ? '\\' : '/';
+  const rel = separator === '/' ? relPath : relPath.split('/').join('\\');
+  return folder.endsWith(separator) ? folder + rel : folder + separator + rel;
+}
+
+/**
+ * The photos to export with their tags, in (folder, path) order: all of them, or only the ids
+ * given (e.g. the results of a search).
+ */
+export function* exportPhotos(
+  db: Catalog,
+  photoIds: readonly number[] | null = null,
+): Generator<ExportPhoto> {
+  const columns = `p.id, f.path AS folder, f.status AS folder_status, p.rel_path, p.status, p.size,
+    c.hash, c.format, c.width, c.height, c.taken_at, c.camera, c.lat, c.lon, p.content_id`;
+  const tagsOf = db.prepare(
+    `SELECT t.name, t.zh, t.en, t.type, pt.confidence, pt.engine, pt.model, pt.state
+     FROM photo_tags pt JOIN tags t ON t.id = pt.tag_id
+     WHERE pt.content_id = ? AND pt.state != 'rejected'
+     ORDER BY pt.state = 'user' DESC, pt.confidence DESC, t.name, pt.engine`,
+  );
+  const build = (row: PhotoRow): ExportPhoto => ({
+    id: row.id,
+    path: joinPath(row.folder, row.rel_path),
+    folder: row.folder,
+    relPath: row.rel_path,
+    status: row.status,
+    folderStatus: row.folder_status,
+    hash: row.hash,
+    size: row.size,
+    format: row.format,
+    width: row.width,
+    height: row.height,
+    takenAt: row.taken_at === null ? null : new Date(row.taken_at).toISOString().slice(0, 19),
+    camera: row.camera,
+    lat: row.lat,
+    lon: row.lon,
+    tags:
+      row.content_id === null
+        ? []
+        : (tagsOf.all(row.content_id) as ExportTag[]).map((t) => ({
+            ...t,
+            confidence: Math.round(t.confidence * 10) / 10,
+          })),
+  });
+
+  if (photoIds === null) {
+    // Keyset pages over the (folder_id, rel_path) index: a long export never holds one read
+    // transaction open for its whole run, and each page is an index range, not a sort.
+    const folders = db.prepare('SELECT id FROM folders ORDER BY path').all() as { id: number }[];
+    const page = db.prepare(
+      `SELECT ${columns} FROM photos p JOIN folders f ON f.id = p.folder_id
+       LEFT JOIN contents c ON c.id = p.content_id
+       WHERE p.folder_id = ? AND p.rel_path > ? ORDER BY p.rel_path LIMIT ?`,
+    );
+    for (const folder of folders) {
+      let after = '';
+      for (;;) {
+        const rows = page.all(folder.id, after, pageSize) as PhotoRow[];
+        for (const row of rows) yield build(row);
+        const last = rows.at(-1);
+        if (!last || rows.length < pageSize) break;
+        after = last.rel_path;
+      }
+    }
+    return;
+  }
+  const byIds = db.prepare(
+    `SELECT ${columns} FROM photos p JOIN folders f ON f.id = p.folder_id
+     LEFT JOIN contents c ON c.id = p.content_id
+     WHERE p.id IN (SELECT value FROM json_each(?)) ORDER BY f.path, p.rel_path`,
+  );
+  for (let i = 0; i < photoIds.length; i += pageSize) {
+    const rows = byIds.all(JSON.stringify(photoIds.slice(i, i + pageSize))) as PhotoRow[];
+    for (const row of rows) yield build(row);
+  }
+}
+
+/** One CSV field per RFC 4180: quoted when it holds a comma, quote, CR or LF. */
+export function csvField(value: string | number | null): string {
+  if (value === null) return '';
+  const text = String(value);
+  return /[",\r\n]/.test(text) || text !== text.trim() ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+function csvLine(fields: readonly (string | number | null)[]): string {
+  return `${fields.map(csvField).join(',')}\r\n`;
+}
+
+export type CsvLayout = 'tags' | 'photos';
+
+const photoColumns = [
+  'path',
+  'folder',
+  'rel_path',
+  'status',
+  'hash',
+  'taken_at',
+  'camera',
+  'lat',
+  'lon',
+  'width',
+  'height',
+] as const;
+
+/** Header of each CSV layout. */
+export const csvColumns: Record<CsvLayout, readonly string[]> = {
+  // One row per (photo, tag): every tag field in its own column; untagged photos get one row.
+  tags: [
+    ...photoColumns,
+    'tag',
+    'tag_zh',
+    'tag_en',
+    'tag_type',
+    'confidence',
+    'engine',
+    'model',
+    'state',
+  ],
+  // One row per photo: tag names joined with "; " (for spreadsheets).
+  photos: [...photoColumns, 'tags_en', 'tags_zh'],
+};
+
+function photoFields(p: ExportPhoto): (string | number | null)[] {
+  return [
+    p.path,
+    p.folder,
+    p.relPath,
+    p.status,
+    p.hash,
+    p.takenAt,
+    p.camera,
+    p.lat,
+    p.lon,
+    p.width,
+    p.height,
+  ];
+}
+
+/** Writes the photos as CSV (CRLF line ends, header first); returns the photos written. */
+export function writeCsv(
+  photos: Iterable<ExportPhoto>,
+  write: (chunk: string) => void,
+  layout: CsvLayout = 'tags',
+): number {
+  write(csvLine(csvColumns[layout]));
+  let count = 0;
+  for (const photo of photos) {
+    count++;
+    const base = photoFields(photo);
+    if (layout === 'photos') {
+      const unique = (names: string[]) => [...new Set(names)].join('; ');
+      write(
+        csvLine([
+          ...base,
+          unique(photo.tags.map((t) => t.en)),
+          unique(photo.tags.map((t) => t.zh)),
+        ]),
+      );
+      continue;
+    }
+    if (photo.tags.length === 0) {
+      write(csvLine([...base, null, null, null, null, null, null, null, null]));
+      continue;
+    }
+    for (const t of photo.tags) {
+      write(
+        csvLine([...base, t.name, t.zh, t.en, t.type, t.confidence, t.engine, t.model, t.state]),
+      );
+    }
+  }
+  return count;
+}
+
+/** Writes the photos as one JSON array (one photo per line); returns the photos written. */
+export function writeJson(photos: Iterable<ExportPhoto>, write: (chunk: string) => void): number {
+  let count = 0;
+  write('[');
+  for (const photo of photos) {
+    write(`${count === 0 ? '\n' : ',\n'}${JSON.stringify(photo)}`);
+    count++;
+  }
+  write(count === 0 ? ']\n' : '\n]\n');
+  return count;
+}
+
+/** Parses RFC 4180 CSV (for tests and for tools reading an export back). */
+export function parseCsv(text: string): string[][] {
+  const rows: string[][] = [];
+  let row: string[] = [];
+  let field = '';
+  let quoted = false;
+  let i = 0;
+  while (i < text.length) {
+    const ch = text[i];
+    if (quoted) {
+      if (ch === '"') {
+        if (text[i + 1] === '"') {
+          field += '"';
+          i += 2;
+          continue;
+        }
+        quoted = false;
+        i++;
+        continue;
+      }
+      field += ch;
+      i++;
+      continue;
+    }
+    if (ch === '"') {
+      quoted = true;
+    } else if (ch === ',') {
+      row.push(field);
+      field = '';
+    } else if (ch === '\r' && text[i + 1] === '\n') {
+      row.push(field);
+      rows.push(row);
+      row = [];
+      field = '';
+      i++;
+    } else if (ch === '\n') {
+      row.push(field);
+      rows.push(row);
+      row = [];
+      field = '';
+    } else {
+      field += ch;
+    }
+    i++;
+  }
+  if (quoted) throw new Error('CSV ends inside a quoted field.');
+  if (field !== '' || row.length > 0) {
+    row.push(field);
+    rows.push(row);
+  }
+  return rows;
+}

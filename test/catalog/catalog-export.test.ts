@@ -1,0 +1,224 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { openCatalog, type Catalog } from '../../main/catalog/catalog-connection.ts';
+import {
+  csvColumns,
+  csvField,
+  exportPhotos,
+  parseCsv,
+  writeCsv,
+  writeJson,
+  type ExportPhoto,
+} from '../../main/catalog/catalog-export.ts';
+import { insertContent } from '../../main/catalog/contents.ts';
+import { saveEngineAnswer, upsertTag } from '../../main/catalog/photo-tags.ts';
+import { setPhotoIngested, upsertPhoto } from '../../main/catalog/photos.ts';
+
+let dir: string;
+let db: Catalog;
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'tujian-export-'));
+  db = openCatalog(join(dir, 'catalog.sqlite'));
+});
+afterEach(() => {
+  db.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+function addFolderRow(path: string): number {
+  return (
+    db.prepare(`INSERT INTO folders (path, added_at) VALUES (?, 0) RETURNING id`).get(path) as {
+      id: number;
+    }
+  ).id;
+}
+
+function addPhoto(
+  folderId: number,
+  relPath: string,
+  facts: { hash: string; camera?: string; takenAt?: number; lat?: number; lon?: number },
+): { photoId: number; contentId: number } {
+  const photoId = upsertPhoto(db, { folderId, relPath, size: 10, mtimeMs: 1, status: 'pending' });
+  const { id: contentId } = insertContent(
+    db,
+    {
+      hash: facts.hash,
+      size: 10,
+      format: 'jpeg',
+      width: 640,
+      height: 480,
+      orientation: 1,
+      takenAt: facts.takenAt ?? null,
+      camera: facts.camera ?? null,
+      lat: facts.lat ?? null,
+      lon: facts.lon ?? null,
+      hasPreview: true,
+    },
+    0,
+  );
+  setPhotoIngested(db, photoId, { contentId, size: 10, mtimeMs: 1, at: 1 });
+  return { photoId, contentId };
+}
+
+/** A catalog with awkward values: commas, quotes, newlines, Chinese, a rejected tag. */
+function seed(): { dog: number; plain: number } {
+  const a = addFolderRow('/photos/holiday, 2023');
+  const b = addFolderRow('/photos/b');
+  const dog = addPhoto(a, 'day 1/"best" dog,\nshot.jpg', {
+    hash: 'a'.repeat(64),
+    camera: 'Canon, "EOS" 5D',
+    takenAt: Date.UTC(2023, 4, 1, 12, 30, 5),
+    lat: 31.2304,
+    lon: 121.4737,
+  });
+  saveEngineAnswer(
+    db,
+    dog.contentId,
+    {
+      engine: 'local',
+      model: 'coco-ssd',
+      tags: [
+        {
+          name: 'dog',
+          i18n: { zh: '狗', en: 'dog' },
+          type: 'object',
+          confidence: 97.26,
+          instances: [],
+        },
+        {
+          name: 'beach',
+          i18n: { zh: '海滩', en: 'beach' },
+          type: 'scene',
+          confidence: 55,
+          instances: [],
+        },
+        {
+          name: 'cat',
+          i18n: { zh: '猫', en: 'cat' },
+          type: 'object',
+          confidence: 40,
+          instances: [],
+        },
+      ],
+    },
+    'k',
+  );
+  db.prepare(
+    `UPDATE photo_tags SET state = 'rejected' WHERE tag_id = (SELECT id FROM tags WHERE name = 'cat')`,
+  ).run();
+  const mine = upsertTag(db, { name: 'grandma', type: 'concept', zh: '外婆', en: 'grandma' });
+  db.prepare(
+    `INSERT INTO photo_tags (content_id, tag_id, engine, model, confidence, state, created_at)
+     VALUES (?, ?, 'user', 'user', 100, 'user', 0)`,
+  ).run(dog.contentId, mine);
+  const plain = addPhoto(b, 'untagged.jpg', { hash: 'b'.repeat(64) });
+  return { dog: dog.photoId, plain: plain.photoId };
+}
+
+function collect(fn: (write: (chunk: string) => void) => void): string {
+  let out = '';
+  fn((chunk) => {
+    out += chunk;
+  });
+  return out;
+}
+
+describe(exportPhotos.name, () => {
+  it('exports every photo with its non-rejected tags, user tags first', () => {
+    seed();
+    const photos = [...exportPhotos(db)];
+    expect(photos.map((p) => p.path)).toEqual([
+      '/photos/b/untagged.jpg',
+      '/photos/holiday, 2023/day 1/"best" dog,\nshot.jpg',
+    ]);
+    const dog = photos[1] as ExportPhoto;
+    expect(dog).toMatchObject({
+      hash: 'a'.repeat(64),
+      camera: 'Canon, "EOS" 5D',
+      takenAt: '2023-05-01T12:30:05',
+      lat: 31.2304,
+      lon: 121.4737,
+    });
+    expect(dog.tags.map((t) => [t.name, t.zh, t.engine, t.confidence, t.state])).toEqual([
+      ['grandma', '外婆', 'user', 100, 'user'],
+      ['dog', '狗', 'local', 97.3, 'auto'],
+      ['beach', '海滩', 'local', 55, 'auto'],
+    ]);
+    expect(photos[0]?.tags).toEqual([]);
+  });
+
+  it('exports only the given photos, and pages through big catalogs', () => {
+    const { dog } = seed();
+    expect([...exportPhotos(db, [dog])].map((p) => p.id)).toEqual([dog]);
+    expect([...exportPhotos(db, [])]).toEqual([]);
+    const folder = addFolderRow('/big');
+    const insert = db.prepare(
+      `INSERT INTO photos (folder_id, rel_path, size, mtime_ms, status) VALUES (?, ?, 1, 1, 'pending')`,
+    );
+    db.transaction(() => {
+      for (let i = 0; i < 2500; i++) insert.run(folder, `f${String(i).padStart(5, '0')}.jpg`);
+    })();
+    const all = [...exportPhotos(db)];
+    expect(all).toHaveLength(2502);
+    expect(new Set(all.map((p) => p.id)).size).toBe(2502);
+  });
+});
+
+describe(writeCsv.name, () => {
+  it('writes RFC 4180 CSV that parses back to the same values', () => {
+    seed();
+    const csv = collect((write) => writeCsv(exportPhotos(db), write));
+    expect(csv.endsWith('\r\n')).toBe(true);
+    const [header, ...rows] = parseCsv(csv);
+    expect(header).toEqual(csvColumns.tags);
+    // One row for the untagged photo, one per tag of the other.
+    expect(rows).toHaveLength(4);
+    const col = (name: string) => csvColumns.tags.indexOf(name);
+    const dogRows = rows.filter((r) => r[col('hash')] === 'a'.repeat(64));
+    expect(dogRows.map((r) => [r[col('tag')], r[col('tag_zh')], r[col('confidence')]])).toEqual([
+      ['grandma', '外婆', '100'],
+      ['dog', '狗', '97.3'],
+      ['beach', '海滩', '55'],
+    ]);
+    expect(dogRows[0]?.[col('path')]).toBe('/photos/holiday, 2023/day 1/"best" dog,\nshot.jpg');
+    expect(dogRows[0]?.[col('camera')]).toBe('Canon, "EOS" 5D');
+    expect(dogRows[0]?.[col('taken_at')]).toBe('2023-05-01T12:30:05');
+    expect(dogRows[0]?.[col('lat')]).toBe('31.2304');
+    const untagged = rows.find((r) => r[col('rel_path')] === 'untagged.jpg');
+    expect(untagged?.[col('tag')]).toBe('');
+    expect(csv).not.toMatch(/cat|猫/);
+  });
+
+  it('writes one row per photo in the photos layout', () => {
+    seed();
+    const [header, ...rows] = parseCsv(
+      collect((write) => writeCsv(exportPhotos(db), write, 'photos')),
+    );
+    expect(header).toEqual(csvColumns.photos);
+    expect(rows.map((r) => r.slice(-2))).toEqual([
+      ['', ''],
+      ['grandma; dog; beach', '外婆; 狗; 海滩'],
+    ]);
+  });
+
+  it('quotes exactly the fields that need it', () => {
+    expect(csvField('plain')).toBe('plain');
+    expect(csvField('a,b')).toBe('"a,b"');
+    expect(csvField('say "hi"')).toBe('"say ""hi"""');
+    expect(csvField('two\nlines')).toBe('"two\nlines"');
+    expect(csvField(' padded')).toBe('" padded"');
+    expect(csvField(null)).toBe('');
+    expect(csvField(12.5)).toBe('12.5');
+  });
+});
+
+describe(writeJson.name, () => {
+  it('writes a JSON array that parses back to the exported photos', () => {
+    seed();
+    const json = collect((write) => writeJson(exportPhotos(db), write));
+    expect(JSON.parse(json)).toEqual(JSON.parse(JSON.stringify([...exportPhotos(db)])));
+    expect(JSON.parse(collect((write) => writeJson([], write)))).toEqual([]);
+  });
+});
