@@ -120,6 +120,8 @@ export const FaultRule = z.object({
   key: z.string().optional(),
   /** Let this many matching requests through first. */
   skip: z.number().int().min(0).optional(),
+  /** Apply to each matching request with this probability (0–1), e.g. 0.1 for 10 % faults. */
+  probability: z.number().min(0).max(1).optional(),
   /** Apply to this many requests, then the rule is spent; unlimited when absent. */
   times: z.number().int().min(1).optional(),
   status: z.number().int().min(400).max(599).optional(),
@@ -238,6 +240,7 @@ export async function startEmulatorKit(options: EmulatorOptions): Promise<Emulat
         active.skipped++;
         continue;
       }
+      if (rule.probability !== undefined && Math.random() >= rule.probability) continue;
       active.applied++;
       return rule;
     }
