@@ -254,7 +254,7 @@ export function parseCsv(text: string): string[][] {
   let quoted = false;
   let i = 0;
   while (i < text.length) {
-    const ch = text[i];
+    const ch = text.charAt(i);
     if (quoted) {
       if (ch === '"') {
         if (text[i + 1] === '"') {
