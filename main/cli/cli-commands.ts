@@ -7,7 +7,16 @@ import {
   statusCommand,
   tagsCommand,
 } from './commands/catalog-commands.ts';
+import { addCommand, indexCommand } from './commands/library-commands.ts';
 
 export function cliCommands(): readonly CliCommand[] {
-  return [statusCommand, tagsCommand, showCommand, failuresCommand, retryCommand];
+  return [
+    addCommand,
+    indexCommand,
+    statusCommand,
+    tagsCommand,
+    showCommand,
+    failuresCommand,
+    retryCommand,
+  ];
 }
