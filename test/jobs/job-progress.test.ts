@@ -76,7 +76,9 @@ describe(ProgressTracker.name, () => {
     ]);
     tracker.observe({ type: 'engine-resumed', engine: 'aliyun' });
     expect(tracker.snapshot().lanes[0]?.state).toBe('running');
-    expect(formatProgressLine(lanes[1] ?? lanes[0]!)).toContain('stopped: APIG.0301');
+    const huawei = lanes[1];
+    if (!huawei) throw new Error('no huawei lane');
+    expect(formatProgressLine(huawei)).toContain('stopped: APIG.0301');
     expect(formatDuration(3_723_000)).toBe('1h02m');
   });
 
