@@ -62,13 +62,58 @@ export interface ScanReport {
 const maxProblems = 200;
 const statBatch = 64;
 
-interface SeenFile {
+export interface SeenFile {
   readonly relPath: string;
   readonly size: number;
   readonly mtimeMs: number;
   readonly kind: FileKind;
   /** Set when the file cannot be used at all (broken link, loop, undecodable name). */
   readonly problem?: { status: 'broken' | 'skipped'; reason: string };
+}
+
+/**
+ * Records one file found on disk against its catalog row (if any): a new place, a changed
+ * file (pending again), a missing file that is back, or nothing to do. Shared by the scanner
+ * and the watcher. Returns the photo id to queue for ingest, if any.
+ */
+export function recordSeenFile(
+  db: Catalog,
+  folderId: number,
+  file: SeenFile,
+  state: PhotoFileState | undefined,
+): { change: 'added' | 'changed' | 'returned' | 'unchanged'; enqueue: number | undefined } {
+  const problem =
+    file.problem ??
+    (file.kind.kind === 'unsupported'
+      ? { status: 'skipped' as const, reason: file.kind.reason }
+      : undefined);
+  const status = problem ? problem.status : 'pending';
+  const error = problem?.reason ?? null;
+  if (!state) {
+    const id = upsertPhoto(db, {
+      folderId,
+      relPath: file.relPath,
+      size: file.size,
+      mtimeMs: file.mtimeMs,
+      status,
+      error,
+    });
+    return { change: 'added', enqueue: status === 'pending' ? id : undefined };
+  }
+  const sameFile = state.size === file.size && state.mtimeMs === file.mtimeMs;
+  if (state.status !== 'missing' && sameFile && !problem) {
+    return { change: 'unchanged', enqueue: state.status === 'pending' ? state.id : undefined };
+  }
+  if (state.status === 'missing' && sameFile && state.hasContent && !problem) {
+    // Back unchanged: the content (and its tags, thumbnails) is already known.
+    updatePhotoFile(db, state.id, { size: file.size, mtimeMs: file.mtimeMs, status: 'ok' });
+    return { change: 'returned', enqueue: undefined };
+  }
+  updatePhotoFile(db, state.id, { size: file.size, mtimeMs: file.mtimeMs, status, error });
+  return {
+    change: state.status === 'missing' && sameFile ? 'returned' : 'changed',
+    enqueue: status === 'pending' ? state.id : undefined,
+  };
 }
 
 function emptyReport(folder: Folder): ScanReport {
@@ -231,6 +276,36 @@ async function walkFolder(root: string, sink: WalkSink): Promise<void> {
   await walkDir(root, '');
 }
 
+/**
+ * Looks at one path inside a folder (for the watcher): the file as the scanner would record
+ * it, `gone` when nothing is there, or `ignored` for folders and files that are not images.
+ */
+export async function inspectPath(
+  folderPath: string,
+  relPath: string,
+): Promise<SeenFile | 'gone' | 'ignored'> {
+  const name = relPath.slice(relPath.lastIndexOf('/') + 1);
+  if (relPath.split('/').some(isIgnoredName)) return 'ignored';
+  const kind = classifyFile(name);
+  if (kind.kind === 'other') return 'ignored';
+  const path = join(folderPath, ...relPath.split('/'));
+  try {
+    const stats = await stat(path);
+    if (!stats.isFile()) return 'ignored';
+    return { relPath, size: stats.size, mtimeMs: Math.trunc(stats.mtimeMs), kind };
+  } catch (error) {
+    const link = await lstat(path).catch(() => undefined);
+    if (!link) return 'gone';
+    return {
+      relPath,
+      size: link.size,
+      mtimeMs: Math.trunc(link.mtimeMs),
+      kind,
+      problem: { status: 'broken', reason: errnoReason(error) },
+    };
+  }
+}
+
 function isUnder(relPath: string, dirs: readonly string[]): boolean {
   return dirs.some((dir) => dir === '' || relPath.startsWith(dir + '/'));
 }
@@ -272,36 +347,9 @@ export async function scanFolder(deps: ScanDeps, folderId: number): Promise<Scan
     })();
   };
   const applyFile = (file: SeenFile, state: PhotoFileState | undefined) => {
-    const problem =
-      file.problem ??
-      (file.kind.kind === 'unsupported'
-        ? { status: 'skipped' as const, reason: file.kind.reason }
-        : undefined);
-    const status = problem ? problem.status : 'pending';
-    const error = problem?.reason ?? null;
-    if (!state) {
-      const id = upsertPhoto(db, {
-        folderId: folder.id,
-        relPath: file.relPath,
-        size: file.size,
-        mtimeMs: file.mtimeMs,
-        status,
-        error,
-      });
-      report.added++;
-      if (status === 'pending') toEnqueue.push(id);
-      return;
-    }
-    const wasMissing = state.status === 'missing';
-    if (wasMissing && state.hasContent && !problem) {
-      // Back unchanged: the content (and its tags, thumbnails) is already known.
-      updatePhotoFile(db, state.id, { size: file.size, mtimeMs: file.mtimeMs, status: 'ok' });
-    } else {
-      updatePhotoFile(db, state.id, { size: file.size, mtimeMs: file.mtimeMs, status, error });
-      if (status === 'pending') toEnqueue.push(state.id);
-    }
-    if (wasMissing && state.size === file.size && state.mtimeMs === file.mtimeMs) report.returned++;
-    else report.changed++;
+    const { change, enqueue } = recordSeenFile(db, folder.id, file, state);
+    report[change]++;
+    if (enqueue !== undefined) toEnqueue.push(enqueue);
   };
 
   try {
