@@ -12,7 +12,7 @@ import { startHuaweiEmulator, type HuaweiEmulator } from './huawei-emulator.ts';
 let emulator: HuaweiEmulator;
 
 beforeAll(async () => {
-  emulator = await startHuaweiEmulator();
+  emulator = await startHuaweiEmulator({ tagger: 'pixels' });
 });
 afterAll(async () => {
   await emulator.close();
@@ -166,7 +166,7 @@ describe(startHuaweiEmulator.name, () => {
     });
 
     it('locks the AK for 5 minutes after 5 consecutive signature failures', async () => {
-      const locking = await startHuaweiEmulator();
+      const locking = await startHuaweiEmulator({ tagger: 'pixels' });
       try {
         const post = async (sk: string) => {
           const text = '{"url":"http://127.0.0.1:1/x.jpg"}';

@@ -19,6 +19,7 @@ import {
   signStringToSign,
   signaturesEqual,
 } from '../../../main/engines/huawei/huawei-signer.ts';
+import { createLocalEngine, type LocalEngine } from '../../../main/engines/local/local-engine.ts';
 import type { EngineAnswer } from '../../../main/engines/tag-model.ts';
 import {
   startEmulatorKit,
@@ -44,8 +45,11 @@ export interface HuaweiEmulatorOptions {
   readonly port?: number;
   readonly host?: string;
   readonly credentials?: Partial<HuaweiEmulatorCredentials>;
-  /** Tags the decoded image; defaults to the pixel-region tagger. */
-  readonly tagger?: EmulatorTagger;
+  /**
+   * Tags the received image: `local` (default) is the on-device engine, so answers are real;
+   * `pixels` is the fast pixel-region tagger; or any function.
+   */
+  readonly tagger?: EmulatorTagger | 'local' | 'pixels';
   readonly tokenTtlMs?: number;
   /** 15 (seed, ae-ad-1) or 1 (newer V2 docs). */
   readonly minSide?: number;
@@ -161,7 +165,18 @@ export async function startHuaweiEmulator(
     project: region,
     ...options.credentials,
   };
-  const tagger = options.tagger ?? tagPixelRegions;
+  // The local engine starts its workers on first use and is closed with the emulator.
+  let localEngine: LocalEngine | undefined;
+  const choice = options.tagger ?? 'local';
+  const tagger: EmulatorTagger =
+    choice === 'pixels'
+      ? tagPixelRegions
+      : choice === 'local'
+        ? (bytes) => {
+            localEngine ??= createLocalEngine();
+            return localEngine.tagImageBytes(bytes);
+          }
+        : choice;
   let clockOffset = 0;
   const now = () => (options.now ?? Date.now)() + clockOffset;
   const tokenSecret = randomBytes(32);
@@ -612,7 +627,10 @@ export async function startHuaweiEmulator(
     clearFaults: kit.clearFaults,
     calls: kit.calls,
     clearCalls: kit.clearCalls,
-    close: kit.close,
+    async close() {
+      await kit.close();
+      await localEngine?.close();
+    },
     advanceClock(ms) {
       clockOffset += ms;
     },

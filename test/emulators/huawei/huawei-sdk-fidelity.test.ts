@@ -16,7 +16,7 @@ import { startHuaweiEmulator, type HuaweiEmulator } from './huawei-emulator.ts';
 let emulator: HuaweiEmulator;
 
 beforeAll(async () => {
-  emulator = await startHuaweiEmulator();
+  emulator = await startHuaweiEmulator({ tagger: 'pixels' });
 });
 afterAll(async () => {
   await emulator.close();

@@ -32,7 +32,7 @@ let dir: string;
 let photo: string;
 
 beforeAll(async () => {
-  emulator = await startHuaweiEmulator();
+  emulator = await startHuaweiEmulator({ tagger: 'pixels' });
   dir = await mkdtemp(join(tmpdir(), 'tujian-huawei-'));
   // A white 800×600 photo with a red rectangle at (100,240) size 200×120.
   const rect = await sharp({ create: { width: 200, height: 120, channels: 3, background: '#e00' } })
@@ -142,7 +142,7 @@ describe(createHuaweiEngine.name, () => {
   });
 
   it('gives up after one refresh when the new token is refused too', async () => {
-    const expiring = await startHuaweiEmulator({ tokenTtlMs: 0 });
+    const expiring = await startHuaweiEmulator({ tagger: 'pixels', tokenTtlMs: 0 });
     try {
       const c = expiring.credentials;
       const engine = createHuaweiEngine({
