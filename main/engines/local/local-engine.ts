@@ -91,7 +91,14 @@ export function createLocalEngine(options: LocalEngineOptions = {}): LocalEngine
     ...options.postprocess,
   };
   const concurrency = workers + (options.prepareAhead ?? 1);
-  const pool = new LocalWorkerPool(workers, options.startWorker);
+  // Workers start on first use: constructing the engine (e.g. for `tujian show`) costs nothing.
+  let pool: LocalWorkerPool | undefined;
+  let closed = false;
+  const getPool = () => {
+    if (closed) throw new EngineError('local', 'closed', 'The local engine is closed', 'retry');
+    pool ??= new LocalWorkerPool(workers, options.startWorker);
+    return pool;
+  };
   const inFlight = createSemaphore(concurrency);
   const key = createHash('sha256')
     .update(
@@ -104,6 +111,7 @@ export function createLocalEngine(options: LocalEngineOptions = {}): LocalEngine
     input: string | Buffer,
     signal?: AbortSignal,
   ): Promise<{ answer: EngineAnswer; timings: LocalStageTimings }> {
+    if (closed) throw new EngineError('local', 'closed', 'The local engine is closed', 'retry');
     await inFlight.acquire();
     try {
       signal?.throwIfAborted();
@@ -119,7 +127,7 @@ export function createLocalEngine(options: LocalEngineOptions = {}): LocalEngine
       }
       const preparedAt = performance.now();
       signal?.throwIfAborted();
-      const detections = await pool.infer(prepared.passes);
+      const detections = await getPool().infer(prepared.passes);
       const inferredAt = performance.now();
       const answer = buildAnswer(
         {
@@ -163,7 +171,10 @@ export function createLocalEngine(options: LocalEngineOptions = {}): LocalEngine
     tag: async (request: TagRequest) => (await run(request.sourcePath, request.signal)).answer,
     tagImageBytes: async (bytes: Buffer) => (await run(bytes)).answer,
     tagWithTimings: (input: string | Buffer) => run(input),
-    memory: () => pool.memory(),
-    close: () => pool.close(),
+    memory: () => getPool().memory(),
+    close: async () => {
+      closed = true;
+      await pool?.close();
+    },
   };
 }
