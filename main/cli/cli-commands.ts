@@ -8,11 +8,13 @@ import {
   tagsCommand,
 } from './commands/catalog-commands.ts';
 import { addCommand, indexCommand } from './commands/library-commands.ts';
+import { watchCommand } from './commands/watch-command.ts';
 
 export function cliCommands(): readonly CliCommand[] {
   return [
     addCommand,
     indexCommand,
+    watchCommand,
     statusCommand,
     tagsCommand,
     showCommand,
