@@ -1,0 +1,402 @@
+// Tags that outlive the app: writes a photo's tags to an XMP sidecar (`photo.jpg.xmp` next to
+// the file, or a mirror tree in a sidecar folder) as `dc:subject` (flat keywords, what every
+// photo tool reads) and `lr:HierarchicalSubject` (Lightroom's keyword tree), and reads
+// keywords other tools left (XMP and IPTC, embedded and in sidecars) into user tags on ingest.
+// ExifTool does the XMP work (exiftool-vendored: the bundled Perl ExifTool on Linux/macOS).
+//
+// [Note: Tujian's keywords in XMP]
+// Engine tags go under `Tujian|objects|dog`, `Tujian|scenes|beach`, `Tujian|concepts|…`; user
+// tags under `Tujian|user|<name>`; each also as a flat `dc:subject` keyword. Rejected tags and
+// engine tags below the confidence threshold are never written. On rewrite, every keyword
+// under `Tujian|` (and its flat twin) is ours and replaced; every other keyword belongs to the
+// user or another tool and is kept. On read, engine keywords (our `Tujian|<type>` leaves) are
+// not imported — the engines will say them again — while `Tujian|user|…` keywords and other
+// tools' keywords become user tags, so a new catalog recovers the user's tags from sidecars.
+import { ExifTool, type WriteTags } from 'exiftool-vendored';
+import { mkdir, stat } from 'node:fs/promises';
+import { basename, dirname, extname, join } from 'node:path';
+import { z } from 'zod';
+import type { Catalog } from '../catalog/catalog-connection.ts';
+import { getFolder } from '../catalog/folders.ts';
+import { getPhoto } from '../catalog/photos.ts';
+import { upsertTag } from '../catalog/photo-tags.ts';
+import { absolutePathOf } from './library-files.ts';
+
+export const hierarchyRoot = 'Tujian';
+
+export const XmpSettings = z.object({
+  /** Write sidecars when tags change (`tujian xmp write` works regardless). */
+  enabled: z.boolean().default(false),
+  /** `beside`: photo.jpg.xmp next to the photo; `folder`: a mirror tree under `folder`. */
+  location: z.enum(['beside', 'folder']).default('beside'),
+  folder: z.string().min(1).optional(),
+  /** Which display names become keywords. */
+  languages: z.enum(['en', 'zh', 'both']).default('both'),
+  /** Engine tags below this confidence stay out of the sidecar (user tags always go in). */
+  minConfidence: z.number().min(0).max(100).default(50),
+  /** Read keywords from XMP/IPTC into user tags when a photo is ingested. */
+  importKeywords: z.boolean().default(true),
+});
+export type XmpSettings = z.infer<typeof XmpSettings>;
+
+export const xmpSettingsKey = 'xmp.sidecars';
+
+/** The XMP settings row (defaults when absent). A damaged row is an error, not a guess. */
+export function readXmpSettings(db: Catalog): XmpSettings {
+  const row = db.prepare('SELECT value FROM settings WHERE key = ?').get(xmpSettingsKey) as
+    { value: string } | undefined;
+  const parsed = XmpSettings.safeParse(row ? JSON.parse(row.value) : {});
+  if (!parsed.success) {
+    throw new Error(`The ${xmpSettingsKey} setting is invalid: ${parsed.error.message}`);
+  }
+  const settings = parsed.data;
+  if (settings.location === 'folder' && !settings.folder) {
+    throw new Error(`The ${xmpSettingsKey} setting has location "folder" but no folder.`);
+  }
+  return settings;
+}
+
+export function writeXmpSettings(db: Catalog, settings: Partial<XmpSettings>): XmpSettings {
+  const merged = XmpSettings.parse({ ...readXmpSettings(db), ...settings });
+  if (merged.location === 'folder' && !merged.folder) {
+    throw new Error('A sidecar folder is needed for location "folder".');
+  }
+  db.prepare(
+    `INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value`,
+  ).run(xmpSettingsKey, JSON.stringify(merged));
+  return merged;
+}
+
+// ---------------------------------------------------------------------------------------
+// The ExifTool seam
+
+export interface XmpKeywords {
+  readonly subject: readonly string[];
+  readonly hierarchical: readonly string[];
+}
+
+export interface FileKeywords extends XmpKeywords {
+  readonly iptc: readonly string[];
+}
+
+/** What this module needs from ExifTool; `createXmpTool` is the real one. */
+export interface XmpTool {
+  read(path: string): Promise<FileKeywords>;
+  write(path: string, keywords: XmpKeywords): Promise<void>;
+  end(): Promise<void>;
+}
+
+function asList(value: unknown): string[] {
+  if (value === undefined || value === null) return [];
+  const items = Array.isArray(value) ? (value as unknown[]) : [value];
+  return items.map((v) => String(v).trim()).filter((v) => v.length > 0);
+}
+
+/** One ExifTool process (kept open between calls); call `end()` when done. */
+export function createXmpTool(options: { exiftoolPath?: string } = {}): XmpTool {
+  const exiftool = new ExifTool({
+    maxProcs: 1,
+    ...(options.exiftoolPath ? { exiftoolPath: options.exiftoolPath } : {}),
+  });
+  return {
+    async read(path) {
+      const tags: Record<string, unknown> = await exiftool.readRaw(path, {
+        readArgs: ['-XMP-dc:Subject', '-XMP-lr:HierarchicalSubject', '-IPTC:Keywords'],
+      });
+      return {
+        subject: asList(tags.Subject),
+        hierarchical: asList(tags.HierarchicalSubject),
+        iptc: asList(tags.Keywords),
+      };
+    },
+    async write(path, keywords) {
+      // Group-qualified names: only the XMP-dc and XMP-lr lists, nothing else in the file.
+      const tags = {
+        'XMP-dc:Subject': keywords.subject.length > 0 ? [...keywords.subject] : null,
+        'XMP-lr:HierarchicalSubject':
+          keywords.hierarchical.length > 0 ? [...keywords.hierarchical] : null,
+      } as unknown as WriteTags;
+      await exiftool.write(path, tags, { writeArgs: ['-overwrite_original'] });
+    },
+    end: () => exiftool.end(),
+  };
+}
+
+// ---------------------------------------------------------------------------------------
+// Keywords we write
+
+const typeBranch: Record<string, string> = {
+  object: 'objects',
+  scene: 'scenes',
+  concept: 'concepts',
+};
+const userBranch = 'user';
+
+function unique(items: readonly string[]): string[] {
+  return [...new Set(items)];
+}
+
+/** A keyword may not contain the hierarchy separator; Lightroom treats `|` as a level break. */
+function clean(name: string): string {
+  return name.replace(/\|/g, '/').trim();
+}
+
+/** The keywords Tujian writes for one content; see [Note: Tujian's keywords in XMP]. */
+export function keywordsForContent(
+  db: Catalog,
+  contentId: number,
+  settings: Pick<XmpSettings, 'languages' | 'minConfidence'>,
+): XmpKeywords {
+  const rows = db
+    .prepare(
+      `SELECT t.type, t.zh, t.en, pt.state, max(pt.confidence) AS confidence
+       FROM photo_tags pt JOIN tags t ON t.id = pt.tag_id
+       WHERE pt.content_id = ?
+         AND NOT EXISTS (SELECT 1 FROM photo_tags r
+                         WHERE r.content_id = pt.content_id AND r.tag_id = pt.tag_id AND r.state = 'rejected')
+       GROUP BY t.id, pt.state ORDER BY pt.state = 'user' DESC, confidence DESC, t.name`,
+    )
+    .all(contentId) as {
+    type: string;
+    zh: string;
+    en: string;
+    state: string;
+    confidence: number;
+  }[];
+  const subject: string[] = [];
+  const hierarchical: string[] = [];
+  for (const row of rows) {
+    const user = row.state === 'user';
+    if (!user && row.confidence < settings.minConfidence) continue;
+    const names =
+      settings.languages === 'en'
+        ? [row.en]
+        : settings.languages === 'zh'
+          ? [row.zh]
+          : [row.en, row.zh];
+    const branch = user ? userBranch : (typeBranch[row.type] ?? 'concepts');
+    for (const name of unique(names.map(clean)).filter(Boolean)) {
+      subject.push(name);
+      hierarchical.push(`${hierarchyRoot}|${branch}|${name}`);
+    }
+  }
+  return { subject: unique(subject), hierarchical: unique(hierarchical) };
+}
+
+function leaf(path: string): string {
+  return path.slice(path.lastIndexOf('|') + 1);
+}
+
+/** Our keywords replace our previous ones; everyone else's stay. */
+export function mergeKeywords(existing: XmpKeywords, ours: XmpKeywords): XmpKeywords {
+  const previousOurs = existing.hierarchical.filter((h) => h.startsWith(`${hierarchyRoot}|`));
+  const previousLeaves = new Set(previousOurs.map(leaf));
+  const foreignSubject = existing.subject.filter((s) => !previousLeaves.has(s));
+  const foreignHierarchical = existing.hierarchical.filter(
+    (h) => !h.startsWith(`${hierarchyRoot}|`),
+  );
+  return {
+    subject: unique([...foreignSubject, ...ours.subject]),
+    hierarchical: unique([...foreignHierarchical, ...ours.hierarchical]),
+  };
+}
+
+function sameList(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((v, i) => v === b[i]);
+}
+
+// ---------------------------------------------------------------------------------------
+// Sidecar paths and writing
+
+/** Where a photo's sidecar lives. In a sidecar folder the tree mirrors the library folder's. */
+export function sidecarPathFor(
+  settings: Pick<XmpSettings, 'location' | 'folder'>,
+  folder: { id: number; path: string },
+  relPath: string,
+): string {
+  if (settings.location === 'folder') {
+    if (!settings.folder) throw new Error('No sidecar folder is set.');
+    // The folder id keeps two library folders with the same name apart.
+    const top = `${String(folder.id)}-${basename(folder.path) || 'root'}`;
+    return `${join(settings.folder, top, ...relPath.split('/'))}.xmp`;
+  }
+  return `${absolutePathOf(folder.path, relPath)}.xmp`;
+}
+
+export type SidecarOutcome =
+  | { readonly status: 'written' | 'unchanged'; readonly photoId: number; readonly path: string }
+  | { readonly status: 'skipped'; readonly photoId: number; readonly reason: string };
+
+async function exists(path: string): Promise<boolean> {
+  return stat(path).then(
+    () => true,
+    () => false,
+  );
+}
+
+/** Writes (or updates) one photo's sidecar. Never touches the photo file itself. */
+export async function writeSidecar(
+  tool: XmpTool,
+  db: Catalog,
+  photoId: number,
+  settings: XmpSettings,
+): Promise<SidecarOutcome> {
+  const photo = getPhoto(db, photoId);
+  if (!photo) return { status: 'skipped', photoId, reason: 'No such photo.' };
+  if (photo.contentId === null) {
+    return { status: 'skipped', photoId, reason: 'Not indexed yet (no tags to write).' };
+  }
+  const folder = getFolder(db, photo.folderId);
+  if (!folder) return { status: 'skipped', photoId, reason: 'Its folder was removed.' };
+  if (
+    settings.location === 'beside' &&
+    (folder.status === 'offline' || photo.status === 'missing')
+  ) {
+    return {
+      status: 'skipped',
+      photoId,
+      reason: `The photo is not reachable (${folder.status === 'offline' ? 'folder offline' : 'file missing'}); a sidecar next to it cannot be written now.`,
+    };
+  }
+  const path = sidecarPathFor(settings, folder, photo.relPath);
+  if (settings.location === 'beside' && !(await exists(dirname(path)))) {
+    return { status: 'skipped', photoId, reason: `${dirname(path)} is not there.` };
+  }
+  const ours = keywordsForContent(db, photo.contentId, settings);
+  const present = await exists(path);
+  const had = present ? await tool.read(path) : { subject: [], hierarchical: [], iptc: [] };
+  const merged = mergeKeywords(had, ours);
+  if (!present && merged.subject.length === 0 && merged.hierarchical.length === 0) {
+    return { status: 'skipped', photoId, reason: 'No tags to write.' };
+  }
+  if (
+    present &&
+    sameList(merged.subject, had.subject) &&
+    sameList(merged.hierarchical, had.hierarchical)
+  ) {
+    return { status: 'unchanged', photoId, path };
+  }
+  if (settings.location === 'folder') await mkdir(dirname(path), { recursive: true });
+  await tool.write(path, merged);
+  return { status: 'written', photoId, path };
+}
+
+export interface SidecarRunReport {
+  written: number;
+  unchanged: number;
+  readonly skipped: { readonly photoId: number; readonly reason: string }[];
+  readonly failed: { readonly photoId: number; readonly error: string }[];
+}
+
+/** Writes sidecars for the given photos (all indexed photos when omitted). */
+export async function writeSidecars(
+  tool: XmpTool,
+  db: Catalog,
+  settings: XmpSettings,
+  photoIds?: readonly number[],
+  onProgress?: (done: number, total: number) => void,
+): Promise<SidecarRunReport> {
+  const ids =
+    photoIds ??
+    (
+      db
+        .prepare(`SELECT id FROM photos WHERE content_id IS NOT NULL ORDER BY folder_id, rel_path`)
+        .all() as { id: number }[]
+    ).map((r) => r.id);
+  const report: SidecarRunReport = { written: 0, unchanged: 0, skipped: [], failed: [] };
+  let done = 0;
+  for (const id of ids) {
+    try {
+      const outcome = await writeSidecar(tool, db, id, settings);
+      if (outcome.status === 'skipped') report.skipped.push(outcome);
+      else report[outcome.status]++;
+    } catch (error) {
+      // One unwritable sidecar (read-only share, odd file) must not stop the rest.
+      report.failed.push({ photoId: id, error: (error as Error).message });
+    }
+    onProgress?.(++done, ids.length);
+  }
+  return report;
+}
+
+// ---------------------------------------------------------------------------------------
+// Reading keywords on ingest
+
+const maxKeywords = 200;
+const maxKeywordLength = 100;
+
+/** Sidecars other tools may have left for a photo: `photo.jpg.xmp` and `photo.xmp`. */
+export function sidecarCandidates(photoPath: string): string[] {
+  const ext = extname(photoPath);
+  const candidates = [`${photoPath}.xmp`];
+  if (ext) candidates.push(`${photoPath.slice(0, -ext.length)}.xmp`);
+  return candidates;
+}
+
+/** The user keywords in one set of XMP/IPTC lists; see [Note: Tujian's keywords in XMP]. */
+export function userKeywordsOf(found: FileKeywords): string[] {
+  const engineLeaves = new Set<string>();
+  const userLeaves: string[] = [];
+  for (const path of found.hierarchical) {
+    const parts = path.split('|');
+    if (parts[0] !== hierarchyRoot) continue;
+    if (parts[1] === userBranch) userLeaves.push(leaf(path));
+    else engineLeaves.add(leaf(path));
+  }
+  const flat = [...found.subject, ...found.iptc].filter((k) => !engineLeaves.has(k));
+  return unique([...flat, ...userLeaves].map(clean))
+    .filter((k) => k.length > 0 && k.length <= maxKeywordLength)
+    .slice(0, maxKeywords);
+}
+
+/** User keywords from the photo's embedded XMP/IPTC and its sidecars (`readKeywords(path)`). */
+export async function readKeywords(tool: XmpTool, photoPath: string): Promise<string[]> {
+  const sources = [photoPath];
+  for (const candidate of sidecarCandidates(photoPath)) {
+    if (await exists(candidate)) sources.push(candidate);
+  }
+  const all: string[] = [];
+  for (const source of sources) {
+    try {
+      all.push(...userKeywordsOf(await tool.read(source)));
+    } catch {
+      // A damaged sidecar or an odd file: no keywords from it, ingest carries on.
+    }
+  }
+  return unique(all).slice(0, maxKeywords);
+}
+
+/**
+ * Stores keywords as user tags of a content. A name the catalog knows (in either language)
+ * reuses that tag; a tag the user rejected on this content stays rejected.
+ */
+export function importKeywordsAsUserTags(
+  db: Catalog,
+  contentId: number,
+  keywords: readonly string[],
+  now: number = Date.now(),
+): number {
+  const known = db.prepare(
+    `SELECT id FROM tags WHERE name = ? OR zh = ? OR lower(en) = ? ORDER BY id LIMIT 1`,
+  );
+  const rejected = db.prepare(
+    `SELECT 1 FROM photo_tags WHERE content_id = ? AND tag_id = ? AND state = 'rejected'`,
+  );
+  const insert = db.prepare(
+    `INSERT INTO photo_tags (content_id, tag_id, engine, model, confidence, state, created_at)
+     VALUES (?, ?, 'user', 'keywords', 100, 'user', ?)
+     ON CONFLICT (content_id, tag_id, engine) DO NOTHING`,
+  );
+  return db.transaction(() => {
+    let added = 0;
+    for (const keyword of keywords) {
+      const lower = keyword.toLowerCase();
+      const tagId =
+        (known.get(lower, keyword, lower) as { id: number } | undefined)?.id ??
+        upsertTag(db, { name: lower, type: 'concept', zh: keyword, en: keyword });
+      if (rejected.get(contentId, tagId)) continue;
+      added += insert.run(contentId, tagId, now).changes;
+    }
+    return added;
+  })();
+}

@@ -1,0 +1,308 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { saveEngineAnswer, upsertTag } from '../../main/catalog/photo-tags.ts';
+import { findPhotoByPath } from '../../main/catalog/photos.ts';
+import { scanFolder } from '../../main/library/folder-scanner.ts';
+import { createIngestPool } from '../../main/library/ingest-pool.ts';
+import {
+  XmpSettings,
+  createXmpTool,
+  importKeywordsAsUserTags,
+  keywordsForContent,
+  mergeKeywords,
+  readKeywords,
+  readXmpSettings,
+  sidecarPathFor,
+  writeSidecars,
+  writeXmpSettings,
+  type XmpTool,
+} from '../../main/library/xmp-sidecars.ts';
+import { makeJpeg, makeTestLibrary, type TestLibrary } from './library-fixtures.ts';
+
+// Read-back uses a separate ExifTool run from the command line (Debian's libimage-exiftool-perl,
+// installed by .ci/run; the copy bundled with exiftool-vendored otherwise), not our code path.
+const exiftoolCli = existsSync('/usr/bin/exiftool')
+  ? '/usr/bin/exiftool'
+  : join(process.cwd(), 'node_modules/exiftool-vendored.pl/bin/exiftool');
+
+function readBack(file: string): {
+  Subject?: string | string[];
+  HierarchicalSubject?: string | string[];
+} {
+  const out = execFileSync(exiftoolCli, [
+    '-j',
+    '-XMP-dc:Subject',
+    '-XMP-lr:HierarchicalSubject',
+    file,
+  ]).toString();
+  return (JSON.parse(out) as Record<string, string | string[]>[])[0] ?? {};
+}
+
+const list = (v: string | string[] | undefined) =>
+  v === undefined ? [] : Array.isArray(v) ? v : [v];
+
+let tool: XmpTool;
+beforeAll(() => {
+  tool = createXmpTool();
+});
+afterAll(async () => {
+  await tool.end();
+});
+
+let lib: TestLibrary;
+beforeEach(() => {
+  lib = makeTestLibrary();
+});
+afterEach(() => {
+  lib.cleanup();
+});
+
+async function ingestOne(
+  relPath: string,
+  colour: string,
+): Promise<{ photoId: number; contentId: number }> {
+  const abs = join(lib.photos, ...relPath.split('/'));
+  mkdirSync(join(abs, '..'), { recursive: true });
+  writeFileSync(abs, await makeJpeg({ colour }));
+  const pool = createIngestPool({ db: lib.db, dataRoot: lib.dataRoot, log: lib.log });
+  await scanFolder(
+    {
+      db: lib.db,
+      log: lib.log,
+      enqueueIngest: (id) => {
+        pool.enqueue(id);
+      },
+    },
+    lib.folder.id,
+  );
+  await pool.drain();
+  const photo = findPhotoByPath(lib.db, lib.folder.id, relPath);
+  if (!photo || photo.contentId === null) throw new Error(`${relPath} not ingested`);
+  return { photoId: photo.id, contentId: photo.contentId };
+}
+
+function tagDogPhoto(contentId: number): void {
+  saveEngineAnswer(
+    lib.db,
+    contentId,
+    {
+      engine: 'local',
+      model: 'm',
+      tags: [
+        {
+          name: 'dog',
+          i18n: { zh: '狗', en: 'dog' },
+          type: 'object',
+          confidence: 92,
+          instances: [],
+        },
+        {
+          name: 'beach',
+          i18n: { zh: '海滩', en: 'beach' },
+          type: 'scene',
+          confidence: 70,
+          instances: [],
+        },
+        {
+          name: 'cat',
+          i18n: { zh: '猫', en: 'cat' },
+          type: 'object',
+          confidence: 88,
+          instances: [],
+        },
+        {
+          name: 'kite',
+          i18n: { zh: '风筝', en: 'kite' },
+          type: 'object',
+          confidence: 20,
+          instances: [],
+        },
+      ],
+    },
+    'k',
+  );
+  // The user rejected "cat" and added "Grandma|Mum" (a name with the hierarchy separator).
+  lib.db
+    .prepare(
+      `UPDATE photo_tags SET state = 'rejected' WHERE tag_id = (SELECT id FROM tags WHERE name = 'cat')`,
+    )
+    .run();
+  importKeywordsAsUserTags(lib.db, contentId, ['Grandma|Mum']);
+}
+
+const settings = (overrides: Partial<XmpSettings> = {}): XmpSettings =>
+  XmpSettings.parse({ enabled: true, ...overrides });
+
+describe(writeSidecars.name, () => {
+  it('writes dc:subject and lr:HierarchicalSubject that ExifTool reads back, never rejected tags', async () => {
+    const { photoId, contentId } = await ingestOne('trip/dog.jpg', '#aa5500');
+    tagDogPhoto(contentId);
+    const photoBytes = readFileSync(join(lib.photos, 'trip', 'dog.jpg'));
+
+    const report = await writeSidecars(tool, lib.db, settings(), [photoId]);
+    expect(report).toMatchObject({ written: 1, unchanged: 0, skipped: [], failed: [] });
+    const sidecar = join(lib.photos, 'trip', 'dog.jpg.xmp');
+    const back = readBack(sidecar);
+    expect(list(back.Subject)).toEqual(['Grandma/Mum', 'dog', '狗', 'beach', '海滩']);
+    expect(list(back.HierarchicalSubject)).toEqual([
+      'Tujian|user|Grandma/Mum',
+      'Tujian|objects|dog',
+      'Tujian|objects|狗',
+      'Tujian|scenes|beach',
+      'Tujian|scenes|海滩',
+    ]);
+    // The photo itself is never written.
+    expect(readFileSync(join(lib.photos, 'trip', 'dog.jpg')).equals(photoBytes)).toBe(true);
+    // Nothing changed: nothing written.
+    expect(await writeSidecars(tool, lib.db, settings(), [photoId])).toMatchObject({
+      unchanged: 1,
+    });
+  });
+
+  it("keeps other tools' keywords and replaces only Tujian's own on rewrite", async () => {
+    const { photoId, contentId } = await ingestOne('dog.jpg', '#336699');
+    tagDogPhoto(contentId);
+    const sidecar = join(lib.photos, 'dog.jpg.xmp');
+    // A sidecar Lightroom left: its own flat and hierarchical keywords.
+    execFileSync(exiftoolCli, [
+      '-q',
+      '-XMP-dc:Subject=Paris',
+      '-XMP-dc:Subject=holiday',
+      '-XMP-lr:HierarchicalSubject=Places|France|Paris',
+      '-o',
+      sidecar,
+    ]);
+    await writeSidecars(tool, lib.db, settings({ languages: 'en' }), [photoId]);
+    expect(list(readBack(sidecar).Subject)).toEqual([
+      'Paris',
+      'holiday',
+      'Grandma/Mum',
+      'dog',
+      'beach',
+    ]);
+
+    // The user rejects "dog": the next write drops it and keeps everything else.
+    lib.db
+      .prepare(
+        `UPDATE photo_tags SET state = 'rejected' WHERE tag_id = (SELECT id FROM tags WHERE name = 'dog')`,
+      )
+      .run();
+    await writeSidecars(tool, lib.db, settings({ languages: 'en' }), [photoId]);
+    const back = readBack(sidecar);
+    expect(list(back.Subject)).toEqual(['Paris', 'holiday', 'Grandma/Mum', 'beach']);
+    expect(list(back.HierarchicalSubject)).toEqual([
+      'Places|France|Paris',
+      'Tujian|user|Grandma/Mum',
+      'Tujian|scenes|beach',
+    ]);
+  });
+
+  it('writes to a sidecar folder, also while the photo drive is offline', async () => {
+    const { photoId, contentId } = await ingestOne('a/b/dog.jpg', '#112233');
+    tagDogPhoto(contentId);
+    const sidecars = join(lib.root, 'sidecars');
+    const inFolder = settings({ location: 'folder', folder: sidecars, languages: 'zh' });
+    renameSync(lib.photos, `${lib.photos}-away`);
+    lib.db.prepare(`UPDATE folders SET status = 'offline'`).run();
+
+    const beside = await writeSidecars(tool, lib.db, settings(), [photoId]);
+    expect(beside.skipped[0]?.reason).toMatch(/folder offline/);
+    const report = await writeSidecars(tool, lib.db, inFolder, [photoId]);
+    expect(report.written).toBe(1);
+    const path = sidecarPathFor(inFolder, lib.folder, 'a/b/dog.jpg');
+    expect(path).toBe(join(sidecars, `${String(lib.folder.id)}-photos`, 'a', 'b', 'dog.jpg.xmp'));
+    expect(list(readBack(path).Subject)).toEqual(['Grandma/Mum', '狗', '海滩']);
+  });
+});
+
+describe(readKeywords.name, () => {
+  it('reads embedded IPTC and XMP keywords and sidecars, but not our engine keywords', async () => {
+    const { photoId, contentId } = await ingestOne('x.jpg', '#445566');
+    const photo = join(lib.photos, 'x.jpg');
+    // Keywords embedded by another tool, and a Lightroom-style sidecar (x.xmp).
+    execFileSync(exiftoolCli, [
+      '-q',
+      '-overwrite_original',
+      '-IPTC:CodedCharacterSet=UTF8',
+      '-IPTC:Keywords=sunset',
+      '-IPTC:Keywords=家人',
+      '-XMP-dc:Subject=sunset',
+      photo,
+    ]);
+    execFileSync(exiftoolCli, ['-q', '-XMP-dc:Subject=2019', '-o', join(lib.photos, 'x.xmp')]);
+    // And our own sidecar from an earlier catalog: engine keywords and one user keyword.
+    tagDogPhoto(contentId);
+    await writeSidecars(tool, lib.db, settings(), [photoId]);
+
+    const keywords = await readKeywords(tool, photo);
+    expect(keywords.sort()).toEqual(['2019', 'Grandma/Mum', 'sunset', '家人'].sort());
+  });
+
+  it('returns nothing for a photo without keywords or a damaged sidecar', async () => {
+    await ingestOne('plain.jpg', '#778899');
+    writeFileSync(join(lib.photos, 'plain.jpg.xmp'), '<not xmp');
+    expect(await readKeywords(tool, join(lib.photos, 'plain.jpg'))).toEqual([]);
+  });
+});
+
+describe(importKeywordsAsUserTags.name, () => {
+  it('adds user tags, reuses known tags in either language, and keeps rejections', async () => {
+    const { contentId } = await ingestOne('k.jpg', '#010203');
+    const dog = upsertTag(lib.db, { name: 'dog', type: 'object', zh: '狗', en: 'dog' });
+    expect(importKeywordsAsUserTags(lib.db, contentId, ['狗', 'Sunset', 'sunset'])).toBe(2);
+    const rows = lib.db
+      .prepare(
+        `SELECT t.name, pt.engine, pt.state FROM photo_tags pt JOIN tags t ON t.id = pt.tag_id
+         WHERE pt.content_id = ? ORDER BY t.name`,
+      )
+      .all(contentId);
+    expect(rows).toEqual([
+      { name: 'dog', engine: 'user', state: 'user' },
+      { name: 'sunset', engine: 'user', state: 'user' },
+    ]);
+    lib.db.prepare(`UPDATE photo_tags SET state = 'rejected' WHERE tag_id = ?`).run(dog);
+    lib.db.prepare(`DELETE FROM photo_tags WHERE state = 'user'`).run();
+    expect(importKeywordsAsUserTags(lib.db, contentId, ['dog'])).toBe(0);
+  });
+});
+
+describe(keywordsForContent.name, () => {
+  it('follows the language and confidence settings', async () => {
+    const { contentId } = await ingestOne('c.jpg', '#0a0b0c');
+    tagDogPhoto(contentId);
+    expect(
+      keywordsForContent(lib.db, contentId, { languages: 'en', minConfidence: 10 }).subject,
+    ).toEqual(['Grandma/Mum', 'dog', 'beach', 'kite']);
+    expect(
+      keywordsForContent(lib.db, contentId, { languages: 'zh', minConfidence: 80 }).subject,
+    ).toEqual(['Grandma/Mum', '狗']);
+  });
+
+  it('merges by replacing only the Tujian branch', () => {
+    expect(
+      mergeKeywords(
+        { subject: ['dog', 'mine'], hierarchical: ['Tujian|objects|dog', 'A|B'] },
+        { subject: ['cat'], hierarchical: ['Tujian|objects|cat'] },
+      ),
+    ).toEqual({ subject: ['mine', 'cat'], hierarchical: ['A|B', 'Tujian|objects|cat'] });
+  });
+});
+
+describe(readXmpSettings.name, () => {
+  it('defaults to off, validates, and refuses a folder location without a folder', () => {
+    expect(readXmpSettings(lib.db)).toMatchObject({
+      enabled: false,
+      location: 'beside',
+      languages: 'both',
+    });
+    expect(writeXmpSettings(lib.db, { enabled: true, minConfidence: 60 })).toMatchObject({
+      enabled: true,
+      minConfidence: 60,
+    });
+    expect(readXmpSettings(lib.db).minConfidence).toBe(60);
+    expect(() => writeXmpSettings(lib.db, { location: 'folder' })).toThrow(/folder/);
+    expect(() => writeXmpSettings(lib.db, { minConfidence: 300 })).toThrow();
+  });
+});
