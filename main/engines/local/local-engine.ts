@@ -40,6 +40,9 @@ export interface LocalEngineOptions {
 
 /** Per-stage timings of one photo, ms. */
 export interface LocalStageTimings {
+  /** sharp decode of the photo (part of the prepare stage). */
+  decodeMs: number;
+  /** Letterboxing, tiles and measurements after the decode. */
   prepareMs: number;
   waitMs: number;
   inferMs: number;
@@ -143,7 +146,8 @@ export function createLocalEngine(options: LocalEngineOptions = {}): LocalEngine
       return {
         answer,
         timings: {
-          prepareMs: preparedAt - started,
+          decodeMs: prepared.decodeMs,
+          prepareMs: preparedAt - started - prepared.decodeMs,
           waitMs: Math.max(0, inferredAt - preparedAt - detections.inferMs),
           inferMs: detections.inferMs,
           postprocessMs: performance.now() - inferredAt,

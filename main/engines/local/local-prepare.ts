@@ -28,6 +28,8 @@ export interface PreparedLocalInput {
   height: number;
   passes: DetectorPass[];
   measures: ImageMeasures;
+  /** Time spent decoding (sharp: read, orient, bounded resize to raw RGB), ms. */
+  decodeMs: number;
 }
 
 /** Why a photo cannot be tagged locally; the engine maps it to a permanent EngineError. */
@@ -84,6 +86,7 @@ export async function prepareLocalInput(
   options: PrepareOptions = defaultPrepareOptions,
 ): Promise<PreparedLocalInput> {
   const size = centernetInputSize;
+  const started = performance.now();
   let decoded: { data: Buffer; info: OutputInfo };
   try {
     decoded = await sharp(input, { limitInputPixels: maxInputPixels, failOn: 'error', pages: 1 })
@@ -99,6 +102,7 @@ export async function prepareLocalInput(
       `Cannot decode the image: ${(error as Error).message}`,
     );
   }
+  const decodeMs = performance.now() - started;
   const { width, height, channels } = decoded.info;
   if (channels !== 3) {
     throw new LocalPrepareError('unreadable', `Unexpected ${channels} channels after decoding`);
@@ -153,5 +157,5 @@ export async function prepareLocalInput(
     full.content.w,
     full.content.h,
   );
-  return { width: origWidth, height: origHeight, passes, measures };
+  return { width: origWidth, height: origHeight, passes, measures, decodeMs };
 }
