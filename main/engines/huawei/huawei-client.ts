@@ -7,8 +7,10 @@
 // versions are inconsistent (image 3.1.215 asks for a core that is not served; it needs an
 // npm override), it pulls axios, moment, lodash and a proxy agent into the app for one POST,
 // its answers are untyped at run time (no validation of what the server sent), it hashes
-// JSON.stringify(data) rather than the bytes it sends, and it throws its own exception types
-// we would have to re-classify anyway. This client is ~200 lines, validates every answer
+// JSON.stringify(data) rather than the bytes it sends, it throws its own exception types
+// we would have to re-classify anyway, and on every failed call it logs the whole request
+// config to the console — Authorization header with the AK included (seen in the fidelity
+// test) — which our rule "logs never carry AK/SK/tokens" forbids. This client is ~200 lines, validates every answer
 // with zod, signs the exact bytes it sends, and turns every failure into a classified
 // EngineError (huawei-errors.ts).
 import { EngineError } from '../engine.ts';

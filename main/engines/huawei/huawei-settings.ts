@@ -40,30 +40,36 @@ export const huaweiAuthSchema = z.discriminatedUnion('kind', [
 ]);
 export type HuaweiAuth = z.infer<typeof huaweiAuthSchema>;
 
-export const huaweiSettingsSchema = z.object({
-  /** `https://image.{region}.myhuaweicloud.com` when absent (G42: `image.ae-ad-1.g42cloud.com`). */
-  endpoint: httpUrl.optional(),
-  /** `https://iam.{region}.myhuaweicloud.com` when absent (G42: `iam.ae-ad-1.g42cloud.com`). */
-  iamEndpoint: httpUrl.optional(),
-  region: z
-    .string()
-    .regex(/^[a-z0-9-]+$/)
-    .default('cn-north-4'),
-  /** The project ID of the region (console: My Credentials → API Credentials). */
-  projectId: z.string().regex(/^[A-Za-z0-9_-]+$/),
-  auth: huaweiAuthSchema,
-  /** Language of the `tag` field; i18n always carries both. */
-  language: z.enum(['zh', 'en']).default('zh'),
-  threshold: z.number().min(0).max(100).default(60),
-  limit: z.number().int().min(1).max(150).default(50),
-  /** Calls per second this engine starts at most. */
-  qps: z.number().positive().max(100).default(5),
-  /** Calls in flight at most (the service's default limit is 10). */
-  concurrency: z.number().int().min(1).max(10).default(4),
-  /** Shortest side accepted: 15 px (ae-ad-1 and the seed) or 1 px (newer V2 docs). */
-  minSide: z.union([z.literal(1), z.literal(15)]).default(15),
-  requestTimeoutMs: z.number().int().min(1000).max(300_000).default(30_000),
-});
+export const huaweiSettingsSchema = z
+  .object({
+    /** `https://image.{region}.myhuaweicloud.com` when absent (G42: `image.ae-ad-1.g42cloud.com`). */
+    endpoint: httpUrl.optional(),
+    /** `https://iam.{region}.myhuaweicloud.com` when absent (G42: `iam.ae-ad-1.g42cloud.com`). */
+    iamEndpoint: httpUrl.optional(),
+    region: z
+      .string()
+      .regex(/^[a-z0-9-]+$/)
+      .default('cn-north-4'),
+    /** The project ID of the region (console: My Credentials → API Credentials). */
+    projectId: z.string().regex(/^[A-Za-z0-9_-]+$/),
+    auth: huaweiAuthSchema,
+    /** Language of the `tag` field; i18n always carries both. */
+    language: z.enum(['zh', 'en']).default('zh'),
+    threshold: z.number().min(0).max(100).default(60),
+    limit: z.number().int().min(1).max(150).default(50),
+    /** Calls per second this engine starts at most. */
+    qps: z.number().positive().max(100).default(5),
+    /** Calls in flight at most (the service's default limit is 10). */
+    concurrency: z.number().int().min(1).max(10).default(4),
+    /** Shortest side accepted: 15 px (ae-ad-1 and the seed) or 1 px (newer V2 docs). */
+    minSide: z.union([z.literal(1), z.literal(15)]).default(15),
+    requestTimeoutMs: z.number().int().min(1000).max(300_000).default(30_000),
+  })
+  .refine((settings) => !(settings.region === 'ae-ad-1' && settings.auth.kind === 'token'), {
+    // Seed 001 §3.3: in Abu Dhabi, Image Recognition must be called with AK/SK.
+    message: 'Image Recognition in ae-ad-1 (G42 Abu Dhabi) accepts only AK/SK, not IAM tokens.',
+    path: ['auth'],
+  });
 export type HuaweiSettingsInput = z.input<typeof huaweiSettingsSchema>;
 export type HuaweiSettings = z.output<typeof huaweiSettingsSchema>;
 

@@ -7,7 +7,13 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { sendHttp, type HttpAnswer } from '../../../main/engines/huawei/huawei-http.ts';
 import { signHuaweiRequest } from '../../../main/engines/huawei/huawei-signer.ts';
-import { startHuaweiEmulator, type HuaweiEmulator } from './huawei-emulator.ts';
+import {
+  huaweiEmulatorBanner,
+  startHuaweiEmulator,
+  type HuaweiEmulator,
+} from './huawei-emulator.ts';
+import { huaweiSettingsSchema } from '../../../main/engines/huawei/huawei-settings.ts';
+import { emulatorControl } from '../emulator-kit.ts';
 
 let emulator: HuaweiEmulator;
 
@@ -352,6 +358,22 @@ describe(startHuaweiEmulator.name, () => {
       } finally {
         emulator.setSubscribed(true);
       }
+    });
+  });
+
+  describe('banner and control API', () => {
+    it('prints settings that the engine schema accepts, and answers the control API', async () => {
+      const banner = huaweiEmulatorBanner(emulator);
+      expect(JSON.parse(JSON.stringify(banner))).toEqual(banner);
+      expect(huaweiSettingsSchema.safeParse(banner.settings.aksk).success).toBe(true);
+      expect(huaweiSettingsSchema.safeParse(banner.settings.token).success).toBe(true);
+      const control = emulatorControl(banner.baseUrl);
+      expect(await control.info()).toMatchObject({
+        name: 'huawei',
+        info: { credentials: { ak: emulator.credentials.ak } },
+      });
+      await control.setFaults({ faults: [{ kind: 'server-error', status: 504, times: 1 }] });
+      expect((await signedPost({ url: 'x' })).json.error_code).toBe('APIG.0203');
     });
   });
 

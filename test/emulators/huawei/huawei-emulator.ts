@@ -645,3 +645,37 @@ export async function startHuaweiEmulator(
     },
   };
 }
+
+/**
+ * What `tujian emulate huawei` prints as JSON on its first line: where the emulator listens,
+ * the test credentials it accepts, and engine settings for AK/SK and token mode that point at
+ * it (paste into the Huawei engine settings to try the app against the emulator).
+ */
+export function huaweiEmulatorBanner(emulator: HuaweiEmulator) {
+  const c = emulator.credentials;
+  const common = {
+    endpoint: emulator.baseUrl,
+    iamEndpoint: emulator.baseUrl,
+    region: c.region,
+    projectId: c.projectId,
+  };
+  return {
+    emulator: 'huawei',
+    baseUrl: emulator.baseUrl,
+    control: `${emulator.baseUrl}/__emulator`,
+    credentials: c,
+    settings: {
+      aksk: { ...common, auth: { kind: 'aksk', ak: c.ak, sk: c.sk } },
+      token: {
+        ...common,
+        auth: {
+          kind: 'token',
+          user: c.user,
+          password: c.password,
+          domain: c.domain,
+          project: c.project,
+        },
+      },
+    },
+  } as const;
+}

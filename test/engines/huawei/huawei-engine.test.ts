@@ -382,6 +382,16 @@ describe('huaweiSettingsSchema', () => {
     expect(resolveIamEndpoint(g42)).toBe('https://iam.ae-ad-1.g42cloud.com');
   });
 
+  it('refuses IAM tokens for ae-ad-1, where Image Recognition takes only AK/SK (seed §3.3)', () => {
+    const token = { kind: 'token', user: 'u', password: 'p', domain: 'd' } as const;
+    expect(
+      huaweiSettingsSchema.safeParse({ projectId: 'p', region: 'ae-ad-1', auth: token }).success,
+    ).toBe(false);
+    expect(
+      huaweiSettingsSchema.safeParse({ projectId: 'p', region: 'cn-north-4', auth: token }).success,
+    ).toBe(true);
+  });
+
   it('refuses out-of-range values and unknown auth kinds', () => {
     const base = { projectId: 'p1', auth: { kind: 'aksk', ak: 'a', sk: 's' } };
     for (const bad of [
