@@ -4,6 +4,13 @@
 // runner, scanning) is a port passed in, so tests run it on a real catalog with real or
 // temporary collaborators and no host (STYLE.md rule 4).
 import type { Catalog } from '../catalog/catalog-connection.ts';
+import { callsUsed, readBudget } from '../jobs/engine-budget.ts';
+import {
+  clearEngineStop,
+  isEnginePaused,
+  readJobControls,
+  setJobsPaused,
+} from '../jobs/job-controls.ts';
 import {
   ApiError,
   engineIds,
@@ -139,7 +146,10 @@ export function createAppService(deps: AppServiceDeps): AppService {
           paused: deps.jobs.isPaused(engine),
           stoppedReason: deps.jobs.stoppedReason(engine),
           budget: setting?.cloud
-            ? { used: c?.doneThisMonth ?? 0, limit: setting.monthlyBudget }
+            ? {
+                used: callsUsed(db, engine, now()).month,
+                limit: readBudget(db, engine).perMonth ?? null,
+              }
             : null,
         },
       ];
@@ -266,22 +276,24 @@ export function createAppService(deps: AppServiceDeps): AppService {
   return { handlers, activityStatus };
 }
 
-/** The job controls kept in the catalog's settings table, read by the runner. */
+/** The job controls kept in the catalog (main/jobs/job-controls.ts), which the runner reads. */
 export function createCatalogJobsPort(
   db: Catalog,
   options: { isRunning?: () => boolean; now?: () => number } = {},
 ): JobsPort {
-  const key = (engine: EngineId | null) => `jobs.paused.${engine ?? 'all'}`;
   return {
     setPaused(engine, paused) {
-      writeSetting(db, key(engine), paused ? true : undefined);
+      setJobsPaused(db, engine, paused);
+      // Resuming an engine that stopped on its own means the user says the cause is fixed
+      // (see [Note: Stopped engines stay stopped]).
+      if (!paused && engine !== null) clearEngineStop(db, engine);
+      if (!paused && engine === null) for (const id of engineIds) clearEngineStop(db, id);
     },
     isPaused(engine) {
-      return readSetting(db, key(null)) === true || readSetting(db, key(engine)) === true;
+      return isEnginePaused(readJobControls(db), engine);
     },
     stoppedReason(engine) {
-      const value = readSetting(db, `jobs.stopped.${engine}`);
-      return typeof value === 'string' ? value : null;
+      return readJobControls(db).stopped.get(engine)?.reason ?? null;
     },
     retry(jobIds) {
       return retryFailedJobs(db, jobIds, (options.now ?? Date.now)());

@@ -12,6 +12,7 @@ import {
   type EngineSettingsPatch,
   type EngineSettingsView,
 } from '../../preload/api-contract.ts';
+import { readBudget, writeBudget } from '../jobs/engine-budget.ts';
 import { readSetting, writeSetting } from './catalog-views.ts';
 import type { EngineSettingsPort } from './app-service.ts';
 
@@ -78,7 +79,6 @@ const StoredEngineSettings = z.object({
   limit: z.number().int().positive().nullable().default(null),
   scenes: z.array(z.string()).nullable().default(null),
   qps: z.number().positive().nullable().default(null),
-  monthlyBudget: z.number().int().nonnegative().nullable().default(null),
   hostingBucket: z.string().nullable().default(null),
 });
 type StoredEngineSettings = z.infer<typeof StoredEngineSettings>;
@@ -125,7 +125,7 @@ export function createCatalogEngineSettings(
       limit: s.limit,
       scenes: s.scenes,
       qps: s.qps,
-      monthlyBudget: s.monthlyBudget,
+      monthlyBudget: readBudget(db, engine).perMonth ?? null,
       hostingBucket: s.hostingBucket,
     };
   }
@@ -159,10 +159,17 @@ export function createCatalogEngineSettings(
         limit: patch.limit === undefined ? s.limit : patch.limit,
         scenes: patch.scenes === undefined ? s.scenes : patch.scenes,
         qps: patch.qps === undefined ? s.qps : patch.qps,
-        monthlyBudget: patch.monthlyBudget === undefined ? s.monthlyBudget : patch.monthlyBudget,
         hostingBucket: patch.hostingBucket === undefined ? s.hostingBucket : patch.hostingBucket,
       };
       writeSetting(db, `engine.${engine}`, next);
+      if (patch.monthlyBudget !== undefined) {
+        // The budget lives where the job runner enforces it (main/jobs/engine-budget.ts).
+        const budget = readBudget(db, engine);
+        writeBudget(db, engine, {
+          ...(budget.perDay === undefined ? {} : { perDay: budget.perDay }),
+          ...(patch.monthlyBudget === null ? {} : { perMonth: patch.monthlyBudget }),
+        });
+      }
       return view(engine);
     },
     test: (engine) => tester(engine),

@@ -1,7 +1,11 @@
 // The main area: result header (count, sort), the selection bar, the virtualized grid,
 // the refine panel (facets), and the photo view when a photo is open.
 import { useCallback, useEffect, useMemo, useState } from 'react';
-import { searchSorts, type SearchSort } from '../../../../preload/api-contract.ts';
+import {
+  searchSorts,
+  type PhotoSummary,
+  type SearchSort,
+} from '../../../../preload/api-contract.ts';
 import { EmptyState, Spinner } from '../../components/EmptyState.tsx';
 import { useI18n } from '../../i18n/i18n.tsx';
 import { describeError } from '../../lib/errors.ts';
@@ -26,19 +30,29 @@ export function LibraryView(props: {
   const { t, lang } = useI18n();
   const search = useSearch(props.query, props.sort, props.version);
   const [selection, setSelection] = useState<GridSelection>(emptySelection);
-  const [openIndex, setOpenIndex] = useState<number | null>(null);
+  // The open photo is kept by value: a tag edit that drops it from the current results
+  // (e.g. removing the tag searched for) must not close it under the user's hands.
+  const [opened, setOpened] = useState<{ photo: PhotoSummary; index: number } | null>(null);
   const ids = useMemo(() => search.photos.map((p) => p.id), [search.photos]);
 
   // A new query starts with nothing selected.
   useEffect(() => {
     setSelection(emptySelection);
-    setOpenIndex(null);
+    setOpened(null);
   }, [props.query, props.sort]);
 
-  const open = openIndex === null ? null : (search.photos[openIndex] ?? null);
+  const openIndex = useCallback(
+    (index: number) => {
+      const photo = search.photos[index];
+      if (photo) setOpened({ photo, index });
+    },
+    [search.photos],
+  );
   const closePhoto = useCallback(() => {
-    setOpenIndex(null);
+    setOpened(null);
   }, []);
+  const foundAt = opened ? ids.indexOf(opened.photo.id) : -1;
+  const currentIndex = opened ? (foundAt >= 0 ? foundAt : opened.index) : null;
 
   let body;
   if (!search.ready) {
@@ -76,7 +90,7 @@ export function LibraryView(props: {
         ids={ids}
         selection={selection}
         onSelection={setSelection}
-        onOpen={setOpenIndex}
+        onOpen={openIndex}
         ensureLoaded={search.ensureLoaded}
       />
     );
@@ -126,10 +140,11 @@ export function LibraryView(props: {
         <div className="grid-area">{body}</div>
       </div>
       <FacetPanel facets={search.facets} query={props.query} onQuery={props.onQuery} />
-      {open && openIndex !== null && (
+      {opened && currentIndex !== null && (
         <PhotoView
-          photo={open}
-          index={openIndex}
+          photo={opened.photo}
+          index={currentIndex}
+          inResults={foundAt >= 0}
           total={search.total}
           canOpenFiles={props.canOpenFiles}
           version={props.version}
@@ -137,8 +152,9 @@ export function LibraryView(props: {
           onNavigate={(next) => {
             if (next >= 0 && next < search.total) {
               search.ensureLoaded(next);
-              if (next < search.photos.length) {
-                setOpenIndex(next);
+              const photo = search.photos[next];
+              if (photo) {
+                setOpened({ photo, index: next });
                 setSelection({ selected: new Set([ids[next] ?? -1]), anchor: next, focus: next });
               }
             }

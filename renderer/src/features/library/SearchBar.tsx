@@ -16,7 +16,7 @@ export function SearchBar({ query, onQuery }: { query: string; onQuery: (q: stri
   const { t, lang } = useI18n();
   const [text, setText] = useState(query);
   const [suggestions, setSuggestions] = useState<TagCount[]>([]);
-  const [highlight, setHighlight] = useState(0);
+  const [highlight, setHighlight] = useState(-1);
   const [showHelp, setShowHelp] = useState(false);
   const wordRef = useRef<WordAtCaret | null>(null);
   const inputRef = useRef<HTMLInputElement>(null);
@@ -52,7 +52,8 @@ export function SearchBar({ query, onQuery }: { query: string; onQuery: (q: stri
       (list) => {
         if (wordRef.current === at) {
           setSuggestions(list);
-          setHighlight(0);
+          // Nothing is highlighted until the arrows are used: Enter searches what was typed.
+          setHighlight(-1);
         }
       },
       () => {
@@ -100,17 +101,20 @@ export function SearchBar({ query, onQuery }: { query: string; onQuery: (q: stri
             }, 150);
           }}
           onKeyDown={(e) => {
-            const current = suggestions[highlight];
+            const current =
+              suggestions[highlight] ?? (e.key === 'Tab' ? suggestions[0] : undefined);
             if (suggestions.length > 0 && e.key === 'ArrowDown') {
               e.preventDefault();
               setHighlight((h) => (h + 1) % suggestions.length);
             } else if (suggestions.length > 0 && e.key === 'ArrowUp') {
               e.preventDefault();
               setHighlight((h) => (h - 1 + suggestions.length) % suggestions.length);
-            } else if (current && (e.key === 'Tab' || (e.key === 'Enter' && highlight >= 0))) {
+            } else if (current && (e.key === 'Tab' || e.key === 'Enter')) {
               e.preventDefault();
               accept(current);
             } else if (e.key === 'Enter') {
+              setSuggestions([]);
+              wordRef.current = null;
               typedRef.current = text;
               onQuery(text.trim());
             } else if (e.key === 'Escape') {

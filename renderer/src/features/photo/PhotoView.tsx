@@ -14,6 +14,8 @@ import { groupTags, tagLabel, type TagEntry } from '../../lib/tag-groups.ts';
 export function PhotoView(props: {
   photo: PhotoSummary;
   index: number;
+  /** False once an edit dropped the photo from the current results. */
+  inResults: boolean;
   total: number;
   canOpenFiles: boolean;
   version: number;
@@ -101,9 +103,11 @@ export function PhotoView(props: {
           >
             <Icon name="close" />
           </button>
-          <span className="photo-position">
-            {index + 1} / {props.total}
-          </span>
+          {props.inResults && (
+            <span className="photo-position">
+              {index + 1} / {props.total}
+            </span>
+          )}
           <span className="photo-name">{baseName(photo.relPath)}</span>
           <span className="toolbar-spacer" />
           <button

@@ -1,0 +1,251 @@
+// End-to-end: the real web host on a temporary library of real photos, driven in Debian's
+// Chromium with playwright-core. Each test saves a screenshot into test-output/ for a human
+// to look at. Skips (with a message) only when /usr/bin/chromium is absent.
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startWebHost, type WebHost } from '../../main/server/web-host.ts';
+import { createE2eLibrary, type E2eLibrary } from './e2e-library.ts';
+
+const chromiumPath = '/usr/bin/chromium';
+const hasChromium = existsSync(chromiumPath);
+const repo = resolve(import.meta.dirname, '../..');
+const rendererDist = join(repo, 'renderer/dist/index.html');
+const screenshots = join(repo, 'test-output');
+
+if (!hasChromium) {
+  console.warn(
+    `Skipping browser tests: ${chromiumPath} is not installed (apt-get install chromium).`,
+  );
+}
+
+function newestMtime(dir: string): number {
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    newest = Math.max(newest, entry.isDirectory() ? newestMtime(path) : statSync(path).mtimeMs);
+  }
+  return newest;
+}
+
+/** Build the renderer when it is missing or older than its sources. */
+function ensureRendererBuilt(): void {
+  const sources = Math.max(
+    newestMtime(join(repo, 'renderer/src')),
+    newestMtime(join(repo, 'preload')),
+  );
+  if (existsSync(rendererDist) && statSync(rendererDist).mtimeMs >= sources) return;
+  execFileSync(
+    process.execPath,
+    [
+      join(repo, 'node_modules/vite/bin/vite.js'),
+      'build',
+      '--config',
+      'renderer/vite.config.ts',
+      '--logLevel',
+      'error',
+    ],
+    {
+      cwd: repo,
+      stdio: 'inherit',
+    },
+  );
+}
+
+describe.skipIf(!hasChromium)('web UI (startWebHost in Chromium)', () => {
+  let library: E2eLibrary;
+  let host: WebHost;
+  let browser: Browser;
+  let page: Page;
+  const pageErrors: string[] = [];
+
+  async function shot(name: string): Promise<void> {
+    await page.screenshot({ path: join(screenshots, `e2e-${name}.png`) });
+  }
+
+  async function search(text: string): Promise<void> {
+    await page.fill('[data-testid=search-input]', text);
+    await page.keyboard.press('Enter');
+  }
+
+  async function resultCount(): Promise<string> {
+    return (await page.textContent('[data-testid=result-count]')) ?? '';
+  }
+
+  beforeAll(async () => {
+    ensureRendererBuilt();
+    mkdirSync(screenshots, { recursive: true });
+    library = await createE2eLibrary();
+    host = await startWebHost({ dataRoot: library.dataRoot });
+    browser = await chromium.launch({
+      executablePath: chromiumPath,
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+      ],
+    });
+    page = await browser.newPage({ viewport: { width: 1440, height: 900 }, locale: 'en-US' });
+    page.setDefaultTimeout(10_000);
+    page.on('pageerror', (error) => pageErrors.push(error.message));
+    page.on('console', (message) => {
+      if (message.type() === 'error') pageErrors.push(message.text());
+    });
+    await page.goto(host.url);
+  });
+
+  afterAll(async () => {
+    await browser.close();
+    await host.close();
+    rmSync(library.root, { recursive: true, force: true });
+  });
+
+  it('shows the indexed library as a grid of thumbnails with facets', async () => {
+    // The token in the URL was traded for a cookie and removed from the address bar.
+    expect(page.url()).toBe(`${host.origin}/`);
+    await page.waitForSelector('[data-testid=grid-cell] img');
+    await expect.poll(resultCount).toBe('10 photos');
+    expect(await page.locator('[data-testid=grid-cell]').count()).toBe(10);
+    // Every thumbnail loaded from the media route.
+    await expect
+      .poll(() =>
+        page.$$eval('[data-testid=grid-cell] img', (imgs) =>
+          imgs.every(
+            (img) =>
+              (img as HTMLImageElement).complete && (img as HTMLImageElement).naturalWidth > 0,
+          ),
+        ),
+      )
+      .toBe(true);
+    expect(await page.textContent('[data-testid=facet-tags]')).toContain('horse');
+    expect(await page.textContent('[data-testid=folder-list]')).toContain('Photos');
+    await shot('1-library');
+  });
+
+  it('searches in English and in Chinese, with autocomplete counts', async () => {
+    await search('dog');
+    await expect.poll(resultCount).toBe('2 photos');
+    await shot('2a-search-dog');
+
+    await page.fill('[data-testid=search-input]', '');
+    await page.type('[data-testid=search-input]', '人');
+    await page.waitForSelector('[data-testid=suggestions]');
+    const suggestion = await page.textContent('[data-testid=suggestions]');
+    expect(suggestion).toContain('person');
+    expect(suggestion).toContain('3');
+    await shot('2b-autocomplete-zh');
+    await page.keyboard.press('Enter');
+    await expect.poll(resultCount).toBe('3 photos');
+    const names = await page.$$eval('[data-testid=grid-cell]', (cells) =>
+      cells.map((c) => c.getAttribute('title')),
+    );
+    expect(names.sort()).toEqual(['astronaut.png', 'kite.jpg', 'person.jpg']);
+
+    // A facet click refines the search.
+    await page.click('[data-testid=facet-tags] button:has-text("dog")');
+    await expect.poll(resultCount).toBe('1 photo');
+    expect(await page.inputValue('[data-testid=search-input]')).toBe('人 dog');
+  });
+
+  it('opens a photo and draws its boxes over the preview', async () => {
+    await search('dog');
+    await expect.poll(resultCount).toBe('2 photos');
+    await page.dblclick('[data-testid=grid-cell][title="person.jpg"]');
+    await page.waitForSelector('[data-testid=photo-preview]');
+    await expect.poll(() => page.locator('[data-testid=tag-box]').count()).toBe(3);
+    await page.hover('[data-testid=tag-row][data-tag=horse]');
+    await expect
+      .poll(() => page.getAttribute('[data-testid=tag-box][data-tag=horse]', 'class'))
+      .toContain('highlight');
+    await expect
+      .poll(() => page.getAttribute('[data-testid=tag-box][data-tag=dog]', 'class'))
+      .toContain('dim');
+    // The box sits where the catalog says, relative to the shown preview.
+    const frame = await page.locator('[data-testid=photo-preview]').boundingBox();
+    const box = await page.locator('[data-testid=tag-box][data-tag=horse]').boundingBox();
+    expect(frame && box).toBeTruthy();
+    if (frame && box) {
+      expect((box.x - frame.x) / frame.width).toBeCloseTo(0.55, 1);
+      expect(box.width / frame.width).toBeCloseTo(0.4, 1);
+    }
+    expect(await page.textContent('[data-testid=photo-facts]')).toContain('640 × 424');
+    await shot('3-photo-boxes');
+    await page.click('[data-testid=photo-close]');
+  });
+
+  it('creates a smart album from the current search', async () => {
+    await search('animal');
+    await expect.poll(resultCount).toBe('3 photos');
+    await page.click('[data-testid=save-album]');
+    await page.fill('[data-testid=album-name]', 'Animals');
+    await page.click('[data-testid=album-create]');
+    await page.waitForSelector('[data-testid=album-list] >> text=Animals');
+    expect(await page.textContent('[data-testid=album-list]')).toContain('3');
+    await page.click('[data-testid=nav-all]');
+    await expect.poll(resultCount).toBe('10 photos');
+    await page.click('[data-testid=album-list] >> text=Animals');
+    await expect.poll(resultCount).toBe('3 photos');
+    expect(await page.inputValue('[data-testid=search-input]')).toBe('animal');
+    await shot('4-smart-album');
+  });
+
+  it('removes (rejects) a tag and the photo no longer has it', async () => {
+    await search('bicycle');
+    await expect.poll(resultCount).toBe('1 photo');
+    await page.dblclick('[data-testid=grid-cell][title="dog.jpg"]');
+    await page.waitForSelector('[data-testid=tag-row][data-tag=bicycle]');
+    await page.hover('[data-testid=tag-row][data-tag=bicycle]');
+    await page.click('[data-testid=tag-row][data-tag=bicycle] [data-testid=remove-tag]');
+    await expect
+      .poll(() => page.locator('[data-testid=tag-row][data-tag=bicycle]').count())
+      .toBe(0);
+    await expect
+      .poll(() => page.locator('[data-testid=tag-box][data-tag=bicycle]').count())
+      .toBe(0);
+    expect(await page.textContent('[data-testid=photo-view]')).toContain('Removed tags');
+    await shot('5a-tag-rejected');
+    await page.click('[data-testid=photo-close]');
+    await expect.poll(resultCount).toBe('0 photos');
+    expect(await page.textContent('.grid-area')).toContain('No photos match');
+    await shot('5b-tag-gone-from-search');
+  });
+
+  it('switches the UI language to Chinese and back', async () => {
+    await search('');
+    await page.click('[data-testid=nav-all]');
+    await page.click('[data-testid=lang-switch]');
+    await expect.poll(resultCount).toBe('10 张照片');
+    expect(await page.textContent('[data-testid=facet-tags]')).toContain('马');
+    expect(await page.getAttribute('html', 'lang')).toBe('zh-CN');
+    await shot('6a-chinese');
+    await page.click('[data-testid=open-settings]');
+    await page.waitForSelector('[data-testid=settings]');
+    await shot('6b-settings-zh');
+    await page.keyboard.press('Escape');
+    // The choice is saved: a reload keeps Chinese.
+    await page.reload();
+    await expect.poll(resultCount).toBe('10 张照片');
+    await page.click('[data-testid=lang-switch]');
+    await expect.poll(resultCount).toBe('10 photos');
+  });
+
+  it('shows activity and raised no page errors', async () => {
+    await page.click('[data-testid=open-activity]');
+    await page.waitForSelector('[data-testid=activity-panel]');
+    expect(await page.textContent('[data-testid=activity-panel]')).toContain('On-device');
+    await shot('7-activity');
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('refuses a browser without the token', async () => {
+    const context = await browser.newContext();
+    const other = await context.newPage();
+    const response = await other.goto(`${host.origin}/`);
+    expect(response?.status()).toBe(401);
+    await context.close();
+  });
+});
