@@ -9,9 +9,11 @@ import {
 } from './commands/catalog-commands.ts';
 import { addCommand, indexCommand } from './commands/library-commands.ts';
 import { watchCommand } from './commands/watch-command.ts';
+import { demoCommand } from './commands/demo-command.ts';
 
 export function cliCommands(): readonly CliCommand[] {
   return [
+    demoCommand,
     addCommand,
     indexCommand,
     watchCommand,
