@@ -6,11 +6,15 @@
 // [Note: Hosted copies]
 // Object keys carry no file name or path of the user's photo: `<prefix><hash prefix>-<uuid>.<ext>`.
 // The engine that submitted a task returns the key as its `cleanup`, and `finish` deletes it,
-// so a crash leaves at most the objects of tasks still open (their jobs resume and delete them).
+// so a crash leaves at most the objects of tasks still open (their jobs resume and delete them)
+// and, rarely, one uploaded in the instant before its task id was recorded: `sweep` removes
+// copies under the prefix older than any task could need (a bucket lifecycle rule on the
+// prefix does the same on the server side).
 import { randomUUID } from 'node:crypto';
 import {
   DeleteObjectCommand,
   GetObjectCommand,
+  ListObjectsV2Command,
   PutObjectCommand,
   S3Client,
 } from '@aws-sdk/client-s3';
@@ -51,6 +55,8 @@ export interface HostedImage {
 export interface ImageHost {
   put(image: PreparedImage, contentHash: string): Promise<HostedImage>;
   remove(key: string): Promise<void>;
+  /** Deletes hosted copies last modified before `olderThan`; returns how many. */
+  sweep?(olderThan: Date): Promise<number>;
   close?(): void;
 }
 
@@ -126,6 +132,26 @@ export function createS3ImageHost(input: HostingSettingsInput): ImageHost {
           { cause: error },
         );
       }
+    },
+    async sweep(olderThan) {
+      let removed = 0;
+      let token: string | undefined;
+      do {
+        const page = await client.send(
+          new ListObjectsV2Command({
+            Bucket: settings.bucket,
+            Prefix: settings.prefix,
+            ContinuationToken: token,
+          }),
+        );
+        for (const object of page.Contents ?? []) {
+          if (!object.Key || !object.LastModified || object.LastModified >= olderThan) continue;
+          await client.send(new DeleteObjectCommand({ Bucket: settings.bucket, Key: object.Key }));
+          removed++;
+        }
+        token = page.IsTruncated ? page.NextContinuationToken : undefined;
+      } while (token);
+      return removed;
     },
     close() {
       client.destroy();

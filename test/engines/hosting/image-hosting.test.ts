@@ -67,6 +67,23 @@ describe(createS3ImageHost.name, () => {
     host.close?.();
   });
 
+  it('sweeps left-over copies under its prefix only, older than the cutoff', async () => {
+    const host = createS3ImageHost({ ...s3.settings, prefix: 'sweep-test/' });
+    const other = createS3ImageHost({ ...s3.settings, prefix: 'keep/' });
+    const prepared = await prepareForEngine(await photoWithGps(), volcengineLimits());
+    const a = await host.put(prepared, 'aa'.repeat(32));
+    await host.put(prepared, 'bb'.repeat(32));
+    const kept = await other.put(prepared, 'cc'.repeat(32));
+    expect(await host.sweep?.(new Date(Date.now() - 3600_000))).toBe(0);
+    expect((await fetch(a.url)).status).toBe(200);
+    expect(await host.sweep?.(new Date(Date.now() + 60_000))).toBe(2);
+    expect((await fetch(a.url)).status).toBe(404);
+    expect((await fetch(kept.url)).status).toBe(200);
+    await other.remove(kept.key);
+    host.close?.();
+    other.close?.();
+  });
+
   it('reports a wrong bucket as a HostingError naming the bucket', async () => {
     const host = createS3ImageHost({ ...s3.settings, bucket: 'no-such-bucket' });
     const prepared = await prepareForEngine(await photoWithGps(), volcengineLimits());
