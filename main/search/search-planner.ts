@@ -37,8 +37,12 @@ export interface SearchPlan {
   readonly params: readonly Param[];
   /** Tags named by positive words; the best confidence of a result is taken over these. */
   readonly queryTagIds: readonly number[];
-  /** The word chosen to drive the search from the tag index, for tests and EXPLAIN. */
-  readonly driver: { readonly tagIds: readonly number[]; readonly estimate: number } | null;
+  /** The term chosen to drive the search (a tag word or a date range), for tests and EXPLAIN. */
+  readonly driver: {
+    readonly kind: 'tag' | 'date';
+    readonly tagIds: readonly number[];
+    readonly estimate: number;
+  } | null;
 }
 
 const isQualifier = (f: QueryFilter): f is Qualifier =>
@@ -95,18 +99,24 @@ class Compiler {
     return ids;
   }
 
-  /** `column IN (…)`: inline for a few ids (the planner sees them), json_each for many. */
-  inList(column: string, ids: readonly number[]): string {
+  /**
+   * `column IN (…)`: inline for a few ids (the planner sees them), json_each for many.
+   * In a subquery correlated by content, a long list is better tested against the content's
+   * few rows than probed id by id (a word like 人 can name dozens of tags): the unary `+`
+   * keeps SQLite from probing the (content_id, tag_id) key once per listed id.
+   */
+  inList(column: string, ids: readonly number[], correlated = true): string {
+    const col = correlated && ids.length > 4 ? `+${column}` : column;
     if (ids.length <= 50) {
       this.params.push(...ids);
-      return `${column} IN (${ids.map(() => '?').join(', ')})`;
+      return `${col} IN (${ids.map(() => '?').join(', ')})`;
     }
     this.params.push(JSON.stringify(ids));
-    return `${column} IN (SELECT value FROM json_each(?))`;
+    return `${col} IN (SELECT value FROM json_each(?))`;
   }
 
-  tagIn(ids: readonly number[]): string {
-    return this.inList('pt.tag_id', ids);
+  tagIn(ids: readonly number[], correlated = true): string {
+    return this.inList('pt.tag_id', ids, correlated);
   }
 
   /** Conditions on a `photo_tags pt` row for the given qualifiers. */
@@ -135,7 +145,7 @@ class Compiler {
 
   /** The live rows of the given tags (with the global qualifiers) as a subquery body. */
   tagRows(ids: readonly number[]): string {
-    const inList = this.tagIn(ids);
+    const inList = this.tagIn(ids, false);
     return `FROM photo_tags pt WHERE ${inList} AND pt.state != 'rejected'${this.rowQualifiers(this.qualifiers, false)}`;
   }
 
@@ -151,6 +161,20 @@ class Compiler {
       `EXISTS (SELECT 1 FROM photo_tags pt WHERE pt.content_id = p.content_id AND ${inList}` +
       ` AND pt.state != 'rejected'${this.rowQualifiers(this.qualifiers, false)})`
     );
+  }
+
+  /** A date range as the driving set: contents from the taken-at index, then their photos. */
+  dateDriver(f: Extract<QueryFilter, { field: 'date' }>): string {
+    const parts: string[] = [];
+    if (f.from !== null) {
+      parts.push('taken_at >= ?');
+      this.params.push(f.from);
+    }
+    if (f.to !== null) {
+      parts.push('taken_at < ?');
+      this.params.push(f.to);
+    }
+    return `p.content_id IN (SELECT id FROM contents WHERE ${parts.join(' AND ')})`;
   }
 
   /** "Has a live tag meeting these qualifiers". */
@@ -250,6 +274,7 @@ class Compiler {
       case 'word':
         return this.word(n.text, positive, n === driver);
       case 'filter':
+        if (n === driver && n.filter.field === 'date') return this.dateDriver(n.filter);
         return this.filter(n.filter);
       case 'not':
         return `NOT (${this.node(n.child, !positive, driver)})`;
@@ -271,16 +296,27 @@ export function planSearch(db: Catalog, query: QueryNode): SearchPlan {
   const rest = top.filter((c) => !(c.kind === 'filter' && isQualifier(c.filter)));
   const compiler = new Compiler(db, qualifiers);
 
-  // Drive from the rarest positive top-level word through the tag index when there is one.
-  let driver: { node: QueryNode; tagIds: number[]; estimate: number } | null = null;
+  // Drive from the most selective positive top-level term: a tag word through the live-tag
+  // index (estimated from tag_stats) or a date range through contents_taken_at (counted).
+  let driver: { node: QueryNode; kind: 'tag' | 'date'; tagIds: number[]; estimate: number } | null =
+    null;
   const estimate = db.prepare<[string], { n: number | null }>(
     `SELECT sum(contents) AS n FROM tag_stats WHERE tag_id IN (SELECT value FROM json_each(?))`,
   );
+  const countDates = db.prepare<[number, number], { n: number }>(
+    `SELECT count(*) AS n FROM contents WHERE taken_at >= ? AND taken_at < ?`,
+  );
   for (const c of rest) {
-    if (c.kind !== 'word' || normaliseSearchText(c.text) === '') continue;
-    const ids = compiler.wordIds(c.text);
-    const n = ids.length === 0 ? 0 : (estimate.get(JSON.stringify(ids))?.n ?? 0);
-    if (!driver || n < driver.estimate) driver = { node: c, tagIds: ids, estimate: n };
+    if (c.kind === 'word' && normaliseSearchText(c.text) !== '') {
+      const ids = compiler.wordIds(c.text);
+      const n = ids.length === 0 ? 0 : (estimate.get(JSON.stringify(ids))?.n ?? 0);
+      if (!driver || n < driver.estimate)
+        driver = { node: c, kind: 'tag', tagIds: ids, estimate: n };
+    } else if (c.kind === 'filter' && c.filter.field === 'date') {
+      const n = countDates.get(c.filter.from ?? -8.64e15, c.filter.to ?? 8.64e15)?.n ?? 0;
+      if (!driver || n < driver.estimate)
+        driver = { node: c, kind: 'date', tagIds: [], estimate: n };
+    }
   }
 
   const conditions = rest.map((c) => compiler.node(c, true, driver?.node ?? null));
@@ -297,6 +333,6 @@ export function planSearch(db: Catalog, query: QueryNode): SearchPlan {
     where,
     params: compiler.params,
     queryTagIds: [...compiler.queryTagIds].sort((a, b) => a - b),
-    driver: driver ? { tagIds: driver.tagIds, estimate: driver.estimate } : null,
+    driver: driver ? { kind: driver.kind, tagIds: driver.tagIds, estimate: driver.estimate } : null,
   };
 }

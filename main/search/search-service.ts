@@ -35,6 +35,8 @@ export interface SearchOptions {
   readonly facets?: boolean;
   /** How many tags the tag facet lists (default 30). */
   readonly facetTagLimit?: number;
+  /** Above this many photos, tag/engine/type facets are counted on an even sample (default 20 000). */
+  readonly facetSampleLimit?: number;
 }
 
 export interface SearchItem {
@@ -71,6 +73,12 @@ export interface SearchFacets {
   readonly folders: { id: number; path: string; count: number }[];
   readonly engines: { engine: string; count: number }[];
   readonly types: { type: TagType; count: number }[];
+  /**
+   * Null when every count is exact. Otherwise the number of result photos (an even spread)
+   * the tag, engine and type counts were computed from, scaled to the whole result; years and
+   * folders are always exact. See [Note: Facets on huge results].
+   */
+  readonly sampledFrom: number | null;
 }
 
 export interface SearchResult {
@@ -249,7 +257,10 @@ export function searchPhotos(
     items: loadItems(db, plan, page),
     total: rows.length,
     nextCursor,
-    facets: options.facets === false ? null : computeFacets(db, rows, options.facetTagLimit ?? 30),
+    facets:
+      options.facets === false
+        ? null
+        : computeFacets(db, rows, options.facetTagLimit ?? 30, options.facetSampleLimit ?? 20_000),
   };
 }
 
@@ -304,10 +315,21 @@ function loadItems(db: Catalog, plan: SearchPlan, page: readonly KeyRow[]): Sear
   });
 }
 
-function computeFacets(db: Catalog, rows: readonly KeyRow[], tagLimit: number): SearchFacets {
+// [Note: Facets on huge results]
+// Tag, engine and type counts join every result photo to its tag rows: about ten rows per
+// photo, so a result of 70 000 photos costs a second or more. Up to `facetSampleLimit`
+// photos the counts are exact; above it they are counted on an evenly spread sample of that
+// size and scaled, and `sampledFrom` says so (the UI shows them as approximate, "≈"). Years
+// and folders come from the keys already read and are always exact.
+function computeFacets(
+  db: Catalog,
+  rows: readonly KeyRow[],
+  tagLimit: number,
+  sampleLimit: number,
+): SearchFacets {
   const years = new Map<number, number>();
   const folders = new Map<number, number>();
-  const contentIds: number[] = [];
+  let contentIds: number[] = [];
   for (const r of rows) {
     if (r.taken_at !== null) {
       const year = new Date(r.taken_at).getUTCFullYear(); // [Note: Taken-at is wall-clock time]
@@ -316,6 +338,21 @@ function computeFacets(db: Catalog, rows: readonly KeyRow[], tagLimit: number): 
     folders.set(r.folder_id, (folders.get(r.folder_id) ?? 0) + 1);
     if (r.content_id !== null) contentIds.push(r.content_id);
   }
+  let scale = 1;
+  let sampledFrom: number | null = null;
+  if (rows.length > sampleLimit && contentIds.length > 0) {
+    const step = rows.length / sampleLimit;
+    const sample: number[] = [];
+    for (let i = 0; i < sampleLimit; i++) {
+      const r = rows[Math.floor(i * step)];
+      if (r && r.content_id !== null) sample.push(r.content_id);
+    }
+    scale = rows.length / sampleLimit;
+    contentIds = sample;
+    sampledFrom = sampleLimit;
+  }
+  const scaled = <T extends { count: number }>(list: T[]): T[] =>
+    scale === 1 ? list : list.map((x) => ({ ...x, count: Math.round(x.count * scale) }));
   const folderPaths = new Map(
     db
       .prepare<[string], { id: number; path: string }>(
@@ -334,7 +371,7 @@ function computeFacets(db: Catalog, rows: readonly KeyRow[], tagLimit: number): 
           .prepare<[string, number], FacetTag>(
             `SELECT t.id AS tagId, t.name, t.type, t.zh, t.en, x.count FROM
                (SELECT pt.tag_id, count(DISTINCT j.key) AS count
-                FROM json_each(?) j JOIN photo_tags pt ON pt.content_id = j.value
+                FROM json_each(?) j CROSS JOIN photo_tags pt ON pt.content_id = j.value
                 WHERE pt.state != 'rejected' GROUP BY pt.tag_id ORDER BY count DESC LIMIT ?) x
              JOIN tags t ON t.id = x.tag_id ORDER BY x.count DESC, t.name`,
           )
@@ -345,7 +382,7 @@ function computeFacets(db: Catalog, rows: readonly KeyRow[], tagLimit: number): 
       : db
           .prepare<[string], { engine: string; count: number }>(
             `SELECT pt.engine, count(DISTINCT j.key) AS count
-             FROM json_each(?) j JOIN photo_tags pt ON pt.content_id = j.value
+             FROM json_each(?) j CROSS JOIN photo_tags pt ON pt.content_id = j.value
              WHERE pt.state != 'rejected' GROUP BY pt.engine ORDER BY count DESC, pt.engine`,
           )
           .all(ids);
@@ -355,18 +392,19 @@ function computeFacets(db: Catalog, rows: readonly KeyRow[], tagLimit: number): 
       : db
           .prepare<[string], { type: TagType; count: number }>(
             `SELECT t.type, count(DISTINCT j.key) AS count
-             FROM json_each(?) j JOIN photo_tags pt ON pt.content_id = j.value
+             FROM json_each(?) j CROSS JOIN photo_tags pt ON pt.content_id = j.value
              JOIN tags t ON t.id = pt.tag_id
              WHERE pt.state != 'rejected' GROUP BY t.type ORDER BY count DESC, t.type`,
           )
           .all(ids);
   return {
-    tags,
+    tags: scaled(tags),
     years: [...years].map(([year, count]) => ({ year, count })).sort((a, b) => b.year - a.year),
     folders: [...folders]
       .map(([id, count]) => ({ id, path: folderPaths.get(id) ?? '', count }))
       .sort((a, b) => b.count - a.count || a.path.localeCompare(b.path)),
-    engines,
-    types,
+    engines: scaled(engines),
+    types: scaled(types),
+    sampledFrom,
   };
 }

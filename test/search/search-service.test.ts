@@ -321,12 +321,20 @@ describe(searchPhotos.name, () => {
       { type: 'scene', count: 2 },
       { type: 'concept', count: 1 },
     ]);
+    expect(facets.sampledFrom).toBeNull();
+    // Above the sample limit the counts come from an even sample, scaled, and say so.
+    const sampled = searchPhotos(fx.db, '狗 OR 人脸', { facetSampleLimit: 3 }).facets;
+    expect(sampled?.sampledFrom).toBe(3);
+    expect(sampled?.years).toEqual(facets.years);
+    expect(sampled?.folders).toEqual(facets.folders);
+    for (const t of sampled?.tags ?? []) expect(t.count % 2).toBe(0); // 3 of 6 photos, scaled by 2
     expect(searchPhotos(fx.db, 'nosuchtag').facets).toEqual({
       tags: [],
       years: [],
       folders: [],
       engines: [],
       types: [],
+      sampledFrom: null,
     });
   });
 
