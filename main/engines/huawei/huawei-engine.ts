@@ -24,10 +24,12 @@ export const huaweiModel = 'image-tagging-v2';
  */
 export const huaweiMaxBase64Length = 10_000_000;
 
-export function huaweiLimits(settings: Pick<HuaweiSettings, 'minSide'>): EngineLimits {
+export function huaweiLimits(
+  settings: Pick<HuaweiSettings, 'minSide'> & Partial<Pick<HuaweiSettings, 'uploadMaxSide'>>,
+): EngineLimits {
   return {
     formats: ['jpeg', 'png', 'bmp', 'webp'],
-    maxSide: 4096,
+    maxSide: Math.min(4096, settings.uploadMaxSide ?? 4096),
     minSide: settings.minSide,
     maxBase64Length: huaweiMaxBase64Length,
     input: 'base64',
@@ -69,6 +71,7 @@ export function createHuaweiEngine(
         `language=${settings.language}`,
         `threshold=${String(settings.threshold)}`,
         `limit=${String(settings.limit)}`,
+        ...(settings.uploadMaxSide < 4096 ? [`side=${String(settings.uploadMaxSide)}`] : []),
       ].join('|');
     },
     async tag(request) {

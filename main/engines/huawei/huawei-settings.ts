@@ -61,6 +61,11 @@ export const huaweiSettingsSchema = z
     qps: z.number().positive().max(100).default(5),
     /** Calls in flight at most (the service's default limit is 10). */
     concurrency: z.number().int().min(1).max(10).default(4),
+    /**
+     * Longest side sent, at most the service's 4096 px. Lower it to send less over a slow
+     * uplink: a 4000×3000 photo is ~5 MB of base64 at 4096 px, ~0.7 MB at 1600 px.
+     */
+    uploadMaxSide: z.number().int().min(64).max(4096).default(4096),
     /** Shortest side accepted: 15 px (ae-ad-1 and the seed) or 1 px (newer V2 docs). */
     minSide: z.union([z.literal(1), z.literal(15)]).default(15),
     requestTimeoutMs: z.number().int().min(1000).max(300_000).default(30_000),

@@ -330,11 +330,13 @@ describe(createHuaweiEngine.name, () => {
       createHuaweiEngine(akskSettings({ language: 'zh' })).settingsKey(),
       createHuaweiEngine(akskSettings({ threshold: 31 })).settingsKey(),
       createHuaweiEngine(akskSettings({ limit: 10 })).settingsKey(),
+      createHuaweiEngine(akskSettings({ uploadMaxSide: 1600 })).settingsKey(),
       createHuaweiEngine(
         akskSettings({ endpoint: 'https://image.ae-ad-1.g42cloud.com' }),
       ).settingsKey(),
     ]);
-    expect(keys.size).toBe(5);
+    expect(keys.size).toBe(6);
+    expect(createHuaweiEngine(akskSettings({ uploadMaxSide: 1600 })).limits.maxSide).toBe(1600);
     // Credentials do not change the answer, so they stay out of the key (and out of the catalog).
     expect(
       createHuaweiEngine(
