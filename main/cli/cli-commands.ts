@@ -10,6 +10,7 @@ import {
 import { addCommand, indexCommand } from './commands/library-commands.ts';
 import { watchCommand } from './commands/watch-command.ts';
 import { demoCommand } from './commands/demo-command.ts';
+import { safetyCommands } from './commands/safety-commands.ts';
 
 export function cliCommands(): readonly CliCommand[] {
   return [
@@ -22,5 +23,6 @@ export function cliCommands(): readonly CliCommand[] {
     showCommand,
     failuresCommand,
     retryCommand,
+    ...safetyCommands,
   ];
 }

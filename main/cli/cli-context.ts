@@ -1,5 +1,6 @@
 // Opens what a CLI command works on: the data folder, the catalog and a logger.
 import { mkdirSync } from 'node:fs';
+import { automaticBackupHook } from '../catalog/catalog-backup.ts';
 import { type Catalog, openCatalog } from '../catalog/catalog-connection.ts';
 import { type DataPaths, dataPaths, resolveDataDir } from '../util/data-dir.ts';
 import { createStderrLogger, type Logger } from '../util/logger.ts';
@@ -16,8 +17,15 @@ export function openCliContext(inv: CliInvocation): CliContext {
   const root = resolveDataDir({ flag: inv.global.data });
   const paths = dataPaths(root);
   mkdirSync(root, { recursive: true });
-  const db = openCatalog(paths.catalog);
   const log = createStderrLogger({ verbose: inv.global.verbose });
+  // A copy of the catalog before any migration changes it (the newest 5 stay in backups/).
+  const db = openCatalog(paths.catalog, {
+    beforeMigrate: automaticBackupHook(paths.backups, {
+      onBackup: (b) => {
+        log.info(`catalog backed up before migration to ${b.file}`);
+      },
+    }),
+  });
   return {
     paths,
     db,

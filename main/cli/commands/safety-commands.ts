@@ -1,0 +1,349 @@
+// CLI commands that keep the user's work safe and portable: backup, check, relink, export
+// and xmp (sidecars). Each opens the catalog through the shared CLI context.
+import { closeSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { backupCatalog, BackupError } from '../../catalog/catalog-backup.ts';
+import { checkCatalog, checkFoundDamage } from '../../catalog/catalog-check.ts';
+import { exportPhotos, writeCsv, writeJson } from '../../catalog/catalog-export.ts';
+import type { Catalog } from '../../catalog/catalog-connection.ts';
+import { enqueueIngest } from '../../jobs/job-queue.ts';
+import { scanFolder } from '../../library/folder-scanner.ts';
+import { RelinkError, relinkFolder } from '../../library/folder-relink.ts';
+import {
+  createXmpTool,
+  readXmpSettings,
+  writeSidecars,
+  writeXmpSettings,
+  XmpSettings,
+} from '../../library/xmp-sidecars.ts';
+import { planQueryText } from '../../search/search-service.ts';
+import { type CliCommand, flagOption, stringOption } from '../cli-command.ts';
+import { openCliContext } from '../cli-context.ts';
+import { ExitCode, UsageError } from '../cli-errors.ts';
+import { createProgressBar } from '../progress-bar.ts';
+
+function megabytes(bytes: number): string {
+  return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+}
+
+/** Photo ids a query finds (same language as `tujian search`); null for "all photos". */
+export function selectPhotoIds(db: Catalog, query: string): number[] | null {
+  if (query.trim() === '') return null;
+  const plan = planQueryText(db, query);
+  return (
+    db
+      .prepare(`SELECT p.id FROM ${plan.from} WHERE ${plan.where} ORDER BY p.id`)
+      .all(...plan.params) as { id: number }[]
+  ).map((r) => r.id);
+}
+
+export const backupCommand: CliCommand = {
+  name: 'backup',
+  summary: 'Copy the catalog to a file (safe while Tujian runs); checks the copy',
+  usage: 'tujian backup <file> [--overwrite] [--json]',
+  options: { overwrite: { type: 'boolean' } },
+  async run(inv) {
+    const [target] = inv.positionals;
+    if (!target) throw new UsageError('name the backup file, e.g. tujian backup ~/tujian.sqlite');
+    const ctx = openCliContext(inv);
+    try {
+      const result = await backupCatalog(ctx.db, target, {
+        overwrite: flagOption(inv, 'overwrite'),
+      });
+      if (inv.global.json) inv.io.printJson(result);
+      else
+        inv.io.print(
+          `Backed up the catalog to ${result.file} (${megabytes(result.bytes)}, integrity ok). ` +
+            `Thumbnails and previews are not in it: they are rebuilt from the photos.`,
+        );
+      return ExitCode.ok;
+    } catch (error) {
+      if (error instanceof BackupError) {
+        inv.io.stderr.write(`tujian backup: ${error.message}\n`);
+        return ExitCode.failure;
+      }
+      throw error;
+    } finally {
+      ctx.close();
+    }
+  },
+};
+
+export const checkCommand: CliCommand = {
+  name: 'check',
+  summary: 'Check the catalog (integrity, orphan previews, missing originals)',
+  usage: 'tujian check [--fix-orphans] [--json]',
+  options: { 'fix-orphans': { type: 'boolean' } },
+  async run(inv) {
+    const ctx = openCliContext(inv);
+    try {
+      const report = await checkCatalog(ctx.db, ctx.paths.root, {
+        fixOrphans: flagOption(inv, 'fix-orphans'),
+        listLimit: inv.global.json ? 10_000 : 20,
+      });
+      const damaged = checkFoundDamage(report);
+      const untidy =
+        report.orphanCount > 0 ||
+        report.missingOriginalCount > 0 ||
+        report.missingRenditionCount > 0;
+      if (inv.global.json) {
+        inv.io.printJson(report);
+      } else {
+        const p = inv.io.print;
+        p(
+          report.integrity.length === 0
+            ? 'Catalog integrity: ok'
+            : `Catalog integrity: DAMAGED\n  ${report.integrity.join('\n  ')}`,
+        );
+        if (report.foreignKeys.length > 0)
+          p(
+            `Broken references: ${String(report.foreignKeys.length)} (table ${report.foreignKeys[0]?.table ?? ''})`,
+          );
+        if (damaged)
+          p(
+            'Restore a backup: see "Recovering the catalog" in the README (tujian backup, backups/).',
+          );
+        p(
+          `Orphan thumbnails/previews: ${String(report.orphanCount)} (${megabytes(report.orphanBytes)})` +
+            (report.removedOrphans > 0
+              ? `, removed ${String(report.removedOrphans)}`
+              : report.orphanCount > 0
+                ? ' — remove them with --fix-orphans'
+                : ''),
+        );
+        if (report.missingRenditionCount > 0)
+          p(
+            `Contents whose thumbnail or preview file is gone: ${String(report.missingRenditionCount)} (rebuilt when the photo is indexed again)`,
+          );
+        p(
+          `Originals checked: ${String(report.photosChecked)}, missing: ${String(report.missingOriginalCount)}`,
+        );
+        for (const m of report.missingOriginals)
+          p(
+            `  missing: ${m.path}${m.catalogStatus === 'missing' ? '' : ' (not yet noticed by a scan)'}`,
+          );
+        for (const f of report.offlineFolders) p(`  offline (originals not checked): ${f.path}`);
+      }
+      if (damaged) return ExitCode.failure;
+      return untidy && report.removedOrphans < report.orphanCount ? ExitCode.partial : ExitCode.ok;
+    } finally {
+      ctx.close();
+    }
+  },
+};
+
+export const relinkCommand: CliCommand = {
+  name: 'relink',
+  summary: 'Point a folder renamed or moved outside Tujian at its new place (keeps all tags)',
+  usage: 'tujian relink <old path|folder id> <new path> [--force] [--json]',
+  options: { force: { type: 'boolean' } },
+  async run(inv) {
+    const [oldPath, newPath] = inv.positionals;
+    if (!oldPath || !newPath) throw new UsageError('name the old and the new path');
+    const ctx = openCliContext(inv);
+    try {
+      const report = await relinkFolder(ctx.db, oldPath, newPath, {
+        force: flagOption(inv, 'force'),
+      });
+      const scan = await scanFolder(
+        {
+          db: ctx.db,
+          log: {
+            info: (m) => {
+              ctx.log.info(m);
+            },
+            warn: (m) => {
+              ctx.log.warn(m);
+            },
+          },
+          enqueueIngest: (id) => {
+            enqueueIngest(ctx.db, id);
+          },
+        },
+        report.folderId,
+      );
+      if (inv.global.json) {
+        inv.io.printJson({ relink: report, scan });
+      } else {
+        inv.io.print(
+          report.samePath
+            ? `${report.newPath} is accepted as folder ${String(report.folderId)} on its new drive`
+            : `Folder ${String(report.folderId)} moved: ${report.oldPath} → ${report.newPath}`,
+        );
+        inv.io.print(
+          `  ${String(report.matched)} of ${String(report.sampled)} sampled photos match by content${report.forced ? ' (forced)' : ''}; all photos and tags kept.`,
+        );
+        inv.io.print(
+          `  Scan: ${String(scan.unchanged)} unchanged, ${String(scan.changed)} changed, ${String(scan.added)} new, ${String(scan.missing)} missing.` +
+            (scan.enqueued > 0 ? ` Run "tujian index" to process ${String(scan.enqueued)}.` : ''),
+        );
+      }
+      return ExitCode.ok;
+    } catch (error) {
+      if (error instanceof RelinkError) {
+        inv.io.stderr.write(`tujian relink: ${error.message}\n`);
+        return error.code === 'unknown-folder' ? ExitCode.usage : ExitCode.failure;
+      }
+      throw error;
+    } finally {
+      ctx.close();
+    }
+  },
+};
+
+export const exportCommand: CliCommand = {
+  name: 'export',
+  summary: 'Export photos and tags as CSV or JSON (all, or those a query finds)',
+  usage: 'tujian export [--format csv|json] [--layout tags|photos] [--output FILE] [query words…]',
+  options: {
+    format: { type: 'string' },
+    layout: { type: 'string' },
+    output: { type: 'string', short: 'o' },
+  },
+  run(inv) {
+    const format = stringOption(inv, 'format') ?? (inv.global.json ? 'json' : 'csv');
+    if (format !== 'csv' && format !== 'json')
+      throw new UsageError(`unknown format "${format}" (csv or json)`);
+    const layout = stringOption(inv, 'layout') ?? 'tags';
+    if (layout !== 'tags' && layout !== 'photos')
+      throw new UsageError(`unknown layout "${layout}" (tags or photos)`);
+    const output = stringOption(inv, 'output');
+    const ctx = openCliContext(inv);
+    try {
+      const query = inv.positionals.join(' ');
+      const ids = selectPhotoIds(ctx.db, query);
+      const photos = exportPhotos(ctx.db, ids);
+      let count: number;
+      if (output) {
+        // Written through a temporary file: an interrupted export never leaves half a file.
+        const file = resolve(output);
+        const temporary = `${file}.partial-${String(process.pid)}`;
+        const fd = openSync(temporary, 'w');
+        try {
+          const write = (chunk: string) => {
+            writeSync(fd, chunk);
+          };
+          count = format === 'csv' ? writeCsv(photos, write, layout) : writeJson(photos, write);
+          closeSync(fd);
+          renameSync(temporary, file);
+        } catch (error) {
+          closeSync(fd);
+          rmSync(temporary, { force: true });
+          throw error;
+        }
+        inv.io.stderr.write(
+          `Exported ${String(count)} photos${query ? ` matching "${query}"` : ''} to ${file}\n`,
+        );
+      } else {
+        const write = (chunk: string) => {
+          inv.io.stdout.write(chunk);
+        };
+        count = format === 'csv' ? writeCsv(photos, write, layout) : writeJson(photos, write);
+      }
+      return Promise.resolve(ExitCode.ok);
+    } finally {
+      ctx.close();
+    }
+  },
+};
+
+const yesNo = (value: string | undefined, name: string): boolean | undefined => {
+  if (value === undefined) return undefined;
+  if (['on', 'yes', 'true', '1'].includes(value)) return true;
+  if (['off', 'no', 'false', '0'].includes(value)) return false;
+  throw new UsageError(`--${name} takes on or off`);
+};
+
+export const xmpCommand: CliCommand = {
+  name: 'xmp',
+  summary: 'XMP sidecars: write tags to photo.jpg.xmp (or a sidecar folder); show/set settings',
+  usage:
+    'tujian xmp write [query words…] | tujian xmp settings [--write on|off] [--location beside|folder] ' +
+    '[--folder DIR] [--languages en|zh|both] [--min-confidence N] [--import-keywords on|off]',
+  options: {
+    write: { type: 'string' },
+    location: { type: 'string' },
+    folder: { type: 'string' },
+    languages: { type: 'string' },
+    'min-confidence': { type: 'string' },
+    'import-keywords': { type: 'string' },
+  },
+  async run(inv) {
+    const [action, ...rest] = inv.positionals;
+    if (action !== 'write' && action !== 'settings')
+      throw new UsageError('say "tujian xmp write" or "tujian xmp settings"');
+    const ctx = openCliContext(inv);
+    try {
+      if (action === 'settings') {
+        const changes: Record<string, unknown> = {};
+        const enabled = yesNo(stringOption(inv, 'write'), 'write');
+        if (enabled !== undefined) changes.enabled = enabled;
+        const importKeywords = yesNo(stringOption(inv, 'import-keywords'), 'import-keywords');
+        if (importKeywords !== undefined) changes.importKeywords = importKeywords;
+        const location = stringOption(inv, 'location');
+        if (location !== undefined) changes.location = location;
+        const folder = stringOption(inv, 'folder');
+        if (folder !== undefined) changes.folder = resolve(folder);
+        const languages = stringOption(inv, 'languages');
+        if (languages !== undefined) changes.languages = languages;
+        const min = stringOption(inv, 'min-confidence');
+        if (min !== undefined) changes.minConfidence = Number(min);
+        let settings: XmpSettings;
+        if (Object.keys(changes).length === 0) settings = readXmpSettings(ctx.db);
+        else {
+          const parsed = XmpSettings.partial().safeParse(changes);
+          if (!parsed.success)
+            throw new UsageError(
+              parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '),
+            );
+          try {
+            settings = writeXmpSettings(ctx.db, parsed.data);
+          } catch (error) {
+            throw new UsageError((error as Error).message);
+          }
+        }
+        if (inv.global.json) inv.io.printJson(settings);
+        else
+          for (const [key, value] of Object.entries(settings))
+            inv.io.print(`${key.padEnd(15)} ${String(value)}`);
+        return ExitCode.ok;
+      }
+      const settings = readXmpSettings(ctx.db);
+      const ids = selectPhotoIds(ctx.db, rest.join(' ')) ?? undefined;
+      const tool = createXmpTool();
+      const bar = inv.global.json ? undefined : createProgressBar();
+      try {
+        const report = await writeSidecars(tool, ctx.db, settings, ids, (done, total) => {
+          bar?.update(done, total, 'xmp');
+        });
+        bar?.finish();
+        if (inv.global.json) inv.io.printJson(report);
+        else {
+          inv.io.print(
+            `Sidecars: ${String(report.written)} written, ${String(report.unchanged)} unchanged, ${String(report.skipped.length)} skipped, ${String(report.failed.length)} failed`,
+          );
+          for (const f of report.failed.slice(0, 10))
+            inv.io.print(`  photo ${String(f.photoId)}: ${f.error}`);
+          const offline = report.skipped.filter((s) => /offline|missing/.test(s.reason)).length;
+          if (offline > 0)
+            inv.io.print(
+              `  ${String(offline)} photos are offline or missing; a sidecar folder (--location folder) works without them.`,
+            );
+        }
+        return report.failed.length > 0 ? ExitCode.partial : ExitCode.ok;
+      } finally {
+        await tool.end();
+      }
+    } finally {
+      ctx.close();
+    }
+  },
+};
+
+export const safetyCommands: readonly CliCommand[] = [
+  backupCommand,
+  checkCommand,
+  relinkCommand,
+  exportCommand,
+  xmpCommand,
+];

@@ -1,0 +1,191 @@
+import Database from 'better-sqlite3';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { integrityProblems } from '../../../main/catalog/catalog-backup.ts';
+import { openCatalog } from '../../../main/catalog/catalog-connection.ts';
+import { parseCsv, csvColumns } from '../../../main/catalog/catalog-export.ts';
+import { addFolder } from '../../../main/catalog/folders.ts';
+import { saveEngineAnswer } from '../../../main/catalog/photo-tags.ts';
+import type { CliIo } from '../../../main/cli/cli-command.ts';
+import { runCli } from '../../../main/cli/cli-main.ts';
+import { safetyCommands } from '../../../main/cli/commands/safety-commands.ts';
+import { scanFolder } from '../../../main/library/folder-scanner.ts';
+import { createIngestPool } from '../../../main/library/ingest-pool.ts';
+import { silentLog } from '../../../main/library/library-deps.ts';
+import { thumbnailPath } from '../../../main/library/library-files.ts';
+import { dataPaths } from '../../../main/util/data-dir.ts';
+import { makeJpeg } from '../../library/library-fixtures.ts';
+
+let root: string;
+let data: string;
+let photos: string;
+
+async function seedLibrary(): Promise<void> {
+  const db = openCatalog(dataPaths(data).catalog);
+  try {
+    const folder = addFolder(db, photos);
+    const pool = createIngestPool({ db, dataRoot: data, log: silentLog });
+    await scanFolder(
+      {
+        db,
+        log: silentLog,
+        enqueueIngest: (id) => {
+          pool.enqueue(id);
+        },
+      },
+      folder.id,
+    );
+    await pool.drain();
+    const rows = db.prepare('SELECT rel_path, content_id FROM photos ORDER BY rel_path').all() as {
+      rel_path: string;
+      content_id: number;
+    }[];
+    for (const row of rows) {
+      const name = row.rel_path.startsWith('dog') ? 'dog' : 'tree';
+      const zh = name === 'dog' ? '狗' : '树';
+      saveEngineAnswer(
+        db,
+        row.content_id,
+        {
+          engine: 'local',
+          model: 'm',
+          tags: [{ name, i18n: { zh, en: name }, type: 'object', confidence: 88, instances: [] }],
+        },
+        'k',
+      );
+    }
+  } finally {
+    db.close();
+  }
+}
+
+beforeEach(async () => {
+  root = mkdtempSync(join(tmpdir(), 'tujian-cli-safety-'));
+  data = join(root, 'data');
+  photos = join(root, 'photos');
+  mkdirSync(photos);
+  writeFileSync(join(photos, 'dog, "Rex".jpg'), await makeJpeg({ colour: '#884422' }));
+  writeFileSync(join(photos, 'tree.jpg'), await makeJpeg({ colour: '#228822' }));
+  await seedLibrary();
+});
+afterEach(() => {
+  rmSync(root, { recursive: true, force: true });
+});
+
+async function cli(...args: string[]): Promise<{ code: number; out: string; err: string }> {
+  let out = '';
+  let err = '';
+  const stream = (sink: (s: string) => void) =>
+    ({
+      write: (chunk: string) => {
+        sink(chunk);
+        return true;
+      },
+      isTTY: false,
+    }) as unknown as NodeJS.WriteStream;
+  const io: CliIo = {
+    stdout: stream((s) => (out += s)),
+    stderr: stream((s) => (err += s)),
+    print: (line) => {
+      out += `${line}\n`;
+    },
+    printJson: (value) => {
+      out += `${JSON.stringify(value)}\n`;
+    },
+  };
+  const code = await runCli([...args, '--data', data], io);
+  return { code, out, err };
+}
+
+describe('safetyCommands', () => {
+  it('are all registered with the CLI', async () => {
+    const help = await cli('help');
+    for (const command of safetyCommands) expect(help.out).toContain(`  ${command.name} `);
+  });
+
+  it('backup writes a checked copy; a second backup to the same file is refused', async () => {
+    const target = join(root, 'backups', 'copy.sqlite');
+    const first = await cli('backup', target);
+    expect(first).toMatchObject({ code: 0 });
+    expect(first.out).toMatch(/integrity ok/);
+    const copy = new Database(target, { readonly: true });
+    expect(integrityProblems(copy)).toEqual([]);
+    expect(copy.prepare('SELECT count(*) AS n FROM photos').get()).toEqual({ n: 2 });
+    copy.close();
+    const again = await cli('backup', target);
+    expect(again.code).toBe(1);
+    expect(again.err).toMatch(/already exists/);
+    expect((await cli('backup')).code).toBe(2);
+  });
+
+  it('export writes CSV for a query and JSON for everything', async () => {
+    const csv = await cli('export', '--format', 'csv', '狗');
+    expect(csv.code).toBe(0);
+    const [header, ...rows] = parseCsv(csv.out);
+    expect(header).toEqual(csvColumns.tags);
+    expect(rows.map((r) => [r[0], r[csvColumns.tags.indexOf('tag_zh')]])).toEqual([
+      [join(photos, 'dog, "Rex".jpg'), '狗'],
+    ]);
+
+    const file = join(root, 'all.json');
+    const json = await cli('export', '--format', 'json', '--output', file);
+    expect(json.code).toBe(0);
+    expect(json.err).toMatch(/Exported 2 photos/);
+    const parsed = JSON.parse(readFileSync(file, 'utf8')) as {
+      relPath: string;
+      tags: { en: string }[];
+    }[];
+    expect(parsed.map((p) => [p.relPath, p.tags.map((t) => t.en)])).toEqual([
+      ['dog, "Rex".jpg', ['dog']],
+      ['tree.jpg', ['tree']],
+    ]);
+    expect((await cli('export', '--format', 'xml')).code).toBe(2);
+  });
+
+  it('check reports orphans (exit 3) and --fix-orphans removes them', async () => {
+    expect(await cli('check')).toMatchObject({ code: 0 });
+    const orphan = thumbnailPath(data, 'c'.repeat(64));
+    mkdirSync(join(orphan, '..'), { recursive: true });
+    writeFileSync(orphan, 'stale');
+    const found = await cli('check');
+    expect(found.code).toBe(3);
+    expect(found.out).toMatch(/Orphan thumbnails\/previews: 1 .*--fix-orphans/);
+    const fixed = await cli('check', '--fix-orphans');
+    expect(fixed.code).toBe(0);
+    expect(existsSync(orphan)).toBe(false);
+  });
+
+  it('relink follows a renamed folder and keeps its tags', async () => {
+    const renamed = join(root, 'photos-renamed');
+    renameSync(photos, renamed);
+    const result = await cli('relink', photos, renamed);
+    expect(result.code).toBe(0);
+    expect(result.out).toMatch(/moved: .*photos-renamed/);
+    expect(result.out).toMatch(/2 unchanged/);
+    const search = await cli('export', '--format', 'json', 'tree');
+    expect((JSON.parse(search.out) as { path: string }[]).map((p) => p.path)).toEqual([
+      join(renamed, 'tree.jpg'),
+    ]);
+    expect((await cli('relink', join(root, 'nowhere'), renamed)).code).toBe(2);
+  });
+
+  it('xmp settings and write produce sidecars next to the photos', async () => {
+    const set = await cli('xmp', 'settings', '--write', 'on', '--languages', 'en', '--json');
+    expect(JSON.parse(set.out)).toMatchObject({ enabled: true, languages: 'en' });
+    expect((await cli('xmp', 'settings', '--location', 'folder')).code).toBe(2);
+    const written = await cli('xmp', 'write');
+    expect(written.code).toBe(0);
+    expect(written.out).toMatch(/2 written/);
+    expect(readFileSync(join(photos, 'tree.jpg.xmp'), 'utf8')).toContain('Tujian|objects|tree');
+  });
+});
