@@ -15,6 +15,7 @@ import { z } from 'zod';
 import type { Catalog } from '../catalog/catalog-connection.ts';
 import { aliyunSettingsSchema } from './aliyun/aliyun-settings.ts';
 import { huaweiSettingsSchema } from './huawei/huawei-settings.ts';
+import { EngineError } from './engine.ts';
 import { EngineId } from './tag-model.ts';
 import { volcengineSettingsSchema } from './volcengine/volcengine-settings.ts';
 
@@ -404,4 +405,11 @@ export function redact(text: string): string {
   for (const secret of knownSecrets) out = out.split(secret).join('***');
   for (const [pattern, replace] of redactions) out = out.replace(pattern, replace);
   return out;
+}
+
+/** The same error with its message passed through `redact` (server text can echo headers). */
+export function redactEngineError(error: EngineError): EngineError {
+  const message = redact(error.message);
+  if (message === error.message) return error;
+  return new EngineError(error.engine, error.code, message, error.errorClass, error.retryAfterMs);
 }

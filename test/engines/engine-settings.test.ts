@@ -11,12 +11,14 @@ import {
   isEngineEnabledForFolder,
   loadEngineSettings,
   redact,
+  redactEngineError,
   redactSettings,
   saveEngineSettings,
   secretEnvName,
   splitSecrets,
   type SecretStore,
 } from '../../main/engines/engine-settings.ts';
+import { EngineError } from '../../main/engines/engine.ts';
 import { signAliyunRequest } from '../../main/engines/aliyun/aliyun-signer.ts';
 import { signVolcengineRequest } from '../../main/engines/volcengine/volcengine-signer.ts';
 
@@ -226,6 +228,29 @@ describe(redact.name, () => {
     expect(redact('failed with VOLC-SECRET-value-456 in the message')).toBe(
       'failed with *** in the message',
     );
+  });
+});
+
+describe(redactEngineError.name, () => {
+  it('keeps the class, code and Retry-After of an engine error while redacting its message', () => {
+    const error = new EngineError(
+      'aliyun',
+      '588',
+      'echoed: {"accessKeySecret":"leaky-secret-1"}',
+      'retry-later',
+      3000,
+    );
+    const clean = redactEngineError(error);
+    expect(clean).toBeInstanceOf(EngineError);
+    expect(clean.message).not.toContain('leaky-secret-1');
+    expect(clean).toMatchObject({
+      engine: 'aliyun',
+      code: '588',
+      errorClass: 'retry-later',
+      retryAfterMs: 3000,
+    });
+    const plain = new EngineError('aliyun', '500', 'GENERAL_ERROR', 'retry');
+    expect(redactEngineError(plain)).toBe(plain);
   });
 });
 

@@ -5,6 +5,7 @@
 // main/engines/volcengine/volcengine-client.ts.
 import { z } from 'zod';
 import { EngineError } from '../engine.ts';
+import { redactEngineError } from '../engine-settings.ts';
 import { parseRetryAfterMs } from '../volcengine/volcengine-errors.ts';
 import { aliyunCodeError, aliyunPopError } from './aliyun-errors.ts';
 import {
@@ -47,7 +48,20 @@ export function createAliyunClient(options: AliyunClientOptions): AliyunClient {
   const doFetch = options.fetch ?? fetch;
   const now = options.now ?? (() => new Date());
 
+  /** Every error leaves through `redact`: server messages may echo what was sent. */
   async function call<T extends z.ZodType>(
+    path: string,
+    payload: unknown,
+    schema: T,
+  ): Promise<z.infer<T>> {
+    try {
+      return await callUnredacted(path, payload, schema);
+    } catch (error) {
+      throw error instanceof EngineError ? redactEngineError(error) : error;
+    }
+  }
+
+  async function callUnredacted<T extends z.ZodType>(
     path: string,
     payload: unknown,
     schema: T,

@@ -12,6 +12,7 @@
 // classification and zod validation.
 import { z } from 'zod';
 import { EngineError } from '../engine.ts';
+import { redactEngineError } from '../engine-settings.ts';
 import {
   parseRetryAfterMs,
   volcengineBusinessError,
@@ -75,7 +76,19 @@ export function createVolcengineClient(options: VolcengineClientOptions): Volcen
   const doFetch = options.fetch ?? fetch;
   const now = options.now ?? (() => new Date());
 
+  /** Every error leaves through `redact`: server messages may echo what was sent. */
   async function call(
+    action: string,
+    payload: unknown,
+  ): Promise<{ data: unknown; requestId?: string }> {
+    try {
+      return await callUnredacted(action, payload);
+    } catch (error) {
+      throw error instanceof EngineError ? redactEngineError(error) : error;
+    }
+  }
+
+  async function callUnredacted(
     action: string,
     payload: unknown,
   ): Promise<{ data: unknown; requestId?: string }> {
