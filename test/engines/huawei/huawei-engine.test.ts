@@ -115,6 +115,35 @@ describe(createHuaweiEngine.name, () => {
     ]);
   });
 
+  it('shares one IAM request among concurrent first calls', async () => {
+    const issued = emulator.tokensIssued;
+    const engine = createHuaweiEngine(tokenSettings());
+    await Promise.all([1, 2, 3].map(() => engine.tag({ sourcePath: photo, contentHash: 'h' })));
+    expect(emulator.tokensIssued - issued).toBe(1);
+  });
+
+  it('retries when the IAM endpoint itself fails', async () => {
+    emulator.addFault({ kind: 'server-error', status: 503, route: 'iam-token', times: 1 });
+    const engine = createHuaweiEngine(tokenSettings());
+    const error = await tagError(engine.tag({ sourcePath: photo, contentHash: 'h' }));
+    expect(error.errorClass).toBe('retry');
+    await engine.tag({ sourcePath: photo, contentHash: 'h' });
+  });
+
+  it('gives up at once when the job is cancelled mid-call', async () => {
+    emulator.addFault({ kind: 'hang', times: 1 });
+    const controller = new AbortController();
+    const engine = createHuaweiEngine(akskSettings({ requestTimeoutMs: 20_000 }));
+    const pending = engine.tag({ sourcePath: photo, contentHash: 'h', signal: controller.signal });
+    setTimeout(() => {
+      controller.abort();
+    }, 300);
+    const started = Date.now();
+    const error = await tagError(pending);
+    expect([error.code, error.errorClass]).toEqual(['client.aborted', 'retry']);
+    expect(Date.now() - started).toBeLessThan(5000);
+  });
+
   it('refreshes the token before 24 h are up', async () => {
     let now = Date.now();
     const client = createHuaweiClient(huaweiSettingsSchema.parse(tokenSettings()), {
