@@ -16,6 +16,13 @@ import {
   writeXmpSettings,
   XmpSettings,
 } from '../../library/xmp-sidecars.ts';
+import {
+  measureStorage,
+  prunePreviews,
+  readPreviewSettings,
+  writePreviewSettings,
+  type PreviewSettings,
+} from '../../library/preview-storage.ts';
 import { planQueryText } from '../../search/search-service.ts';
 import { type CliCommand, flagOption, stringOption } from '../cli-command.ts';
 import { openCliContext } from '../cli-context.ts';
@@ -340,10 +347,72 @@ export const xmpCommand: CliCommand = {
   },
 };
 
+export const previewsCommand: CliCommand = {
+  name: 'previews',
+  summary: 'Preview size and storage budget; space used by thumbnails and previews',
+  usage: 'tujian previews [--size PX] [--budget MB|off] [--prune] [--json]',
+  options: { size: { type: 'string' }, budget: { type: 'string' }, prune: { type: 'boolean' } },
+  async run(inv) {
+    const changes: Partial<PreviewSettings> = {};
+    const size = stringOption(inv, 'size');
+    if (size !== undefined) {
+      const px = Number(size);
+      if (!Number.isInteger(px) || px < 320 || px > 4096)
+        throw new UsageError('--size takes a whole number of pixels from 320 to 4096');
+      changes.size = px;
+    }
+    const budget = stringOption(inv, 'budget');
+    if (budget !== undefined) {
+      const mb = Number(budget);
+      if (budget !== 'off' && !(Number.isFinite(mb) && mb > 0))
+        throw new UsageError('--budget takes megabytes (e.g. 2000) or off');
+      changes.budgetBytes = budget === 'off' ? null : Math.round(mb * 1024 * 1024);
+    }
+    const ctx = openCliContext(inv);
+    try {
+      const settings =
+        Object.keys(changes).length > 0
+          ? writePreviewSettings(ctx.db, changes)
+          : readPreviewSettings(ctx.db);
+      const pruned =
+        flagOption(inv, 'prune') && settings.budgetBytes !== null
+          ? await prunePreviews(ctx.db, ctx.paths.root, settings.budgetBytes)
+          : null;
+      const storage = await measureStorage(ctx.paths.root);
+      if (inv.global.json) {
+        inv.io.printJson({ settings, storage, pruned });
+        return ExitCode.ok;
+      }
+      inv.io.print(
+        `Preview size: ${String(settings.size)} px (new previews; existing ones keep their size)`,
+      );
+      inv.io.print(
+        `Preview budget: ${settings.budgetBytes === null ? 'none' : megabytes(settings.budgetBytes)}`,
+      );
+      if (flagOption(inv, 'prune') && settings.budgetBytes === null)
+        inv.io.print('Nothing pruned: set a budget first (--budget MB).');
+      if (pruned)
+        inv.io.print(
+          `Pruned ${String(pruned.removed)} least recently used previews (${megabytes(pruned.freedBytes)}); thumbnails are always kept.`,
+        );
+      inv.io.print(
+        `Thumbnails: ${String(storage.thumbnails.files)} files, ${megabytes(storage.thumbnails.bytes)}`,
+      );
+      inv.io.print(
+        `Previews: ${String(storage.previews.files)} files, ${megabytes(storage.previews.bytes)}`,
+      );
+      return ExitCode.ok;
+    } finally {
+      ctx.close();
+    }
+  },
+};
+
 export const safetyCommands: readonly CliCommand[] = [
   backupCommand,
   checkCommand,
   relinkCommand,
   exportCommand,
   xmpCommand,
+  previewsCommand,
 ];

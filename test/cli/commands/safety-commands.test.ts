@@ -188,4 +188,19 @@ describe('safetyCommands', () => {
     expect(written.out).toMatch(/2 written/);
     expect(readFileSync(join(photos, 'tree.jpg.xmp'), 'utf8')).toContain('Tujian|objects|tree');
   });
+
+  it('previews shows and sets the preview size and budget, and prunes to it', async () => {
+    const shown = await cli('previews', '--json');
+    expect(JSON.parse(shown.out)).toMatchObject({
+      settings: { size: 1600, budgetBytes: null },
+      storage: { thumbnails: { files: 2 }, previews: { files: 2 } },
+    });
+    expect((await cli('previews', '--size', '12')).code).toBe(2);
+    const pruned = await cli('previews', '--size', '1024', '--budget', '0.000001', '--prune');
+    expect(pruned.code).toBe(0);
+    expect(pruned.out).toMatch(/Preview size: 1024 px/);
+    expect(pruned.out).toMatch(/Pruned 2 least recently used previews/);
+    expect(pruned.out).toMatch(/Thumbnails: 2 files/);
+    expect(pruned.out).toMatch(/Previews: 0 files/);
+  });
 });
