@@ -16,13 +16,9 @@
 import { EngineError } from '../engine.ts';
 import { parseRetryAfter } from '../error-classes.ts';
 import { HuaweiErrorBody, ImageTaggingAnswer } from './huawei-answer.ts';
-import { huaweiEngineError, isTokenError } from './huawei-errors.ts';
+import { huaweiEngineError, isTokenError, transportEngineError } from './huawei-errors.ts';
 import { sendHttp, type HttpAnswer, type HttpSend } from './huawei-http.ts';
-import {
-  createIamTokenProvider,
-  transportEngineError,
-  type IamTokenProvider,
-} from './huawei-iam.ts';
+import { createIamTokenProvider, type IamTokenProvider } from './huawei-iam.ts';
 import {
   resolveIamEndpoint,
   resolveImageEndpoint,

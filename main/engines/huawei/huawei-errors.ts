@@ -9,6 +9,7 @@
 // mode, where the client fetches a fresh IAM token exactly once (huawei-client.ts).
 import { EngineError } from '../engine.ts';
 import { classifyHttpStatus, type ErrorRule, type ErrorTable } from '../error-classes.ts';
+import { HttpTransportError } from './huawei-http.ts';
 
 export const huaweiErrorTable = {
   // Image Recognition service errors (HTTP 400 unless noted).
@@ -209,4 +210,21 @@ export function huaweiEngineError(
   const detail = failure.detail ? `: ${failure.detail}` : '';
   const message = redactSecrets(`Huawei ${code}${status} ${rule.meaning}${detail}`, secrets);
   return new EngineError('huawei', code, message, rule.errorClass, failure.retryAfterMs);
+}
+
+/** The EngineError for a failed exchange (timeout, reset, cancellation). */
+export function transportEngineError(
+  error: unknown,
+  secrets: readonly (string | undefined)[],
+): EngineError {
+  if (error instanceof HttpTransportError) {
+    const code =
+      error.kind === 'timeout'
+        ? 'client.timeout'
+        : error.kind === 'aborted'
+          ? 'client.aborted'
+          : 'client.network';
+    return huaweiEngineError({ code, detail: error.message }, secrets);
+  }
+  return huaweiEngineError({ code: 'client.network', detail: String(error) }, secrets);
 }

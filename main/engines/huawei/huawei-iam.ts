@@ -3,10 +3,9 @@
 // of a 201 answer and is valid 24 h. Tokens are cached in memory only (never written
 // anywhere) and refreshed an hour before they expire, or when the service calls one bad.
 import { z } from 'zod';
-import type { EngineError } from '../engine.ts';
 import { parseRetryAfter } from '../error-classes.ts';
-import { huaweiEngineError } from './huawei-errors.ts';
-import { HttpTransportError, type HttpSend } from './huawei-http.ts';
+import { huaweiEngineError, transportEngineError } from './huawei-errors.ts';
+import type { HttpSend } from './huawei-http.ts';
 
 export interface IamCredentials {
   readonly iamEndpoint: string;
@@ -33,22 +32,6 @@ export interface IamTokenProvider {
   invalidate(): void;
   /** How many tokens were fetched (for tests and status). */
   readonly fetches: number;
-}
-
-export function transportEngineError(
-  error: unknown,
-  secrets: readonly (string | undefined)[],
-): EngineError {
-  if (error instanceof HttpTransportError) {
-    const code =
-      error.kind === 'timeout'
-        ? 'client.timeout'
-        : error.kind === 'aborted'
-          ? 'client.aborted'
-          : 'client.network';
-    return huaweiEngineError({ code, detail: error.message }, secrets);
-  }
-  return huaweiEngineError({ code: 'client.network', detail: String(error) }, secrets);
 }
 
 export function createIamTokenProvider(
