@@ -400,3 +400,62 @@ export function importKeywordsAsUserTags(
     return added;
   })();
 }
+
+// ---------------------------------------------------------------------------------------
+// Hooks for ingest and tagging
+
+export interface KeywordImporter {
+  /** For `IngestDeps.onNewContent`: imports the keywords of a newly ingested content. */
+  readonly onNewContent: (contentId: number, path: string) => Promise<void>;
+  /** Ends the ExifTool process, if one was started. */
+  close(): Promise<void>;
+}
+
+/**
+ * Imports keywords other tools left on photos (when the `importKeywords` setting is on). The
+ * ExifTool process starts on the first photo that needs it, so a run with nothing new costs
+ * nothing; a failure to read is logged by the caller's `warn` and never fails the ingest.
+ */
+export function createKeywordImporter(
+  db: Catalog,
+  options: { warn?: (message: string) => void; tool?: () => XmpTool } = {},
+): KeywordImporter {
+  let tool: XmpTool | undefined;
+  let enabled: boolean | undefined;
+  return {
+    async onNewContent(contentId, path) {
+      enabled ??= readXmpSettings(db).importKeywords;
+      if (!enabled) return;
+      tool ??= (options.tool ?? createXmpTool)();
+      try {
+        const keywords = await readKeywords(tool, path);
+        if (keywords.length > 0) importKeywordsAsUserTags(db, contentId, keywords);
+      } catch (error) {
+        options.warn?.(`keywords of ${path} not read: ${(error as Error).message}`);
+      }
+    },
+    async close() {
+      await tool?.end();
+      tool = undefined;
+    },
+  };
+}
+
+/**
+ * Rewrites the sidecars of every photo showing this content (after its tags changed), when
+ * sidecar writing is enabled. Returns the outcomes; never throws for one bad sidecar.
+ */
+export async function writeSidecarsForContent(
+  tool: XmpTool,
+  db: Catalog,
+  contentId: number,
+  settings: XmpSettings = readXmpSettings(db),
+): Promise<SidecarRunReport | undefined> {
+  if (!settings.enabled) return undefined;
+  const ids = (
+    db.prepare('SELECT id FROM photos WHERE content_id = ? ORDER BY id').all(contentId) as {
+      id: number;
+    }[]
+  ).map((r) => r.id);
+  return writeSidecars(tool, db, settings, ids);
+}

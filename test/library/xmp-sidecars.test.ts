@@ -8,6 +8,7 @@ import { scanFolder } from '../../main/library/folder-scanner.ts';
 import { createIngestPool } from '../../main/library/ingest-pool.ts';
 import {
   XmpSettings,
+  createKeywordImporter,
   createXmpTool,
   importKeywordsAsUserTags,
   keywordsForContent,
@@ -16,6 +17,7 @@ import {
   readXmpSettings,
   sidecarPathFor,
   writeSidecars,
+  writeSidecarsForContent,
   writeXmpSettings,
   type XmpTool,
 } from '../../main/library/xmp-sidecars.ts';
@@ -304,5 +306,52 @@ describe(readXmpSettings.name, () => {
     expect(readXmpSettings(lib.db).minConfidence).toBe(60);
     expect(() => writeXmpSettings(lib.db, { location: 'folder' })).toThrow(/folder/);
     expect(() => writeXmpSettings(lib.db, { minConfidence: 300 })).toThrow();
+  });
+});
+
+describe(createKeywordImporter.name, () => {
+  it('imports keywords of new content when enabled, starting ExifTool only when needed', async () => {
+    const { contentId } = await ingestOne('kw.jpg', '#302010');
+    const photo = join(lib.photos, 'kw.jpg');
+    execFileSync(exiftoolCli, ['-q', '-overwrite_original', '-XMP-dc:Subject=lighthouse', photo]);
+    let started = 0;
+    const off = createKeywordImporter(lib.db, {
+      tool: () => {
+        started++;
+        return tool;
+      },
+    });
+    writeXmpSettings(lib.db, { importKeywords: false });
+    await off.onNewContent(contentId, photo);
+    expect(started).toBe(0);
+
+    writeXmpSettings(lib.db, { importKeywords: true });
+    const on = createKeywordImporter(lib.db, {
+      tool: () => {
+        started++;
+        return tool;
+      },
+    });
+    await on.onNewContent(contentId, photo);
+    expect(started).toBe(1);
+    const names = lib.db
+      .prepare(
+        `SELECT t.name FROM photo_tags pt JOIN tags t ON t.id = pt.tag_id WHERE pt.content_id = ? AND pt.state = 'user'`,
+      )
+      .all(contentId);
+    expect(names).toEqual([{ name: 'lighthouse' }]);
+  });
+});
+
+describe(writeSidecarsForContent.name, () => {
+  it('writes the sidecars of every place showing the content, only when enabled', async () => {
+    const { contentId } = await ingestOne('one/dog.jpg', '#5a5a5a');
+    await ingestOne('two/same.jpg', '#5a5a5a'); // the same bytes in a second place
+    tagDogPhoto(contentId);
+    expect(await writeSidecarsForContent(tool, lib.db, contentId)).toBeUndefined();
+    writeXmpSettings(lib.db, { enabled: true });
+    const report = await writeSidecarsForContent(tool, lib.db, contentId);
+    expect(report?.written).toBe(2);
+    expect(list(readBack(join(lib.photos, 'two', 'same.jpg.xmp')).Subject)).toContain('dog');
   });
 });
