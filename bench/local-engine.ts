@@ -27,6 +27,9 @@ const { values: args } = parseArgs({
     repeat: { type: 'string', default: '1' },
     workers: { type: 'string', default: '1' },
     'model-rounds': { type: 'string', default: '2' },
+    // Long memory runs on a busy machine may use the single full-view pass (same code paths).
+    'no-flip': { type: 'boolean', default: false },
+    'no-tiles': { type: 'boolean', default: false },
   },
 });
 
@@ -35,6 +38,11 @@ const labelsPath = resolve(args.labels ?? join(dir, '..', 'labels.json'));
 const repeat = Math.max(1, Number(args.repeat));
 const workers = Math.max(1, Number(args.workers));
 const modelRounds = Math.max(1, Number(args['model-rounds']));
+const prepareOptions = {
+  ...defaultPrepareOptions,
+  flip: !args['no-flip'],
+  tiles: !args['no-tiles'],
+};
 const photos = readdirSync(dir)
   .filter((f) => /\.(jpe?g|png|webp|gif|tiff?|avif|heic)$/i.test(f))
   .sort();
@@ -63,7 +71,7 @@ const mean = (xs: readonly number[]) => (xs.length ? xs.reduce((a, b) => a + b, 
 // ---- 1. Model-only: the same prepared inputs, models in this thread, nothing else running.
 const prepared: { file: string; input: PreparedLocalInput }[] = [];
 for (const file of photos) {
-  prepared.push({ file, input: await prepareLocalInput(join(dir, file), defaultPrepareOptions) });
+  prepared.push({ file, input: await prepareLocalInput(join(dir, file), prepareOptions) });
 }
 const models = await LocalModels.load();
 models.detect(prepared[0]?.input.passes ?? []); // warm-up: kernels compile on first use
@@ -79,7 +87,7 @@ for (let round_ = 0; round_ < modelRounds; round_++) {
         measures: input.measures,
         width: input.width,
         height: input.height,
-        hasFlip: true,
+        hasFlip: prepareOptions.flip,
       },
       localModelName,
     );
@@ -92,7 +100,7 @@ const modelOnlyPhotosPerSec = (modelPhotos * 1000) / modelMs;
 console.log(`model-only: ${modelPhotos} photos in ${Math.round(modelMs)} ms`);
 
 // ---- 2. Pipeline: decode here while the worker pool infers; `concurrency` requests in flight.
-const engine = createLocalEngine({ workers });
+const engine = createLocalEngine({ workers, prepare: prepareOptions });
 const queue = Array.from(
   { length: photos.length * repeat },
   (_, i) => photos[i % photos.length] ?? '',
@@ -204,6 +212,7 @@ console.log(
     photos: photos.length,
     pipelinePhotos: queue.length,
     workers,
+    passes: { flip: prepareOptions.flip, tiles: prepareOptions.tiles },
     failures,
     accuracy: labels
       ? {

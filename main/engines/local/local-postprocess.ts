@@ -37,12 +37,18 @@ export const defaultPostprocessOptions: PostprocessOptions = {
   mergeIou: 0.5,
   crossClassIou: 0.6,
   faceThresholdWithPerson: 0.6,
-  faceThresholdAlone: 0.8,
+  faceThresholdAlone: 0.7,
   minFaceSide: 0.03,
   portraitMinFaceArea: 0.02,
   groupMinFaces: 3,
   maxInstancesPerLabel: 30,
 };
+
+/** COCO animals (bird … giraffe) and teddy bears: faces inside them are not human faces. */
+const animalClasses = new Set([
+  ...cocoClassNames.slice(cocoClassNames.indexOf('bird'), cocoClassNames.indexOf('giraffe') + 1),
+  'teddy bear',
+]);
 
 interface FusedObject {
   classId: number;
@@ -196,11 +202,14 @@ export function buildAnswer(
     byClass.set(name, [...(byClass.get(name) ?? []), o]);
   }
   const people = byClass.get('person') ?? [];
+  const animals = fused.filter((o) => animalClasses.has(cocoClassNames[o.classId] ?? ''));
   const shortSide = Math.min(input.width, input.height);
   const faces = faceNms(input.detections.faces, 0.3).filter((face) => {
     const sidePx = Math.max(face.box.w * input.width, face.box.h * input.height);
     if (sidePx < options.minFaceSide * shortSide) return false;
     const inPerson = people.some((p) => containment(face.box, p.box) >= 0.7);
+    // blazeface also fires on cat and dog faces; an animal box around it and no person decides.
+    if (!inPerson && animals.some((a) => containment(face.box, a.box) >= 0.7)) return false;
     return face.score >= (inPerson ? options.faceThresholdWithPerson : options.faceThresholdAlone);
   });
 

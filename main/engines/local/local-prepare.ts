@@ -8,17 +8,17 @@ import { measurePixels, type ImageMeasures } from './local-measure.ts';
 import { centernetInputSize, type DetectorPass } from './local-models.ts';
 
 export interface PrepareOptions {
-  /** Split large photos into 2×2 overlapping tiles for a second, small-object pass. */
+  /** Split large photos into overlapping tiles for a second, small-object pass. */
   tiles: boolean;
-  /** Tiles are used when the oriented photo's short side has at least this many px. */
-  tileMinShortSide: number;
+  /** Tiles are used only when they show at least this many times the full view's detail. */
+  minTileGain: number;
   /** Run the mirrored full view too (test-time augmentation). */
   flip: boolean;
 }
 
 export const defaultPrepareOptions: PrepareOptions = {
   tiles: true,
-  tileMinShortSide: 800,
+  minTileGain: 1.6,
   flip: true,
 };
 
@@ -81,6 +81,44 @@ function cropContent(pixels: Uint8Array, size: number, content: Rect): Uint8Arra
   return out;
 }
 
+/**
+ * Model-input pixels per photo pixel for a view of `w`×`h` photo pixels, capped at 1 (enlarging
+ * a view adds no detail).
+ */
+function detail(w: number, h: number): number {
+  return Math.min(1, centernetInputSize / Math.max(w, h));
+}
+
+/**
+ * The tiles of the second, small-object pass, as normalised regions: a 2×2 grid with overlap
+ * for ordinary shapes, a row (or column) of overlapping squares for panoramas. None when the
+ * tiles would not show at least `minGain` times the detail of the full view.
+ */
+export function chooseTiles(width: number, height: number, minGain: number): Rect[] {
+  const long = Math.max(width, height);
+  const short = Math.min(width, height);
+  const full = detail(width, height);
+  const regions: Rect[] = [];
+  if (long >= 2 * short) {
+    const count = Math.ceil((long / short) * (1 + tileOverlap));
+    const side = short / long; // normalised length of a square tile along the long side
+    if (detail(short, short) / full < minGain) return [];
+    for (let i = 0; i < count; i++) {
+      const start = count === 1 ? 0 : (i * (1 - side)) / (count - 1);
+      regions.push(
+        width >= height ? { x: start, y: 0, w: side, h: 1 } : { x: 0, y: start, w: 1, h: side },
+      );
+    }
+    return regions;
+  }
+  const part = 0.5 + tileOverlap / 2;
+  if (detail(width * part, height * part) / full < minGain) return [];
+  for (const y of [0, 1 - part]) {
+    for (const x of [0, 1 - part]) regions.push({ x, y, w: part, h: part });
+  }
+  return regions;
+}
+
 export async function prepareLocalInput(
   input: string | Buffer,
   options: PrepareOptions = defaultPrepareOptions,
@@ -130,27 +168,27 @@ export async function prepareLocalInput(
   const swap = (metadata.orientation ?? 1) >= 5;
   const origWidth = (swap ? metadata.height : metadata.width) || width;
   const origHeight = (swap ? metadata.width : metadata.height) || height;
-  if (options.tiles && Math.min(origWidth, origHeight) >= options.tileMinShortSide) {
-    const tw = Math.round(width * (0.5 + tileOverlap / 2));
-    const th = Math.round(height * (0.5 + tileOverlap / 2));
-    for (const top of [0, height - th]) {
-      for (const left of [0, width - tw]) {
-        const tile = await letterbox(
-          sharp(decoded.data, raw).extract({ left, top, width: tw, height: th }),
-          tw,
-          th,
-          size,
-        );
-        passes.push({
-          size,
-          pixels: tile.pixels,
-          content: tile.content,
-          region: { x: left / width, y: top / height, w: tw / width, h: th / height },
-          flip: false,
-          faces: true,
-        });
-      }
-    }
+  for (const region of options.tiles
+    ? chooseTiles(origWidth, origHeight, options.minTileGain)
+    : []) {
+    const left = Math.round(region.x * width);
+    const top = Math.round(region.y * height);
+    const tw = Math.min(width - left, Math.round(region.w * width));
+    const th = Math.min(height - top, Math.round(region.h * height));
+    const tile = await letterbox(
+      sharp(decoded.data, raw).extract({ left, top, width: tw, height: th }),
+      tw,
+      th,
+      size,
+    );
+    passes.push({
+      size,
+      pixels: tile.pixels,
+      content: tile.content,
+      region: { x: left / width, y: top / height, w: tw / width, h: th / height },
+      flip: false,
+      faces: true,
+    });
   }
   const measures = measurePixels(
     cropContent(full.pixels, size, full.content),

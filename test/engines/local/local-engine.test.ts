@@ -103,6 +103,39 @@ describe(createLocalEngine.name, () => {
       expect(rows.filter((r) => r.ok).length).toBeGreaterThanOrEqual(9);
     });
 
+    it('counts every face of a generated group (3×2 copies of the astronaut) and calls it a group', async () => {
+      const side = 300;
+      const tile = await sharp(join(samplesDir, 'photos', 'astronaut.png'))
+        .resize(side, side)
+        .png()
+        .toBuffer();
+      const group = await sharp({
+        create: { width: 3 * side, height: 2 * side, channels: 3, background: '#ffffff' },
+      })
+        .composite(
+          [0, 1, 2, 3, 4, 5].map((i) => ({
+            input: tile,
+            left: (i % 3) * side,
+            top: Math.floor(i / 3) * side,
+          })),
+        )
+        .jpeg()
+        .toBuffer();
+      const answer = await engine.tagImageBytes(group);
+      const faces = answer.tags.find((t) => t.name === 'face');
+      expect(faces?.instances).toHaveLength(6);
+      expect(names(answer)).toContain('group photo');
+      expect(names(answer)).toContain('person');
+      expect(names(answer)).not.toContain('portrait');
+      // Each face box lies in its own copy of the picture.
+      const cells = new Set(
+        faces?.instances.map(
+          (b) => `${Math.floor(((b.x + b.w / 2) * 3) % 3)},${Math.floor((b.y + b.h / 2) * 2)}`,
+        ),
+      );
+      expect(cells.size).toBe(6);
+    });
+
     it('reports boxes in the EXIF-oriented image', async () => {
       const upright = await sharp(join(samplesDir, 'photos', 'eagle.jpg'))
         .jpeg()

@@ -86,12 +86,19 @@ describe(buildAnswer.name, () => {
     const face: RawFace = { score: 0.7, box: { x: 0.3, y: 0.25, w: 0.1, h: 0.1 }, pass: 0 };
     const withPerson = answer(person, [face]);
     expect(withPerson.tags.find((t) => t.name === 'face')?.instances).toHaveLength(1);
-    expect(answer([], [face]).tags).toEqual([]);
+    expect(answer([], [{ ...face, score: 0.65 }]).tags).toEqual([]);
     const sure = answer([], [{ ...face, score: 0.9 }]);
     expect(sure.tags.map((t) => t.name).sort()).toEqual(['face', 'person']);
     const large = answer([], [{ score: 0.9, box: { x: 0.3, y: 0.2, w: 0.25, h: 0.3 }, pass: 0 }]);
     expect(large.tags.map((t) => t.name).sort()).toEqual(['face', 'person', 'portrait']);
     expect(large.tags.find((t) => t.name === 'person')?.extra).toEqual({ evidence: 'face' });
+  });
+
+  it('ignores a face inside an animal box with no person (blazeface on cat faces)', () => {
+    const cat = [obj('cat', 0.55, 0.2), obj('cat', 0.5, 0.2, { flipped: true })];
+    const catFace: RawFace = { score: 0.77, box: { x: 0.3, y: 0.25, w: 0.12, h: 0.12 }, pass: 0 };
+    expect(answer(cat, [catFace]).tags.map((t) => t.name)).toEqual(['cat']);
+    expect(answer([], [catFace]).tags.map((t) => t.name)).toContain('face');
   });
 
   it('calls three or more faces a group photo and not a portrait', () => {
