@@ -5,7 +5,7 @@
 // confidence and scene and suggestion kept in `extra` (DESIGN.md §2).
 import { prepareForEngine } from '../../imaging/prepare-for-engine.ts';
 import { EngineError, type AsyncEngine, type EngineLimits, type PreparedImage } from '../engine.ts';
-import type { ImageHost } from '../hosting/image-hosting.ts';
+import type { ConnectionStep, ImageHost } from '../hosting/image-hosting.ts';
 import type { EngineAnswer, NormalisedTag } from '../tag-model.ts';
 import { createAliyunClient, type AliyunClient } from './aliyun-client.ts';
 import { aliyunCodeError } from './aliyun-errors.ts';
@@ -157,4 +157,42 @@ export function createAliyunEngine(options: AliyunEngineOptions): AsyncEngine {
       await Promise.resolve();
     },
   };
+}
+
+/**
+ * Checks the credentials without paying for anything: /green/image/results for a task that
+ * does not exist answers per-task 594 once the POP gateway accepted the signature.
+ */
+export async function checkAliyunCredentials(
+  settings: AliyunSettings,
+  options: { fetch?: typeof fetch; client?: AliyunClient } = {},
+): Promise<ConnectionStep> {
+  const endpoint = aliyunEndpoint(settings);
+  const client =
+    options.client ??
+    createAliyunClient({
+      endpoint,
+      accessKeyId: settings.accessKeyId,
+      accessKeySecret: settings.accessKeySecret,
+      securityToken: settings.securityToken,
+      timeoutMs: Math.min(settings.timeoutMs, 15_000),
+      ...(options.fetch ? { fetch: options.fetch } : {}),
+    });
+  try {
+    const data = await client.results(['tujian-connection-probe']);
+    return {
+      step: 'credentials',
+      ok: true,
+      detail: `Signature accepted by ${endpoint} (a probe task answered ${String(data[0]?.code ?? 'nothing')}).`,
+    };
+  } catch (error) {
+    if (error instanceof EngineError && error.errorClass === 'permanent') {
+      return {
+        step: 'credentials',
+        ok: true,
+        detail: `Signature accepted (the probe was refused: ${error.message}).`,
+      };
+    }
+    return { step: 'credentials', ok: false, detail: (error as Error).message };
+  }
 }

@@ -19,6 +19,7 @@ import {
   S3Client,
 } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
+import sharp from 'sharp';
 import { z } from 'zod';
 import type { PreparedImage } from '../engine.ts';
 
@@ -157,4 +158,53 @@ export function createS3ImageHost(input: HostingSettingsInput): ImageHost {
       client.destroy();
     },
   };
+}
+
+/** One step of an engine's connection check (`tujian engines --test`). */
+export interface ConnectionStep {
+  readonly step: string;
+  readonly ok: boolean;
+  readonly detail: string;
+}
+
+/**
+ * Uploads a small generated picture, reads it back through its presigned URL and deletes it.
+ * This proves the bucket and keys work from here; whether the vendor can reach the endpoint
+ * (a bucket on a private network, say) only a real submission shows.
+ */
+export async function checkImageHost(
+  host: ImageHost,
+  fetchUrl: typeof fetch = fetch,
+): Promise<ConnectionStep> {
+  const data = await sharp({
+    create: { width: 320, height: 320, channels: 3, background: { r: 128, g: 128, b: 128 } },
+  })
+    .jpeg()
+    .toBuffer();
+  let hosted: HostedImage;
+  try {
+    hosted = await host.put({ data, format: 'jpeg', width: 320, height: 320 }, '0'.repeat(64));
+  } catch (error) {
+    return { step: 'hosting', ok: false, detail: (error as Error).message };
+  }
+  try {
+    const res = await fetchUrl(hosted.url, { signal: AbortSignal.timeout(15_000) });
+    const body = Buffer.from(await res.arrayBuffer());
+    if (!res.ok || !body.equals(data)) {
+      return {
+        step: 'hosting',
+        ok: false,
+        detail: `Uploaded, but the presigned URL answered HTTP ${String(res.status)}${res.ok ? ' with other bytes' : ''}.`,
+      };
+    }
+    return { step: 'hosting', ok: true, detail: 'Upload, presigned download and delete work.' };
+  } catch (error) {
+    return {
+      step: 'hosting',
+      ok: false,
+      detail: `Uploaded, but the presigned URL could not be read: ${(error as Error).message}`,
+    };
+  } finally {
+    await host.remove(hosted.key).catch(() => undefined);
+  }
 }

@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import { prepareForEngine } from '../../imaging/prepare-for-engine.ts';
 import { EngineError, type AsyncEngine, type EngineLimits, type PreparedImage } from '../engine.ts';
-import type { ImageHost } from '../hosting/image-hosting.ts';
+import type { ConnectionStep, ImageHost } from '../hosting/image-hosting.ts';
 import type { EngineAnswer } from '../tag-model.ts';
 import { createVolcengineClient, type VolcengineClient } from './volcengine-client.ts';
 import type { VolcengineSettings } from './volcengine-settings.ts';
@@ -142,4 +142,44 @@ export function createVolcengineEngine(options: VolcengineEngineOptions): AsyncE
       await Promise.resolve();
     },
   };
+}
+
+/**
+ * Checks the credentials without paying for anything: CVGetResult for a task that does not
+ * exist answers `not_found` once the gateway accepted the signature.
+ */
+export async function checkVolcengineCredentials(
+  settings: VolcengineSettings,
+  options: { fetch?: typeof fetch; client?: VolcengineClient } = {},
+): Promise<ConnectionStep> {
+  const client =
+    options.client ??
+    createVolcengineClient({
+      endpoint: settings.endpoint,
+      accessKeyId: settings.accessKeyId,
+      secretAccessKey: settings.secretAccessKey,
+      sessionToken: settings.sessionToken,
+      region: settings.region,
+      service: settings.service,
+      timeoutMs: Math.min(settings.timeoutMs, 15_000),
+      ...(options.fetch ? { fetch: options.fetch } : {}),
+    });
+  try {
+    const data = await client.getResult({ req_key: settings.reqKey, task_id: '0' });
+    return {
+      step: 'credentials',
+      ok: true,
+      detail: `Signature accepted by ${settings.endpoint} (a probe task answered ${data.status}).`,
+    };
+  } catch (error) {
+    if (error instanceof EngineError && error.errorClass === 'permanent') {
+      // A business refusal of the probe still means the gateway accepted the signature.
+      return {
+        step: 'credentials',
+        ok: true,
+        detail: `Signature accepted (the probe was refused: ${error.message}).`,
+      };
+    }
+    return { step: 'credentials', ok: false, detail: (error as Error).message };
+  }
 }

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { receiveAliyunCallback } from '../../../main/engines/aliyun/aliyun-callback.ts';
 import {
+  checkAliyunCredentials,
   createAliyunEngine,
   mapAliyunResults,
 } from '../../../main/engines/aliyun/aliyun-engine.ts';
@@ -57,7 +58,7 @@ describe(createAliyunEngine.name, () => {
   let green: string;
 
   beforeAll(async () => {
-    emulator = await startAliyunEmulator({ tagger: colourTagger, processingMs: 150 });
+    emulator = await startAliyunEmulator({ tagger: colourTagger, processingMs: 400 });
     s3 = await startS3rver();
     dir = await mkdtemp(join(tmpdir(), 'tujian-aliyun-'));
     red = join(dir, 'red.jpg');
@@ -129,12 +130,13 @@ describe(createAliyunEngine.name, () => {
     });
     expect(live.size).toBe(0);
     emulator.kit.setFaults({ faults: [], qpsPerKey: 1 });
-    const first = await engine.submit(request(red));
-    expect(await errorOf(engine.poll(first.taskId))).toMatchObject({
-      code: '588',
-      errorClass: 'retry-later',
-    });
-    await engine.finish?.(first.taskId, first.cleanup);
+    // Two calls at once within the one-second window: exactly one is throttled.
+    const outcomes = await Promise.allSettled([engine.poll('img-a'), engine.poll('img-b')]);
+    const errors = outcomes.map((o) =>
+      o.status === 'rejected' ? (o.reason as EngineError) : null,
+    );
+    expect(errors.map((e) => e?.code).sort()).toEqual(['588', '594']);
+    expect(errors.find((e) => e?.code === '588')?.errorClass).toBe('retry-later');
   });
 
   it.each([
@@ -194,6 +196,22 @@ describe(createAliyunEngine.name, () => {
       await brief.close();
     }
     expect(live.size).toBe(0);
+  });
+
+  it('checks the credentials with a free probe', async () => {
+    const settings = (accessKeySecret: string) =>
+      aliyunSettingsSchema.parse({
+        endpoint: emulator.baseUrl,
+        accessKeyId: emulator.credentials.accessKeyId,
+        accessKeySecret,
+        hosting: s3.settings,
+      });
+    const good = await checkAliyunCredentials(settings(emulator.credentials.accessKeySecret));
+    expect(good).toMatchObject({ step: 'credentials', ok: true });
+    expect(good.detail).toContain('594');
+    const bad = await checkAliyunCredentials(settings('nope'));
+    expect(bad).toMatchObject({ ok: false });
+    expect(bad.detail).toContain('SignatureDoesNotMatch');
   });
 
   it('reports a picture above the service size limit (589) as permanent', async () => {

@@ -1,7 +1,11 @@
 import exifr from 'exifr';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createS3ImageHost, HostingError } from '../../../main/engines/hosting/image-hosting.ts';
+import {
+  checkImageHost,
+  createS3ImageHost,
+  HostingError,
+} from '../../../main/engines/hosting/image-hosting.ts';
 import { prepareForEngine } from '../../../main/imaging/prepare-for-engine.ts';
 import { volcengineLimits } from '../../../main/engines/volcengine/volcengine-engine.ts';
 import { startS3rver, type S3Fixture } from './s3rver-fixture.ts';
@@ -91,6 +95,17 @@ describe(createS3ImageHost.name, () => {
     expect(error).toBeInstanceOf(HostingError);
     expect((error as Error).message).toContain('no-such-bucket');
     host.close?.();
+  });
+
+  it('checks a bucket end to end and names what failed', async () => {
+    const good = createS3ImageHost(s3.settings);
+    expect(await checkImageHost(good)).toMatchObject({ step: 'hosting', ok: true });
+    const bad = createS3ImageHost({ ...s3.settings, bucket: 'absent-bucket' });
+    const failed = await checkImageHost(bad);
+    expect(failed.ok).toBe(false);
+    expect(failed.detail).toContain('absent-bucket');
+    good.close?.();
+    bad.close?.();
   });
 
   it('refuses settings without an endpoint URL', () => {

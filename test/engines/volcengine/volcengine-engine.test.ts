@@ -5,6 +5,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { EngineError } from '../../../main/engines/engine.ts';
 import { createS3ImageHost, type ImageHost } from '../../../main/engines/hosting/image-hosting.ts';
 import {
+  checkVolcengineCredentials,
   createVolcengineEngine,
   mapVolcengineRespData,
 } from '../../../main/engines/volcengine/volcengine-engine.ts';
@@ -57,7 +58,7 @@ describe(createVolcengineEngine.name, () => {
   beforeAll(async () => {
     emulator = await startVolcengineEmulator({
       tagger: colourTagger,
-      queueMs: 100,
+      queueMs: 400,
       generateMs: 100,
       expireAfterMs: 60_000,
       now: () => Date.now() + offset,
@@ -133,11 +134,21 @@ describe(createVolcengineEngine.name, () => {
   it('classifies the per-key QPS limit as 50429 and the concurrent limit as 50430', async () => {
     const { engine } = engineWith();
     emulator.kit.setFaults({ faults: [], qpsPerKey: 1 });
-    await engine.submit(request(red));
-    expect(await errorOf(engine.submit(request(red)))).toMatchObject({
-      code: '50429',
-      errorClass: 'retry-later',
-    });
+    // Two calls at once within the one-second window: exactly one is throttled.
+    const outcomes = await Promise.allSettled([
+      engine.poll('7000000000000000001'),
+      engine.poll('7000000000000000002'),
+    ]);
+    const codes = outcomes.map((o) =>
+      o.status === 'rejected' ? (o.reason as EngineError).code : 'ok',
+    );
+    expect(codes.sort()).toEqual(['50429', 'not_found']);
+    expect(
+      outcomes.some(
+        (o) => o.status === 'rejected' && (o.reason as EngineError).errorClass === 'retry-later',
+      ),
+    ).toBe(true);
+    emulator.kit.setFaults({ faults: [] });
 
     const limited = await startVolcengineEmulator({
       tagger: colourTagger,
@@ -211,6 +222,23 @@ describe(createVolcengineEngine.name, () => {
     const again = await driveAsyncEngine(engine, request(red));
     expect(again.answer.tags.map((t) => t.name)).toEqual(['person-like subject']);
     expect(live.size).toBe(0);
+  });
+
+  it('checks the credentials with a free probe', async () => {
+    const settings = (secretAccessKey: string) =>
+      volcengineSettingsSchema.parse({
+        endpoint: emulator.baseUrl,
+        ...emulator.credentials,
+        secretAccessKey,
+        hosting: s3.settings,
+      });
+    const good = await checkVolcengineCredentials(settings(emulator.credentials.secretAccessKey));
+    expect(good).toMatchObject({ step: 'credentials', ok: true });
+    expect(good.detail).toContain('not_found');
+    const bad = await checkVolcengineCredentials(settings('nope'));
+    expect(bad.ok).toBe(false);
+    expect(bad.detail).toContain('SignatureDoesNotMatch');
+    expect(emulator.kit.calls().filter((c) => c.paid && c.route === 'CVSubmitTask')).toEqual([]);
   });
 
   it('reports an image the service refuses (50215 at CVGetResult) as permanent', async () => {
