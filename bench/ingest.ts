@@ -123,9 +123,7 @@ async function tujianArm(
   return { seconds, ok, other: pool.outcomes.length - ok, peakRssMB: Math.round(peak / 2 ** 20) };
 }
 
-const source = args.dir
-  ? resolve(args.dir)
-  : resolve(args.cache, String(width) + 'x' + String(height));
+const source = resolve(args.dir ?? args.cache);
 if (!args.dir) await ensurePhotos(source, count);
 const work = mkdtempSync(join(tmpdir(), 'tujian-bench-ingest-'));
 mkdirSync(work, { recursive: true });

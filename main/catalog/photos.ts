@@ -192,9 +192,10 @@ export function findMissingPhotosOfContent(
   const rows = db
     .prepare(
       `SELECT * FROM photos WHERE content_id = ? AND status = 'missing'
-       ORDER BY (rel_path = ? OR rel_path LIKE '%/' || ?) DESC, indexed_at DESC, id`,
+       ORDER BY (rel_path = ? OR substr(rel_path, -length(?) - 1) = '/' || ?) DESC,
+         indexed_at DESC, id`,
     )
-    .all(contentId, preferName, preferName) as PhotoRow[];
+    .all(contentId, preferName, preferName, preferName) as PhotoRow[];
   return rows.map(toPhoto);
 }
 
