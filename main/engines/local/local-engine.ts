@@ -2,6 +2,12 @@
 // (COCO-80 objects with boxes) and blazeface (faces) from @vladmandic/human, plus concepts
 // measured from the pixels. Decoding runs on the calling thread through sharp (libuv pool) while
 // a worker pool runs the models, so the next photo is prepared during the current inference.
+//
+// Use: `const engine = createLocalEngine()` (cheap: workers start on the first tag), keep up to
+// `engine.concurrency` `tag()` calls in flight so decoding overlaps inference, and always
+// `await engine.close()` (it terminates the workers; pending calls fail with a `retry` error).
+// Unreadable or too small photos fail with a `permanent` EngineError; a crashed worker fails its
+// photo with `retry` and is replaced; models that cannot load fail with `stop-engine`.
 import { createHash } from 'node:crypto';
 import type { EngineLimits, SyncEngine, TagRequest } from '../engine.ts';
 import { EngineError } from '../engine.ts';
@@ -64,6 +70,14 @@ export interface LocalEngine extends SyncEngine {
   /** tf.memory() per worker. */
   memory(): Promise<{ numTensors: number; numBytes: number }[]>;
   close(): Promise<void>;
+}
+
+/**
+ * The number of faces the local engine found: the instances of its `face` object tag
+ * ([Note: Local face count] in local-postprocess.ts). Search's `faces:N` uses the same rule.
+ */
+export function countFaces(answer: EngineAnswer): number {
+  return answer.tags.find((t) => t.name === 'face')?.instances.length ?? 0;
 }
 
 /** A small counting semaphore: bounds how many photos are decoded but not yet inferred. */
