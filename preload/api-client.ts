@@ -1,8 +1,18 @@
 // What the renderer talks to: the typed API (one async function per channel), the event
-// stream, and image URLs. Electron's preload exposes this as `window.tujian` over IPC; the
-// web host's page builds the same shape over HTTP and SSE (renderer/src/api). Both unwrap
-// the same envelope, so the UI cannot tell which host it runs in.
-import type { Api, ApiEnvelope, ApiErrorCode, ApiEvent, MediaKind } from './api-contract.ts';
+// stream, and image URLs. In Electron it is built over the preload's `window.tujianBridge`
+// (IPC); in the web host over HTTP and SSE (renderer/src/api). Both unwrap the same
+// envelope, so the UI cannot tell which host it runs in.
+import {
+  channels,
+  type Api,
+  type ApiEnvelope,
+  type ApiErrorCode,
+  type ApiEvent,
+  type ApiInput,
+  type ApiOutput,
+  type Channel,
+  type MediaKind,
+} from './api-contract.ts';
 
 export interface TujianClient {
   readonly api: Api;
@@ -29,3 +39,30 @@ export function unwrapEnvelope<T>(envelope: ApiEnvelope<T>): T {
 }
 
 export const mediaProtocol = 'tujian-media';
+
+/**
+ * What the desktop preload exposes as `window.tujianBridge`: one named function per channel
+ * returning the envelope (errors cross the context bridge as plain data, since class identity
+ * does not survive it), the event subscription, and image URLs.
+ */
+export interface TujianBridge {
+  readonly calls: {
+    readonly [C in Channel]: (input: ApiInput<C>) => Promise<ApiEnvelope<ApiOutput<C>>>;
+  };
+  onEvent(listener: (event: ApiEvent) => void): () => void;
+  mediaUrl(kind: MediaKind, hash: string): string;
+}
+
+/** The renderer's client over the desktop bridge: unwraps envelopes into values or ApiCallError. */
+export function clientFromBridge(bridge: TujianBridge): TujianClient {
+  const api = Object.fromEntries(
+    channels.map((channel) => [
+      channel,
+      async (input: unknown) => {
+        const call = bridge.calls[channel] as (input: unknown) => Promise<ApiEnvelope<unknown>>;
+        return unwrapEnvelope(await call(input ?? {}));
+      },
+    ]),
+  ) as unknown as Api;
+  return { api, onEvent: (l) => bridge.onEvent(l), mediaUrl: (k, h) => bridge.mediaUrl(k, h) };
+}

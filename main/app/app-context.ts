@@ -16,7 +16,10 @@ import {
   type LibraryPort,
   type SearchPort,
 } from './app-service.ts';
-import { basicAutocomplete, basicCount, basicSearch } from './basic-search.ts';
+import type { TaggingEngine } from '../engines/engine.ts';
+import { silentLogger, type Logger } from '../util/logger.ts';
+import { startLibraryRuntime, type LibraryRuntime } from './library-runtime.ts';
+import { createSearchPort } from './search-port.ts';
 import {
   createCatalogEngineSettings,
   createMemoryCredentialStore,
@@ -29,7 +32,15 @@ export interface AppContextOptions {
   readonly version?: string;
   readonly desktop?: DesktopPort;
   readonly credentials?: CredentialStore;
-  /** Replace a port (the library runtime, the job runner) when the host has one. */
+  readonly log?: Logger;
+  /**
+   * The tagging engines; when given, the library runs live (watching, ingesting, tagging)
+   * and `close()` drains it. Without them the context only reads and edits the catalog.
+   */
+  readonly engines?: EngineSetLike;
+  /** Watch folders for changes while running (default true). */
+  readonly watch?: boolean;
+  /** Replace a port (tests). */
   readonly library?: LibraryPort;
   readonly search?: SearchPort;
   readonly jobs?: JobsPort;
@@ -37,21 +48,22 @@ export interface AppContextOptions {
   readonly progressIntervalMs?: number;
 }
 
+/** The engines a host runs with (main/cli/cli-engines.ts builds one). */
+export interface EngineSetLike {
+  readonly engines: ReadonlyMap<EngineId, TaggingEngine>;
+  readonly concurrency: Partial<Record<EngineId, number>>;
+  close(): Promise<void>;
+}
+
 export interface AppContext {
   readonly db: Catalog;
   readonly dataRoot: string;
   readonly service: AppService;
+  /** The live library, when engines were given. */
+  readonly runtime: LibraryRuntime | null;
   /** Subscribe to API events; returns the unsubscribe function. */
   onEvent(listener: (event: ApiEvent) => void): () => void;
   close(): Promise<void>;
-}
-
-export function createCatalogSearchPort(db: Catalog): SearchPort {
-  return {
-    search: (input) => basicSearch(db, input),
-    autocomplete: (prefix, limit) => basicAutocomplete(db, prefix, limit),
-    count: (query) => basicCount(db, query),
-  };
 }
 
 /** Folders recorded in the catalog; indexing is started by the library runtime when present. */
@@ -98,14 +110,31 @@ export function openAppContext(options: AppContextOptions): AppContext {
     for (const listener of listeners) listener(event);
   };
   const credentials = options.credentials ?? createMemoryCredentialStore();
+  const pendingScopes = new Set<'photos' | 'tags'>();
+  const runtime = options.engines
+    ? startLibraryRuntime({
+        db,
+        dataRoot,
+        log: options.log ?? silentLogger,
+        engines: options.engines.engines,
+        concurrency: options.engines.concurrency,
+        watch: options.watch ?? true,
+        onChange: (event) => {
+          // Coalesced: a big import finishes many jobs a second; views refresh once a tick.
+          if (event.type === 'job-finished' && event.outcome === 'done') {
+            pendingScopes.add(event.kind === 'ingest' ? 'photos' : 'tags');
+          }
+        },
+      })
+    : null;
   const service = createAppService({
     db,
     host: options.host,
     version: options.version ?? '0.1.0',
     dataRoot,
-    library: options.library ?? createCatalogLibraryPort(db),
-    search: options.search ?? createCatalogSearchPort(db),
-    jobs: options.jobs ?? createCatalogJobsPort(db),
+    library: options.library ?? runtime?.library ?? createCatalogLibraryPort(db),
+    search: options.search ?? createSearchPort(db),
+    jobs: options.jobs ?? runtime?.jobs ?? createCatalogJobsPort(db),
     engineSettings: createCatalogEngineSettings(db, credentials, (engine) =>
       Promise.resolve({
         ok: false,
@@ -120,6 +149,8 @@ export function openAppContext(options: AppContextOptions): AppContext {
   let lastProgress = '';
   let polling = false;
   const timer = setInterval(() => {
+    for (const scope of pendingScopes) emit({ type: 'catalog-changed', scope });
+    pendingScopes.clear();
     if (listeners.size === 0 || polling) return;
     polling = true;
     service
@@ -142,15 +173,18 @@ export function openAppContext(options: AppContextOptions): AppContext {
     db,
     dataRoot,
     service,
+    runtime,
     onEvent(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);
     },
-    close() {
+    async close() {
       clearInterval(timer);
+      // Jobs in flight commit their outcome before the catalog closes.
+      await runtime?.drain();
+      await options.engines?.close();
       listeners.clear();
       db.close();
-      return Promise.resolve();
     },
   };
 }

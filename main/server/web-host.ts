@@ -21,7 +21,8 @@ import { extname, isAbsolute, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { isChannel, type ApiEvent } from '../../preload/api-contract.ts';
 import { dispatchApiCall } from '../app/api-dispatch.ts';
-import { openAppContext, type AppContext } from '../app/app-context.ts';
+import { openAppContext, type AppContext, type EngineSetLike } from '../app/app-context.ts';
+import type { Logger } from '../util/logger.ts';
 import { resolveMediaPath } from '../app/media-files.ts';
 
 export const defaultRendererDir = fileURLToPath(new URL('../../renderer/dist/', import.meta.url));
@@ -41,8 +42,11 @@ export interface WebHostOptions {
   readonly rendererDir?: string;
   /** For tests only; normally a fresh random token per run. */
   readonly token?: string;
-  /** An already open context (tests, or a CLI that wires the library runtime). */
+  /** An already open context (tests); otherwise one is opened on `dataRoot`. */
   readonly context?: AppContext;
+  /** Tagging engines: the library then runs live (watch, ingest, tag) while serving. */
+  readonly engines?: EngineSetLike;
+  readonly logger?: Logger;
   readonly aliyunCallback?: AliyunCallbackMount;
   readonly log?: (message: string) => void;
 }
@@ -145,7 +149,14 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   const log = options.log ?? (() => undefined);
   const token = options.token ?? randomBytes(24).toString('base64url');
   const rendererDir = resolve(options.rendererDir ?? defaultRendererDir);
-  const context = options.context ?? openAppContext({ dataRoot: options.dataRoot, host: 'web' });
+  const context =
+    options.context ??
+    openAppContext({
+      dataRoot: options.dataRoot,
+      host: 'web',
+      ...(options.engines ? { engines: options.engines } : {}),
+      ...(options.logger ? { log: options.logger } : {}),
+    });
   const ownsContext = options.context === undefined;
   const sseClients = new Set<ServerResponse>();
   let port = 0;

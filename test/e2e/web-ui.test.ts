@@ -110,14 +110,12 @@ describe.skipIf(!hasChromium)('web UI (startWebHost in Chromium)', () => {
     await page.waitForSelector('[data-testid=grid-cell] img');
     await expect.poll(resultCount).toBe('10 photos');
     expect(await page.locator('[data-testid=grid-cell]').count()).toBe(10);
-    // Every thumbnail loaded from the media route.
+    // Every thumbnail loaded from the media route (the test runs without DOM types, hence
+    // the page function as text).
     await expect
       .poll(() =>
-        page.$$eval('[data-testid=grid-cell] img', (imgs) =>
-          imgs.every(
-            (img) =>
-              (img as HTMLImageElement).complete && (img as HTMLImageElement).naturalWidth > 0,
-          ),
+        page.evaluate(
+          `[...document.querySelectorAll('[data-testid=grid-cell] img')].every((img) => img.complete && img.naturalWidth > 0)`,
         ),
       )
       .toBe(true);
@@ -132,7 +130,7 @@ describe.skipIf(!hasChromium)('web UI (startWebHost in Chromium)', () => {
     await shot('2a-search-dog');
 
     await page.fill('[data-testid=search-input]', '');
-    await page.type('[data-testid=search-input]', '人');
+    await page.locator('[data-testid=search-input]').pressSequentially('人');
     await page.waitForSelector('[data-testid=suggestions]');
     const suggestion = await page.textContent('[data-testid=suggestions]');
     expect(suggestion).toContain('person');
@@ -140,9 +138,10 @@ describe.skipIf(!hasChromium)('web UI (startWebHost in Chromium)', () => {
     await shot('2b-autocomplete-zh');
     await page.keyboard.press('Enter');
     await expect.poll(resultCount).toBe('3 photos');
-    const names = await page.$$eval('[data-testid=grid-cell]', (cells) =>
-      cells.map((c) => c.getAttribute('title')),
-    );
+    const names: (string | null)[] = [];
+    for (const cell of await page.locator('[data-testid=grid-cell]').all()) {
+      names.push(await cell.getAttribute('title'));
+    }
     expect(names.sort()).toEqual(['astronaut.png', 'kite.jpg', 'person.jpg']);
 
     // A facet click refines the search.

@@ -1,0 +1,134 @@
+// The live library behind a host: folders are watched (chokidar, main/library) and scanned,
+// new and changed photos are ingested and tagged by the persisted job runner (main/jobs)
+// with the engines the host hands in. `drain()` stops taking work and waits for the jobs in
+// flight to commit, so quitting the app loses and duplicates nothing (STYLE.md rule 7).
+import type { Catalog } from '../catalog/catalog-connection.ts';
+import { addFolder, FolderError, removeFolder } from '../catalog/folders.ts';
+import type { TaggingEngine } from '../engines/engine.ts';
+import type { EngineId } from '../engines/tag-model.ts';
+import { enqueueIngest, recoverInterruptedJobs } from '../jobs/job-queue.ts';
+import { enqueueMissingTagging, JobRunner, type RunnerEvent } from '../jobs/job-runner.ts';
+import { watchLibrary, type LibraryWatcher } from '../library/folder-watcher.ts';
+import { ingestPhoto } from '../library/photo-ingest.ts';
+import type { Logger } from '../util/logger.ts';
+import { ApiError } from '../../preload/api-contract.ts';
+import { createCatalogJobsPort, type JobsPort, type LibraryPort } from './app-service.ts';
+
+export interface LibraryRuntimeOptions {
+  readonly db: Catalog;
+  readonly dataRoot: string;
+  readonly log: Logger;
+  readonly engines: ReadonlyMap<EngineId, TaggingEngine>;
+  readonly concurrency?: Partial<Record<EngineId, number>>;
+  /** Watch folders for changes (the desktop app and `tujian serve`); default true. */
+  readonly watch?: boolean;
+  /** Told after each finished job, so hosts can refresh views. */
+  readonly onChange?: (event: RunnerEvent) => void;
+}
+
+export interface LibraryRuntime {
+  readonly library: LibraryPort;
+  readonly jobs: JobsPort;
+  /** Resolves when the start scans are done. */
+  readonly ready: Promise<void>;
+  drain(): Promise<void>;
+}
+
+export function startLibraryRuntime(options: LibraryRuntimeOptions): LibraryRuntime {
+  const { db, log } = options;
+  const libraryLog = {
+    info: (m: string) => {
+      log.info(m);
+    },
+    warn: (m: string) => {
+      log.warn(m);
+    },
+  };
+  recoverInterruptedJobs(db);
+  let active = 0;
+  const runner = new JobRunner({
+    db,
+    log,
+    ingestPhoto: async (photoId) => {
+      active++;
+      try {
+        return await ingestPhoto({ db, dataRoot: options.dataRoot, log: libraryLog }, photoId);
+      } finally {
+        active--;
+      }
+    },
+    engines: options.engines,
+    concurrency: { engines: options.concurrency ?? {} },
+    onEvent: (event) => {
+      // A photo that finished ingesting needs tagging by the engines its folder enables.
+      if (event.type === 'job-finished' && event.kind === 'ingest' && event.outcome === 'done') {
+        enqueueMissingTagging(db, options.engines);
+        runner.wake();
+      }
+      options.onChange?.(event);
+    },
+  });
+  const scanDeps = {
+    db,
+    log: libraryLog,
+    enqueueIngest: (photoId: number) => {
+      enqueueIngest(db, photoId);
+      runner.wake();
+    },
+  };
+  enqueueMissingTagging(db, options.engines);
+  runner.start();
+  const watcher: LibraryWatcher | null =
+    options.watch === false ? null : watchLibrary(scanDeps, {});
+  const reconcile = async () => {
+    if (watcher) await watcher.reconcileNow();
+  };
+
+  const library: LibraryPort = {
+    addFolder(path, engines) {
+      let id: number;
+      try {
+        id = addFolder(db, path, { engines }).id;
+      } catch (error) {
+        if (error instanceof FolderError) {
+          return Promise.reject(new ApiError('invalid-input', error.message));
+        }
+        return Promise.reject(error);
+      }
+      // Scanning runs in the background; progress arrives as events.
+      reconcile().catch((error: unknown) => {
+        log.warn(`scan after adding ${path} failed: ${String(error)}`);
+      });
+      return Promise.resolve(id);
+    },
+    removeFolder(id) {
+      removeFolder(db, id);
+      return reconcile();
+    },
+    async rescanFolder() {
+      await reconcile();
+    },
+  };
+
+  const jobs = createCatalogJobsPort(db, { isRunning: () => active > 0 });
+  return {
+    library,
+    jobs: {
+      ...jobs,
+      setPaused(engine, paused) {
+        jobs.setPaused(engine, paused);
+        runner.wake();
+      },
+      retry(jobIds) {
+        const n = jobs.retry(jobIds);
+        runner.wake();
+        return n;
+      },
+    },
+    ready: watcher ? watcher.ready.then(() => undefined) : Promise.resolve(),
+    async drain() {
+      await watcher?.close();
+      await runner.drain();
+    },
+  };
+}
