@@ -7,7 +7,7 @@
 // `PRAGMA integrity_check`, and only then renamed into place. A crash or a full disk leaves
 // the temporary file, never a half-written file under the name the user asked for.
 import Database from 'better-sqlite3';
-import { mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import type { Catalog } from './catalog-connection.ts';
 
@@ -207,4 +207,95 @@ export function automaticBackupHook(
     });
     options.onBackup?.(made);
   };
+}
+
+// ---------------------------------------------------------------------------------------
+// Restoring
+
+export interface RestoreResult {
+  readonly restoredFrom: string;
+  readonly catalog: string;
+  /** Where the catalog that was replaced went (undefined when there was none). */
+  readonly previous: string | undefined;
+  readonly schemaVersion: number;
+}
+
+/**
+ * Puts a backup in place of the catalog. The backup is checked first (integrity, not from a
+ * newer Tujian); the current catalog is checkpointed and moved into `backupsDir`, never
+ * deleted. Tujian must not be running: a catalog another process holds open is refused.
+ */
+export function restoreCatalog(
+  backupFile: string,
+  catalogFile: string,
+  backupsDir: string,
+  options: { latestVersion: number; now?: Date },
+): RestoreResult {
+  const source = resolve(backupFile);
+  const target = resolve(catalogFile);
+  if (source === target) throw new BackupError('The backup and the catalog are the same file.');
+  let schemaVersion: number;
+  let copy: Database.Database;
+  try {
+    copy = new Database(source, { readonly: true, fileMustExist: true });
+  } catch (error) {
+    throw new BackupError(`Cannot open ${source}: ${(error as Error).message}`, { cause: error });
+  }
+  try {
+    const problems = integrityProblems(copy);
+    if (problems.length > 0) {
+      throw new BackupError(`${source} is damaged (${problems[0] ?? ''}); choose another backup.`);
+    }
+    schemaVersion = copy.pragma('user_version', { simple: true }) as number;
+  } catch (error) {
+    if (error instanceof BackupError) throw error;
+    throw new BackupError(`${source} is not a Tujian catalog: ${(error as Error).message}`, {
+      cause: error,
+    });
+  } finally {
+    copy.close();
+  }
+  if (schemaVersion > options.latestVersion) {
+    throw new BackupError(
+      `${source} was written by a newer Tujian (schema ${String(schemaVersion)}); update Tujian first.`,
+    );
+  }
+
+  let previous: string | undefined;
+  if (fileExists(target)) {
+    const current = new Database(target);
+    try {
+      // Exclusive locking mode fails at once while any other connection has the catalog open
+      // (even an idle one): a WAL connection holds a shared lock for as long as it is open.
+      current.pragma('busy_timeout = 0');
+      current.pragma('locking_mode = EXCLUSIVE');
+      current.exec('BEGIN EXCLUSIVE; COMMIT');
+      current.pragma('wal_checkpoint(TRUNCATE)');
+    } catch (error) {
+      throw new BackupError(
+        'The catalog is in use by a running Tujian (app, watch or serve); quit it and try again. ' +
+          'Nothing was changed.',
+        { cause: error },
+      );
+    } finally {
+      current.close();
+    }
+    mkdirSync(backupsDir, { recursive: true });
+    previous = join(backupsDir, `catalog-replaced-${stamp(options.now ?? new Date())}.sqlite`);
+    renameSync(target, previous);
+    for (const suffix of ['-wal', '-shm']) rmSync(target + suffix, { force: true });
+  }
+  mkdirSync(dirname(target), { recursive: true });
+  const temporary = `${target}.partial-${String(process.pid)}`;
+  try {
+    copyFileSync(source, temporary);
+    renameSync(temporary, target);
+  } catch (error) {
+    rmSync(temporary, { force: true });
+    if (previous) renameSync(previous, target);
+    throw new BackupError(`Could not put ${source} in place: ${(error as Error).message}`, {
+      cause: error,
+    });
+  }
+  return { restoredFrom: source, catalog: target, previous, schemaVersion };
 }

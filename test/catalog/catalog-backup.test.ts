@@ -10,6 +10,7 @@ import {
   backupCatalog,
   integrityProblems,
   listAutomaticBackups,
+  restoreCatalog,
 } from '../../main/catalog/catalog-backup.ts';
 import { latestSchemaVersion, openCatalog } from '../../main/catalog/catalog-connection.ts';
 import { migration0001Initial } from '../../main/catalog/migrations/0001-initial.ts';
@@ -177,5 +178,50 @@ describe(automaticBackupHook.name, () => {
     const db = new Database(catalog, { readonly: true });
     expect(db.pragma('user_version', { simple: true })).toBe(1);
     db.close();
+  });
+});
+
+describe(restoreCatalog.name, () => {
+  it('puts a backup in place and keeps the replaced catalog', async () => {
+    const dir = tempDir();
+    const catalog = join(dir, 'catalog.sqlite');
+    const db = openCatalog(catalog);
+    fill(db, 5);
+    const backup = await backupCatalog(db, join(dir, 'good.sqlite'));
+    db.prepare(`DELETE FROM tags`).run(); // the mistake the user wants to undo
+    db.close();
+
+    const result = restoreCatalog(backup.file, catalog, join(dir, 'backups'), {
+      latestVersion: latestSchemaVersion(),
+    });
+    expect(result.previous).toMatch(/catalog-replaced-.*\.sqlite$/);
+    const restored = openCatalog(catalog);
+    expect(restored.prepare('SELECT count(*) AS n FROM tags').get()).toEqual({ n: 5 });
+    restored.close();
+    const replaced = new Database(result.previous ?? '', { readonly: true });
+    expect(replaced.prepare('SELECT count(*) AS n FROM tags').get()).toEqual({ n: 0 });
+    replaced.close();
+  });
+
+  it('refuses a damaged or newer backup, and a catalog another process has open', async () => {
+    const dir = tempDir();
+    const catalog = join(dir, 'catalog.sqlite');
+    const db = openCatalog(catalog);
+    const backup = await backupCatalog(db, join(dir, 'b.sqlite'));
+    db.close();
+    const opts = { latestVersion: latestSchemaVersion() };
+    writeFileSync(join(dir, 'junk.sqlite'), 'not a database at all');
+    expect(() => restoreCatalog(join(dir, 'junk.sqlite'), catalog, join(dir, 'k'), opts)).toThrow(
+      /not a Tujian catalog|damaged/,
+    );
+    expect(() =>
+      restoreCatalog(backup.file, catalog, join(dir, 'k'), { latestVersion: 1 }),
+    ).toThrow(/newer Tujian/);
+
+    const writer = startWriterProcess(catalog);
+    await writer.ready;
+    expect(() => restoreCatalog(backup.file, catalog, join(dir, 'k'), opts)).toThrow(/in use/);
+    await writer.stop();
+    expect(existsSync(join(dir, 'k'))).toBe(false);
   });
 });

@@ -2,7 +2,9 @@
 // and xmp (sidecars). Each opens the catalog through the shared CLI context.
 import { closeSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { backupCatalog, BackupError } from '../../catalog/catalog-backup.ts';
+import { backupCatalog, BackupError, restoreCatalog } from '../../catalog/catalog-backup.ts';
+import { latestSchemaVersion } from '../../catalog/catalog-connection.ts';
+import { dataPaths, resolveDataDir } from '../../util/data-dir.ts';
 import { checkCatalog, checkFoundDamage } from '../../catalog/catalog-check.ts';
 import { exportPhotos, writeCsv, writeJson } from '../../catalog/catalog-export.ts';
 import type { Catalog } from '../../catalog/catalog-connection.ts';
@@ -72,6 +74,36 @@ export const backupCommand: CliCommand = {
       throw error;
     } finally {
       ctx.close();
+    }
+  },
+};
+
+export const restoreCommand: CliCommand = {
+  name: 'restore',
+  summary: 'Replace the catalog with a backup (quit Tujian first; the old catalog is kept)',
+  usage: 'tujian restore <backup file> [--json]',
+  run(inv) {
+    const [source] = inv.positionals;
+    if (!source) throw new UsageError('name the backup file to restore');
+    // Not through openCliContext: the catalog must not be open while it is replaced.
+    const paths = dataPaths(resolveDataDir({ flag: inv.global.data }));
+    try {
+      const result = restoreCatalog(source, paths.catalog, paths.backups, {
+        latestVersion: latestSchemaVersion(),
+      });
+      if (inv.global.json) inv.io.printJson(result);
+      else {
+        inv.io.print(`Restored ${result.restoredFrom} as the catalog.`);
+        if (result.previous) inv.io.print(`The catalog it replaced is kept at ${result.previous}.`);
+        inv.io.print('Run "tujian index" to bring it up to date with the folders.');
+      }
+      return Promise.resolve(ExitCode.ok);
+    } catch (error) {
+      if (error instanceof BackupError) {
+        inv.io.stderr.write(`tujian restore: ${error.message}\n`);
+        return Promise.resolve(ExitCode.failure);
+      }
+      throw error;
     }
   },
 };
@@ -410,6 +442,7 @@ export const previewsCommand: CliCommand = {
 
 export const safetyCommands: readonly CliCommand[] = [
   backupCommand,
+  restoreCommand,
   checkCommand,
   relinkCommand,
   exportCommand,

@@ -126,6 +126,18 @@ describe('safetyCommands', () => {
     expect(again.code).toBe(1);
     expect(again.err).toMatch(/already exists/);
     expect((await cli('backup')).code).toBe(2);
+
+    // Restore it over a catalog that lost its photos.
+    const db = openCatalog(dataPaths(data).catalog);
+    db.prepare('DELETE FROM photos').run();
+    db.close();
+    const restored = await cli('restore', target);
+    expect(restored.code).toBe(0);
+    expect(restored.out).toMatch(/kept at .*catalog-replaced-/);
+    const back = openCatalog(dataPaths(data).catalog);
+    expect(back.prepare('SELECT count(*) AS n FROM photos').get()).toEqual({ n: 2 });
+    back.close();
+    expect((await cli('restore', join(root, 'nope.sqlite'))).code).toBe(1);
   });
 
   it('export writes CSV for a query and JSON for everything', async () => {
