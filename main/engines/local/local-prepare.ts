@@ -49,6 +49,7 @@ export const minLocalSide = 16;
 /** Longest side decoded when tiles are possible: each tile then keeps about twice the detail. */
 const tileDecodeSide = 1536;
 const tileOverlap = 0.2;
+const maxPanoramaTiles = 6;
 
 async function letterbox(
   source: Sharp,
@@ -100,9 +101,10 @@ export function chooseTiles(width: number, height: number, minGain: number): Rec
   const full = detail(width, height);
   const regions: Rect[] = [];
   if (long >= 2 * short) {
-    const count = Math.ceil((long / short) * (1 + tileOverlap));
-    const side = short / long; // normalised length of a square tile along the long side
-    if (detail(short, short) / full < minGain) return [];
+    // Squares along the long side, at most maxPanoramaTiles (then wider than square).
+    const count = Math.min(maxPanoramaTiles, Math.ceil((long / short) * (1 + tileOverlap)));
+    const side = Math.max(short / long, Math.min(1, (1 + tileOverlap) / count));
+    if (detail(side * long, short) / full < minGain) return [];
     for (let i = 0; i < count; i++) {
       const start = count === 1 ? 0 : (i * (1 - side)) / (count - 1);
       regions.push(

@@ -30,6 +30,13 @@ describe(chooseTiles.name, () => {
     }
     expect(tiles.at(-1)?.x).toBeCloseTo(0.75, 5);
   });
+
+  it('caps the tiles of a very long panorama', () => {
+    const tiles = chooseTiles(20000, 500, 1.6);
+    expect(tiles).toHaveLength(6);
+    expect(tiles.at(-1)?.x).toBeCloseTo(0.8, 5);
+    expect(tiles[0]?.w).toBeCloseTo(0.2, 5);
+  });
 });
 
 describe(prepareLocalInput.name, () => {
