@@ -149,10 +149,25 @@ class Compiler {
     return `FROM photo_tags pt WHERE ${inList} AND pt.state != 'rejected'${this.rowQualifiers(this.qualifiers, false)}`;
   }
 
-  word(text: string, positive: boolean, asDriver: boolean): string {
-    // A "word" of punctuation only (`--`, `;`) names nothing and restricts nothing.
-    if (normaliseSearchText(text) === '') return '1';
-    const ids = this.wordIds(text);
+  /**
+   * The tag ids a word names, or the union for an OR of plain words (`beach OR sunset` is
+   * one set: any of those tags), so both can drive a search from the tag index. Null for
+   * anything else.
+   */
+  tagSetIds(n: QueryNode): number[] | null {
+    if (n.kind === 'word') return normaliseSearchText(n.text) === '' ? null : this.wordIds(n.text);
+    if (n.kind !== 'or') return null;
+    const union = new Set<number>();
+    for (const c of n.children) {
+      const ids = this.tagSetIds(c);
+      if (ids === null || c.kind !== 'word') return null;
+      for (const id of ids) union.add(id);
+    }
+    return [...union].sort((a, b) => a - b);
+  }
+
+  /** A live row of one of these tags (with the global qualifiers) on the photo's content. */
+  tagSet(ids: readonly number[], positive: boolean, asDriver: boolean): string {
     if (ids.length === 0) return '0';
     if (positive) for (const id of ids) this.queryTagIds.add(id);
     if (asDriver) return `p.content_id IN (SELECT pt.content_id ${this.tagRows(ids)})`;
@@ -271,8 +286,11 @@ class Compiler {
     switch (n.kind) {
       case 'all':
         return '1';
-      case 'word':
-        return this.word(n.text, positive, n === driver);
+      case 'word': {
+        // A "word" of punctuation only (`--`, `;`) names nothing and restricts nothing.
+        const ids = this.tagSetIds(n);
+        return ids === null ? '1' : this.tagSet(ids, positive, n === driver);
+      }
       case 'filter':
         if (n === driver && n.filter.field === 'date') return this.dateDriver(n.filter);
         return this.filter(n.filter);
@@ -280,8 +298,11 @@ class Compiler {
         return `NOT (${this.node(n.child, !positive, driver)})`;
       case 'and':
         return `(${n.children.map((c) => this.node(c, positive, driver)).join(' AND ')})`;
-      case 'or':
+      case 'or': {
+        const ids = this.tagSetIds(n);
+        if (ids !== null) return this.tagSet(ids, positive, n === driver);
         return `(${n.children.map((c) => this.node(c, positive, driver)).join(' OR ')})`;
+      }
     }
   }
 }
@@ -307,8 +328,8 @@ export function planSearch(db: Catalog, query: QueryNode): SearchPlan {
     `SELECT count(*) AS n FROM contents WHERE taken_at >= ? AND taken_at < ?`,
   );
   for (const c of rest) {
-    if (c.kind === 'word' && normaliseSearchText(c.text) !== '') {
-      const ids = compiler.wordIds(c.text);
+    const ids = compiler.tagSetIds(c);
+    if (ids !== null) {
       const n = ids.length === 0 ? 0 : (estimate.get(JSON.stringify(ids))?.n ?? 0);
       if (!driver || n < driver.estimate)
         driver = { node: c, kind: 'tag', tagIds: ids, estimate: n };

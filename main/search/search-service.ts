@@ -196,6 +196,31 @@ export function planQueryText(db: Catalog, query: string): SearchPlan {
   return planSearch(db, parseQuery(query));
 }
 
+/** The counting query of a plan (exported for EXPLAIN QUERY PLAN tests). */
+export function countSql(plan: SearchPlan): string {
+  return `SELECT count(*) AS n FROM ${plan.from} WHERE ${plan.where}`;
+}
+
+/** The query that reads every matching photo's sort key; params: `params` then the plan's. */
+export function keySql(
+  plan: SearchPlan,
+  sort: SearchSort,
+): { sql: string; params: (string | number)[] } {
+  const extraCols: string[] = [];
+  const params: (string | number)[] = [];
+  if (sort === 'path-asc') extraCols.push('p.rel_path');
+  if (sort === 'confidence-desc') {
+    const best = bestConfidenceSql(plan);
+    extraCols.push(`${best.sql} AS conf`);
+    params.push(...best.params);
+  }
+  const cols = extraCols.map((c) => `, ${c}`).join('');
+  return {
+    sql: `SELECT p.id, p.content_id, p.folder_id, c.taken_at${cols} FROM ${plan.from} WHERE ${plan.where}`,
+    params,
+  };
+}
+
 /** The number of photos a query finds (smart-album counts): one counting query, no rows. */
 export function countPhotos(db: Catalog, query: string | QueryNode): number {
   const plan = planSearch(db, typeof query === 'string' ? parseQuery(query) : query);
@@ -219,20 +244,10 @@ export function searchPhotos(
   const plan = planQueryText(db, query);
   const after = options.cursor ? decodeCursor(options.cursor, sort, query) : null;
 
-  const extraCols: string[] = [];
-  const extraParams: (string | number)[] = [];
-  if (sort === 'path-asc') extraCols.push('p.rel_path');
-  if (sort === 'confidence-desc') {
-    const best = bestConfidenceSql(plan);
-    extraCols.push(`${best.sql} AS conf`);
-    extraParams.push(...best.params);
-  }
+  const keys = keySql(plan, sort);
   const rows = db
-    .prepare<(string | number)[], KeyRow>(
-      `SELECT p.id, p.content_id, p.folder_id, c.taken_at${extraCols.map((c) => `, ${c}`).join('')}
-       FROM ${plan.from} WHERE ${plan.where}`,
-    )
-    .all(...extraParams, ...plan.params);
+    .prepare<(string | number)[], KeyRow>(keys.sql)
+    .all(...keys.params, ...plan.params);
 
   rows.sort((a, b) => compareKeys(keyOf(a, sort), keyOf(b, sort), sort));
   let start = 0;
@@ -315,6 +330,26 @@ function loadItems(db: Catalog, plan: SearchPlan, page: readonly KeyRow[]): Sear
   });
 }
 
+/**
+ * Facet counts over the result's content ids (a JSON array, one entry per photo, so j.key is
+ * the photo): `CROSS JOIN` keeps json_each as the outer loop, each entry one primary-key
+ * range of photo_tags.
+ */
+export const facetSql = {
+  tags: `SELECT t.id AS tagId, t.name, t.type, t.zh, t.en, x.count FROM
+           (SELECT pt.tag_id, count(DISTINCT j.key) AS count
+            FROM json_each(?) j CROSS JOIN photo_tags pt ON pt.content_id = j.value
+            WHERE pt.state != 'rejected' GROUP BY pt.tag_id ORDER BY count DESC LIMIT ?) x
+         JOIN tags t ON t.id = x.tag_id ORDER BY x.count DESC, t.name`,
+  engines: `SELECT pt.engine, count(DISTINCT j.key) AS count
+            FROM json_each(?) j CROSS JOIN photo_tags pt ON pt.content_id = j.value
+            WHERE pt.state != 'rejected' GROUP BY pt.engine ORDER BY count DESC, pt.engine`,
+  types: `SELECT t.type, count(DISTINCT j.key) AS count
+          FROM json_each(?) j CROSS JOIN photo_tags pt ON pt.content_id = j.value
+          CROSS JOIN tags t ON t.id = pt.tag_id
+          WHERE pt.state != 'rejected' GROUP BY t.type ORDER BY count DESC, t.type`,
+} as const;
+
 // [Note: Facets on huge results]
 // Tag, engine and type counts join every result photo to its tag rows: about ten rows per
 // photo, so a result of 70 000 photos costs a second or more. Up to `facetSampleLimit`
@@ -367,36 +402,15 @@ function computeFacets(
   const tags =
     contentIds.length === 0
       ? []
-      : db
-          .prepare<[string, number], FacetTag>(
-            `SELECT t.id AS tagId, t.name, t.type, t.zh, t.en, x.count FROM
-               (SELECT pt.tag_id, count(DISTINCT j.key) AS count
-                FROM json_each(?) j CROSS JOIN photo_tags pt ON pt.content_id = j.value
-                WHERE pt.state != 'rejected' GROUP BY pt.tag_id ORDER BY count DESC LIMIT ?) x
-             JOIN tags t ON t.id = x.tag_id ORDER BY x.count DESC, t.name`,
-          )
-          .all(ids, tagLimit);
+      : db.prepare<[string, number], FacetTag>(facetSql.tags).all(ids, tagLimit);
   const engines =
     contentIds.length === 0
       ? []
-      : db
-          .prepare<[string], { engine: string; count: number }>(
-            `SELECT pt.engine, count(DISTINCT j.key) AS count
-             FROM json_each(?) j CROSS JOIN photo_tags pt ON pt.content_id = j.value
-             WHERE pt.state != 'rejected' GROUP BY pt.engine ORDER BY count DESC, pt.engine`,
-          )
-          .all(ids);
+      : db.prepare<[string], { engine: string; count: number }>(facetSql.engines).all(ids);
   const types =
     contentIds.length === 0
       ? []
-      : db
-          .prepare<[string], { type: TagType; count: number }>(
-            `SELECT t.type, count(DISTINCT j.key) AS count
-             FROM json_each(?) j CROSS JOIN photo_tags pt ON pt.content_id = j.value
-             JOIN tags t ON t.id = pt.tag_id
-             WHERE pt.state != 'rejected' GROUP BY t.type ORDER BY count DESC, t.type`,
-          )
-          .all(ids);
+      : db.prepare<[string], { type: TagType; count: number }>(facetSql.types).all(ids);
   return {
     tags: scaled(tags),
     years: [...years].map(([year, count]) => ({ year, count })).sort((a, b) => b.year - a.year),

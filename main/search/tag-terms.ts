@@ -125,6 +125,16 @@ export interface TagSuggestion {
   readonly count: number;
 }
 
+/** Candidates from one range scan of tag_terms, ranked and cut in SQL; names joined last. */
+export const autocompleteSql = `
+  SELECT t.id AS tagId, t.name, t.type, t.zh, t.en, x.count FROM
+    (SELECT m.tag_id, max(m.whole) AS whole, s.contents AS count
+     FROM tag_terms m JOIN tag_stats s ON s.tag_id = m.tag_id
+     WHERE m.term >= ? AND m.term < ? AND s.contents > 0
+     GROUP BY m.tag_id ORDER BY whole DESC, count DESC, m.tag_id LIMIT ?) x
+  JOIN tags t ON t.id = x.tag_id
+  ORDER BY x.whole DESC, x.count DESC, t.name`;
+
 /**
  * Tags for what the user is typing: English words starting with the text, Chinese names
  * containing it; best first (a whole name starting with the text, then by photo count).
@@ -134,16 +144,7 @@ export function autocompleteTags(db: Catalog, prefix: string, limit = 8): TagSug
   const p = normaliseSearchText(prefix);
   if (p === '' || limit <= 0) return [];
   refreshTagTerms(db);
-  const rows = db
-    .prepare<[string, string], TagSuggestion & { whole: number }>(
-      `SELECT t.id AS tagId, t.name, t.type, t.zh, t.en, s.contents AS count, m.whole
-       FROM (SELECT tag_id, max(whole) AS whole FROM tag_terms
-             WHERE term >= ? AND term < ? GROUP BY tag_id) m
-       JOIN tag_stats s ON s.tag_id = m.tag_id
-       JOIN tags t ON t.id = m.tag_id
-       WHERE s.contents > 0`,
-    )
-    .all(p, p + rangeEnd);
-  rows.sort((a, b) => b.whole - a.whole || b.count - a.count || a.name.localeCompare(b.name));
-  return rows.slice(0, limit).map(({ whole: _whole, ...rest }) => rest);
+  return db
+    .prepare<[string, string, number], TagSuggestion>(autocompleteSql)
+    .all(p, p + rangeEnd, Math.floor(limit));
 }
