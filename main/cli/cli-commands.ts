@@ -11,6 +11,7 @@ import { addCommand, indexCommand } from './commands/library-commands.ts';
 import { watchCommand } from './commands/watch-command.ts';
 import { demoCommand } from './commands/demo-command.ts';
 import { safetyCommands } from './commands/safety-commands.ts';
+import { jobsCommands } from './commands/jobs-commands.ts';
 
 export function cliCommands(): readonly CliCommand[] {
   return [
@@ -24,5 +25,6 @@ export function cliCommands(): readonly CliCommand[] {
     failuresCommand,
     retryCommand,
     ...safetyCommands,
+    ...jobsCommands,
   ];
 }

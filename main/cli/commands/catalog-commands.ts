@@ -4,7 +4,9 @@ import { join, relative, resolve, sep } from 'node:path';
 import type { Catalog } from '../../catalog/catalog-connection.ts';
 import { listContentTags } from '../../catalog/photo-tags.ts';
 import { EngineId } from '../../engines/tag-model.ts';
+import { clearEngineStop } from '../../jobs/job-controls.ts';
 import { countJobs, listFailedJobs, retryFailedJobs } from '../../jobs/job-queue.ts';
+import { jobsStatus, jobsStatusLines } from './jobs-commands.ts';
 import { type CliCommand, stringOption } from '../cli-command.ts';
 import { openCliContext } from '../cli-context.ts';
 import { ExitCode, UsageError } from '../cli-errors.ts';
@@ -80,11 +82,13 @@ export const statusCommand: CliCommand = {
         .get() ?? { contents: 0, tags: 0, tagged: 0 };
       const thumbnails = folderBytes(ctx.paths.thumbnails);
       const previews = folderBytes(ctx.paths.previews);
+      const control = jobsStatus(ctx.db);
       const report = {
         dataFolder: ctx.paths.root,
         folders,
         ...counts,
         jobs,
+        control,
         storage: { thumbnails, previews },
       };
       if (inv.global.json) {
@@ -107,6 +111,7 @@ export const statusCommand: CliCommand = {
           `Jobs ${j.kind}${j.engine ? `:${j.engine}` : ''}: queued ${String(j.queued)}, running ${String(j.running)}, failed ${String(j.failed)}`,
         );
       }
+      for (const line of jobsStatusLines(control)) inv.io.print(line);
       inv.io.print(
         `Storage: thumbnails ${megabytes(thumbnails.bytes)} (${String(thumbnails.files)} files), previews ${megabytes(previews.bytes)} (${String(previews.files)} files)`,
       );
@@ -297,7 +302,8 @@ export const failuresCommand: CliCommand = {
 
 export const retryCommand: CliCommand = {
   name: 'retry',
-  summary: 'Requeue failed jobs (all, or one engine\'s); run "tujian index" to process them',
+  summary:
+    'Requeue failed jobs and restart stopped engines (all, or one); run "tujian index" to process them',
   usage: 'tujian retry [--engine local|huawei|volcengine|aliyun]',
   options: { engine: { type: 'string' } },
   run(inv) {
@@ -307,8 +313,15 @@ export const retryCommand: CliCommand = {
     const ctx = openCliContext(inv);
     try {
       const count = retryFailedJobs(ctx.db, engine?.success ? { engine: engine.data } : {});
-      if (inv.global.json) inv.io.printJson({ requeued: count });
-      else inv.io.print(`Requeued ${String(count)} job(s).`);
+      // The user says the cause is fixed: a stopped engine runs again (job-controls.ts).
+      const restarted = (engine?.success ? [engine.data] : EngineId.options).filter((id) =>
+        clearEngineStop(ctx.db, id),
+      );
+      if (inv.global.json) inv.io.printJson({ requeued: count, restartedEngines: restarted });
+      else {
+        inv.io.print(`Requeued ${String(count)} job(s).`);
+        for (const id of restarted) inv.io.print(`Engine ${id} is no longer stopped.`);
+      }
       return Promise.resolve(ExitCode.ok);
     } finally {
       ctx.close();
