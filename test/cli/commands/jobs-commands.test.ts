@@ -111,9 +111,9 @@ describe('jobsCommands', () => {
   });
 
   it('status shows a stopped engine and retry --engine restarts it', async () => {
-    withCatalog((db) =>
-      recordEngineStop(db, 'huawei', { reason: 'APIG.0301: bad signature', code: 'APIG.0301' }),
-    );
+    withCatalog((db) => {
+      recordEngineStop(db, 'huawei', { reason: 'APIG.0301: bad signature', code: 'APIG.0301' });
+    });
     expect((await cli('status')).out).toContain('Engine huawei STOPPED: APIG.0301: bad signature');
     const retried = await cli('retry', '--engine', 'huawei');
     expect(retried.out).toContain('Engine huawei is no longer stopped.');
