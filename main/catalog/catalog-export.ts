@@ -75,13 +75,33 @@ export function* exportPhotos(
 ): Generator<ExportPhoto> {
   const columns = `p.id, f.path AS folder, f.status AS folder_status, p.rel_path, p.status, p.size,
     c.hash, c.format, c.width, c.height, c.taken_at, c.camera, c.lat, c.lon, p.content_id`;
-  const tagsOf = db.prepare(
-    `SELECT t.name, t.zh, t.en, t.type, pt.confidence, pt.engine, pt.model, pt.state
+  // Tags of a whole page of photos in one query (one query per photo is most of the time).
+  const tagsOfPage = db.prepare(
+    `SELECT pt.content_id, t.name, t.zh, t.en, t.type, pt.confidence, pt.engine, pt.model, pt.state
      FROM photo_tags pt JOIN tags t ON t.id = pt.tag_id
-     WHERE pt.content_id = ? AND pt.state != 'rejected'
-     ORDER BY pt.state = 'user' DESC, pt.confidence DESC, t.name, pt.engine`,
+     WHERE pt.content_id IN (SELECT value FROM json_each(?)) AND pt.state != 'rejected'
+     ORDER BY pt.content_id, pt.state = 'user' DESC, pt.confidence DESC, t.name, pt.engine`,
   );
-  const build = (row: PhotoRow): ExportPhoto => ({
+  const buildPage = (rows: readonly PhotoRow[]): ExportPhoto[] => {
+    const contentIds = [
+      ...new Set(rows.flatMap((r) => (r.content_id === null ? [] : [r.content_id]))),
+    ];
+    const tags = new Map<number, ExportTag[]>();
+    if (contentIds.length > 0) {
+      for (const t of tagsOfPage.all(JSON.stringify(contentIds)) as (ExportTag & {
+        content_id: number;
+      })[]) {
+        const { content_id: contentId, ...tag } = t;
+        const list = tags.get(contentId) ?? [];
+        if (list.length === 0) tags.set(contentId, list);
+        list.push({ ...tag, confidence: Math.round(tag.confidence * 10) / 10 });
+      }
+    }
+    return rows.map((row) =>
+      build(row, row.content_id === null ? [] : (tags.get(row.content_id) ?? [])),
+    );
+  };
+  const build = (row: PhotoRow, tags: ExportTag[]): ExportPhoto => ({
     id: row.id,
     path: joinPath(row.folder, row.rel_path),
     folder: row.folder,
@@ -97,13 +117,7 @@ export function* exportPhotos(
     camera: row.camera,
     lat: row.lat,
     lon: row.lon,
-    tags:
-      row.content_id === null
-        ? []
-        : (tagsOf.all(row.content_id) as ExportTag[]).map((t) => ({
-            ...t,
-            confidence: Math.round(t.confidence * 10) / 10,
-          })),
+    tags,
   });
 
   if (photoIds === null) {
@@ -119,7 +133,7 @@ export function* exportPhotos(
       let after = '';
       for (;;) {
         const rows = page.all(folder.id, after, pageSize) as PhotoRow[];
-        for (const row of rows) yield build(row);
+        yield* buildPage(rows);
         const last = rows.at(-1);
         if (!last || rows.length < pageSize) break;
         after = last.rel_path;
@@ -134,7 +148,7 @@ export function* exportPhotos(
   );
   for (let i = 0; i < photoIds.length; i += pageSize) {
     const rows = byIds.all(JSON.stringify(photoIds.slice(i, i + pageSize))) as PhotoRow[];
-    for (const row of rows) yield build(row);
+    yield* buildPage(rows);
   }
 }
 
