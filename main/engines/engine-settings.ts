@@ -213,8 +213,14 @@ export function catalogSettingsBackend(db: Catalog): SettingsBackend {
   };
 }
 
+/**
+ * The settings-table key of an engine's full configuration. Not `engine.<id>`: the app's UI
+ * view (main/app/catalog-engine-settings.ts) keeps its own row there. Budgets are not part of
+ * these settings: they live where the job runner enforces them (`jobs.budget.<id>`,
+ * main/jobs/engine-budget.ts).
+ */
 export function settingsKey(engine: CloudEngineId): string {
-  return `engine.${engine}`;
+  return `engine.${engine}.config`;
 }
 
 type Json = Record<string, unknown>;

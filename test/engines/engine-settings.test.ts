@@ -59,7 +59,7 @@ describe(saveEngineSettings.name, () => {
       key: string;
       value: string;
     }[];
-    expect(rows.map((r) => r.key)).toEqual(['engine.volcengine']);
+    expect(rows.map((r) => r.key)).toEqual(['engine.volcengine.config']);
     const stored = rows[0]?.value ?? '';
     expect(stored).toContain('AKLTvolcenginekey0001');
     expect(stored).not.toContain('VOLC-SECRET');
@@ -92,7 +92,7 @@ describe(saveEngineSettings.name, () => {
 
   it('reports a missing secret as invalid settings, not a crash', async () => {
     const backend = catalogSettingsBackend(db);
-    backend.write('engine.aliyun', {
+    backend.write('engine.aliyun.config', {
       accessKeyId: 'LTAIabcdefgh1234',
       hosting: { ...hosting, secretAccessKey: undefined },
     });
@@ -107,7 +107,7 @@ describe(saveEngineSettings.name, () => {
 
   it('fills Huawei and Aliyun secrets from the environment (read-only)', async () => {
     const backend = catalogSettingsBackend(db);
-    backend.write('engine.aliyun', {
+    backend.write('engine.aliyun.config', {
       accessKeyId: 'LTAIabcdefgh1234',
       scenes: ['tag', 'porn'],
       callback: { url: 'https://app.example.com/cb', uid: '123' },

@@ -40,7 +40,6 @@ export const aliyunSettingsSchema = z.object({
   /** The service allows 50 images/s per user (588 beyond). */
   qps: z.number().min(0.1).default(20),
   concurrency: z.number().int().min(1).default(4),
-  budget: z.object({ maxCallsPerDay: z.number().int().min(0).optional() }).default({}),
   /** Async scan takes ≤20 MB and ≤30,000 px a side; a smaller side keeps the 3 s download easy. */
   maxBytes: z
     .number()

@@ -23,8 +23,6 @@ export const volcengineSettingsSchema = z.object({
   /** Per-account limits surface as 50429/50430; the job runner keeps below these. */
   qps: z.number().min(0.1).default(2),
   concurrency: z.number().int().min(1).default(2),
-  /** Placeholder: a cap on paid calls per day, enforced by the job runner when set. */
-  budget: z.object({ maxCallsPerDay: z.number().int().min(0).optional() }).default({}),
   /** Image limits (A.6): JPEG/PNG ≤4.7 MB, ≤4096 px, short side ≥320 px. */
   maxBytes: z.number().int().min(10_000).default(4_700_000),
   maxSide: z.number().int().min(64).max(4096).default(4096),

@@ -285,11 +285,13 @@ export async function startVolcengineEmulator(
     }
     const short = Math.min(meta.width, meta.height);
     const long = Math.max(meta.width, meta.height);
-    if (short < 320 || long > 4096 || long / short > 3) {
+    // The side limits of PROTOCOLS.md §A.6 (documented for another req_key; the app keeps them
+    // configurable). Its aspect-ratio limit of 3 is not applied: nothing ties it to this key.
+    if (short < 320 || long > 4096) {
       task.outcome = {
         ok: false,
         code: 50215,
-        message: `Input invalid for this service: ${String(meta.width)}×${String(meta.height)} px is outside 320–4096 px or an aspect ratio of 3`,
+        message: `Input invalid for this service: ${String(meta.width)}×${String(meta.height)} px is outside 320–4096 px`,
       };
       return;
     }
@@ -322,7 +324,10 @@ export async function startVolcengineEmulator(
     const key = request.key ?? '';
     const limit = options.concurrentTasksPerKey;
     if (limit !== undefined) {
-      const running = [...tasks.values()].filter((t) => t.key === key && !t.doneAt).length;
+      // A task counts until a poll would see it `done`.
+      const running = [...tasks.values()].filter(
+        (t) => t.key === key && (!t.doneAt || now() - t.submittedAt < queueMs + generateMs),
+      ).length;
       if (running >= limit) {
         return businessReply(
           429,
