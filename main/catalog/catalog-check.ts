@@ -37,6 +37,8 @@ export interface CheckReport {
   readonly missingRenditionCount: number;
   readonly missingOriginals: readonly MissingOriginal[];
   readonly missingOriginalCount: number;
+  /** Missing originals the catalog still thinks are there (no scan has noticed yet). */
+  readonly unnoticedMissingCount: number;
   /** Folders whose originals were not checked because the drive is not there. */
   readonly offlineFolders: readonly { readonly id: number; readonly path: string }[];
   readonly photosChecked: number;
@@ -177,6 +179,7 @@ export async function checkCatalog(
     missingRenditionCount: missingRenditions.length,
     missingOriginals: missingOriginals.slice(0, limit),
     missingOriginalCount: missingOriginals.length,
+    unnoticedMissingCount: missingOriginals.filter((m) => m.catalogStatus !== 'missing').length,
     offlineFolders,
     photosChecked,
   };

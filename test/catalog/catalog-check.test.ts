@@ -89,6 +89,7 @@ describe(checkCatalog.name, () => {
         catalogStatus: 'ok',
       },
     ]);
+    expect(report.unnoticedMissingCount).toBe(1);
     expect(report.offlineFolders).toEqual([{ id: usbFolder.id, path: usb }]);
     expect(report.removedOrphans).toBe(0);
     expect(existsSync(orphan)).toBe(true);

@@ -121,9 +121,11 @@ export const checkCommand: CliCommand = {
         listLimit: inv.global.json ? 10_000 : 20,
       });
       const damaged = checkFoundDamage(report);
+      // Known-missing photos (status missing) are the catalog working as meant; what needs
+      // attention is orphans left behind, lost renditions and files gone unnoticed.
       const untidy =
-        report.orphanCount > 0 ||
-        report.missingOriginalCount > 0 ||
+        report.orphanCount > report.removedOrphans ||
+        report.unnoticedMissingCount > 0 ||
         report.missingRenditionCount > 0;
       if (inv.global.json) {
         inv.io.printJson(report);
@@ -164,7 +166,7 @@ export const checkCommand: CliCommand = {
         for (const f of report.offlineFolders) p(`  offline (originals not checked): ${f.path}`);
       }
       if (damaged) return ExitCode.failure;
-      return untidy && report.removedOrphans < report.orphanCount ? ExitCode.partial : ExitCode.ok;
+      return untidy ? ExitCode.partial : ExitCode.ok;
     } finally {
       ctx.close();
     }

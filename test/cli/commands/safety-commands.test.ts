@@ -175,6 +175,12 @@ describe('safetyCommands', () => {
     const fixed = await cli('check', '--fix-orphans');
     expect(fixed.code).toBe(0);
     expect(existsSync(orphan)).toBe(false);
+
+    // A photo deleted behind the catalog's back: exit 3 until a scan records it as missing.
+    rmSync(join(photos, 'tree.jpg'));
+    const gone = await cli('check');
+    expect(gone.code).toBe(3);
+    expect(gone.out).toMatch(/missing: .*tree\.jpg \(not yet noticed by a scan\)/);
   });
 
   it('relink follows a renamed folder and keeps its tags', async () => {
