@@ -93,7 +93,7 @@ export function startLibraryRuntime(options: LibraryRuntimeOptions): LibraryRunt
         if (error instanceof FolderError) {
           return Promise.reject(new ApiError('invalid-input', error.message));
         }
-        return Promise.reject(error);
+        return Promise.reject(error instanceof Error ? error : new Error(String(error)));
       }
       // Scanning runs in the background; progress arrives as events.
       reconcile().catch((error: unknown) => {

@@ -300,12 +300,16 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
       send(res, 400, 'Refused: outside the app.');
       return;
     }
-    const target =
-      existsSync(file) && statSync(file).isFile() ? file : resolve(rendererDir, 'index.html');
-    if (!existsSync(target)) {
-      send(res, 503, 'The UI is not built: run `npm run build:renderer`.');
+    // The app has no client-side routes: only files that exist are served.
+    if (!existsSync(file) || !statSync(file).isFile()) {
+      if (rel === '/index.html') {
+        send(res, 503, 'The UI is not built: run `npm run build:renderer`.');
+        return;
+      }
+      send(res, 404, 'Not found.');
       return;
     }
+    const target = file;
     const headers: Record<string, string> = {
       'Content-Type': contentTypes[extname(target)] ?? 'application/octet-stream',
       'Cache-Control': extname(target) === '.html' ? 'no-store' : 'private, max-age=3600',

@@ -1,0 +1,204 @@
+// The service facade on a real catalog of real photos (the e2e library), called the way
+// both hosts call it: through dispatchApiCall, so input validation is part of the test.
+import { mkdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { dispatchApiCall } from '../../main/app/api-dispatch.ts';
+import { openAppContext, type AppContext } from '../../main/app/app-context.ts';
+import { createAppService } from '../../main/app/app-service.ts';
+import type { ApiInput, ApiOutput, Channel } from '../../preload/api-contract.ts';
+import { createE2eLibrary, type E2eLibrary } from '../e2e/e2e-library.ts';
+
+describe(createAppService.name, () => {
+  let library: E2eLibrary;
+  let context: AppContext;
+
+  async function call<C extends Channel>(channel: C, input: ApiInput<C>): Promise<ApiOutput<C>> {
+    const envelope = await dispatchApiCall(context.service.handlers, channel, input);
+    if (!envelope.ok) throw new Error(`${envelope.error.code}: ${envelope.error.message}`);
+    return envelope.value;
+  }
+  async function fails(channel: Channel, input: unknown): Promise<string> {
+    const envelope = await dispatchApiCall(context.service.handlers, channel, input);
+    if (envelope.ok) throw new Error(`${channel} unexpectedly succeeded`);
+    return envelope.error.code;
+  }
+  async function photoId(name: string): Promise<number> {
+    const result = await call('photos.search', { query: '', sort: 'path-asc', limit: 100 });
+    const photo = result.photos.find((p) => p.relPath === name);
+    if (!photo) throw new Error(`no ${name}`);
+    return photo.id;
+  }
+
+  beforeAll(async () => {
+    library = await createE2eLibrary();
+    context = openAppContext({ dataRoot: library.dataRoot, host: 'web' });
+  });
+  afterAll(async () => {
+    await context.close();
+    rmSync(library.root, { recursive: true, force: true });
+  });
+
+  it('lists folders with counts and adds a real folder, refusing a missing one', async () => {
+    const [folder] = await call('folders.list', {});
+    expect(folder).toMatchObject({
+      path: library.photosDir,
+      photoCount: 10,
+      status: 'online',
+      engines: ['local'],
+    });
+    const extra = join(library.root, 'More');
+    mkdirSync(extra);
+    const added = await call('folders.add', { path: extra, engines: ['local', 'huawei'] });
+    expect(added.engines).toEqual(['local', 'huawei']);
+    expect(
+      (await call('folders.setEngines', { id: added.id, engines: ['aliyun'] })).engines,
+    ).toEqual(['aliyun']);
+    expect(await fails('folders.add', { path: join(library.root, 'nope') })).toBe('not-found');
+    expect(await fails('folders.add', { path: '' })).toBe('invalid-input');
+    await call('folders.remove', { id: added.id });
+    expect(await call('folders.list', {})).toHaveLength(1);
+  });
+
+  it('searches with facets and autocompletes in both languages', async () => {
+    const dogs = await call('photos.search', { query: 'dog' });
+    expect(dogs.total).toBe(2);
+    expect(dogs.facets?.tags.find((t) => t.name === 'dog')?.count).toBe(2);
+    const zh = await call('photos.search', { query: '狗 -马' });
+    expect(zh.photos.map((p) => p.relPath)).toEqual(['dog.jpg']);
+    const suggestions = await call('photos.autocomplete', { prefix: '长颈' });
+    expect(suggestions[0]).toMatchObject({ name: 'giraffe', zh: '长颈鹿', count: 1 });
+    expect(await fails('photos.search', { query: 'conf>' })).toBe('query-syntax');
+  });
+
+  it('pages with a cursor through the whole result', async () => {
+    const seen: number[] = [];
+    let cursor: string | null = null;
+    do {
+      const page: ApiOutput<'photos.search'> = await call('photos.search', {
+        query: '',
+        limit: 3,
+        cursor,
+        withFacets: false,
+      });
+      seen.push(...page.photos.map((p) => p.id));
+      cursor = page.nextCursor;
+    } while (cursor !== null);
+    expect(new Set(seen).size).toBe(10);
+  });
+
+  it('gives photo details with tags grouped data, boxes and facts', async () => {
+    const details = await call('photos.details', { id: await photoId('person.jpg') });
+    expect(details.tags.map((t) => t.name).sort()).toEqual(['dog', 'horse', 'person']);
+    expect(details.tags.find((t) => t.name === 'horse')?.boxes[0]).toMatchObject({
+      x: 0.55,
+      w: 0.4,
+    });
+    expect(details.photo).toMatchObject({ width: 640, height: 424 });
+    expect(details.absolutePath).toBe(join(library.photosDir, 'person.jpg'));
+    expect(await fails('photos.details', { id: 99_999 })).toBe('not-found');
+  });
+
+  it('removes a tag as a rejection, restores it, and adds user tags by either name', async () => {
+    const id = await photoId('dog.jpg');
+    const bicycle = (await call('photos.details', { id })).tags.find((t) => t.name === 'bicycle');
+    if (!bicycle) throw new Error('fixture has bicycle');
+    expect((await call('tags.remove', { photoIds: [id], tagId: bicycle.tagId })).changed).toBe(1);
+    let details = await call('photos.details', { id });
+    expect(details.tags.map((t) => t.name)).not.toContain('bicycle');
+    expect(details.rejected.map((t) => t.name)).toEqual(['bicycle']);
+    expect((await call('photos.search', { query: 'bicycle' })).total).toBe(0);
+    await call('tags.unreject', { photoIds: [id], tagId: bicycle.tagId });
+    expect((await call('photos.search', { query: 'bicycle' })).total).toBe(1);
+
+    // A Chinese name the catalog knows reuses that tag; a new name makes a user tag.
+    await call('tags.add', { photoIds: [await photoId('eagle.jpg')], name: '动物' });
+    expect((await call('photos.search', { query: 'animal' })).total).toBe(4);
+    await call('tags.add', { photoIds: [id], name: 'porch' });
+    details = await call('photos.details', { id });
+    expect(details.tags.find((t) => t.name === 'porch')).toMatchObject({
+      engine: 'user',
+      state: 'user',
+    });
+  });
+
+  it('keeps smart albums as saved queries with live counts', async () => {
+    const album = await call('albums.create', { name: 'Horses', query: 'horse' });
+    expect(album.count).toBe(2);
+    expect(await fails('albums.create', { name: 'Horses', query: 'x' })).toBe('conflict');
+    expect((await call('albums.rename', { id: album.id, name: '马' })).name).toBe('马');
+    expect((await call('albums.list', {})).map((a) => [a.name, a.count])).toEqual([['马', 2]]);
+    await call('albums.delete', { id: album.id });
+    expect(await fails('albums.delete', { id: album.id })).toBe('not-found');
+  });
+
+  it('reports activity, failures, retry and pause from the job tables', async () => {
+    const id = await photoId('kite.jpg');
+    const now = Date.now();
+    context.db
+      .prepare(
+        `INSERT INTO jobs (kind, photo_id, state, attempts, next_run_at, last_error_code, last_error, created_at, updated_at)
+         VALUES ('ingest', ?, 'failed', 3, ?, 'EACCES', 'permission denied', ?, ?)`,
+      )
+      .run(id, now, now, now);
+    const [failure] = await call('activity.failures', {});
+    expect(failure).toMatchObject({
+      kind: 'ingest',
+      code: 'EACCES',
+      reason: 'permission denied',
+      attempts: 3,
+    });
+    expect(failure?.path).toBe(`${library.photosDir}/kite.jpg`);
+    expect((await call('activity.status', {})).ingest.failed).toBe(1);
+    expect((await call('activity.retry', { jobIds: null })).retried).toBe(1);
+    expect(await call('activity.failures', {})).toEqual([]);
+
+    await call('activity.pause', { engine: 'local', paused: true });
+    const status = await call('activity.status', {});
+    expect(status.engines.find((e) => e.engine === 'local')).toMatchObject({
+      paused: true,
+      done: 10,
+    });
+    await call('activity.pause', { engine: 'local', paused: false });
+    expect((await call('activity.status', {})).engines[0]?.paused).toBe(false);
+  });
+
+  it('stores engine settings, never sending secrets back', async () => {
+    const view = await call('settings.setEngine', {
+      engine: 'huawei',
+      enabled: true,
+      credentials: { accessKeyId: 'AKID', secretAccessKey: 'very-secret' },
+      monthlyBudget: 1000,
+      threshold: 55,
+    });
+    expect(view).toMatchObject({ enabled: true, threshold: 55, monthlyBudget: 1000 });
+    expect(JSON.stringify(await call('settings.engines', {}))).not.toContain('very-secret');
+    expect(view.credentials.find((c) => c.key === 'secretAccessKey')).toMatchObject({
+      isSet: true,
+      value: null,
+    });
+    expect(view.credentials.find((c) => c.key === 'accessKeyId')).toMatchObject({ value: 'AKID' });
+    expect(
+      await fails('settings.setEngine', { engine: 'huawei', credentials: { bogus: 'x' } }),
+    ).toBe('invalid-input');
+    const status = await call('activity.status', {});
+    expect(status.engines.find((e) => e.engine === 'huawei')?.budget).toEqual({
+      used: 0,
+      limit: 1000,
+    });
+  });
+
+  it('keeps the UI language and refuses desktop-only calls in the web host', async () => {
+    expect((await call('app.info', {})).uiLanguage).toBeNull();
+    await call('app.setUiLanguage', { language: 'zh' });
+    expect(await call('app.info', {})).toMatchObject({
+      uiLanguage: 'zh',
+      host: 'web',
+      canPickFolder: false,
+    });
+    expect(await fails('folders.pick', {})).toBe('unavailable');
+    expect(await fails('photos.openOriginal', { id: await photoId('dog.jpg') })).toBe(
+      'unavailable',
+    );
+  });
+});

@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest';
+import type { PhotoTagView } from '../../preload/api-contract.ts';
+import { formatDuration } from '../../renderer/src/lib/format.ts';
+import { groupTags } from '../../renderer/src/lib/tag-groups.ts';
+
+const tag = (over: Partial<PhotoTagView>): PhotoTagView => ({
+  tagId: 1,
+  name: 'dog',
+  type: 'object',
+  zh: '狗',
+  en: 'dog',
+  engine: 'local',
+  model: 'm',
+  confidence: 80,
+  state: 'auto',
+  boxes: [],
+  ...over,
+});
+
+describe(groupTags.name, () => {
+  it('groups by type in a fixed order, merges engines of one tag, best first', () => {
+    const groups = groupTags(
+      [
+        tag({ tagId: 2, name: 'beach', type: 'scene', zh: '海滩', en: 'beach', confidence: 60 }),
+        tag({ confidence: 70, boxes: [{ x: 0, y: 0, w: 1, h: 1, confidence: 70 }] }),
+        tag({ engine: 'huawei', confidence: 95 }),
+        tag({ tagId: 3, name: 'cat', zh: '猫', en: 'cat', confidence: 90 }),
+      ],
+      'zh',
+    );
+    expect(groups.map((g) => g.type)).toEqual(['object', 'scene']);
+    const objects = groups[0]?.entries ?? [];
+    expect(objects.map((e) => e.label)).toEqual(['狗', '猫']);
+    expect(objects[0]).toMatchObject({ confidence: 95, alt: 'dog' });
+    expect(objects[0]?.sources.map((s) => s.engine)).toEqual(['local', 'huawei']);
+    expect(objects[0]?.boxes).toHaveLength(1);
+  });
+});
+
+describe(formatDuration.name, () => {
+  it('is coarse in both languages', () => {
+    expect(formatDuration(42, 'en')).toBe('42 s');
+    expect(formatDuration(3725, 'en')).toBe('1 h 2 min');
+    expect(formatDuration(7200, 'zh')).toBe('2 小时');
+  });
+});

@@ -1,0 +1,201 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { request } from 'node:http';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startWebHost, type WebHost } from '../../main/server/web-host.ts';
+import { dataPaths } from '../../main/util/data-dir.ts';
+
+// Raw requests (node:http) so the Host header and paths go out exactly as written.
+function get(
+  host: WebHost,
+  path: string,
+  headers: Record<string, string> = {},
+  method = 'GET',
+  body?: string,
+): Promise<{ status: number; headers: Record<string, unknown>; text: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request(
+      {
+        host: '127.0.0.1',
+        port: host.port,
+        path,
+        method,
+        headers: { Host: `127.0.0.1:${host.port}`, ...headers },
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => {
+          resolve({
+            status: res.statusCode ?? 0,
+            headers: res.headers,
+            text: Buffer.concat(chunks).toString(),
+          });
+        });
+      },
+    );
+    req.on('error', reject);
+    if (body !== undefined) req.write(body);
+    req.end();
+  });
+}
+
+describe(startWebHost.name, () => {
+  let root: string;
+  let host: WebHost;
+  const hash = 'ab'.repeat(32);
+  let auth: Record<string, string>;
+
+  beforeAll(async () => {
+    root = mkdtempSync(join(tmpdir(), 'tujian-web-'));
+    const renderer = join(root, 'renderer');
+    mkdirSync(renderer);
+    writeFileSync(join(renderer, 'index.html'), '<!doctype html><title>ui</title>');
+    writeFileSync(join(root, 'secret.txt'), 'not for you');
+    const thumb = join(dataPaths(join(root, 'data')).thumbnails, 'ab', `${hash}.webp`);
+    mkdirSync(dirname(thumb), { recursive: true });
+    writeFileSync(thumb, 'webp-bytes');
+    host = await startWebHost({ dataRoot: join(root, 'data'), rendererDir: renderer });
+    auth = { Authorization: `Bearer ${host.token}` };
+  });
+
+  afterAll(async () => {
+    await host.close();
+    rmSync(root, { recursive: true, force: true });
+  });
+
+  it('listens on 127.0.0.1 and prints a URL with the token', () => {
+    expect(host.url).toBe(`http://127.0.0.1:${host.port}/?token=${host.token}`);
+    expect(host.token.length).toBeGreaterThanOrEqual(32);
+  });
+
+  it('answers 401 without the token, with a wrong one, and for every kind of path', async () => {
+    for (const path of ['/', '/index.html', `/media/thumbnail/${hash}`, '/api/events']) {
+      expect((await get(host, path)).status).toBe(401);
+    }
+    expect(
+      (await get(host, '/api/folders.list', { 'Content-Type': 'application/json' }, 'POST', '{}'))
+        .status,
+    ).toBe(401);
+    expect((await get(host, '/', { Authorization: 'Bearer wrong' })).status).toBe(401);
+    expect((await get(host, '/?token=wrong')).status).toBe(401);
+  });
+
+  it('trades the URL token for an HttpOnly SameSite cookie that then works', async () => {
+    const first = await get(host, `/?token=${host.token}`);
+    expect(first.status).toBe(303);
+    expect(first.headers.location).toBe('/');
+    const cookie = String(first.headers['set-cookie']);
+    expect(cookie).toContain('HttpOnly');
+    expect(cookie).toContain('SameSite=Strict');
+    const page = await get(host, '/', { Cookie: cookie.split(';')[0] ?? '' });
+    expect(page.status).toBe(200);
+    expect(page.text).toContain('<title>ui</title>');
+    expect(String(page.headers['content-security-policy'])).toContain("script-src 'self'");
+  });
+
+  it('refuses a foreign Host header (DNS rebinding), even with the token', async () => {
+    const res = await get(host, '/', { ...auth, Host: `evil.example:${host.port}` });
+    expect(res.status).toBe(421);
+    expect((await get(host, '/', { ...auth, Host: 'localhost:1' })).status).toBe(421);
+    expect((await get(host, '/', { ...auth, Host: `localhost:${host.port}` })).status).toBe(200);
+  });
+
+  it('sends no CORS headers, even when asked', async () => {
+    const res = await get(
+      host,
+      '/api/folders.list',
+      { ...auth, Origin: 'http://evil.example', 'Content-Type': 'application/json' },
+      'POST',
+      '{}',
+    );
+    expect(res.status).toBe(200);
+    expect(Object.keys(res.headers).filter((h) => h.startsWith('access-control'))).toEqual([]);
+  });
+
+  it('serves a thumbnail by content hash and refuses traversal on the media route', async () => {
+    const ok = await get(host, `/media/thumbnail/${hash}`, auth);
+    expect(ok.status).toBe(200);
+    expect(ok.text).toBe('webp-bytes');
+    for (const path of [
+      '/media/thumbnail/..%2F..%2F..%2Fsecret.txt',
+      '/media/thumbnail/../../secret.txt',
+      `/media/thumbnail/${hash}%2F..%2F..%2F..%2Fsecret.txt`,
+      '/media/..%2F..%2Fsecret.txt/x',
+      `/media/thumbnail/${'AB'.repeat(32)}`,
+      '/media/thumbnail/%2e%2e%2f%2e%2e%2fsecret.txt',
+    ]) {
+      const res = await get(host, path, auth);
+      expect(res.status, path).not.toBe(200);
+      expect(res.text).not.toContain('not for you');
+    }
+    expect((await get(host, `/media/preview/${'cd'.repeat(32)}`, auth)).status).toBe(404);
+  });
+
+  it('refuses traversal out of the renderer folder', async () => {
+    for (const path of ['/..%2Fsecret.txt', '/%2e%2e/secret.txt', '/assets/..%2F..%2Fsecret.txt']) {
+      const res = await get(host, path, auth);
+      expect(res.text, path).not.toContain('not for you');
+    }
+  });
+
+  it('runs API calls with validated input and answers errors as data', async () => {
+    const json = { ...auth, 'Content-Type': 'application/json' };
+    const list = await get(host, '/api/albums.list', json, 'POST', '{}');
+    expect(JSON.parse(list.text)).toEqual({ ok: true, value: [] });
+    const bad = JSON.parse(
+      (await get(host, '/api/albums.create', json, 'POST', '{"name":""}')).text,
+    ) as {
+      ok: boolean;
+      error: { code: string };
+    };
+    expect(bad.ok).toBe(false);
+    expect(bad.error.code).toBe('invalid-input');
+    const missing = JSON.parse(
+      (await get(host, '/api/photos.details', json, 'POST', '{"id":999}')).text,
+    ) as {
+      error: { code: string };
+    };
+    expect(missing.error.code).toBe('not-found');
+    expect((await get(host, '/api/no.such', json, 'POST', '{}')).status).toBe(404);
+    expect((await get(host, '/api/albums.list', auth, 'POST', 'name=x')).status).toBe(415);
+    expect((await get(host, '/api/albums.list', json, 'GET')).status).toBe(405);
+    expect((await get(host, '/api/albums.list', json, 'POST', '{not json')).status).toBe(400);
+  });
+
+  it('streams catalog changes over SSE', async () => {
+    const events = await new Promise<string>((resolve, reject) => {
+      const req = request(
+        {
+          host: '127.0.0.1',
+          port: host.port,
+          path: '/api/events',
+          headers: { Host: `127.0.0.1:${host.port}`, ...auth },
+        },
+        (res) => {
+          expect(res.headers['content-type']).toContain('text/event-stream');
+          let text = '';
+          res.on('data', (c: Buffer) => {
+            text += c.toString();
+            if (text.includes('"albums"')) {
+              req.destroy();
+              resolve(text);
+            }
+          });
+          // Once connected, make a change that emits an event.
+          void get(
+            host,
+            '/api/albums.create',
+            { ...auth, 'Content-Type': 'application/json' },
+            'POST',
+            '{"name":"Dogs","query":"dog"}',
+          );
+        },
+      );
+      req.on('error', reject);
+      req.end();
+    });
+    expect(events).toContain('data: {"type":"catalog-changed","scope":"albums"}');
+  });
+});
