@@ -5,7 +5,11 @@
 // confidence and scene and suggestion kept in `extra` (DESIGN.md §2).
 import { prepareForEngine } from '../../imaging/prepare-for-engine.ts';
 import { EngineError, type AsyncEngine, type EngineLimits, type PreparedImage } from '../engine.ts';
-import type { ConnectionStep, ImageHost } from '../hosting/image-hosting.ts';
+import {
+  createS3ImageHost,
+  type ConnectionStep,
+  type ImageHost,
+} from '../hosting/image-hosting.ts';
 import type { EngineAnswer, NormalisedTag } from '../tag-model.ts';
 import { createAliyunClient, type AliyunClient } from './aliyun-client.ts';
 import { aliyunCodeError } from './aliyun-errors.ts';
@@ -66,7 +70,8 @@ export function mapAliyunResults(
 
 export interface AliyunEngineOptions {
   readonly settings: AliyunSettings;
-  readonly host: ImageHost;
+  /** Where the prepared photo is put; an S3 host built from `settings.hosting` when absent. */
+  readonly host?: ImageHost;
   readonly fetch?: typeof fetch;
   readonly now?: () => Date;
   readonly prepare?: (input: string, limits: EngineLimits) => Promise<PreparedImage>;
@@ -74,7 +79,8 @@ export interface AliyunEngineOptions {
 }
 
 export function createAliyunEngine(options: AliyunEngineOptions): AsyncEngine {
-  const { settings, host } = options;
+  const { settings } = options;
+  const host = options.host ?? createS3ImageHost(settings.hosting);
   const limits = aliyunLimits(settings);
   const prepare = options.prepare ?? prepareForEngine;
   const model = aliyunModel(settings);

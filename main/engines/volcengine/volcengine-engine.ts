@@ -5,7 +5,11 @@
 import { z } from 'zod';
 import { prepareForEngine } from '../../imaging/prepare-for-engine.ts';
 import { EngineError, type AsyncEngine, type EngineLimits, type PreparedImage } from '../engine.ts';
-import type { ConnectionStep, ImageHost } from '../hosting/image-hosting.ts';
+import {
+  createS3ImageHost,
+  type ConnectionStep,
+  type ImageHost,
+} from '../hosting/image-hosting.ts';
 import type { EngineAnswer } from '../tag-model.ts';
 import { createVolcengineClient, type VolcengineClient } from './volcengine-client.ts';
 import type { VolcengineSettings } from './volcengine-settings.ts';
@@ -69,7 +73,8 @@ export function mapVolcengineRespData(
 
 export interface VolcengineEngineOptions {
   readonly settings: VolcengineSettings;
-  readonly host: ImageHost;
+  /** Where the prepared photo is put; an S3 host built from `settings.hosting` when absent. */
+  readonly host?: ImageHost;
   readonly fetch?: typeof fetch;
   readonly now?: () => Date;
   /** Defaults to prepareForEngine; injectable for tests of odd inputs. */
@@ -78,7 +83,8 @@ export interface VolcengineEngineOptions {
 }
 
 export function createVolcengineEngine(options: VolcengineEngineOptions): AsyncEngine {
-  const { settings, host } = options;
+  const { settings } = options;
+  const host = options.host ?? createS3ImageHost(settings.hosting);
   const limits = volcengineLimits(settings);
   const prepare = options.prepare ?? prepareForEngine;
   const client =

@@ -50,7 +50,8 @@ describe.skipIf(!hasSamples)(localEngineTagger.name, () => {
       pollIntervalMs: 100,
       timeoutMs: 60_000,
     });
-    const engine = createVolcengineEngine({ settings, host: createS3ImageHost(s3.settings) });
+    // No host given: the engine builds its S3 host from settings.hosting.
+    const engine = createVolcengineEngine({ settings });
     const person = await driveAsyncEngine(engine, request('person.jpg'), { pollCapMs: 100 });
     expect(person.answer.tags.map((t) => t.name)).toEqual(['person-like subject']);
     const eagle = await driveAsyncEngine(engine, request('eagle.jpg'), { pollCapMs: 100 });

@@ -176,6 +176,7 @@ describe(createVolcengineEngine.name, () => {
     [{ kind: 'malformed-json' }, 'malformed-response', 'retry'],
     [{ kind: 'reset' }, 'network', 'retry'],
     [{ kind: 'hang' }, 'timeout', 'retry'],
+    [{ kind: 'slow-body', delayMs: 4000 }, 'timeout', 'retry'],
   ] as const)(
     'classifies the fault %j on CVGetResult as %s/%s',
     async (fault, code, errorClass) => {
