@@ -95,7 +95,6 @@ export function createEngineLimiter(
   // max(tat, t) + spacing.
   let tat = Number.NEGATIVE_INFINITY;
   let holdUntil = Number.NEGATIVE_INFINITY;
-  let tokenChain: Promise<void> = Promise.resolve();
 
   async function takeSlot(): Promise<void> {
     if (active < limits.concurrency && slotWaiters.length === 0) {
@@ -118,22 +117,24 @@ export function createEngineLimiter(
     wakeWaiters();
   }
 
-  /** Tokens are handed out one at a time, in order (a chain), so waiting is FIFO too. */
-  function takeToken(): Promise<void> {
-    const mine = tokenChain.then(async () => {
-      if (!Number.isFinite(limits.qps)) {
-        const wait = holdUntil - clock.now();
-        if (wait > 0) await clock.sleep(wait);
-        return;
-      }
-      const spacing = 1000 / limits.qps;
+  /**
+   * Reserve the next start time at once (in call order, so waiting is FIFO) and sleep until
+   * it. Reserving up front, instead of chaining one sleep after another, keeps timer lateness
+   * from accumulating: a timer that fires 2 ms late delays that one call, not every later one.
+   */
+  async function takeToken(): Promise<void> {
+    for (;;) {
       const now = clock.now();
-      const earliest = Math.max(now, holdUntil, tat - (limits.burst - 1) * spacing);
-      tat = Math.max(tat, earliest) + spacing;
-      if (earliest > now) await clock.sleep(earliest - now);
-    });
-    tokenChain = mine.catch(() => undefined);
-    return mine;
+      let start: number;
+      if (Number.isFinite(limits.qps)) {
+        const spacing = 1000 / limits.qps;
+        start = Math.max(now, holdUntil, tat - (limits.burst - 1) * spacing);
+        tat = Math.max(tat, start) + spacing;
+      } else start = Math.max(now, holdUntil);
+      if (start > now) await clock.sleep(start - now);
+      // A Retry-After that arrived while this call slept still applies to it.
+      if (holdUntil <= clock.now()) return;
+    }
   }
 
   return {
@@ -155,6 +156,8 @@ export function createEngineLimiter(
     },
     holdOff(ms) {
       holdUntil = Math.max(holdUntil, clock.now() + ms);
+      // Calls reserved after the hold start after it, still spaced.
+      tat = Math.max(tat, holdUntil);
     },
     stats: () => ({ inFlight: active, waiting: slotWaiters.length, started }),
   };

@@ -7,13 +7,31 @@ import {
   type LimiterClock,
 } from '../../main/jobs/engine-limiter.ts';
 
-function virtualClock(): LimiterClock & { t: number } {
+/** A clock whose timers fire only when `run` advances it to the earliest one. */
+function virtualClock(): LimiterClock & { t: number; run<T>(work: Promise<T>): Promise<T> } {
+  const timers: { at: number; resolve: () => void }[] = [];
   const clock = {
     t: 1_000_000,
     now: () => clock.t,
-    sleep: (ms: number) => {
-      clock.t += ms;
-      return Promise.resolve();
+    sleep: (ms: number) =>
+      new Promise<void>((resolve) => {
+        timers.push({ at: clock.t + ms, resolve });
+      }),
+    async run<T>(work: Promise<T>): Promise<T> {
+      const state = { done: false };
+      const finish = () => {
+        state.done = true;
+      };
+      work.then(finish, finish);
+      for (;;) {
+        await new Promise((r) => setImmediate(r));
+        if (state.done) return work;
+        timers.sort((a, b) => a.at - b.at);
+        const next = timers.shift();
+        if (!next) continue;
+        clock.t = Math.max(clock.t, next.at);
+        next.resolve();
+      }
     },
   };
   return clock;
@@ -30,12 +48,14 @@ describe(createEngineLimiter.name, () => {
     const clock = virtualClock();
     const limiter = createEngineLimiter('aliyun', { qps: 50, concurrency: 100, burst: 1 }, clock);
     const starts: number[] = [];
-    await Promise.all(
-      Array.from({ length: 10 }, () =>
-        limiter.run(() => {
-          starts.push(clock.now());
-          return Promise.resolve();
-        }),
+    await clock.run(
+      Promise.all(
+        Array.from({ length: 10 }, () =>
+          limiter.run(() => {
+            starts.push(clock.now());
+            return Promise.resolve();
+          }),
+        ),
       ),
     );
     const gaps = starts.slice(1).map((t, i) => t - (starts[i] ?? 0));
@@ -48,12 +68,14 @@ describe(createEngineLimiter.name, () => {
     const limiter = createEngineLimiter('huawei', { qps: 10, concurrency: 100, burst: 3 }, clock);
     const starts: number[] = [];
     const t0 = clock.now();
-    await Promise.all(
-      Array.from({ length: 5 }, () =>
-        limiter.run(() => {
-          starts.push(clock.now() - t0);
-          return Promise.resolve();
-        }),
+    await clock.run(
+      Promise.all(
+        Array.from({ length: 5 }, () =>
+          limiter.run(() => {
+            starts.push(clock.now() - t0);
+            return Promise.resolve();
+          }),
+        ),
       ),
     );
     expect(starts).toEqual([0, 0, 0, 100, 200]);
@@ -91,13 +113,16 @@ describe(createEngineLimiter.name, () => {
   });
 
   it('releases the slot when a call throws', async () => {
+    const clock = virtualClock();
     const limiter = createEngineLimiter(
       'volcengine',
       { qps: 1000, concurrency: 1, burst: 1 },
-      virtualClock(),
+      clock,
     );
-    await expect(limiter.run(() => Promise.reject(new Error('boom')))).rejects.toThrow('boom');
-    await expect(limiter.run(() => Promise.resolve(7))).resolves.toBe(7);
+    await expect(clock.run(limiter.run(() => Promise.reject(new Error('boom'))))).rejects.toThrow(
+      'boom',
+    );
+    await expect(clock.run(limiter.run(() => Promise.resolve(7)))).resolves.toBe(7);
   });
 
   it('holds every caller back after a Retry-After', async () => {
@@ -105,12 +130,15 @@ describe(createEngineLimiter.name, () => {
     const limiter = createEngineLimiter('aliyun', { qps: 100, concurrency: 5, burst: 1 }, clock);
     const t0 = clock.now();
     limiter.holdOff(3000);
-    let startedAt = 0;
-    await limiter.run(() => {
-      startedAt = clock.now() - t0;
-      return Promise.resolve();
-    });
-    expect(startedAt).toBe(3000);
+    const startedAt: number[] = [];
+    const call = () =>
+      limiter.run(() => {
+        startedAt.push(clock.now() - t0);
+        return Promise.resolve();
+      });
+    await clock.run(Promise.all([call(), call()]));
+    // The first waits out the hold; the second is still spaced 1/qps after it.
+    expect(startedAt).toEqual([3000, 3010]);
   });
 
   it('refuses nonsense limits with a clear error', () => {
