@@ -10,6 +10,7 @@ import {
   readJobControls,
   recordEngineStop,
   setJobsPaused,
+  settingsFingerprint,
 } from '../../main/jobs/job-controls.ts';
 
 let dir: string;
@@ -66,5 +67,15 @@ describe(readJobControls.name, () => {
     expect(clearEngineStop(db, 'volcengine')).toBe(true);
     expect(clearEngineStop(db, 'volcengine')).toBe(false);
     expect(readJobControls(db).stopped.size).toBe(0);
+  });
+});
+
+describe(settingsFingerprint.name, () => {
+  it('ignores key order and undefined values, and changes with any value', () => {
+    const a = settingsFingerprint({ ak: 'AK1', sk: 'secret', region: 'cn-north-4', x: undefined });
+    expect(a).toMatch(/^[0-9a-f]{16}$/);
+    expect(settingsFingerprint({ region: 'cn-north-4', sk: 'secret', ak: 'AK1' })).toBe(a);
+    expect(settingsFingerprint({ region: 'cn-north-4', sk: 'secret2', ak: 'AK1' })).not.toBe(a);
+    expect(a).not.toContain('secret');
   });
 });
