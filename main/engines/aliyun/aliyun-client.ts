@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import { EngineError } from '../engine.ts';
 import { redactEngineError } from '../engine-settings.ts';
-import { parseRetryAfterMs } from '../volcengine/volcengine-errors.ts';
+import { parseRetryAfter } from '../error-classes.ts';
 import { aliyunCodeError, aliyunPopError } from './aliyun-errors.ts';
 import {
   aliyunEnvelope,
@@ -101,7 +101,7 @@ export function createAliyunClient(options: AliyunClientOptions): AliyunClient {
         'retry',
       );
     }
-    const retryAfterMs = parseRetryAfterMs(response.headers.get('retry-after'));
+    const retryAfterMs = parseRetryAfter(response.headers.get('retry-after'));
     let json: unknown;
     try {
       json = JSON.parse(text);

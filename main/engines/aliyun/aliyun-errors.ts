@@ -1,10 +1,10 @@
 // How every Aliyun Green failure is handled (PROTOCOLS.md §C.5): one table for the numeric
 // codes (top-level and per task) and one for the POP gateway envelope's string codes.
 import { EngineError, type ErrorClass } from '../engine.ts';
-import { classifyHttpStatus, type CodeRule } from '../volcengine/volcengine-errors.ts';
+import { classifyHttpStatus, type ErrorRule } from '../error-classes.ts';
 
 /** Numeric codes of the business envelope and of `data[i].code`. 200 and 280 are not errors. */
-export const aliyunCodes: Readonly<Record<number, CodeRule>> = {
+export const aliyunCodes: Readonly<Record<number, ErrorRule>> = {
   400: { errorClass: 'permanent', meaning: 'BAD_REQUEST' },
   401: { errorClass: 'permanent', meaning: 'NOT_ALLOWED: unsafe URL' },
   403: { errorClass: 'permanent', meaning: 'FORBIDDEN: URL unreachable or no OSS authorisation' },
@@ -33,7 +33,7 @@ export const aliyunCodes: Readonly<Record<number, CodeRule>> = {
 };
 
 /** String codes of the POP envelope `{RequestId, HostId, Code, Message}`. */
-export const aliyunPopCodes: Readonly<Record<string, CodeRule>> = {
+export const aliyunPopCodes: Readonly<Record<string, ErrorRule>> = {
   SignatureDoesNotMatch: { errorClass: 'stop-engine', meaning: 'wrong secret or signing method' },
   IncompleteSignature: { errorClass: 'stop-engine', meaning: 'signature incomplete' },
   'InvalidAccessKeyId.NotFound': { errorClass: 'stop-engine', meaning: 'unknown AccessKey ID' },

@@ -13,11 +13,8 @@
 import { z } from 'zod';
 import { EngineError } from '../engine.ts';
 import { redactEngineError } from '../engine-settings.ts';
-import {
-  parseRetryAfterMs,
-  volcengineBusinessError,
-  volcengineGatewayError,
-} from './volcengine-errors.ts';
+import { parseRetryAfter } from '../error-classes.ts';
+import { volcengineBusinessError, volcengineGatewayError } from './volcengine-errors.ts';
 import { signVolcengineRequest } from './volcengine-signer.ts';
 
 export const volcengineApiVersion = '2022-08-31';
@@ -127,7 +124,7 @@ export function createVolcengineClient(options: VolcengineClientOptions): Volcen
         'retry',
       );
     }
-    const retryAfterMs = parseRetryAfterMs(response.headers.get('retry-after'));
+    const retryAfterMs = parseRetryAfter(response.headers.get('retry-after'));
     let json: unknown;
     try {
       json = JSON.parse(text);

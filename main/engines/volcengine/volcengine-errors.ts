@@ -1,15 +1,11 @@
 // How every Volcengine failure is handled (PROTOCOLS.md §A.5, seed 000): one table for the
 // business codes of the `{code, message}` envelope and one for the gateway's
 // `ResponseMetadata.Error` codes. The client looks codes up here; it never decides inline.
-import { EngineError, type ErrorClass } from '../engine.ts';
-
-export interface CodeRule {
-  readonly errorClass: ErrorClass;
-  readonly meaning: string;
-}
+import { EngineError } from '../engine.ts';
+import { classifyHttpStatus, type ErrorRule } from '../error-classes.ts';
 
 /** Business codes (`code` of the CV envelope). */
-export const volcengineBusinessCodes: Readonly<Record<number, CodeRule>> = {
+export const volcengineBusinessCodes: Readonly<Record<number, ErrorRule>> = {
   50411: { errorClass: 'permanent', meaning: 'Pre Img Risk Not Pass (input image failed review)' },
   50511: { errorClass: 'retry', meaning: 'Post Img Risk Not Pass (output review; retryable)' },
   50412: { errorClass: 'permanent', meaning: 'Text Risk Not Pass' },
@@ -31,7 +27,7 @@ export const volcengineBusinessCodes: Readonly<Record<number, CodeRule>> = {
 };
 
 /** Gateway codes (`ResponseMetadata.Error.Code`), with their CodeN. */
-export const volcengineGatewayCodes: Readonly<Record<string, CodeRule & { codeN?: number }>> = {
+export const volcengineGatewayCodes: Readonly<Record<string, ErrorRule & { codeN?: number }>> = {
   MissingParameter: { codeN: 100002, errorClass: 'permanent', meaning: 'a parameter is missing' },
   MissingAuthenticationToken: {
     codeN: 100003,
@@ -73,26 +69,6 @@ export const volcengineGatewayCodes: Readonly<Record<string, CodeRule & { codeN?
   AccountFlowLimitExceeded: { errorClass: 'retry-later', meaning: 'account flow limit' },
   ServiceUnavailableTemp: { errorClass: 'retry', meaning: 'service temporarily unavailable' },
 };
-
-/** An unknown code is judged by its HTTP status: 429 later, 5xx again, anything else never. */
-export function classifyHttpStatus(status: number): ErrorClass {
-  if (status === 429) return 'retry-later';
-  if (status >= 500) return 'retry';
-  return 'permanent';
-}
-
-/** `Retry-After` as milliseconds: delta-seconds or an HTTP date; undefined when absent/invalid. */
-export function parseRetryAfterMs(
-  value: string | null | undefined,
-  now: number = Date.now(),
-): number | undefined {
-  if (!value) return undefined;
-  const trimmed = value.trim();
-  if (/^\d+$/.test(trimmed)) return Number(trimmed) * 1000;
-  const at = Date.parse(trimmed);
-  if (Number.isNaN(at)) return undefined;
-  return Math.max(0, at - now);
-}
 
 export function volcengineBusinessError(
   code: number,

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { EngineError } from '../../../main/engines/engine.ts';
 import {
-  parseRetryAfterMs,
   volcengineBusinessCodes,
   volcengineBusinessError,
   volcengineGatewayCodes,
@@ -68,14 +67,5 @@ describe(volcengineGatewayError.name, () => {
     expect(volcengineGatewayCodes.SignatureDoesNotMatch?.codeN).toBe(100010);
     expect(volcengineGatewayCodes.InvalidAccessKey?.codeN).toBe(100009);
     expect(volcengineGatewayError('Unheard', undefined, '', 502).errorClass).toBe('retry');
-  });
-});
-
-describe(parseRetryAfterMs.name, () => {
-  it('reads seconds and HTTP dates', () => {
-    expect(parseRetryAfterMs('5')).toBe(5000);
-    expect(parseRetryAfterMs(new Date(10_000).toUTCString(), 4000)).toBe(6000);
-    expect(parseRetryAfterMs('soon')).toBeUndefined();
-    expect(parseRetryAfterMs(null)).toBeUndefined();
   });
 });
