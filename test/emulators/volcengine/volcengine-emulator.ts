@@ -5,7 +5,7 @@
 // ResponseMetadata.Error envelope; it downloads `image_url`, tags the bytes with the local engine
 // (status 1 when it finds a person or a face) and runs the task state machine
 // in_queue → generating → done, with expired / not_found after configurable times.
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import sharp from 'sharp';
 import { volcengineSubjectReqKey } from '../../../main/engines/volcengine/volcengine-settings.ts';
 import {
@@ -475,6 +475,3 @@ export async function startVolcengineEmulator(
     },
   };
 }
-
-/** A random id for logs; exported for the CLI's `emulate` banner. */
-export const emulatorInstanceId = randomUUID();
