@@ -31,6 +31,8 @@ export interface CliCommand {
   readonly summary: string;
   readonly usage: string;
   readonly options?: ParseArgsOptionsConfig;
+  /** Words starting with `-` that are not options are positionals (a query's `-word` means NOT). */
+  readonly dashWordsArePositional?: boolean;
   run(invocation: CliInvocation): Promise<ExitCode>;
 }
 

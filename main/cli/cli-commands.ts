@@ -10,6 +10,7 @@ import {
 import { addCommand, indexCommand } from './commands/library-commands.ts';
 import { watchCommand } from './commands/watch-command.ts';
 import { demoCommand } from './commands/demo-command.ts';
+import { albumsCommand, searchCommand, tagCommand } from './commands/search-cli-commands.ts';
 import { safetyCommands } from './commands/safety-commands.ts';
 import { jobsCommands } from './commands/jobs-commands.ts';
 
@@ -19,6 +20,9 @@ export function cliCommands(): readonly CliCommand[] {
     addCommand,
     indexCommand,
     watchCommand,
+    searchCommand,
+    albumsCommand,
+    tagCommand,
     statusCommand,
     tagsCommand,
     showCommand,

@@ -13,6 +13,39 @@ const globalOptions = {
   help: { type: 'boolean', short: 'h', default: false },
 } as const satisfies ParseArgsOptionsConfig;
 
+/**
+ * Moves words like `-bicycle` (a query's NOT) behind `--` so parseArgs takes them as
+ * positionals, while known options (and their values) stay options.
+ */
+export function separateDashWords(
+  args: readonly string[],
+  options: ParseArgsOptionsConfig,
+): string[] {
+  const known = new Map<string, boolean>();
+  for (const [name, config] of Object.entries(options)) {
+    known.set(`--${name}`, config.type === 'string');
+    if (config.short) known.set(`-${config.short}`, config.type === 'string');
+  }
+  const flags: string[] = [];
+  const words: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i] ?? '';
+    if (arg === '--') {
+      words.push(...args.slice(i + 1));
+      break;
+    }
+    const name = arg.split('=')[0] ?? arg;
+    const takesValue = known.get(name);
+    if (takesValue === undefined) {
+      words.push(arg);
+      continue;
+    }
+    flags.push(arg);
+    if (takesValue && !arg.includes('=') && i + 1 < args.length) flags.push(args[++i] ?? '');
+  }
+  return [...flags, '--', ...words];
+}
+
 function helpText(commands: readonly CliCommand[]): string {
   const width = Math.max(...commands.map((c) => c.name.length));
   return [
@@ -45,10 +78,11 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<ExitCo
     return ExitCode.usage;
   }
   let parsed;
+  const options = { ...globalOptions, ...command.options };
   try {
     parsed = parseArgs({
-      args: [...rest],
-      options: { ...globalOptions, ...command.options },
+      args: command.dashWordsArePositional ? separateDashWords(rest, options) : [...rest],
+      options,
       allowPositionals: true,
       strict: true,
     });

@@ -1,0 +1,125 @@
+// CLI registration of the search helpers in main/search/search-commands.ts: `search`,
+// `albums` and `tag`. Parsing and printing live there; this file maps argv onto them.
+import {
+  describeSearchError,
+  isSearchSort,
+  runAlbumsCommand,
+  runSearchCommand,
+  runTagCommand,
+} from '../../search/search-commands.ts';
+import { type CliCommand, type CliInvocation, stringOption } from '../cli-command.ts';
+import { openCliContext } from '../cli-context.ts';
+import { ExitCode, UsageError } from '../cli-errors.ts';
+
+/** Run a handler that returns printable text; query and album errors become exit code 2 with a caret. */
+function runPrinting(
+  inv: CliInvocation,
+  query: string | undefined,
+  handler: (db: ReturnType<typeof openCliContext>['db']) => string,
+): ExitCode {
+  const ctx = openCliContext(inv);
+  try {
+    inv.io.stdout.write(`${handler(ctx.db)}\n`);
+    return ExitCode.ok;
+  } catch (error) {
+    inv.io.stderr.write(`${describeSearchError(error, query)}\n`);
+    return ExitCode.usage;
+  } finally {
+    ctx.close();
+  }
+}
+
+export const searchCommand: CliCommand = {
+  name: 'search',
+  summary:
+    'Find photos: words in 中文 or English, -not, OR, "phrases", type: engine: conf> date: camera: folder: faces: has: status:',
+  usage:
+    'tujian search <query…> [--sort taken-desc|taken-asc|added-desc|path-asc|confidence-desc] [--limit N] [--cursor C] [--json]',
+  options: { sort: { type: 'string' }, limit: { type: 'string' }, cursor: { type: 'string' } },
+  dashWordsArePositional: true,
+  run(inv) {
+    const query = inv.positionals.join(' ');
+    const sort = stringOption(inv, 'sort');
+    if (sort !== undefined && !isSearchSort(sort)) throw new UsageError(`unknown sort "${sort}"`);
+    const limitText = stringOption(inv, 'limit');
+    const limit = limitText === undefined ? undefined : Number(limitText);
+    if (limit !== undefined && (!Number.isInteger(limit) || limit <= 0))
+      throw new UsageError('--limit must be a positive whole number');
+    const cursor = stringOption(inv, 'cursor');
+    return Promise.resolve(
+      runPrinting(inv, query, (db) =>
+        runSearchCommand(db, {
+          query,
+          json: inv.global.json,
+          ...(sort === undefined ? {} : { sort }),
+          ...(limit === undefined ? {} : { limit }),
+          ...(cursor === undefined ? {} : { cursor }),
+        }),
+      ),
+    );
+  },
+};
+
+export const albumsCommand: CliCommand = {
+  name: 'albums',
+  summary:
+    'Smart albums (saved queries, always current): list, add <name> <query>, rm <name>, rename <name> <new>',
+  usage: 'tujian albums list | add <name> <query…> | rm <name> | rename <name> <new name> [--json]',
+  dashWordsArePositional: true,
+  run(inv) {
+    const [action = 'list', name, ...rest] = inv.positionals;
+    const json = inv.global.json;
+    switch (action) {
+      case 'list':
+        return Promise.resolve(
+          runPrinting(inv, undefined, (db) => runAlbumsCommand(db, { action: 'list', json })),
+        );
+      case 'add': {
+        const query = rest.join(' ');
+        if (!name || !query) throw new UsageError('albums add needs a name and a query');
+        return Promise.resolve(
+          runPrinting(inv, query, (db) =>
+            runAlbumsCommand(db, { action: 'add', name, query, json }),
+          ),
+        );
+      }
+      case 'rm':
+        if (!name) throw new UsageError('albums rm needs a name');
+        return Promise.resolve(
+          runPrinting(inv, undefined, (db) => runAlbumsCommand(db, { action: 'rm', name, json })),
+        );
+      case 'rename': {
+        const newName = rest.join(' ');
+        if (!name || !newName)
+          throw new UsageError('albums rename needs the name and the new name');
+        return Promise.resolve(
+          runPrinting(inv, undefined, (db) =>
+            runAlbumsCommand(db, { action: 'rename', name, newName, json }),
+          ),
+        );
+      }
+      default:
+        throw new UsageError(`unknown albums action "${action}"`);
+    }
+  },
+};
+
+export const tagCommand: CliCommand = {
+  name: 'tag',
+  summary:
+    'Add a tag to photos, or remove one (remembered as rejected: engines never bring it back)',
+  usage: 'tujian tag add|rm <photo id|path|query> <tag> [--json]',
+  dashWordsArePositional: true,
+  run(inv) {
+    const [action, target, ...tagWords] = inv.positionals;
+    const tag = tagWords.join(' ');
+    if ((action !== 'add' && action !== 'rm') || !target || !tag) {
+      throw new UsageError('tag needs add|rm, a photo (id, path or query) and a tag name');
+    }
+    return Promise.resolve(
+      runPrinting(inv, target, (db) =>
+        runTagCommand(db, { action, target, tag, json: inv.global.json }),
+      ),
+    );
+  },
+};
