@@ -133,7 +133,10 @@ export function createAppService(deps: AppServiceDeps): AppService {
       const c = counts.get(engine);
       if (!c && !setting?.enabled) return [];
       const queued = c?.queued ?? 0;
-      const rate = ((c?.doneRecent ?? 0) * 60_000) / rateWindowMs;
+      // Photos per minute over the recent results, measured from the first of them (at
+      // least a minute, so two quick results do not read as a huge rate).
+      const span = c?.firstRecentAt ? Math.max(60_000, now() - c.firstRecentAt) : rateWindowMs;
+      const rate = ((c?.doneRecent ?? 0) * 60_000) / span;
       return [
         {
           engine,

@@ -343,7 +343,8 @@ export interface EngineCounts {
   failed: number;
   done: number;
   doneRecent: number;
-  doneThisMonth: number;
+  /** When the oldest of the recent results finished (null when none). */
+  firstRecentAt: number | null;
 }
 
 export function countEngineActivity(
@@ -355,7 +356,7 @@ export function countEngineActivity(
   const get = (engine: string) => {
     let c = counts.get(engine);
     if (!c) {
-      c = { queued: 0, running: 0, failed: 0, done: 0, doneRecent: 0, doneThisMonth: 0 };
+      c = { queued: 0, running: 0, failed: 0, done: 0, doneRecent: 0, firstRecentAt: null };
       counts.set(engine, c);
     }
     return c;
@@ -366,21 +367,22 @@ export function countEngineActivity(
     )
     .all();
   for (const r of jobRows) get(r.engine)[r.state] += r.n;
-  const monthStart = new Date(now);
-  monthStart.setUTCDate(1);
-  monthStart.setUTCHours(0, 0, 0, 0);
+  const since = now - recentWindowMs;
   const doneRows = db
-    .prepare<[number, number], { engine: string; n: number; recent: number; month: number }>(
-      `SELECT engine, count(*) AS n,
-              sum(finished_at >= ?) AS recent, sum(finished_at >= ?) AS month
+    .prepare<
+      [number, number],
+      { engine: string; n: number; recent: number; first_recent: number | null }
+    >(
+      `SELECT engine, count(*) AS n, sum(finished_at >= ?) AS recent,
+              min(CASE WHEN finished_at >= ? THEN finished_at END) AS first_recent
        FROM engine_results GROUP BY engine`,
     )
-    .all(now - recentWindowMs, monthStart.getTime());
+    .all(since, since);
   for (const r of doneRows) {
     const c = get(r.engine);
     c.done = r.n;
     c.doneRecent = r.recent;
-    c.doneThisMonth = r.month;
+    c.firstRecentAt = r.first_recent;
   }
   return counts;
 }

@@ -47,6 +47,8 @@ export function App() {
   const [folders, setFolders] = useState<FolderInfo[] | null>(null);
   const [albums, setAlbums] = useState<AlbumInfo[] | null>(null);
   const [activity, setActivity] = useState<ActivityStatus | null>(null);
+  // Bumped by the empty library's button: the sidebar opens its add-folder flow.
+  const [addFolderSignal, setAddFolderSignal] = useState(0);
 
   useEffect(() => {
     client.api['app.info']({}).then(
@@ -186,6 +188,7 @@ export function App() {
             activeAlbumId={albumId}
             query={query}
             canPickFolder={info?.canPickFolder ?? false}
+            addFolderSignal={addFolderSignal}
             onOpenAlbum={openAlbum}
             onQuery={runQuery}
             onFoldersChanged={reloadFolders}
@@ -204,6 +207,9 @@ export function App() {
             title={activeAlbum?.name ?? null}
             libraryEmpty={folders !== null && folders.length === 0}
             canOpenFiles={info?.canOpenFiles ?? false}
+            onAddFolder={() => {
+              setAddFolderSignal((n) => n + 1);
+            }}
           />
         </div>
         {panel === 'activity' && (

@@ -1,56 +1,22 @@
 // End-to-end: the real web host on a temporary library of real photos, driven in Debian's
 // Chromium with playwright-core. Each test saves a screenshot into test-output/ for a human
 // to look at. Skips (with a message) only when /usr/bin/chromium is absent.
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startWebHost, type WebHost } from '../../main/server/web-host.ts';
 import { createE2eLibrary, type E2eLibrary } from './e2e-library.ts';
+import { ensureRendererBuilt } from './renderer-build.ts';
 
 const chromiumPath = '/usr/bin/chromium';
 const hasChromium = existsSync(chromiumPath);
 const repo = resolve(import.meta.dirname, '../..');
-const rendererDist = join(repo, 'renderer/dist/index.html');
 const screenshots = join(repo, 'test-output');
 
 if (!hasChromium) {
   console.warn(
     `Skipping browser tests: ${chromiumPath} is not installed (apt-get install chromium).`,
-  );
-}
-
-function newestMtime(dir: string): number {
-  let newest = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const path = join(dir, entry.name);
-    newest = Math.max(newest, entry.isDirectory() ? newestMtime(path) : statSync(path).mtimeMs);
-  }
-  return newest;
-}
-
-/** Build the renderer when it is missing or older than its sources. */
-function ensureRendererBuilt(): void {
-  const sources = Math.max(
-    newestMtime(join(repo, 'renderer/src')),
-    newestMtime(join(repo, 'preload')),
-  );
-  if (existsSync(rendererDist) && statSync(rendererDist).mtimeMs >= sources) return;
-  execFileSync(
-    process.execPath,
-    [
-      join(repo, 'node_modules/vite/bin/vite.js'),
-      'build',
-      '--config',
-      'renderer/vite.config.ts',
-      '--logLevel',
-      'error',
-    ],
-    {
-      cwd: repo,
-      stdio: 'inherit',
-    },
   );
 }
 

@@ -7,6 +7,7 @@ import {
   type SearchSort,
 } from '../../../../preload/api-contract.ts';
 import { EmptyState, Spinner } from '../../components/EmptyState.tsx';
+import { Icon } from '../../components/Icon.tsx';
 import { useI18n } from '../../i18n/i18n.tsx';
 import { describeError } from '../../lib/errors.ts';
 import { formatCount } from '../../lib/format.ts';
@@ -26,6 +27,7 @@ export function LibraryView(props: {
   title: string | null;
   libraryEmpty: boolean;
   canOpenFiles: boolean;
+  onAddFolder: () => void;
 }) {
   const { t, lang } = useI18n();
   const search = useSearch(props.query, props.sort, props.version);
@@ -76,7 +78,17 @@ export function LibraryView(props: {
         icon="folder"
         title={t('grid.emptyLibraryTitle')}
         text={t('grid.emptyLibraryText')}
-      />
+      >
+        <button
+          type="button"
+          className="primary-button"
+          data-testid="empty-add-folder"
+          onClick={props.onAddFolder}
+        >
+          <Icon name="plus" size={16} />
+          {t('folders.add')}
+        </button>
+      </EmptyState>
     );
   } else if (search.total === 0) {
     body = (

@@ -1,6 +1,6 @@
 // The left column: the whole library, smart albums (saved searches; create one from the
 // current search), and the folders with their online state, counts and engine switches.
-import { useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import {
   engineIds,
   type AlbumInfo,
@@ -19,6 +19,7 @@ export function Sidebar(props: {
   activeAlbumId: number | null;
   query: string;
   canPickFolder: boolean;
+  addFolderSignal: number;
   onOpenAlbum: (album: AlbumInfo | null) => void;
   onQuery: (query: string) => void;
   onFoldersChanged: () => void;
@@ -32,6 +33,11 @@ export function Sidebar(props: {
   const [error, setError] = useState<string | null>(null);
   const [addingPath, setAddingPath] = useState<string | null>(null);
   const [expanded, setExpanded] = useState<number | null>(null);
+
+  const startRef = useRef<() => void>(() => undefined);
+  useEffect(() => {
+    if (props.addFolderSignal > 0) startRef.current();
+  }, [props.addFolderSignal]);
 
   const allActive = props.activeAlbumId === null && props.query === '';
 
@@ -78,6 +84,8 @@ export function Sidebar(props: {
       setAddingPath('');
     }
   };
+
+  startRef.current = startAddFolder;
 
   const toggleEngine = (folder: FolderInfo, engine: EngineId) => {
     const engines = folder.engines.includes(engine)
