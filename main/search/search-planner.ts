@@ -69,10 +69,46 @@ function mentionsMissing(node: QueryNode): boolean {
   }
 }
 
+/** Whether a condition reads only the content's tags and boxes (not the photo or its dates). */
+function dependsOnContentOnly(n: QueryNode): boolean {
+  switch (n.kind) {
+    case 'word':
+      return true;
+    case 'and':
+    case 'or':
+      return n.children.every(dependsOnContentOnly);
+    case 'not':
+      return dependsOnContentOnly(n.child);
+    case 'filter':
+      switch (n.filter.field) {
+        case 'type':
+        case 'engine':
+        case 'conf':
+        case 'faces':
+          return true;
+        case 'has':
+          return n.filter.value !== 'date' && n.filter.value !== 'location';
+        case 'date':
+        case 'camera':
+        case 'folder':
+        case 'status':
+          return false;
+      }
+      break;
+    case 'all':
+      return false;
+  }
+  return false;
+}
+
 class Compiler {
   readonly params: Param[] = [];
   readonly queryTagIds = new Set<number>();
   needsFolders = false;
+  /** The content the conditions test: the photo's, or the driving row's inside the driver. */
+  ref = 'p.content_id';
+  /** Top-level conditions evaluated inside the tag driver (see `driverSet`). */
+  contentConditions: readonly QueryNode[] = [];
   private readonly wordCache = new Map<string, number[]>();
 
   constructor(
@@ -120,21 +156,21 @@ class Compiler {
   }
 
   /** Conditions on a `photo_tags pt` row for the given qualifiers. */
-  rowQualifiers(qualifiers: readonly Qualifier[], includeType: boolean): string {
+  rowQualifiers(qualifiers: readonly Qualifier[], includeType: boolean, alias = 'pt'): string {
     let sql = '';
     for (const q of qualifiers) {
       switch (q.field) {
         case 'engine':
-          sql += ` AND pt.engine = ?`;
+          sql += ` AND ${alias}.engine = ?`;
           this.params.push(q.value);
           break;
         case 'conf':
-          sql += ` AND pt.confidence ${confSql[q.op]} ?`;
+          sql += ` AND ${alias}.confidence ${confSql[q.op]} ?`;
           this.params.push(q.value);
           break;
         case 'type':
           if (includeType) {
-            sql += ` AND pt.tag_id IN (SELECT id FROM tags WHERE type = ?)`;
+            sql += ` AND ${alias}.tag_id IN (SELECT id FROM tags WHERE type = ?)`;
             this.params.push(q.value);
           }
           break;
@@ -143,10 +179,19 @@ class Compiler {
     return sql;
   }
 
-  /** The live rows of the given tags (with the global qualifiers) as a subquery body. */
-  tagRows(ids: readonly number[]): string {
-    const inList = this.tagIn(ids, false);
-    return `FROM photo_tags pt WHERE ${inList} AND pt.state != 'rejected'${this.rowQualifiers(this.qualifiers, false)}`;
+  /**
+   * The driving set: live rows of the driver's tags from the live-tag index, filtered right
+   * there by the other top-level conditions that depend on the content only (other tag
+   * words, boxes, faces, …), so photos and contents are read only for contents that match.
+   */
+  driverSet(ids: readonly number[]): string {
+    const inList = this.inList('d.tag_id', ids, false);
+    let sql = `p.content_id IN (SELECT d.content_id FROM photo_tags d WHERE ${inList} AND d.state != 'rejected'${this.rowQualifiers(this.qualifiers, false, 'd')}`;
+    const saved = this.ref;
+    this.ref = 'd.content_id';
+    for (const n of this.contentConditions) sql += ` AND ${this.node(n, true, null)}`;
+    this.ref = saved;
+    return `${sql})`;
   }
 
   /**
@@ -170,10 +215,10 @@ class Compiler {
   tagSet(ids: readonly number[], positive: boolean, asDriver: boolean): string {
     if (ids.length === 0) return '0';
     if (positive) for (const id of ids) this.queryTagIds.add(id);
-    if (asDriver) return `p.content_id IN (SELECT pt.content_id ${this.tagRows(ids)})`;
+    if (asDriver) return this.driverSet(ids);
     const inList = this.tagIn(ids);
     return (
-      `EXISTS (SELECT 1 FROM photo_tags pt WHERE pt.content_id = p.content_id AND ${inList}` +
+      `EXISTS (SELECT 1 FROM photo_tags pt WHERE pt.content_id = ${this.ref} AND ${inList}` +
       ` AND pt.state != 'rejected'${this.rowQualifiers(this.qualifiers, false)})`
     );
   }
@@ -195,7 +240,7 @@ class Compiler {
   /** "Has a live tag meeting these qualifiers". */
   anyTag(qualifiers: readonly Qualifier[]): string {
     return (
-      `EXISTS (SELECT 1 FROM photo_tags pt WHERE pt.content_id = p.content_id` +
+      `EXISTS (SELECT 1 FROM photo_tags pt WHERE pt.content_id = ${this.ref}` +
       ` AND pt.state != 'rejected'${this.rowQualifiers(qualifiers, true)})`
     );
   }
@@ -203,7 +248,7 @@ class Compiler {
   liveTagOf(names: readonly string[]): string {
     const ids = tagIdsByName(this.db, names);
     if (ids.length === 0) return '0';
-    return `EXISTS (SELECT 1 FROM photo_tags pt WHERE pt.content_id = p.content_id AND ${this.tagIn(ids)} AND pt.state != 'rejected')`;
+    return `EXISTS (SELECT 1 FROM photo_tags pt WHERE pt.content_id = ${this.ref} AND ${this.tagIn(ids)} AND pt.state != 'rejected')`;
   }
 
   filter(f: QueryFilter): string {
@@ -240,7 +285,7 @@ class Compiler {
           count =
             `(SELECT count(*) FROM tag_boxes b JOIN photo_tags pt ON pt.content_id = b.content_id` +
             ` AND pt.tag_id = b.tag_id AND pt.engine = b.engine` +
-            ` WHERE b.content_id = p.content_id AND b.engine = ? AND ${this.inList('b.tag_id', ids)}` +
+            ` WHERE b.content_id = ${this.ref} AND b.engine = ? AND ${this.inList('b.tag_id', ids)}` +
             ` AND pt.state != 'rejected')`;
         }
         if (f.max === null) {
@@ -258,7 +303,7 @@ class Compiler {
             return (
               `EXISTS (SELECT 1 FROM tag_boxes b JOIN photo_tags pt ON pt.content_id = b.content_id` +
               ` AND pt.tag_id = b.tag_id AND pt.engine = b.engine` +
-              ` WHERE b.content_id = p.content_id AND pt.state != 'rejected')`
+              ` WHERE b.content_id = ${this.ref} AND pt.state != 'rejected')`
             );
           case 'text':
             return this.liveTagOf(textTagNames);
@@ -319,8 +364,8 @@ export function planSearch(db: Catalog, query: QueryNode): SearchPlan {
 
   // Drive from the most selective positive top-level term: a tag word through the live-tag
   // index (estimated from tag_stats) or a date range through contents_taken_at (counted).
-  let driver: { node: QueryNode; kind: 'tag' | 'date'; tagIds: number[]; estimate: number } | null =
-    null;
+  type Driver = { node: QueryNode; kind: 'tag' | 'date'; tagIds: number[]; estimate: number };
+  let driver = null as Driver | null;
   const estimate = db.prepare<[string], { n: number | null }>(
     `SELECT sum(contents) AS n FROM tag_stats WHERE tag_id IN (SELECT value FROM json_each(?))`,
   );
@@ -340,7 +385,15 @@ export function planSearch(db: Catalog, query: QueryNode): SearchPlan {
     }
   }
 
-  const conditions = rest.map((c) => compiler.node(c, true, driver?.node ?? null));
+  if (driver?.kind === 'tag') {
+    const drv = driver.node;
+    compiler.contentConditions = rest.filter((c) => c !== drv && dependsOnContentOnly(c));
+  }
+  const inner = new Set(compiler.contentConditions);
+  const driverNode = driver?.node ?? null;
+  const conditions = rest
+    .filter((c) => !inner.has(c))
+    .map((c) => compiler.node(c, true, driverNode));
   if (qualifiers.length > 0 && !rest.some((c) => c.kind === 'word')) {
     conditions.push(compiler.anyTag(qualifiers));
   }

@@ -331,23 +331,16 @@ function loadItems(db: Catalog, plan: SearchPlan, page: readonly KeyRow[]): Sear
 }
 
 /**
- * Facet counts over the result's content ids (a JSON array, one entry per photo, so j.key is
+ * Facet rows over the result's content ids (a JSON array, one entry per photo, so j.key is
  * the photo): `CROSS JOIN` keeps json_each as the outer loop, each entry one primary-key
- * range of photo_tags.
+ * range of photo_tags, rows in (content, tag, engine) order. Counted in one pass in JS.
  */
 export const facetSql = {
-  tags: `SELECT t.id AS tagId, t.name, t.type, t.zh, t.en, x.count FROM
-           (SELECT pt.tag_id, count(DISTINCT j.key) AS count
-            FROM json_each(?) j CROSS JOIN photo_tags pt ON pt.content_id = j.value
-            WHERE pt.state != 'rejected' GROUP BY pt.tag_id ORDER BY count DESC LIMIT ?) x
-         JOIN tags t ON t.id = x.tag_id ORDER BY x.count DESC, t.name`,
-  engines: `SELECT pt.engine, count(DISTINCT j.key) AS count
-            FROM json_each(?) j CROSS JOIN photo_tags pt ON pt.content_id = j.value
-            WHERE pt.state != 'rejected' GROUP BY pt.engine ORDER BY count DESC, pt.engine`,
-  types: `SELECT t.type, count(DISTINCT j.key) AS count
-          FROM json_each(?) j CROSS JOIN photo_tags pt ON pt.content_id = j.value
-          CROSS JOIN tags t ON t.id = pt.tag_id
-          WHERE pt.state != 'rejected' GROUP BY t.type ORDER BY count DESC, t.type`,
+  rows: `SELECT j.key, pt.tag_id, pt.engine
+         FROM json_each(?) j CROSS JOIN photo_tags pt ON pt.content_id = j.value
+         WHERE pt.state != 'rejected'`,
+  tagNames: `SELECT id AS tagId, name, type, zh, en FROM tags WHERE id IN (SELECT value FROM json_each(?))`,
+  tagTypes: `SELECT id, type FROM tags`,
 } as const;
 
 // [Note: Facets on huge results]
@@ -398,19 +391,63 @@ function computeFacets(
   );
 
   // One entry per photo (a content shown twice counts twice): counts are photos of the result.
-  const ids = JSON.stringify(contentIds);
-  const tags =
-    contentIds.length === 0
-      ? []
-      : db.prepare<[string, number], FacetTag>(facetSql.tags).all(ids, tagLimit);
-  const engines =
-    contentIds.length === 0
-      ? []
-      : db.prepare<[string], { engine: string; count: number }>(facetSql.engines).all(ids);
-  const types =
-    contentIds.length === 0
-      ? []
-      : db.prepare<[string], { type: TagType; count: number }>(facetSql.types).all(ids);
+  const tagCounts = new Map<number, number>();
+  const engineNames: string[] = [];
+  const engineCounts: number[] = [];
+  const typeCounts = new Map<TagType, number>();
+  if (contentIds.length > 0) {
+    const typeOf = new Map(db.prepare<[], [number, TagType]>(facetSql.tagTypes).raw().all());
+    let photo = -1;
+    let lastTag = -1;
+    let engines = 0;
+    let types = new Set<TagType>();
+    const flush = () => {
+      for (let e = 0; e < engineNames.length; e++) {
+        if (engines & (1 << e)) engineCounts[e] = (engineCounts[e] ?? 0) + 1;
+      }
+      for (const t of types) typeCounts.set(t, (typeCounts.get(t) ?? 0) + 1);
+    };
+    const rowsOf = db.prepare<[string], [number, number, string]>(facetSql.rows).raw();
+    for (const [key, tagId, engine] of rowsOf.iterate(JSON.stringify(contentIds))) {
+      if (key !== photo) {
+        if (photo !== -1) flush();
+        photo = key;
+        lastTag = -1;
+        engines = 0;
+        types = new Set();
+      }
+      // Rows of one content come in (tag, engine) order: a repeated tag is adjacent.
+      if (tagId !== lastTag) {
+        tagCounts.set(tagId, (tagCounts.get(tagId) ?? 0) + 1);
+        const type = typeOf.get(tagId);
+        if (type) types.add(type);
+        lastTag = tagId;
+      }
+      let e = engineNames.indexOf(engine);
+      if (e < 0) e = engineNames.push(engine) - 1;
+      engines |= 1 << e;
+    }
+    if (photo !== -1) flush();
+  }
+  const top = [...tagCounts].sort((a, b) => b[1] - a[1] || a[0] - b[0]).slice(0, tagLimit);
+  const names = new Map(
+    db
+      .prepare<[string], Omit<FacetTag, 'count'>>(facetSql.tagNames)
+      .all(JSON.stringify(top.map(([id]) => id)))
+      .map((t) => [t.tagId, t]),
+  );
+  const tags: FacetTag[] = top
+    .flatMap(([id, count]) => {
+      const t = names.get(id);
+      return t ? [{ ...t, count }] : [];
+    })
+    .sort((a, b) => b.count - a.count || a.name.localeCompare(b.name));
+  const engines = engineNames
+    .map((engine, i) => ({ engine, count: engineCounts[i] ?? 0 }))
+    .sort((a, b) => b.count - a.count || a.engine.localeCompare(b.engine));
+  const types = [...typeCounts]
+    .map(([type, count]) => ({ type, count }))
+    .sort((a, b) => b.count - a.count || a.type.localeCompare(b.type));
   return {
     tags: scaled(tags),
     years: [...years].map(([year, count]) => ({ year, count })).sort((a, b) => b.year - a.year),
