@@ -386,10 +386,8 @@ function parseDatePoint(text: string): { start: number; end: number } | null {
  * `date:2023`, `date:2023-05`, `date:2023-05-04`, ranges `2023-05..2023-08` (both ends
  * inclusive) and open ranges `2023..` / `..2023`.
  *
- * [Note: Taken-at is wall-clock time]
- * `contents.taken_at` holds the camera's wall-clock time (EXIF DateTimeOriginal has no zone)
- * as ms since the epoch read as UTC, so calendar boundaries here and the year facet use UTC
- * arithmetic and `date:2023-05-04` means the day the camera showed.
+ * Calendar boundaries use UTC arithmetic: see [Note: taken_at is wall-clock time] in
+ * main/library/photo-metadata.ts; `date:2023-05-04` means the day the camera showed.
  */
 function parseDateRange(name: string, value: string, at: number): QueryFilter {
   const text = value.trim();

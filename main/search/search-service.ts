@@ -360,7 +360,7 @@ function computeFacets(
   let contentIds: number[] = [];
   for (const r of rows) {
     if (r.taken_at !== null) {
-      const year = new Date(r.taken_at).getUTCFullYear(); // [Note: Taken-at is wall-clock time]
+      const year = new Date(r.taken_at).getUTCFullYear(); // [Note: taken_at is wall-clock time]
       years.set(year, (years.get(year) ?? 0) + 1);
     }
     folders.set(r.folder_id, (folders.get(r.folder_id) ?? 0) + 1);
