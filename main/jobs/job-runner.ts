@@ -245,6 +245,8 @@ export class JobRunner {
   private readonly inFlight = new Set<Promise<void>>();
   private readonly listeners = new Set<(event: RunnerEvent) => void>();
   private controls: JobControls;
+  /** Recent throttling answers with Retry-After, per engine. */
+  private readonly recentThrottles = new Map<EngineId, number[]>();
   /** Engines whose budget is spent, until when. */
   private readonly budgetUntil = new Map<EngineId, number>();
   /** Which lanes were reported paused, so pause/resume events fire once per change. */
@@ -698,6 +700,19 @@ export class JobRunner {
     }
   }
 
+  /**
+   * A lone throttling answer delays only its own job (it used a token, the rest of the lane
+   * keeps the rate). Two or more within a second mean the service wants quiet: every caller of
+   * the engine waits out the Retry-After. See [Note: Engine call limits].
+   */
+  private noteThrottle(engine: EngineId, retryAfterMs: number): void {
+    const at = this.now();
+    const recent = (this.recentThrottles.get(engine) ?? []).filter((t) => at - t < 1000);
+    recent.push(at);
+    this.recentThrottles.set(engine, recent);
+    if (recent.length >= 2) this.limiters.get(engine).holdOff(retryAfterMs);
+  }
+
   private releaseUnsent(job: Extract<Job, { kind: 'tag' }>, error: CallNotMade): void {
     // Runnable at once: the lane's block (not the job's time) holds it back, so a raised
     // budget or a resume takes effect without waiting for the old period to end.
@@ -742,7 +757,7 @@ export class JobRunner {
     switch (decision.action) {
       case 'retry':
         if (engine && failure.retryAfterMs !== undefined)
-          this.limiters.get(engine).holdOff(failure.retryAfterMs);
+          this.noteThrottle(engine, failure.retryAfterMs);
         rescheduleJob(db, job.id, this.now() + decision.delayMs, failure);
         this.emitFinished(job, 'retry', failure.message);
         return;

@@ -432,4 +432,24 @@ describe(JobRunner.name, () => {
     expect(polls).toBeLessThanOrEqual(2);
     expect(listFailedJobs(db)).toMatchObject([{ code: 'retention-expired', engine: 'aliyun' }]);
   });
+
+  it('holds the whole engine for Retry-After only when throttles come two in a second', async () => {
+    const callTimes: number[] = [];
+    const engine = syncEngine((call) => {
+      callTimes.push(Date.now());
+      return call <= 2
+        ? new EngineError('huawei', 'APIG.0308', 'throttled', 'retry-later', 400)
+        : dogAnswer('huawei');
+    }, 'huawei');
+    db.prepare(`UPDATE folders SET engines = '["huawei"]'`).run();
+    const hashes = ['a', 'b', 'c'];
+    addPhotos(hashes);
+    await run(new Map([['huawei', engine]]), hashes, [], {
+      policy: { maxAttempts: 5, baseDelayMs: 1, maxDelayMs: 2, maxResubmits: 1 },
+    }).runUntilIdle();
+    expect(engine.calls).toBe(5);
+    // Call 3 is another photo (not a retry): only the engine-wide hold can make it wait.
+    const [, second, third] = callTimes;
+    expect((third ?? 0) - (second ?? 0)).toBeGreaterThanOrEqual(350);
+  });
 });
