@@ -21,6 +21,7 @@ import {
 } from '../catalog/photos.ts';
 import { ImageError, openImage, type ImageFacts } from '../imaging/image-open.ts';
 import { makeRenditions } from '../imaging/image-renditions.ts';
+import { checkFolderOnline } from './folder-scanner.ts';
 import type { IngestDeps } from './library-deps.ts';
 import { absolutePathOf, classifyFile, previewPath, thumbnailPath } from './library-files.ts';
 import { readPhotoMetadata } from './photo-metadata.ts';
@@ -178,6 +179,15 @@ export async function ingestPhoto(deps: IngestDeps, photoId: number): Promise<In
     if (status !== 'missing') log.warn(`${status}: ${path}: ${reason}`);
     return { status, photoId, reason };
   };
+  // A file that is gone because its whole folder went away (drive unplugged mid-run) is not
+  // missing: the folder is offline and the photo stays pending until it is back.
+  const failFile = async (problem: FileProblem): Promise<IngestOutcome> => {
+    if (problem.status === 'missing') {
+      const offline = await checkFolderOnline(db, folder);
+      if (offline !== undefined) return { status: 'skipped', photoId, reason: offline };
+    }
+    return fail(problem.status, problem.message);
+  };
 
   const kind = classifyFile(photo.relPath);
   if (kind.kind === 'unsupported') return fail('skipped', kind.reason);
@@ -206,8 +216,7 @@ export async function ingestPhoto(deps: IngestDeps, photoId: number): Promise<In
         return { status: 'ok', photoId, contentId: linked.id, newContent: false };
       }
     } catch (error) {
-      const problem = describeFsError(error);
-      return fail(problem.status, problem.message);
+      return failFile(describeFsError(error));
     }
   }
 
@@ -220,7 +229,7 @@ export async function ingestPhoto(deps: IngestDeps, photoId: number): Promise<In
         // Still pending: the watcher's next change event (or the next scan) queues it again.
         return { status: 'skipped', photoId, reason: error.message };
       }
-      return fail(error.status, error.message);
+      return failFile(error);
     }
     throw error;
   }

@@ -338,4 +338,18 @@ describe(ingestPhoto.name, () => {
     expect(findContentByHash(lib.db, contentOf('y.jpg').hash)).toBeDefined();
     expect(readFileSync(join(lib.root, 'elsewhere.jpg')).length).toBeGreaterThan(0);
   });
+
+  it('leaves a photo pending, not missing, when its whole folder went away', async () => {
+    writeFileSync(join(lib.photos, 'p.jpg'), await makeJpeg());
+    await scanFolder({ db: lib.db, log: lib.log, enqueueIngest: () => undefined }, lib.folder.id);
+    const pending = photoAt('p.jpg');
+    renameSync(lib.photos, join(lib.root, 'unplugged'));
+    const outcome = await ingestPhoto(
+      { db: lib.db, dataRoot: lib.dataRoot, log: lib.log },
+      pending.id,
+    );
+    expect(outcome.status).toBe('skipped');
+    expect(getPhoto(lib.db, pending.id)?.status).toBe('pending');
+    expect(lib.db.prepare('SELECT status FROM folders').pluck().get()).toBe('offline');
+  });
 });
