@@ -223,6 +223,8 @@ export const EngineSettingsView = z.object({
   qps: z.number().positive().nullable(),
   monthlyBudget: z.number().int().nonnegative().nullable(),
   hostingBucket: z.string().nullable(),
+  /** Why the settings are not yet usable by the engine (null when complete). */
+  problem: z.string().nullable(),
 });
 export type EngineSettingsView = z.infer<typeof EngineSettingsView>;
 

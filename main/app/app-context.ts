@@ -3,7 +3,7 @@
 // host forwards to its windows or SSE clients and a progress feed. Both hosts call this,
 // so the desktop app and `tujian serve` behave the same.
 import { statSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { openCatalog, type Catalog } from '../catalog/catalog-connection.ts';
 import { dataPaths } from '../util/data-dir.ts';
 import { ApiError, type ApiEvent, type EngineId } from '../../preload/api-contract.ts';
@@ -20,11 +20,8 @@ import type { TaggingEngine } from '../engines/engine.ts';
 import { silentLogger, type Logger } from '../util/logger.ts';
 import { startLibraryRuntime, type LibraryRuntime } from './library-runtime.ts';
 import { createSearchPort } from './search-port.ts';
-import {
-  createCatalogEngineSettings,
-  createMemoryCredentialStore,
-  type CredentialStore,
-} from './catalog-engine-settings.ts';
+import { createCatalogEngineSettings, type CredentialStore } from './catalog-engine-settings.ts';
+import { chainSecretStores, envSecretStore, fileSecretStore } from '../engines/engine-settings.ts';
 
 export interface AppContextOptions {
   readonly dataRoot: string;
@@ -109,7 +106,14 @@ export function openAppContext(options: AppContextOptions): AppContext {
   const emit = (event: ApiEvent) => {
     for (const listener of listeners) listener(event);
   };
-  const credentials = options.credentials ?? createMemoryCredentialStore();
+  // The web host keeps secrets like the CLI: environment variables first, then a 0600 file
+  // in the data folder (main/engines/engine-settings.ts); the desktop passes safeStorage.
+  const credentials =
+    options.credentials ??
+    (() => {
+      const file = fileSecretStore(join(dataRoot, 'secrets.json'));
+      return chainSecretStores([envSecretStore(), file], file);
+    })();
   const pendingScopes = new Set<'photos' | 'tags'>();
   const runtime = options.engines
     ? startLibraryRuntime({
@@ -135,12 +139,7 @@ export function openAppContext(options: AppContextOptions): AppContext {
     library: options.library ?? runtime?.library ?? createCatalogLibraryPort(db),
     search: options.search ?? createSearchPort(db),
     jobs: options.jobs ?? runtime?.jobs ?? createCatalogJobsPort(db),
-    engineSettings: createCatalogEngineSettings(db, credentials, (engine) =>
-      Promise.resolve({
-        ok: false,
-        message: `Testing the ${engine} connection needs its engine module, which is not built in yet.`,
-      }),
-    ),
+    engineSettings: createCatalogEngineSettings(db, credentials),
     ...(options.desktop ? { desktop: options.desktop } : {}),
     emit,
   });

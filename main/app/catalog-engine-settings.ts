@@ -12,7 +12,20 @@ import {
   type EngineSettingsPatch,
   type EngineSettingsView,
 } from '../../preload/api-contract.ts';
+import {
+  catalogSettingsBackend,
+  engineSettingsSchemas,
+  loadEngineSettings,
+  redact,
+  saveEngineSettings,
+  type CloudEngineId,
+  type EngineSettings,
+} from '../engines/engine-settings.ts';
+import { checkAliyunCredentials } from '../engines/aliyun/aliyun-engine.ts';
+import type { ConnectionStep } from '../engines/hosting/image-hosting.ts';
+import { checkVolcengineCredentials } from '../engines/volcengine/volcengine-engine.ts';
 import { readBudget, writeBudget } from '../jobs/engine-budget.ts';
+import { clearEngineStop } from '../jobs/job-controls.ts';
 import { readSetting, writeSetting } from './catalog-views.ts';
 import type { EngineSettingsPort } from './app-service.ts';
 
@@ -44,21 +57,31 @@ interface CredentialSpec {
   readonly secret: boolean;
 }
 
-/** The credential fields each engine's API needs (see the seeds in ../shared/seeds). */
+/**
+ * The credential fields each engine's API needs. Keys are paths in that engine's settings
+ * (main/engines/engine-settings.ts), so a secret is stored under the same name
+ * (`huawei.auth.sk`) the engines read it from.
+ */
 export const credentialSpecs: Record<EngineId, readonly CredentialSpec[]> = {
   local: [],
   huawei: [
-    { key: 'accessKeyId', label: 'Access Key ID (AK)', secret: false },
-    { key: 'secretAccessKey', label: 'Secret Access Key (SK)', secret: true },
+    { key: 'auth.ak', label: 'Access Key ID (AK)', secret: false },
+    { key: 'auth.sk', label: 'Secret Access Key (SK)', secret: true },
     { key: 'projectId', label: 'Project ID', secret: false },
   ],
   volcengine: [
     { key: 'accessKeyId', label: 'Access Key ID', secret: false },
     { key: 'secretAccessKey', label: 'Secret Access Key', secret: true },
+    { key: 'hosting.endpoint', label: 'Hosting S3 endpoint', secret: false },
+    { key: 'hosting.accessKeyId', label: 'Hosting access key', secret: false },
+    { key: 'hosting.secretAccessKey', label: 'Hosting secret key', secret: true },
   ],
   aliyun: [
     { key: 'accessKeyId', label: 'AccessKey ID', secret: false },
     { key: 'accessKeySecret', label: 'AccessKey Secret', secret: true },
+    { key: 'hosting.endpoint', label: 'Hosting S3 endpoint (OSS)', secret: false },
+    { key: 'hosting.accessKeyId', label: 'Hosting access key', secret: false },
+    { key: 'hosting.secretAccessKey', label: 'Hosting secret key', secret: true },
   ],
 };
 
@@ -92,11 +115,66 @@ function readStored(db: Catalog, engine: EngineId): StoredEngineSettings {
   return stored;
 }
 
+type Json = Record<string, unknown>;
+
+function setPath(target: Json, path: string, value: unknown): void {
+  const parts = path.split('.');
+  const last = parts.pop() ?? path;
+  let cursor = target;
+  for (const part of parts) {
+    const next = cursor[part];
+    if (next === null || typeof next !== 'object') cursor[part] = {};
+    cursor = cursor[part] as Json;
+  }
+  cursor[last] = value;
+}
+
+/**
+ * The engine's full configuration (the input of its zod schema in main/engines) built from
+ * the UI's fields and the stored secrets; what the schema rejects is reported, not hidden.
+ */
+async function assembleConfig(
+  engine: CloudEngineId,
+  s: StoredEngineSettings,
+  credentials: CredentialStore,
+): Promise<Json> {
+  const config: Json = {};
+  for (const spec of credentialSpecs[engine]) {
+    const value = spec.secret ? await credentials.get(`${engine}.${spec.key}`) : s.plain[spec.key];
+    if (value !== undefined && value !== '') setPath(config, spec.key, value);
+  }
+  if (engine === 'huawei') setPath(config, 'auth.kind', 'aksk');
+  if (s.region) config.region = s.region;
+  if (s.endpoint) config.endpoint = s.endpoint;
+  if (s.qps !== null) config.qps = s.qps;
+  if (engine !== 'volcengine') config.threshold = s.threshold;
+  if (engine === 'huawei') {
+    if (s.language) config.language = s.language;
+    if (s.limit !== null) config.limit = s.limit;
+  }
+  if (engine === 'aliyun' && s.scenes) config.scenes = s.scenes;
+  if (s.hostingBucket) setPath(config, 'hosting.bucket', s.hostingBucket);
+  return config;
+}
+
+function isCloud(engine: EngineId): engine is CloudEngineId {
+  return engine !== 'local';
+}
+
 export function createCatalogEngineSettings(
   db: Catalog,
   credentials: CredentialStore,
-  tester: (engine: EngineId) => Promise<{ ok: boolean; message: string }>,
 ): EngineSettingsPort {
+  const backend = catalogSettingsBackend(db);
+
+  async function problemOf(engine: EngineId, s: StoredEngineSettings): Promise<string | null> {
+    if (!isCloud(engine)) return null;
+    const parsed = engineSettingsSchemas[engine].safeParse(
+      await assembleConfig(engine, s, credentials),
+    );
+    return parsed.success ? null : redact(z.prettifyError(parsed.error));
+  }
+
   async function view(engine: EngineId): Promise<EngineSettingsView> {
     const s = readStored(db, engine);
     const fields = await Promise.all(
@@ -127,6 +205,7 @@ export function createCatalogEngineSettings(
       qps: s.qps,
       monthlyBudget: readBudget(db, engine).perMonth ?? null,
       hostingBucket: s.hostingBucket,
+      problem: await problemOf(engine, s),
     };
   }
 
@@ -162,6 +241,16 @@ export function createCatalogEngineSettings(
         hostingBucket: patch.hostingBucket === undefined ? s.hostingBucket : patch.hostingBucket,
       };
       writeSetting(db, `engine.${engine}`, next);
+      if (isCloud(engine)) {
+        // Complete settings become the engine's configuration (secrets to the store, the rest
+        // to the catalog), which the engines load; incomplete ones stay a draft in the view.
+        const config = await assembleConfig(engine, next, credentials);
+        if (engineSettingsSchemas[engine].safeParse(config).success) {
+          await saveEngineSettings(engine, config as never, backend, credentials);
+          // New settings may fix what stopped the engine ([Note: Stopped engines stay stopped]).
+          clearEngineStop(db, engine);
+        }
+      }
       if (patch.monthlyBudget !== undefined) {
         // The budget lives where the job runner enforces it (main/jobs/engine-budget.ts).
         const budget = readBudget(db, engine);
@@ -172,6 +261,36 @@ export function createCatalogEngineSettings(
       }
       return view(engine);
     },
-    test: (engine) => tester(engine),
+    async test(engine) {
+      if (!isCloud(engine))
+        return { ok: true, message: 'The on-device engine needs no connection.' };
+      const loaded = await loadEngineSettings(engine, backend, credentials);
+      if (!loaded.ok) return { ok: false, message: loaded.message };
+      try {
+        let step: ConnectionStep;
+        switch (engine) {
+          case 'volcengine':
+            step = await checkVolcengineCredentials(
+              loaded.settings as EngineSettings<'volcengine'>,
+            );
+            break;
+          case 'aliyun':
+            step = await checkAliyunCredentials(loaded.settings as EngineSettings<'aliyun'>);
+            break;
+          case 'huawei':
+            return {
+              ok: true,
+              message:
+                'The Huawei settings are complete. A live check of the credentials happens on the first tagging call (the job runner probes once before sending more).',
+            };
+        }
+        return { ok: step.ok, message: redact(step.detail) };
+      } catch (error) {
+        return {
+          ok: false,
+          message: redact(error instanceof Error ? error.message : String(error)),
+        };
+      }
+    },
   };
 }

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type * as Electron from 'electron';
 import { openAppContext, type AppContext } from '../app/app-context.ts';
-import { createEngineSet } from '../cli/cli-engines.ts';
+import { createLocalEngineSet } from '../engines/engine-registry.ts';
 import { resolveDataDir } from '../util/data-dir.ts';
 import { createStderrLogger } from '../util/logger.ts';
 import { ipcEventChannel } from '../../preload/api-contract.ts';
@@ -99,8 +99,8 @@ export function runDesktopApp(electron: ElectronModule): void {
       host: 'desktop',
       version: app.getVersion(),
       log,
-      engines: createEngineSet(),
-      credentials: createSafeStorageSecretStore(safeStorage, join(dataRoot, 'secrets.json')),
+      engines: createLocalEngineSet(),
+      credentials: createSafeStorageSecretStore(safeStorage, join(dataRoot, 'secrets.safe.json')),
       desktop: {
         async pickFolder() {
           const result = window

@@ -6,6 +6,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dispatchApiCall } from '../../main/app/api-dispatch.ts';
 import { openAppContext, type AppContext } from '../../main/app/app-context.ts';
 import { createAppService } from '../../main/app/app-service.ts';
+import {
+  catalogSettingsBackend,
+  envSecretStore,
+  fileSecretStore,
+  loadEngineSettings,
+} from '../../main/engines/engine-settings.ts';
 import type { ApiInput, ApiOutput, Channel } from '../../preload/api-contract.ts';
 import { createE2eLibrary, type E2eLibrary } from '../e2e/e2e-library.ts';
 
@@ -163,21 +169,45 @@ describe(createAppService.name, () => {
     expect((await call('activity.status', {})).engines[0]?.paused).toBe(false);
   });
 
-  it('stores engine settings, never sending secrets back', async () => {
-    const view = await call('settings.setEngine', {
+  it('stores engine settings, never sending secrets back, and configures the engine once complete', async () => {
+    const draft = await call('settings.setEngine', {
       engine: 'huawei',
       enabled: true,
-      credentials: { accessKeyId: 'AKID', secretAccessKey: 'very-secret' },
+      credentials: { 'auth.ak': 'AKID', 'auth.sk': 'very-secret' },
       monthlyBudget: 1000,
       threshold: 55,
     });
-    expect(view).toMatchObject({ enabled: true, threshold: 55, monthlyBudget: 1000 });
+    expect(draft).toMatchObject({ enabled: true, threshold: 55, monthlyBudget: 1000 });
+    // No project id yet: the view says what is missing and the engine has no configuration.
+    expect(draft.problem).toContain('projectId');
+    expect(
+      await loadEngineSettings('huawei', catalogSettingsBackend(context.db), envSecretStore({})),
+    ).toMatchObject({
+      ok: false,
+      reason: 'not-configured',
+    });
+    const view = await call('settings.setEngine', {
+      engine: 'huawei',
+      credentials: { projectId: 'p1' },
+    });
+    expect(view.problem).toBeNull();
     expect(JSON.stringify(await call('settings.engines', {}))).not.toContain('very-secret');
-    expect(view.credentials.find((c) => c.key === 'secretAccessKey')).toMatchObject({
+    expect(view.credentials.find((c) => c.key === 'auth.sk')).toMatchObject({
       isSet: true,
       value: null,
     });
-    expect(view.credentials.find((c) => c.key === 'accessKeyId')).toMatchObject({ value: 'AKID' });
+    expect(view.credentials.find((c) => c.key === 'auth.ak')).toMatchObject({ value: 'AKID' });
+    // The engine's own settings now load, with the secret from the data folder's secret file.
+    const secrets = fileSecretStore(join(library.dataRoot, 'secrets.json'));
+    const loaded = await loadEngineSettings('huawei', catalogSettingsBackend(context.db), secrets);
+    expect(loaded).toMatchObject({
+      ok: true,
+      settings: {
+        projectId: 'p1',
+        threshold: 55,
+        auth: { kind: 'aksk', ak: 'AKID', sk: 'very-secret' },
+      },
+    });
     expect(
       await fails('settings.setEngine', { engine: 'huawei', credentials: { bogus: 'x' } }),
     ).toBe('invalid-input');
@@ -186,6 +216,7 @@ describe(createAppService.name, () => {
       used: 0,
       limit: 1000,
     });
+    expect(await call('settings.testEngine', { engine: 'aliyun' })).toMatchObject({ ok: false });
   });
 
   it('keeps the UI language and refuses desktop-only calls in the web host', async () => {

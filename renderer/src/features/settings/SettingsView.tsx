@@ -238,6 +238,14 @@ function EngineCard({
           <span>{t('settings.enabled')}</span>
         </label>
       </header>
+      {settings.cloud && settings.problem && (
+        <div className="engine-problem" role="note">
+          <Icon name="warning" size={14} />
+          <span>
+            {t('settings.incomplete')} <code>{settings.problem}</code>
+          </span>
+        </div>
+      )}
       <form
         className="engine-form"
         onSubmit={(e) => {
