@@ -1,30 +1,27 @@
-// Builds the tagging engines a CLI run uses. The local engine is always available (no
-// account, no network); cloud engines join when configured (see main/engines/engine-settings.ts).
-import type { TaggingEngine } from '../engines/engine.ts';
-import { createLocalEngine } from '../engines/local/local-engine.ts';
+// The engines a CLI run uses: see main/engines/engine-registry.ts. Secrets come from the
+// environment or the data folder's 0600 secrets file (never the catalog).
+import { join } from 'node:path';
+import { createEngineSet, defaultSecretStore, type EngineSet } from '../engines/engine-registry.ts';
+import type { SecretStore } from '../engines/engine-settings.ts';
 import type { EngineId } from '../engines/tag-model.ts';
+import type { CliContext } from './cli-context.ts';
 
-export interface EngineSet {
-  readonly engines: ReadonlyMap<EngineId, TaggingEngine>;
-  /** In-flight tag calls per engine that keep it busy. */
-  readonly concurrency: Partial<Record<EngineId, number>>;
-  close(): Promise<void>;
+export function cliSecretStore(ctx: CliContext): SecretStore {
+  return defaultSecretStore(join(ctx.paths.root, 'secrets.json'), (message) => {
+    ctx.log.warn(message);
+  });
 }
 
-export function createEngineSet(only?: readonly EngineId[]): EngineSet {
-  const engines = new Map<EngineId, TaggingEngine>();
-  const concurrency: Partial<Record<EngineId, number>> = {};
-  const wanted = (id: EngineId) => only === undefined || only.includes(id);
-  if (wanted('local')) {
-    const local = createLocalEngine();
-    engines.set('local', local);
-    concurrency.local = local.concurrency;
-  }
-  return {
-    engines,
-    concurrency,
-    close: async () => {
-      await Promise.all([...engines.values()].map(async (e) => e.close?.()));
-    },
-  };
+export async function createCliEngineSet(
+  ctx: CliContext,
+  only?: readonly EngineId[],
+): Promise<EngineSet> {
+  const set = await createEngineSet({
+    db: ctx.db,
+    secrets: cliSecretStore(ctx),
+    ...(only ? { only } : {}),
+  });
+  for (const [id, reason] of set.unavailable)
+    ctx.log.warn(`engine ${id} is not available: ${reason}`);
+  return set;
 }

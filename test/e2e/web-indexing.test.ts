@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createEngineSet } from '../../main/cli/cli-engines.ts';
+import { createLocalEngineSet } from '../../main/engines/engine-registry.ts';
 import { startWebHost, type WebHost } from '../../main/server/web-host.ts';
 import { samplesDir } from './e2e-library.ts';
 import { ensureRendererBuilt } from './renderer-build.ts';
@@ -38,7 +38,7 @@ describe.skipIf(!ready)('web UI indexing a real folder (startWebHost + local eng
     for (const name of readdirSync(samplesDir)) {
       copyFileSync(join(samplesDir, name), join(root, 'Photos', name));
     }
-    host = await startWebHost({ dataRoot: join(root, 'data'), engines: createEngineSet() });
+    host = await startWebHost({ dataRoot: join(root, 'data'), engines: createLocalEngineSet() });
     browser = await chromium.launch({
       executablePath: chromiumPath,
       args: [

@@ -12,7 +12,7 @@ import { ingestPhoto } from '../../library/photo-ingest.ts';
 import type { Logger } from '../../util/logger.ts';
 import { type CliCommand, type CliInvocation, listOption } from '../cli-command.ts';
 import { type CliContext, openCliContext } from '../cli-context.ts';
-import { createEngineSet } from '../cli-engines.ts';
+import { createCliEngineSet } from '../cli-engines.ts';
 import { ExitCode, UsageError } from '../cli-errors.ts';
 import { createProgressBar } from '../progress-bar.ts';
 
@@ -86,6 +86,7 @@ interface IndexSummary {
   readonly tagged: number;
   readonly failed: number;
   readonly stoppedEngines: Record<string, string>;
+  readonly unavailableEngines: Record<string, string>;
   readonly topTags: { zh: string; en: string; photos: number }[];
   readonly durationMs: number;
 }
@@ -118,7 +119,9 @@ export async function runIndex(
         `${folder.path} is offline: ${report.offlineReason ?? 'not reachable'} (its photos stay in the catalog)`,
       );
   }
-  const engineSet = createEngineSet(options.engines);
+  const engineSet = await createCliEngineSet(ctx, options.engines);
+  for (const [id, reason] of engineSet.unavailable)
+    options.print(`Engine ${id} is not available: ${reason}`);
   enqueueMissingTagging(db, engineSet.engines);
   let ingested = 0;
   let broken = 0;
@@ -177,6 +180,7 @@ export async function runIndex(
     tagged,
     failed,
     stoppedEngines: Object.fromEntries(runner.stoppedEngines()),
+    unavailableEngines: Object.fromEntries(engineSet.unavailable),
     topTags,
     durationMs: Date.now() - started,
   };
@@ -220,7 +224,12 @@ export const indexCommand: CliCommand = {
       });
       if (inv.global.json) inv.io.printJson(summary);
       else printIndexSummary(summary, inv.io.print);
-      if (Object.keys(summary.stoppedEngines).length > 0) return ExitCode.failure;
+      if (
+        Object.keys(summary.stoppedEngines).length > 0 ||
+        Object.keys(summary.unavailableEngines).length > 0
+      ) {
+        return ExitCode.failure;
+      }
       return summary.broken > 0 || summary.failed > 0 ? ExitCode.partial : ExitCode.ok;
     } finally {
       ctx.close();

@@ -7,7 +7,7 @@ import { watchLibrary } from '../../library/folder-watcher.ts';
 import { ingestPhoto } from '../../library/photo-ingest.ts';
 import type { CliCommand } from '../cli-command.ts';
 import { openCliContext } from '../cli-context.ts';
-import { createEngineSet } from '../cli-engines.ts';
+import { createCliEngineSet } from '../cli-engines.ts';
 import { ExitCode, UsageError } from '../cli-errors.ts';
 
 export const watchCommand: CliCommand = {
@@ -28,7 +28,7 @@ export const watchCommand: CliCommand = {
       throw new UsageError('no folders yet: add one with "tujian add <folder>"');
     }
     recoverInterruptedJobs(db);
-    const engineSet = createEngineSet();
+    const engineSet = await createCliEngineSet(ctx);
     const counts = { ingested: 0, broken: 0, tagged: 0, failed: 0 };
     const runner = new JobRunner({
       db,
