@@ -17,6 +17,7 @@ import {
   type ScanReport,
 } from './folder-scanner.ts';
 import type { ScanDeps } from './library-deps.ts';
+import { noteWatchError } from './offline-volumes.ts';
 import { classifyFile, isIgnoredName } from './library-files.ts';
 
 export interface WatchOptions {
@@ -219,6 +220,18 @@ export function watchLibrary(deps: ScanDeps, options: WatchOptions = {}): Librar
       if (limit && entry.limitReported) return;
       if (limit) entry.limitReported = true;
       log.warn(describeWatchError(err, folder.path, reconcileIntervalMs));
+      if (limit) return;
+      // Any other watch error may be the drive going away (offline-volumes.ts decides by the
+      // folder's root identity); then the watch stops until a reconcile scan finds it back.
+      noteWatchError(db, folder.id, err)
+        .then(async (offline) => {
+          if (offline === undefined) return;
+          log.warn(`offline: ${offline} Its photos and tags are kept.`);
+          await stopWatching(folder.id);
+        })
+        .catch((checkError: unknown) => {
+          log.warn(`after a watch error on ${folder.path}: ${(checkError as Error).message}`);
+        });
     });
     await new Promise<void>((resolve) => watcher.once('ready', resolve));
   };

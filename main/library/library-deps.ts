@@ -23,6 +23,12 @@ export interface IngestDeps {
   readonly renditions?: RenditionOptions;
   /** Files up to this size are read into memory once (hash, EXIF and decode share the bytes). */
   readonly maxBufferBytes?: number;
+  /**
+   * Called after a photo brought bytes the catalog had not seen (e.g. importing the keywords
+   * other tools left in XMP/IPTC: `createKeywordImporter` in xmp-sidecars.ts). A failure is
+   * logged and does not fail the ingest.
+   */
+  readonly onNewContent?: (contentId: number, path: string) => Promise<void>;
 }
 
 export interface ScanDeps {

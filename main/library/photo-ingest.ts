@@ -296,7 +296,7 @@ export async function ingestPhoto(deps: IngestDeps, photoId: number): Promise<In
   if (existing && !existing.hasPreview) setContentHasPreview(db, contentId, true);
 
   const ingest = { contentId, size: file.size, mtimeMs: file.mtimeMs, at: now() };
-  return db.transaction((): IngestOutcome => {
+  const outcome = db.transaction((): IngestOutcome => {
     const current = getPhoto(db, photoId);
     if (!current) {
       return { status: 'skipped', photoId, reason: 'The photo was removed while being ingested.' };
@@ -313,4 +313,12 @@ export async function ingestPhoto(deps: IngestDeps, photoId: number): Promise<In
     setPhotoIngested(db, photoId, ingest);
     return { status: 'ok', photoId, contentId, newContent };
   })();
+  if (outcome.status === 'ok' && outcome.newContent && deps.onNewContent) {
+    try {
+      await deps.onNewContent(outcome.contentId, path);
+    } catch (error) {
+      log.warn(`after ingest of ${path}: ${(error as Error).message}`);
+    }
+  }
+  return outcome;
 }

@@ -355,3 +355,51 @@ describe(writeSidecarsForContent.name, () => {
     expect(list(readBack(join(lib.photos, 'two', 'same.jpg.xmp')).Subject)).toContain('dog');
   });
 });
+
+describe('ingest with the keyword importer', () => {
+  it('turns keywords another tool embedded into user tags, once per content', async () => {
+    const first = join(lib.photos, 'tagged-elsewhere.jpg');
+    writeFileSync(first, await makeJpeg({ colour: '#607080' }));
+    execFileSync(exiftoolCli, [
+      '-q',
+      '-overwrite_original',
+      '-XMP-dc:Subject=harbour',
+      '-XMP-dc:Subject=boat',
+      first,
+    ]);
+    mkdirSync(join(lib.photos, 'copy'));
+    writeFileSync(join(lib.photos, 'copy', 'same.jpg'), readFileSync(first));
+    let calls = 0;
+    const importer = createKeywordImporter(lib.db, { tool: () => tool });
+    const pool = createIngestPool({
+      db: lib.db,
+      dataRoot: lib.dataRoot,
+      log: lib.log,
+      onNewContent: async (contentId, path) => {
+        calls++;
+        await importer.onNewContent(contentId, path);
+      },
+    });
+    await scanFolder(
+      {
+        db: lib.db,
+        log: lib.log,
+        enqueueIngest: (id) => {
+          pool.enqueue(id);
+        },
+      },
+      lib.folder.id,
+    );
+    await pool.drain();
+    expect(pool.failures).toEqual([]);
+    expect(calls).toBe(1);
+    const photo = findPhotoByPath(lib.db, lib.folder.id, 'copy/same.jpg');
+    const names = lib.db
+      .prepare(
+        `SELECT t.name FROM photo_tags pt JOIN tags t ON t.id = pt.tag_id
+         WHERE pt.content_id = ? AND pt.state = 'user' ORDER BY t.name`,
+      )
+      .all(photo?.contentId ?? -1);
+    expect(names).toEqual([{ name: 'boat' }, { name: 'harbour' }]);
+  });
+});
