@@ -157,7 +157,7 @@ describe(EngineLimiterRegistry.name, () => {
     const a = registry.get('huawei');
     expect(registry.get('huawei')).toBe(a);
     expect(a.limits()).toMatchObject({ concurrency: 10 });
-    expect(registry.get('aliyun').limits()).toMatchObject({ qps: 50 });
+    expect(registry.get('aliyun').limits()).toMatchObject({ qps: 45 });
     registry.configure('huawei', { qps: 3 });
     expect(registry.get('huawei')).toBe(a);
     expect(a.limits()).toEqual({ qps: 3, concurrency: 10, burst: 1 });
