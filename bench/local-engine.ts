@@ -3,6 +3,7 @@
 // worker pool) against model-only inference on the same prepared inputs in the same run,
 // per-photo ms of each stage, and memory (tf.memory in the worker, RSS) over N photos.
 //   node bin/run-ts.js bench/local-engine.ts [--dir D] [--labels L] [--repeat N] [--workers W]
+//     [--blocks B] [--no-flip] [--no-tiles]   (--repeat 200 on the 10 samples = 2,000 photos)
 // The last output line is one JSON object.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -26,7 +27,8 @@ const { values: args } = parseArgs({
     labels: { type: 'string' },
     repeat: { type: 'string', default: '1' },
     workers: { type: 'string', default: '1' },
-    'model-rounds': { type: 'string', default: '2' },
+    // Alternating blocks of model-only and pipeline runs over all photos, for the speed ratio.
+    blocks: { type: 'string', default: '2' },
     // Long memory runs on a busy machine may use the single full-view pass (same code paths).
     'no-flip': { type: 'boolean', default: false },
     'no-tiles': { type: 'boolean', default: false },
@@ -37,7 +39,7 @@ const dir = resolve(args.dir);
 const labelsPath = resolve(args.labels ?? join(dir, '..', 'labels.json'));
 const repeat = Math.max(1, Number(args.repeat));
 const workers = Math.max(1, Number(args.workers));
-const modelRounds = Math.max(1, Number(args['model-rounds']));
+const modelRounds = Math.max(1, Number(args.blocks));
 const prepareOptions = {
   ...defaultPrepareOptions,
   flip: !args['no-flip'],
@@ -75,11 +77,10 @@ for (const file of photos) {
 }
 const models = await LocalModels.load();
 models.detect(prepared[0]?.input.passes ?? []); // warm-up: kernels compile on first use
-let modelMs = 0;
-let modelPhotos = 0;
-for (let round_ = 0; round_ < modelRounds; round_++) {
+
+function runModelOnly(): number {
+  const started = performance.now();
   for (const { input } of prepared) {
-    const started = performance.now();
     const detections = models.detect(input.passes);
     buildAnswer(
       {
@@ -91,20 +92,12 @@ for (let round_ = 0; round_ < modelRounds; round_++) {
       },
       localModelName,
     );
-    modelMs += performance.now() - started;
-    modelPhotos++;
   }
+  return performance.now() - started;
 }
-models.dispose();
-const modelOnlyPhotosPerSec = (modelPhotos * 1000) / modelMs;
-console.log(`model-only: ${modelPhotos} photos in ${Math.round(modelMs)} ms`);
 
 // ---- 2. Pipeline: decode here while the worker pool infers; `concurrency` requests in flight.
 const engine = createLocalEngine({ workers, prepare: prepareOptions });
-const queue = Array.from(
-  { length: photos.length * repeat },
-  (_, i) => photos[i % photos.length] ?? '',
-);
 const firstAnswers = new Map<string, EngineAnswer>();
 const stages = {
   decode: [] as number[],
@@ -113,47 +106,69 @@ const stages = {
   postprocess: [] as number[],
   wait: [] as number[],
 };
-// Warm the worker (model load, first-run kernels) before timing, as the model-only run was.
-const warm = await engine.tagWithTimings(join(dir, photos[0] ?? ''));
-firstAnswers.set(photos[0] ?? '', warm.answer);
+let failures = 0;
+let rssPeak = process.memoryUsage().rss;
+
+async function runPipeline(files: readonly string[]): Promise<number> {
+  let next = 0;
+  let done = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: engine.concurrency }, async () => {
+      while (next < files.length) {
+        const file = files[next++] ?? '';
+        try {
+          const { answer, timings } = await engine.tagWithTimings(join(dir, file));
+          if (!firstAnswers.has(file)) firstAnswers.set(file, answer);
+          stages.decode.push(timings.decodeMs);
+          stages.prepare.push(timings.prepareMs);
+          stages.infer.push(timings.inferMs);
+          stages.postprocess.push(timings.postprocessMs);
+          stages.wait.push(timings.waitMs);
+        } catch (error) {
+          failures++;
+          console.error(`${file}: ${(error as Error).message}`);
+        }
+        done++;
+        if (done % 100 === 0) {
+          const rss = process.memoryUsage().rss;
+          rssPeak = Math.max(rssPeak, rss);
+          console.log(`${done}/${files.length} photos, rss ${mb(rss)} MB`);
+        }
+      }
+    }),
+  );
+  return performance.now() - started;
+}
+
+// Warm the worker (model load, first-run kernels) before timing, as for the model-only run.
+await engine.tagWithTimings(join(dir, photos[0] ?? ''));
 const [memoryStart] = await engine.memory();
 const rssStart = process.memoryUsage().rss;
-let rssPeak = rssStart;
-let next = 0;
-let done = 0;
-let failures = 0;
-const pipelineStarted = performance.now();
-await Promise.all(
-  Array.from({ length: engine.concurrency }, async () => {
-    while (next < queue.length) {
-      const file = queue[next++] ?? '';
-      try {
-        const { answer, timings } = await engine.tagWithTimings(join(dir, file));
-        if (!firstAnswers.has(file)) firstAnswers.set(file, answer);
-        stages.decode.push(timings.decodeMs);
-        stages.prepare.push(timings.prepareMs);
-        stages.infer.push(timings.inferMs);
-        stages.postprocess.push(timings.postprocessMs);
-        stages.wait.push(timings.waitMs);
-      } catch (error) {
-        failures++;
-        console.error(`${file}: ${(error as Error).message}`);
-      }
-      done++;
-      if (done % 100 === 0) {
-        const rss = process.memoryUsage().rss;
-        rssPeak = Math.max(rssPeak, rss);
-        console.log(`${done}/${queue.length} photos, rss ${mb(rss)} MB`);
-      }
-    }
-  }),
+
+// Speed: model-only and pipeline alternate in blocks over the same photos, so a change in the
+// machine's load during the run affects both sides alike (the ratio is what matters).
+let modelMs = 0;
+let pipelineMs = 0;
+for (let block = 0; block < modelRounds; block++) {
+  modelMs += runModelOnly();
+  pipelineMs += await runPipeline(photos);
+}
+models.dispose();
+const timedPhotos = photos.length * modelRounds;
+const modelOnlyPhotosPerSec = (timedPhotos * 1000) / modelMs;
+const pipelinePhotosPerSec = (timedPhotos * 1000) / pipelineMs;
+
+// Memory: keep going to photos × repeat in total, then read tf.memory and RSS again.
+const remaining = Math.max(0, photos.length * repeat - timedPhotos);
+const memoryRunMs = await runPipeline(
+  Array.from({ length: remaining }, (_, i) => photos[i % photos.length] ?? ''),
 );
-const pipelineMs = performance.now() - pipelineStarted;
+const totalPhotos = timedPhotos + remaining;
 const [memoryEnd] = await engine.memory();
 const rssEnd = process.memoryUsage().rss;
 rssPeak = Math.max(rssPeak, rssEnd);
 await engine.close();
-const pipelinePhotosPerSec = (queue.length * 1000) / pipelineMs;
 
 // ---- 3. Accuracy against the labels (objects: COCO classes; optional ones neither count).
 let tp = 0;
@@ -201,7 +216,7 @@ if (labels) {
 
 const stageMs = Object.fromEntries(Object.entries(stages).map(([k, v]) => [k, round(mean(v))]));
 console.log(
-  `pipeline: ${queue.length} photos in ${Math.round(pipelineMs)} ms = ${round(pipelinePhotosPerSec, 2)}/s; ` +
+  `pipeline: ${timedPhotos} photos in ${Math.round(pipelineMs)} ms = ${round(pipelinePhotosPerSec, 2)}/s; ` +
     `model-only ${round(modelOnlyPhotosPerSec, 2)}/s; ratio ${round(pipelinePhotosPerSec / modelOnlyPhotosPerSec, 3)}`,
 );
 console.log(
@@ -210,7 +225,9 @@ console.log(
     model: localModelName,
     dir,
     photos: photos.length,
-    pipelinePhotos: queue.length,
+    timedPhotos,
+    totalPhotos,
+    memoryRunPhotosPerSec: remaining > 0 ? round((remaining * 1000) / memoryRunMs, 3) : null,
     workers,
     passes: { flip: prepareOptions.flip, tiles: prepareOptions.tiles },
     failures,
