@@ -1,0 +1,135 @@
+// Long-running CLI hosts: `tujian serve` (the UI over HTTP on 127.0.0.1) and
+// `tujian emulate` (a cloud engine's emulator for trying engines without an account).
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { startWebHost } from '../../server/web-host.ts';
+import { type CliCommand, stringOption } from '../cli-command.ts';
+import { openCliContext } from '../cli-context.ts';
+import { createCliEngineSet } from '../cli-engines.ts';
+import { ExitCode, UsageError } from '../cli-errors.ts';
+
+const repoRoot = resolve(import.meta.dirname, '..', '..', '..');
+
+/** Resolves on Ctrl-C or SIGTERM. */
+function untilStopped(): Promise<void> {
+  return new Promise((done) => {
+    const stop = () => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      done();
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
+}
+
+function parsePort(text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const port = Number(text);
+  if (!Number.isInteger(port) || port < 0 || port > 65_535)
+    throw new UsageError('--port must be 0–65535');
+  return port;
+}
+
+/** A source checkout serves the renderer after building it once (vite is installed with the app). */
+function ensureRendererBuilt(print: (line: string) => void): void {
+  if (existsSync(join(repoRoot, 'renderer', 'dist', 'index.html'))) return;
+  print('Building the UI once (renderer/dist)…');
+  execFileSync(
+    process.execPath,
+    [
+      join(repoRoot, 'node_modules/vite/bin/vite.js'),
+      'build',
+      '--config',
+      'renderer/vite.config.ts',
+      '--logLevel',
+      'error',
+    ],
+    { cwd: repoRoot, stdio: 'inherit' },
+  );
+}
+
+export const serveCommand: CliCommand = {
+  name: 'serve',
+  summary: 'Serve the UI and API on 127.0.0.1 with a random access token (printed as a URL)',
+  usage: 'tujian serve [--port N] [--open]',
+  options: { port: { type: 'string' }, open: { type: 'boolean', default: false } },
+  async run(inv) {
+    const port = parsePort(stringOption(inv, 'port'));
+    ensureRendererBuilt(inv.io.print);
+    const ctx = openCliContext(inv);
+    const dataRoot = ctx.paths.root;
+    const engineSet = await createCliEngineSet(ctx);
+    ctx.close();
+    const host = await startWebHost({
+      dataRoot,
+      ...(port === undefined ? {} : { port }),
+      open: inv.values.open === true,
+      engines: engineSet,
+      log: (line) => {
+        inv.io.stderr.write(`${line}\n`);
+      },
+    });
+    if (inv.global.json) inv.io.printJson({ url: host.url, port: host.port });
+    else inv.io.print(`Tujian is serving ${dataRoot}\nOpen: ${host.url}\nCtrl-C stops.`);
+    await untilStopped();
+    await host.close();
+    await engineSet.close();
+    return ExitCode.ok;
+  },
+};
+
+const emulatorNames = ['huawei', 'volcengine', 'aliyun'] as const;
+
+export const emulateCommand: CliCommand = {
+  name: 'emulate',
+  summary:
+    "Run a cloud engine's emulator on 127.0.0.1 (first line: base URL and test credentials as JSON)",
+  usage: 'tujian emulate huawei|volcengine|aliyun [--port N]',
+  options: { port: { type: 'string' } },
+  async run(inv) {
+    const [name] = inv.positionals;
+    if (!emulatorNames.some((n) => n === name))
+      throw new UsageError('name an emulator: huawei, volcengine or aliyun');
+    const port = parsePort(stringOption(inv, 'port'));
+    const options = port === undefined ? {} : { port };
+    // The emulators live with the tests (they are how the clients are tested) and tag with
+    // the real on-device engine, so their answers are real.
+    let banner: unknown;
+    let close: () => Promise<void>;
+    if (name === 'huawei') {
+      const { startHuaweiEmulator, huaweiEmulatorBanner } =
+        await import('../../../test/emulators/huawei/huawei-emulator.ts');
+      const emulator = await startHuaweiEmulator(options);
+      banner = huaweiEmulatorBanner(emulator);
+      close = () => emulator.close();
+    } else if (name === 'volcengine') {
+      const { startVolcengineEmulator } =
+        await import('../../../test/emulators/volcengine/volcengine-emulator.ts');
+      const emulator = await startVolcengineEmulator(options);
+      banner = {
+        emulator: 'volcengine',
+        baseUrl: emulator.baseUrl,
+        control: `${emulator.baseUrl}/__emulator`,
+        credentials: emulator.credentials,
+      };
+      close = () => emulator.close();
+    } else {
+      const { startAliyunEmulator } =
+        await import('../../../test/emulators/aliyun/aliyun-emulator.ts');
+      const emulator = await startAliyunEmulator(options);
+      banner = {
+        emulator: 'aliyun',
+        baseUrl: emulator.baseUrl,
+        control: `${emulator.baseUrl}/__emulator`,
+        credentials: emulator.credentials,
+      };
+      close = () => emulator.close();
+    }
+    inv.io.stdout.write(`${JSON.stringify(banner)}\n`);
+    await untilStopped();
+    await close();
+    return ExitCode.ok;
+  },
+};
