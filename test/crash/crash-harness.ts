@@ -72,6 +72,13 @@ export interface CrashScenarioReport {
   readonly failedJobs: number;
   readonly huawei: DuplicateReport;
   readonly aliyun: DuplicateReport | null;
+  /**
+   * Aliyun tasks accepted (asyncscan answered 200) minus distinct contents: tasks whose id the
+   * worker never committed (killed between the submit's answer and the commit), resubmitted on
+   * restart. Aliyun charges such a task when it scans it; the emulator logs the charge only when
+   * a result is fetched, so these are the async side of the window, counted here.
+   */
+  readonly aliyunOrphanedTasks: number | null;
   readonly seconds: number;
 }
 
@@ -314,6 +321,10 @@ export async function runCrashScenario(
           killTimes,
         ),
         aliyun: aliyun ? measureDuplicates(aliyun.kit.calls(), killTimes) : null,
+        aliyunOrphanedTasks: aliyun
+          ? aliyun.kit.calls().filter((call) => call.route === 'asyncscan' && call.status === 200)
+              .length - options.photos
+          : null,
         seconds: Math.round((performance.now() - started) / 100) / 10,
       };
     } finally {
