@@ -31,10 +31,13 @@ export interface AppContextOptions {
   readonly credentials?: CredentialStore;
   readonly log?: Logger;
   /**
-   * The tagging engines; when given, the library runs live (watching, ingesting, tagging)
-   * and `close()` drains it. Without them the context only reads and edits the catalog.
+   * The tagging engines, or how to build them from the catalog's settings and the secret
+   * store (main/engines/engine-registry.ts); when given, the library runs live (watching,
+   * ingesting, tagging) and `close()` drains it. Without them the context only reads and
+   * edits the catalog.
    */
-  readonly engines?: EngineSetLike;
+  readonly engines?:
+    EngineSetLike | ((db: Catalog, credentials: CredentialStore) => Promise<EngineSetLike>);
   /** Watch folders for changes while running (default true). */
   readonly watch?: boolean;
   /** Replace a port (tests). */
@@ -99,7 +102,7 @@ export function createCatalogLibraryPort(db: Catalog, now: () => number = Date.n
   };
 }
 
-export function openAppContext(options: AppContextOptions): AppContext {
+export async function openAppContext(options: AppContextOptions): Promise<AppContext> {
   const dataRoot = resolve(options.dataRoot);
   const db = openCatalog(dataPaths(dataRoot).catalog);
   const listeners = new Set<(event: ApiEvent) => void>();
@@ -115,13 +118,23 @@ export function openAppContext(options: AppContextOptions): AppContext {
       return chainSecretStores([envSecretStore(), file], file);
     })();
   const pendingScopes = new Set<'photos' | 'tags'>();
-  const runtime = options.engines
+  let engineSet: EngineSetLike | undefined;
+  try {
+    engineSet =
+      typeof options.engines === 'function'
+        ? await options.engines(db, credentials)
+        : options.engines;
+  } catch (error) {
+    db.close();
+    throw error;
+  }
+  const runtime = engineSet
     ? startLibraryRuntime({
         db,
         dataRoot,
         log: options.log ?? silentLogger,
-        engines: options.engines.engines,
-        concurrency: options.engines.concurrency,
+        engines: engineSet.engines,
+        concurrency: engineSet.concurrency,
         watch: options.watch ?? true,
         onChange: (event) => {
           // Coalesced: a big import finishes many jobs a second; views refresh once a tick.
@@ -181,7 +194,7 @@ export function openAppContext(options: AppContextOptions): AppContext {
       clearInterval(timer);
       // Jobs in flight commit their outcome before the catalog closes.
       await runtime?.drain();
-      await options.engines?.close();
+      await engineSet?.close();
       listeners.clear();
       db.close();
     },

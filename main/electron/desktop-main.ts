@@ -86,7 +86,7 @@ export function runDesktopApp(electron: ElectronModule): void {
     });
   });
 
-  void app.whenReady().then(() => {
+  void app.whenReady().then(async () => {
     const dataRoot = resolveDataDir();
     session.defaultSession.setPermissionRequestHandler((_wc, _permission, callback) => {
       callback(false);
@@ -94,7 +94,7 @@ export function runDesktopApp(electron: ElectronModule): void {
     protocol.handle(appScheme, createAppProtocolHandler(rendererDir));
     protocol.handle(mediaScheme, createMediaProtocolHandler(dataRoot));
 
-    context = openAppContext({
+    const opened = await openAppContext({
       dataRoot,
       host: 'desktop',
       version: app.getVersion(),
@@ -117,10 +117,11 @@ export function runDesktopApp(electron: ElectronModule): void {
         },
       },
     });
-    registerIpcHandlers(ipcMain, context.service.handlers, (message) => {
+    context = opened;
+    registerIpcHandlers(ipcMain, opened.service.handlers, (message) => {
       log.error(message);
     });
-    context.onEvent((event) => {
+    opened.onEvent((event) => {
       window?.webContents.send(ipcEventChannel, event);
     });
     createWindow();

@@ -21,9 +21,10 @@ import { extname, isAbsolute, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { isChannel, type ApiEvent } from '../../preload/api-contract.ts';
 import { dispatchApiCall } from '../app/api-dispatch.ts';
-import { openAppContext, type AppContext, type EngineSetLike } from '../app/app-context.ts';
+import { openAppContext, type AppContext, type AppContextOptions } from '../app/app-context.ts';
 import type { Logger } from '../util/logger.ts';
 import { resolveMediaPath } from '../app/media-files.ts';
+import { openInBrowser } from './open-browser.ts';
 
 export const defaultRendererDir = fileURLToPath(new URL('../../renderer/dist/', import.meta.url));
 
@@ -36,7 +37,7 @@ export interface WebHostOptions {
   readonly dataRoot: string;
   /** 0 picks a free port. */
   readonly port?: number;
-  /** Open the URL in the system browser (injected so tests never launch one). */
+  /** Open the URL in the system browser (`openUrl` replaces the opener in tests). */
   readonly open?: boolean;
   readonly openUrl?: (url: string) => void;
   readonly rendererDir?: string;
@@ -44,8 +45,8 @@ export interface WebHostOptions {
   readonly token?: string;
   /** An already open context (tests); otherwise one is opened on `dataRoot`. */
   readonly context?: AppContext;
-  /** Tagging engines: the library then runs live (watch, ingest, tag) while serving. */
-  readonly engines?: EngineSetLike;
+  /** Tagging engines (or how to build them): the library then runs live while serving. */
+  readonly engines?: AppContextOptions['engines'];
   readonly logger?: Logger;
   readonly aliyunCallback?: AliyunCallbackMount;
   readonly log?: (message: string) => void;
@@ -151,12 +152,12 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   const rendererDir = resolve(options.rendererDir ?? defaultRendererDir);
   const context =
     options.context ??
-    openAppContext({
+    (await openAppContext({
       dataRoot: options.dataRoot,
       host: 'web',
       ...(options.engines ? { engines: options.engines } : {}),
       ...(options.logger ? { log: options.logger } : {}),
-    });
+    }));
   const ownsContext = options.context === undefined;
   const sseClients = new Set<ServerResponse>();
   let port = 0;
@@ -344,7 +345,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     for (const client of sseClients) client.write(': ping\n\n');
   }, 25_000);
   heartbeat.unref();
-  if (options.open) options.openUrl?.(url);
+  if (options.open) (options.openUrl ?? openInBrowser)(url);
 
   return {
     url,

@@ -38,7 +38,7 @@ describe(createAppService.name, () => {
 
   beforeAll(async () => {
     library = await createE2eLibrary();
-    context = openAppContext({ dataRoot: library.dataRoot, host: 'web' });
+    context = await openAppContext({ dataRoot: library.dataRoot, host: 'web' });
   });
   afterAll(async () => {
     await context.close();

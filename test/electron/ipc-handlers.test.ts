@@ -18,9 +18,9 @@ describe(registerIpcHandlers.name, () => {
   const errors: string[] = [];
   let unregister: () => void;
 
-  beforeAll(() => {
+  beforeAll(async () => {
     root = mkdtempSync(join(tmpdir(), 'tujian-ipc-'));
-    context = openAppContext({ dataRoot: root, host: 'desktop' });
+    context = await openAppContext({ dataRoot: root, host: 'desktop' });
     unregister = registerIpcHandlers(
       {
         handle: (channel, listener) => handlers.set(channel, listener),
