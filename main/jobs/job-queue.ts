@@ -123,9 +123,10 @@ export interface ClaimOptions {
 
 /**
  * Take the next runnable job of a kind and mark it running, atomically. Tag jobs whose async
- * task was already submitted (a poll) go before fresh ones, so a long queue of new photos
- * never holds a paid task back past the service's result retention (Aliyun keeps results
- * 1 h). Both lookups are one index range scan (migration 3).
+ * task was already submitted (a poll) go first, so a long queue of new photos never holds a
+ * paid task back past the service's result retention (Aliyun keeps results 1 h); then due
+ * retries, so a photo that hit a 429 is not tagged only at the end of a big import; then the
+ * oldest fresh job. Each lookup is one index range scan (migrations 3 and 4).
  */
 export function claimNextJob(db: Catalog, options: ClaimOptions): Job | undefined {
   const now = options.now ?? Date.now();
@@ -143,6 +144,17 @@ export function claimNextJob(db: Catalog, options: ClaimOptions): Job | undefine
              ORDER BY next_run_at, id LIMIT 1`,
           )
           .get(now, ...engines);
+      }
+      if (row === undefined && engines !== undefined && engines.length > 0) {
+        // Due retries next (migration 4), so they do not wait behind every fresh job.
+        row = db
+          .prepare(
+            `SELECT * FROM jobs INDEXED BY jobs_retries
+             WHERE kind = ? AND engine IN (${engines.map(() => '?').join(', ')})
+               AND state = 'queued' AND attempts > 0 AND remote_task_id IS NULL AND next_run_at <= ?
+             ORDER BY next_run_at, id LIMIT 1`,
+          )
+          .get(options.kind, ...engines, now);
       }
       if (row === undefined) {
         const engineFilter =

@@ -164,4 +164,20 @@ describe(`${claimNextJob.name} with async tasks`, () => {
       contentId: 2,
     });
   });
+
+  it('claims a due retry before fresh jobs that were due earlier', () => {
+    enqueueTag(db, 1, 'huawei', 0);
+    enqueueTag(db, 2, 'huawei', 10);
+    enqueueTag(db, 3, 'huawei', 20);
+    const first = claimNextJob(db, { kind: 'tag', engines: ['huawei'], now: 100 });
+    if (!first) throw new Error('no job');
+    rescheduleJob(db, first.id, 150, { code: 'APIG.0308', message: 'throttled' }, 100);
+    expect(claimNextJob(db, { kind: 'tag', engines: ['huawei'], now: 120 })).toMatchObject({
+      contentId: 2,
+    });
+    expect(claimNextJob(db, { kind: 'tag', engines: ['huawei'], now: 200 })).toMatchObject({
+      contentId: 1,
+      attempts: 2,
+    });
+  });
 });

@@ -7,14 +7,15 @@ import { openCatalog } from '../../../main/catalog/catalog-connection.ts';
 import { migration0004JobRetryIndex } from '../../../main/catalog/migrations/0004-job-retry-index.ts';
 
 describe(`migration ${migration0004JobRetryIndex.name}`, () => {
-  it('serves the due-retry claim from the partial index', () => {
+  it('serves the due-retry claim (which names it: INDEXED BY) from the partial index', () => {
     const dir = mkdtempSync(join(tmpdir(), 'tujian-m4-'));
     const db = openCatalog(join(dir, 'catalog.sqlite'));
     try {
       expect(db.pragma('user_version', { simple: true })).toBeGreaterThanOrEqual(4);
       const plan = db
         .prepare<[], { detail: string }>(
-          `EXPLAIN QUERY PLAN SELECT id FROM jobs WHERE kind = 'tag' AND engine = 'huawei'
+          `EXPLAIN QUERY PLAN SELECT id FROM jobs INDEXED BY jobs_retries
+           WHERE kind = 'tag' AND engine = 'huawei'
              AND state = 'queued' AND attempts > 0 AND remote_task_id IS NULL AND next_run_at <= 5
            ORDER BY next_run_at LIMIT 1`,
         )
