@@ -11,6 +11,7 @@ import { addCommand, indexCommand } from './commands/library-commands.ts';
 import { watchCommand } from './commands/watch-command.ts';
 import { demoCommand } from './commands/demo-command.ts';
 import { albumsCommand, searchCommand, tagCommand } from './commands/search-cli-commands.ts';
+import { enginesCommand } from './commands/engines-command.ts';
 import { emulateCommand, serveCommand } from './commands/host-commands.ts';
 import { safetyCommands } from './commands/safety-commands.ts';
 import { jobsCommands } from './commands/jobs-commands.ts';
@@ -29,6 +30,7 @@ export function cliCommands(): readonly CliCommand[] {
     showCommand,
     failuresCommand,
     retryCommand,
+    enginesCommand,
     serveCommand,
     emulateCommand,
     ...safetyCommands,
