@@ -3,7 +3,21 @@
 // engines. Every side effect (file dialogs, opening files, engine settings, the job
 // runner, scanning) is a port passed in, so tests run it on a real catalog with real or
 // temporary collaborators and no host (STYLE.md rule 4).
+import {
+  AlbumError,
+  createAlbum,
+  deleteAlbum,
+  listAlbums,
+  renameAlbum,
+} from '../catalog/albums.ts';
 import type { Catalog } from '../catalog/catalog-connection.ts';
+import {
+  addTag,
+  findTagByName,
+  removeTag,
+  TagEditError,
+  unrejectTag,
+} from '../catalog/tag-editing.ts';
 import { callsUsed, readBudget } from '../jobs/engine-budget.ts';
 import {
   clearEngineStop,
@@ -25,23 +39,15 @@ import {
   type TagCount,
 } from '../../preload/api-contract.ts';
 import {
-  addUserTag,
   countEngineActivity,
   countIngest,
-  createAlbum,
-  deleteAlbum,
   getFolder,
   getPhotoDetails,
-  listAlbumRows,
   listFailures,
   listFolders,
   readSetting,
-  rejectTag,
-  renameAlbum,
   retryFailedJobs,
   setFolderEngines,
-  unrejectTag,
-  withAlbumCount,
   writeSetting,
 } from './catalog-views.ts';
 
@@ -104,6 +110,29 @@ export interface AppServiceDeps {
 }
 
 const uiLanguageKey = 'ui.language';
+
+/** The catalog modules' own errors, as the API's error codes. */
+function translateCatalogErrors<T>(work: () => T): T {
+  try {
+    return work();
+  } catch (error) {
+    if (error instanceof TagEditError) {
+      throw new ApiError(error.code === 'not-found' ? 'not-found' : 'invalid-input', error.message);
+    }
+    if (error instanceof AlbumError) {
+      const code =
+        error.code === 'not-found'
+          ? 'not-found'
+          : error.code === 'name-taken'
+            ? 'conflict'
+            : error.code === 'invalid-query'
+              ? 'query-syntax'
+              : 'invalid-input';
+      throw new ApiError(code, error.message);
+    }
+    throw error;
+  }
+}
 /** Rates are measured over this window. */
 const rateWindowMs = 5 * 60_000;
 
@@ -217,47 +246,57 @@ export function createAppService(deps: AppServiceDeps): AppService {
       return { ok: true };
     },
 
-    'tags.add': ({ photoIds, name, type }) => {
-      const n = addUserTag(db, photoIds, name, type, now());
-      changed('tags');
-      return { changed: n };
-    },
-    'tags.remove': ({ photoIds, tagId }) => {
-      const n = rejectTag(db, photoIds, tagId);
-      changed('tags');
-      return { changed: n };
-    },
-    'tags.unreject': ({ photoIds, tagId }) => {
-      const n = unrejectTag(db, photoIds, tagId);
-      changed('tags');
-      return { changed: n };
-    },
+    'tags.add': ({ photoIds, name, type }) =>
+      translateCatalogErrors(() => {
+        // A name the catalog knows (zh or en) reuses that tag; otherwise a new one of `type`.
+        const input = findTagByName(db, name) ? name : { zh: name, en: name, type };
+        const result = addTag(db, { photoIds }, input, now());
+        changed('tags');
+        return { changed: result.changed };
+      }),
+    'tags.remove': ({ photoIds, tagId }) =>
+      translateCatalogErrors(() => {
+        const result = removeTag(db, { photoIds }, tagId);
+        changed('tags');
+        return { changed: result.changed };
+      }),
+    'tags.unreject': ({ photoIds, tagId }) =>
+      translateCatalogErrors(() => {
+        const result = unrejectTag(db, { photoIds }, tagId);
+        changed('tags');
+        return { changed: result.changed };
+      }),
 
     'albums.list': () =>
-      listAlbumRows(db).map((row) => {
-        let count: number | null = null;
-        try {
-          count = deps.search.count(row.query);
-        } catch {
-          // A query the current parser rejects still lists; its count shows as unknown.
-        }
-        return withAlbumCount(row, count);
+      listAlbums(db).map((album) => ({
+        id: album.id,
+        name: album.name,
+        query: album.query,
+        count: album.count,
+      })),
+    'albums.create': ({ name, query }) =>
+      translateCatalogErrors(() => {
+        const album = createAlbum(db, name, query, now());
+        changed('albums');
+        return {
+          id: album.id,
+          name: album.name,
+          query: album.query,
+          count: deps.search.count(album.query),
+        };
       }),
-    'albums.create': ({ name, query }) => {
-      const row = createAlbum(db, name, query, now());
-      changed('albums');
-      return withAlbumCount(row, deps.search.count(row.query));
-    },
-    'albums.rename': ({ id, name }) => {
-      const row = renameAlbum(db, id, name, now());
-      changed('albums');
-      return withAlbumCount(row, null);
-    },
-    'albums.delete': ({ id }) => {
-      deleteAlbum(db, id);
-      changed('albums');
-      return { ok: true };
-    },
+    'albums.rename': ({ id, name }) =>
+      translateCatalogErrors(() => {
+        const album = renameAlbum(db, id, name, now());
+        changed('albums');
+        return { id: album.id, name: album.name, query: album.query, count: null };
+      }),
+    'albums.delete': ({ id }) =>
+      translateCatalogErrors(() => {
+        deleteAlbum(db, id);
+        changed('albums');
+        return { ok: true as const };
+      }),
 
     'activity.status': () => activityStatus(),
     'activity.failures': ({ limit }) => listFailures(db, limit),

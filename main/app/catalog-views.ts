@@ -1,20 +1,17 @@
-// The catalog reads and small writes the UI needs that no core module offers yet: folder
-// lists with counts, photo details, albums, tag edits by photo, and activity counts from the
-// job table. Plain SQL with bound parameters (STYLE.md rule 5); multi-row changes run in a
-// transaction. Each function takes the open catalog, so tests use a real SQLite file.
+// The catalog reads the UI needs that no core module offers: folder lists with counts,
+// photo details, and activity counts from the job table. Plain SQL with bound parameters
+// (STYLE.md rule 5); each function takes the open catalog, so tests use a real SQLite file.
 import { join } from 'node:path';
 import type { Catalog } from '../catalog/catalog-connection.ts';
-import { listContentTags, upsertTag } from '../catalog/photo-tags.ts';
+import { listContentTags } from '../catalog/photo-tags.ts';
 import {
   ApiError,
   EngineId,
   engineIds,
-  type AlbumInfo,
   type FolderInfo,
   type JobFailure,
   type PhotoDetails,
   type PhotoSummary,
-  type TagType,
 } from '../../preload/api-contract.ts';
 
 interface FolderRow {
@@ -198,140 +195,6 @@ export function getPhotoDetails(db: Catalog, id: number): PhotoDetails {
     rejected: [...rejected.values()],
     hasPreview: row.has_preview === 1,
   };
-}
-
-function contentIdsOf(db: Catalog, photoIds: readonly number[]): number[] {
-  return db
-    .prepare<[string], { content_id: number }>(
-      `SELECT DISTINCT content_id FROM photos
-       WHERE id IN (SELECT value FROM json_each(?)) AND content_id IS NOT NULL`,
-    )
-    .all(JSON.stringify(photoIds))
-    .map((r) => r.content_id);
-}
-
-/**
- * A user tag on the contents of the given photos. A name the catalog already knows (in
- * either language) reuses that tag; re-adding a tag the user rejected lifts the rejection.
- */
-export function addUserTag(
-  db: Catalog,
-  photoIds: readonly number[],
-  name: string,
-  type: TagType,
-  now: number,
-): number {
-  return db.transaction(() => {
-    const known = db
-      .prepare<[string, string, string], { id: number }>(
-        `SELECT id FROM tags WHERE name = ? OR zh = ? OR lower(en) = ? ORDER BY id LIMIT 1`,
-      )
-      .get(name.toLowerCase(), name, name.toLowerCase());
-    const tagId =
-      known?.id ?? upsertTag(db, { name: name.toLowerCase(), type, zh: name, en: name });
-    const unreject = db.prepare(
-      `DELETE FROM photo_tags WHERE content_id = ? AND tag_id = ? AND state = 'rejected'`,
-    );
-    const insert = db.prepare(
-      `INSERT INTO photo_tags (content_id, tag_id, engine, model, confidence, state, created_at)
-       VALUES (?, ?, 'user', 'user', 100, 'user', ?)
-       ON CONFLICT (content_id, tag_id, engine) DO UPDATE SET state = 'user', confidence = 100`,
-    );
-    let changed = 0;
-    for (const contentId of contentIdsOf(db, photoIds)) {
-      unreject.run(contentId, tagId);
-      changed += insert.run(contentId, tagId, now).changes;
-    }
-    return changed;
-  })();
-}
-
-/**
- * Removes a tag from the contents of the given photos. Every row of that tag becomes
- * `rejected`, so no engine brings it back (see [Note: Rejected tags stay rejected]).
- */
-export function rejectTag(db: Catalog, photoIds: readonly number[], tagId: number): number {
-  return db.transaction(() => {
-    const update = db.prepare(
-      `UPDATE photo_tags SET state = 'rejected' WHERE content_id = ? AND tag_id = ? AND state != 'rejected'`,
-    );
-    let changed = 0;
-    for (const contentId of contentIdsOf(db, photoIds)) {
-      changed += update.run(contentId, tagId).changes;
-    }
-    return changed;
-  })();
-}
-
-/** Lifts a rejection: the engines' rows come back as they were. */
-export function unrejectTag(db: Catalog, photoIds: readonly number[], tagId: number): number {
-  return db.transaction(() => {
-    const update = db.prepare(
-      `UPDATE photo_tags SET state = CASE engine WHEN 'user' THEN 'user' ELSE 'auto' END
-       WHERE content_id = ? AND tag_id = ? AND state = 'rejected'`,
-    );
-    let changed = 0;
-    for (const contentId of contentIdsOf(db, photoIds)) {
-      changed += update.run(contentId, tagId).changes;
-    }
-    return changed;
-  })();
-}
-
-// ---------------------------------------------------------------------------------------
-// Albums
-
-interface AlbumRow {
-  id: number;
-  name: string;
-  query: string;
-}
-
-export function listAlbumRows(db: Catalog): AlbumRow[] {
-  return db.prepare<[], AlbumRow>(`SELECT id, name, query FROM albums ORDER BY name`).all();
-}
-
-export function createAlbum(db: Catalog, name: string, query: string, now: number): AlbumRow {
-  try {
-    const row = db
-      .prepare<[string, string, number, number], AlbumRow>(
-        `INSERT INTO albums (name, query, created_at, updated_at) VALUES (?, ?, ?, ?) RETURNING id, name, query`,
-      )
-      .get(name, query, now, now);
-    if (!row) throw new Error('insert returned nothing');
-    return row;
-  } catch (error) {
-    if (error instanceof Error && error.message.includes('UNIQUE')) {
-      throw new ApiError('conflict', `An album named “${name}” already exists.`);
-    }
-    throw error;
-  }
-}
-
-export function renameAlbum(db: Catalog, id: number, name: string, now: number): AlbumRow {
-  try {
-    const row = db
-      .prepare<[string, number, number], AlbumRow>(
-        `UPDATE albums SET name = ?, updated_at = ? WHERE id = ? RETURNING id, name, query`,
-      )
-      .get(name, now, id);
-    if (!row) throw new ApiError('not-found', `No album with id ${id}.`);
-    return row;
-  } catch (error) {
-    if (error instanceof Error && error.message.includes('UNIQUE')) {
-      throw new ApiError('conflict', `An album named “${name}” already exists.`);
-    }
-    throw error;
-  }
-}
-
-export function deleteAlbum(db: Catalog, id: number): void {
-  const info = db.prepare(`DELETE FROM albums WHERE id = ?`).run(id);
-  if (info.changes === 0) throw new ApiError('not-found', `No album with id ${id}.`);
-}
-
-export function withAlbumCount(row: AlbumRow, count: number | null): AlbumInfo {
-  return { id: row.id, name: row.name, query: row.query, count };
 }
 
 // ---------------------------------------------------------------------------------------
