@@ -8,6 +8,7 @@ import { countJobs, enqueueIngest, recoverInterruptedJobs } from '../../jobs/job
 import { enqueueMissingTagging, JobRunner, type RunnerEvent } from '../../jobs/job-runner.ts';
 import { scanFolder, type ScanReport } from '../../library/folder-scanner.ts';
 import type { LibraryLog } from '../../library/library-deps.ts';
+import { createIngestSetup } from '../../library/ingest-setup.ts';
 import { ingestPhoto } from '../../library/photo-ingest.ts';
 import type { Logger } from '../../util/logger.ts';
 import { type CliCommand, type CliInvocation, listOption } from '../cli-command.ts';
@@ -151,10 +152,11 @@ export async function runIndex(
     total = Math.max(total, done + initialOpen());
     bar?.update(done, total, event.kind === 'ingest' ? 'ingest' : `tag:${event.engine ?? ''}`);
   };
+  const ingest = createIngestSetup(db, ctx.paths.root, log);
   const runner = new JobRunner({
     db,
     log: ctx.log,
-    ingestPhoto: (photoId) => ingestPhoto({ db, dataRoot: ctx.paths.root, log }, photoId),
+    ingestPhoto: (photoId) => ingestPhoto(ingest.deps, photoId),
     engines: engineSet.engines,
     concurrency: { engines: engineSet.concurrency },
     onEvent,
@@ -164,6 +166,7 @@ export async function runIndex(
   } finally {
     bar?.finish();
     await engineSet.close();
+    await ingest.close();
   }
   const topTags = db
     .prepare<[], { zh: string; en: string; photos: number }>(

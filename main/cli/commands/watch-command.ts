@@ -4,6 +4,7 @@ import { listFolders } from '../../catalog/folders.ts';
 import { enqueueIngest, recoverInterruptedJobs } from '../../jobs/job-queue.ts';
 import { enqueueMissingTagging, JobRunner } from '../../jobs/job-runner.ts';
 import { watchLibrary } from '../../library/folder-watcher.ts';
+import { createIngestSetup } from '../../library/ingest-setup.ts';
 import { ingestPhoto } from '../../library/photo-ingest.ts';
 import type { CliCommand } from '../cli-command.ts';
 import { openCliContext } from '../cli-context.ts';
@@ -29,12 +30,12 @@ export const watchCommand: CliCommand = {
     }
     recoverInterruptedJobs(db);
     const engineSet = await createCliEngineSet(ctx);
+    const ingest = createIngestSetup(db, ctx.paths.root, ctx.log);
     const counts = { ingested: 0, broken: 0, tagged: 0, failed: 0 };
     const runner = new JobRunner({
       db,
       log: ctx.log,
-      ingestPhoto: (photoId) =>
-        ingestPhoto({ db, dataRoot: ctx.paths.root, log: ctx.log }, photoId),
+      ingestPhoto: (photoId) => ingestPhoto(ingest.deps, photoId),
       engines: engineSet.engines,
       concurrency: { engines: engineSet.concurrency },
       onEvent: (event) => {
@@ -84,6 +85,7 @@ export const watchCommand: CliCommand = {
     await watcher.close();
     await runner.drain();
     await engineSet.close();
+    await ingest.close();
     ctx.close();
     if (inv.global.json) inv.io.printJson(counts);
     return ExitCode.ok;
