@@ -57,7 +57,7 @@ try {
 
     // Scroll a fixed distance per animation frame and record each frame's duration in the
     // page (page functions as text: this file is compiled without DOM types).
-    const scroll = (await page.evaluate(`(async () => {
+    const scroll = await page.evaluate<Record<string, number>>(`(async () => {
       const grid = document.querySelector('[data-testid=photo-grid]');
       const frames = [];
       let maxCells = 0;
@@ -80,7 +80,7 @@ try {
         scrolledPx: grid.scrollTop,
         domNodes: document.getElementsByTagName('*').length,
       };
-    })()`)) as Record<string, number>;
+    })()`);
 
     const searchTimes: number[] = [];
     for (let i = 0; i < 10; i++) {
