@@ -198,6 +198,34 @@ describe.skipIf(!hasChromium)('web UI (startWebHost in Chromium)', () => {
     await expect.poll(resultCount).toBe('10 photos');
   });
 
+  it('navigates the grid with the keyboard, selects several and tags them at once', async () => {
+    await search('');
+    await page.click('[data-testid=nav-all]');
+    await expect.poll(resultCount).toBe('10 photos');
+    await page.click('[data-testid=grid-cell] >> nth=0');
+    await page.keyboard.press('ArrowRight');
+    await page.keyboard.press('Shift+ArrowRight');
+    await page.keyboard.press('Shift+ArrowDown');
+    // Row of 4 columns at 1440 px: cells 1..6 are selected.
+    await expect
+      .poll(() => page.textContent('[data-testid=selection-bar]'))
+      .toContain('6 selected');
+    await page.fill('[data-testid=selection-bar] input', 'favourite');
+    await page.keyboard.press('Enter');
+    await search('favourite');
+    await expect.poll(resultCount).toBe('6 photos');
+    await shot('7a-multi-tagged');
+    await page.click('[data-testid=grid-cell] >> nth=0');
+    await page.keyboard.press('End');
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('[data-testid=photo-view]');
+    expect(await page.textContent('[data-testid=photo-view]')).toContain('6 / 6');
+    await page.keyboard.press('ArrowLeft');
+    await expect.poll(() => page.textContent('[data-testid=photo-view]')).toContain('5 / 6');
+    await page.keyboard.press('Escape');
+    await expect.poll(() => page.locator('[data-testid=photo-view]').count()).toBe(0);
+  });
+
   it('shows activity and raised no page errors', async () => {
     await page.click('[data-testid=open-activity]');
     await page.waitForSelector('[data-testid=activity-panel]');
