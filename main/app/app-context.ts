@@ -4,7 +4,8 @@
 // so the desktop app and `tujian serve` behave the same.
 import { statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { openCatalog, type Catalog } from '../catalog/catalog-connection.ts';
+import type { Catalog } from '../catalog/catalog-connection.ts';
+import { openDataCatalog } from '../catalog/catalog-backup.ts';
 import { dataPaths } from '../util/data-dir.ts';
 import { ApiError, type ApiEvent, type EngineId } from '../../preload/api-contract.ts';
 import {
@@ -52,6 +53,8 @@ export interface AppContextOptions {
 export interface EngineSetLike {
   readonly engines: ReadonlyMap<EngineId, TaggingEngine>;
   readonly concurrency: Partial<Record<EngineId, number>>;
+  readonly limits?: Partial<Record<EngineId, { qps: number; concurrency: number }>>;
+  readonly fingerprints?: Partial<Record<EngineId, string>>;
   close(): Promise<void>;
 }
 
@@ -104,7 +107,10 @@ export function createCatalogLibraryPort(db: Catalog, now: () => number = Date.n
 
 export async function openAppContext(options: AppContextOptions): Promise<AppContext> {
   const dataRoot = resolve(options.dataRoot);
-  const db = openCatalog(dataPaths(dataRoot).catalog);
+  const log = options.log ?? silentLogger;
+  const db = openDataCatalog(dataPaths(dataRoot), (b) => {
+    log.info(`catalog backed up before migration to ${b.file}`);
+  });
   const listeners = new Set<(event: ApiEvent) => void>();
   const emit = (event: ApiEvent) => {
     for (const listener of listeners) listener(event);
@@ -132,9 +138,11 @@ export async function openAppContext(options: AppContextOptions): Promise<AppCon
     ? startLibraryRuntime({
         db,
         dataRoot,
-        log: options.log ?? silentLogger,
+        log,
         engines: engineSet.engines,
         concurrency: engineSet.concurrency,
+        ...(engineSet.limits ? { limits: engineSet.limits } : {}),
+        ...(engineSet.fingerprints ? { fingerprints: engineSet.fingerprints } : {}),
         watch: options.watch ?? true,
         onChange: (event) => {
           // Coalesced: a big import finishes many jobs a second; views refresh once a tick.

@@ -9,6 +9,7 @@ import type { EngineId } from '../engines/tag-model.ts';
 import { enqueueIngest, recoverInterruptedJobs } from '../jobs/job-queue.ts';
 import { enqueueMissingTagging, JobRunner, type RunnerEvent } from '../jobs/job-runner.ts';
 import { watchLibrary, type LibraryWatcher } from '../library/folder-watcher.ts';
+import { createIngestSetup } from '../library/ingest-setup.ts';
 import { ingestPhoto } from '../library/photo-ingest.ts';
 import type { Logger } from '../util/logger.ts';
 import { ApiError } from '../../preload/api-contract.ts';
@@ -20,6 +21,9 @@ export interface LibraryRuntimeOptions {
   readonly log: Logger;
   readonly engines: ReadonlyMap<EngineId, TaggingEngine>;
   readonly concurrency?: Partial<Record<EngineId, number>>;
+  /** Per-engine call limits and settings fingerprints (main/engines/engine-registry.ts). */
+  readonly limits?: Partial<Record<EngineId, { qps: number; concurrency: number }>>;
+  readonly fingerprints?: Partial<Record<EngineId, string>>;
   /** Watch folders for changes (the desktop app and `tujian serve`); default true. */
   readonly watch?: boolean;
   /** Told after each finished job, so hosts can refresh views. */
@@ -45,6 +49,7 @@ export function startLibraryRuntime(options: LibraryRuntimeOptions): LibraryRunt
     },
   };
   recoverInterruptedJobs(db);
+  const ingest = createIngestSetup(db, options.dataRoot, libraryLog);
   let active = 0;
   const runner = new JobRunner({
     db,
@@ -52,19 +57,18 @@ export function startLibraryRuntime(options: LibraryRuntimeOptions): LibraryRunt
     ingestPhoto: async (photoId) => {
       active++;
       try {
-        return await ingestPhoto({ db, dataRoot: options.dataRoot, log: libraryLog }, photoId);
+        return await ingestPhoto(ingest.deps, photoId);
       } finally {
         active--;
       }
     },
     engines: options.engines,
     concurrency: { engines: options.concurrency ?? {} },
+    ...(options.limits ? { limits: options.limits } : {}),
+    ...(options.fingerprints ? { fingerprints: options.fingerprints } : {}),
+    // The runner queues tagging for each photo it ingests (enqueueTaggingFor), so hosts only
+    // hear about finished jobs here.
     onEvent: (event) => {
-      // A photo that finished ingesting needs tagging by the engines its folder enables.
-      if (event.type === 'job-finished' && event.kind === 'ingest' && event.outcome === 'done') {
-        enqueueMissingTagging(db, options.engines);
-        runner.wake();
-      }
       options.onChange?.(event);
     },
   });
@@ -129,6 +133,7 @@ export function startLibraryRuntime(options: LibraryRuntimeOptions): LibraryRunt
     async drain() {
       await watcher?.close();
       await runner.drain();
+      await ingest.close();
     },
   };
 }

@@ -9,7 +9,8 @@
 import Database from 'better-sqlite3';
 import { copyFileSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import type { Catalog } from './catalog-connection.ts';
+import { type Catalog, openCatalog } from './catalog-connection.ts';
+import type { DataPaths } from '../util/data-dir.ts';
 
 export interface BackupResult {
   readonly file: string;
@@ -207,6 +208,19 @@ export function automaticBackupHook(
     });
     options.onBackup?.(made);
   };
+}
+
+/**
+ * Opens the data folder's catalog the way every host does: migrations run after a backup of
+ * the catalog as it was (the newest 5 stay in `backups/`).
+ */
+export function openDataCatalog(
+  paths: DataPaths,
+  onBackup?: (backup: AutomaticBackup) => void,
+): Catalog {
+  return openCatalog(paths.catalog, {
+    beforeMigrate: automaticBackupHook(paths.backups, onBackup ? { onBackup } : {}),
+  });
 }
 
 // ---------------------------------------------------------------------------------------

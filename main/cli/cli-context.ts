@@ -1,7 +1,7 @@
 // Opens what a CLI command works on: the data folder, the catalog and a logger.
 import { mkdirSync } from 'node:fs';
-import { automaticBackupHook } from '../catalog/catalog-backup.ts';
-import { type Catalog, openCatalog } from '../catalog/catalog-connection.ts';
+import { openDataCatalog } from '../catalog/catalog-backup.ts';
+import type { Catalog } from '../catalog/catalog-connection.ts';
 import { type DataPaths, dataPaths, resolveDataDir } from '../util/data-dir.ts';
 import { createStderrLogger, type Logger } from '../util/logger.ts';
 import type { CliInvocation } from './cli-command.ts';
@@ -18,13 +18,8 @@ export function openCliContext(inv: CliInvocation): CliContext {
   const paths = dataPaths(root);
   mkdirSync(root, { recursive: true });
   const log = createStderrLogger({ verbose: inv.global.verbose });
-  // A copy of the catalog before any migration changes it (the newest 5 stay in backups/).
-  const db = openCatalog(paths.catalog, {
-    beforeMigrate: automaticBackupHook(paths.backups, {
-      onBackup: (b) => {
-        log.info(`catalog backed up before migration to ${b.file}`);
-      },
-    }),
+  const db = openDataCatalog(paths, (b) => {
+    log.info(`catalog backed up before migration to ${b.file}`);
   });
   return {
     paths,

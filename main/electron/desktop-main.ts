@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type * as Electron from 'electron';
 import { openAppContext, type AppContext } from '../app/app-context.ts';
-import { createLocalEngineSet } from '../engines/engine-registry.ts';
+import { createEngineSet } from '../engines/engine-registry.ts';
 import { resolveDataDir } from '../util/data-dir.ts';
 import { createStderrLogger } from '../util/logger.ts';
 import { ipcEventChannel } from '../../preload/api-contract.ts';
@@ -99,7 +99,8 @@ export function runDesktopApp(electron: ElectronModule): void {
       host: 'desktop',
       version: app.getVersion(),
       log,
-      engines: createLocalEngineSet(),
+      // Local plus every cloud engine configured in settings, with secrets from safeStorage.
+      engines: (db, secrets) => createEngineSet({ db, secrets }),
       credentials: createSafeStorageSecretStore(safeStorage, join(dataRoot, 'secrets.safe.json')),
       desktop: {
         async pickFolder() {

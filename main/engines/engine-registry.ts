@@ -8,7 +8,7 @@ import {
   type CloudEngineId,
   catalogSettingsBackend,
   chainSecretStores,
-  cloudEngineIds,
+  type EngineSettings,
   envSecretStore,
   fileSecretStore,
   loadEngineSettings,
@@ -16,6 +16,7 @@ import {
 } from './engine-settings.ts';
 import { createHuaweiEngine } from './huawei/huawei-engine.ts';
 import { createLocalEngine } from './local/local-engine.ts';
+import { settingsFingerprint } from '../jobs/job-controls.ts';
 import type { EngineId } from './tag-model.ts';
 import { createVolcengineEngine } from './volcengine/volcengine-engine.ts';
 
@@ -23,6 +24,10 @@ export interface EngineSet {
   readonly engines: ReadonlyMap<EngineId, TaggingEngine>;
   /** In-flight tag calls per engine that keep it busy. */
   readonly concurrency: Partial<Record<EngineId, number>>;
+  /** Call limits from each cloud engine's settings (qps, concurrency) for the job runner. */
+  readonly limits: Partial<Record<EngineId, { qps: number; concurrency: number }>>;
+  /** A hash of each engine's settings: a stop recorded under other settings is cleared. */
+  readonly fingerprints: Partial<Record<EngineId, string>>;
   /** Cloud engines that were asked for or exist in settings but could not be built, and why. */
   readonly unavailable: ReadonlyMap<CloudEngineId, string>;
   close(): Promise<void>;
@@ -52,6 +57,8 @@ export function createLocalEngineSet(): EngineSet {
   return {
     engines: new Map<EngineId, TaggingEngine>([['local', local]]),
     concurrency: { local: local.concurrency },
+    limits: {},
+    fingerprints: {},
     unavailable: new Map(),
     close: () => local.close(),
   };
@@ -68,42 +75,38 @@ export async function createEngineSet(options: EngineSetOptions): Promise<Engine
     engines.set('local', local);
     concurrency.local = local.concurrency;
   }
+  const limits: Partial<Record<EngineId, { qps: number; concurrency: number }>> = {};
+  const fingerprints: Partial<Record<EngineId, string>> = {};
   const backend = catalogSettingsBackend(options.db);
-  for (const id of cloudEngineIds) {
-    if (!wanted(id)) continue;
+  const build = async <E extends CloudEngineId>(
+    id: E,
+    create: (settings: EngineSettings<E>) => TaggingEngine,
+  ): Promise<void> => {
+    if (!wanted(id)) return;
     const loaded = await loadEngineSettings(id, backend, options.secrets);
     if (!loaded.ok) {
       if (options.only?.includes(id) || loaded.reason === 'invalid')
         unavailable.set(id, loaded.message);
-      continue;
+      return;
     }
     try {
-      if (id === 'huawei') {
-        const settings = loaded.settings as Parameters<typeof createHuaweiEngine>[0];
-        engines.set(id, createHuaweiEngine(settings));
-        concurrency.huawei = (loaded.settings as { concurrency?: number }).concurrency ?? 10;
-      } else if (id === 'volcengine') {
-        engines.set(
-          id,
-          createVolcengineEngine({
-            settings: loaded.settings as Parameters<typeof createVolcengineEngine>[0]['settings'],
-          }),
-        );
-      } else {
-        engines.set(
-          id,
-          createAliyunEngine({
-            settings: loaded.settings as Parameters<typeof createAliyunEngine>[0]['settings'],
-          }),
-        );
-      }
+      engines.set(id, create(loaded.settings));
+      const { qps, concurrency: inFlight } = loaded.settings;
+      limits[id] = { qps, concurrency: inFlight };
+      concurrency[id] = inFlight;
+      fingerprints[id] = settingsFingerprint(loaded.settings);
     } catch (error) {
       unavailable.set(id, error instanceof Error ? error.message : String(error));
     }
-  }
+  };
+  await build('huawei', (settings) => createHuaweiEngine(settings));
+  await build('volcengine', (settings) => createVolcengineEngine({ settings }));
+  await build('aliyun', (settings) => createAliyunEngine({ settings }));
   return {
     engines,
     concurrency,
+    limits,
+    fingerprints,
     unavailable,
     close: async () => {
       await Promise.all([...engines.values()].map(async (e) => e.close?.()));

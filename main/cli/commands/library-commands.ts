@@ -159,6 +159,8 @@ export async function runIndex(
     ingestPhoto: (photoId) => ingestPhoto(ingest.deps, photoId),
     engines: engineSet.engines,
     concurrency: { engines: engineSet.concurrency },
+    limits: engineSet.limits,
+    fingerprints: engineSet.fingerprints,
     onEvent,
   });
   try {

@@ -38,6 +38,8 @@ export const watchCommand: CliCommand = {
       ingestPhoto: (photoId) => ingestPhoto(ingest.deps, photoId),
       engines: engineSet.engines,
       concurrency: { engines: engineSet.concurrency },
+      limits: engineSet.limits,
+      fingerprints: engineSet.fingerprints,
       onEvent: (event) => {
         if (event.type === 'engine-stopped')
           inv.io.print(`Engine ${event.engine} stopped: ${event.reason}`);
