@@ -43,7 +43,13 @@ export type FolderInfo = z.infer<typeof FolderInfo>;
 // ---------------------------------------------------------------------------------------
 // Photos and search
 
-export const searchSorts = ['taken-desc', 'taken-asc', 'added-desc', 'path-asc'] as const;
+export const searchSorts = [
+  'taken-desc',
+  'taken-asc',
+  'added-desc',
+  'path-asc',
+  'confidence-desc',
+] as const;
 export const SearchSort = z.enum(searchSorts);
 export type SearchSort = z.infer<typeof SearchSort>;
 
@@ -81,7 +87,7 @@ export const SearchInput = z.object({
   query: z.string().max(2000),
   sort: SearchSort.default('taken-desc'),
   /** Opaque cursor from the previous page; null for the first page. */
-  cursor: z.string().max(200).nullable().default(null),
+  cursor: z.string().max(4000).nullable().default(null),
   limit: z.number().int().min(1).max(2000).default(500),
   /** Facets cost a few queries; the grid asks for them with the first page only. */
   withFacets: z.boolean().default(true),
