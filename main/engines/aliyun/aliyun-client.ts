@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import { EngineError } from '../engine.ts';
 import { redactEngineError } from '../engine-settings.ts';
-import { parseRetryAfter } from '../error-classes.ts';
+import { postForJson } from '../error-classes.ts';
 import { aliyunCodeError, aliyunPopError } from './aliyun-errors.ts';
 import {
   aliyunEnvelope,
@@ -82,38 +82,17 @@ export function createAliyunClient(options: AliyunClientOptions): AliyunClient {
     });
     const url = new URL(path, options.endpoint);
     for (const [k, v] of Object.entries(query)) url.searchParams.set(k, v);
-    let response: Response;
-    let text: string;
-    try {
-      response = await doFetch(url, {
-        method: 'POST',
+    const { response, json, retryAfterMs } = await postForJson(
+      'aliyun',
+      `Aliyun ${path}`,
+      doFetch,
+      url,
+      {
         headers: signed.headers,
         body,
-        signal: AbortSignal.timeout(options.timeoutMs),
-      });
-      text = await response.text();
-    } catch (error) {
-      const timedOut = (error as Error).name === 'TimeoutError';
-      throw new EngineError(
-        'aliyun',
-        timedOut ? 'timeout' : 'network',
-        `Aliyun ${path}: ${timedOut ? `no answer within ${String(options.timeoutMs)} ms` : `network error: ${(error as Error).message}`}`,
-        'retry',
-      );
-    }
-    const retryAfterMs = parseRetryAfter(response.headers.get('retry-after'));
-    let json: unknown;
-    try {
-      json = JSON.parse(text);
-    } catch {
-      throw new EngineError(
-        'aliyun',
-        'malformed-response',
-        `Aliyun ${path}: HTTP ${String(response.status)} with a body that is not JSON (${JSON.stringify(text.slice(0, 120))})`,
-        response.status === 429 ? 'retry-later' : 'retry',
-        retryAfterMs,
-      );
-    }
+        timeoutMs: options.timeoutMs,
+      },
+    );
     const pop = AliyunPopError.safeParse(json);
     if (pop.success) {
       throw aliyunPopError(pop.data.Code, pop.data.Message, response.status, retryAfterMs);

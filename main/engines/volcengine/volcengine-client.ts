@@ -13,7 +13,7 @@
 import { z } from 'zod';
 import { EngineError } from '../engine.ts';
 import { redactEngineError } from '../engine-settings.ts';
-import { parseRetryAfter } from '../error-classes.ts';
+import { postForJson } from '../error-classes.ts';
 import { volcengineBusinessError, volcengineGatewayError } from './volcengine-errors.ts';
 import { signVolcengineRequest } from './volcengine-signer.ts';
 
@@ -105,38 +105,17 @@ export function createVolcengineClient(options: VolcengineClientOptions): Volcen
       service: options.service,
       date: now(),
     });
-    let response: Response;
-    let text: string;
-    try {
-      response = await doFetch(url, {
-        method: 'POST',
+    const { response, json, retryAfterMs } = await postForJson(
+      'volcengine',
+      `Volcengine ${action}`,
+      doFetch,
+      url,
+      {
         headers: signed.headers,
         body,
-        signal: AbortSignal.timeout(options.timeoutMs),
-      });
-      text = await response.text();
-    } catch (error) {
-      const timedOut = (error as Error).name === 'TimeoutError';
-      throw new EngineError(
-        'volcengine',
-        timedOut ? 'timeout' : 'network',
-        `Volcengine ${action}: ${timedOut ? `no answer within ${String(options.timeoutMs)} ms` : `network error: ${(error as Error).message}`}`,
-        'retry',
-      );
-    }
-    const retryAfterMs = parseRetryAfter(response.headers.get('retry-after'));
-    let json: unknown;
-    try {
-      json = JSON.parse(text);
-    } catch {
-      throw new EngineError(
-        'volcengine',
-        'malformed-response',
-        `Volcengine ${action}: HTTP ${String(response.status)} with a body that is not JSON (${JSON.stringify(text.slice(0, 120))})`,
-        response.status === 429 ? 'retry-later' : 'retry',
-        retryAfterMs,
-      );
-    }
+        timeoutMs: options.timeoutMs,
+      },
+    );
     const gateway = GatewayEnvelope.safeParse(json);
     if (gateway.success) {
       const e = gateway.data.ResponseMetadata.Error;
