@@ -5,11 +5,10 @@ import type { Catalog } from '../../catalog/catalog-connection.ts';
 import { addFolder, type Folder, listFolders } from '../../catalog/folders.ts';
 import { EngineId } from '../../engines/tag-model.ts';
 import { countJobs, enqueueIngest, recoverInterruptedJobs } from '../../jobs/job-queue.ts';
-import { enqueueMissingTagging, JobRunner, type RunnerEvent } from '../../jobs/job-runner.ts';
+import { enqueueMissingTagging, type RunnerEvent } from '../../jobs/job-runner.ts';
 import { scanFolder, type ScanReport } from '../../library/folder-scanner.ts';
 import type { LibraryLog } from '../../library/library-deps.ts';
-import { createIngestSetup } from '../../library/ingest-setup.ts';
-import { ingestPhoto } from '../../library/photo-ingest.ts';
+import { createLibraryJobRunner } from '../../library/library-job-runner.ts';
 import type { Logger } from '../../util/logger.ts';
 import { type CliCommand, type CliInvocation, listOption } from '../cli-command.ts';
 import { type CliContext, openCliContext } from '../cli-context.ts';
@@ -152,15 +151,11 @@ export async function runIndex(
     total = Math.max(total, done + initialOpen());
     bar?.update(done, total, event.kind === 'ingest' ? 'ingest' : `tag:${event.engine ?? ''}`);
   };
-  const ingest = createIngestSetup(db, ctx.paths.root, log);
-  const runner = new JobRunner({
+  const { runner, close: closeIngest } = createLibraryJobRunner({
     db,
+    dataRoot: ctx.paths.root,
     log: ctx.log,
-    ingestPhoto: (photoId) => ingestPhoto(ingest.deps, photoId),
-    engines: engineSet.engines,
-    concurrency: { engines: engineSet.concurrency },
-    limits: engineSet.limits,
-    fingerprints: engineSet.fingerprints,
+    engineSet,
     onEvent,
   });
   try {
@@ -168,7 +163,7 @@ export async function runIndex(
   } finally {
     bar?.finish();
     await engineSet.close();
-    await ingest.close();
+    await closeIngest();
   }
   const topTags = db
     .prepare<[], { zh: string; en: string; photos: number }>(

@@ -2,10 +2,9 @@
 // Ctrl-C (which drains the jobs in flight so nothing is half-done).
 import { listFolders } from '../../catalog/folders.ts';
 import { enqueueIngest, recoverInterruptedJobs } from '../../jobs/job-queue.ts';
-import { enqueueMissingTagging, JobRunner } from '../../jobs/job-runner.ts';
+import { enqueueMissingTagging } from '../../jobs/job-runner.ts';
 import { watchLibrary } from '../../library/folder-watcher.ts';
-import { createIngestSetup } from '../../library/ingest-setup.ts';
-import { ingestPhoto } from '../../library/photo-ingest.ts';
+import { createLibraryJobRunner } from '../../library/library-job-runner.ts';
 import type { CliCommand } from '../cli-command.ts';
 import { openCliContext } from '../cli-context.ts';
 import { createCliEngineSet } from '../cli-engines.ts';
@@ -30,16 +29,12 @@ export const watchCommand: CliCommand = {
     }
     recoverInterruptedJobs(db);
     const engineSet = await createCliEngineSet(ctx);
-    const ingest = createIngestSetup(db, ctx.paths.root, ctx.log);
     const counts = { ingested: 0, broken: 0, tagged: 0, failed: 0 };
-    const runner = new JobRunner({
+    const { runner, close: closeIngest } = createLibraryJobRunner({
       db,
+      dataRoot: ctx.paths.root,
       log: ctx.log,
-      ingestPhoto: (photoId) => ingestPhoto(ingest.deps, photoId),
-      engines: engineSet.engines,
-      concurrency: { engines: engineSet.concurrency },
-      limits: engineSet.limits,
-      fingerprints: engineSet.fingerprints,
+      engineSet,
       onEvent: (event) => {
         if (event.type === 'engine-stopped')
           inv.io.print(`Engine ${event.engine} stopped: ${event.reason}`);
@@ -87,7 +82,7 @@ export const watchCommand: CliCommand = {
     await watcher.close();
     await runner.drain();
     await engineSet.close();
-    await ingest.close();
+    await closeIngest();
     ctx.close();
     if (inv.global.json) inv.io.printJson(counts);
     return ExitCode.ok;
