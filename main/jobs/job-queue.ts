@@ -337,3 +337,23 @@ export function nextRunAt(db: Catalog, kind: JobKind): number | undefined {
     .get(kind);
   return row?.at ?? undefined;
 }
+
+/**
+ * A service pushed word that an async task finished (Aliyun's verified callback): its job
+ * polls at once instead of at its next interval. Returns whether a waiting job was found.
+ */
+export function markRemoteTaskReady(
+  db: Catalog,
+  engine: EngineId,
+  remoteTaskId: string,
+  now: number = Date.now(),
+): boolean {
+  return (
+    db
+      .prepare(
+        `UPDATE jobs SET next_run_at = MIN(next_run_at, ?), updated_at = ?
+         WHERE kind = 'tag' AND engine = ? AND remote_task_id = ? AND state = 'queued'`,
+      )
+      .run(now, now, engine, remoteTaskId).changes > 0
+  );
+}

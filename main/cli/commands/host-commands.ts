@@ -3,10 +3,18 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { startWebHost } from '../../server/web-host.ts';
+import type { Catalog } from '../../catalog/catalog-connection.ts';
+import { receiveAliyunCallback } from '../../engines/aliyun/aliyun-callback.ts';
+import {
+  catalogSettingsBackend,
+  loadEngineSettings,
+  type SecretStore,
+} from '../../engines/engine-settings.ts';
+import { markRemoteTaskReady } from '../../jobs/job-queue.ts';
+import { type AliyunCallbackMount, startWebHost } from '../../server/web-host.ts';
 import { type CliCommand, stringOption } from '../cli-command.ts';
 import { openCliContext } from '../cli-context.ts';
-import { createCliEngineSet } from '../cli-engines.ts';
+import { cliSecretStore, createCliEngineSet } from '../cli-engines.ts';
 import { ExitCode, UsageError } from '../cli-errors.ts';
 
 const repoRoot = resolve(import.meta.dirname, '..', '..', '..');
@@ -50,6 +58,32 @@ function ensureRendererBuilt(print: (line: string) => void): void {
   );
 }
 
+/**
+ * The Aliyun callback receiver, when the Aliyun settings ask for callbacks: a verified push
+ * (checksum = sha256(uid + seed + content)) makes its task's job poll at once; forgeries get
+ * 403. The web host listens on 127.0.0.1 only, so the callback URL in the settings must be a
+ * proxy or tunnel that forwards to `/callbacks/aliyun` here.
+ */
+export async function aliyunCallbackMount(
+  db: Catalog,
+  secrets: SecretStore,
+  catalog: () => Catalog | undefined,
+): Promise<AliyunCallbackMount | undefined> {
+  const loaded = await loadEngineSettings('aliyun', catalogSettingsBackend(db), secrets);
+  if (!loaded.ok || !loaded.settings.callback) return undefined;
+  const { uid, seed } = loaded.settings.callback;
+  return {
+    handle: (body) => {
+      const outcome = receiveAliyunCallback(body, uid, seed);
+      if (!outcome.ok) return Promise.resolve({ status: outcome.status, message: outcome.reason });
+      const live = catalog();
+      const taskId = outcome.result.taskId;
+      if (live && taskId) markRemoteTaskReady(live, 'aliyun', taskId);
+      return Promise.resolve({ status: 200, message: 'ok' });
+    },
+  };
+}
+
 export const serveCommand: CliCommand = {
   name: 'serve',
   summary: 'Serve the UI and API on 127.0.0.1 with a random access token (printed as a URL)',
@@ -61,8 +95,12 @@ export const serveCommand: CliCommand = {
     const ctx = openCliContext(inv);
     const dataRoot = ctx.paths.root;
     const engineSet = await createCliEngineSet(ctx);
+    // The host opens its own catalog connection; the callback uses it once it exists.
+    const live: { db?: Catalog } = {};
+    const aliyunCallback = await aliyunCallbackMount(ctx.db, cliSecretStore(ctx), () => live.db);
     ctx.close();
     const host = await startWebHost({
+      ...(aliyunCallback ? { aliyunCallback } : {}),
       dataRoot,
       ...(port === undefined ? {} : { port }),
       open: inv.values.open === true,
@@ -71,6 +109,8 @@ export const serveCommand: CliCommand = {
         inv.io.stderr.write(`${line}\n`);
       },
     });
+    live.db = host.context.db;
+    if (aliyunCallback) inv.io.print(`Aliyun callbacks: POST ${host.origin}/callbacks/aliyun`);
     if (inv.global.json) inv.io.printJson({ url: host.url, port: host.port });
     else inv.io.print(`Tujian is serving ${dataRoot}\nOpen: ${host.url}\nCtrl-C stops.`);
     await untilStopped();
