@@ -12,7 +12,7 @@ import { chromium } from 'playwright-core';
 import { openCatalog } from '../main/catalog/catalog-connection.ts';
 import { startWebHost } from '../main/server/web-host.ts';
 import { dataPaths } from '../main/util/data-dir.ts';
-import { ensureRendererBuilt } from '../test/e2e/renderer-build.ts';
+import { ensureRendererBuilt } from '../main/server/renderer-build.ts';
 
 const args = process.argv.slice(2);
 const photoCount = Number(args[args.indexOf('--photos') + 1] ?? 0) || 100_000;

@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLocalEngineSet } from '../../main/engines/engine-registry.ts';
 import { startWebHost, type WebHost } from '../../main/server/web-host.ts';
 import { samplesDir } from './e2e-library.ts';
-import { ensureRendererBuilt } from './renderer-build.ts';
+import { ensureRendererBuilt } from '../../main/server/renderer-build.ts';
 
 const chromiumPath = '/usr/bin/chromium';
 const ready = existsSync(chromiumPath) && existsSync(samplesDir);

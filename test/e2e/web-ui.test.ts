@@ -7,7 +7,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startWebHost, type WebHost } from '../../main/server/web-host.ts';
 import { createE2eLibrary, type E2eLibrary } from './e2e-library.ts';
-import { ensureRendererBuilt } from './renderer-build.ts';
+import { ensureRendererBuilt } from '../../main/server/renderer-build.ts';
 
 const chromiumPath = '/usr/bin/chromium';
 const hasChromium = existsSync(chromiumPath);

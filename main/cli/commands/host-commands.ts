@@ -1,8 +1,5 @@
 // Long-running CLI hosts: `tujian serve` (the UI over HTTP on 127.0.0.1) and
 // `tujian emulate` (a cloud engine's emulator for trying engines without an account).
-import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { join, resolve } from 'node:path';
 import type { Catalog } from '../../catalog/catalog-connection.ts';
 import { receiveAliyunCallback } from '../../engines/aliyun/aliyun-callback.ts';
 import {
@@ -11,13 +8,12 @@ import {
   type SecretStore,
 } from '../../engines/engine-settings.ts';
 import { markRemoteTaskReady } from '../../jobs/job-queue.ts';
+import { ensureRendererBuilt } from '../../server/renderer-build.ts';
 import { type AliyunCallbackMount, startWebHost } from '../../server/web-host.ts';
 import { type CliCommand, stringOption } from '../cli-command.ts';
 import { openCliContext } from '../cli-context.ts';
 import { cliSecretStore, createCliEngineSet } from '../cli-engines.ts';
 import { ExitCode, UsageError } from '../cli-errors.ts';
-
-const repoRoot = resolve(import.meta.dirname, '..', '..', '..');
 
 /** Resolves on Ctrl-C or SIGTERM. */
 function untilStopped(): Promise<void> {
@@ -38,24 +34,6 @@ function parsePort(text: string | undefined): number | undefined {
   if (!Number.isInteger(port) || port < 0 || port > 65_535)
     throw new UsageError('--port must be 0–65535');
   return port;
-}
-
-/** A source checkout serves the renderer after building it once (vite is installed with the app). */
-function ensureRendererBuilt(print: (line: string) => void): void {
-  if (existsSync(join(repoRoot, 'renderer', 'dist', 'index.html'))) return;
-  print('Building the UI once (renderer/dist)…');
-  execFileSync(
-    process.execPath,
-    [
-      join(repoRoot, 'node_modules/vite/bin/vite.js'),
-      'build',
-      '--config',
-      'renderer/vite.config.ts',
-      '--logLevel',
-      'error',
-    ],
-    { cwd: repoRoot, stdio: 'inherit' },
-  );
 }
 
 /**
@@ -91,7 +69,9 @@ export const serveCommand: CliCommand = {
   options: { port: { type: 'string' }, open: { type: 'boolean', default: false } },
   async run(inv) {
     const port = parsePort(stringOption(inv, 'port'));
-    ensureRendererBuilt(inv.io.print);
+    ensureRendererBuilt(() => {
+      inv.io.print('Building the UI (renderer/dist)…');
+    });
     const ctx = openCliContext(inv);
     const dataRoot = ctx.paths.root;
     const engineSet = await createCliEngineSet(ctx);

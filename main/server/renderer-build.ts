@@ -1,10 +1,11 @@
-// Builds the renderer for the browser tests when renderer/dist is missing or older than
-// its sources (CI starts without it).
+// Builds the renderer (vite, installed with the app) when renderer/dist is missing or older
+// than its sources: `tujian serve` in a source checkout, the browser tests and the UI bench
+// all start from here (CI starts without a build).
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
-const repo = resolve(import.meta.dirname, '../..');
+const repo = resolve(import.meta.dirname, '..', '..');
 const rendererIndex = join(repo, 'renderer/dist/index.html');
 
 function newestMtime(dir: string): number {
@@ -16,7 +17,7 @@ function newestMtime(dir: string): number {
   return newest;
 }
 
-export function ensureRendererBuilt(): void {
+export function ensureRendererBuilt(onBuild?: () => void): void {
   const sources = Math.max(
     newestMtime(join(repo, 'renderer/src')),
     newestMtime(join(repo, 'renderer/public')),
@@ -25,6 +26,7 @@ export function ensureRendererBuilt(): void {
     newestMtime(join(repo, 'preload')),
   );
   if (existsSync(rendererIndex) && statSync(rendererIndex).mtimeMs >= sources) return;
+  onBuild?.();
   execFileSync(
     process.execPath,
     [
