@@ -5,7 +5,8 @@
 // additions so a move finds its old row missing. A periodic reconcile scan catches what
 // watchers miss (network mounts, inotify limits) and brings folders back online.
 import { readFileSync } from 'node:fs';
-import { relative, sep } from 'node:path';
+import { readdir } from 'node:fs/promises';
+import { join, relative, sep } from 'node:path';
 import { watch, type FSWatcher } from 'chokidar';
 import { listFolders, type Folder } from '../catalog/folders.ts';
 import { findPhotoByPath, markPhotosMissing, markPhotosMissingUnder } from '../catalog/photos.ts';
@@ -214,6 +215,26 @@ export function watchLibrary(deps: ScanDeps, options: WatchOptions = {}): Librar
     watcher.on('change', note('upsert'));
     watcher.on('unlink', note('unlink'));
     watcher.on('unlinkDir', note('unlinkDir'));
+    // chokidar lists a new directory and only then arms its watch: a file written in that gap
+    // gets no 'add' event (seen with mkdir + write in quick succession). So once the new
+    // directory has had time to settle, its files are listed and noted like additions; a file
+    // already noted or unchanged costs nothing more than a stat.
+    watcher.on('addDir', (path: string) => {
+      if (relPathOf(folder, path) === '') return;
+      setTimeout(() => {
+        if (closed || watches.get(folder.id) !== entry) return;
+        readdir(path, { recursive: true, withFileTypes: true })
+          .then((found) => {
+            const upsert = note('upsert');
+            for (const dirent of found) {
+              if (!dirent.isFile() || isIgnoredName(dirent.name)) continue;
+              if (classifyFile(dirent.name).kind === 'other') continue;
+              upsert(join(dirent.parentPath, dirent.name));
+            }
+          })
+          .catch(() => undefined); // gone again: its unlinkDir event handles it
+      }, writeFinishMs);
+    });
     watcher.on('error', (error: unknown) => {
       const err = error as NodeJS.ErrnoException;
       const limit = err.code === 'ENOSPC' || err.code === 'EMFILE';

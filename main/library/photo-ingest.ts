@@ -15,6 +15,7 @@ import {
 import {
   findMissingPhotosOfContent,
   getPhoto,
+  markPhotosMissing,
   relinkPhoto,
   setPhotoIngested,
   setPhotoStatus,
@@ -160,6 +161,33 @@ async function writeAtomically(path: string, data: Buffer): Promise<void> {
 }
 
 /** Ingests one photo row. Never throws for bad files; a catalog failure does propagate. */
+/**
+ * Other places showing these bytes whose file is gone are marked missing, so the re-linking
+ * below sees a move even when the new place is ingested before the old place's unlink event
+ * (or the next scan) was applied: move detection must not depend on event order.
+ */
+async function markVanishedCopiesMissing(
+  db: IngestDeps['db'],
+  contentId: number,
+  photoId: number,
+): Promise<void> {
+  const copies = db
+    .prepare<[number, number], { id: number; folder: string; rel_path: string }>(
+      `SELECT p.id, f.path AS folder, p.rel_path FROM photos p JOIN folders f ON f.id = p.folder_id
+       WHERE p.content_id = ? AND p.id != ? AND p.status = 'ok' AND f.status = 'online'`,
+    )
+    .all(contentId, photoId);
+  const vanished: number[] = [];
+  for (const copy of copies) {
+    try {
+      await stat(absolutePathOf(copy.folder, copy.rel_path));
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') vanished.push(copy.id);
+    }
+  }
+  if (vanished.length > 0) markPhotosMissing(db, vanished);
+}
+
 export async function ingestPhoto(deps: IngestDeps, photoId: number): Promise<IngestOutcome> {
   const { db, dataRoot, log } = deps;
   const now = deps.now ?? Date.now;
@@ -294,6 +322,7 @@ export async function ingestPhoto(deps: IngestDeps, photoId: number): Promise<In
     newContent = created.created;
   }
   if (existing && !existing.hasPreview) setContentHasPreview(db, contentId, true);
+  if (existing) await markVanishedCopiesMissing(db, contentId, photoId);
 
   const ingest = { contentId, size: file.size, mtimeMs: file.mtimeMs, at: now() };
   const outcome = db.transaction((): IngestOutcome => {
