@@ -19,6 +19,8 @@ export const TagJobPayload = z.object({
   cleanup: z.string().optional(),
   /** How many times an expired async task was submitted again. */
   resubmits: z.number().int().nonnegative().default(0),
+  /** Throttled runs so far: see [Note: Throttling is not failing] in retry-policy.ts. */
+  throttles: z.number().int().nonnegative().default(0),
   /**
    * When the current remote task was submitted (ms since epoch): a task older than the
    * service's result retention is submitted again instead of polled forever.
@@ -202,6 +204,26 @@ export function rescheduleJob(
 }
 
 /**
+ * A throttled run: run again at `runAt`, not counted as an attempt but as a throttle in the
+ * payload ([Note: Throttling is not failing] in retry-policy.ts), keeping the service's answer
+ * as the last error.
+ */
+export function rescheduleThrottledJob(
+  db: Catalog,
+  jobId: number,
+  runAt: number,
+  error: { code: string; message: string },
+  now: number = Date.now(),
+): void {
+  db.prepare(
+    `UPDATE jobs SET state = 'queued', next_run_at = ?, lease_until = NULL, attempts = MAX(0, attempts - 1),
+       payload = json_set(payload, '$.throttles', COALESCE(json_extract(payload, '$.throttles'), 0) + 1),
+       last_error_code = ?, last_error = ?, updated_at = ?
+     WHERE id = ?`,
+  ).run(runAt, error.code, error.message, now, jobId);
+}
+
+/**
  * Run the job again at `runAt` without counting this run as an attempt: used for polling an
  * async task that is still pending, which is waiting, not failing.
  */
@@ -254,24 +276,43 @@ export function recordRemoteTask(
   db: Catalog,
   jobId: number,
   remoteTaskId: string | null,
-  payload: TagJobPayload,
+  payload: z.input<typeof TagJobPayload>,
   now: number = Date.now(),
 ): void {
   db.prepare(`UPDATE jobs SET remote_task_id = ?, payload = ?, updated_at = ? WHERE id = ?`).run(
     remoteTaskId,
-    JSON.stringify(payload),
+    JSON.stringify(TagJobPayload.parse(payload)),
     now,
     jobId,
   );
 }
 
+// [Note: Runs cut short by a crash]
+// A job found `running` at start was in flight when the process died. If the job itself
+// killed the process (a file that crashes the image decoder), running it first again would
+// crash every start, so a cut-short run counts as an attempt and the job waits behind the rest
+// of the queue for a while (1 s per attempt, at most a minute): the library goes on, and a
+// poison photo fails after `maxAttempts`. A poll of a task already submitted decodes nothing
+// and cannot be the cause: it is not counted and polls again at once.
+const interruptedDelayPerAttemptMs = 1_000;
+const interruptedDelayMaxMs = 60_000;
+
 /** On start: jobs left running by a crash or kill run again. Returns how many. */
 export function recoverInterruptedJobs(db: Catalog, now: number = Date.now()): number {
   return db
     .prepare(
-      `UPDATE jobs SET state = 'queued', lease_until = NULL, next_run_at = MIN(next_run_at, ?), updated_at = ? WHERE state = 'running'`,
+      `UPDATE jobs SET state = 'queued', lease_until = NULL, updated_at = :now,
+         attempts = CASE WHEN remote_task_id IS NULL THEN attempts ELSE MAX(0, attempts - 1) END,
+         next_run_at = CASE WHEN remote_task_id IS NULL
+           THEN :now + MIN(:maxDelay, :perAttempt * MAX(1, attempts))
+           ELSE MIN(next_run_at, :now) END
+       WHERE state = 'running'`,
     )
-    .run(now, now).changes;
+    .run({
+      now,
+      perAttempt: interruptedDelayPerAttemptMs,
+      maxDelay: interruptedDelayMaxMs,
+    }).changes;
 }
 
 /** Requeue failed jobs (all, or one engine's). Returns how many. */

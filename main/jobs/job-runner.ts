@@ -47,6 +47,7 @@ import {
   recordRemoteTask,
   releaseJob,
   rescheduleJob,
+  rescheduleThrottledJob,
 } from './job-queue.ts';
 import {
   type ClassifiedFailure,
@@ -519,7 +520,7 @@ export class JobRunner {
     } catch (error) {
       // ingestPhoto records bad photos itself; an exception here is unexpected (disk full,
       // catalog busy): retry with backoff rather than lose the photo.
-      this.handleFailure(job, error, 0);
+      this.handleFailure(job, error);
     }
   }
 
@@ -664,15 +665,11 @@ export class JobRunner {
       if (error instanceof RetentionExpired) {
         if (engine.kind === 'async' && job.remoteTaskId !== null)
           await this.finishQuietly(engine, job, job.remoteTaskId);
-        this.handleFailure(
-          job,
-          {
-            errorClass: 'resubmit',
-            code: 'retention-expired',
-            message: `The ${job.engine} task ${job.remoteTaskId ?? ''} is older than the service keeps results; submitting it again.`,
-          },
-          job.payload.resubmits,
-        );
+        this.handleFailure(job, {
+          errorClass: 'resubmit',
+          code: 'retention-expired',
+          message: `The ${job.engine} task ${job.remoteTaskId ?? ''} is older than the service keeps results; submitting it again.`,
+        });
         return;
       }
       if (
@@ -683,7 +680,7 @@ export class JobRunner {
         // The old task is dead: free what it held (e.g. the hosted copy) before resubmitting.
         await this.finishQuietly(engine, job, job.remoteTaskId);
       }
-      this.handleFailure(job, error, job.payload.resubmits);
+      this.handleFailure(job, error);
     }
   }
 
@@ -749,22 +746,41 @@ export class JobRunner {
     this.emitFinished(job, 'done');
   }
 
-  private handleFailure(job: Job, error: unknown, resubmits: number): void {
+  private handleFailure(job: Job, error: unknown): void {
     const { db, log } = this.deps;
-    const failure: ClassifiedFailure = isClassified(error) ? error : classifyFailure(error);
-    const decision = decideAfterFailure(failure, job.attempts, resubmits, this.policy);
+    const classified: ClassifiedFailure = isClassified(error) ? error : classifyFailure(error);
+    // Only engines throttle; an ingest job has no throttle count to keep, so a `retry-later`
+    // there (never expected) counts as an ordinary attempt.
+    const failure: ClassifiedFailure =
+      job.kind === 'ingest' && classified.errorClass === 'retry-later'
+        ? { ...classified, errorClass: 'retry' }
+        : classified;
+    const resubmits = job.kind === 'tag' ? job.payload.resubmits : 0;
+    const throttles = job.kind === 'tag' ? job.payload.throttles : 0;
+    const decision = decideAfterFailure(
+      failure,
+      { attempts: job.attempts, resubmits, throttles },
+      this.policy,
+    );
     const engine = job.kind === 'tag' ? job.engine : null;
     switch (decision.action) {
       case 'retry':
         if (engine && failure.retryAfterMs !== undefined)
           this.noteThrottle(engine, failure.retryAfterMs);
-        rescheduleJob(db, job.id, this.now() + decision.delayMs, failure);
+        if (decision.throttled) {
+          rescheduleThrottledJob(db, job.id, this.now() + decision.delayMs, failure, this.now());
+        } else {
+          rescheduleJob(db, job.id, this.now() + decision.delayMs, failure);
+        }
         this.emitFinished(job, 'retry', failure.message);
         return;
       case 'resubmit':
         if (job.kind === 'tag') {
           // The old task's clean-up already ran; the new submit brings its own.
-          recordRemoteTask(db, job.id, null, { resubmits: resubmits + 1 });
+          recordRemoteTask(db, job.id, null, {
+            resubmits: resubmits + 1,
+            throttles: job.payload.throttles,
+          });
         }
         rescheduleJob(db, job.id, this.now(), failure);
         this.emitFinished(job, 'retry', failure.message);

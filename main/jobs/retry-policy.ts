@@ -3,12 +3,22 @@
 import { EngineError, type ErrorClass } from '../engines/engine.ts';
 import { PrepareError } from '../imaging/prepare-for-engine.ts';
 
+// [Note: Throttling is not failing]
+// A throttling answer (429, Aliyun 588, Volcengine 50429: class `retry-later`) says "not now",
+// not "this photo fails": on a big library against a busy quota every job may be throttled a
+// few times. So throttled runs do not use up `maxAttempts` (the cap on real failures and on
+// runs cut short by a crash); they have their own, larger allowance, `maxThrottles`, after
+// which the job fails with the service's last message (a quota that never comes back must
+// not keep a job waiting forever). The runner keeps the count in the job's payload.
 export interface RetryPolicy {
+  /** Failed runs (errors of class `retry`, and runs a crash cut short) before a job fails. */
   readonly maxAttempts: number;
   readonly baseDelayMs: number;
   readonly maxDelayMs: number;
   /** Async tasks that expired are submitted again at most this many times. */
   readonly maxResubmits: number;
+  /** Throttled runs (class `retry-later`) before a job fails; default 30. */
+  readonly maxThrottles?: number;
 }
 
 export const defaultRetryPolicy: RetryPolicy = {
@@ -16,10 +26,16 @@ export const defaultRetryPolicy: RetryPolicy = {
   baseDelayMs: 2_000,
   maxDelayMs: 5 * 60_000,
   maxResubmits: 1,
+  maxThrottles: 30,
 };
 
 export type FailureDecision =
-  | { readonly action: 'retry'; readonly delayMs: number }
+  | {
+      readonly action: 'retry';
+      readonly delayMs: number;
+      /** A throttled run: not counted as an attempt (see [Note: Throttling is not failing]). */
+      readonly throttled?: true;
+    }
   | { readonly action: 'resubmit' }
   | { readonly action: 'fail' }
   | { readonly action: 'stop-engine' };
@@ -61,13 +77,22 @@ export function backoffDelay(
   return Math.round(exponential / 2 + (random() * exponential) / 2);
 }
 
+/** What a job has been through so far: runs counted as attempts, resubmits and throttles. */
+export interface JobHistory {
+  /** Runs counted as attempts, this one included. */
+  readonly attempts: number;
+  readonly resubmits: number;
+  /** Throttled runs before this one. */
+  readonly throttles: number;
+}
+
 export function decideAfterFailure(
   failure: ClassifiedFailure,
-  attempts: number,
-  resubmits: number,
+  history: JobHistory,
   policy: RetryPolicy = defaultRetryPolicy,
   random: () => number = Math.random,
 ): FailureDecision {
+  const { attempts, resubmits, throttles } = history;
   switch (failure.errorClass) {
     case 'permanent':
       return { action: 'fail' };
@@ -76,9 +101,16 @@ export function decideAfterFailure(
     case 'resubmit':
       return resubmits < policy.maxResubmits ? { action: 'resubmit' } : { action: 'fail' };
     case 'retry-later': {
-      if (attempts >= policy.maxAttempts) return { action: 'fail' };
-      const backoff = backoffDelay(attempts, policy, random);
-      return { action: 'retry', delayMs: Math.max(backoff, failure.retryAfterMs ?? 0) };
+      // [Note: Throttling is not failing]
+      const throttled = throttles + 1;
+      if (throttled >= (policy.maxThrottles ?? defaultRetryPolicy.maxThrottles ?? 30))
+        return { action: 'fail' };
+      const backoff = backoffDelay(throttled, policy, random);
+      return {
+        action: 'retry',
+        delayMs: Math.max(backoff, failure.retryAfterMs ?? 0),
+        throttled: true,
+      };
     }
     case 'retry':
       if (attempts >= policy.maxAttempts) return { action: 'fail' };

@@ -70,6 +70,8 @@ export interface CrashScenarioReport {
   readonly contentsMissingResults: Record<string, number>;
   readonly jobsLeft: number;
   readonly failedJobs: number;
+  /** The jobs left, described (kind, engine, state, attempts, last error), for diagnosis. */
+  readonly leftJobs: readonly string[];
   readonly huawei: DuplicateReport;
   readonly aliyun: DuplicateReport | null;
   /**
@@ -306,6 +308,27 @@ export async function runCrashScenario(
       const jobs = db
         .prepare(`SELECT COUNT(*) AS n, COALESCE(SUM(state = 'failed'), 0) AS failed FROM jobs`)
         .get() as { n: number; failed: number };
+      const leftJobs = db
+        .prepare<
+          [],
+          {
+            kind: string;
+            engine: string | null;
+            state: string;
+            attempts: number;
+            remote_task_id: string | null;
+            last_error_code: string | null;
+            last_error: string | null;
+          }
+        >(
+          `SELECT kind, engine, state, attempts, remote_task_id, last_error_code, last_error
+           FROM jobs ORDER BY id LIMIT 10`,
+        )
+        .all()
+        .map(
+          (j) =>
+            `${j.kind}:${j.engine ?? '-'} ${j.state} attempts=${String(j.attempts)} task=${j.remote_task_id ?? '-'} ${j.last_error_code ?? ''} ${j.last_error ?? ''}`,
+        );
       return {
         kills: options.kills,
         killsWhileWorking,
@@ -316,6 +339,7 @@ export async function runCrashScenario(
         contentsMissingResults,
         jobsLeft: jobs.n,
         failedJobs: jobs.failed,
+        leftJobs,
         huawei: measureDuplicates(
           huawei.calls().filter((call) => call.route === 'image-tagging'),
           killTimes,

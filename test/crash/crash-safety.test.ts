@@ -20,6 +20,7 @@ describe(runCrashScenario.name, () => {
     expect(report.integrity).toBe('ok');
     expect(report.photos).toBe(28);
     expect(report.photosNotOk).toBe(0);
+    expect(report.leftJobs).toEqual([]);
     expect(report.jobsLeft).toBe(0);
     expect(report.contentsMissingResults).toEqual({ huawei: 0, aliyun: 0 });
     // Every content was paid for at least once; every extra payment has a kill in its window.

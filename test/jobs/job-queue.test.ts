@@ -104,8 +104,10 @@ describe(recoverInterruptedJobs.name, () => {
     expect(countJobs(db)).toEqual([
       { kind: 'ingest', engine: null, queued: 0, running: 1, failed: 0 },
     ]);
-    expect(recoverInterruptedJobs(db)).toBe(1);
-    const again = claimNextJob(db, { kind: 'ingest' });
+    expect(recoverInterruptedJobs(db, 1_000)).toBe(1);
+    // [Note: Runs cut short by a crash]: counted, and behind the rest of the queue for a while.
+    expect(claimNextJob(db, { kind: 'ingest', now: 1_999 })).toBeUndefined();
+    const again = claimNextJob(db, { kind: 'ingest', now: 2_000 });
     expect(again).toMatchObject({ photoId: 1, attempts: 2 });
     if (again) completeJob(db, again.id);
     expect(countJobs(db)).toEqual([]);
@@ -117,7 +119,9 @@ describe(recoverInterruptedJobs.name, () => {
     if (job?.kind !== 'tag') throw new Error('expected a tag job');
     recordRemoteTask(db, job.id, 'task-42', { cleanup: 'obj/key', resubmits: 0 });
     recoverInterruptedJobs(db, 5);
+    // Polling decodes nothing: the cut-short poll is not an attempt and polls again at once.
     expect(claimNextJob(db, { kind: 'tag', now: 5 })).toMatchObject({
+      attempts: 1,
       remoteTaskId: 'task-42',
       payload: { cleanup: 'obj/key', resubmits: 0 },
     });

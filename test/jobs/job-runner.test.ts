@@ -433,6 +433,42 @@ describe(JobRunner.name, () => {
     expect(listFailedJobs(db)).toMatchObject([{ code: 'retention-expired', engine: 'aliyun' }]);
   });
 
+  it('does not count throttled runs as attempts, and fails after the throttle allowance', async () => {
+    // Five throttles, then an answer: more throttles than maxAttempts (3), fewer than maxThrottles.
+    const patient = syncEngine(
+      (call) =>
+        call <= 5
+          ? new EngineError('huawei', 'APIG.0308', 'throttled', 'retry-later', 5)
+          : dogAnswer('huawei'),
+      'huawei',
+    );
+    db.prepare(`UPDATE folders SET engines = '["huawei"]'`).run();
+    addPhotos(['a']);
+    await run(new Map([['huawei', patient]]), ['a'], [], {
+      policy: { ...fastPolicy, maxThrottles: 8 },
+    }).runUntilIdle();
+    expect(patient.calls).toBe(6);
+    expect(countJobs(db)).toEqual([]);
+    expect(listContentTags(db, 1).map((t) => t.name)).toEqual(['dog']);
+  });
+
+  it('fails a job throttled past its allowance, keeping the service answer', async () => {
+    // A quota that never comes back must not keep the job waiting forever.
+    const hopeless = syncEngine(
+      () => new EngineError('huawei', 'APIG.0308', 'still throttled', 'retry-later', 5),
+      'huawei',
+    );
+    db.prepare(`UPDATE folders SET engines = '["huawei"]'`).run();
+    addPhotos(['a']);
+    await run(new Map([['huawei', hopeless]]), ['a'], [], {
+      policy: { ...fastPolicy, maxThrottles: 4 },
+    }).runUntilIdle();
+    expect(hopeless.calls).toBe(4);
+    expect(listFailedJobs(db)).toMatchObject([
+      { code: 'APIG.0308', engine: 'huawei', message: 'still throttled' },
+    ]);
+  });
+
   it('holds the whole engine for Retry-After only when throttles come two in a second', async () => {
     const callTimes: number[] = [];
     const engine = syncEngine((call) => {
