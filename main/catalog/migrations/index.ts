@@ -4,10 +4,12 @@ import { migration0001Initial } from './0001-initial.ts';
 import { migration0002SearchIndex } from './0002-search-index.ts';
 import { migration0003EngineCalls } from './0003-engine-calls.ts';
 import { migration0004JobRetryIndex } from './0004-job-retry-index.ts';
+import { migration0005SearchGeneration } from './0005-search-generation.ts';
 
 export const migrations: readonly Migration[] = [
   migration0001Initial,
   migration0002SearchIndex,
   migration0003EngineCalls,
   migration0004JobRetryIndex,
+  migration0005SearchGeneration,
 ];
