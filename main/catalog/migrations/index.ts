@@ -5,6 +5,7 @@ import { migration0002SearchIndex } from './0002-search-index.ts';
 import { migration0003EngineCalls } from './0003-engine-calls.ts';
 import { migration0004JobRetryIndex } from './0004-job-retry-index.ts';
 import { migration0005SearchGeneration } from './0005-search-generation.ts';
+import { migration0006TagAliases } from './0006-tag-aliases.ts';
 
 export const migrations: readonly Migration[] = [
   migration0001Initial,
@@ -12,4 +13,5 @@ export const migrations: readonly Migration[] = [
   migration0003EngineCalls,
   migration0004JobRetryIndex,
   migration0005SearchGeneration,
+  migration0006TagAliases,
 ];
