@@ -5,6 +5,7 @@
 // A tag the user removed is kept as a `rejected` row (PhotoPrism's lesson): re-tagging by
 // any engine must never bring it back, so `saveEngineAnswer` skips every (content, tag)
 // pair that has a rejected row, whichever engine's row was rejected.
+import type Database from 'better-sqlite3';
 import type { Catalog } from './catalog-connection.ts';
 import type { EngineAnswer, TagBox, TagSource, TagType } from '../engines/tag-model.ts';
 
@@ -14,18 +15,51 @@ export interface SaveAnswerResult {
   readonly removedStale: number;
 }
 
-/** Insert the tag if new; returns its id. Display names of an existing tag are kept. */
+interface TagStatements {
+  readonly known: Database.Statement<{ name: string; type: string }, { id: number | null }>;
+  readonly insert: Database.Statement<[string, string, string, string], { id: number }>;
+}
+
+/**
+ * The tag a (name, type) resolves to, or null: two primary-key lookups, the alias first (a tag
+ * row never shares an alias's key, see migration 0006). Exported for the query-plan test.
+ */
+export const knownTagSql = `SELECT coalesce(
+  (SELECT tag_id FROM tag_aliases WHERE name = @name AND type = @type),
+  (SELECT id FROM tags WHERE name = @name AND type = @type)) AS id`;
+
+// Prepared once per connection: upsertTag runs for every tag of every engine answer.
+const tagStatements = new WeakMap<Catalog, TagStatements>();
+
+function statementsFor(db: Catalog): TagStatements {
+  let statements = tagStatements.get(db);
+  if (!statements) {
+    statements = {
+      known: db.prepare(knownTagSql),
+      insert: db.prepare(
+        `INSERT INTO tags (name, type, zh, en) VALUES (?, ?, ?, ?)
+         ON CONFLICT (name, type) DO UPDATE SET name = excluded.name
+         RETURNING id`,
+      ),
+    };
+    tagStatements.set(db, statements);
+  }
+  return statements;
+}
+
+/**
+ * The id of the tag called (name, type), inserted if new; display names of an existing tag
+ * are kept. A tag the user merged into another one resolves to the one it was merged into
+ * and is never created again (see [Note: Merged tags stay merged] in migration 0006).
+ */
 export function upsertTag(
   db: Catalog,
   tag: { name: string; type: TagType; zh: string; en: string },
 ): number {
-  const row = db
-    .prepare<[string, string, string, string], { id: number }>(
-      `INSERT INTO tags (name, type, zh, en) VALUES (?, ?, ?, ?)
-       ON CONFLICT (name, type) DO UPDATE SET name = excluded.name
-       RETURNING id`,
-    )
-    .get(tag.name, tag.type, tag.zh, tag.en);
+  const { known, insert } = statementsFor(db);
+  const found = known.get({ name: tag.name, type: tag.type })?.id;
+  if (found !== undefined && found !== null) return found;
+  const row = insert.get(tag.name, tag.type, tag.zh, tag.en);
   if (!row) throw new Error(`Could not upsert tag ${tag.name}`);
   return row.id;
 }

@@ -1,7 +1,8 @@
 // The user's edits to tags: add a tag to a selection (engine `user`), remove one (every
 // engine's row becomes `rejected` and stays, see [Note: Rejected tags stay rejected] in
-// photo-tags.ts), lift a removal, rename a tag's display names and merge two tags. A
-// selection is photo ids or a search query. Every change runs in one transaction.
+// photo-tags.ts), lift a removal, rename a tag's display names and merge two tags (for good:
+// see [Note: Merged tags stay merged] in migration 0006). A selection is photo ids or a search
+// query. Every change runs in one transaction.
 import type { Catalog } from './catalog-connection.ts';
 import type { TagType } from '../engines/tag-model.ts';
 import { upsertTag } from './photo-tags.ts';
@@ -243,20 +244,46 @@ export function renameTag(
   })();
 }
 
+/** A name that was merged into a tag (see [Note: Merged tags stay merged] in migration 0006). */
+export interface TagAlias {
+  readonly name: string;
+  readonly type: TagType;
+  readonly zh: string;
+  readonly en: string;
+  readonly tagId: number;
+  readonly createdAt: number;
+}
+
+/** The names merged into one tag, or into any tag; by target, then name. */
+export function listTagAliases(db: Catalog, tagId?: number): TagAlias[] {
+  return db
+    .prepare<[number | null, number | null], TagAlias>(
+      `SELECT name, type, zh, en, tag_id AS tagId, created_at AS createdAt FROM tag_aliases
+       WHERE ? IS NULL OR tag_id = ? ORDER BY tag_id, name, type`,
+    )
+    .all(tagId ?? null, tagId ?? null);
+}
+
 /**
  * Merge tag `fromId` into `intoId`: every row and box moves over and the first tag is
  * deleted. Where both tags have a row from the same engine the stronger state wins
  * (user > rejected > auto) with the higher confidence; a content where either tag was removed
  * by the user (and not added back by them) ends with the merged tag removed too.
+ *
+ * The merge sticks: the first tag's (name, type) becomes an alias of the target, and names
+ * merged into the first tag earlier now point at the target too, so an engine that reports
+ * any of them again tags the target, and searching for any of their names finds it
+ * ([Note: Merged tags stay merged] in migration 0006).
  */
 export function mergeTags(
   db: Catalog,
   fromId: number,
   intoId: number,
-): { into: TagRef; movedRows: number } {
+  now: number = Date.now(),
+): { from: TagRef; into: TagRef; movedRows: number } {
   if (fromId === intoId) throw new TagEditError('invalid', 'A tag cannot be merged into itself.');
   return db.transaction(() => {
-    getTag(db, fromId);
+    const from = getTag(db, fromId);
     const into = getTag(db, intoId);
     // Boxes of rows that collide with an existing row of the target: the target's boxes stay.
     db.prepare(
@@ -285,7 +312,14 @@ export function mergeTags(
          AND NOT EXISTS (SELECT 1 FROM photo_tags u WHERE u.content_id = photo_tags.content_id
                          AND u.tag_id = photo_tags.tag_id AND u.state = 'user')`,
     ).run(intoId);
+    // Names merged into `from` before follow it (a→b then b→c: a lands on c, no chain to walk).
+    db.prepare(`UPDATE tag_aliases SET tag_id = ? WHERE tag_id = ?`).run(intoId, fromId);
+    db.prepare(
+      `INSERT INTO tag_aliases (name, type, tag_id, zh, en, created_at) VALUES (?, ?, ?, ?, ?, ?)
+       ON CONFLICT (name, type) DO UPDATE SET
+         tag_id = excluded.tag_id, zh = excluded.zh, en = excluded.en, created_at = excluded.created_at`,
+    ).run(from.name, from.type, intoId, from.zh, from.en, now);
     db.prepare(`DELETE FROM tags WHERE id = ?`).run(fromId);
-    return { into, movedRows: moved };
+    return { from, into, movedRows: moved };
   })();
 }

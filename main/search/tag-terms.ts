@@ -9,6 +9,8 @@
 // - it is a whole word or run of words of the English or canonical name (`dog` finds "dog" and
 //   "hot dog", not "dogma"; `"hot dog"` finds "hot dog" only).
 // Autocomplete is looser on the English side: a word only has to start with the typed text.
+// A tag is also found by the names of the tags merged into it ([Note: Merged tags stay merged]
+// in migration 0006): their names are indexed as terms of the surviving tag.
 import type { Catalog } from '../catalog/catalog-connection.ts';
 import type { TagType } from '../engines/tag-model.ts';
 
@@ -27,8 +29,18 @@ export interface TagTerm {
   readonly whole: 0 | 1;
 }
 
-/** Every search term of one tag: char suffixes of the Chinese name, word suffixes of the others. */
-export function termsForTag(tag: { name: string; zh: string; en: string }): TagTerm[] {
+/** The names of a tag (or of a tag merged into it) that words are matched against. */
+export interface TagNames {
+  readonly name: string;
+  readonly zh: string;
+  readonly en: string;
+}
+
+/**
+ * Every search term of one tag: char suffixes of the Chinese names, word suffixes of the
+ * others, for the tag's own names and those of the tags merged into it (`aliases`).
+ */
+export function termsForTag(tag: TagNames, aliases: readonly TagNames[] = []): TagTerm[] {
   const terms = new Map<string, TagTerm>();
   const add = (term: string, contains: 0 | 1, whole: 0 | 1) => {
     if (term === '') return;
@@ -39,20 +51,25 @@ export function termsForTag(tag: { name: string; zh: string; en: string }): TagT
       whole: old && old.whole > whole ? old.whole : whole,
     });
   };
-  const zh = normaliseSearchText(tag.zh);
-  const chars = Array.from(zh); // code points: one per Chinese character
-  for (let i = 0; i < chars.length; i++) {
-    if (chars[i] === ' ') continue;
-    add(chars.slice(i).join(''), 1, i === 0 ? 1 : 0);
-  }
-  for (const latin of [tag.en, tag.name]) {
-    const words = normaliseSearchText(latin).split(' ').filter(Boolean);
-    for (let i = 0; i < words.length; i++) add(words.slice(i).join(' '), 0, i === 0 ? 1 : 0);
+  for (const names of [tag, ...aliases]) {
+    const zh = normaliseSearchText(names.zh);
+    const chars = Array.from(zh); // code points: one per Chinese character
+    for (let i = 0; i < chars.length; i++) {
+      if (chars[i] === ' ') continue;
+      add(chars.slice(i).join(''), 1, i === 0 ? 1 : 0);
+    }
+    for (const latin of [names.en, names.name]) {
+      const words = normaliseSearchText(latin).split(' ').filter(Boolean);
+      for (let i = 0; i < words.length; i++) add(words.slice(i).join(' '), 0, i === 0 ? 1 : 0);
+    }
   }
   return [...terms.values()];
 }
 
-/** Bring `tag_terms` up to date for tags inserted or renamed since the last call. */
+/**
+ * Bring `tag_terms` up to date for tags inserted, renamed or given aliases since the last call
+ * (the triggers of migrations 0002 and 0006 mark them in `tag_terms_stale`).
+ */
 export function refreshTagTerms(db: Catalog): number {
   const stale = db.prepare<[], { one: number }>(`SELECT 1 AS one FROM tag_terms_stale LIMIT 1`);
   if (!stale.get()) return 0;
@@ -63,13 +80,18 @@ export function refreshTagTerms(db: Catalog): number {
         `SELECT t.id, t.name, t.zh, t.en FROM tag_terms_stale s JOIN tags t ON t.id = s.tag_id`,
       )
       .all();
+    const aliasesOf = db.prepare<[number], TagNames>(
+      `SELECT name, zh, en FROM tag_aliases WHERE tag_id = ? ORDER BY name, type`,
+    );
     const clear = db.prepare(`DELETE FROM tag_terms WHERE tag_id = ?`);
     const insert = db.prepare(
       `INSERT INTO tag_terms (term, tag_id, contains, whole) VALUES (?, ?, ?, ?)`,
     );
     for (const row of rows) {
       clear.run(row.id);
-      for (const t of termsForTag(row)) insert.run(t.term, row.id, t.contains, t.whole);
+      for (const t of termsForTag(row, aliasesOf.all(row.id))) {
+        insert.run(t.term, row.id, t.contains, t.whole);
+      }
     }
     db.prepare(`DELETE FROM tag_terms_stale`).run();
     return rows.length;
@@ -105,13 +127,18 @@ export function resolveTagWord(db: Catalog, word: string): number[] {
   return [...ids].sort((a, b) => a - b);
 }
 
-/** Ids of tags with one of the given canonical names (e.g. the face or text concepts). */
+/**
+ * Ids of tags with one of the given canonical names (e.g. the face or text concepts),
+ * including the tags such a name was merged into ([Note: Merged tags stay merged]).
+ */
 export function tagIdsByName(db: Catalog, names: readonly string[]): number[] {
   return db
-    .prepare<[string], { id: number }>(
-      `SELECT id FROM tags WHERE name IN (SELECT value FROM json_each(?)) ORDER BY id`,
+    .prepare<[string, string], { id: number }>(
+      `SELECT id FROM tags WHERE name IN (SELECT value FROM json_each(?))
+       UNION SELECT tag_id FROM tag_aliases WHERE name IN (SELECT value FROM json_each(?))
+       ORDER BY 1`,
     )
-    .all(JSON.stringify(names))
+    .all(JSON.stringify(names), JSON.stringify(names))
     .map((r) => r.id);
 }
 

@@ -5,8 +5,10 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type Catalog, openCatalog } from '../../main/catalog/catalog-connection.ts';
 import {
   hasEngineResult,
+  knownTagSql,
   listContentTags,
   saveEngineAnswer,
+  upsertTag,
 } from '../../main/catalog/photo-tags.ts';
 import type { EngineAnswer } from '../../main/engines/tag-model.ts';
 
@@ -115,5 +117,48 @@ describe(saveEngineAnswer.name, () => {
     ]);
     const all = listContentTags(db, 1, { includeRejected: true });
     expect(all.find((t) => t.name === 'cat')?.state).toBe('rejected');
+  });
+});
+
+describe(upsertTag.name, () => {
+  const dog = { name: 'dog', type: 'object', zh: '狗', en: 'Dog' } as const;
+
+  it('creates a tag once and keeps the display names it was created with', () => {
+    const id = upsertTag(db, dog);
+    expect(upsertTag(db, { ...dog, zh: '犬', en: 'Hound' })).toBe(id);
+    expect(db.prepare(`SELECT name, type, zh, en FROM tags`).all()).toEqual([
+      { name: 'dog', type: 'object', zh: '狗', en: 'Dog' },
+    ]);
+    // Another type is another tag.
+    expect(upsertTag(db, { ...dog, type: 'concept' })).not.toBe(id);
+  });
+
+  it('resolves a merged-away (name, type) to its target and never creates it again', () => {
+    const into = upsertTag(db, { name: 'canine', type: 'object', zh: '犬', en: 'Canine' });
+    db.prepare(
+      `INSERT INTO tag_aliases (name, type, tag_id, zh, en, created_at) VALUES ('dog', 'object', ?, '狗', 'Dog', 0)`,
+    ).run(into);
+    expect(upsertTag(db, dog)).toBe(into);
+    expect(upsertTag(db, dog)).toBe(into);
+    expect(db.prepare(`SELECT count(*) AS n FROM tags WHERE name = 'dog'`).get()).toEqual({ n: 0 });
+    const saved = saveEngineAnswer(db, 1, answer([{ name: 'dog', confidence: 80 }]), 'k1');
+    expect(saved.saved).toBe(1);
+    expect(listContentTags(db, 1).map((t) => [t.tagId, t.name])).toEqual([[into, 'canine']]);
+  });
+
+  it('looks a known tag up with two primary-key searches (it runs for every tag of every answer)', () => {
+    const plan = db
+      .prepare<{ name: string; type: string }, { detail: string }>(
+        `EXPLAIN QUERY PLAN ${knownTagSql}`,
+      )
+      .all({ name: 'dog', type: 'object' })
+      .map((r) => r.detail);
+    expect(plan.filter((d) => /SCAN (tags|tag_aliases)/.test(d))).toEqual([]);
+    expect(plan.join(' | ')).toMatch(
+      /SEARCH tag_aliases USING PRIMARY KEY \(name=\? AND type=\?\)/,
+    );
+    expect(plan.join(' | ')).toMatch(
+      /SEARCH tags USING (COVERING )?INDEX \S+ \(name=\? AND type=\?\)/,
+    );
   });
 });

@@ -1,9 +1,12 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Catalog } from '../../main/catalog/catalog-connection.ts';
-import { saveEngineAnswer } from '../../main/catalog/photo-tags.ts';
+import type { EngineAnswer, TagType } from '../../main/engines/tag-model.ts';
+import { listContentTags, saveEngineAnswer } from '../../main/catalog/photo-tags.ts';
 import {
   addTag,
   findOrCreateTag,
+  findTagByName,
+  listTagAliases,
   mergeTags,
   removeTag,
   renameTag,
@@ -220,8 +223,8 @@ describe(mergeTags.name, () => {
     fx.tagContent(contentOf('c.jpg'), { tag: 'dog', engine: 'local', confidence: 95, boxes: 1 });
     const result = mergeTags(db, fx.tagId('puppy'), fx.tagId('dog'));
     expect(result.into.name).toBe('dog');
+    expect(result.from.name).toBe('puppy');
     expect(found('dog')).toEqual(['a-copy.jpg', 'a.jpg', 'b.jpg', 'c.jpg']);
-    expect(found('puppy')).toEqual([]);
     expect(db.prepare(`SELECT count(*) AS n FROM tags WHERE name = 'puppy'`).get()).toEqual({
       n: 0,
     });
@@ -260,6 +263,136 @@ describe(mergeTags.name, () => {
   it('refuses merging a tag into itself or into a missing tag, changing nothing', () => {
     expect(() => mergeTags(db, fx.tagId('dog'), fx.tagId('dog'))).toThrow(/itself/);
     expect(() => mergeTags(db, fx.tagId('dog'), 9999)).toThrow(TagEditError);
+    expect(() => mergeTags(db, 9999, fx.tagId('dog'))).toThrow(TagEditError);
     expect(found('dog')).toEqual(['a-copy.jpg', 'a.jpg']);
+    expect(listTagAliases(db)).toEqual([]);
+  });
+});
+
+/** What an engine says about one content: the given tags, as saveEngineAnswer receives them. */
+function engineSays(
+  relPath: string,
+  engine: 'local' | 'huawei',
+  tags: readonly { name: string; zh: string; en: string; type?: TagType; confidence: number }[],
+  settingsKey = 'k-again',
+) {
+  const answer: EngineAnswer = {
+    engine,
+    model: 'm2',
+    tags: tags.map((t) => ({
+      name: t.name,
+      i18n: { zh: t.zh, en: t.en },
+      type: t.type ?? 'object',
+      confidence: t.confidence,
+      instances: [{ x: 0.1, y: 0.1, w: 0.3, h: 0.3, confidence: t.confidence }],
+    })),
+  };
+  return saveEngineAnswer(db, contentOf(relPath), answer, settingsKey);
+}
+
+const puppy = { name: 'puppy', zh: '小狗', en: 'Puppy' };
+const tagCount = (name: string) =>
+  db.prepare<[string], { n: number }>(`SELECT count(*) AS n FROM tags WHERE name = ?`).get(name)?.n;
+
+describe(`${mergeTags.name} sticks`, () => {
+  it('lands the merged-away tag on the target when an engine reports it again', () => {
+    const dog = fx.tagId('dog');
+    mergeTags(db, fx.tagId('puppy'), dog, 5000);
+    expect(listTagAliases(db)).toEqual([
+      { name: 'puppy', type: 'object', zh: '小狗', en: 'Puppy', tagId: dog, createdAt: 5000 },
+    ]);
+    // c.jpg had no dog at all; the local engine now says "puppy" (with a box).
+    const saved = engineSays('c.jpg', 'local', [
+      { ...puppy, confidence: 77 },
+      { name: 'cat', zh: '猫', en: 'Cat', confidence: 70 },
+    ]);
+    expect(saved).toMatchObject({ saved: 2, skippedRejected: 0 });
+    expect(tagCount('puppy')).toBe(0);
+    expect(rows('c.jpg', 'dog')).toEqual([{ engine: 'local', state: 'auto', confidence: 77 }]);
+    const onC = listContentTags(db, contentOf('c.jpg')).find((t) => t.name === 'dog');
+    expect(onC?.boxes).toHaveLength(1);
+    // b.jpg's moved row (local puppy 60) is refreshed in place, not duplicated or made stale.
+    engineSays('b.jpg', 'local', [{ ...puppy, confidence: 65 }]);
+    expect(rows('b.jpg', 'dog')).toEqual([{ engine: 'local', state: 'auto', confidence: 65 }]);
+    // An answer naming both the old and the new tag keeps the first (best) one.
+    const both = engineSays('a.jpg', 'huawei', [
+      { ...puppy, confidence: 88 },
+      { name: 'dog', zh: '狗', en: 'Dog', confidence: 50 },
+    ]);
+    expect(both.saved).toBe(1);
+    expect(rows('a.jpg', 'dog')).toEqual([
+      { engine: 'huawei', state: 'auto', confidence: 88 },
+      { engine: 'local', state: 'auto', confidence: 90 },
+    ]);
+    expect(tagCount('puppy')).toBe(0);
+    expectStatsExact();
+  });
+
+  it('follows a chain of merges: a→b then b→c lands a on c', () => {
+    fx.addTags([{ name: 'canine', zh: '犬', en: 'Canine' }]);
+    const canine = fx.tagId('canine');
+    mergeTags(db, fx.tagId('puppy'), fx.tagId('dog'));
+    mergeTags(db, fx.tagId('dog'), canine);
+    expect(listTagAliases(db, canine).map((a) => a.name)).toEqual(['dog', 'puppy']);
+    engineSays('c.jpg', 'local', [
+      { ...puppy, confidence: 71 },
+      { name: 'dog', zh: '狗', en: 'Dog', confidence: 72, type: 'object' },
+    ]);
+    expect(rows('c.jpg', 'canine')).toEqual([{ engine: 'local', state: 'auto', confidence: 71 }]);
+    expect(tagCount('puppy')).toBe(0);
+    expect(tagCount('dog')).toBe(0);
+    expect(found('canine')).toEqual(['a-copy.jpg', 'a.jpg', 'b.jpg', 'c.jpg']);
+    for (const word of ['puppy', 'dog', '狗', '小狗', 'Puppy', '犬']) {
+      expect(found(word), word).toEqual(['a-copy.jpg', 'a.jpg', 'b.jpg', 'c.jpg']);
+    }
+    expectStatsExact();
+  });
+
+  it("keeps a user's removal on the target when an engine reports the old name again", () => {
+    // The user removed dog from c.jpg (huawei had said dog), then merged puppy into dog.
+    fx.tagContent(contentOf('c.jpg'), { tag: 'dog', engine: 'huawei' });
+    removeTag(db, { photoIds: [fx.id('c.jpg')] }, 'dog');
+    // And removed puppy from b.jpg before the merge: the merged rows stay removed.
+    removeTag(db, { photoIds: [fx.id('b.jpg')] }, 'puppy');
+    mergeTags(db, fx.tagId('puppy'), fx.tagId('dog'));
+    const onC = engineSays('c.jpg', 'local', [{ ...puppy, confidence: 99 }]);
+    const onB = engineSays('b.jpg', 'local', [{ ...puppy, confidence: 99 }]);
+    expect(onC).toMatchObject({ saved: 0, skippedRejected: 1 });
+    expect(onB).toMatchObject({ saved: 0, skippedRejected: 1 });
+    expect(rows('c.jpg', 'dog')).toEqual([{ engine: 'huawei', state: 'rejected', confidence: 90 }]);
+    expect(rows('b.jpg', 'dog')).toEqual([{ engine: 'local', state: 'rejected', confidence: 60 }]);
+    expect(tagCount('puppy')).toBe(0);
+    for (const word of ['dog', 'puppy', '小狗']) {
+      expect(found(word), word).toEqual(['a-copy.jpg', 'a.jpg']);
+    }
+    expectStatsExact();
+  });
+
+  it('finds the target by any old name: search, autocomplete, and tags the user types', () => {
+    const dog = fx.tagId('dog');
+    expect(found('puppy')).toEqual(['b.jpg']);
+    mergeTags(db, fx.tagId('puppy'), dog);
+    expect(found('puppy')).toEqual(['a-copy.jpg', 'a.jpg', 'b.jpg']);
+    expect(found('小狗')).toEqual(['a-copy.jpg', 'a.jpg', 'b.jpg']);
+    expect(found('puppy -beach')).toEqual([]);
+    expect(autocompleteTags(db, 'pup').map((t) => t.tagId)).toEqual([dog]);
+    expect(findTagByName(db, 'Puppy')?.id).toBe(dog);
+    // Adding "puppy" by hand tags dog instead of creating the merged-away tag again.
+    const added = addTag(db, { photoIds: [fx.id('c.jpg')] }, 'Puppy');
+    expect(added).toMatchObject({ created: false, changed: 1, tag: { id: dog } });
+    expect(tagCount('puppy')).toBe(0);
+    expect(found('puppy')).toEqual(['a-copy.jpg', 'a.jpg', 'b.jpg', 'c.jpg']);
+  });
+
+  it('changes nothing when the merge fails half-way', () => {
+    // The alias is written after the rows moved; if writing it fails, nothing may be left
+    // half-done (a failure injected with a temporary trigger on this connection).
+    const before = db.prepare(`SELECT * FROM photo_tags ORDER BY 1, 2, 3`).all();
+    db.exec(`CREATE TEMP TRIGGER fail_alias BEFORE INSERT ON tag_aliases BEGIN
+               SELECT RAISE(ABORT, 'injected failure'); END`);
+    expect(() => mergeTags(db, fx.tagId('puppy'), fx.tagId('dog'))).toThrow(/injected failure/);
+    expect(db.prepare(`SELECT * FROM photo_tags ORDER BY 1, 2, 3`).all()).toEqual(before);
+    expect(tagCount('puppy')).toBe(1);
+    expect(listTagAliases(db)).toEqual([]);
   });
 });

@@ -45,13 +45,17 @@ describe('migration 0002 search-index', () => {
         (2, 1, 'local', 'm', 90, 'rejected', 0), (2, 2, 'local', 'm', 70, 'auto', 0);
     `);
     v1.close();
-    const db = openCatalog(file, { migrations: [migration0001Initial, migration0002SearchIndex] });
+    let db = openCatalog(file, { migrations: [migration0001Initial, migration0002SearchIndex] });
     expect(db.pragma('user_version', { simple: true })).toBe(2);
     expect(stats(db)).toEqual(truth(db));
     expect(stats(db)).toEqual([
       { tag_id: 1, n: 1 },
       { tag_id: 2, n: 1 },
     ]);
+    // Search is today's code, which reads tables of later migrations (tag_aliases): bring the
+    // catalog up to date; the later migrations leave the terms marked stale here untouched.
+    db.close();
+    db = openCatalog(file);
     expect(
       searchPhotos(db, '狗')
         .items.map((i) => i.relPath)
