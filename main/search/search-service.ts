@@ -8,9 +8,15 @@
 // The cursor is the last row's key (keyset), not an offset: a photo added or removed before
 // the cursor shifts nothing. Facet counts come from SQL over the result's content ids.
 import type { Catalog } from '../catalog/catalog-connection.ts';
-import type { TagType } from '../engines/tag-model.ts';
+import { tagTypes, type TagType } from '../engines/tag-model.ts';
 import { parseQuery, type PhotoStatus, type QueryNode } from './query-parser.ts';
 import { planSearch, type SearchPlan } from './search-planner.ts';
+import {
+  keyRowsOf,
+  matchSnapshotPhotos,
+  type SearchKeyRow,
+  type SearchSnapshot,
+} from './search-snapshot.ts';
 
 export { autocompleteTags, type TagSuggestion } from './tag-terms.ts';
 export { parseQuery, QueryParseError } from './query-parser.ts';
@@ -97,14 +103,7 @@ export class SearchCursorError extends Error {
   }
 }
 
-interface KeyRow {
-  id: number;
-  content_id: number | null;
-  folder_id: number;
-  taken_at: number | null;
-  rel_path?: string;
-  conf?: number | null;
-}
+type KeyRow = SearchKeyRow;
 
 type Key = (number | string | null)[];
 
@@ -122,20 +121,92 @@ function keyOf(row: KeyRow, sort: SearchSort): Key {
   }
 }
 
-// Nulls last in every order; the photo id (last key part) breaks ties in the same direction.
-function compareKeys(a: Key, b: Key, sort: SearchSort): number {
-  const desc = sort === 'taken-desc' || sort === 'confidence-desc' || sort === 'added-desc';
-  for (let i = 0; i < a.length; i++) {
-    const x = a[i] ?? null;
-    const y = b[i] ?? null;
-    if (x === y) continue;
-    if (x === null) return 1;
-    if (y === null) return -1;
-    const c =
-      typeof x === 'number' && typeof y === 'number' ? x - y : String(x) < String(y) ? -1 : 1;
-    return desc ? -c : c;
+function keyLength(sort: SearchSort): number {
+  return sort === 'added-desc' ? 1 : sort === 'path-asc' ? 3 : 2;
+}
+
+/** Part `i` of a row's key (as `keyOf` builds it), without building the key. */
+function keyPart(row: KeyRow, sort: SearchSort, i: number): number | string | null {
+  switch (sort) {
+    case 'taken-desc':
+    case 'taken-asc':
+      return i === 0 ? row.taken_at : row.id;
+    case 'added-desc':
+      return row.id;
+    case 'path-asc':
+      return i === 0 ? row.folder_id : i === 1 ? (row.rel_path ?? '') : row.id;
+    case 'confidence-desc':
+      return i === 0 ? (row.conf ?? null) : row.id;
+  }
+}
+
+function compareParts(x: number | string | null, y: number | string | null, desc: boolean): number {
+  if (x === y) return 0;
+  if (x === null) return 1;
+  if (y === null) return -1;
+  const c = typeof x === 'number' && typeof y === 'number' ? x - y : String(x) < String(y) ? -1 : 1;
+  return desc ? -c : c;
+}
+
+const isDescending = (sort: SearchSort) =>
+  sort === 'taken-desc' || sort === 'confidence-desc' || sort === 'added-desc';
+
+/**
+ * Rows in key order without building keys (it runs for every result row): nulls last in every
+ * order; the photo id (last key part) breaks ties in the same direction.
+ */
+function compareRows(a: KeyRow, b: KeyRow, sort: SearchSort): number {
+  const desc = isDescending(sort);
+  for (let i = 0; i < keyLength(sort); i++) {
+    const c = compareParts(keyPart(a, sort, i), keyPart(b, sort, i), desc);
+    if (c !== 0) return c;
   }
   return 0;
+}
+
+function compareRowToKey(row: KeyRow, key: Key, sort: SearchSort): number {
+  const desc = isDescending(sort);
+  for (let i = 0; i < keyLength(sort); i++) {
+    const c = compareParts(keyPart(row, sort, i), key[i] ?? null, desc);
+    if (c !== 0) return c;
+  }
+  return 0;
+}
+
+/** The first `limit` rows in `compare` order: a bounded max-heap, then a sort of the page. */
+function selectFirst<T>(rows: readonly T[], limit: number, compare: (a: T, b: T) => number): T[] {
+  if (rows.length <= limit * 4) return [...rows].sort(compare).slice(0, limit);
+  const heap: T[] = [];
+  const swap = (i: number, j: number) => {
+    const t = heap[i] as T;
+    heap[i] = heap[j] as T;
+    heap[j] = t;
+  };
+  const worse = (i: number, j: number) => compare(heap[i] as T, heap[j] as T) > 0;
+  for (const row of rows) {
+    if (heap.length < limit) {
+      heap.push(row);
+      for (let i = heap.length - 1; i > 0;) {
+        const parent = (i - 1) >> 1;
+        if (!worse(i, parent)) break;
+        swap(i, parent);
+        i = parent;
+      }
+    } else if (compare(row, heap[0] as T) < 0) {
+      heap[0] = row;
+      for (let i = 0; ;) {
+        const l = 2 * i + 1;
+        const r = l + 1;
+        let top = i;
+        if (l < heap.length && worse(l, top)) top = l;
+        if (r < heap.length && worse(r, top)) top = r;
+        if (top === i) break;
+        swap(i, top);
+        i = top;
+      }
+    }
+  }
+  return heap.sort(compare);
 }
 
 /** A short fingerprint of the query text, so a cursor is not reused on another query. */
@@ -176,8 +247,11 @@ function decodeCursor(cursor: string, sort: SearchSort, query: string): Key {
   return parsed[2] as Key;
 }
 
-function bestConfidenceSql(plan: SearchPlan): { sql: string; params: (string | number)[] } {
-  if (plan.queryTagIds.length === 0) {
+function bestConfidenceSql(queryTagIds: readonly number[]): {
+  sql: string;
+  params: (string | number)[];
+} {
+  if (queryTagIds.length === 0) {
     return {
       sql: `(SELECT max(pt.confidence) FROM photo_tags pt WHERE pt.content_id = p.content_id AND pt.state != 'rejected')`,
       params: [],
@@ -187,7 +261,7 @@ function bestConfidenceSql(plan: SearchPlan): { sql: string; params: (string | n
     sql:
       `(SELECT max(pt.confidence) FROM photo_tags pt WHERE pt.content_id = p.content_id` +
       ` AND pt.tag_id IN (SELECT value FROM json_each(?)) AND pt.state != 'rejected')`,
-    params: [JSON.stringify(plan.queryTagIds)],
+    params: [JSON.stringify(queryTagIds)],
   };
 }
 
@@ -210,7 +284,7 @@ export function keySql(
   const params: (string | number)[] = [];
   if (sort === 'path-asc') extraCols.push('p.rel_path');
   if (sort === 'confidence-desc') {
-    const best = bestConfidenceSql(plan);
+    const best = bestConfidenceSql(plan.queryTagIds);
     extraCols.push(`${best.sql} AS conf`);
     params.push(...best.params);
   }
@@ -233,49 +307,60 @@ export function countPhotos(db: Catalog, query: string | QueryNode): number {
   );
 }
 
-/** Search photos with the query language. Throws `QueryParseError` or `SearchCursorError`. */
+/**
+ * Search photos with the query language. Throws `QueryParseError` or `SearchCursorError`.
+ * With `snapshot` (which the caller knows to be current: see search-index.ts), the matching
+ * and the facets run in memory and the facets are exact; the page's items are read from SQL
+ * either way. See [Note: Search snapshots].
+ */
 export function searchPhotos(
   db: Catalog,
   query: string,
   options: SearchOptions = {},
+  snapshot?: SearchSnapshot,
 ): SearchResult {
   const sort = options.sort ?? 'taken-desc';
   const limit = Math.max(1, Math.min(10_000, Math.floor(options.limit ?? 100)));
-  const plan = planQueryText(db, query);
+  const parsed = parseQuery(query);
   const after = options.cursor ? decodeCursor(options.cursor, sort, query) : null;
 
-  const keys = keySql(plan, sort);
-  const rows = db
-    .prepare<(string | number)[], KeyRow>(keys.sql)
-    .all(...keys.params, ...plan.params);
-
-  rows.sort((a, b) => compareKeys(keyOf(a, sort), keyOf(b, sort), sort));
-  let start = 0;
-  if (after) {
-    // First row strictly after the cursor's key (binary search over the sorted keys).
-    let lo = 0;
-    let hi = rows.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      const row = rows[mid];
-      if (row && compareKeys(keyOf(row, sort), after, sort) <= 0) lo = mid + 1;
-      else hi = mid;
-    }
-    start = lo;
+  let rows: KeyRow[];
+  let queryTagIds: readonly number[];
+  let snapshotPhotos: number[] | null = null;
+  if (snapshot) {
+    const matched = matchSnapshotPhotos(snapshot, db, parsed);
+    snapshotPhotos = matched.photos;
+    queryTagIds = matched.queryTagIds;
+    rows = keyRowsOf(snapshot, matched.photos, queryTagIds, sort);
+  } else {
+    const plan = planSearch(db, parsed);
+    queryTagIds = plan.queryTagIds;
+    const keys = keySql(plan, sort);
+    rows = db.prepare<(string | number)[], KeyRow>(keys.sql).all(...keys.params, ...plan.params);
   }
-  const page = rows.slice(start, start + limit);
+
+  // Only the page is sorted: the rows after the cursor are counted and the first `limit` of
+  // them selected (a bounded heap), which is linear in the result instead of n log n.
+  const compare = (a: KeyRow, b: KeyRow) => compareRows(a, b, sort);
+  const following = after ? rows.filter((r) => compareRowToKey(r, after, sort) > 0) : rows;
+  const page = selectFirst(following, limit, compare);
   const last = page.at(-1);
   const nextCursor =
-    last && start + limit < rows.length ? encodeCursor(sort, query, keyOf(last, sort)) : null;
+    last && following.length > limit ? encodeCursor(sort, query, keyOf(last, sort)) : null;
 
+  const tagLimit = options.facetTagLimit ?? 30;
+  let facets: SearchFacets | null = null;
+  if (options.facets !== false) {
+    facets =
+      snapshot && snapshotPhotos
+        ? computeSnapshotFacets(db, snapshot, rows, snapshotPhotos, tagLimit)
+        : computeFacets(db, rows, tagLimit, options.facetSampleLimit ?? 20_000);
+  }
   return {
-    items: loadItems(db, plan, page),
+    items: loadItems(db, queryTagIds, page),
     total: rows.length,
     nextCursor,
-    facets:
-      options.facets === false
-        ? null
-        : computeFacets(db, rows, options.facetTagLimit ?? 30, options.facetSampleLimit ?? 20_000),
+    facets,
   };
 }
 
@@ -295,9 +380,13 @@ interface ItemRow {
   best: number | null;
 }
 
-function loadItems(db: Catalog, plan: SearchPlan, page: readonly KeyRow[]): SearchItem[] {
+function loadItems(
+  db: Catalog,
+  queryTagIds: readonly number[],
+  page: readonly KeyRow[],
+): SearchItem[] {
   if (page.length === 0) return [];
-  const best = bestConfidenceSql(plan);
+  const best = bestConfidenceSql(queryTagIds);
   const rows = db
     .prepare<(string | number)[], ItemRow>(
       `SELECT p.id, p.content_id, p.folder_id, f.path AS folder_path, f.status AS folder_status,
@@ -349,23 +438,157 @@ export const facetSql = {
 // photos the counts are exact; above it they are counted on an evenly spread sample of that
 // size and scaled, and `sampledFrom` says so (the UI shows them as approximate, "≈"). Years
 // and folders come from the keys already read and are always exact.
+interface FacetCounts {
+  readonly tagCounts: Map<number, number>;
+  readonly engineCounts: Map<string, number>;
+  readonly typeCounts: Map<TagType, number>;
+}
+
+// Start of each UTC year from 1800 to 2200: a binary search is much cheaper than a Date per row.
+const firstYear = 1800;
+const yearStarts = Array.from({ length: 402 }, (_, i) => Date.UTC(firstYear + i, 0, 1));
+
+function utcYear(ms: number): number {
+  if (ms < (yearStarts[0] ?? 0) || ms >= (yearStarts.at(-1) ?? 0)) {
+    return new Date(ms).getUTCFullYear();
+  }
+  let lo = 0;
+  let hi = yearStarts.length - 1;
+  while (hi - lo > 1) {
+    const mid = (lo + hi) >>> 1;
+    if ((yearStarts[mid] ?? 0) <= ms) lo = mid;
+    else hi = mid;
+  }
+  return firstYear + lo;
+}
+
+/** Years and folders from the keys already read (always exact). */
+function countYearsAndFolders(rows: readonly KeyRow[]): {
+  years: Map<number, number>;
+  folders: Map<number, number>;
+} {
+  const years = new Map<number, number>();
+  const folders = new Map<number, number>();
+  for (const r of rows) {
+    if (r.taken_at !== null) {
+      const year = utcYear(r.taken_at); // [Note: taken_at is wall-clock time]
+      years.set(year, (years.get(year) ?? 0) + 1);
+    }
+    folders.set(r.folder_id, (folders.get(r.folder_id) ?? 0) + 1);
+  }
+  return { years, folders };
+}
+
+/** Sorted facet lists from the counts (tag names read for the top tags only). */
+function assembleFacets(
+  db: Catalog,
+  rows: readonly KeyRow[],
+  counts: FacetCounts,
+  tagLimit: number,
+  scale: number,
+  sampledFrom: number | null,
+): SearchFacets {
+  const { years, folders } = countYearsAndFolders(rows);
+  const scaled = <T extends { count: number }>(list: T[]): T[] =>
+    scale === 1 ? list : list.map((x) => ({ ...x, count: Math.round(x.count * scale) }));
+  const folderPaths = new Map(
+    db
+      .prepare<[string], { id: number; path: string }>(
+        `SELECT id, path FROM folders WHERE id IN (SELECT value FROM json_each(?))`,
+      )
+      .all(JSON.stringify([...folders.keys()]))
+      .map((f) => [f.id, f.path]),
+  );
+  const top = [...counts.tagCounts].sort((a, b) => b[1] - a[1] || a[0] - b[0]).slice(0, tagLimit);
+  const names = new Map(
+    db
+      .prepare<[string], Omit<FacetTag, 'count'>>(facetSql.tagNames)
+      .all(JSON.stringify(top.map(([id]) => id)))
+      .map((t) => [t.tagId, t]),
+  );
+  const tags: FacetTag[] = top
+    .flatMap(([id, count]) => {
+      const t = names.get(id);
+      return t ? [{ ...t, count }] : [];
+    })
+    .sort((a, b) => b.count - a.count || a.name.localeCompare(b.name));
+  const engines = [...counts.engineCounts]
+    .map(([engine, count]) => ({ engine, count }))
+    .sort((a, b) => b.count - a.count || a.engine.localeCompare(b.engine));
+  const types = [...counts.typeCounts]
+    .map(([type, count]) => ({ type, count }))
+    .sort((a, b) => b.count - a.count || a.type.localeCompare(b.type));
+  return {
+    tags: scaled(tags),
+    years: [...years].map(([year, count]) => ({ year, count })).sort((a, b) => b.year - a.year),
+    folders: [...folders]
+      .map(([id, count]) => ({ id, path: folderPaths.get(id) ?? '', count }))
+      .sort((a, b) => b.count - a.count || a.path.localeCompare(b.path)),
+    engines: scaled(engines),
+    types: scaled(types),
+    sampledFrom,
+  };
+}
+
+/**
+ * Exact facets from a snapshot: each result photo's content rows are in (tag, engine) order,
+ * so a tag repeated by two engines is adjacent and counted once per photo.
+ */
+function computeSnapshotFacets(
+  db: Catalog,
+  s: SearchSnapshot,
+  rows: readonly KeyRow[],
+  photos: readonly number[],
+  tagLimit: number,
+): SearchFacets {
+  const tagHits = new Int32Array(s.tagType.length);
+  const engineHits = new Int32Array(s.engines.length);
+  const typeHits = new Int32Array(tagTypes.length + 1);
+  const engineSeen = new Uint8Array(s.engines.length);
+  const typeSeen = new Uint8Array(tagTypes.length + 1);
+  for (const p of photos) {
+    const c = s.photoContent[p] ?? -1;
+    if (c < 0) continue;
+    engineSeen.fill(0);
+    typeSeen.fill(0);
+    let lastTag = -1;
+    const end = s.rowStart[c + 1] ?? 0;
+    for (let r = s.rowStart[c] ?? 0; r < end; r++) {
+      const tag = s.rowTag[r] ?? 0;
+      if (tag !== lastTag) {
+        tagHits[tag] = (tagHits[tag] ?? 0) + 1;
+        typeSeen[s.tagType[tag] ?? 0] = 1;
+        lastTag = tag;
+      }
+      engineSeen[s.rowEngine[r] ?? 0] = 1;
+    }
+    for (let e = 0; e < engineSeen.length; e++)
+      if (engineSeen[e]) engineHits[e] = (engineHits[e] ?? 0) + 1;
+    for (let t = 1; t < typeSeen.length; t++) if (typeSeen[t]) typeHits[t] = (typeHits[t] ?? 0) + 1;
+  }
+  const tagCounts = new Map<number, number>();
+  tagHits.forEach((count, tag) => {
+    if (count > 0) tagCounts.set(tag, count);
+  });
+  const engineCounts = new Map<string, number>();
+  s.engines.forEach((engine, e) => {
+    if ((engineHits[e] ?? 0) > 0) engineCounts.set(engine, engineHits[e] ?? 0);
+  });
+  const typeCounts = new Map<TagType, number>();
+  tagTypes.forEach((type, i) => {
+    if ((typeHits[i + 1] ?? 0) > 0) typeCounts.set(type, typeHits[i + 1] ?? 0);
+  });
+  return assembleFacets(db, rows, { tagCounts, engineCounts, typeCounts }, tagLimit, 1, null);
+}
+
 function computeFacets(
   db: Catalog,
   rows: readonly KeyRow[],
   tagLimit: number,
   sampleLimit: number,
 ): SearchFacets {
-  const years = new Map<number, number>();
-  const folders = new Map<number, number>();
   let contentIds: number[] = [];
-  for (const r of rows) {
-    if (r.taken_at !== null) {
-      const year = new Date(r.taken_at).getUTCFullYear(); // [Note: taken_at is wall-clock time]
-      years.set(year, (years.get(year) ?? 0) + 1);
-    }
-    folders.set(r.folder_id, (folders.get(r.folder_id) ?? 0) + 1);
-    if (r.content_id !== null) contentIds.push(r.content_id);
-  }
+  for (const r of rows) if (r.content_id !== null) contentIds.push(r.content_id);
   let scale = 1;
   let sampledFrom: number | null = null;
   if (rows.length > sampleLimit && contentIds.length > 0) {
@@ -379,21 +602,11 @@ function computeFacets(
     contentIds = sample;
     sampledFrom = sampleLimit;
   }
-  const scaled = <T extends { count: number }>(list: T[]): T[] =>
-    scale === 1 ? list : list.map((x) => ({ ...x, count: Math.round(x.count * scale) }));
-  const folderPaths = new Map(
-    db
-      .prepare<[string], { id: number; path: string }>(
-        `SELECT id, path FROM folders WHERE id IN (SELECT value FROM json_each(?))`,
-      )
-      .all(JSON.stringify([...folders.keys()]))
-      .map((f) => [f.id, f.path]),
-  );
 
   // One entry per photo (a content shown twice counts twice): counts are photos of the result.
   const tagCounts = new Map<number, number>();
   const engineNames: string[] = [];
-  const engineCounts: number[] = [];
+  const engineHits: number[] = [];
   const typeCounts = new Map<TagType, number>();
   if (contentIds.length > 0) {
     const typeOf = new Map(db.prepare<[], [number, TagType]>(facetSql.tagTypes).raw().all());
@@ -403,7 +616,7 @@ function computeFacets(
     let types = new Set<TagType>();
     const flush = () => {
       for (let e = 0; e < engineNames.length; e++) {
-        if (engines & (1 << e)) engineCounts[e] = (engineCounts[e] ?? 0) + 1;
+        if (engines & (1 << e)) engineHits[e] = (engineHits[e] ?? 0) + 1;
       }
       for (const t of types) typeCounts.set(t, (typeCounts.get(t) ?? 0) + 1);
     };
@@ -429,33 +642,14 @@ function computeFacets(
     }
     if (photo !== -1) flush();
   }
-  const top = [...tagCounts].sort((a, b) => b[1] - a[1] || a[0] - b[0]).slice(0, tagLimit);
-  const names = new Map(
-    db
-      .prepare<[string], Omit<FacetTag, 'count'>>(facetSql.tagNames)
-      .all(JSON.stringify(top.map(([id]) => id)))
-      .map((t) => [t.tagId, t]),
-  );
-  const tags: FacetTag[] = top
-    .flatMap(([id, count]) => {
-      const t = names.get(id);
-      return t ? [{ ...t, count }] : [];
-    })
-    .sort((a, b) => b.count - a.count || a.name.localeCompare(b.name));
-  const engines = engineNames
-    .map((engine, i) => ({ engine, count: engineCounts[i] ?? 0 }))
-    .sort((a, b) => b.count - a.count || a.engine.localeCompare(b.engine));
-  const types = [...typeCounts]
-    .map(([type, count]) => ({ type, count }))
-    .sort((a, b) => b.count - a.count || a.type.localeCompare(b.type));
-  return {
-    tags: scaled(tags),
-    years: [...years].map(([year, count]) => ({ year, count })).sort((a, b) => b.year - a.year),
-    folders: [...folders]
-      .map(([id, count]) => ({ id, path: folderPaths.get(id) ?? '', count }))
-      .sort((a, b) => b.count - a.count || a.path.localeCompare(b.path)),
-    engines: scaled(engines),
-    types: scaled(types),
+  const engineCounts = new Map<string, number>();
+  engineNames.forEach((engine, e) => engineCounts.set(engine, engineHits[e] ?? 0));
+  return assembleFacets(
+    db,
+    rows,
+    { tagCounts, engineCounts, typeCounts },
+    tagLimit,
+    scale,
     sampledFrom,
-  };
+  );
 }
