@@ -129,25 +129,39 @@ export const statusCommand: CliCommand = {
 
 export const tagsCommand: CliCommand = {
   name: 'tags',
-  summary: 'All tags with their photo counts (zh and en)',
+  summary: 'All tags with their photo counts (zh and en) and the tags merged into them',
   usage: 'tujian tags [--json]',
   run(inv) {
     const ctx = openCliContext(inv);
     try {
       const rows = ctx.db
-        .prepare<[], { name: string; zh: string; en: string; type: string; photos: number }>(
-          `SELECT t.name, t.zh, t.en, t.type, COUNT(DISTINCT p.id) AS photos
+        .prepare<
+          [],
+          { name: string; zh: string; en: string; type: string; photos: number; also: string }
+        >(
+          // `also`: tags merged into this one ([Note: Merged tags stay merged] in migration 0006).
+          `SELECT t.name, t.zh, t.en, t.type, COUNT(DISTINCT p.id) AS photos,
+             (SELECT json_group_array(json_object('name', name, 'type', type, 'zh', zh, 'en', en))
+              FROM (SELECT * FROM tag_aliases a WHERE a.tag_id = t.id ORDER BY a.name)) AS also
            FROM tags t JOIN photo_tags pt ON pt.tag_id = t.id AND pt.state != 'rejected'
            JOIN photos p ON p.content_id = pt.content_id
            GROUP BY t.id ORDER BY photos DESC, t.name`,
         )
-        .all();
+        .all()
+        .map((r) => ({
+          ...r,
+          also: JSON.parse(r.also) as { name: string; type: string; zh: string; en: string }[],
+        }));
       if (inv.global.json) inv.io.printJson(rows);
       else if (rows.length === 0)
         inv.io.print('No tags yet. Index a folder with: tujian index <folder>');
       else
-        for (const r of rows)
-          inv.io.print(`${String(r.photos).padStart(6)}  ${r.zh} / ${r.en}  (${r.type})`);
+        for (const r of rows) {
+          const also = r.also.map((a) => `${a.zh} / ${a.en}`).join(', ');
+          inv.io.print(
+            `${String(r.photos).padStart(6)}  ${r.zh} / ${r.en}  (${r.type})${also ? `  also: ${also}` : ''}`,
+          );
+        }
       return Promise.resolve(ExitCode.ok);
     } finally {
       ctx.close();
