@@ -21,6 +21,7 @@ import type { TaggingEngine } from '../engines/engine.ts';
 import { silentLogger, type Logger } from '../util/logger.ts';
 import { startLibraryRuntime, type LibraryRuntime } from './library-runtime.ts';
 import { createSearchPort } from './search-port.ts';
+import { startSearchIndex } from '../search/search-index.ts';
 import { createCatalogEngineSettings, type CredentialStore } from './catalog-engine-settings.ts';
 import { chainSecretStores, envSecretStore, fileSecretStore } from '../engines/engine-settings.ts';
 
@@ -152,6 +153,8 @@ export async function openAppContext(options: AppContextOptions): Promise<AppCon
         },
       })
     : null;
+  // Searches from the UI run in memory while the catalog is unchanged ([Note: Search snapshots]).
+  const searchIndex = startSearchIndex(db, dataPaths(dataRoot).catalog, { log });
   const service = createAppService({
     db,
     host: options.host,
@@ -203,6 +206,7 @@ export async function openAppContext(options: AppContextOptions): Promise<AppCon
       // Jobs in flight commit their outcome before the catalog closes.
       await runtime?.drain();
       await engineSet?.close();
+      await searchIndex.close();
       listeners.clear();
       db.close();
     },

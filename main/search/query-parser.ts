@@ -591,7 +591,35 @@ export function parseQuery(text: string): QueryNode {
       queryLimits.maxLength,
     );
   }
-  return new Parser(tokenize(text), text.length).parse();
+  return new Parser(tokenize(wellFormed(text)), text.length).parse();
+}
+
+/**
+ * The text as SQLite will see it, so every evaluator agrees (search-snapshot.ts): SQLite reads
+ * a bound LIKE pattern as a C string (a NUL would silently end it) and stores text as UTF-8 (a
+ * lone surrogate becomes U+FFFD). Both are replaced one for one, so error positions still hold.
+ */
+function wellFormed(text: string): string {
+  let out = '';
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code === 0) {
+      out += ' ';
+    } else if (code >= 0xd800 && code <= 0xdbff) {
+      const next = text.charCodeAt(i + 1);
+      if (next >= 0xdc00 && next <= 0xdfff) {
+        out += text.slice(i, i + 2);
+        i++;
+      } else {
+        out += '\ufffd';
+      }
+    } else if (code >= 0xdc00 && code <= 0xdfff) {
+      out += '\ufffd';
+    } else {
+      out += text.charAt(i);
+    }
+  }
+  return out;
 }
 
 /** Render a tree back to query text (used for tests and for bulk actions that save a query). */

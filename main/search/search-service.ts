@@ -11,6 +11,7 @@ import type { Catalog } from '../catalog/catalog-connection.ts';
 import { tagTypes, type TagType } from '../engines/tag-model.ts';
 import { parseQuery, type PhotoStatus, type QueryNode } from './query-parser.ts';
 import { planSearch, type SearchPlan } from './search-planner.ts';
+import { currentSearchSnapshot } from './search-index.ts';
 import {
   keyRowsOf,
   matchSnapshotPhotos,
@@ -295,9 +296,18 @@ export function keySql(
   };
 }
 
-/** The number of photos a query finds (smart-album counts): one counting query, no rows. */
-export function countPhotos(db: Catalog, query: string | QueryNode): number {
-  const plan = planSearch(db, typeof query === 'string' ? parseQuery(query) : query);
+/**
+ * The number of photos a query finds (smart-album counts): from the current search snapshot
+ * when the connection has one (search-index.ts), else one counting query, no rows.
+ */
+export function countPhotos(
+  db: Catalog,
+  query: string | QueryNode,
+  snapshot: SearchSnapshot | null = currentSearchSnapshot(db) ?? null,
+): number {
+  const parsed = typeof query === 'string' ? parseQuery(query) : query;
+  if (snapshot) return matchSnapshotPhotos(snapshot, db, parsed).photos.length;
+  const plan = planSearch(db, parsed);
   return (
     db
       .prepare<(string | number)[], { n: number }>(
@@ -309,15 +319,15 @@ export function countPhotos(db: Catalog, query: string | QueryNode): number {
 
 /**
  * Search photos with the query language. Throws `QueryParseError` or `SearchCursorError`.
- * With `snapshot` (which the caller knows to be current: see search-index.ts), the matching
- * and the facets run in memory and the facets are exact; the page's items are read from SQL
- * either way. See [Note: Search snapshots].
+ * With a current snapshot (by default the connection's, when it has a search index: see
+ * search-index.ts) the matching and the facets run in memory and the facets are exact; the
+ * page's items are read from SQL either way. `null` searches in SQL. See [Note: Search snapshots].
  */
 export function searchPhotos(
   db: Catalog,
   query: string,
   options: SearchOptions = {},
-  snapshot?: SearchSnapshot,
+  snapshot: SearchSnapshot | null = currentSearchSnapshot(db) ?? null,
 ): SearchResult {
   const sort = options.sort ?? 'taken-desc';
   const limit = Math.max(1, Math.min(10_000, Math.floor(options.limit ?? 100)));

@@ -16,6 +16,7 @@
 // search-planner.ts line by line, including SQL's three-valued logic (`-camera:x` does not
 // match a photo without a camera, because NOT NULL is NULL): a change to the planner must be
 // made here too, and the differential test fails until it is.
+import { z } from 'zod';
 import type { Catalog } from '../catalog/catalog-connection.ts';
 import { tagTypes, type TagType } from '../engines/tag-model.ts';
 import {
@@ -57,7 +58,7 @@ export interface SearchSnapshot {
   readonly folderOnline: ReadonlyMap<number, boolean>;
   /** By content id: taken_at (NaN for NULL), camera, lat and lon both set. */
   readonly contentTaken: Float64Array;
-  readonly contentCamera: readonly (string | null | undefined)[];
+  readonly contentCamera: readonly (string | null)[];
   readonly contentLocated: Uint8Array;
   /** By content id: its live tag rows [rowStart[c], rowStart[c + 1]) in (tag, engine) order. */
   readonly rowStart: Int32Array;
@@ -683,3 +684,53 @@ export function keyRowsOf(
     return row;
   });
 }
+
+/** The buffers under a snapshot's typed arrays, each once (to transfer it between threads). */
+export function snapshotBuffers(s: SearchSnapshot): ArrayBuffer[] {
+  const arrays = [
+    s.photoId,
+    s.photoContent,
+    s.photoFolder,
+    s.photoStatus,
+    s.contentTaken,
+    s.contentLocated,
+    s.rowStart,
+    s.rowTag,
+    s.rowEngine,
+    s.rowConf,
+    s.rowBoxes,
+    s.tagStart,
+    s.tagContents,
+    s.tagType,
+    s.contentPhotoStart,
+    s.contentPhotos,
+  ];
+  return [...new Set(arrays.map((a) => a.buffer as ArrayBuffer))];
+}
+
+/** A snapshot that came from another thread, checked for shape (zod at the boundary). */
+export const SearchSnapshotMessage = z.object({
+  generation: z.number().int(),
+  photoCount: z.number().int().nonnegative(),
+  photoId: z.instanceof(Int32Array),
+  photoContent: z.instanceof(Int32Array),
+  photoFolder: z.instanceof(Int32Array),
+  photoStatus: z.instanceof(Uint8Array),
+  photoRelPath: z.array(z.string()),
+  folderPath: z.map(z.number(), z.string()),
+  folderOnline: z.map(z.number(), z.boolean()),
+  contentTaken: z.instanceof(Float64Array),
+  contentCamera: z.array(z.string().nullable()),
+  contentLocated: z.instanceof(Uint8Array),
+  rowStart: z.instanceof(Int32Array),
+  rowTag: z.instanceof(Int32Array),
+  rowEngine: z.instanceof(Uint8Array),
+  rowConf: z.instanceof(Float64Array),
+  rowBoxes: z.instanceof(Int32Array),
+  engines: z.array(z.string()),
+  tagStart: z.instanceof(Int32Array),
+  tagContents: z.instanceof(Int32Array),
+  tagType: z.instanceof(Uint8Array),
+  contentPhotoStart: z.instanceof(Int32Array),
+  contentPhotos: z.instanceof(Int32Array),
+});

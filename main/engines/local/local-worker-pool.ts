@@ -2,13 +2,11 @@
 // a worker is free, a worker that dies is replaced and its request fails with a retryable error,
 // and every reply is validated (local-worker-messages.ts). Inference never runs on the caller's
 // thread, so the catalog and the UI stay responsive.
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import { EngineError } from '../engine.ts';
 import type { DetectorOutput, DetectorPass } from './local-models.ts';
 import { WorkerReply, type WorkerRequest } from './local-worker-messages.ts';
+import { siblingModuleUrl, startModuleWorker } from '../../util/module-worker.ts';
 
 export interface InferResult extends DetectorOutput {
   /** Time the worker spent running the models, ms. */
@@ -18,28 +16,10 @@ export interface InferResult extends DetectorOutput {
 /** Creates one worker running local-worker; injectable so tests can hand in a failing one. */
 export type WorkerFactory = () => Worker;
 
-const workerUrl = new URL(
-  import.meta.url.endsWith('.ts') ? './local-worker.ts' : './local-worker.js',
-  import.meta.url,
-);
+const workerUrl = siblingModuleUrl(import.meta.url, 'local-worker');
 
-/**
- * Starts local-worker. Under tsx (sources run as .ts) the worker registers tsx itself first:
- * hooks registered in the parent are not reliably inherited by workers on Node 20. An eval'd
- * CommonJS bootstrap avoids shipping a separate .js file; both paths are resolved here.
- */
-export const startLocalWorker: WorkerFactory = () => {
-  if (!workerUrl.pathname.endsWith('.ts')) return new Worker(workerUrl);
-  // The ESM build of tsx's API: its CommonJS build resolves its hooks wrongly from an eval'd worker.
-  const tsxApiCjs = createRequire(import.meta.url).resolve('tsx/esm/api');
-  const tsxApi = pathToFileURL(join(dirname(tsxApiCjs), 'index.mjs')).href;
-  const bootstrap = [
-    `import(${JSON.stringify(tsxApi)})`,
-    `  .then((api) => { api.register(); return import(${JSON.stringify(workerUrl.href)}); })`,
-    `  .catch((error) => { console.error(error); process.exit(70); });`,
-  ].join('\n');
-  return new Worker(bootstrap, { eval: true });
-};
+/** Starts one worker running local-worker (see main/util/module-worker.ts). */
+export const startLocalWorker: WorkerFactory = () => startModuleWorker(workerUrl);
 
 interface Job {
   id: number;
