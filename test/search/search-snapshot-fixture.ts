@@ -376,6 +376,12 @@ const words = [
   '、',
   '%',
   '_',
+  // punctuation inside: a word of several words, or not a filter
+  'hot-dog',
+  'group_photo',
+  'dog=cat',
+  '12:30',
+  '人:狗',
   // injection attempts are words
   "dog';DROP",
   'dog%',
@@ -436,6 +442,9 @@ const qualifierFilters = [
   'conf>=100',
   'conf>99.99',
   'conf>50%',
+  'conf:>=80',
+  'type=scene',
+  'engine：用户',
 ];
 
 const otherFilters = [
@@ -456,6 +465,9 @@ const otherFilters = [
   'year:2021',
   '日期:2022',
   'date:2015..2025',
+  'date:2023-05-04..2023-05-31',
+  'status=broken',
+  'status：离线',
   'camera:canon',
   'camera:"Canon EOS"',
   'camera:CANON',
