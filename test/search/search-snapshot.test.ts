@@ -10,9 +10,9 @@
 // photo ids, each with the same content, folder and date, and the same rel_path or best
 // confidence where the sort reads them; confidence within 1e-3), and throws QueryParseError
 // exactly where the SQL path does. SQL's three-valued logic is part of the contract
-// (`-date:2020` does not find a photo without a date), and so are SQLite's LIKE quirks (ASCII-only
-// case folding; a pattern read up to its first NUL). A last test documents that a snapshot is a
-// copy at one point in time: a later write changes the SQL answer, not its own.
+// (`-date:2020` does not find a photo without a date), and so is SQLite's LIKE (ASCII-only case
+// folding, escaped % and _, NUL and lone surrogates in the value). A last test documents that
+// a snapshot is a copy at one point in time: a later write changes the SQL answer, not its own.
 //
 // On a mismatch the failure lists the query, the sort and a few differing ids with both rows
 // and the photo as stored (status, folder, date, camera, tag rows), to debug from.
@@ -294,10 +294,11 @@ describe(snapshotKeyRows.name, () => {
   });
 
   it('finds the same photos as SQL for camera and folder values with a NUL or a lone surrogate', () => {
-    // Typed text can hold these (an HTTP or CLI query), and the parser passes them on in
-    // camera: and folder: values. In SQL the value becomes a LIKE pattern: SQLite reads it
-    // only up to the first NUL (`camera:"5<NUL>x"` is the pattern `%5`: cameras ending in 5),
-    // and better-sqlite3 binds a lone surrogate as U+FFFD (which a camera name can contain).
+    // Typed text can hold these (an HTTP or CLI query), and camera: and folder: values become
+    // LIKE patterns: SQLite reads a pattern only up to its first NUL (`camera:"5<NUL>x"` would
+    // be `%5`, cameras ending in 5) and better-sqlite3 binds a lone surrogate as U+FFFD (which a
+    // camera name can contain). The parser makes the text well formed first (`wellFormed` in
+    // query-parser.ts); this pins that both paths then agree.
     checkAll([
       'camera:"5\u0000x"',
       '-camera:"5\u0000x"',
