@@ -1,11 +1,15 @@
 // Search benchmark (issue 6): builds a catalog of 100k photos with ~1M tag rows (a few very
 // common tags and a long Zipf tail, zh and en names, dates over 15 years, folders, four
 // engines, boxes), then measures p50/p95 of
-//   - 3-term searches with a filter, with facets (searchPhotos), against the same searches
-//     written by hand as raw SQL on the same database;
+//   - 3-term searches with a filter, with facets (searchPhotos), as the app runs them (from the
+//     search index's in-memory snapshot, [Note: Search snapshots]) and in SQL (what a stale
+//     snapshot or the CLI runs), against the same searches written by hand as raw SQL on the
+//     same database;
 //   - autocomplete for 1-3 typed characters, Chinese and Latin (autocompleteTags), against a
 //     raw LIKE query;
-//   - smart-album counts (countPhotos), against hand-written COUNT queries.
+//   - smart-album counts (countPhotos), from the snapshot and in SQL, against hand-written
+//     COUNT queries;
+//   - the snapshot's build (in its worker thread, as the app does) and its size.
 // The last line of output is one JSON object. Usage: npm run bench:search [-- --photos N]
 import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
@@ -14,6 +18,8 @@ import { performance } from 'node:perf_hooks';
 import { openCatalog, type Catalog } from '../main/catalog/catalog-connection.ts';
 import { refreshTagTerms, resolveTagWord } from '../main/search/tag-terms.ts';
 import { autocompleteTags, countPhotos, searchPhotos } from '../main/search/search-service.ts';
+import { currentSearchSnapshot, startSearchIndex } from '../main/search/search-index.ts';
+import { snapshotBuffers } from '../main/search/search-snapshot.ts';
 
 const args = process.argv.slice(2);
 const photoCount = Number(args[args.indexOf('--photos') + 1] ?? 0) || 100_000;
@@ -426,9 +432,10 @@ function rawAutocomplete(db: Catalog, prefix: string): unknown {
 
 // ---------------------------------------------------------------------------------------
 
-function main(): void {
+async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'tujian-bench-search-'));
-  const db = openCatalog(join(dir, 'catalog.sqlite'));
+  const catalogFile = join(dir, 'catalog.sqlite');
+  const db = openCatalog(catalogFile);
   if (args.includes('--generate-only')) {
     const vocab = buildVocabulary();
     generate(db, vocab);
@@ -444,6 +451,18 @@ function main(): void {
     console.error(
       `generated ${photos} photos, ${gen.tagRows} tag rows, ${gen.boxRows} boxes in ${Math.round(gen.ms)} ms`,
     );
+    // The app's search index: the first snapshot is read in a worker thread.
+    const rssBefore = process.memoryUsage().rss;
+    const index = startSearchIndex(db, catalogFile);
+    await index.refresh();
+    const snapshot = currentSearchSnapshot(db);
+    if (!snapshot) throw new Error('the search snapshot did not load');
+    const snapshotInfo = {
+      buildMs: index.state().lastBuildMs,
+      typedArrayBytes: snapshotBuffers(snapshot).reduce((n, b) => n + b.byteLength, 0),
+      rssGrowthBytes: process.memoryUsage().rss - rssBefore,
+    };
+    console.error(`search snapshot read in ${String(snapshotInfo.buildMs)} ms`);
 
     // Queries: 3 tags drawn from the 60 most common (so results are not empty), by zh or en
     // name, with one filter.
@@ -489,17 +508,24 @@ function main(): void {
     // Warm the page cache and statement paths once.
     for (const q of queries.slice(0, 10)) {
       searchPhotos(db, q.text);
+      searchPhotos(db, q.text, {}, null);
       rawSearch(db, q.raw);
     }
     const searchTimes: number[] = [];
+    const sqlTimes: number[] = [];
     const rawTimes: number[] = [];
     const totals: number[] = [];
+    let disagreements = 0;
     for (const q of queries) {
       let total = 0;
+      let sqlTotal = 0;
       measure(() => (total = searchPhotos(db, q.text, { limit: 100 }).total), searchTimes);
+      measure(() => (sqlTotal = searchPhotos(db, q.text, { limit: 100 }, null).total), sqlTimes);
       measure(() => rawSearch(db, q.raw), rawTimes);
+      if (total !== sqlTotal) disagreements++;
       totals.push(total);
     }
+    if (!index.state().current) throw new Error('the catalog changed during the benchmark');
 
     // Autocomplete: the first 1, 2 or 3 characters of tag names, Chinese and Latin.
     const prefixes: { text: string; script: 'zh' | 'latin'; len: number }[] = [];
@@ -585,16 +611,22 @@ function main(): void {
       },
     ];
     const albumTimes: number[] = [];
+    const albumSql: number[] = [];
     const albumRaw: number[] = [];
     const albumCounts: Record<string, number> = {};
     for (let round = 0; round < 10; round++) {
       for (const a of albumQueries) {
+        let fromSql = 0;
         measure(() => (albumCounts[a.text] = countPhotos(db, a.text)), albumTimes);
+        measure(() => (fromSql = countPhotos(db, a.text, null)), albumSql);
         measure(a.raw, albumRaw);
+        if (fromSql !== albumCounts[a.text]) disagreements++;
       }
     }
+    await index.close();
 
     const search = stats(searchTimes);
+    const sql = stats(sqlTimes);
     const raw = stats(rawTimes);
     const sortedTotals = [...totals].sort((a, b) => a - b);
     const ac = stats(acAll);
@@ -607,9 +639,17 @@ function main(): void {
       boxRows: gen.boxRows,
       generateMs: Math.round(gen.ms),
       generateCpuMs: Math.round(gen.cpuMs),
+      snapshot: snapshotInfo,
+      // Results (totals and album counts) that differed between the snapshot and SQL: 0.
+      disagreements,
       search: {
         ...search,
         cpu: cpuStats(searchTimes),
+        sql: {
+          ...sql,
+          cpu: cpuStats(sqlTimes),
+          ratioP95: Math.round((sql.p95 / raw.p95) * 100) / 100,
+        },
         raw: { ...raw, cpu: cpuStats(rawTimes) },
         ratioP50: Math.round((search.p50 / raw.p50) * 100) / 100,
         ratioP95: Math.round((search.p95 / raw.p95) * 100) / 100,
@@ -639,6 +679,7 @@ function main(): void {
       albumCounts: {
         ...stats(albumTimes),
         cpu: cpuStats(albumTimes),
+        sql: { ...stats(albumSql), cpu: cpuStats(albumSql) },
         raw: { ...stats(albumRaw), cpu: cpuStats(albumRaw) },
         counts: albumCounts,
       },
@@ -646,6 +687,7 @@ function main(): void {
       targets: {
         searchP95Under20ms: search.p95 < 20,
         searchWithin3xRaw: search.p95 <= 3 * raw.p95,
+        sqlSearchWithin3xRaw: sql.p95 <= 3 * raw.p95,
         autocompleteP95Under5ms: ac.p95 < 5,
       },
     };
@@ -688,4 +730,4 @@ function rawCountOr(db: Catalog, words: string[]): number {
   ).n;
 }
 
-main();
+await main();
