@@ -20,6 +20,7 @@ import type { Catalog } from '../catalog/catalog-connection.ts';
 import { getFolder } from '../catalog/folders.ts';
 import { getPhoto } from '../catalog/photos.ts';
 import { upsertTag } from '../catalog/photo-tags.ts';
+import { findTagByName } from '../catalog/tag-editing.ts';
 import { absolutePathOf } from './library-files.ts';
 
 export const hierarchyRoot = 'Tujian';
@@ -367,8 +368,9 @@ export async function readKeywords(tool: XmpTool, photoPath: string): Promise<st
 }
 
 /**
- * Stores keywords as user tags of a content. A name the catalog knows (in either language)
- * reuses that tag; a tag the user rejected on this content stays rejected.
+ * Stores keywords as user tags of a content. A name the catalog knows (in either language,
+ * or the old name of a tag merged into another) reuses that tag; a tag the user rejected on
+ * this content stays rejected.
  */
 export function importKeywordsAsUserTags(
   db: Catalog,
@@ -376,9 +378,6 @@ export function importKeywordsAsUserTags(
   keywords: readonly string[],
   now: number = Date.now(),
 ): number {
-  const known = db.prepare(
-    `SELECT id FROM tags WHERE name = ? OR zh = ? OR lower(en) = ? ORDER BY id LIMIT 1`,
-  );
   const rejected = db.prepare(
     `SELECT 1 FROM photo_tags WHERE content_id = ? AND tag_id = ? AND state = 'rejected'`,
   );
@@ -392,7 +391,7 @@ export function importKeywordsAsUserTags(
     for (const keyword of keywords) {
       const lower = keyword.toLowerCase();
       const tagId =
-        (known.get(lower, keyword, lower) as { id: number } | undefined)?.id ??
+        findTagByName(db, keyword)?.id ??
         upsertTag(db, { name: lower, type: 'concept', zh: keyword, en: keyword });
       if (rejected.get(contentId, tagId)) continue;
       added += insert.run(contentId, tagId, now).changes;

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { saveEngineAnswer, upsertTag } from '../../main/catalog/photo-tags.ts';
 import { findPhotoByPath } from '../../main/catalog/photos.ts';
+import { mergeTags } from '../../main/catalog/tag-editing.ts';
 import { scanFolder } from '../../main/library/folder-scanner.ts';
 import { createIngestPool } from '../../main/library/ingest-pool.ts';
 import {
@@ -267,6 +268,22 @@ describe(importKeywordsAsUserTags.name, () => {
     lib.db.prepare(`UPDATE photo_tags SET state = 'rejected' WHERE tag_id = ?`).run(dog);
     lib.db.prepare(`DELETE FROM photo_tags WHERE state = 'user'`).run();
     expect(importKeywordsAsUserTags(lib.db, contentId, ['dog'])).toBe(0);
+  });
+
+  it('puts the old name of a merged tag on the tag it was merged into', async () => {
+    const { contentId } = await ingestOne('m.jpg', '#040506');
+    const dog = upsertTag(lib.db, { name: 'dog', type: 'object', zh: '狗', en: 'Dog' });
+    const puppy = upsertTag(lib.db, { name: 'puppy', type: 'object', zh: '小狗', en: 'Puppy' });
+    mergeTags(lib.db, puppy, dog);
+    expect(importKeywordsAsUserTags(lib.db, contentId, ['puppy', '小狗'])).toBe(1);
+    const names = lib.db
+      .prepare(
+        `SELECT t.name FROM photo_tags pt JOIN tags t ON t.id = pt.tag_id WHERE pt.content_id = ?`,
+      )
+      .pluck()
+      .all(contentId);
+    expect(names).toEqual(['dog']);
+    expect(lib.db.prepare(`SELECT count(*) FROM tags WHERE name = 'puppy'`).pluck().get()).toBe(0);
   });
 });
 
