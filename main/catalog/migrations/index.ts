@@ -6,6 +6,7 @@ import { migration0003EngineCalls } from './0003-engine-calls.ts';
 import { migration0004JobRetryIndex } from './0004-job-retry-index.ts';
 import { migration0005SearchGeneration } from './0005-search-generation.ts';
 import { migration0006TagAliases } from './0006-tag-aliases.ts';
+import { migration0007SidecarPending } from './0007-sidecar-pending.ts';
 
 export const migrations: readonly Migration[] = [
   migration0001Initial,
@@ -14,4 +15,5 @@ export const migrations: readonly Migration[] = [
   migration0004JobRetryIndex,
   migration0005SearchGeneration,
   migration0006TagAliases,
+  migration0007SidecarPending,
 ];

@@ -40,7 +40,9 @@ describe(`migration ${migration0006TagAliases.name}`, () => {
     v5.exec(`INSERT INTO tags (name, type, zh, en) VALUES ('dog', 'object', '狗', 'Dog')`);
     v5.close();
     const db = openCatalog(file);
-    expect(db.pragma('user_version', { simple: true })).toBe(migration0006TagAliases.version);
+    expect(db.pragma('user_version', { simple: true })).toBeGreaterThanOrEqual(
+      migration0006TagAliases.version,
+    );
     expect(db.prepare(`SELECT id, name FROM tags`).all()).toEqual([{ id: 1, name: 'dog' }]);
     expect(db.prepare(`SELECT count(*) AS n FROM tag_aliases`).get()).toEqual({ n: 0 });
     expect(stale(db)).toEqual([1]); // still waiting for its first refresh, as migration 2 left it
