@@ -1,5 +1,6 @@
 // CLI registration of the search helpers in main/search/search-commands.ts: `search`,
-// `albums` and `tag`. Parsing and printing live there; this file maps argv onto them.
+// `albums` and `tag`. Parsing and printing live there; this file maps argv onto them
+// (`tag rename|merge` live in tag-admin-commands.ts).
 import {
   describeSearchError,
   isSearchSort,
@@ -10,6 +11,7 @@ import {
 import { type CliCommand, type CliInvocation, stringOption } from '../cli-command.ts';
 import { openCliContext } from '../cli-context.ts';
 import { ExitCode, UsageError } from '../cli-errors.ts';
+import { runTagAdminCommand, tagAdminOptions } from './tag-admin-commands.ts';
 
 /** Run a handler that returns printable text; query and album errors become exit code 2 with a caret. */
 function runPrinting(
@@ -107,14 +109,24 @@ export const albumsCommand: CliCommand = {
 export const tagCommand: CliCommand = {
   name: 'tag',
   summary:
-    'Add a tag to photos, or remove one (remembered as rejected: engines never bring it back)',
-  usage: 'tujian tag add|rm <photo id|path|query> <tag> [--json]',
+    'Add a tag to photos, remove one (remembered as rejected: engines never bring it back), rename a tag, merge one into another',
+  usage:
+    'tujian tag add|rm <photo id|path|query> <tag> | rename <tag> [--zh 名字] [--en Name] | merge <from-tag> <into-tag> [--yes]  [--json]  (a tag: 狗, Dog, or dog:object)',
+  options: tagAdminOptions,
   dashWordsArePositional: true,
   run(inv) {
     const [action, target, ...tagWords] = inv.positionals;
+    if (action === 'rename' || action === 'merge') {
+      return runTagAdminCommand(inv, action, inv.positionals.slice(1));
+    }
+    if (Object.keys(tagAdminOptions).some((name) => inv.values[name] !== undefined)) {
+      throw new UsageError('--zh, --en and --yes are for tag rename and tag merge');
+    }
     const tag = tagWords.join(' ');
     if ((action !== 'add' && action !== 'rm') || !target || !tag) {
-      throw new UsageError('tag needs add|rm, a photo (id, path or query) and a tag name');
+      throw new UsageError(
+        'tag needs add|rm, a photo (id, path or query) and a tag name; or rename|merge',
+      );
     }
     return Promise.resolve(
       runPrinting(inv, target, (db) =>
