@@ -67,6 +67,7 @@ export const PhotoSummary = z.object({
 export type PhotoSummary = z.infer<typeof PhotoSummary>;
 
 export const TagCount = z.object({
+  tagId: Id,
   name: z.string(),
   type: TagType,
   zh: z.string(),
@@ -145,6 +146,54 @@ export const PhotoDetails = z.object({
   hasPreview: z.boolean(),
 });
 export type PhotoDetails = z.infer<typeof PhotoDetails>;
+
+// ---------------------------------------------------------------------------------------
+// Tags as a whole: rename, merge (see [Note: Merged tags stay merged] in migration 0006)
+
+const TagNames = z.object({ name: z.string(), type: TagType, zh: z.string(), en: z.string() });
+
+export const TagInfo = TagNames.extend({
+  tagId: Id,
+  /** Photos with a live (not removed) row of the tag. */
+  photos: z.number().int().nonnegative(),
+  /** Tags merged into this one earlier: engines reporting them, and searches, land here. */
+  aliases: z.array(TagNames),
+});
+export type TagInfo = z.infer<typeof TagInfo>;
+
+const TagDisplayName = z.string().trim().min(1).max(100);
+
+export const TagRenameInput = z
+  .object({ tagId: Id, zh: TagDisplayName.optional(), en: TagDisplayName.optional() })
+  .refine((v) => v.zh !== undefined || v.en !== undefined, {
+    message: 'Give a new Chinese name, a new English name, or both.',
+  });
+
+export const TagMergeInput = z
+  .object({ fromId: Id, intoId: Id })
+  .refine((v) => v.fromId !== v.intoId, { message: 'A tag cannot be merged into itself.' });
+
+export const TagMergePreview = z.object({
+  from: TagInfo,
+  into: TagInfo,
+  /** Photos that will get the target tag. */
+  gainedPhotos: z.number().int().nonnegative(),
+  /** Photos that will lose the target: the user had removed the merged tag from them. */
+  lostPhotos: z.number().int().nonnegative(),
+});
+export type TagMergePreview = z.infer<typeof TagMergePreview>;
+
+export const TagMergeResult = z.object({
+  from: TagNames.extend({ tagId: Id }),
+  into: TagInfo,
+  movedRows: z.number().int().nonnegative(),
+  fromPhotos: z.number().int().nonnegative(),
+  gainedPhotos: z.number().int().nonnegative(),
+  lostPhotos: z.number().int().nonnegative(),
+  /** Names that point at the target because of this merge. */
+  aliases: z.array(TagNames),
+});
+export type TagMergeResult = z.infer<typeof TagMergeResult>;
 
 // ---------------------------------------------------------------------------------------
 // Albums (a smart album is a saved query)
@@ -310,6 +359,21 @@ export const apiContract = {
     z.object({ photoIds: z.array(Id).min(1).max(10_000), tagId: Id }),
     z.object({ changed: z.number().int() }),
   ),
+  /** One tag with its photo count and the names merged into it. */
+  'tags.info': channel(z.object({ tagId: Id }), TagInfo),
+  /** New display names; the canonical name stays, so engines keep landing on the tag. */
+  'tags.rename': channel(
+    TagRenameInput,
+    z.object({
+      tag: TagInfo,
+      /** Other tags that have one of the new names (worth merging). */
+      sameName: z.array(TagNames.extend({ tagId: Id, photos: z.number().int().nonnegative() })),
+    }),
+  ),
+  /** What `tags.merge` would do, for the confirmation. */
+  'tags.previewMerge': channel(TagMergeInput, TagMergePreview),
+  /** Merge for good: the first tag disappears, its photos and names go to the second. */
+  'tags.merge': channel(TagMergeInput, TagMergeResult),
 
   'albums.list': channel(Empty, z.array(AlbumInfo)),
   'albums.create': channel(

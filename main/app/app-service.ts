@@ -18,6 +18,13 @@ import {
   TagEditError,
   unrejectTag,
 } from '../catalog/tag-editing.ts';
+import {
+  getTagInfo,
+  mergeTagsReported,
+  previewMerge,
+  renameTagReported,
+  type TagInfo as CatalogTagInfo,
+} from '../catalog/tag-management.ts';
 import { callsUsed, readBudget } from '../jobs/engine-budget.ts';
 import {
   clearEngineStop,
@@ -37,6 +44,7 @@ import {
   type SearchResult,
   type SearchSort,
   type TagCount,
+  type TagInfo,
 } from '../../preload/api-contract.ts';
 import {
   countEngineActivity,
@@ -133,6 +141,19 @@ function translateCatalogErrors<T>(work: () => T): T {
     throw error;
   }
 }
+/** A catalog tag with its count and aliases, as the API shows it. */
+function tagInfoView(tag: CatalogTagInfo): TagInfo {
+  return {
+    tagId: tag.id,
+    name: tag.name,
+    type: tag.type,
+    zh: tag.zh,
+    en: tag.en,
+    photos: tag.photos,
+    aliases: tag.aliases.map((a) => ({ name: a.name, type: a.type, zh: a.zh, en: a.en })),
+  };
+}
+
 /** Rates are measured over this window. */
 const rateWindowMs = 5 * 60_000;
 
@@ -265,6 +286,51 @@ export function createAppService(deps: AppServiceDeps): AppService {
         const result = unrejectTag(db, { photoIds }, tagId);
         changed('tags');
         return { changed: result.changed };
+      }),
+    'tags.info': ({ tagId }) => translateCatalogErrors(() => tagInfoView(getTagInfo(db, tagId))),
+    'tags.rename': ({ tagId, zh, en }) =>
+      translateCatalogErrors(() => {
+        const report = renameTagReported(db, tagId, {
+          ...(zh === undefined ? {} : { zh }),
+          ...(en === undefined ? {} : { en }),
+        });
+        changed('tags');
+        return {
+          tag: tagInfoView(report.tag),
+          sameName: report.sameName.map((c) => ({
+            tagId: c.id,
+            name: c.name,
+            type: c.type,
+            zh: c.zh,
+            en: c.en,
+            photos: c.photos,
+          })),
+        };
+      }),
+    'tags.previewMerge': ({ fromId, intoId }) =>
+      translateCatalogErrors(() => {
+        const preview = previewMerge(db, fromId, intoId);
+        return {
+          from: tagInfoView(preview.from),
+          into: tagInfoView(preview.into),
+          gainedPhotos: preview.gainedPhotos,
+          lostPhotos: preview.lostPhotos,
+        };
+      }),
+    'tags.merge': ({ fromId, intoId }) =>
+      translateCatalogErrors(() => {
+        const report = mergeTagsReported(db, fromId, intoId, now());
+        changed('tags');
+        const { id, name, type, zh, en } = report.from;
+        return {
+          from: { tagId: id, name, type, zh, en },
+          into: tagInfoView(report.into),
+          movedRows: report.movedRows,
+          fromPhotos: report.fromPhotos,
+          gainedPhotos: report.gainedPhotos,
+          lostPhotos: report.lostPhotos,
+          aliases: report.aliases.map((a) => ({ name: a.name, type: a.type, zh: a.zh, en: a.en })),
+        };
       }),
 
     'albums.list': () =>

@@ -47,6 +47,7 @@ export function createSearchPort(db: Catalog): SearchPort {
           })),
           facets: result.facets && {
             tags: result.facets.tags.map((t) => ({
+              tagId: t.tagId,
               name: t.name,
               type: t.type,
               zh: t.zh,
@@ -61,6 +62,7 @@ export function createSearchPort(db: Catalog): SearchPort {
       }),
     autocomplete: (prefix, limit) =>
       autocompleteTags(db, prefix, limit).map((t) => ({
+        tagId: t.tagId,
         name: t.name,
         type: t.type,
         zh: t.zh,
