@@ -2,6 +2,8 @@
 // new and changed photos are ingested and tagged by the persisted job runner (main/jobs)
 // with the engines the host hands in. `drain()` stops taking work and waits for the jobs in
 // flight to commit, so quitting the app loses and duplicates nothing (STYLE.md rule 7).
+// When XMP sidecar writing is on, a sidecar sync writes the sidecars of photos whose tags
+// changed, whoever changed them ([Note: Sidecars follow tag changes] in migration 0007).
 import type { Catalog } from '../catalog/catalog-connection.ts';
 import { addFolder, FolderError, removeFolder } from '../catalog/folders.ts';
 import type { TaggingEngine } from '../engines/engine.ts';
@@ -11,6 +13,7 @@ import { enqueueMissingTagging, JobRunner, type RunnerEvent } from '../jobs/job-
 import { watchLibrary, type LibraryWatcher } from '../library/folder-watcher.ts';
 import { createIngestSetup } from '../library/ingest-setup.ts';
 import { ingestPhoto } from '../library/photo-ingest.ts';
+import { createSidecarSync } from '../library/sidecar-sync.ts';
 import type { Logger } from '../util/logger.ts';
 import { ApiError } from '../../preload/api-contract.ts';
 import { createCatalogJobsPort, type JobsPort, type LibraryPort } from './app-service.ts';
@@ -82,6 +85,8 @@ export function startLibraryRuntime(options: LibraryRuntimeOptions): LibraryRunt
   };
   enqueueMissingTagging(db, options.engines);
   runner.start();
+  const sidecars = createSidecarSync(db, { log: libraryLog });
+  sidecars.start();
   const watcher: LibraryWatcher | null =
     options.watch === false ? null : watchLibrary(scanDeps, {});
   const reconcile = async () => {
@@ -133,6 +138,11 @@ export function startLibraryRuntime(options: LibraryRuntimeOptions): LibraryRunt
     async drain() {
       await watcher?.close();
       await runner.drain();
+      // The last answers' sidecars, unless that takes long; marks left wait for the next start.
+      await sidecars.flush({ maxMs: 5_000 }).catch((error: unknown) => {
+        log.warn(`sidecars not written on the way out: ${String(error)}`);
+      });
+      await sidecars.close();
       await ingest.close();
     },
   };

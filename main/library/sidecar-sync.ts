@@ -70,8 +70,12 @@ export interface SidecarSync {
   start(): void;
   /** Writes the marks that are due now (quiet long enough, not backing off, not leased). */
   drainDue(): Promise<SidecarSyncReport>;
-  /** Writes every mark not backing off or leased, quiet or not (for a command's exit). */
-  flush(): Promise<SidecarSyncReport>;
+  /**
+   * Writes every mark not backing off or leased, quiet or not (before a command or the app
+   * exits). With `maxMs`, takes no new content after that long (a quitting app must not hang
+   * on a backlog; the marks left are written at the next start).
+   */
+  flush(options?: { maxMs?: number }): Promise<SidecarSyncReport>;
   /** Stops polling, lets the write in flight finish and ends ExifTool. Marks left stay. */
   close(): Promise<void>;
 }
@@ -219,7 +223,7 @@ export function createSidecarSync(db: Catalog, options: SidecarSyncOptions = {})
     );
   }
 
-  async function drain(ignoreQuiet: boolean): Promise<SidecarSyncReport> {
+  async function drain(ignoreQuiet: boolean, until = Infinity): Promise<SidecarSyncReport> {
     const report = emptyReport();
     if (closed) return report;
     const settings = settingsNow();
@@ -235,9 +239,9 @@ export function createSidecarSync(db: Catalog, options: SidecarSyncOptions = {})
           limit: o.batchSize,
         })
         .map((r) => r.content_id);
-      if (ids.length === 0 || stopping()) break;
+      if (ids.length === 0 || stopping() || Date.now() > until) break;
       for (const contentId of ids) {
-        if (stopping()) break;
+        if (stopping() || Date.now() > until) break;
         const claimed = claim.get(Date.now() + o.leaseMs, contentId, Date.now());
         // Another drainer (another process) has it.
         if (!claimed) continue;
@@ -272,7 +276,7 @@ export function createSidecarSync(db: Catalog, options: SidecarSyncOptions = {})
       if (timer === undefined && !closed) schedule();
     },
     drainDue: () => serialise(() => drain(false)),
-    flush: () => serialise(() => drain(true)),
+    flush: (options = {}) => serialise(() => drain(true, Date.now() + (options.maxMs ?? Infinity))),
     async close() {
       closed = true;
       if (timer !== undefined) clearTimeout(timer);
