@@ -12,6 +12,7 @@ import { createLibraryJobRunner } from '../../library/library-job-runner.ts';
 import type { Logger } from '../../util/logger.ts';
 import { type CliCommand, type CliInvocation, listOption } from '../cli-command.ts';
 import { type CliContext, openCliContext } from '../cli-context.ts';
+import { startCliSidecars } from '../cli-sidecars.ts';
 import { createCliEngineSet } from '../cli-engines.ts';
 import { ExitCode, UsageError } from '../cli-errors.ts';
 import { createProgressBar } from '../progress-bar.ts';
@@ -158,12 +159,15 @@ export async function runIndex(
     engineSet,
     onEvent,
   });
+  // XMP sidecars of what gets tagged, while tagging and the rest at the end (when enabled).
+  const sidecars = startCliSidecars(db, log, { poll: true });
   try {
     await runner.runUntilIdle();
   } finally {
     bar?.finish();
     await engineSet.close();
     await closeIngest();
+    await sidecars.finish(options.print);
   }
   const topTags = db
     .prepare<[], { zh: string; en: string; photos: number }>(

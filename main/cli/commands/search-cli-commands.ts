@@ -10,6 +10,7 @@ import {
 } from '../../search/search-commands.ts';
 import { type CliCommand, type CliInvocation, stringOption } from '../cli-command.ts';
 import { openCliContext } from '../cli-context.ts';
+import { startCliSidecars } from '../cli-sidecars.ts';
 import { ExitCode, UsageError } from '../cli-errors.ts';
 import { runTagAdminCommand, tagAdminOptions } from './tag-admin-commands.ts';
 
@@ -114,24 +115,37 @@ export const tagCommand: CliCommand = {
     'tujian tag add|rm <photo id|path|query> <tag> | rename <tag> [--zh 名字] [--en Name] | merge <from-tag> <into-tag> [--yes]  [--json]  (a tag: 狗, Dog, or dog:object)',
   options: tagAdminOptions,
   dashWordsArePositional: true,
-  run(inv) {
-    const [action, target, ...tagWords] = inv.positionals;
-    if (action === 'rename' || action === 'merge') {
-      return runTagAdminCommand(inv, action, inv.positionals.slice(1));
+  async run(inv) {
+    const code = await runTag(inv);
+    // Sidecars of the photos whose tags changed, before exiting (when XMP writing is on).
+    const ctx = openCliContext(inv);
+    try {
+      await startCliSidecars(ctx.db, ctx.log).finish(inv.io.print);
+    } finally {
+      ctx.close();
     }
-    if (Object.keys(tagAdminOptions).some((name) => inv.values[name] !== undefined)) {
-      throw new UsageError('--zh, --en and --yes are for tag rename and tag merge');
-    }
-    const tag = tagWords.join(' ');
-    if ((action !== 'add' && action !== 'rm') || !target || !tag) {
-      throw new UsageError(
-        'tag needs add|rm, a photo (id, path or query) and a tag name; or rename|merge',
-      );
-    }
-    return Promise.resolve(
-      runPrinting(inv, target, (db) =>
-        runTagCommand(db, { action, target, tag, json: inv.global.json }),
-      ),
-    );
+    return code;
   },
 };
+
+/** `tag add|rm|rename|merge` itself; usage errors throw before anything changes. */
+function runTag(inv: CliInvocation): Promise<ExitCode> {
+  const [action, target, ...tagWords] = inv.positionals;
+  if (action === 'rename' || action === 'merge') {
+    return runTagAdminCommand(inv, action, inv.positionals.slice(1));
+  }
+  if (Object.keys(tagAdminOptions).some((name) => inv.values[name] !== undefined)) {
+    throw new UsageError('--zh, --en and --yes are for tag rename and tag merge');
+  }
+  const tag = tagWords.join(' ');
+  if ((action !== 'add' && action !== 'rm') || !target || !tag) {
+    throw new UsageError(
+      'tag needs add|rm, a photo (id, path or query) and a tag name; or rename|merge',
+    );
+  }
+  return Promise.resolve(
+    runPrinting(inv, target, (db) =>
+      runTagCommand(db, { action, target, tag, json: inv.global.json }),
+    ),
+  );
+}

@@ -7,6 +7,7 @@ import { watchLibrary } from '../../library/folder-watcher.ts';
 import { createLibraryJobRunner } from '../../library/library-job-runner.ts';
 import type { CliCommand } from '../cli-command.ts';
 import { openCliContext } from '../cli-context.ts';
+import { startCliSidecars } from '../cli-sidecars.ts';
 import { createCliEngineSet } from '../cli-engines.ts';
 import { ExitCode, UsageError } from '../cli-errors.ts';
 
@@ -53,6 +54,8 @@ export const watchCommand: CliCommand = {
     });
     enqueueMissingTagging(db, engineSet.engines);
     runner.start();
+    // XMP sidecars follow tag changes (from here or any other process) when writing is on.
+    const sidecars = startCliSidecars(db, ctx.log, { poll: true });
     const watcher = watchLibrary(
       {
         db,
@@ -83,6 +86,7 @@ export const watchCommand: CliCommand = {
     await runner.drain();
     await engineSet.close();
     await closeIngest();
+    await sidecars.finish(inv.io.print, { maxMs: 10_000 });
     ctx.close();
     if (inv.global.json) inv.io.printJson(counts);
     return ExitCode.ok;
