@@ -1,5 +1,6 @@
 // Which files the library looks at, and where their thumbnails and previews live.
-import { extname, join } from 'node:path';
+import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { dirname, extname, join } from 'node:path';
 import { dataPaths } from '../util/data-dir.ts';
 
 /** Extensions ingested (sharp reads them; BMP through main/imaging/bmp-decode.ts). */
@@ -88,6 +89,19 @@ export function thumbnailPath(dataRoot: string, hash: string): string {
 
 export function previewPath(dataRoot: string, hash: string): string {
   return join(dataPaths(dataRoot).previews, hash.slice(0, 2), `${hash}.webp`);
+}
+
+/** Writes through a temporary file and a rename, so a reader never sees half a file. */
+export async function writeAtomically(path: string, data: Buffer): Promise<void> {
+  await mkdir(dirname(path), { recursive: true });
+  const temporary = `${path}.${String(process.pid)}-${Math.random().toString(36).slice(2)}.tmp`;
+  try {
+    await writeFile(temporary, data);
+    await rename(temporary, path);
+  } catch (error) {
+    await rm(temporary, { force: true });
+    throw error;
+  }
 }
 
 /** Relative paths are stored with `/` on every OS. */

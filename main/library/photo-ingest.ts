@@ -3,8 +3,8 @@
 // moved file to its old row, reads EXIF, and writes the thumbnail and preview keyed by hash.
 // Bad input never throws out: the photo ends `broken`/`skipped`/`missing` with a reason.
 import { createHash } from 'node:crypto';
-import { mkdir, open, rename, rm, stat, writeFile } from 'node:fs/promises';
-import { basename, dirname } from 'node:path';
+import { open, stat } from 'node:fs/promises';
+import { basename } from 'node:path';
 import { getFolder } from '../catalog/folders.ts';
 import {
   findContentByHash,
@@ -24,7 +24,13 @@ import { ImageError, openImage, type ImageFacts } from '../imaging/image-open.ts
 import { makeRenditions } from '../imaging/image-renditions.ts';
 import { checkFolderOnline } from './folder-scanner.ts';
 import type { IngestDeps } from './library-deps.ts';
-import { absolutePathOf, classifyFile, previewPath, thumbnailPath } from './library-files.ts';
+import {
+  absolutePathOf,
+  classifyFile,
+  previewPath,
+  thumbnailPath,
+  writeAtomically,
+} from './library-files.ts';
 import { readPhotoMetadata } from './photo-metadata.ts';
 
 export type IngestOutcome =
@@ -144,19 +150,6 @@ async function exists(path: string): Promise<boolean> {
     return true;
   } catch {
     return false;
-  }
-}
-
-/** Writes through a temporary file and a rename, so a reader never sees half a file. */
-async function writeAtomically(path: string, data: Buffer): Promise<void> {
-  await mkdir(dirname(path), { recursive: true });
-  const temporary = `${path}.${String(process.pid)}-${Math.random().toString(36).slice(2)}.tmp`;
-  try {
-    await writeFile(temporary, data);
-    await rename(temporary, path);
-  } catch (error) {
-    await rm(temporary, { force: true });
-    throw error;
   }
 }
 

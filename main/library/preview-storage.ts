@@ -1,13 +1,20 @@
 // How much of the data folder the offline catalog may use: the preview size (a settings row,
-// default 1600 px, used for previews made from now on), the space thumbnails and previews take,
-// and an optional budget that prunes the least recently used previews. Thumbnails are always
-// kept: they are what an offline folder is browsed by, and they are small.
-import { readdir, rm, stat } from 'node:fs/promises';
+// default 1600 px, used for previews made from now on, and for existing ones on request with
+// `rebuildPreviews`), the space thumbnails and previews take, and an optional budget that
+// prunes the least recently used previews. Thumbnails are always kept: they are what an
+// offline folder is browsed by, and they are small.
+import { readdir, readFile, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import sharp from 'sharp';
 import { z } from 'zod';
 import type { Catalog } from '../catalog/catalog-connection.ts';
-import { defaultRenditionOptions, type RenditionOptions } from '../imaging/image-renditions.ts';
+import {
+  defaultRenditionOptions,
+  makeRenditions,
+  type RenditionOptions,
+} from '../imaging/image-renditions.ts';
 import { dataPaths } from '../util/data-dir.ts';
+import { previewPath, writeAtomically } from './library-files.ts';
 
 export const PreviewSettings = z.object({
   /** Longest side of new previews, in pixels. */
@@ -129,4 +136,98 @@ export async function prunePreviews(
     removed++;
   }
   return { removed, freedBytes, remainingBytes: total };
+}
+
+export interface PreviewRebuildReport {
+  /** Contents shown by at least one photo. */
+  readonly contents: number;
+  /** Previews made again at the size. */
+  readonly rebuilt: number;
+  /** Previews that already had the size (or the original is smaller). */
+  readonly unchanged: number;
+  /** Contents with no reachable original (folder offline, file missing): kept as they are. */
+  readonly unreachable: number;
+  /** Originals that could not be read, with the reason (the old preview is kept). */
+  readonly failed: readonly { readonly path: string; readonly reason: string }[];
+}
+
+interface RebuildCandidate {
+  id: number;
+  hash: string;
+  width: number | null;
+  height: number | null;
+  source: string | null;
+}
+
+/**
+ * Makes the previews of every content again at `size` (default: the setting) from a
+ * reachable original, so a changed preview size applies to the whole library, not only to
+ * photos added later. A preview that already has the size is left alone (a second run is
+ * cheap); one whose original is offline or gone keeps its old preview, which is all the
+ * offline catalog has. Each preview is replaced atomically; two originals are decoded at a time.
+ */
+export async function rebuildPreviews(
+  db: Catalog,
+  dataRoot: string,
+  options: {
+    readonly size?: number;
+    readonly concurrency?: number;
+    readonly onProgress?: (done: number, total: number) => void;
+  } = {},
+): Promise<PreviewRebuildReport> {
+  const size = options.size ?? readPreviewSettings(db).size;
+  const candidates = db
+    .prepare<[], RebuildCandidate>(
+      `SELECT c.id, c.hash, c.width, c.height,
+         (SELECT f.path || '/' || p.rel_path FROM photos p JOIN folders f ON f.id = p.folder_id
+          WHERE p.content_id = c.id AND p.status = 'ok' AND f.status = 'online'
+          ORDER BY p.id LIMIT 1) AS source
+       FROM contents c WHERE EXISTS (SELECT 1 FROM photos p WHERE p.content_id = c.id)
+       ORDER BY c.id`,
+    )
+    .all();
+  const markPreview = db.prepare('UPDATE contents SET has_preview = 1 WHERE id = ?');
+  let rebuilt = 0;
+  let unchanged = 0;
+  let unreachable = 0;
+  let done = 0;
+  const failed: { path: string; reason: string }[] = [];
+
+  const rebuildOne = async (c: RebuildCandidate): Promise<void> => {
+    const file = previewPath(dataRoot, c.hash);
+    const longest = c.width !== null && c.height !== null ? Math.max(c.width, c.height) : null;
+    const target = longest === null ? size : Math.min(size, longest);
+    // From the bytes, not the name: libvips caches images it opened by file name, and this
+    // file may have been replaced since.
+    const current = await readFile(file)
+      .then((bytes) => sharp(bytes).metadata())
+      .then((m) => Math.max(m.width, m.height))
+      .catch(() => null);
+    if (current === target) {
+      unchanged++;
+      return;
+    }
+    if (c.source === null) {
+      unreachable++;
+      return;
+    }
+    try {
+      const renditions = await makeRenditions(c.source, { previewSize: size });
+      await writeAtomically(file, renditions.preview);
+      markPreview.run(c.id);
+      rebuilt++;
+    } catch (error) {
+      failed.push({ path: c.source, reason: (error as Error).message });
+    }
+  };
+
+  let next = 0;
+  const worker = async () => {
+    for (let c = candidates[next++]; c; c = candidates[next++]) {
+      await rebuildOne(c);
+      options.onProgress?.(++done, candidates.length);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, options.concurrency ?? 2) }, worker));
+  return { contents: candidates.length, rebuilt, unchanged, unreachable, failed };
 }

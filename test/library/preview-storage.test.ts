@@ -1,4 +1,4 @@
-import { existsSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -10,6 +10,7 @@ import { previewPath, thumbnailPath } from '../../main/library/library-files.ts'
 import {
   measureStorage,
   prunePreviews,
+  rebuildPreviews,
   readPreviewSettings,
   renditionOptionsFor,
   writePreviewSettings,
@@ -108,5 +109,42 @@ describe(prunePreviews.name, () => {
     // A budget of zero leaves only thumbnails.
     await prunePreviews(lib.db, lib.dataRoot, 0);
     expect((await measureStorage(lib.dataRoot)).previews.files).toBe(0);
+  });
+});
+
+describe(rebuildPreviews.name, () => {
+  it('remakes existing previews at a new size, keeps those it cannot reach, and is cheap twice', async () => {
+    writeFileSync(join(lib.photos, 'wide.jpg'), await makeJpeg({ width: 1200, height: 800 }));
+    writeFileSync(
+      join(lib.photos, 'small.jpg'),
+      await makeJpeg({ width: 500, height: 400, colour: '#203040' }),
+    );
+    writeFileSync(
+      join(lib.photos, 'gone.jpg'),
+      await makeJpeg({ width: 1000, height: 1000, colour: '#405060' }),
+    );
+    await ingestAll();
+    const hashOf = (relPath: string) => {
+      const photo = listFolderPhotos(lib.db, lib.folder.id).find((p) => p.relPath === relPath);
+      return getContent(lib.db, photo?.contentId ?? -1)?.hash ?? '';
+    };
+    const longest = async (relPath: string) => {
+      // From the bytes: libvips caches images it opened by file name.
+      const bytes = readFileSync(previewPath(lib.dataRoot, hashOf(relPath)));
+      const meta = await sharp(bytes).metadata();
+      return Math.max(meta.width, meta.height);
+    };
+    expect(await longest('wide.jpg')).toBe(1200);
+    // The original of gone.jpg disappears (as on an unplugged drive): its preview must stay.
+    lib.db.prepare(`UPDATE photos SET status = 'missing' WHERE rel_path = 'gone.jpg'`).run();
+
+    const report = await rebuildPreviews(lib.db, lib.dataRoot, { size: 600 });
+    expect(report).toEqual({ contents: 3, rebuilt: 1, unchanged: 1, unreachable: 1, failed: [] });
+    expect(await longest('wide.jpg')).toBe(600);
+    expect(await longest('small.jpg')).toBe(500); // never enlarged
+    expect(await longest('gone.jpg')).toBe(1000);
+
+    const again = await rebuildPreviews(lib.db, lib.dataRoot, { size: 600 });
+    expect(again).toMatchObject({ rebuilt: 0, unchanged: 2, unreachable: 1 });
   });
 });

@@ -21,6 +21,7 @@ import {
 import {
   measureStorage,
   prunePreviews,
+  rebuildPreviews,
   readPreviewSettings,
   writePreviewSettings,
   type PreviewSettings,
@@ -384,8 +385,13 @@ export const xmpCommand: CliCommand = {
 export const previewsCommand: CliCommand = {
   name: 'previews',
   summary: 'Preview size and storage budget; space used by thumbnails and previews',
-  usage: 'tujian previews [--size PX] [--budget MB|off] [--prune] [--json]',
-  options: { size: { type: 'string' }, budget: { type: 'string' }, prune: { type: 'boolean' } },
+  usage: 'tujian previews [--size PX] [--rebuild] [--budget MB|off] [--prune] [--json]',
+  options: {
+    size: { type: 'string' },
+    rebuild: { type: 'boolean' },
+    budget: { type: 'string' },
+    prune: { type: 'boolean' },
+  },
   async run(inv) {
     const changes: Partial<PreviewSettings> = {};
     const size = stringOption(inv, 'size');
@@ -408,18 +414,35 @@ export const previewsCommand: CliCommand = {
         Object.keys(changes).length > 0
           ? writePreviewSettings(ctx.db, changes)
           : readPreviewSettings(ctx.db);
+      const rebuilt = flagOption(inv, 'rebuild')
+        ? await rebuildPreviews(ctx.db, ctx.paths.root, {
+            size: settings.size,
+            onProgress: (done, total) => {
+              if (!inv.global.json && (done % 100 === 0 || done === total))
+                inv.io.stderr.write(`previews: ${String(done)}/${String(total)}\n`);
+            },
+          })
+        : null;
       const pruned =
         flagOption(inv, 'prune') && settings.budgetBytes !== null
           ? await prunePreviews(ctx.db, ctx.paths.root, settings.budgetBytes)
           : null;
       const storage = await measureStorage(ctx.paths.root);
       if (inv.global.json) {
-        inv.io.printJson({ settings, storage, pruned });
-        return ExitCode.ok;
+        inv.io.printJson({ settings, storage, rebuilt, pruned });
+        return rebuilt && rebuilt.failed.length > 0 ? ExitCode.partial : ExitCode.ok;
       }
       inv.io.print(
-        `Preview size: ${String(settings.size)} px (new previews; existing ones keep their size)`,
+        `Preview size: ${String(settings.size)} px${rebuilt ? '' : ' (new previews; --rebuild applies it to existing ones)'}`,
       );
+      if (rebuilt) {
+        inv.io.print(
+          `Rebuilt ${String(rebuilt.rebuilt)} previews; ${String(rebuilt.unchanged)} already had the size; ` +
+            `${String(rebuilt.unreachable)} kept (original offline or missing)`,
+        );
+        for (const f of rebuilt.failed.slice(0, 10))
+          inv.io.print(`  failed: ${f.path}: ${f.reason}`);
+      }
       inv.io.print(
         `Preview budget: ${settings.budgetBytes === null ? 'none' : megabytes(settings.budgetBytes)}`,
       );
@@ -435,7 +458,7 @@ export const previewsCommand: CliCommand = {
       inv.io.print(
         `Previews: ${String(storage.previews.files)} files, ${megabytes(storage.previews.bytes)}`,
       );
-      return ExitCode.ok;
+      return rebuilt && rebuilt.failed.length > 0 ? ExitCode.partial : ExitCode.ok;
     } finally {
       ctx.close();
     }
