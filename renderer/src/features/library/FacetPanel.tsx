@@ -1,10 +1,14 @@
 // The refine panel: facet counts of the current results (tags, years, folders, engines).
-// A click adds the matching term to the query; clicking an active one takes it out.
-import type { SearchFacets, TagType } from '../../../../preload/api-contract.ts';
+// A click adds the matching term to the query; clicking an active one takes it out. A tag's
+// "⋯" menu renames it or merges it into another (features/tags).
+import type { SearchFacets, TagCount, TagType } from '../../../../preload/api-contract.ts';
 import { useI18n } from '../../i18n/i18n.tsx';
 import { formatCount } from '../../lib/format.ts';
 import { hasTerm, quoteTerm, refineQuery, removeTerm } from '../../lib/query-edit.ts';
 import { tagLabel } from '../../lib/tag-groups.ts';
+import { replaceTagTerms } from '../../lib/tag-query.ts';
+import type { TagChange } from '../tags/TagDialog.tsx';
+import { TagMenu } from '../tags/TagMenu.tsx';
 
 interface FacetItem {
   key: string;
@@ -12,6 +16,7 @@ interface FacetItem {
   term: string;
   count: number;
   type?: TagType;
+  tag?: TagCount;
 }
 
 export function FacetPanel(props: {
@@ -33,6 +38,7 @@ export function FacetPanel(props: {
         term: quoteTerm(tagLabel(tag, lang)),
         count: tag.count,
         type: tag.type,
+        tag,
       })),
     },
     {
@@ -67,6 +73,13 @@ export function FacetPanel(props: {
     },
   ];
   const visible = groups.filter((g) => g.items.length > 0);
+  // The search box follows a renamed or merged tag (its old display names stop matching).
+  const followTagChange = (change: TagChange) => {
+    const [before, after] =
+      change.kind === 'renamed' ? [change.before, change.after] : [change.from, change.into];
+    const next = replaceTagTerms(props.query, before, after);
+    if (next !== props.query) props.onQuery(next);
+  };
 
   return (
     <aside className="facets" aria-label={t('facets.title')} data-testid="facets">
@@ -79,7 +92,11 @@ export function FacetPanel(props: {
             {group.items.map((item) => {
               const active = hasTerm(props.query, item.term);
               return (
-                <li key={item.key}>
+                <li
+                  key={item.key}
+                  className={item.tag ? 'facet-row' : undefined}
+                  data-tag={item.tag?.name}
+                >
                   <button
                     type="button"
                     className={`facet${active ? ' active' : ''}`}
@@ -97,6 +114,7 @@ export function FacetPanel(props: {
                     <span className="facet-label">{item.label}</span>
                     <span className="count">{formatCount(item.count, lang)}</span>
                   </button>
+                  {item.tag && <TagMenu tag={item.tag} onChanged={followTagChange} />}
                 </li>
               );
             })}

@@ -1,6 +1,7 @@
 // One photo, large: the preview with the tag boxes drawn over it (hover a tag to highlight
 // its boxes), the tags grouped by type with confidence and engine, add/remove tags,
-// removed tags (restorable), the EXIF facts, and open original / show in folder (desktop).
+// removed tags (restorable), rename or merge a tag (its "⋯" menu), the EXIF facts, and open
+// original / show in folder (desktop).
 import { useEffect, useState } from 'react';
 import type { PhotoDetails, PhotoSummary } from '../../../../preload/api-contract.ts';
 import { useClient } from '../../api/client-context.tsx';
@@ -10,6 +11,7 @@ import { useI18n } from '../../i18n/i18n.tsx';
 import { describeError } from '../../lib/errors.ts';
 import { baseName, formatBytes, formatConfidence, formatDate } from '../../lib/format.ts';
 import { groupTags, tagLabel, type TagEntry } from '../../lib/tag-groups.ts';
+import { TagMenu } from '../tags/TagMenu.tsx';
 
 export function PhotoView(props: {
   photo: PhotoSummary;
@@ -269,6 +271,12 @@ export function PhotoView(props: {
                               </span>
                             ))}
                           </span>
+                          <TagMenu
+                            tag={handleOf(current, entry)}
+                            onChanged={() => {
+                              setReload((r) => r + 1);
+                            }}
+                          />
                           <button
                             type="button"
                             className="row-action"
@@ -396,6 +404,18 @@ function Fact({ label, value, mono = false }: { label: string; value: string; mo
       </dd>
     </>
   );
+}
+
+/** The names a tag menu needs, from the photo's tag rows. */
+function handleOf(details: PhotoDetails, entry: TagEntry) {
+  const row = details.tags.find((t) => t.tagId === entry.tagId);
+  return {
+    tagId: entry.tagId,
+    name: entry.name,
+    type: entry.type,
+    zh: row?.zh ?? entry.label,
+    en: row?.en ?? entry.label,
+  };
 }
 
 function knownEngine(engine: string): 'local' | 'huawei' | 'volcengine' | 'aliyun' | 'user' {
