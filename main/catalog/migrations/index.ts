@@ -7,6 +7,7 @@ import { migration0004JobRetryIndex } from './0004-job-retry-index.ts';
 import { migration0005SearchGeneration } from './0005-search-generation.ts';
 import { migration0006TagAliases } from './0006-tag-aliases.ts';
 import { migration0007SidecarPending } from './0007-sidecar-pending.ts';
+import { migration0008SidecarFolderMoves } from './0008-sidecar-folder-moves.ts';
 
 export const migrations: readonly Migration[] = [
   migration0001Initial,
@@ -16,4 +17,5 @@ export const migrations: readonly Migration[] = [
   migration0005SearchGeneration,
   migration0006TagAliases,
   migration0007SidecarPending,
+  migration0008SidecarFolderMoves,
 ];
