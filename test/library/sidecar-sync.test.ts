@@ -3,7 +3,7 @@
 // sidecars that ExifTool reads back, marks survive crashes, failures and unreachable folders,
 // and a burst of changes to one photo is written once.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { openCatalog, type Catalog } from '../../main/catalog/catalog-connection.ts';
@@ -13,6 +13,7 @@ import { findPhotoByPath } from '../../main/catalog/photos.ts';
 import { addTag, mergeTags, removeTag, renameTag } from '../../main/catalog/tag-editing.ts';
 import type { EngineAnswer } from '../../main/engines/tag-model.ts';
 import { scanFolder } from '../../main/library/folder-scanner.ts';
+import { relinkFolder } from '../../main/library/folder-relink.ts';
 import { createIngestPool } from '../../main/library/ingest-pool.ts';
 import {
   countPendingSidecars,
@@ -343,6 +344,35 @@ describe(createSidecarSync.name, () => {
     expect(countPendingSidecars(lib.db)).toEqual({ pending: 1, retrying: 0 });
     expect(await sync.drainDue()).toMatchObject({ done: 1, written: 1 });
     expect(keywordsIn(photo.sidecar).subject).toEqual(['dog', 'beach']);
+  });
+
+  it('writes into a sidecar folder, and again under the new name when the library folder moves', async () => {
+    const [photo] = await ingest(['trip/dog.jpg']);
+    if (!photo) throw new Error('no photo');
+    const mirror = join(lib.root, 'sidecars');
+    writeXmpSettings(lib.db, {
+      enabled: true,
+      languages: 'en',
+      location: 'folder',
+      folder: mirror,
+    });
+    saveEngineAnswer(lib.db, photo.contentId, dogOnBeach, 'k');
+    const sync = makeSync();
+    expect(await sync.flush()).toMatchObject({ done: 1, written: 1 });
+    const top = `${String(lib.folder.id)}-photos`;
+    expect(keywordsIn(join(mirror, top, 'trip', 'dog.jpg.xmp')).subject).toEqual(['dog', 'beach']);
+    expect(existsSync(photo.sidecar)).toBe(false);
+    // The library folder is relinked to a new place (`tujian relink`).
+    const moved = join(lib.root, 'pictures');
+    renameSync(lib.photos, moved);
+    await relinkFolder(lib.db, lib.folder.path, moved);
+    expect(pendingIds()).toEqual([photo.contentId]);
+    expect(await sync.flush()).toMatchObject({ done: 1, written: 1 });
+    const movedTop = `${String(lib.folder.id)}-pictures`;
+    expect(keywordsIn(join(mirror, movedTop, 'trip', 'dog.jpg.xmp')).subject).toEqual([
+      'dog',
+      'beach',
+    ]);
   });
 
   it("leaves a mark another drainer holds until that drainer's lease runs out", async () => {
