@@ -186,9 +186,24 @@ export function setFolderScanned(db: Catalog, id: number, at: number): void {
 
 /**
  * Removes a folder and its photo rows (places). Contents and their tags stay: the same bytes
- * may be in another folder, and tags belong to content ([Note: Tags belong to content]).
+ * may be in another folder, and tags belong to content ([Note: Tags belong to content]), so
+ * adding the folder again costs no engine call. Ingest jobs go with the photos (cascade); tag
+ * jobs of contents no photo shows any more go too: nothing could be read to tag them, and
+ * they would otherwise wait for an "offline" copy forever. Returns how many photos were removed.
  */
-export function removeFolder(db: Catalog, id: number): void {
+export function removeFolder(db: Catalog, id: number): { photos: number } {
   requireFolder(db, id);
-  db.prepare('DELETE FROM folders WHERE id = ?').run(id);
+  return db.transaction(() => {
+    const photos =
+      db
+        .prepare<[number], number>('SELECT count(*) FROM photos WHERE folder_id = ?')
+        .pluck()
+        .get(id) ?? 0;
+    db.prepare('DELETE FROM folders WHERE id = ?').run(id);
+    db.prepare(
+      `DELETE FROM jobs WHERE kind = 'tag' AND content_id IS NOT NULL
+         AND NOT EXISTS (SELECT 1 FROM photos p WHERE p.content_id = jobs.content_id)`,
+    ).run();
+    return { photos };
+  })();
 }

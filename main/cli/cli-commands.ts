@@ -8,6 +8,7 @@ import {
   tagsCommand,
 } from './commands/catalog-commands.ts';
 import { addCommand, indexCommand } from './commands/library-commands.ts';
+import { removeCommand } from './commands/folder-commands.ts';
 import { watchCommand } from './commands/watch-command.ts';
 import { demoCommand } from './commands/demo-command.ts';
 import { albumsCommand, searchCommand, tagCommand } from './commands/search-cli-commands.ts';
@@ -20,6 +21,7 @@ export function cliCommands(): readonly CliCommand[] {
   return [
     demoCommand,
     addCommand,
+    removeCommand,
     indexCommand,
     watchCommand,
     searchCommand,

@@ -125,9 +125,30 @@ describe(removeFolder.name, () => {
       },
       0,
     );
-    removeFolder(db, folder.id);
+    const other = addFolder(db, dir('q'));
+    const contentId = Number(
+      db.prepare(`SELECT id FROM contents WHERE hash = ?`).pluck().get('ab'.repeat(32)),
+    );
+    db.prepare(`INSERT INTO contents (hash, size, created_at) VALUES ('kept', 1, 0)`).run();
+    const keptId = Number(db.prepare(`SELECT id FROM contents WHERE hash = 'kept'`).pluck().get());
+    db.prepare(
+      `INSERT INTO photos (folder_id, rel_path, size, mtime_ms, content_id, status) VALUES (?, 'k.jpg', 1, 0, ?, 'ok')`,
+    ).run(other.id, keptId);
+    for (const id of [contentId, keptId]) {
+      db.prepare(
+        `INSERT INTO jobs (kind, content_id, engine, state, next_run_at, created_at, updated_at)
+         VALUES ('tag', ?, 'local', 'queued', 0, 0, 0)`,
+      ).run(id);
+    }
+    const tagJobs = () =>
+      db.prepare(`SELECT content_id FROM jobs WHERE kind = 'tag'`).pluck().all();
+    expect(removeFolder(db, folder.id)).toEqual({ photos: 1 });
+    // The content only the removed folder showed loses its tag job; the other keeps its own.
+    expect(tagJobs()).toEqual([keptId]);
+    expect(removeFolder(db, other.id)).toEqual({ photos: 1 });
+    expect(tagJobs()).toEqual([]);
     expect(listFolders(db)).toEqual([]);
     expect(db.prepare('SELECT count(*) AS n FROM photos').get()).toEqual({ n: 0 });
-    expect(db.prepare('SELECT count(*) AS n FROM contents').get()).toEqual({ n: 1 });
+    expect(db.prepare('SELECT count(*) AS n FROM contents').get()).toEqual({ n: 2 });
   });
 });
