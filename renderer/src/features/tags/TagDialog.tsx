@@ -17,6 +17,7 @@ import { useI18n } from '../../i18n/i18n.tsx';
 import { describeError } from '../../lib/errors.ts';
 import { formatCount } from '../../lib/format.ts';
 import { tagLabel } from '../../lib/tag-groups.ts';
+import type { Translate } from '../../i18n/translate.ts';
 
 /** What a tag menu knows about its tag. */
 export interface TagHandle {
@@ -32,6 +33,13 @@ export type TagChange =
   | { readonly kind: 'merged'; readonly from: TagHandle; readonly into: TagHandle };
 
 export type TagDialogMode = 'rename' | 'merge';
+
+/** "1 photo" / "12 photos" in the current language. */
+function photoCount(count: number, t: Translate, lang: 'zh' | 'en'): string {
+  return count === 1
+    ? t('tags.photoCountOne')
+    : t('tags.photoCount', { count: formatCount(count, lang) });
+}
 
 const handleOf = (t: TagInfo): TagHandle => ({
   tagId: t.tagId,
@@ -200,7 +208,7 @@ export function TagDialog(props: {
             <span>
               {t('tags.sameName', {
                 name: `${tagLabel(other, lang)} · ${t(`tagType.${other.type}`)}`,
-                count: formatCount(other.photos, lang),
+                photos: photoCount(other.photos, t, lang),
               })}
             </span>
             <button
@@ -323,7 +331,7 @@ export function TagDialog(props: {
             {t('tags.confirmGone', {
               from,
               into,
-              count: formatCount(preview.from.photos, lang),
+              photos: photoCount(preview.from.photos, t, lang),
               gained: formatCount(preview.gainedPhotos, lang),
             })}
           </li>
@@ -331,7 +339,11 @@ export function TagDialog(props: {
           <li>{t('tags.confirmEngines', { from, into })}</li>
           {preview.lostPhotos > 0 && (
             <li className="warn">
-              {t('tags.confirmLost', { count: formatCount(preview.lostPhotos, lang), from, into })}
+              {t('tags.confirmLost', {
+                photos: photoCount(preview.lostPhotos, t, lang),
+                from,
+                into,
+              })}
             </li>
           )}
         </ul>
@@ -423,7 +435,7 @@ function TagSummary({ tag, gone = false }: { tag: TagHandle | TagInfo; gone?: bo
       </div>
       <div className="tag-summary-meta">
         {t(`tagType.${tag.type}`)}
-        {'photos' in tag && ` · ${t('tags.photoCount', { count: formatCount(tag.photos, lang) })}`}
+        {'photos' in tag && ` · ${photoCount(tag.photos, t, lang)}`}
       </div>
       {'aliases' in tag && tag.aliases.length > 0 && (
         <div className="tag-summary-meta">
