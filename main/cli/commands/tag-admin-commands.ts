@@ -94,15 +94,25 @@ export function describeTagError(error: TagEditError, action: 'rename' | 'merge'
   ].join('\n');
 }
 
-async function confirm(inv: CliInvocation): Promise<boolean> {
+/** Asks a question at the terminal and returns the answer (replaced in tests). */
+export type AskUser = (question: string) => Promise<string>;
+
+const askAtTerminal =
+  (inv: CliInvocation): AskUser =>
+  async (question) => {
+    const rl = createInterface({ input: process.stdin, output: inv.io.stdout });
+    try {
+      return await rl.question(question);
+    } finally {
+      rl.close();
+    }
+  };
+
+async function confirm(inv: CliInvocation, ask: AskUser | undefined): Promise<boolean> {
   // Only a person at a terminal is asked; a script must say --yes.
-  if (!inv.io.stdout.isTTY || !process.stdin.isTTY || inv.global.json) return false;
-  const rl = createInterface({ input: process.stdin, output: inv.io.stdout });
-  try {
-    return /^y(es)?$/i.test((await rl.question('Merge? [y/N] ')).trim());
-  } finally {
-    rl.close();
-  }
+  if (!inv.io.stdout.isTTY || inv.global.json) return false;
+  if (!ask && !process.stdin.isTTY) return false;
+  return /^y(es)?$/i.test((await (ask ?? askAtTerminal(inv))('Merge? [y/N] ')).trim());
 }
 
 function rename(db: Catalog, inv: CliInvocation, words: readonly string[]): ExitCode {
@@ -123,7 +133,12 @@ function rename(db: Catalog, inv: CliInvocation, words: readonly string[]): Exit
   return ExitCode.ok;
 }
 
-async function merge(db: Catalog, inv: CliInvocation, words: readonly string[]) {
+async function merge(
+  db: Catalog,
+  inv: CliInvocation,
+  words: readonly string[],
+  ask: AskUser | undefined,
+) {
   const [fromSpec, intoSpec, ...extra] = words;
   if (!fromSpec || !intoSpec || extra.length > 0) {
     throw new UsageError(
@@ -143,7 +158,7 @@ async function merge(db: Catalog, inv: CliInvocation, words: readonly string[]) 
   const preview = previewMerge(db, from.id, into.id);
   if (!flagOption(inv, 'yes')) {
     if (!inv.global.json) inv.io.stdout.write(`${describeMergePreview(preview)}\n`);
-    if (!(await confirm(inv))) {
+    if (!(await confirm(inv, ask))) {
       if (inv.global.json) inv.io.printJson({ merged: false, preview });
       inv.io.stderr.write('Nothing changed. Run again with --yes to merge.\n');
       return ExitCode.usage;
@@ -160,6 +175,7 @@ export async function runTagAdminCommand(
   inv: CliInvocation,
   action: 'rename' | 'merge',
   words: readonly string[],
+  ask?: AskUser,
 ): Promise<ExitCode> {
   if (action === 'rename' && flagOption(inv, 'yes')) {
     throw new UsageError('--yes is for tag merge');
@@ -169,7 +185,7 @@ export async function runTagAdminCommand(
   }
   const ctx = openCliContext(inv);
   try {
-    return action === 'rename' ? rename(ctx.db, inv, words) : await merge(ctx.db, inv, words);
+    return action === 'rename' ? rename(ctx.db, inv, words) : await merge(ctx.db, inv, words, ask);
   } catch (error) {
     if (!(error instanceof TagEditError)) throw error;
     inv.io.stderr.write(`${describeTagError(error, action)}\n`);

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openCatalog } from '../../../main/catalog/catalog-connection.ts';
 import { saveEngineAnswer } from '../../../main/catalog/photo-tags.ts';
-import type { CliIo } from '../../../main/cli/cli-command.ts';
+import type { CliInvocation, CliIo } from '../../../main/cli/cli-command.ts';
 import { runCli } from '../../../main/cli/cli-main.ts';
 import { runTagAdminCommand } from '../../../main/cli/commands/tag-admin-commands.ts';
 import type { NormalisedTag } from '../../../main/engines/tag-model.ts';
@@ -213,5 +213,46 @@ describe(runTagAdminCommand.name, () => {
       '--zh and --en are for tag rename',
     );
     expect(JSON.parse((await cli('tags', '--json')).out)).toHaveLength(5);
+  });
+
+  it('asks at a terminal before merging: "y" merges, anything else changes nothing', async () => {
+    let out = '';
+    let err = '';
+    const questions: string[] = [];
+    const terminal = (sink: (s: string) => void) =>
+      ({
+        write: (chunk: string) => {
+          sink(chunk);
+          return true;
+        },
+        isTTY: true,
+      }) as unknown as NodeJS.WriteStream;
+    const inv: CliInvocation = {
+      positionals: ['merge', 'puppy', 'dog'],
+      values: {},
+      global: { data, json: false, verbose: false },
+      io: {
+        stdout: terminal((s) => (out += s)),
+        stderr: terminal((s) => (err += s)),
+        print: (line) => (out += `${line}\n`),
+        printJson: () => undefined,
+      },
+    };
+    const answering = (answer: string) => (question: string) => {
+      questions.push(question);
+      return Promise.resolve(answer);
+    };
+    expect(await runTagAdminCommand(inv, 'merge', ['puppy', 'dog'], answering('n'))).toBe(2);
+    expect(questions).toEqual(['Merge? [y/N] ']);
+    expect(out).toContain('Merge 小狗 / Puppy (puppy:object, 2 photos) into 狗 / Dog');
+    expect(err).toBe('Nothing changed. Run again with --yes to merge.\n');
+    const tagNames = async () =>
+      (JSON.parse((await cli('tags', '--json')).out) as { name: string }[]).map((t) => t.name);
+    expect(await tagNames()).toContain('puppy');
+
+    out = '';
+    expect(await runTagAdminCommand(inv, 'merge', ['puppy', 'dog'], answering(' Yes '))).toBe(0);
+    expect(out).toContain('Merged 小狗 / Puppy into 狗 / Dog');
+    expect(await tagNames()).not.toContain('puppy');
   });
 });
