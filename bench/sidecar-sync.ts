@@ -5,7 +5,8 @@
 // - The drainer: real ExifTool writing new sidecars for marked contents (sidecars per second),
 //   and re-checking sidecars that are already current (a re-mark with nothing new to write).
 // saveEngineAnswer prepares its statements on every call, and a statement on photo_tags is
-// compiled with its triggers: most of the difference the triggers make is that compile.
+// compiled with its triggers: about half of the difference the triggers make is that compile
+// (preparing its photo_tags insert and delete took 178 µs with them, 111 µs without).
 // The last line of output is one JSON object. Usage: npm run bench:sidecar-sync [contents]
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
