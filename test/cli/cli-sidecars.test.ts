@@ -97,9 +97,15 @@ afterEach(() => {
 
 describe(startCliSidecars.name, () => {
   it('tag add, rm and rename write the changed sidecars before the command exits', async () => {
-    expect(await cli('xmp', 'settings', '--write', 'on', '--languages', 'en')).toMatchObject({
-      code: 0,
-    });
+    const on = await cli('xmp', 'settings', '--write', 'on', '--languages', 'en');
+    expect(on.code).toBe(0);
+    // Turning it on does not rewrite what is already tagged: the command says what to run.
+    expect(on.out).toMatch(/run "tujian xmp write" once/);
+    const again = await cli('xmp', 'settings', '--write', 'on');
+    expect(again.out).not.toMatch(/xmp write/);
+    // One option set leaves the others as they were (it once reset them to their defaults).
+    expect(again.out).toMatch(/languages +en/);
+    expect((await cli('xmp', 'settings', '--min-confidence', '60')).out).toMatch(/enabled +true/);
     const a = join(photos, 'a.jpg.xmp');
     const b = join(photos, 'b.jpg.xmp');
 

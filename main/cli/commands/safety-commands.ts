@@ -338,11 +338,27 @@ export const xmpCommand: CliCommand = {
             throw new UsageError(
               parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '),
             );
+          let before: XmpSettings;
           try {
-            settings = writeXmpSettings(ctx.db, parsed.data);
+            before = readXmpSettings(ctx.db);
+            // zod fills the defaults even in a partial parse: keep only the options given, or
+            // `--languages en` would also turn writing off and reset everything else.
+            const given = Object.fromEntries(
+              Object.entries(parsed.data).filter(([key]) => key in changes),
+            ) as Partial<XmpSettings>;
+            settings = writeXmpSettings(ctx.db, given);
           } catch (error) {
             throw new UsageError((error as Error).message);
           }
+          // Sidecars follow tag changes from now on, but what is already tagged (or written
+          // with other options) is not rewritten ([Note: Sidecars follow tag changes]).
+          const rewrite = (
+            ['enabled', 'location', 'folder', 'languages', 'minConfidence'] as const
+          ).some((key) => before[key] !== settings[key]);
+          if (settings.enabled && rewrite)
+            inv.io.print(
+              'Sidecars now follow tag changes; run "tujian xmp write" once to bring existing photos\' sidecars up to date.',
+            );
         }
         if (inv.global.json) inv.io.printJson(settings);
         else
