@@ -195,15 +195,14 @@ export function createSidecarSync(db: Catalog, options: SidecarSyncOptions = {})
     try {
       tool ??= (o.tool ?? createXmpTool)();
       const result = await writeSidecarsForContent(tool, db, contentId, settings);
+      // Counted even when another place of the content failed: these files were written.
+      report.written += result?.written ?? 0;
+      report.unchanged += result?.unchanged ?? 0;
       const failed = result?.failed[0];
       if (failed) problem = `photo ${String(failed.photoId)}: ${failed.error}`;
       for (const skipped of result?.skipped ?? []) {
         if (problem) break;
         problem = await unreachableReason(db, contentId, skipped.photoId, settings);
-      }
-      if (!problem && result) {
-        report.written += result.written;
-        report.unchanged += result.unchanged;
       }
     } catch (error) {
       // writeSidecars catches per photo; this is the catalog or ExifTool itself failing.
