@@ -133,6 +133,7 @@ describe(startCliSidecars.name, () => {
     const added = await cli('tag', 'add', '1', 'Rex');
     expect(added.code).toBe(0);
     expect(added.out).not.toMatch(/XMP/);
+    expect((await cli('status')).out).not.toMatch(/XMP/);
     expect(existsSync(join(photos, 'a.jpg.xmp'))).toBe(false);
   });
 
@@ -152,5 +153,11 @@ describe(startCliSidecars.name, () => {
     } finally {
       db.close();
     }
+    // `tujian status` tells, in words and in --json.
+    expect((await cli('status')).out).toContain(
+      'XMP sidecars: written as tags change, 1 due (1 unreachable or failing, retried later)',
+    );
+    const status = JSON.parse((await cli('status', '--json')).out) as { sidecars: unknown };
+    expect(status.sidecars).toEqual({ enabled: true, pending: 1, retrying: 1 });
   });
 });

@@ -6,6 +6,8 @@ import { listContentTags } from '../../catalog/photo-tags.ts';
 import { EngineId } from '../../engines/tag-model.ts';
 import { clearEngineStop } from '../../jobs/job-controls.ts';
 import { countJobs, listFailedJobs, retryFailedJobs } from '../../jobs/job-queue.ts';
+import { countPendingSidecars } from '../../library/sidecar-sync.ts';
+import { readXmpSettings } from '../../library/xmp-sidecars.ts';
 import { jobsStatus, jobsStatusLines } from './jobs-commands.ts';
 import { type CliCommand, stringOption } from '../cli-command.ts';
 import { openCliContext } from '../cli-context.ts';
@@ -65,6 +67,17 @@ export function summariseFolders(db: Catalog): FolderSummary[] {
     .map((f) => ({ ...f, engines: EngineId.array().catch([]).parse(JSON.parse(f.engines)) }));
 }
 
+/** Sidecar writing and the sidecars still due ([Note: Sidecars follow tag changes]). */
+function sidecarStatus(db: Catalog): { enabled: boolean; pending: number; retrying: number } {
+  let enabled: boolean;
+  try {
+    enabled = readXmpSettings(db).enabled;
+  } catch {
+    enabled = false; // a damaged setting; `tujian xmp settings` says what is wrong
+  }
+  return { enabled, ...countPendingSidecars(db) };
+}
+
 export const statusCommand: CliCommand = {
   name: 'status',
   summary: 'Folders, photo counts, queued and failed jobs, storage used',
@@ -83,6 +96,7 @@ export const statusCommand: CliCommand = {
       const thumbnails = folderBytes(ctx.paths.thumbnails);
       const previews = folderBytes(ctx.paths.previews);
       const control = jobsStatus(ctx.db);
+      const sidecars = sidecarStatus(ctx.db);
       const report = {
         dataFolder: ctx.paths.root,
         folders,
@@ -90,6 +104,7 @@ export const statusCommand: CliCommand = {
         jobs,
         control,
         storage: { thumbnails, previews },
+        sidecars,
       };
       if (inv.global.json) {
         inv.io.printJson(report);
@@ -115,6 +130,13 @@ export const statusCommand: CliCommand = {
       inv.io.print(
         `Storage: thumbnails ${megabytes(thumbnails.bytes)} (${String(thumbnails.files)} files), previews ${megabytes(previews.bytes)} (${String(previews.files)} files)`,
       );
+      if (sidecars.enabled || sidecars.pending > 0)
+        inv.io.print(
+          `XMP sidecars: ${sidecars.enabled ? 'written as tags change' : 'writing off'}, ${String(sidecars.pending)} due` +
+            (sidecars.retrying > 0
+              ? ` (${String(sidecars.retrying)} unreachable or failing, retried later)`
+              : ''),
+        );
       const failed = jobs.reduce((n, j) => n + j.failed, 0);
       if (failed > 0)
         inv.io.print(
