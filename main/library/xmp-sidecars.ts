@@ -33,8 +33,13 @@ export const XmpSettings = z.object({
   folder: z.string().min(1).optional(),
   /** Which display names become keywords. */
   languages: z.enum(['en', 'zh', 'both']).default('both'),
-  /** Engine tags below this confidence stay out of the sidecar (user tags always go in). */
-  minConfidence: z.number().min(0).max(100).default(50),
+  /**
+   * Engine tags below this confidence stay out of the sidecar (user tags always go in). By
+   * default every tag the app shows goes in: each engine already applies its own threshold
+   * (the local engine's per-class ones put a correct "dog" at 37 %), and a sidecar that lacks
+   * tags the app finds the photo by would surprise its reader.
+   */
+  minConfidence: z.number().min(0).max(100).default(0),
   /** Read keywords from XMP/IPTC into user tags when a photo is ingested. */
   importKeywords: z.boolean().default(true),
 });

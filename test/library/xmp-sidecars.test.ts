@@ -135,8 +135,9 @@ function tagDogPhoto(contentId: number): void {
   importKeywordsAsUserTags(lib.db, contentId, ['Grandma|Mum']);
 }
 
+// A threshold, so the low-confidence kite shows that engine tags below it stay out.
 const settings = (overrides: Partial<XmpSettings> = {}): XmpSettings =>
-  XmpSettings.parse({ enabled: true, ...overrides });
+  XmpSettings.parse({ enabled: true, minConfidence: 50, ...overrides });
 
 describe(writeSidecars.name, () => {
   it('writes dc:subject and lr:HierarchicalSubject that ExifTool reads back, never rejected tags', async () => {
@@ -313,6 +314,7 @@ describe(readXmpSettings.name, () => {
   it('defaults to off, validates, and refuses a folder location without a folder', () => {
     expect(readXmpSettings(lib.db)).toMatchObject({
       enabled: false,
+      minConfidence: 0,
       location: 'beside',
       languages: 'both',
     });
