@@ -150,8 +150,17 @@ export function addTag(
   now: number = Date.now(),
 ): TagEditResult {
   return db.transaction((): TagEditResult => {
-    const { tag, created } = findOrCreateTag(db, input);
     const { contentIds, skipped } = selectContents(db, selection);
+    // Nothing to tag: say so rather than create a tag no photo has (a mistyped query).
+    if (contentIds.length === 0) {
+      throw new TagEditError(
+        'not-found',
+        skipped > 0
+          ? 'The selected photos are not ingested yet (pending or broken); nothing was tagged.'
+          : 'No photo matches; nothing was tagged.',
+      );
+    }
+    const { tag, created } = findOrCreateTag(db, input);
     const live = db.prepare<[number, number], { one: number }>(
       `SELECT 1 AS one FROM photo_tags WHERE content_id = ? AND tag_id = ? AND state != 'rejected' LIMIT 1`,
     );

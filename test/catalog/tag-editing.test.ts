@@ -102,6 +102,14 @@ describe(addTag.name, () => {
     expectStatsExact();
   });
 
+  it('refuses a selection with nothing to tag, and creates no tag for it', () => {
+    expect(() => addTag(db, { query: 'nosuchthing' }, '新标签')).toThrow(/No photo matches/);
+    expect(() => addTag(db, { photoIds: [fx.id('pending.jpg')] }, '新标签')).toThrow(
+      /not ingested yet/,
+    );
+    expect(db.prepare(`SELECT count(*) FROM tags WHERE name = '新标签'`).pluck().get()).toBe(0);
+  });
+
   it('creates an unknown tag, with both names or the missing one defaulted to the given text', () => {
     const one = addTag(db, { photoIds: [fx.id('c.jpg')] }, '柯基');
     expect(one.created).toBe(true);
