@@ -1,12 +1,14 @@
-// Runs a search: parse, plan, read the matching photos' keys once, sort, page with a keyset
-// cursor, and compute facets over the whole result. The public entry points the CLI, the UI
-// and smart albums call: `searchPhotos`, `countPhotos`, `autocompleteTags`.
+// Runs a search: parse, match (from the current search snapshot, or SQL), read the matching
+// photos' keys once, select the page after a keyset cursor, and compute facets over the whole
+// result. The public entry points the CLI, the UI and smart albums call: `searchPhotos`,
+// `countPhotos`, `autocompleteTags`.
 //
 // [Note: One read of the result]
 // The total and the facets need the whole result anyway, so the service reads each
-// matching photo's sort key once (id, content, folder, date) and sorts and pages in memory.
-// The cursor is the last row's key (keyset), not an offset: a photo added or removed before
-// the cursor shifts nothing. Facet counts come from SQL over the result's content ids.
+// matching photo's sort key once (id, content, folder, date) and selects the page in memory
+// (a bounded heap: linear in the result). The cursor is the last row's key (keyset), not an
+// offset: a photo added or removed before the cursor shifts nothing. Facet counts come from
+// the snapshot (exact) or from SQL over the result's content ids (sampled above a limit).
 import type { Catalog } from '../catalog/catalog-connection.ts';
 import { tagTypes, type TagType } from '../engines/tag-model.ts';
 import { parseQuery, type PhotoStatus, type QueryNode } from './query-parser.ts';
@@ -108,25 +110,16 @@ type KeyRow = SearchKeyRow;
 
 type Key = (number | string | null)[];
 
+/** A row's key for a cursor: date or confidence or path, then the photo id. */
 function keyOf(row: KeyRow, sort: SearchSort): Key {
-  switch (sort) {
-    case 'taken-desc':
-    case 'taken-asc':
-      return [row.taken_at, row.id];
-    case 'added-desc':
-      return [row.id];
-    case 'path-asc':
-      return [row.folder_id, row.rel_path ?? '', row.id];
-    case 'confidence-desc':
-      return [row.conf ?? null, row.id];
-  }
+  return Array.from({ length: keyLength(sort) }, (_, i) => keyPart(row, sort, i));
 }
 
 function keyLength(sort: SearchSort): number {
   return sort === 'added-desc' ? 1 : sort === 'path-asc' ? 3 : 2;
 }
 
-/** Part `i` of a row's key (as `keyOf` builds it), without building the key. */
+/** Part `i` of a row's key, without building the key. */
 function keyPart(row: KeyRow, sort: SearchSort, i: number): number | string | null {
   switch (sort) {
     case 'taken-desc':
