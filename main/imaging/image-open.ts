@@ -5,6 +5,14 @@ import { open as openFile, readFile } from 'node:fs/promises';
 import sharp, { type Metadata, type Sharp } from 'sharp';
 import { BmpError, decodeBmp, isBmp } from './bmp-decode.ts';
 
+// [Note: No file cache in libvips]
+// libvips keeps images it opened by file name: a WebP photo that an editor saved again (a new
+// file renamed over the old one, the usual safe save) would be decoded as the OLD picture by
+// a long-running process (watch, the app) — its new content tagged with the old one's tags.
+// Holding no files open costs nothing here (each photo is opened once per job). The setting
+// is process-wide, so it also covers the modules that call sharp directly.
+sharp.cache({ files: 0 });
+
 /** Decompression-bomb guard: images claiming more pixels than this are refused unread. */
 export const defaultMaxInputPixels = 268_402_689; // sharp's default (0x3FFF * 0x3FFF)
 

@@ -197,8 +197,8 @@ export async function rebuildPreviews(
     const file = previewPath(dataRoot, c.hash);
     const longest = c.width !== null && c.height !== null ? Math.max(c.width, c.height) : null;
     const target = longest === null ? size : Math.min(size, longest);
-    // From the bytes, not the name: libvips caches images it opened by file name, and this
-    // file may have been replaced since.
+    // From the bytes, not the name: this file may have been replaced since it was last
+    // opened (see [Note: No file cache in libvips]).
     const current = await readFile(file)
       .then((bytes) => sharp(bytes).metadata())
       .then((m) => Math.max(m.width, m.height))

@@ -1,0 +1,41 @@
+// openImage on real files: a photo saved again under the same name (a new file renamed over
+// the old one, as editors do) is read as the new picture, WebP included ([Note: No file cache
+// in libvips]), by openImage and by the engines' preparation alike.
+import { mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import sharp from 'sharp';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { openImage } from '../../main/imaging/image-open.ts';
+import { prepareForEngine } from '../../main/imaging/prepare-for-engine.ts';
+
+let dir: string;
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'tujian-open-'));
+});
+afterEach(() => {
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const image = (width: number, format: 'webp' | 'jpeg' | 'png') =>
+  sharp({ create: { width, height: 100, channels: 3, background: '#808080' } })
+    .toFormat(format)
+    .toBuffer();
+
+describe(openImage.name, () => {
+  it.each(['webp', 'jpeg', 'png'] as const)(
+    'reads a %s saved again under the same name as the new picture',
+    async (format) => {
+      const path = join(dir, `photo.${format}`);
+      writeFileSync(path, await image(300, format));
+      expect((await openImage(path)).facts.storedWidth).toBe(300);
+      const limits = { formats: [format], maxSide: 4096, minSide: 1, input: 'pixels' } as const;
+      expect((await prepareForEngine(path, limits)).width).toBe(300);
+
+      writeFileSync(`${path}.tmp`, await image(600, format));
+      renameSync(`${path}.tmp`, path);
+      expect((await openImage(path)).facts.storedWidth).toBe(600);
+      expect((await prepareForEngine(path, limits)).width).toBe(600);
+    },
+  );
+});
