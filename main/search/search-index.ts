@@ -25,6 +25,12 @@ export interface SearchIndexOptions {
   readonly quietMs?: number;
   /** Reads a snapshot; by default a worker thread on `catalogFile`. */
   readonly build?: () => Promise<SearchSnapshot>;
+  /**
+   * Above this many tagged (content, tag) pairs the index keeps no snapshot and searches run
+   * in SQL: a snapshot costs about 70 MB per million tag rows (bench:search), and a laptop's
+   * memory matters more than milliseconds on a library that large. Default 6 million.
+   */
+  readonly maxTagRows?: number;
   readonly log?: Logger;
 }
 
@@ -37,6 +43,8 @@ export interface SearchIndexState {
   /** How long the last build took (ms). */
   readonly lastBuildMs: number | null;
   readonly building: boolean;
+  /** Why there is no snapshot at all, when the library is too large for one. */
+  readonly disabled: string | null;
 }
 
 const indexes = new WeakMap<Catalog, SearchIndex>();
@@ -54,6 +62,8 @@ export class SearchIndex {
   private closed = false;
   private builds = 0;
   private lastBuildMs: number | null = null;
+  private disabled: string | null = null;
+  private readonly maxTagRows: number;
   private readonly quietMs: number;
   private readonly build: () => Promise<SearchSnapshot>;
   private readonly log: Logger;
@@ -64,6 +74,7 @@ export class SearchIndex {
     options: SearchIndexOptions = {},
   ) {
     this.quietMs = options.quietMs ?? 1_500;
+    this.maxTagRows = options.maxTagRows ?? 6_000_000;
     this.log = options.log ?? silentLogger;
     this.build = options.build ?? (() => this.buildInWorker(catalogFile));
   }
@@ -81,6 +92,21 @@ export class SearchIndex {
   refresh(): Promise<void> {
     if (this.closed) return Promise.resolve();
     if (this.building) return this.building;
+    // tag_stats holds the live (content, tag) pairs per tag: a cheap size estimate.
+    const tagRows =
+      this.db.prepare<[], number | null>(`SELECT sum(contents) FROM tag_stats`).pluck().get() ?? 0;
+    if (tagRows > this.maxTagRows) {
+      if (this.disabled === null) {
+        this.log.info('search snapshot off: the library is too large; searching in SQL', {
+          tagRows,
+          maxTagRows: this.maxTagRows,
+        });
+      }
+      this.disabled = `${String(tagRows)} tag rows, more than ${String(this.maxTagRows)}`;
+      this.snapshot = null;
+      return Promise.resolve();
+    }
+    this.disabled = null;
     const started = performance.now();
     this.building = this.build()
       .then((snapshot) => {
@@ -114,6 +140,7 @@ export class SearchIndex {
       builds: this.builds,
       lastBuildMs: this.lastBuildMs,
       building: this.building !== null,
+      disabled: this.disabled,
     };
   }
 

@@ -33,7 +33,7 @@ describe('startSearchIndex', () => {
   it('reads a snapshot in a worker thread and answers from it like SQL', async () => {
     index = startSearchIndex(fixture.db, join(fixture.dir, 'catalog.sqlite'));
     await index.refresh();
-    expect(index.state()).toMatchObject({ current: true, photos: 3, builds: 1 });
+    expect(index.state()).toMatchObject({ current: true, photos: 3, builds: 1, disabled: null });
     expect(ids('狗')).toEqual(['a.jpg', 'b.jpg', 'c.jpg']);
     expect(ids('狗')).toEqual(ids('狗', null));
     expect(ids('dog -puppy')).toEqual(['a.jpg', 'c.jpg']);
@@ -89,6 +89,23 @@ describe('startSearchIndex', () => {
     expect(builds).toBe(1);
     await new Promise((r) => setTimeout(r, 250));
     expect(builds).toBe(2);
+  });
+
+  it('keeps no snapshot for a library above the size limit, and searches in SQL', async () => {
+    let builds = 0;
+    index = startSearchIndex(fixture.db, join(fixture.dir, 'catalog.sqlite'), {
+      maxTagRows: 1,
+      build: () => {
+        builds++;
+        return Promise.resolve(loadSearchSnapshot(fixture.db));
+      },
+    });
+    await index.refresh();
+    expect(builds).toBe(0);
+    const state = index.state();
+    expect(state.current).toBe(false);
+    expect(state.disabled).toMatch(/tag rows/);
+    expect(ids('狗')).toEqual(['a.jpg', 'b.jpg', 'c.jpg']);
   });
 
   it('searches in SQL after close', async () => {
