@@ -104,6 +104,51 @@ export function describeSharpError(error: unknown): ImageError {
   return new ImageError('corrupt', `The image cannot be decoded (${firstLine(message)}).`);
 }
 
+/**
+ * `describeSharpError`, made specific when libvips lost its message: its error buffer is
+ * process-wide, so a decode failing while another thread decodes can surface as "Unknown
+ * error". A JPEG without its end marker or a PNG without its IEND chunk is then reported as
+ * truncated, which is what the user needs to know.
+ */
+export async function describeDecodeFailure(
+  error: unknown,
+  input: string | Buffer,
+): Promise<ImageError> {
+  const described = describeSharpError(error);
+  if (described.code !== 'corrupt' || /truncated/.test(described.message)) return described;
+  const ending = await readEnds(input).catch(() => null);
+  if (!ending) return described;
+  const { head, tail } = ending;
+  const jpeg = head[0] === 0xff && head[1] === 0xd8;
+  const png = head.subarray(0, 4).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47]));
+  if (jpeg && !(tail.at(-2) === 0xff && tail.at(-1) === 0xd9)) {
+    return new ImageError(
+      'corrupt',
+      'The file is truncated or corrupt (the JPEG data ends early).',
+    );
+  }
+  if (png && !tail.includes(Buffer.from('IEND'))) {
+    return new ImageError('corrupt', 'The file is truncated or corrupt (the PNG data ends early).');
+  }
+  return described;
+}
+
+/** The first 8 and last 16 bytes of a file or buffer. */
+async function readEnds(input: string | Buffer): Promise<{ head: Buffer; tail: Buffer }> {
+  if (typeof input !== 'string') return { head: input.subarray(0, 8), tail: input.subarray(-16) };
+  const handle = await openFile(input, 'r');
+  try {
+    const { size } = await handle.stat();
+    const head = Buffer.alloc(Math.min(8, size));
+    const tail = Buffer.alloc(Math.min(16, size));
+    await handle.read(head, 0, head.length, 0);
+    await handle.read(tail, 0, tail.length, Math.max(0, size - tail.length));
+    return { head, tail };
+  } finally {
+    await handle.close();
+  }
+}
+
 function firstLine(message: string): string {
   return message.split('\n')[0]?.trim() ?? message;
 }
@@ -201,7 +246,7 @@ export async function openImage(
   try {
     metadata = await sharp(input, { limitInputPixels: false, pages: 1 }).metadata();
   } catch (error) {
-    throw describeSharpError(error);
+    throw await describeDecodeFailure(error, input);
   }
   const format = formatOf(metadata);
   const storedWidth = metadata.width;

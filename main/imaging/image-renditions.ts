@@ -4,7 +4,7 @@
 import sharp from 'sharp';
 import {
   openImage,
-  describeSharpError,
+  describeDecodeFailure,
   ImageError,
   type ImageFacts,
   type OpenImageOptions,
@@ -78,6 +78,6 @@ export async function makeRenditions(
     };
   } catch (error) {
     if (error instanceof ImageError) throw error;
-    throw describeSharpError(error);
+    throw await describeDecodeFailure(error, input);
   }
 }

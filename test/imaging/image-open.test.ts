@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { openImage } from '../../main/imaging/image-open.ts';
+import { describeDecodeFailure, openImage } from '../../main/imaging/image-open.ts';
 import { prepareForEngine } from '../../main/imaging/prepare-for-engine.ts';
 
 let dir: string;
@@ -38,4 +38,21 @@ describe(openImage.name, () => {
       expect((await prepareForEngine(path, limits)).width).toBe(600);
     },
   );
+});
+
+describe(describeDecodeFailure.name, () => {
+  it('names a truncated JPEG or PNG even when libvips lost its message', async () => {
+    const lost = new Error('Unknown error');
+    const jpeg = await image(300, 'jpeg');
+    const png = await image(300, 'png');
+    const cut = (b: Buffer) => b.subarray(0, Math.floor(b.length / 2));
+    expect((await describeDecodeFailure(lost, cut(jpeg))).message).toMatch(
+      /truncated or corrupt \(the JPEG data ends early\)/,
+    );
+    const path = join(dir, 'cut.png');
+    writeFileSync(path, cut(png));
+    expect((await describeDecodeFailure(lost, path)).message).toMatch(/PNG data ends early/);
+    // A complete file keeps the general reason.
+    expect((await describeDecodeFailure(lost, jpeg)).message).toMatch(/cannot be decoded/);
+  });
 });
