@@ -28,24 +28,28 @@ export const knownTagSql = `SELECT coalesce(
   (SELECT tag_id FROM tag_aliases WHERE name = @name AND type = @type),
   (SELECT id FROM tags WHERE name = @name AND type = @type)) AS id`;
 
-// Prepared once per connection: upsertTag runs for every tag of every engine answer.
-const tagStatements = new WeakMap<Catalog, TagStatements>();
-
-function statementsFor(db: Catalog): TagStatements {
-  let statements = tagStatements.get(db);
-  if (!statements) {
-    statements = {
-      known: db.prepare(knownTagSql),
-      insert: db.prepare(
-        `INSERT INTO tags (name, type, zh, en) VALUES (?, ?, ?, ?)
-         ON CONFLICT (name, type) DO UPDATE SET name = excluded.name
-         RETURNING id`,
-      ),
-    };
-    tagStatements.set(db, statements);
-  }
-  return statements;
+/** A per-connection memo: statements prepared once per catalog connection. */
+function perConnection<T>(prepare: (db: Catalog) => T): (db: Catalog) => T {
+  const cache = new WeakMap<Catalog, T>();
+  return (db) => {
+    let value = cache.get(db);
+    if (value === undefined) {
+      value = prepare(db);
+      cache.set(db, value);
+    }
+    return value;
+  };
 }
+
+// Prepared once per connection: upsertTag runs for every tag of every engine answer.
+const statementsFor = perConnection((db): TagStatements => ({
+  known: db.prepare(knownTagSql),
+  insert: db.prepare(
+    `INSERT INTO tags (name, type, zh, en) VALUES (?, ?, ?, ?)
+       ON CONFLICT (name, type) DO UPDATE SET name = excluded.name
+       RETURNING id`,
+  ),
+}));
 
 /**
  * The id of the tag called (name, type), inserted if new; display names of an existing tag
@@ -64,6 +68,37 @@ export function upsertTag(
   return row.id;
 }
 
+// Prepared once per connection, like the tag statements: an answer is saved for every photo
+// and engine, and preparing these (with the catalog's triggers) cost as much as running them.
+const answerStatementsFor = perConnection((db) => ({
+  rejected: db.prepare<[number, number], { one: number }>(
+    `SELECT 1 AS one FROM photo_tags WHERE content_id = ? AND tag_id = ? AND state = 'rejected' LIMIT 1`,
+  ),
+  insertTag: db.prepare(
+    `INSERT INTO photo_tags (content_id, tag_id, engine, model, confidence, state, extra, created_at)
+     VALUES (?, ?, ?, ?, ?, 'auto', ?, ?)
+     ON CONFLICT (content_id, tag_id, engine) DO UPDATE SET
+       model = excluded.model, confidence = excluded.confidence, extra = excluded.extra
+     WHERE photo_tags.state = 'auto'`,
+  ),
+  deleteBoxes: db.prepare(
+    `DELETE FROM tag_boxes WHERE content_id = ? AND tag_id = ? AND engine = ?`,
+  ),
+  insertBox: db.prepare(
+    `INSERT INTO tag_boxes (content_id, tag_id, engine, x, y, w, h, confidence) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+  ),
+  staleRows: db.prepare<[number, string], { tag_id: number }>(
+    `SELECT tag_id FROM photo_tags WHERE content_id = ? AND engine = ? AND state = 'auto'`,
+  ),
+  deleteRow: db.prepare(
+    `DELETE FROM photo_tags WHERE content_id = ? AND tag_id = ? AND engine = ?`,
+  ),
+  recordResult: db.prepare(
+    `INSERT INTO engine_results (content_id, engine, model, settings_key, finished_at) VALUES (?, ?, ?, ?, ?)
+     ON CONFLICT (content_id, engine, settings_key) DO UPDATE SET model = excluded.model, finished_at = excluded.finished_at`,
+  ),
+}));
+
 /**
  * Replace one engine's automatic tags on a content with its new answer, in one transaction,
  * and record that the engine answered for these settings (the never-pay-twice record).
@@ -75,32 +110,8 @@ export function saveEngineAnswer(
   settingsKey: string,
   now: number = Date.now(),
 ): SaveAnswerResult {
-  const rejected = db.prepare<[number, number], { one: number }>(
-    `SELECT 1 AS one FROM photo_tags WHERE content_id = ? AND tag_id = ? AND state = 'rejected' LIMIT 1`,
-  );
-  const insertTag = db.prepare(
-    `INSERT INTO photo_tags (content_id, tag_id, engine, model, confidence, state, extra, created_at)
-     VALUES (?, ?, ?, ?, ?, 'auto', ?, ?)
-     ON CONFLICT (content_id, tag_id, engine) DO UPDATE SET
-       model = excluded.model, confidence = excluded.confidence, extra = excluded.extra
-     WHERE photo_tags.state = 'auto'`,
-  );
-  const deleteBoxes = db.prepare(
-    `DELETE FROM tag_boxes WHERE content_id = ? AND tag_id = ? AND engine = ?`,
-  );
-  const insertBox = db.prepare(
-    `INSERT INTO tag_boxes (content_id, tag_id, engine, x, y, w, h, confidence) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-  );
-  const staleRows = db.prepare<[number, string], { tag_id: number }>(
-    `SELECT tag_id FROM photo_tags WHERE content_id = ? AND engine = ? AND state = 'auto'`,
-  );
-  const deleteRow = db.prepare(
-    `DELETE FROM photo_tags WHERE content_id = ? AND tag_id = ? AND engine = ?`,
-  );
-  const recordResult = db.prepare(
-    `INSERT INTO engine_results (content_id, engine, model, settings_key, finished_at) VALUES (?, ?, ?, ?, ?)
-     ON CONFLICT (content_id, engine, settings_key) DO UPDATE SET model = excluded.model, finished_at = excluded.finished_at`,
-  );
+  const { rejected, insertTag, deleteBoxes, insertBox, staleRows, deleteRow, recordResult } =
+    answerStatementsFor(db);
 
   return db.transaction((): SaveAnswerResult => {
     let saved = 0;
