@@ -9,10 +9,9 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openCatalog } from '../../main/catalog/catalog-connection.ts';
 import { saveEngineAnswer } from '../../main/catalog/photo-tags.ts';
-import type { CliIo } from '../../main/cli/cli-command.ts';
-import { runCli } from '../../main/cli/cli-main.ts';
 import { startCliSidecars } from '../../main/cli/cli-sidecars.ts';
 import { dataPaths } from '../../main/util/data-dir.ts';
+import { runCliCaptured } from './cli-harness.ts';
 
 const exiftoolCli = existsSync('/usr/bin/exiftool')
   ? '/usr/bin/exiftool'
@@ -29,31 +28,7 @@ let root: string;
 let data: string;
 let photos: string;
 
-async function cli(...args: string[]) {
-  let out = '';
-  let err = '';
-  const stream = (sink: (s: string) => void) =>
-    ({
-      write: (chunk: string) => {
-        sink(chunk);
-        return true;
-      },
-      isTTY: false,
-    }) as unknown as NodeJS.WriteStream;
-  const json = args.includes('--json');
-  const io: CliIo = {
-    stdout: stream((s) => (out += s)),
-    stderr: stream((s) => (err += s)),
-    print: (line) => {
-      if (!json) out += `${line}\n`;
-    },
-    printJson: (value) => {
-      out += `${JSON.stringify(value)}\n`;
-    },
-  };
-  const code = await runCli([...args, '--data', data], io);
-  return { code, out, err };
-}
+const cli = (...args: string[]) => runCliCaptured(args, data, { printSuppressedForJson: true });
 
 beforeEach(() => {
   root = mkdtempSync(join(tmpdir(), 'tujian-cli-sidecars-'));

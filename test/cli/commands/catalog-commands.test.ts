@@ -7,11 +7,10 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openCatalog } from '../../../main/catalog/catalog-connection.ts';
 import { saveEngineAnswer } from '../../../main/catalog/photo-tags.ts';
 import { mergeTags } from '../../../main/catalog/tag-editing.ts';
-import type { CliIo } from '../../../main/cli/cli-command.ts';
-import { runCli } from '../../../main/cli/cli-main.ts';
 import { tagsCommand } from '../../../main/cli/commands/catalog-commands.ts';
 import type { EngineAnswer } from '../../../main/engines/tag-model.ts';
 import { dataPaths } from '../../../main/util/data-dir.ts';
+import { runCliCaptured } from '../cli-harness.ts';
 
 let root: string;
 let data: string;
@@ -25,29 +24,7 @@ afterEach(() => {
   rmSync(root, { recursive: true, force: true });
 });
 
-async function cli(...args: string[]) {
-  let out = '';
-  const stream = (sink: (s: string) => void) =>
-    ({
-      write: (chunk: string) => {
-        sink(chunk);
-        return true;
-      },
-      isTTY: false,
-    }) as unknown as NodeJS.WriteStream;
-  const io: CliIo = {
-    stdout: stream((s) => (out += s)),
-    stderr: stream(() => undefined),
-    print: (line) => {
-      out += `${line}\n`;
-    },
-    printJson: (value) => {
-      out += `${JSON.stringify(value)}\n`;
-    },
-  };
-  const code = await runCli([...args, '--data', data], io);
-  return { code, out };
-}
+const cli = (...args: string[]) => runCliCaptured(args, data);
 
 const tag = (name: string, zh: string, en: string) => ({
   name,

@@ -4,10 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openCatalog } from '../../../main/catalog/catalog-connection.ts';
-import type { CliIo } from '../../../main/cli/cli-command.ts';
-import { runCli } from '../../../main/cli/cli-main.ts';
 import { removeCommand } from '../../../main/cli/commands/folder-commands.ts';
 import { dataPaths } from '../../../main/util/data-dir.ts';
+import { runCliCaptured } from '../cli-harness.ts';
 
 let root: string;
 let data: string;
@@ -23,30 +22,7 @@ afterEach(() => {
   rmSync(root, { recursive: true, force: true });
 });
 
-async function cli(...args: string[]) {
-  let out = '';
-  let err = '';
-  const stream = (sink: (s: string) => void) =>
-    ({
-      write: (chunk: string) => {
-        sink(chunk);
-        return true;
-      },
-      isTTY: false,
-    }) as unknown as NodeJS.WriteStream;
-  const io: CliIo = {
-    stdout: stream((s) => (out += s)),
-    stderr: stream((s) => (err += s)),
-    print: (line) => {
-      out += `${line}\n`;
-    },
-    printJson: (value) => {
-      out += `${JSON.stringify(value)}\n`;
-    },
-  };
-  const code = await runCli([...args, '--data', data], io);
-  return { code, out, err };
-}
+const cli = (...args: string[]) => runCliCaptured(args, data);
 
 describe(removeCommand.name, () => {
   it('asks for --yes, then forgets the folder and its photos but keeps their tags', async () => {

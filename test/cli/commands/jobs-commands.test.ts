@@ -6,12 +6,11 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openCatalog } from '../../../main/catalog/catalog-connection.ts';
 import { addFolder } from '../../../main/catalog/folders.ts';
 import { saveEngineAnswer } from '../../../main/catalog/photo-tags.ts';
-import type { CliIo } from '../../../main/cli/cli-command.ts';
-import { runCli } from '../../../main/cli/cli-main.ts';
 import { jobsCommands } from '../../../main/cli/commands/jobs-commands.ts';
 import { readJobControls, recordEngineStop } from '../../../main/jobs/job-controls.ts';
 import { reservePaidCall } from '../../../main/jobs/engine-budget.ts';
 import { dataPaths } from '../../../main/util/data-dir.ts';
+import { runCliCaptured } from '../cli-harness.ts';
 
 let root: string;
 let data: string;
@@ -28,30 +27,7 @@ afterEach(() => {
   rmSync(root, { recursive: true, force: true });
 });
 
-async function cli(...args: string[]) {
-  let out = '';
-  let err = '';
-  const stream = (sink: (s: string) => void) =>
-    ({
-      write: (chunk: string) => {
-        sink(chunk);
-        return true;
-      },
-      isTTY: false,
-    }) as unknown as NodeJS.WriteStream;
-  const io: CliIo = {
-    stdout: stream((s) => (out += s)),
-    stderr: stream((s) => (err += s)),
-    print: (line) => {
-      out += `${line}\n`;
-    },
-    printJson: (value) => {
-      out += `${JSON.stringify(value)}\n`;
-    },
-  };
-  const code = await runCli([...args, '--data', data], io);
-  return { code, out, err };
-}
+const cli = (...args: string[]) => runCliCaptured(args, data);
 
 function withCatalog<T>(fn: (db: ReturnType<typeof openCatalog>) => T): T {
   const db = openCatalog(dataPaths(data).catalog);

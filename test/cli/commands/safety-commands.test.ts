@@ -16,8 +16,6 @@ import { openCatalog } from '../../../main/catalog/catalog-connection.ts';
 import { parseCsv, csvColumns } from '../../../main/catalog/catalog-export.ts';
 import { addFolder } from '../../../main/catalog/folders.ts';
 import { saveEngineAnswer } from '../../../main/catalog/photo-tags.ts';
-import type { CliIo } from '../../../main/cli/cli-command.ts';
-import { runCli } from '../../../main/cli/cli-main.ts';
 import { safetyCommands } from '../../../main/cli/commands/safety-commands.ts';
 import { scanFolder } from '../../../main/library/folder-scanner.ts';
 import { createIngestPool } from '../../../main/library/ingest-pool.ts';
@@ -25,6 +23,7 @@ import { silentLog } from '../../../main/library/library-deps.ts';
 import { thumbnailPath } from '../../../main/library/library-files.ts';
 import { dataPaths } from '../../../main/util/data-dir.ts';
 import { makeJpeg } from '../../library/library-fixtures.ts';
+import { runCliCaptured } from '../cli-harness.ts';
 
 let root: string;
 let data: string;
@@ -82,30 +81,7 @@ afterEach(() => {
   rmSync(root, { recursive: true, force: true });
 });
 
-async function cli(...args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const stream = (sink: (s: string) => void) =>
-    ({
-      write: (chunk: string) => {
-        sink(chunk);
-        return true;
-      },
-      isTTY: false,
-    }) as unknown as NodeJS.WriteStream;
-  const io: CliIo = {
-    stdout: stream((s) => (out += s)),
-    stderr: stream((s) => (err += s)),
-    print: (line) => {
-      out += `${line}\n`;
-    },
-    printJson: (value) => {
-      out += `${JSON.stringify(value)}\n`;
-    },
-  };
-  const code = await runCli([...args, '--data', data], io);
-  return { code, out, err };
-}
+const cli = (...args: string[]) => runCliCaptured(args, data);
 
 describe('safetyCommands', () => {
   it('are all registered with the CLI', async () => {

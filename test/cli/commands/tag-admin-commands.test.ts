@@ -7,39 +7,16 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openCatalog } from '../../../main/catalog/catalog-connection.ts';
 import { saveEngineAnswer } from '../../../main/catalog/photo-tags.ts';
-import type { CliInvocation, CliIo } from '../../../main/cli/cli-command.ts';
-import { runCli } from '../../../main/cli/cli-main.ts';
+import type { CliInvocation } from '../../../main/cli/cli-command.ts';
 import { runTagAdminCommand } from '../../../main/cli/commands/tag-admin-commands.ts';
 import type { NormalisedTag } from '../../../main/engines/tag-model.ts';
 import { dataPaths } from '../../../main/util/data-dir.ts';
+import { runCliCaptured } from '../cli-harness.ts';
 
 let root: string;
 let data: string;
 
-async function cli(...args: string[]) {
-  let out = '';
-  let err = '';
-  const stream = (sink: (s: string) => void) =>
-    ({
-      write: (chunk: string) => {
-        sink(chunk);
-        return true;
-      },
-      isTTY: false,
-    }) as unknown as NodeJS.WriteStream;
-  const io: CliIo = {
-    stdout: stream((s) => (out += s)),
-    stderr: stream((s) => (err += s)),
-    print: (line) => {
-      out += `${line}\n`;
-    },
-    printJson: (value) => {
-      out += `${JSON.stringify(value)}\n`;
-    },
-  };
-  const code = await runCli([...args, '--data', data], io);
-  return { code, out, err };
-}
+const cli = (...args: string[]) => runCliCaptured(args, data);
 
 const tag = (name: string, zh: string, en: string, type: NormalisedTag['type'] = 'object') => ({
   name,
