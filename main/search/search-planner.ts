@@ -27,7 +27,8 @@ export const faceEngine = 'local';
 export const textTagNames: readonly string[] = ['document', 'text'];
 
 type Param = string | number;
-type Qualifier = Extract<QueryFilter, { field: 'type' | 'engine' | 'conf' }>;
+/** A filter that qualifies tag rows (see [Note: Tag qualifiers]). */
+export type Qualifier = Extract<QueryFilter, { field: 'type' | 'engine' | 'conf' }>;
 
 export interface SearchPlan {
   /** FROM clause (aliases: p photos, c contents, f folders). */
@@ -45,7 +46,7 @@ export interface SearchPlan {
   } | null;
 }
 
-const isQualifier = (f: QueryFilter): f is Qualifier =>
+export const isQualifier = (f: QueryFilter): f is Qualifier =>
   f.field === 'type' || f.field === 'engine' || f.field === 'conf';
 
 const confSql: Record<ConfOp, string> = { '>': '>', '>=': '>=', '<': '<', '<=': '<=' };
@@ -54,7 +55,8 @@ function escapeLike(text: string): string {
   return text.replace(/[\\%_]/g, (c) => `\\${c}`);
 }
 
-function mentionsMissing(node: QueryNode): boolean {
+/** Whether the query asks for missing photos (`status:missing`); others hide them. */
+export function mentionsMissing(node: QueryNode): boolean {
   switch (node.kind) {
     case 'and':
     case 'or':

@@ -27,7 +27,15 @@ import {
   type QueryFilter,
   type QueryNode,
 } from './query-parser.ts';
-import { faceEngine, faceTagNames, textTagNames } from './search-planner.ts';
+import {
+  faceEngine,
+  faceTagNames,
+  isQualifier,
+  mentionsMissing,
+  textTagNames,
+  type Qualifier,
+} from './search-planner.ts';
+import type { SearchSort } from './search-service.ts';
 import { normaliseSearchText, refreshTagTerms, resolveTagWord, tagIdsByName } from './tag-terms.ts';
 
 /** One matching photo's sort key: the rows `keySql` reads, in the same shape. */
@@ -39,9 +47,6 @@ export interface SearchKeyRow {
   rel_path?: string;
   conf?: number | null;
 }
-
-export type SnapshotSort =
-  'taken-desc' | 'taken-asc' | 'added-desc' | 'path-asc' | 'confidence-desc';
 
 export interface SearchSnapshot {
   /** `search_generation.n` when this was read. */
@@ -266,10 +271,6 @@ const TRUE: Test = () => 1;
 const FALSE: Test = () => 0;
 const not = (t: Truth): Truth => (t === 2 ? 2 : t === 1 ? 0 : 1);
 
-type Qualifier = Extract<QueryFilter, { field: 'type' | 'engine' | 'conf' }>;
-const isQualifier = (f: QueryFilter): f is Qualifier =>
-  f.field === 'type' || f.field === 'engine' || f.field === 'conf';
-
 function compareConf(op: ConfOp, value: number, limit: number): boolean {
   switch (op) {
     case '>':
@@ -286,21 +287,6 @@ function compareConf(op: ConfOp, value: number, limit: number): boolean {
 /** SQLite's LIKE folds case for ASCII letters only. */
 function foldAscii(text: string): string {
   return text.replace(/[A-Z]/g, (c) => c.toLowerCase());
-}
-
-function mentionsMissing(node: QueryNode): boolean {
-  switch (node.kind) {
-    case 'and':
-    case 'or':
-      return node.children.some(mentionsMissing);
-    case 'not':
-      return mentionsMissing(node.child);
-    case 'filter':
-      return node.filter.field === 'status' && node.filter.value === 'missing';
-    case 'all':
-    case 'word':
-      return false;
-  }
 }
 
 /** A compiled query: a test per photo, and the tag sets that can drive it. */
@@ -656,7 +642,7 @@ export function snapshotKeyRows(
   snapshot: SearchSnapshot,
   db: Catalog,
   query: string | QueryNode,
-  sort: SnapshotSort,
+  sort: SearchSort,
 ): SearchKeyRow[] {
   const node = typeof query === 'string' ? parseQuery(query) : query;
   const { photos, queryTagIds } = matchSnapshotPhotos(snapshot, db, node);
@@ -667,7 +653,7 @@ export function keyRowsOf(
   s: SearchSnapshot,
   photos: readonly number[],
   queryTagIds: readonly number[],
-  sort: SnapshotSort,
+  sort: SearchSort,
 ): SearchKeyRow[] {
   const tags = new Set(queryTagIds);
   return photos.map((p) => {
