@@ -10,11 +10,29 @@ import { createHash } from 'node:crypto';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
+import { chromium, type Browser } from 'playwright-core';
 import sharp from 'sharp';
 import { openCatalog } from '../../main/catalog/catalog-connection.ts';
 import { saveEngineAnswer } from '../../main/catalog/photo-tags.ts';
 import type { EngineAnswer, NormalisedTag } from '../../main/engines/tag-model.ts';
 import { dataPaths } from '../../main/util/data-dir.ts';
+
+/** Debian's Chromium, which the browser tests drive (no browser download on these machines). */
+export const chromiumPath = '/usr/bin/chromium';
+
+/** Headless Chromium with the flags these machines need (no sandbox, GPU or background traffic). */
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: chromiumPath,
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+    ],
+  });
+}
 
 export const samplesDir = resolve(import.meta.dirname, '../../../shared/samples/photos');
 

@@ -6,14 +6,13 @@
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLocalEngineSet } from '../../main/engines/engine-registry.ts';
 import { startWebHost, type WebHost } from '../../main/server/web-host.ts';
-import { samplesDir } from './e2e-library.ts';
+import { chromiumPath, launchChromium, samplesDir } from './e2e-library.ts';
 import { ensureRendererBuilt } from '../../main/server/renderer-build.ts';
 
-const chromiumPath = '/usr/bin/chromium';
 const ready = existsSync(chromiumPath) && existsSync(samplesDir);
 if (!ready) {
   console.warn(
@@ -39,16 +38,7 @@ describe.skipIf(!ready)('web UI indexing a real folder (startWebHost + local eng
       copyFileSync(join(samplesDir, name), join(root, 'Photos', name));
     }
     host = await startWebHost({ dataRoot: join(root, 'data'), engines: createLocalEngineSet() });
-    browser = await chromium.launch({
-      executablePath: chromiumPath,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-      ],
-    });
+    browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1440, height: 900 }, locale: 'zh-CN' });
     page.setDefaultTimeout(15_000);
     page.on('pageerror', (error) => pageErrors.push(error.message));

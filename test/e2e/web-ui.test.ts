@@ -3,13 +3,12 @@
 // to look at. Skips (with a message) only when /usr/bin/chromium is absent.
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startWebHost, type WebHost } from '../../main/server/web-host.ts';
-import { createE2eLibrary, type E2eLibrary } from './e2e-library.ts';
+import { chromiumPath, createE2eLibrary, launchChromium, type E2eLibrary } from './e2e-library.ts';
 import { ensureRendererBuilt } from '../../main/server/renderer-build.ts';
 
-const chromiumPath = '/usr/bin/chromium';
 const hasChromium = existsSync(chromiumPath);
 const repo = resolve(import.meta.dirname, '../..');
 const screenshots = join(repo, 'test-output');
@@ -45,16 +44,7 @@ describe.skipIf(!hasChromium)('web UI (startWebHost in Chromium)', () => {
     mkdirSync(screenshots, { recursive: true });
     library = await createE2eLibrary();
     host = await startWebHost({ dataRoot: library.dataRoot });
-    browser = await chromium.launch({
-      executablePath: chromiumPath,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-      ],
-    });
+    browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1440, height: 900 }, locale: 'en-US' });
     page.setDefaultTimeout(10_000);
     page.on('pageerror', (error) => pageErrors.push(error.message));
