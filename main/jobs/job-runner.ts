@@ -20,6 +20,7 @@ import type { Catalog } from '../catalog/catalog-connection.ts';
 import { hasEngineResult, saveEngineAnswer } from '../catalog/photo-tags.ts';
 import type { TaggingEngine, TagRequest } from '../engines/engine.ts';
 import { EngineId, type EngineAnswer } from '../engines/tag-model.ts';
+import { isDiskFull } from '../util/disk-full.ts';
 import type { Logger } from '../util/logger.ts';
 import { type EngineBudget, readBudget, reservePaidCall } from './engine-budget.ts';
 import {
@@ -101,6 +102,8 @@ export type RunnerEvent =
       readonly resumesAt?: number;
     }
   | { readonly type: 'engine-resumed'; readonly engine: EngineId | null }
+  /** The runner stopped taking work: [Note: A full disk pauses the run]. `resume()` goes on. */
+  | { readonly type: 'halted'; readonly cause: 'disk-full'; readonly message: string }
   | { readonly type: 'queue'; readonly counts: readonly JobCounts[]; readonly at: number };
 
 export interface JobRunnerDeps {
@@ -255,6 +258,8 @@ export class JobRunner {
   private timer: NodeJS.Timeout | undefined;
   private idleWaiters: (() => void)[] = [];
   private draining = false;
+  /** Set when a full disk stopped the runner; see [Note: A full disk pauses the run]. */
+  private halt: { readonly error: unknown } | null = null;
   private continuous = false;
   private lastQueueEventAt = Number.NEGATIVE_INFINITY;
 
@@ -327,6 +332,18 @@ export class JobRunner {
     if (!this.draining) this.pump();
   }
 
+  /** Why the runner stopped taking work on its own (a full disk), or null. */
+  haltedBy(): { readonly cause: 'disk-full'; readonly error: unknown } | null {
+    return this.halt ? { cause: 'disk-full', error: this.halt.error } : null;
+  }
+
+  /** Take work again after a halt (the host decides there is room again). */
+  resume(): void {
+    if (!this.halt) return;
+    this.halt = null;
+    this.wake();
+  }
+
   /** Stop claiming and wait for the jobs in flight to commit their outcome. */
   async drain(): Promise<void> {
     this.draining = true;
@@ -360,7 +377,32 @@ export class JobRunner {
   }
 
   private pump(): void {
-    if (this.draining) return;
+    if (this.draining || this.halt) return;
+    try {
+      this.pumpOnce();
+    } catch (error) {
+      // pump runs from timers and from each job's `finally`: a throw here is an unhandled
+      // rejection that kills the process. Claiming a job writes to the catalog, so a full disk
+      // shows up here first.
+      if (!isDiskFull(error)) throw error;
+      this.haltFor(error);
+    }
+  }
+
+  private haltFor(error: unknown): void {
+    if (this.halt) return;
+    this.halt = { error };
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    this.deps.log.error('the disk is full: no more jobs are taken', { error: String(error) });
+    this.emit({ type: 'halted', cause: 'disk-full', message: String(error) });
+    // runUntilIdle ends once the jobs in flight have settled; they find the runner halted.
+    void Promise.allSettled([...this.inFlight]).then(() => {
+      if (this.halt) this.resolveIdle();
+    });
+  }
+
+  private pumpOnce(): void {
     if (this.timer) {
       clearTimeout(this.timer);
       this.timer = undefined;
@@ -400,7 +442,8 @@ export class JobRunner {
           .finally(() => {
             lane.active--;
             this.inFlight.delete(run);
-            this.emitQueue(false);
+            // A drain that gave up waiting may have closed the catalog since.
+            if (!this.draining) this.emitQueue(false);
             this.pump();
           });
         this.inFlight.add(run);
@@ -748,6 +791,21 @@ export class JobRunner {
 
   private handleFailure(job: Job, error: unknown): void {
     const { db, log } = this.deps;
+    if (isDiskFull(error)) {
+      // Not the job's fault: back in the queue without counting an attempt. If even that
+      // write fails, the job stays `running` and start-up recovery requeues it.
+      try {
+        releaseJob(db, job.id, this.now());
+      } catch (releaseError) {
+        log.warn('could not requeue a job on a full disk', {
+          job: job.id,
+          error: String(releaseError),
+        });
+      }
+      this.emitFinished(job, 'retry', String(error));
+      this.haltFor(error);
+      return;
+    }
     const classified: ClassifiedFailure = isClassified(error) ? error : classifyFailure(error);
     // Only engines throttle; an ingest job has no throttle count to keep, so a `retry-later`
     // there (never expected) counts as an ordinary attempt.
