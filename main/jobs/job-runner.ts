@@ -318,6 +318,8 @@ export class JobRunner {
     const idle = new Promise<void>((resolve) => this.idleWaiters.push(resolve));
     this.emitQueue(true);
     this.pump();
+    // Halted (a full disk) with nothing in flight: nothing will run until `resume()`.
+    if (this.halt && this.inFlight.size === 0) this.resolveIdle();
     await idle;
     this.emitQueue(true);
   }
