@@ -134,6 +134,8 @@ export interface JobRunnerDeps {
   readonly retentionMs?: Partial<Record<EngineId, number>>;
   readonly policy?: RetryPolicy;
   readonly onEvent?: (event: RunnerEvent) => void;
+  /** Tells a full disk from other errors; the host knows the data folder (util/disk-full.ts). */
+  readonly isDiskFull?: (error: unknown) => boolean;
   readonly now?: () => number;
   /** How long after submitting an async task its first poll runs. */
   readonly firstPollDelayMs?: number;
@@ -386,7 +388,7 @@ export class JobRunner {
       // pump runs from timers and from each job's `finally`: a throw here is an unhandled
       // rejection that kills the process. Claiming a job writes to the catalog, so a full disk
       // shows up here first.
-      if (!isDiskFull(error)) throw error;
+      if (!(this.deps.isDiskFull ?? isDiskFull)(error)) throw error;
       this.haltFor(error);
     }
   }
@@ -793,7 +795,7 @@ export class JobRunner {
 
   private handleFailure(job: Job, error: unknown): void {
     const { db, log } = this.deps;
-    if (isDiskFull(error)) {
+    if ((this.deps.isDiskFull ?? isDiskFull)(error)) {
       // Not the job's fault: back in the queue without counting an attempt. If even that
       // write fails, the job stays `running` and start-up recovery requeues it.
       try {

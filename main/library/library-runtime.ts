@@ -96,6 +96,7 @@ function buildCore(options: LibraryRuntimeOptions, engineSet: RuntimeEngines): R
       }
     },
     engines: engineSet.engines,
+    isDiskFull: (error) => isDiskFull(error, options.dataRoot),
     concurrency: { engines: engineSet.concurrency ?? {} },
     ...(engineSet.limits ? { limits: engineSet.limits } : {}),
     ...(engineSet.fingerprints ? { fingerprints: engineSet.fingerprints } : {}),
@@ -182,7 +183,7 @@ export async function runLibraryOnce(options: LibraryRunOptions): Promise<Librar
   // Held in an object: the closures below set it (TypeScript does not see that for a `let`).
   const stop: { diskFull: string | null } = { diskFull: null };
   const noteDiskFull = (error: unknown) => {
-    if (!isDiskFull(error)) throw error;
+    if (!isDiskFull(error, options.dataRoot)) throw error;
     stop.diskFull = diskFullMessage(options.dataRoot);
   };
   try {

@@ -5,16 +5,27 @@
 // taking work, leaves the job queued, and tells the user how much room is left.
 import { statfsSync } from 'node:fs';
 
-/** SQLite's "database or disk is full" (better-sqlite3 sets `code`) or the OS's ENOSPC/EDQUOT. */
-export function isDiskFull(error: unknown): boolean {
+/**
+ * SQLite's "database or disk is full" (better-sqlite3 sets `code`) or the OS's ENOSPC/EDQUOT.
+ * With `dataRoot`, also an SQLite I/O error while that disk has (almost) no room left: SQLite
+ * reports a WAL or shared-memory file it cannot grow as SQLITE_IOERR_*, not SQLITE_FULL.
+ */
+export function isDiskFull(error: unknown, dataRoot?: string): boolean {
+  let ioError = false;
   for (let e: unknown = error, depth = 0; e && depth < 8; depth++) {
-    if (typeof e !== 'object') return false;
+    if (typeof e !== 'object') break;
     const code = (e as { code?: unknown }).code;
     if (code === 'SQLITE_FULL' || code === 'ENOSPC' || code === 'EDQUOT') return true;
+    if (typeof code === 'string' && code.startsWith('SQLITE_IOERR')) ioError = true;
     e = (e as { cause?: unknown }).cause;
   }
-  return false;
+  if (!ioError || dataRoot === undefined) return false;
+  const free = freeBytes(dataRoot);
+  return free !== null && free < nearlyFullBytes;
 }
+
+/** Below this much room an I/O error on the data disk is taken for a full disk. */
+const nearlyFullBytes = 1_048_576;
 
 /** Bytes free for this user on the file system that holds `path`; null when it cannot be told. */
 export function freeBytes(path: string): number | null {
