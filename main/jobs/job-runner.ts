@@ -262,6 +262,8 @@ export class JobRunner {
   private draining = false;
   /** Set when a full disk stopped the runner; see [Note: A full disk pauses the run]. */
   private halt: { readonly error: unknown } | null = null;
+  /** Jobs a full disk kept `running` (even requeueing failed): requeued on `resume()`. */
+  private readonly unreleased = new Set<number>();
   private continuous = false;
   private lastQueueEventAt = Number.NEGATIVE_INFINITY;
 
@@ -345,6 +347,17 @@ export class JobRunner {
   resume(): void {
     if (!this.halt) return;
     this.halt = null;
+    for (const jobId of this.unreleased) {
+      try {
+        releaseJob(this.deps.db, jobId, this.now());
+        this.unreleased.delete(jobId);
+      } catch (error) {
+        // Still full: halt again; the job waits for the next resume.
+        if (!(this.deps.isDiskFull ?? isDiskFull)(error)) throw error;
+        this.haltFor(error);
+        return;
+      }
+    }
     this.wake();
   }
 
@@ -801,6 +814,7 @@ export class JobRunner {
       try {
         releaseJob(db, job.id, this.now());
       } catch (releaseError) {
+        this.unreleased.add(job.id);
         log.warn('could not requeue a job on a full disk', {
           job: job.id,
           error: String(releaseError),
