@@ -39,13 +39,16 @@ import {
   claimNextJob,
   completeJob,
   countJobs,
+  defaultJobLeaseMs,
   deferJob,
   enqueueTag,
   failJob,
   type Job,
   type JobCounts,
   recordRemoteTask,
+  recoverInterruptedJobs,
   releaseJob,
+  renewJobLeases,
   rescheduleJob,
   rescheduleThrottledJob,
 } from './job-queue.ts';
@@ -141,6 +144,12 @@ export interface JobRunnerDeps {
    * concurrency: with a wrong key, exactly one call fails (default true).
    */
   readonly probeFirstCall?: boolean;
+  /**
+   * How long a claim holds a job; renewed every third of it while the job runs, and as often
+   * the queue is searched for jobs of processes that died ([Note: Shared job queue] in
+   * job-queue.ts). Default 10 minutes.
+   */
+  readonly leaseMs?: number;
 }
 
 /** Results are kept this long by the services (PROTOCOLS.md A.4, C.4). */
@@ -244,6 +253,9 @@ export class JobRunner {
   private readonly now: () => number;
   private readonly limiters: EngineLimiterRegistry;
   private readonly inFlight = new Set<Promise<void>>();
+  /** Ids of the jobs this runner holds, whose leases it renews. */
+  private readonly leased = new Set<number>();
+  private leaseTimer: NodeJS.Timeout | undefined;
   private readonly listeners = new Set<(event: RunnerEvent) => void>();
   private controls: JobControls;
   /** Recent throttling answers with Retry-After, per engine. */
@@ -311,15 +323,21 @@ export class JobRunner {
   /** Run until no runnable work is left for the lanes that are not blocked. */
   async runUntilIdle(): Promise<void> {
     const idle = new Promise<void>((resolve) => this.idleWaiters.push(resolve));
+    this.startLeaseUpkeep();
     this.emitQueue(true);
     this.pump();
-    await idle;
+    try {
+      await idle;
+    } finally {
+      if (!this.continuous) this.stopLeaseUpkeep();
+    }
     this.emitQueue(true);
   }
 
   /** Keep running as work arrives (watch mode); `wake()` after enqueueing. */
   start(): void {
     this.continuous = true;
+    this.startLeaseUpkeep();
     this.pump();
   }
 
@@ -332,6 +350,39 @@ export class JobRunner {
     this.draining = true;
     if (this.timer) clearTimeout(this.timer);
     await Promise.allSettled([...this.inFlight]);
+    this.stopLeaseUpkeep();
+  }
+
+  private leaseMs(): number {
+    return this.deps.leaseMs ?? defaultJobLeaseMs;
+  }
+
+  /**
+   * Every third of a lease: renew the leases of the jobs in flight, and requeue jobs that a
+   * process which died since left running, so they do not wait for the next start.
+   */
+  private startLeaseUpkeep(): void {
+    if (this.leaseTimer) return;
+    this.leaseTimer = setInterval(() => {
+      this.upkeepLeases();
+    }, this.leaseMs() / 3);
+    this.leaseTimer.unref();
+  }
+
+  private stopLeaseUpkeep(): void {
+    if (this.leaseTimer) clearInterval(this.leaseTimer);
+    this.leaseTimer = undefined;
+  }
+
+  private upkeepLeases(): void {
+    try {
+      const now = this.now();
+      renewJobLeases(this.deps.db, [...this.leased], now + this.leaseMs());
+      if (recoverInterruptedJobs(this.deps.db, now) > 0) this.wake();
+    } catch (error) {
+      // A busy or full catalog: the next round tries again, well within the lease.
+      this.deps.log.warn('job lease upkeep failed', { error: String(error) });
+    }
   }
 
   /** A persisted stop whose engine settings changed since is cleared. */
@@ -382,9 +433,11 @@ export class JobRunner {
           kind: lane.kind,
           ...(lane.engine ? { engines: [lane.engine] } : {}),
           now: this.now(),
+          leaseMs: this.leaseMs(),
         });
         if (!job) break;
         lane.active++;
+        this.leased.add(job.id);
         this.emit({
           type: 'job-started',
           jobId: job.id,
@@ -399,6 +452,7 @@ export class JobRunner {
           })
           .finally(() => {
             lane.active--;
+            this.leased.delete(job.id);
             this.inFlight.delete(run);
             this.emitQueue(false);
             this.pump();

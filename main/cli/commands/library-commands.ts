@@ -4,8 +4,9 @@ import { resolve } from 'node:path';
 import type { Catalog } from '../../catalog/catalog-connection.ts';
 import { addFolder, type Folder, listFolders } from '../../catalog/folders.ts';
 import { EngineId } from '../../engines/tag-model.ts';
-import { countJobs, enqueueIngest, recoverInterruptedJobs } from '../../jobs/job-queue.ts';
+import { countJobs, enqueueIngest } from '../../jobs/job-queue.ts';
 import { enqueueMissingTagging, type RunnerEvent } from '../../jobs/job-runner.ts';
+import { recoverAbandonedWork } from '../../library/abandoned-work.ts';
 import { scanFolder, type ScanReport } from '../../library/folder-scanner.ts';
 import type { LibraryLog } from '../../library/library-deps.ts';
 import { createLibraryJobRunner } from '../../library/library-job-runner.ts';
@@ -101,7 +102,7 @@ export async function runIndex(
   const started = Date.now();
   const { db } = ctx;
   const log = libraryLog(ctx.log);
-  recoverInterruptedJobs(db);
+  await recoverAbandonedWork(db, ctx.paths.root, log);
   const scans: ScanReport[] = [];
   for (const folder of folders) {
     const report = await scanFolder(
