@@ -22,8 +22,8 @@ export type ProcessIdentity = z.infer<typeof ProcessIdentity>;
 
 export type ProcessLiveness = 'alive' | 'dead' | 'unknown';
 
-/** The start time of a process (Linux: /proc/<pid>/stat field 22), or null where unknown. */
-export function processStartId(pid: number): string | null {
+/** Linux's view of a process (/proc/<pid>/stat): its state letter and start time. */
+function readProcStat(pid: number): { state: string; startTime: string } | null {
   if (process.platform !== 'linux') return null;
   let stat: string;
   try {
@@ -32,9 +32,16 @@ export function processStartId(pid: number): string | null {
     return null;
   }
   // Field 2 (the command name) is in parentheses and may hold spaces or parentheses itself:
-  // count the fields after its LAST closing parenthesis, where field 3 begins.
+  // count the fields after its LAST closing parenthesis, where field 3 (the state) begins.
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return fields[22 - 3] ?? null;
+  const state = fields[0];
+  const startTime = fields[22 - 3];
+  return state === undefined || startTime === undefined ? null : { state, startTime };
+}
+
+/** The start time of a process (Linux: /proc/<pid>/stat field 22), or null where unknown. */
+export function processStartId(pid: number): string | null {
+  return readProcStat(pid)?.startTime ?? null;
 }
 
 let current: ProcessIdentity | undefined;
@@ -61,10 +68,10 @@ export function isPidAlive(pid: number): boolean {
 export function processLiveness(owner: ProcessIdentity): ProcessLiveness {
   if (owner.host !== hostname()) return 'unknown';
   if (!isPidAlive(owner.pid)) return 'dead';
-  if (owner.startId !== null) {
-    const now = processStartId(owner.pid);
-    // The pid runs, but a process started at another time holds it: the owner is gone.
-    if (now !== null && now !== owner.startId) return 'dead';
-  }
+  const stat = readProcStat(owner.pid);
+  // A zombie (killed, not yet reaped by its parent) answers signal 0 but runs nothing.
+  if (stat?.state === 'Z' || stat?.state === 'X') return 'dead';
+  // The pid runs, but a process started at another time holds it: the owner is gone.
+  if (owner.startId !== null && stat && stat.startTime !== owner.startId) return 'dead';
   return 'alive';
 }
