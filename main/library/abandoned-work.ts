@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import type { Catalog } from '../catalog/catalog-connection.ts';
 import { recoverInterruptedJobs } from '../jobs/job-queue.ts';
 import { dataPaths } from '../util/data-dir.ts';
-import { isPidAlive } from '../util/process-liveness.ts';
+import { isPidRunning } from '../util/process-liveness.ts';
 import type { LibraryLog } from './library-deps.ts';
 
 /** `<name>.<pid>.tmp` or `<name>.<pid>-<random>.tmp`: the pid of the process writing it. */
@@ -48,7 +48,7 @@ async function entriesOf(
  */
 export async function sweepStaleTempFiles(
   dataRoot: string,
-  isWriterAlive: (pid: number) => boolean = isPidAlive,
+  isWriterAlive: (pid: number) => boolean = isPidRunning,
 ): Promise<TempSweepReport> {
   const paths = dataPaths(dataRoot);
   const dirs = [paths.root];

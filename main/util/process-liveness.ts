@@ -75,3 +75,8 @@ export function processLiveness(owner: ProcessIdentity): ProcessLiveness {
   if (owner.startId !== null && stat && stat.startTime !== owner.startId) return 'dead';
   return 'alive';
 }
+
+/** Whether a pid of this machine runs a process (not a zombie): temporary files name only a pid. */
+export function isPidRunning(pid: number): boolean {
+  return processLiveness({ host: hostname(), pid, startId: null }) === 'alive';
+}
