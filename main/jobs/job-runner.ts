@@ -213,9 +213,11 @@ export function enqueueMissingTagging(
     )
     .all();
   let queued = 0;
+  // IMMEDIATE: it reads, then writes; a deferred transaction would fail at once with
+  // SQLITE_BUSY (no busy wait) when another process wrote in between ([Note: Shared job queue]).
   db.transaction(() => {
     for (const { id } of contents) queued += enqueueTaggingFor(db, id, engines, now);
-  })();
+  }).immediate();
   return queued;
 }
 
@@ -561,7 +563,7 @@ export class JobRunner {
         if (outcome.status === 'ok')
           enqueueTaggingFor(db, outcome.contentId, this.deps.engines, this.now());
         completeJob(db, job.id);
-      })();
+      }).immediate();
       this.emit({
         type: 'job-finished',
         jobId: job.id,
@@ -793,10 +795,12 @@ export class JobRunner {
     settingsKey: string,
   ): void {
     const { db } = this.deps;
+    // IMMEDIATE, as every read-then-write here: a paid answer that failed to commit with
+    // SQLITE_BUSY because another process wrote meanwhile would be paid for again.
     db.transaction(() => {
       saveEngineAnswer(db, job.contentId, answer, settingsKey, this.now());
       completeJob(db, job.id);
-    })();
+    }).immediate();
     this.emitFinished(job, 'done');
   }
 
