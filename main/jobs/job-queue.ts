@@ -400,6 +400,34 @@ export function recoverInterruptedJobs(
 }
 
 /**
+ * Running jobs that other live processes hold, by pid (owners on this machine; another
+ * machine's counted under its host name): an `index` run that finds only these ends, and says
+ * they finish there.
+ */
+export function jobsHeldElsewhere(
+  db: Catalog,
+  me: ProcessIdentity = currentProcessIdentity(),
+): { readonly holder: string; readonly jobs: number }[] {
+  const held = new Map<string, number>();
+  const rows = db
+    .prepare(`SELECT lease_owner FROM jobs WHERE state = 'running' AND lease_owner IS NOT NULL`)
+    .all() as { lease_owner: string }[];
+  for (const row of rows) {
+    let owner: ProcessIdentity;
+    try {
+      owner = ProcessIdentity.parse(JSON.parse(row.lease_owner));
+    } catch {
+      continue; // Not a holder any version wrote: recovery takes such a job over.
+    }
+    if (owner.host === me.host && owner.pid === me.pid) continue;
+    if (processLiveness(owner) === 'dead') continue;
+    const holder = owner.host === me.host ? `pid ${String(owner.pid)}` : owner.host;
+    held.set(holder, (held.get(holder) ?? 0) + 1);
+  }
+  return [...held].map(([holder, jobs]) => ({ holder, jobs }));
+}
+
+/**
  * Extend the leases of jobs this process holds and still runs, so a long job (a slow upload,
  * a long wait for an engine slot) is never taken for abandoned. Returns how many were renewed:
  * fewer than asked when another process requeued one (its lease had run out).

@@ -11,6 +11,7 @@ import {
   enqueueIngest,
   enqueueTag,
   failJob,
+  jobsHeldElsewhere,
   listFailedJobs,
   recordRemoteTask,
   recoverInterruptedJobs,
@@ -208,6 +209,19 @@ describe(recoverInterruptedJobs.name, () => {
     claimNextJob(db, { kind: 'ingest', now: 0 });
     db.prepare('UPDATE jobs SET lease_owner = NULL').run();
     expect(recoverInterruptedJobs(db, 1)).toBe(1);
+  });
+});
+
+describe(jobsHeldElsewhere.name, () => {
+  it('names the live holders other than this process', () => {
+    enqueueIngest(db, 1, 0);
+    enqueueIngest(db, 2, 0);
+    enqueueIngest(db, 3, 0);
+    claimNextJob(db, { kind: 'ingest', now: 0 });
+    claimNextJob(db, { kind: 'ingest', now: 0, owner: deadProcess() });
+    const elsewhere = { host: `not-${hostname()}`, pid: 7, startId: null };
+    claimNextJob(db, { kind: 'ingest', now: 0, owner: elsewhere });
+    expect(jobsHeldElsewhere(db)).toEqual([{ holder: elsewhere.host, jobs: 1 }]);
   });
 });
 

@@ -4,7 +4,7 @@ import { resolve } from 'node:path';
 import type { Catalog } from '../../catalog/catalog-connection.ts';
 import { addFolder, type Folder, listFolders } from '../../catalog/folders.ts';
 import { EngineId } from '../../engines/tag-model.ts';
-import { countJobs, enqueueIngest } from '../../jobs/job-queue.ts';
+import { countJobs, enqueueIngest, jobsHeldElsewhere } from '../../jobs/job-queue.ts';
 import { enqueueMissingTagging, type RunnerEvent } from '../../jobs/job-runner.ts';
 import { recoverAbandonedWork } from '../../library/abandoned-work.ts';
 import { scanFolder, type ScanReport } from '../../library/folder-scanner.ts';
@@ -166,6 +166,11 @@ export async function runIndex(
     await runner.runUntilIdle();
   } finally {
     bar?.finish();
+    // [Note: Shared job queue]: jobs another Tujian holds stay its own, and finish there.
+    for (const { holder, jobs } of jobsHeldElsewhere(db))
+      options.print(
+        `${String(jobs)} job(s) are running in another Tujian (${holder}); they finish there.`,
+      );
     await engineSet.close();
     await closeIngest();
     await sidecars.finish(options.print);
