@@ -11,8 +11,9 @@
 // `enqueueTaggingFor` does not queue it, and `runTag` checks again right before calling
 // (a duplicate of the same bytes may have been answered meanwhile). Moves and renames keep
 // the content, so they keep the result; the queue lives in the catalog, so restarts keep it
-// too; an async task id is stored before any waiting, so a restart polls instead of
-// submitting again. The one window left is a crash (or kill) AFTER the service accepted a
+// too, and processes sharing it never take a job another live one holds ([Note: Shared job
+// queue] in job-queue.ts); an async task id is stored before any waiting, so a restart polls
+// instead of submitting again. The one window left is a crash (or kill) AFTER the service accepted a
 // paid call and BEFORE the answer's transaction committed (sync engines), or before the
 // task id was committed (async submit): on restart the job runs again and pays a second
 // time. The window is one HTTP answer plus one SQLite commit wide; test/crash measures it.
