@@ -301,4 +301,41 @@ describe(startWebHost.name, () => {
     expect((await call('application/json; charset=utf-8')).status).toBe(200);
     expect((await call('Application/JSON')).status).toBe(200);
   });
+
+  it('refuses a non-http(s) engine endpoint and stores nothing of it', async () => {
+    const json = { ...auth, 'Content-Type': 'application/json' };
+    const setEngine = (patch: object) =>
+      get(host, '/api/settings.setEngine', json, 'POST', JSON.stringify(patch)).then(
+        (r) => JSON.parse(r.text) as { ok: boolean; error?: { code: string } },
+      );
+    for (const endpoint of ['file:///etc/passwd', 'javascript:alert(1)', 'ftp://example.com/']) {
+      expect(await setEngine({ engine: 'volcengine', endpoint })).toMatchObject({
+        ok: false,
+        error: { code: 'invalid-input' },
+      });
+    }
+    expect(
+      await setEngine({
+        engine: 'aliyun',
+        credentials: { 'hosting.endpoint': 'file:///etc/passwd' },
+      }),
+    ).toMatchObject({ ok: false, error: { code: 'invalid-input' } });
+    const views = JSON.parse(
+      (await get(host, '/api/settings.engines', json, 'POST', '{}')).text,
+    ) as {
+      value: {
+        engine: string;
+        endpoint: string | null;
+        credentials: { key: string; value: string | null }[];
+      }[];
+    };
+    const volcengine = views.value.find((v) => v.engine === 'volcengine');
+    const aliyun = views.value.find((v) => v.engine === 'aliyun');
+    expect(volcengine?.endpoint).toBeNull();
+    expect(aliyun?.credentials.find((c) => c.key === 'hosting.endpoint')?.value).toBeNull();
+    // An http(s) endpoint is still taken.
+    expect(
+      await setEngine({ engine: 'volcengine', endpoint: 'https://visual.volcengineapi.com' }),
+    ).toMatchObject({ ok: true });
+  });
 });
