@@ -3,7 +3,7 @@
 import { parseArgs } from 'node:util';
 import { CatalogTooNewError } from '../catalog/catalog-connection.ts';
 import type { CliCommand, CliIo, ParseArgsOptionsConfig } from './cli-command.ts';
-import { ExitCode, UsageError } from './cli-errors.ts';
+import { ExitCode, NoCatalogError, UsageError } from './cli-errors.ts';
 import { cliCommands } from './cli-commands.ts';
 
 const globalOptions = {
@@ -65,8 +65,36 @@ function helpText(commands: readonly CliCommand[]): string {
   ].join('\n');
 }
 
+/**
+ * Splits `tujian [global options] <command> [args]`: global options may come before the
+ * command, as the help shows (`tujian --data DIR index`); they are handed to the command's
+ * parser with the rest.
+ */
+export function splitCommandLine(argv: readonly string[]): {
+  name: string | undefined;
+  rest: string[];
+} {
+  const leading: string[] = [];
+  let i = 0;
+  for (; i < argv.length; i++) {
+    const arg = argv[i] ?? '';
+    if (arg === '--data') {
+      leading.push(arg, argv[i + 1] ?? '');
+      i++;
+    } else if (
+      arg.startsWith('--data=') ||
+      arg === '--json' ||
+      arg === '--verbose' ||
+      arg === '-v'
+    ) {
+      leading.push(arg);
+    } else break;
+  }
+  return { name: argv[i], rest: [...leading, ...argv.slice(i + 1)] };
+}
+
 export async function runCli(argv: readonly string[], io: CliIo): Promise<ExitCode> {
-  const [name, ...rest] = argv;
+  const { name, rest } = splitCommandLine(argv);
   const commands = cliCommands();
   if (name === undefined || name === 'help' || name === '--help' || name === '-h') {
     io.stdout.write(`${helpText(commands)}\n`);
@@ -117,6 +145,10 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<ExitCo
   } catch (error) {
     if (error instanceof UsageError) {
       io.stderr.write(`tujian ${name}: ${error.message}\nUsage: ${command.usage}\n`);
+      return ExitCode.usage;
+    }
+    if (error instanceof NoCatalogError) {
+      io.stderr.write(`tujian ${name}: ${error.message}\n`);
       return ExitCode.usage;
     }
     if (error instanceof CatalogTooNewError) {

@@ -72,7 +72,7 @@ export const serveCommand: CliCommand = {
     ensureRendererBuilt(() => {
       inv.io.print('Building the UI (renderer/dist)…');
     });
-    const ctx = openCliContext(inv);
+    const ctx = openCliContext(inv, { create: true });
     const dataRoot = ctx.paths.root;
     const engineSet = await createCliEngineSet(ctx);
     // The host opens its own catalog connection; the callback uses it once it exists.

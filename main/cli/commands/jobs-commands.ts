@@ -173,7 +173,9 @@ export const budgetCommand: CliCommand = {
     const clear = flagOption(inv, 'clear');
     if (clear && (perDay !== undefined || perMonth !== undefined))
       throw new UsageError('--clear takes no --per-day/--per-month');
-    const ctx = openCliContext(inv);
+    const ctx = openCliContext(inv, {
+      create: clear || perDay !== undefined || perMonth !== undefined,
+    });
     try {
       if (clear) writeBudget(ctx.db, engine, {});
       else if (perDay !== undefined || perMonth !== undefined) {
