@@ -21,8 +21,8 @@ export interface CliContext {
  * refuse a data folder without one (`NoCatalogError`, exit 2 like other wrong arguments).
  * Creating one is for the commands that start a library or set it up before the first folder:
  * `add`, `index`, `demo`, `serve` (the UI adds folders, as the desktop app does on first
- * run), `engines set` and setting a `budget` (credentials and limits may come before the
- * first folder). `restore` puts a catalog in place by itself and does not come here.
+ * run), `engines set`, setting a `budget` and `pause` (credentials, limits and a pause may
+ * come before the first folder). `restore` puts a catalog in place by itself and does not come here.
  */
 export interface OpenCliContextOptions {
   /** Create the data folder and an empty catalog when there is none. */

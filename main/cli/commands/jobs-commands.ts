@@ -118,7 +118,10 @@ function pauseOrResume(paused: boolean): CliCommand {
     options: { engine: { type: 'string' } },
     run(inv) {
       const engine = engineOption(inv, false);
-      const ctx = openCliContext(inv);
+      // Pausing before the first index is how a user holds back the paid engines (`tujian
+      // pause; tujian index F`), so it may start the catalog; resuming one that does not exist
+      // is a mistyped --data ([Note: Only some commands create a catalog]).
+      const ctx = openCliContext(inv, { create: paused });
       try {
         setJobsPaused(ctx.db, engine ?? null, paused);
         const controls = readJobControls(ctx.db);
