@@ -14,6 +14,7 @@ import { type CliCommand, stringOption } from '../cli-command.ts';
 import { openCliContext } from '../cli-context.ts';
 import { cliSecretStore, createCliEngineSet } from '../cli-engines.ts';
 import { ExitCode, UsageError } from '../cli-errors.ts';
+import { escapeTerminalLines } from '../../util/terminal-text.ts';
 
 /** Resolves on Ctrl-C or SIGTERM. */
 function untilStopped(): Promise<void> {
@@ -86,7 +87,7 @@ export const serveCommand: CliCommand = {
       open: inv.values.open === true,
       engines: engineSet,
       log: (line) => {
-        inv.io.stderr.write(`${line}\n`);
+        inv.io.stderr.write(`${escapeTerminalLines(line)}\n`);
       },
     });
     live.db = host.context.db;

@@ -14,6 +14,7 @@ import { readJobControls, setJobsPaused } from '../../jobs/job-controls.ts';
 import { type CliCommand, type CliInvocation, flagOption, stringOption } from '../cli-command.ts';
 import { openCliContext } from '../cli-context.ts';
 import { ExitCode, UsageError } from '../cli-errors.ts';
+import { escapeControlChars } from '../../util/terminal-text.ts';
 
 function engineOption(inv: CliInvocation, required: boolean): EngineId | undefined {
   const name = stringOption(inv, 'engine');
@@ -241,7 +242,7 @@ export const estimateCommand: CliCommand = {
         const folder = listFolders(ctx.db).find((f) => f.path === real || f.path === absolute);
         if (!folder) {
           inv.io.stderr.write(
-            `tujian estimate: ${folderArg} is not an added folder (add it with "tujian add").\n`,
+            `tujian estimate: ${escapeControlChars(folderArg)} is not an added folder (add it with "tujian add").\n`,
           );
           return Promise.resolve(ExitCode.failure);
         }
