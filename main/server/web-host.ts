@@ -23,7 +23,7 @@ import { isChannel, type ApiEvent } from '../../preload/api-contract.ts';
 import { dispatchApiCall } from '../app/api-dispatch.ts';
 import { openAppContext, type AppContext, type AppContextOptions } from '../app/app-context.ts';
 import type { Logger } from '../util/logger.ts';
-import { resolveMediaPath } from '../app/media-files.ts';
+import { readMediaFile, resolveMediaPath } from '../app/media-files.ts';
 import { openInBrowser } from './open-browser.ts';
 
 export const defaultRendererDir = fileURLToPath(new URL('../../renderer/dist/', import.meta.url));
@@ -274,7 +274,8 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
         send(res, 400, `Refused: ${media.reason}.`);
         return;
       }
-      if (!existsSync(media.file)) {
+      const body = await readMediaFile(media.file);
+      if (!body) {
         send(res, 404, 'Not generated yet.');
         return;
       }
@@ -283,7 +284,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
         // Keyed by content hash, so a URL's bytes never change.
         'Cache-Control': 'private, max-age=31536000, immutable',
       });
-      createReadStream(media.file).pipe(res);
+      res.end(body);
       return;
     }
 

@@ -212,7 +212,7 @@ export async function runIndex(
 export function printIndexSummary(summary: IndexSummary, print: (line: string) => void): void {
   for (const s of summary.scans) {
     print(
-      `${s.folderPath}: ${String(s.seen)} image files — ${String(s.added)} new, ${String(s.changed)} changed, ${String(s.unchanged)} unchanged, ${String(s.missing)} missing, ${String(s.skipped)} unsupported, ${String(s.errors)} unreadable${s.linksNotFollowed > 0 ? `, ${String(s.linksNotFollowed)} folder links not followed` : ''}`,
+      `${s.folderPath}: ${String(s.seen)} image files — ${String(s.added)} new, ${String(s.changed)} changed, ${String(s.unchanged)} unchanged, ${String(s.missing)} missing, ${String(s.skipped)} skipped, ${String(s.errors)} unreadable${s.linksNotFollowed > 0 ? `, ${String(s.linksNotFollowed)} folder links not followed` : ''}`,
     );
     for (const p of s.problems.slice(0, 10)) print(`  ${p.relPath}: ${p.reason}`);
   }
