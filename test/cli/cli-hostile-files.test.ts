@@ -93,6 +93,21 @@ describe(indexCommand.name, () => {
   );
 
   it(
+    'counts a photo ingest skipped as skipped, not broken, agreeing with status',
+    async () => {
+      writeFileSync(join(photos, 'notes.jpg'), 'a text file with a photo name');
+      await sharp({ create: { width: 64, height: 48, channels: 3, background: '#33c' } })
+        .jpeg()
+        .toFile(join(photos, 'real.jpg'));
+      const run = await tujian('index', photos, '--engine', 'local');
+      expect(run.stdout).toMatch(/Ingested 1, broken 0, skipped 1,/);
+      const status = await tujian('status');
+      expect(status.stdout).toMatch(/ok 1, broken 0, skipped 1,/);
+    },
+    4 * runTimeoutMs,
+  );
+
+  it(
     'does not follow a folder link leading outside the added folder unless told to, then always',
     async () => {
       const outside = join(root, 'outside');
