@@ -87,7 +87,8 @@ export function withTimeout<T>(
 }
 
 // O_NONBLOCK does not exist on Windows, where opening a pipe by path does not block this way.
-const nonBlockingRead = constants.O_RDONLY | (constants.O_NONBLOCK ?? 0);
+const nonBlockingRead =
+  constants.O_RDONLY | (process.platform === 'win32' ? 0 : constants.O_NONBLOCK);
 
 /** Stats `path` (following links) and throws `not-regular` unless it is a regular file. */
 export async function statRegularFile(path: string, options: FileReadOptions = {}): Promise<Stats> {

@@ -6,6 +6,7 @@ import { getFolder } from '../../main/catalog/folders.ts';
 import { findPhotoByPath, listFolderPhotos } from '../../main/catalog/photos.ts';
 import {
   followsOutsideLinks,
+  inspectPath,
   scanFolder,
   setFollowOutsideLinks,
 } from '../../main/library/folder-scanner.ts';
@@ -216,5 +217,25 @@ describe(scanFolder.name, () => {
     const back = await scan();
     expect(back).toMatchObject({ online: true, unchanged: 1, missing: 0 });
     expect(getFolder(lib.db, lib.folder.id)?.status).toBe('online');
+  });
+});
+
+describe(inspectPath.name, () => {
+  it('reports a pipe named like a photo as skipped with the reason (the watcher path)', async () => {
+    const lib = makeTestLibrary();
+    try {
+      execFileSync('mkfifo', [join(lib.photos, 'pipe.jpg')]);
+      expect(await inspectPath(lib.photos, 'pipe.jpg')).toMatchObject({
+        relPath: 'pipe.jpg',
+        problem: {
+          status: 'skipped',
+          reason: 'Not a regular file: this is a named pipe (FIFO), which Tujian does not read.',
+        },
+      });
+      mkdirSync(join(lib.photos, 'album.jpg'));
+      expect(await inspectPath(lib.photos, 'album.jpg')).toBe('ignored');
+    } finally {
+      lib.cleanup();
+    }
   });
 });
