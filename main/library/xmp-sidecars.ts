@@ -287,8 +287,9 @@ export async function writeSidecar(
   const ours = keywordsForContent(db, photo.contentId, settings);
   const existing = await stat(path).catch(() => undefined);
   if (existing && !existing.isFile()) {
-    // exiftool would block opening a pipe: [Note: Never open a non-regular file].
-    return { status: 'skipped', photoId, reason: `${path}: ${notRegularReason(existing)}` };
+    // exiftool would block opening a pipe ([Note: Never open a non-regular file]). Failed,
+    // not skipped: the caller retries it once the user has cleared the path.
+    throw new Error(`${path}: ${notRegularReason(existing)}`);
   }
   const present = existing !== undefined;
   const had = present ? await tool.read(path) : { subject: [], hierarchical: [], iptc: [] };

@@ -224,7 +224,9 @@ export function printIndexSummary(summary: IndexSummary, print: (line: string) =
       `Top tags: ${summary.topTags.map((t) => `${t.zh}/${t.en} (${String(t.photos)})`).join(', ')}`,
     );
   }
-  if (summary.broken > 0 || summary.failed > 0) print('Details: tujian failures');
+  if (summary.broken > 0 || summary.skipped > 0 || summary.failed > 0) {
+    print('Details: tujian failures');
+  }
 }
 
 export const indexCommand: CliCommand = {
@@ -255,7 +257,10 @@ export const indexCommand: CliCommand = {
       ) {
         return ExitCode.failure;
       }
-      return summary.broken > 0 || summary.failed > 0 ? ExitCode.partial : ExitCode.ok;
+      // Partial: some photo this run was to ingest or tag was not (broken, skipped or failed).
+      return summary.broken > 0 || summary.skipped > 0 || summary.failed > 0
+        ? ExitCode.partial
+        : ExitCode.ok;
     } finally {
       ctx.close();
     }
