@@ -76,7 +76,7 @@ export const addCommand: CliCommand = {
     const [path] = inv.positionals;
     if (!path) throw new UsageError('name a folder');
     const engines = parseEngines(inv, 'engines');
-    const ctx = openCliContext(inv);
+    const ctx = openCliContext(inv, { create: true });
     try {
       const { folder, added } = findOrAddFolder(ctx.db, path, engines);
       applyLinkOption(inv, ctx.db, [folder]);
@@ -237,9 +237,11 @@ export const indexCommand: CliCommand = {
   options: { engine: { type: 'string' }, 'follow-outside-links': { type: 'boolean' } },
   async run(inv) {
     const engines = parseEngines(inv, 'engine');
-    const ctx = openCliContext(inv);
+    const [path] = inv.positionals;
+    // Without a folder to add there is nothing to start a catalog with: a data folder with no
+    // catalog is then a mistyped --data ([Note: Only some commands create a catalog]).
+    const ctx = openCliContext(inv, { create: path !== undefined });
     try {
-      const [path] = inv.positionals;
       const folders = path ? [findOrAddFolder(ctx.db, path).folder] : listFolders(ctx.db);
       if (folders.length === 0)
         throw new UsageError('no folders yet: name one, e.g. tujian index ~/Pictures');
