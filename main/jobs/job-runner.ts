@@ -84,6 +84,8 @@ export type RunnerEvent =
       readonly engine: EngineId | null;
       /** done: committed; retry: back in the queue; waiting: async task pending; failed: gave up. */
       readonly outcome: 'done' | 'retry' | 'waiting' | 'failed';
+      /** Ingest only: how the photo ended, so a skipped photo is not counted as broken. */
+      readonly photoStatus?: IngestOutcome['status'];
       readonly message?: string;
       readonly at?: number;
     }
@@ -571,6 +573,7 @@ export class JobRunner {
         kind: 'ingest',
         engine: null,
         outcome: outcome.status === 'ok' ? 'done' : 'failed',
+        photoStatus: outcome.status,
         at: this.now(),
         ...(outcome.status === 'ok' ? {} : { message: outcome.reason }),
       });
