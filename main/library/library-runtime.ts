@@ -12,10 +12,11 @@ import type { Catalog } from '../catalog/catalog-connection.ts';
 import type { Folder } from '../catalog/folders.ts';
 import type { TaggingEngine } from '../engines/engine.ts';
 import type { EngineId } from '../engines/tag-model.ts';
-import { enqueueIngest, recoverInterruptedJobs } from '../jobs/job-queue.ts';
+import { enqueueIngest } from '../jobs/job-queue.ts';
 import { enqueueMissingTagging, JobRunner, type RunnerEvent } from '../jobs/job-runner.ts';
 import { diskFullMessage, freeBytes, isDiskFull } from '../util/disk-full.ts';
 import type { Logger } from '../util/logger.ts';
+import { recoverAbandonedWork } from './abandoned-work.ts';
 import { scanFolder, type ScanReport } from './folder-scanner.ts';
 import { watchLibrary, type LibraryWatcher, type WatchOptions } from './folder-watcher.ts';
 import { createIngestSetup } from './ingest-setup.ts';
@@ -49,11 +50,12 @@ export interface SidecarTotals {
 }
 
 /**
- * Everything a process does to a catalog before it takes jobs: the single place a run starts
- * (a lock or a sweep of dead writers' temp files belongs here too).
+ * Everything a process does to a catalog before it takes jobs, the single place a run starts:
+ * requeue what a dead process held and sweep its temporary files (main/library/abandoned-work.ts).
+ * The sweep runs in the background; the promise settles when it is done (never rejects).
  */
-export function prepareCatalogForRun(db: Catalog): void {
-  recoverInterruptedJobs(db);
+export function prepareCatalogForRun(db: Catalog, dataRoot: string, log: Logger): Promise<void> {
+  return recoverAbandonedWork(db, dataRoot, libraryLogOf(log));
 }
 
 function libraryLogOf(log: Logger): LibraryLog {
@@ -187,7 +189,7 @@ export async function runLibraryOnce(options: LibraryRunOptions): Promise<Librar
     stop.diskFull = diskFullMessage(options.dataRoot);
   };
   try {
-    prepareCatalogForRun(db);
+    await prepareCatalogForRun(db, options.dataRoot, options.log);
   } catch (error) {
     noteDiskFull(error);
   }
@@ -300,7 +302,7 @@ export function startLibraryService(options: LibraryServiceOptions): LibraryServ
     }
     options.onEvent?.(event);
   };
-  prepareCatalogForRun(db);
+  const swept = prepareCatalogForRun(db, options.dataRoot, log);
   const core = buildCore({ ...options, onEvent }, options.engines);
   enqueueMissingTagging(db, options.engines.engines);
   core.runner.start();
@@ -330,6 +332,7 @@ export function startLibraryService(options: LibraryServiceOptions): LibraryServ
           ? {}
           : { sidecarMaxMs: drainOptions.sidecarMaxMs }),
       });
+      await swept;
       return { settled, sidecars: core.sidecarTotals() };
     },
   };
