@@ -122,7 +122,7 @@ describe(indexCommand.run.name, () => {
       const full = await tujian(['index', '--engine', 'local', '--data', data]);
       expect(full.code, full.stdout + full.stderr).toBe(1);
       expect(full.stdout).toMatch(/^the data folder's disk is full: \d+ MB free/m);
-      expect(full.stdout).toMatch(/^Ingested \d+, broken 0, tagged \d+, failed 0/m);
+      expect(full.stdout).toMatch(/^Ingested \d+, broken 0, skipped 0, tagged \d+, failed 0/m);
       expect(full.stderr).not.toMatch(/\n\s+at /); // no stack trace
       expect(full.stderr).not.toMatch(/broken: /);
 
