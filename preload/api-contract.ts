@@ -446,7 +446,18 @@ export const apiErrorCodes = [
 ] as const;
 export type ApiErrorCode = (typeof apiErrorCodes)[number];
 
-export const ApiErrorBody = z.object({ code: z.enum(apiErrorCodes), message: z.string() });
+/** Where in the input the problem is (a query's syntax error), so the UI can mark it. */
+export const ApiErrorSpan = z.object({
+  start: z.number().int().nonnegative(),
+  length: z.number().int().positive(),
+});
+export type ApiErrorSpan = z.infer<typeof ApiErrorSpan>;
+
+export const ApiErrorBody = z.object({
+  code: z.enum(apiErrorCodes),
+  message: z.string(),
+  span: ApiErrorSpan.optional(),
+});
 export type ApiErrorBody = z.infer<typeof ApiErrorBody>;
 
 export type ApiEnvelope<T> = { ok: true; value: T } | { ok: false; error: ApiErrorBody };
@@ -456,6 +467,7 @@ export class ApiError extends Error {
   constructor(
     readonly code: ApiErrorCode,
     message: string,
+    readonly span?: ApiErrorSpan,
   ) {
     super(message);
     this.name = 'ApiError';

@@ -15,7 +15,12 @@ function translateErrors<T>(work: () => T): T {
   try {
     return work();
   } catch (error) {
-    if (error instanceof QueryParseError) throw new ApiError('query-syntax', error.message);
+    if (error instanceof QueryParseError) {
+      throw new ApiError('query-syntax', error.message, {
+        start: error.position,
+        length: Math.max(1, error.length),
+      });
+    }
     if (error instanceof SearchCursorError) throw new ApiError('invalid-input', error.message);
     throw error;
   }

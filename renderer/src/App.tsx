@@ -13,7 +13,7 @@ import type {
 import { useClient } from './api/client-context.tsx';
 import { I18nProvider } from './i18n/i18n.tsx';
 import { pickLanguage, translate } from './i18n/translate.ts';
-import { describeError } from './lib/errors.ts';
+import { describeError, type QuerySyntaxError } from './lib/errors.ts';
 import { SearchBar } from './features/library/SearchBar.tsx';
 import { Sidebar } from './features/library/Sidebar.tsx';
 import { LibraryView } from './features/library/LibraryView.tsx';
@@ -49,6 +49,7 @@ export function App() {
   const [activity, setActivity] = useState<ActivityStatus | null>(null);
   // Bumped by the empty library's button: the sidebar opens its add-folder flow.
   const [addFolderSignal, setAddFolderSignal] = useState(0);
+  const [syntaxError, setSyntaxError] = useState<QuerySyntaxError | null>(null);
 
   useEffect(() => {
     client.api['app.info']({}).then(
@@ -147,7 +148,7 @@ export function App() {
               <span className="brand-sub">{lang === 'zh' ? 'Tujian' : '图鉴'}</span>
             </div>
           </div>
-          <SearchBar query={query} onQuery={runQuery} />
+          <SearchBar query={query} onQuery={runQuery} syntaxError={syntaxError} />
           <div className="topbar-actions">
             <ActivityButton
               status={activity}
@@ -210,6 +211,7 @@ export function App() {
             onAddFolder={() => {
               setAddFolderSignal((n) => n + 1);
             }}
+            onSyntaxError={setSyntaxError}
           />
         </div>
         {panel === 'activity' && (

@@ -18,6 +18,8 @@ const en = {
   'search.helpText':
     'Words match tags in Chinese or English. -word excludes, a OR b, "quoted phrase". Filters: type:object, engine:local, conf>80, date:2023, date:2023-05..2023-08, camera:, folder:, faces:2+, has:text, status:offline.',
   'search.sort': 'Sort',
+  'search.syntaxHint': 'This search cannot be read at character {position} (marked):',
+  'search.syntaxWaiting': 'Finish the search above to see photos.',
   'sort.taken-desc': 'Newest first',
   'sort.taken-asc': 'Oldest first',
   'sort.added-desc': 'Recently added',
@@ -68,6 +70,7 @@ const en = {
   'photo.noTags': 'No tags yet. Engines add them as they finish; you can add your own.',
   'photo.addTag': 'Add a tag…',
   'photo.add': 'Add',
+  'photo.yourTags': 'Your tags',
   'photo.removeTag': 'Remove tag “{name}”',
   'photo.rejected': 'Removed tags',
   'photo.restore': 'Restore',
@@ -207,6 +210,8 @@ const zh: Record<MessageKey, string> = {
   'search.helpText':
     '词语匹配中文或英文标签。-词 表示排除，a OR b 表示或，"带引号的短语"。筛选：type:object、engine:local、conf>80、date:2023、date:2023-05..2023-08、camera:、folder:、faces:2+、has:text、status:offline。',
   'search.sort': '排序',
+  'search.syntaxHint': '搜索语句第 {position} 个字符处无法识别（已标出）：',
+  'search.syntaxWaiting': '请先写完上方的搜索语句。',
   'sort.taken-desc': '最新拍摄',
   'sort.taken-asc': '最早拍摄',
   'sort.added-desc': '最近添加',
@@ -257,6 +262,7 @@ const zh: Record<MessageKey, string> = {
   'photo.noTags': '还没有标签。引擎完成后会自动添加，你也可以手动添加。',
   'photo.addTag': '添加标签…',
   'photo.add': '添加',
+  'photo.yourTags': '你的标签',
   'photo.removeTag': '移除标签“{name}”',
   'photo.rejected': '已移除的标签',
   'photo.restore': '恢复',

@@ -1,6 +1,6 @@
 // The main area: result header (count, sort), the selection bar, the virtualized grid,
 // the refine panel (facets), and the photo view when a photo is open.
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import {
   searchSorts,
   type PhotoSummary,
@@ -9,7 +9,7 @@ import {
 import { EmptyState, Spinner } from '../../components/EmptyState.tsx';
 import { Icon } from '../../components/Icon.tsx';
 import { useI18n } from '../../i18n/i18n.tsx';
-import { describeError } from '../../lib/errors.ts';
+import { describeError, querySyntaxError, type QuerySyntaxError } from '../../lib/errors.ts';
 import { formatCount } from '../../lib/format.ts';
 import { emptySelection, type GridSelection } from '../../lib/grid-selection.ts';
 import { PhotoView } from '../photo/PhotoView.tsx';
@@ -28,6 +28,8 @@ export function LibraryView(props: {
   libraryEmpty: boolean;
   canOpenFiles: boolean;
   onAddFolder: () => void;
+  /** A query the server cannot parse: the search box shows it as a hint, not a failure. */
+  onSyntaxError: (error: QuerySyntaxError | null) => void;
 }) {
   const { t, lang } = useI18n();
   const search = useSearch(props.query, props.sort, props.version);
@@ -50,15 +52,32 @@ export function LibraryView(props: {
     },
     [search.photos],
   );
+  // Closing leaves the grid's focus on the photo last shown (focus returns to the grid).
   const closePhoto = useCallback(() => {
+    const at = opened ? ids.indexOf(opened.photo.id) : -1;
+    if (opened && at >= 0) {
+      setSelection({ selected: new Set([opened.photo.id]), anchor: at, focus: at });
+    }
     setOpened(null);
-  }, []);
+  }, [ids, opened]);
+  const syntaxError = search.ready ? querySyntaxError(search.error, props.query) : null;
+  const { onSyntaxError } = props;
+  // Reported once per failure (the error object identifies it), not on every render.
+  const syntaxRef = useRef(syntaxError);
+  syntaxRef.current = syntaxError;
+  useEffect(() => {
+    onSyntaxError(syntaxRef.current);
+  }, [search.error, search.ready, onSyntaxError]);
+
   const foundAt = opened ? ids.indexOf(opened.photo.id) : -1;
   const currentIndex = opened ? (foundAt >= 0 ? foundAt : opened.index) : null;
 
   let body;
   if (!search.ready) {
     body = <Spinner label={t('grid.loading')} />;
+  } else if (syntaxError) {
+    // Not a failure: the user is still typing. The hint sits under the search box.
+    body = <EmptyState icon="search" title={t('search.syntaxWaiting')} />;
   } else if (search.error !== null) {
     body = (
       <EmptyState
