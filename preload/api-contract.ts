@@ -232,6 +232,8 @@ export const ActivityStatus = z.object({
     queued: z.number().int().nonnegative(),
     failed: z.number().int().nonnegative(),
     photos: z.number().int().nonnegative(),
+    /** Held by "Pause all". */
+    paused: z.boolean(),
   }),
   engines: z.array(EngineActivity),
   running: z.boolean(),
@@ -280,6 +282,8 @@ export const EngineSettingsView = z.object({
   hostingBucket: z.string().nullable(),
   /** Why the settings are not yet usable by the engine (null when complete). */
   problem: z.string().nullable(),
+  /** The settings the engine still needs (config paths, e.g. `auth.ak`, `projectId`). */
+  problemFields: z.array(z.string()),
 });
 export type EngineSettingsView = z.infer<typeof EngineSettingsView>;
 

@@ -5,7 +5,9 @@ import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openCatalog } from '../../main/catalog/catalog-connection.ts';
 import { startWebHost, type WebHost } from '../../main/server/web-host.ts';
+import { dataPaths } from '../../main/util/data-dir.ts';
 import { ensureRendererBuilt } from '../../main/server/renderer-build.ts';
 import { chromiumPath, createE2eLibrary, launchChromium, type E2eLibrary } from './e2e-library.ts';
 
@@ -143,5 +145,86 @@ describe.skipIf(!hasChromium)('daily use (startWebHost in Chromium)', () => {
     ).toBeGreaterThan(0);
     await shot('10-user-tags');
     await page.keyboard.press('Escape');
+  });
+
+  it('1: a cloud card not set up says so in the UI language, by name, with the fields marked', async () => {
+    await setLanguage('zh');
+    await page.click('[data-testid=open-settings]');
+    await page.waitForSelector('[data-testid=engine-huawei] [data-testid=engine-problem]');
+    const problem =
+      (await page.textContent('[data-testid=engine-huawei] [data-testid=engine-problem]')) ?? '';
+    expect(problem).toContain('华为云尚未设置');
+    // No schema dump (zod's "✖ Invalid input … → at projectId").
+    expect(problem).not.toMatch(/Invalid input|✖|→/);
+    // Every credential field the engine needs is marked, translated.
+    expect(
+      await page.locator('[data-testid=engine-huawei] [data-testid=field-needed]').count(),
+    ).toBe(3);
+    expect(
+      await page.textContent('[data-testid=engine-huawei] [data-testid=field-needed] >> nth=0'),
+    ).toBe('必填');
+    await shot('1-settings-before-test');
+    await page.click('[data-testid=engine-huawei] [data-testid=engine-test]');
+    const actions = '[data-testid=engine-huawei] .engine-actions';
+    await expect.poll(() => page.textContent(actions)).toContain('华为云尚未设置');
+    expect(await page.textContent(actions)).not.toContain('huawei engine');
+    await page.locator('[data-testid=engine-huawei]').scrollIntoViewIfNeeded();
+    await shot('1-settings-not-set-up-zh');
+    await page.keyboard.press('Escape');
+    await expect.poll(() => page.locator('[data-testid=settings]').count()).toBe(0);
+    await setLanguage('en');
+  });
+
+  it('4: pause shows on reading photos too, no ETA while paused or before the rate is stable, plurals right', async () => {
+    // A real catalog state, written beside the running host (the host polls it every
+    // second): 30 tag jobs waiting (not due, so the runner leaves them) and the fixture's
+    // 10 on-device results.
+    const db = openCatalog(dataPaths(library.dataRoot).catalog);
+    const now = Date.now();
+    const insertJob = db.prepare(
+      `INSERT INTO jobs (kind, engine, state, next_run_at, created_at, updated_at)
+       VALUES ('tag', 'local', 'queued', ?, ?, ?)`,
+    );
+    for (let i = 0; i < 30; i++) insertJob.run(now + 86_400_000, now, now);
+    const setFinished = (ago: number, limit: number) =>
+      db
+        .prepare(
+          `UPDATE engine_results SET finished_at = ? WHERE engine = 'local' AND content_id IN
+             (SELECT content_id FROM engine_results WHERE engine = 'local' ORDER BY content_id LIMIT ?)`,
+        )
+        .run(Date.now() - ago, limit);
+    const stats = () => page.textContent('[data-testid=activity-local]');
+    try {
+      // All 10 results came just now: no rate stable enough for an ETA yet.
+      setFinished(0, 10);
+      await page.click('[data-testid=open-activity]');
+      await page.waitForSelector('[data-testid=activity-local]');
+      await expect.poll(stats).toContain('30 waiting');
+      expect(await stats()).not.toContain('left');
+      // Over two minutes: a stable rate, so an ETA (10 in 2 min = 5/min, 30 left = 6 min).
+      setFinished(120_000, 10);
+      await expect.poll(stats).toContain('about 6 min left');
+      // Pause all: both rows say Paused, and no ETA.
+      await page.click('[data-testid=activity-panel] button:has-text("Pause all")');
+      await page.waitForSelector('[data-testid=activity-ingest] [data-testid=ingest-paused]');
+      await expect.poll(stats).toContain('Paused');
+      expect(await stats()).not.toContain('left');
+      await shot('4-activity-paused');
+      await page.click('[data-testid=activity-panel] button:has-text("Resume all")');
+      await expect
+        .poll(() =>
+          page.locator('[data-testid=activity-ingest] [data-testid=ingest-paused]').count(),
+        )
+        .toBe(0);
+      // 5 results in just under the 5-minute window, the rest older: 1 photo a minute.
+      setFinished(3_600_000, 10);
+      setFinished(295_000, 5);
+      await expect.poll(stats).toContain('1 photo/min');
+      expect(await stats()).not.toContain('photos/min');
+      await page.click('[data-testid=open-activity]');
+    } finally {
+      db.prepare(`DELETE FROM jobs WHERE engine = 'local' AND next_run_at > ?`).run(now);
+      db.close();
+    }
   });
 });
