@@ -92,6 +92,8 @@ export const SearchInput = z.object({
   limit: z.number().int().min(1).max(2000).default(500),
   /** Facets cost a few queries; the grid asks for them with the first page only. */
   withFacets: z.boolean().default(true),
+  /** Search as you type: the last word matches tag names starting with it (`do` → dog). */
+  lastWordPrefix: z.boolean().default(false),
 });
 
 export const SearchResult = z.object({

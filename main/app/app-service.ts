@@ -73,6 +73,7 @@ export interface SearchPort {
     cursor: string | null;
     limit: number;
     withFacets: boolean;
+    lastWordPrefix: boolean;
   }): SearchResult;
   autocomplete(prefix: string, limit: number): TagCount[];
   /** How many photos a saved query finds now (smart album counts). */

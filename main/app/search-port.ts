@@ -35,6 +35,7 @@ export function createSearchPort(db: Catalog): SearchPort {
           limit: input.limit,
           cursor: input.cursor,
           facets: input.withFacets,
+          lastWordPrefix: input.lastWordPrefix,
         });
         return {
           total: result.total,

@@ -35,6 +35,7 @@ export function App() {
   const [fatal, setFatal] = useState<unknown>(null);
   const [lang, setLang] = useState<UiLanguage>(() => pickLanguage(null, navigator.languages));
   const [query, setQuery] = useState('');
+  const [typing, setTyping] = useState(false);
   const [sort, setSort] = useState<SearchSort>('taken-desc');
   const [albumId, setAlbumId] = useState<number | null>(null);
   const [panel, setPanel] = useState<'activity' | 'settings' | null>(null);
@@ -109,13 +110,15 @@ export function App() {
     [client],
   );
 
-  const runQuery = useCallback((next: string) => {
+  const runQuery = useCallback((next: string, isTyping = false) => {
     setQuery(next);
+    setTyping(isTyping);
     setAlbumId(null);
   }, []);
   const openAlbum = useCallback((album: AlbumInfo | null) => {
     setAlbumId(album?.id ?? null);
     setQuery(album?.query ?? '');
+    setTyping(false);
   }, []);
 
   const activeAlbum = useMemo(
@@ -201,6 +204,7 @@ export function App() {
           />
           <LibraryView
             query={query}
+            typing={typing}
             sort={sort}
             onSort={setSort}
             onQuery={runQuery}

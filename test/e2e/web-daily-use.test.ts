@@ -144,7 +144,8 @@ describe.skipIf(!hasChromium)('daily use (startWebHost in Chromium)', () => {
       await page.locator('[data-testid=tags-object] [data-testid=confidence]').count(),
     ).toBeGreaterThan(0);
     await shot('10-user-tags');
-    await page.keyboard.press('Escape');
+    await page.click('[data-testid=photo-close]');
+    await expect.poll(() => page.locator('[data-testid=photo-view]').count()).toBe(0);
   });
 
   it('1: a cloud card not set up says so in the UI language, by name, with the fields marked', async () => {
@@ -226,5 +227,25 @@ describe.skipIf(!hasChromium)('daily use (startWebHost in Chromium)', () => {
       db.prepare(`DELETE FROM jobs WHERE engine = 'local' AND next_run_at > ?`).run(now);
       db.close();
     }
+  });
+
+  it('8: search while typing matches tag-name prefixes of the last word, as autocomplete offers', async () => {
+    const box = page.locator('[data-testid=search-input]');
+    await page.fill('[data-testid=search-input]', '');
+    await box.pressSequentially('do');
+    await page.waitForSelector('[data-testid=suggestions]');
+    await expect.poll(resultCount).toBe('2 photos');
+    await shot('8-prefix-do');
+    await page.fill('[data-testid=search-input]', '');
+    await box.pressSequentially('animal ho');
+    await expect.poll(resultCount).toBe('1 photo');
+    expect(await page.getAttribute('[data-testid=grid-cell]', 'title')).toBe('horses.jpg');
+    // Chinese: part of a name.
+    await page.fill('[data-testid=search-input]', '');
+    await box.pressSequentially('长颈');
+    await expect.poll(resultCount).toBe('1 photo');
+    await page.fill('[data-testid=search-input]', '');
+    await page.keyboard.press('Enter');
+    await expect.poll(resultCount).toBe('10 photos');
   });
 });

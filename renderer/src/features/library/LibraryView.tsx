@@ -20,6 +20,8 @@ import { useSearch } from './use-search.ts';
 
 export function LibraryView(props: {
   query: string;
+  /** The query is being typed: its last word matches tag-name prefixes. */
+  typing: boolean;
   sort: SearchSort;
   onSort: (sort: SearchSort) => void;
   onQuery: (query: string) => void;
@@ -32,7 +34,7 @@ export function LibraryView(props: {
   onSyntaxError: (error: QuerySyntaxError | null) => void;
 }) {
   const { t, lang } = useI18n();
-  const search = useSearch(props.query, props.sort, props.version);
+  const search = useSearch(props.query, props.sort, props.version, props.typing);
   const [selection, setSelection] = useState<GridSelection>(emptySelection);
   // The open photo is kept by value: a tag edit that drops it from the current results
   // (e.g. removing the tag searched for) must not close it under the user's hands.

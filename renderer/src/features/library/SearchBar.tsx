@@ -18,7 +18,8 @@ export function SearchBar({
   syntaxError,
 }: {
   query: string;
-  onQuery: (q: string) => void;
+  /** `typing`: sent by the debounce while typing, so the last word is a prefix. */
+  onQuery: (q: string, typing?: boolean) => void;
   syntaxError: QuerySyntaxError | null;
 }) {
   const client = useClient();
@@ -69,7 +70,8 @@ export function SearchBar({
     if (text === typedRef.current) return;
     const timer = setTimeout(() => {
       typedRef.current = text;
-      onQuery(text.trim());
+      // Trailing space kept out of the query, but it ends the word: no prefix then.
+      onQuery(text.trim(), !/\s$/.test(text));
     }, debounceMs);
     return () => {
       clearTimeout(timer);
