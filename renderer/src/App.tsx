@@ -29,15 +29,42 @@ export interface Versions {
   settings: number;
 }
 
+/** What the address bar keeps: the search, the album and the open photo (shareable, Back works). */
+interface UrlState {
+  readonly query: string;
+  readonly albumId: number | null;
+  readonly photoId: number | null;
+}
+
+function readUrlState(): UrlState {
+  const params = new URLSearchParams(window.location.search);
+  const id = (name: string) => {
+    const n = Number(params.get(name));
+    return Number.isSafeInteger(n) && n > 0 ? n : null;
+  };
+  return { query: params.get('q') ?? '', albumId: id('album'), photoId: id('photo') };
+}
+
+function urlOf(state: UrlState): string {
+  const params = new URLSearchParams();
+  if (state.query !== '') params.set('q', state.query);
+  if (state.albumId !== null) params.set('album', String(state.albumId));
+  if (state.photoId !== null) params.set('photo', String(state.photoId));
+  const search = params.toString();
+  return `${window.location.pathname}${search === '' ? '' : `?${search}`}`;
+}
+
 export function App() {
   const client = useClient();
   const [info, setInfo] = useState<AppInfo | null>(null);
   const [fatal, setFatal] = useState<unknown>(null);
   const [lang, setLang] = useState<UiLanguage>(() => pickLanguage(null, navigator.languages));
-  const [query, setQuery] = useState('');
+  const [initialUrl] = useState(readUrlState);
+  const [query, setQuery] = useState(initialUrl.query);
   const [typing, setTyping] = useState(false);
+  const [photoId, setPhotoId] = useState<number | null>(initialUrl.photoId);
   const [sort, setSort] = useState<SearchSort>('taken-desc');
-  const [albumId, setAlbumId] = useState<number | null>(null);
+  const [albumId, setAlbumId] = useState<number | null>(initialUrl.albumId);
   const [panel, setPanel] = useState<'activity' | 'settings' | null>(null);
   const [versions, setVersions] = useState<Versions>({
     photos: 0,
@@ -91,6 +118,31 @@ export function App() {
     document.documentElement.lang = lang === 'zh' ? 'zh-CN' : 'en';
     document.title = `${translate(lang, 'app.name')} · Tujian`;
   }, [lang]);
+
+  // The address bar follows the state: a new history entry per committed change (Back
+  // undoes it), replaced in place while typing; Back/Forward bring the state back.
+  useEffect(() => {
+    const next = urlOf({ query, albumId, photoId });
+    const current = `${window.location.pathname}${window.location.search}`;
+    if (next === current) return;
+    const shown = readUrlState();
+    const onlyTyped = typing && shown.albumId === albumId && shown.photoId === photoId;
+    if (onlyTyped) window.history.replaceState(null, '', next);
+    else window.history.pushState(null, '', next);
+  }, [query, albumId, photoId, typing]);
+  useEffect(() => {
+    const onPop = () => {
+      const state = readUrlState();
+      setQuery(state.query);
+      setTyping(false);
+      setAlbumId(state.albumId);
+      setPhotoId(state.photoId);
+    };
+    window.addEventListener('popstate', onPop);
+    return () => {
+      window.removeEventListener('popstate', onPop);
+    };
+  }, []);
 
   const reloadFolders = useCallback(() => {
     client.api['folders.list']({}).then(setFolders, () => undefined);
@@ -205,6 +257,8 @@ export function App() {
           <LibraryView
             query={query}
             typing={typing}
+            photoId={photoId}
+            onPhotoId={setPhotoId}
             sort={sort}
             onSort={setSort}
             onQuery={runQuery}

@@ -248,4 +248,38 @@ describe.skipIf(!hasChromium)('daily use (startWebHost in Chromium)', () => {
     await page.keyboard.press('Enter');
     await expect.poll(resultCount).toBe('10 photos');
   });
+
+  it('7: the search, the open photo and the album live in the URL (reload, Back)', async () => {
+    await page.fill('[data-testid=search-input]', 'horse');
+    await page.keyboard.press('Enter');
+    await expect.poll(resultCount).toBe('2 photos');
+    await expect.poll(() => new URL(page.url()).searchParams.get('q')).toBe('horse');
+    await page.dblclick('[data-testid=grid-cell][title="person.jpg"]');
+    await page.waitForSelector('[data-testid=photo-view]');
+    await expect.poll(() => new URL(page.url()).searchParams.get('photo')).toMatch(/^\d+$/);
+    // A reload (or the link sent to someone) shows the same search and photo.
+    await page.reload();
+    await page.waitForSelector('[data-testid=photo-view] [data-testid=tag-row]');
+    expect(await page.textContent('[data-testid=photo-view]')).toContain('person.jpg');
+    expect(await page.inputValue('[data-testid=search-input]')).toBe('horse');
+    await expect.poll(resultCount).toBe('2 photos');
+    await shot('7-url-state-reloaded');
+    // Back closes the photo, and Back again goes to the search before.
+    await page.goBack();
+    await expect.poll(() => page.locator('[data-testid=photo-view]').count()).toBe(0);
+    expect(await page.inputValue('[data-testid=search-input]')).toBe('horse');
+    await page.goBack();
+    await expect.poll(() => page.inputValue('[data-testid=search-input]')).not.toBe('horse');
+    // An album is in the URL too.
+    await page.fill('[data-testid=search-input]', 'animal');
+    await page.keyboard.press('Enter');
+    await expect.poll(resultCount).toBe('3 photos');
+    await page.click('[data-testid=save-album]');
+    await page.fill('[data-testid=album-name]', 'Animals');
+    await page.click('[data-testid=album-create]');
+    await expect.poll(() => new URL(page.url()).searchParams.get('album')).toMatch(/^\d+$/);
+    await page.reload();
+    await expect.poll(() => page.textContent('.album-title')).toBe('Animals');
+    await expect.poll(resultCount).toBe('3 photos');
+  });
 });

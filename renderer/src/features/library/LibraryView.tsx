@@ -22,6 +22,9 @@ export function LibraryView(props: {
   query: string;
   /** The query is being typed: its last word matches tag-name prefixes. */
   typing: boolean;
+  /** The open photo as the address bar has it (null: none). */
+  photoId: number | null;
+  onPhotoId: (id: number | null) => void;
   sort: SearchSort;
   onSort: (sort: SearchSort) => void;
   onQuery: (query: string) => void;
@@ -41,11 +44,37 @@ export function LibraryView(props: {
   const [opened, setOpened] = useState<{ photo: PhotoSummary; index: number } | null>(null);
   const ids = useMemo(() => search.photos.map((p) => p.id), [search.photos]);
 
-  // A new query starts with nothing selected.
+  // A new query starts with nothing selected and no photo open. The query the page opened
+  // with is not new: the photo its URL names stays.
+  const shownQuery = useRef({ query: props.query, sort: props.sort });
+  const { onPhotoId, photoId } = props;
   useEffect(() => {
+    const before = shownQuery.current;
+    if (before.query === props.query && before.sort === props.sort) return;
+    shownQuery.current = { query: props.query, sort: props.sort };
     setSelection(emptySelection);
     setOpened(null);
-  }, [props.query, props.sort]);
+    onPhotoId(null);
+  }, [props.query, props.sort, onPhotoId]);
+
+  // The URL names a photo (reload, shared link, Back): open it once it is in the results.
+  useEffect(() => {
+    if (photoId === null) {
+      setOpened(null);
+      return;
+    }
+    setOpened((current) => {
+      if (current?.photo.id === photoId) return current;
+      const index = search.photos.findIndex((p) => p.id === photoId);
+      const photo = search.photos[index];
+      return photo ? { photo, index } : current;
+    });
+  }, [photoId, search.photos]);
+  useEffect(() => {
+    if (opened && opened.photo.id !== photoId) onPhotoId(opened.photo.id);
+    // Only the viewer's own changes are reported here (photoId is read, not watched: a new
+    // photoId from the URL is applied by the effect above, which then lands here equal).
+  }, [opened]);
 
   const openIndex = useCallback(
     (index: number) => {
@@ -61,7 +90,8 @@ export function LibraryView(props: {
       setSelection({ selected: new Set([opened.photo.id]), anchor: at, focus: at });
     }
     setOpened(null);
-  }, [ids, opened]);
+    onPhotoId(null);
+  }, [ids, opened, onPhotoId]);
   const syntaxError = search.ready ? querySyntaxError(search.error, props.query) : null;
   const { onSyntaxError } = props;
   // Reported once per failure (the error object identifies it), not on every render.

@@ -69,6 +69,8 @@ export function SearchBar({
   useEffect(() => {
     if (text === typedRef.current) return;
     const timer = setTimeout(() => {
+      // Enter (or a completion) may have sent this text already.
+      if (text === typedRef.current) return;
       typedRef.current = text;
       // Trailing space kept out of the query, but it ends the word: no prefix then.
       onQuery(text.trim(), !/\s$/.test(text));
