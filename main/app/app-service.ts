@@ -26,6 +26,7 @@ import {
   type TagInfo as CatalogTagInfo,
 } from '../catalog/tag-management.ts';
 import { callsUsed, readBudget } from '../jobs/engine-budget.ts';
+import { expandHome } from '../util/home-path.ts';
 import {
   clearEngineStop,
   isEnginePaused,
@@ -246,7 +247,8 @@ export function createAppService(deps: AppServiceDeps): AppService {
 
     'folders.list': () => listFolders(db),
     'folders.add': async ({ path, engines }) => {
-      const id = await deps.library.addFolder(path, engines ?? ['local']);
+      // `~/Pictures` is the user's, not the server's working folder.
+      const id = await deps.library.addFolder(expandHome(path), engines ?? ['local']);
       changed('folders');
       return getFolder(db, id);
     },

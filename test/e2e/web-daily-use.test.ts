@@ -1,10 +1,11 @@
 // End-to-end: the rough edges a daily user hit (issue 16, "Fix"), each checked in Debian's
 // Chromium against the real web host on a temporary library of real photos. Each test
 // saves a screenshot into test-output/ for a human to look at.
-import { existsSync, mkdirSync, rmSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { basename, join, resolve } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { openCatalog } from '../../main/catalog/catalog-connection.ts';
 import { startWebHost, type WebHost } from '../../main/server/web-host.ts';
 import { dataPaths } from '../../main/util/data-dir.ts';
@@ -45,6 +46,13 @@ describe.skipIf(!hasChromium)('daily use (startWebHost in Chromium)', () => {
     page.setDefaultTimeout(10_000);
     await page.goto(host.url);
     await page.waitForSelector('[data-testid=grid-cell] img');
+  });
+
+  // Each test starts from a fresh page in English, so one failing test cannot fail the next.
+  beforeEach(async () => {
+    await page.goto(`${host.origin}/`);
+    await page.waitForSelector('[data-testid=grid-cell] img');
+    await setLanguage('en');
   });
 
   afterAll(async () => {
@@ -281,5 +289,46 @@ describe.skipIf(!hasChromium)('daily use (startWebHost in Chromium)', () => {
     await page.reload();
     await expect.poll(() => page.textContent('.album-title')).toBe('Animals');
     await expect.poll(resultCount).toBe('3 photos');
+  });
+
+  it('6: a folder typed as ~/… is the home folder, not the server working folder', async () => {
+    // An empty folder in the real home folder (removed after), added as `~/<name>`.
+    const inHome = mkdtempSync(join(homedir(), 'tujian-e2e-home-'));
+    try {
+      await page.click('[data-testid=add-folder]');
+      await page.fill('[data-testid=folder-path]', `~/${basename(inHome)}`);
+      await page.keyboard.press('Enter');
+      await expect
+        .poll(() => page.textContent('[data-testid=folder-list]'))
+        .toContain(basename(inHome));
+      await shot('6-folder-from-home');
+      expect(
+        await page.getAttribute(
+          `[data-testid=folder-list] li:has-text("${basename(inHome)}") .folder-main`,
+          'title',
+        ),
+      ).toBe(inHome);
+    } finally {
+      rmSync(inHome, { recursive: true, force: true });
+    }
+  });
+
+  it('3: the folder dot follows the catalog live (offline and back) without a reload', async () => {
+    const dot = '[data-testid=folder-list] li:has-text("Photos") .status-dot';
+    await expect.poll(() => page.getAttribute(dot, 'class')).toContain('online');
+    // The catalog says the folder went offline (as the runtime or `tujian` in another
+    // process records it): the sidebar follows without a reload.
+    const db = openCatalog(dataPaths(library.dataRoot).catalog);
+    const setStatus = (status: string) =>
+      db.prepare(`UPDATE folders SET status = ? WHERE path = ?`).run(status, library.photosDir);
+    try {
+      setStatus('offline');
+      await expect.poll(() => page.getAttribute(dot, 'class')).toContain('offline');
+      await shot('3-folder-offline-live');
+      setStatus('online');
+      await expect.poll(() => page.getAttribute(dot, 'class')).not.toContain('offline');
+    } finally {
+      db.close();
+    }
   });
 });
