@@ -15,6 +15,8 @@ import { chromiumPath, createE2eLibrary, launchChromium, type E2eLibrary } from 
 const hasChromium = existsSync(chromiumPath);
 const repo = resolve(import.meta.dirname, '../..');
 const screenshots = join(repo, 'test-output');
+/** For state the host pushes from its once-a-second poller (main/app/app-context.ts). */
+const hostPoll = { timeout: 8000 };
 
 describe.skipIf(!hasChromium)('daily use (startWebHost in Chromium)', () => {
   let library: E2eLibrary;
@@ -208,15 +210,15 @@ describe.skipIf(!hasChromium)('daily use (startWebHost in Chromium)', () => {
       setFinished(0, 10);
       await page.click('[data-testid=open-activity]');
       await page.waitForSelector('[data-testid=activity-local]');
-      await expect.poll(stats).toContain('30 waiting');
+      await expect.poll(stats, hostPoll).toContain('30 waiting');
       expect(await stats()).not.toContain('left');
       // Over two minutes: a stable rate, so an ETA (10 in 2 min = 5/min, 30 left = 6 min).
       setFinished(120_000, 10);
-      await expect.poll(stats).toContain('about 6 min left');
+      await expect.poll(stats, hostPoll).toContain('about 6 min left');
       // Pause all: both rows say Paused, and no ETA.
       await page.click('[data-testid=activity-panel] button:has-text("Pause all")');
       await page.waitForSelector('[data-testid=activity-ingest] [data-testid=ingest-paused]');
-      await expect.poll(stats).toContain('Paused');
+      await expect.poll(stats, hostPoll).toContain('Paused');
       expect(await stats()).not.toContain('left');
       await shot('4-activity-paused');
       await page.click('[data-testid=activity-panel] button:has-text("Resume all")');
@@ -228,7 +230,7 @@ describe.skipIf(!hasChromium)('daily use (startWebHost in Chromium)', () => {
       // 5 results in just under the 5-minute window, the rest older: 1 photo a minute.
       setFinished(3_600_000, 10);
       setFinished(295_000, 5);
-      await expect.poll(stats).toContain('1 photo/min');
+      await expect.poll(stats, hostPoll).toContain('1 photo/min');
       expect(await stats()).not.toContain('photos/min');
       await page.click('[data-testid=open-activity]');
     } finally {
@@ -315,7 +317,7 @@ describe.skipIf(!hasChromium)('daily use (startWebHost in Chromium)', () => {
 
   it('3: the folder dot follows the catalog live (offline and back) without a reload', async () => {
     const dot = '[data-testid=folder-list] li:has-text("Photos") .status-dot';
-    await expect.poll(() => page.getAttribute(dot, 'class')).toContain('online');
+    await expect.poll(() => page.getAttribute(dot, 'class'), hostPoll).toContain('online');
     // The catalog says the folder went offline (as the runtime or `tujian` in another
     // process records it): the sidebar follows without a reload.
     const db = openCatalog(dataPaths(library.dataRoot).catalog);
@@ -323,10 +325,10 @@ describe.skipIf(!hasChromium)('daily use (startWebHost in Chromium)', () => {
       db.prepare(`UPDATE folders SET status = ? WHERE path = ?`).run(status, library.photosDir);
     try {
       setStatus('offline');
-      await expect.poll(() => page.getAttribute(dot, 'class')).toContain('offline');
+      await expect.poll(() => page.getAttribute(dot, 'class'), hostPoll).toContain('offline');
       await shot('3-folder-offline-live');
       setStatus('online');
-      await expect.poll(() => page.getAttribute(dot, 'class')).not.toContain('offline');
+      await expect.poll(() => page.getAttribute(dot, 'class'), hostPoll).not.toContain('offline');
     } finally {
       db.close();
     }
