@@ -7,6 +7,7 @@ import {
   truncateSync,
   writeFileSync,
   readFileSync,
+  rmSync,
 } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';
@@ -26,6 +27,7 @@ import {
   makeTestLibrary,
   type TestLibrary,
 } from './library-fixtures.ts';
+import { makeFifo, unblockFifo } from '../util/fifo-fixtures.ts';
 
 let lib: TestLibrary;
 beforeEach(() => {
@@ -352,4 +354,52 @@ describe(ingestPhoto.name, () => {
     expect(getPhoto(lib.db, pending.id)?.status).toBe('pending');
     expect(lib.db.prepare('SELECT status FROM folders').pluck().get()).toBe('offline');
   });
+
+  it('skips a FIFO at a queued path with the reason instead of waiting for a writer', async () => {
+    const path = join(lib.photos, 'p.jpg');
+    writeFileSync(path, await makeJpeg());
+    await scanFolder({ db: lib.db, log: lib.log, enqueueIngest: () => undefined }, lib.folder.id);
+    const queued = photoAt('p.jpg');
+    // Replaced by a pipe while the job waited in the queue (issue 12): a blocking open would
+    // wait for a writer for ever; the test's timeout turns that hang into a failure.
+    rmSync(path);
+    makeFifo(path);
+    try {
+      const outcome = await ingestPhoto(
+        { db: lib.db, dataRoot: lib.dataRoot, log: lib.log },
+        queued.id,
+      );
+      const reason = 'Not a regular file: this is a named pipe (FIFO), which Tujian does not read.';
+      expect(outcome).toEqual({ status: 'skipped', photoId: queued.id, reason });
+      expect(getPhoto(lib.db, queued.id)).toMatchObject({ status: 'skipped', error: reason });
+    } finally {
+      unblockFifo(path);
+    }
+  }, 10_000);
+
+  it('does not read a photo that the scan marked missing after it was queued', async () => {
+    const path = join(lib.photos, 'p.jpg');
+    writeFileSync(path, await makeJpeg());
+    await scanFolder({ db: lib.db, log: lib.log, enqueueIngest: () => undefined }, lib.folder.id);
+    const queued = photoAt('p.jpg');
+    rmSync(path);
+    const rescan = await scanFolder(
+      { db: lib.db, log: lib.log, enqueueIngest: () => undefined },
+      lib.folder.id,
+    );
+    expect(rescan.missing).toBe(1);
+    // Something is at the path again, but the catalog has not seen it: the job must not read
+    // it (a pipe put there would hang the ingest); the next scan queues it anew.
+    makeFifo(path);
+    try {
+      const outcome = await ingestPhoto(
+        { db: lib.db, dataRoot: lib.dataRoot, log: lib.log },
+        queued.id,
+      );
+      expect(outcome).toMatchObject({ status: 'missing', photoId: queued.id });
+      expect(getPhoto(lib.db, queued.id)?.status).toBe('missing');
+    } finally {
+      unblockFifo(path);
+    }
+  }, 10_000);
 });

@@ -23,6 +23,7 @@ import {
   type XmpTool,
 } from '../../main/library/xmp-sidecars.ts';
 import { makeJpeg, makeTestLibrary, type TestLibrary } from './library-fixtures.ts';
+import { makeFifo, unblockFifo } from '../util/fifo-fixtures.ts';
 
 // Read-back uses a separate ExifTool run from the command line (Debian's libimage-exiftool-perl,
 // installed by .ci/run; the copy bundled with exiftool-vendored otherwise), not our code path.
@@ -243,6 +244,20 @@ describe(readKeywords.name, () => {
     const keywords = await readKeywords(tool, photo);
     expect(keywords.sort()).toEqual(['2019', 'Grandma/Mum', 'sunset', '家人'].sort());
   });
+
+  it('reads the photo but never hands exiftool a pipe planted as its sidecar', async () => {
+    await ingestOne('piped.jpg', '#334455');
+    const photo = join(lib.photos, 'piped.jpg');
+    execFileSync(exiftoolCli, ['-q', '-overwrite_original', '-XMP-dc:Subject=harbour', photo]);
+    // A real FIFO: exiftool reading it would wait for a writer for ever (exiftool-vendored
+    // has no task timeout by default), and every later read would queue behind it.
+    const fifo = makeFifo(join(lib.photos, 'piped.xmp'));
+    try {
+      expect(await readKeywords(tool, photo)).toEqual(['harbour']);
+    } finally {
+      unblockFifo(fifo);
+    }
+  }, 20_000);
 
   it('returns nothing for a photo without keywords or a damaged sidecar', async () => {
     await ingestOne('plain.jpg', '#778899');

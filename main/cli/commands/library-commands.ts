@@ -4,9 +4,14 @@ import { resolve } from 'node:path';
 import type { Catalog } from '../../catalog/catalog-connection.ts';
 import { addFolder, type Folder, listFolders } from '../../catalog/folders.ts';
 import { EngineId } from '../../engines/tag-model.ts';
-import { countJobs, enqueueIngest, recoverInterruptedJobs } from '../../jobs/job-queue.ts';
+import { countJobs, enqueueIngest, jobsHeldElsewhere } from '../../jobs/job-queue.ts';
 import { enqueueMissingTagging, type RunnerEvent } from '../../jobs/job-runner.ts';
-import { scanFolder, type ScanReport } from '../../library/folder-scanner.ts';
+import { recoverAbandonedWork } from '../../library/abandoned-work.ts';
+import {
+  scanFolder,
+  setFollowOutsideLinks,
+  type ScanReport,
+} from '../../library/folder-scanner.ts';
 import type { LibraryLog } from '../../library/library-deps.ts';
 import { createLibraryJobRunner } from '../../library/library-job-runner.ts';
 import type { Logger } from '../../util/logger.ts';
@@ -54,18 +59,28 @@ export function findOrAddFolder(
   return { folder: addFolder(db, absolute, engines ? { engines } : {}), added: true };
 }
 
+/**
+ * `--follow-outside-links`: the scan of these folders follows folder links leading outside
+ * them, now and in every later scan ([Note: Folder links stay inside]).
+ */
+function applyLinkOption(inv: CliInvocation, db: Catalog, folders: readonly Folder[]): void {
+  if (inv.values['follow-outside-links'] !== true) return;
+  for (const folder of folders) setFollowOutsideLinks(db, folder.id, true);
+}
+
 export const addCommand: CliCommand = {
   name: 'add',
   summary: 'Add a photo folder to the library (engines default to the on-device engine)',
-  usage: 'tujian add <folder> [--engines local,huawei,…]',
-  options: { engines: { type: 'string' } },
+  usage: 'tujian add <folder> [--engines local,huawei,…] [--follow-outside-links]',
+  options: { engines: { type: 'string' }, 'follow-outside-links': { type: 'boolean' } },
   run(inv) {
     const [path] = inv.positionals;
     if (!path) throw new UsageError('name a folder');
     const engines = parseEngines(inv, 'engines');
-    const ctx = openCliContext(inv);
+    const ctx = openCliContext(inv, { create: true });
     try {
       const { folder, added } = findOrAddFolder(ctx.db, path, engines);
+      applyLinkOption(inv, ctx.db, [folder]);
       if (inv.global.json) inv.io.printJson({ folder, added });
       else
         inv.io.print(
@@ -84,6 +99,8 @@ interface IndexSummary {
   readonly scans: ScanReport[];
   readonly ingested: number;
   readonly broken: number;
+  /** Photos ingest left aside with a reason (pipes, gone, unreadable for now): not broken. */
+  readonly skipped: number;
   readonly tagged: number;
   readonly failed: number;
   readonly stoppedEngines: Record<string, string>;
@@ -101,7 +118,7 @@ export async function runIndex(
   const started = Date.now();
   const { db } = ctx;
   const log = libraryLog(ctx.log);
-  recoverInterruptedJobs(db);
+  await recoverAbandonedWork(db, ctx.paths.root, log);
   const scans: ScanReport[] = [];
   for (const folder of folders) {
     const report = await scanFolder(
@@ -126,6 +143,7 @@ export async function runIndex(
   enqueueMissingTagging(db, engineSet.engines);
   let ingested = 0;
   let broken = 0;
+  let skipped = 0;
   let tagged = 0;
   let failed = 0;
   const bar = options.progress ? createProgressBar() : undefined;
@@ -146,7 +164,8 @@ export async function runIndex(
     done++;
     if (event.kind === 'ingest') {
       if (event.outcome === 'done') ingested++;
-      else broken++;
+      else if (event.photoStatus === 'broken' || event.photoStatus === undefined) broken++;
+      else skipped++;
     } else if (event.outcome === 'done') tagged++;
     else failed++;
     total = Math.max(total, done + initialOpen());
@@ -165,6 +184,11 @@ export async function runIndex(
     await runner.runUntilIdle();
   } finally {
     bar?.finish();
+    // [Note: Shared job queue]: jobs another Tujian holds stay its own, and finish there.
+    for (const { holder, jobs } of jobsHeldElsewhere(db))
+      options.print(
+        `${String(jobs)} job(s) are running in another Tujian (${holder}); they finish there.`,
+      );
     await engineSet.close();
     await closeIngest();
     await sidecars.finish(options.print);
@@ -181,6 +205,7 @@ export async function runIndex(
     scans,
     ingested,
     broken,
+    skipped,
     tagged,
     failed,
     stoppedEngines: Object.fromEntries(runner.stoppedEngines()),
@@ -193,34 +218,40 @@ export async function runIndex(
 export function printIndexSummary(summary: IndexSummary, print: (line: string) => void): void {
   for (const s of summary.scans) {
     print(
-      `${s.folderPath}: ${String(s.seen)} image files — ${String(s.added)} new, ${String(s.changed)} changed, ${String(s.unchanged)} unchanged, ${String(s.missing)} missing, ${String(s.skipped)} unsupported, ${String(s.errors)} unreadable`,
+      `${s.folderPath}: ${String(s.seen)} image files — ${String(s.added)} new, ${String(s.changed)} changed, ${String(s.unchanged)} unchanged, ${String(s.missing)} missing, ${String(s.skipped)} skipped, ${String(s.errors)} unreadable${s.linksNotFollowed > 0 ? `, ${String(s.linksNotFollowed)} folder links not followed` : ''}`,
     );
     for (const p of s.problems.slice(0, 10)) print(`  ${p.relPath}: ${p.reason}`);
   }
   print(
-    `Ingested ${String(summary.ingested)}, broken ${String(summary.broken)}, tagged ${String(summary.tagged)}, failed ${String(summary.failed)} in ${(summary.durationMs / 1000).toFixed(1)} s`,
+    `Ingested ${String(summary.ingested)}, broken ${String(summary.broken)}, skipped ${String(summary.skipped)}, tagged ${String(summary.tagged)}, failed ${String(summary.failed)} in ${(summary.durationMs / 1000).toFixed(1)} s`,
   );
   if (summary.topTags.length > 0) {
     print(
       `Top tags: ${summary.topTags.map((t) => `${t.zh}/${t.en} (${String(t.photos)})`).join(', ')}`,
     );
   }
-  if (summary.broken > 0 || summary.failed > 0) print('Details: tujian failures');
+  if (summary.broken > 0 || summary.skipped > 0 || summary.failed > 0) {
+    print('Details: tujian failures');
+  }
 }
 
 export const indexCommand: CliCommand = {
   name: 'index',
   summary: 'Scan folders (all, or the one named — added if new), ingest new photos and tag them',
-  usage: 'tujian index [folder] [--engine local,huawei,volcengine,aliyun] [--json]',
-  options: { engine: { type: 'string' } },
+  usage:
+    'tujian index [folder] [--engine local,huawei,volcengine,aliyun] [--follow-outside-links] [--json]',
+  options: { engine: { type: 'string' }, 'follow-outside-links': { type: 'boolean' } },
   async run(inv) {
     const engines = parseEngines(inv, 'engine');
-    const ctx = openCliContext(inv);
+    const [path] = inv.positionals;
+    // Without a folder to add there is nothing to start a catalog with: a data folder with no
+    // catalog is then a mistyped --data ([Note: Only some commands create a catalog]).
+    const ctx = openCliContext(inv, { create: path !== undefined });
     try {
-      const [path] = inv.positionals;
       const folders = path ? [findOrAddFolder(ctx.db, path).folder] : listFolders(ctx.db);
       if (folders.length === 0)
         throw new UsageError('no folders yet: name one, e.g. tujian index ~/Pictures');
+      applyLinkOption(inv, ctx.db, folders);
       const summary = await runIndex(ctx, folders, {
         ...(engines ? { engines } : {}),
         progress: !inv.global.json,
@@ -234,7 +265,10 @@ export const indexCommand: CliCommand = {
       ) {
         return ExitCode.failure;
       }
-      return summary.broken > 0 || summary.failed > 0 ? ExitCode.partial : ExitCode.ok;
+      // Partial: some photo this run was to ingest or tag was not (broken, skipped or failed).
+      return summary.broken > 0 || summary.skipped > 0 || summary.failed > 0
+        ? ExitCode.partial
+        : ExitCode.ok;
     } finally {
       ctx.close();
     }
