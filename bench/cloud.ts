@@ -23,8 +23,8 @@ import { EngineLimiterRegistry } from '../main/jobs/engine-limiter.ts';
 import { countJobs, enqueueTag } from '../main/jobs/job-queue.ts';
 import { JobRunner, type RunnerEvent } from '../main/jobs/job-runner.ts';
 import { silentLogger } from '../main/util/logger.ts';
-import { duplicatePaidCalls } from '../test/emulators/emulator-kit.ts';
-import { startHuaweiEmulator } from '../test/emulators/huawei/huawei-emulator.ts';
+import { duplicatePaidCalls } from '../main/emulators/emulator-kit.ts';
+import { startHuaweiEmulator } from '../main/emulators/huawei/huawei-emulator.ts';
 
 const { values } = parseArgs({
   options: {

@@ -20,7 +20,7 @@ import { colourTagger, solidJpeg } from '../emulators/volcengine/colour-tagger.t
 import {
   startVolcengineEmulator,
   type VolcengineEmulator,
-} from '../emulators/volcengine/volcengine-emulator.ts';
+} from '../../main/emulators/volcengine/volcengine-emulator.ts';
 import { startS3rver, type S3Fixture } from '../engines/hosting/s3rver-fixture.ts';
 
 let emulator: VolcengineEmulator;

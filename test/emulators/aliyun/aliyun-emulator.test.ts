@@ -7,7 +7,10 @@ import { signAliyunRequest } from '../../../main/engines/aliyun/aliyun-signer.ts
 import { createS3ImageHost } from '../../../main/engines/hosting/image-hosting.ts';
 import { startS3rver, type S3Fixture } from '../../engines/hosting/s3rver-fixture.ts';
 import { colourTagger, solidJpeg } from '../volcengine/colour-tagger.ts';
-import { startAliyunEmulator, type AliyunEmulator } from './aliyun-emulator.ts';
+import {
+  startAliyunEmulator,
+  type AliyunEmulator,
+} from '../../../main/emulators/aliyun/aliyun-emulator.ts';
 
 // pop-core's bundled typings describe only RPCClient; this is the ROAClient surface we call.
 interface RoaClient {

@@ -11,9 +11,9 @@ import {
   huaweiEmulatorBanner,
   startHuaweiEmulator,
   type HuaweiEmulator,
-} from './huawei-emulator.ts';
+} from '../../../main/emulators/huawei/huawei-emulator.ts';
 import { huaweiSettingsSchema } from '../../../main/engines/huawei/huawei-settings.ts';
-import { emulatorControl } from '../emulator-kit.ts';
+import { emulatorControl } from '../../../main/emulators/emulator-kit.ts';
 
 let emulator: HuaweiEmulator;
 

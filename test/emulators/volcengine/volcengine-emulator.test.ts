@@ -4,7 +4,10 @@ import { signVolcengineRequest } from '../../../main/engines/volcengine/volcengi
 import { startS3rver, type S3Fixture } from '../../engines/hosting/s3rver-fixture.ts';
 import { createS3ImageHost } from '../../../main/engines/hosting/image-hosting.ts';
 import { colourTagger, solidJpeg } from './colour-tagger.ts';
-import { startVolcengineEmulator, type VolcengineEmulator } from './volcengine-emulator.ts';
+import {
+  startVolcengineEmulator,
+  type VolcengineEmulator,
+} from '../../../main/emulators/volcengine/volcengine-emulator.ts';
 
 const reqKey = 'jimeng_realman_avatar_picture_create_role_omni_v15';
 

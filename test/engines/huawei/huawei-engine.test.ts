@@ -25,7 +25,7 @@ import type { PreparedImage } from '../../../main/engines/engine.ts';
 import {
   startHuaweiEmulator,
   type HuaweiEmulator,
-} from '../../emulators/huawei/huawei-emulator.ts';
+} from '../../../main/emulators/huawei/huawei-emulator.ts';
 
 let emulator: HuaweiEmulator;
 let dir: string;

@@ -9,15 +9,15 @@
 // checksum = sha256(uid + seed + content).
 import { randomBytes, randomUUID } from 'node:crypto';
 import sharp from 'sharp';
-import { aliyunCallbackChecksum } from '../../../main/engines/aliyun/aliyun-callback.ts';
+import { aliyunCallbackChecksum } from '../../engines/aliyun/aliyun-callback.ts';
 import {
   aliyunApiVersion,
   aliyunSignature,
   aliyunStringToSign,
   contentMd5Base64,
   parseAliyunAuthorization,
-} from '../../../main/engines/aliyun/aliyun-signer.ts';
-import { sha256Hex } from '../../../main/engines/volcengine/volcengine-signer.ts';
+} from '../../engines/aliyun/aliyun-signer.ts';
+import { sha256Hex } from '../../engines/volcengine/volcengine-signer.ts';
 import {
   startEmulatorKit,
   type EmulatorKit,

@@ -18,9 +18,9 @@ import {
   parseSdkDate,
   signStringToSign,
   signaturesEqual,
-} from '../../../main/engines/huawei/huawei-signer.ts';
-import { createLocalEngine, type LocalEngine } from '../../../main/engines/local/local-engine.ts';
-import type { EngineAnswer } from '../../../main/engines/tag-model.ts';
+} from '../../engines/huawei/huawei-signer.ts';
+import { createLocalEngine, type LocalEngine } from '../../engines/local/local-engine.ts';
+import type { EngineAnswer } from '../../engines/tag-model.ts';
 import {
   startEmulatorKit,
   type EmulatorKit,

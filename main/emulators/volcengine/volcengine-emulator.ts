@@ -7,14 +7,14 @@
 // in_queue → generating → done, with expired / not_found after configurable times.
 import { randomBytes } from 'node:crypto';
 import sharp from 'sharp';
-import { volcengineSubjectReqKey } from '../../../main/engines/volcengine/volcengine-settings.ts';
+import { volcengineSubjectReqKey } from '../../engines/volcengine/volcengine-settings.ts';
 import {
   parseVolcengineAuthorization,
   sha256Hex,
   volcengineCanonicalQuery,
   volcengineCanonicalRequest,
   volcengineSignature,
-} from '../../../main/engines/volcengine/volcengine-signer.ts';
+} from '../../engines/volcengine/volcengine-signer.ts';
 import {
   startEmulatorKit,
   type EmulatorKit,
