@@ -19,6 +19,7 @@
 import type { Catalog } from '../catalog/catalog-connection.ts';
 import { hasEngineResult, saveEngineAnswer } from '../catalog/photo-tags.ts';
 import type { TaggingEngine, TagRequest } from '../engines/engine.ts';
+import { engineProfiles } from '../engines/engine-profile.ts';
 import { EngineId, type EngineAnswer } from '../engines/tag-model.ts';
 import type { Logger } from '../util/logger.ts';
 import { type EngineBudget, readBudget, reservePaidCall } from './engine-budget.ts';
@@ -144,11 +145,12 @@ export interface JobRunnerDeps {
   readonly probeFirstCall?: boolean;
 }
 
-/** Results are kept this long by the services (PROTOCOLS.md A.4, C.4). */
-export const defaultResultRetentionMs: Partial<Record<EngineId, number>> = {
-  aliyun: 60 * 60_000,
-  volcengine: 12 * 60 * 60_000,
-};
+/** Results are kept this long by the services (PROTOCOLS.md A.4, C.4): the engines' profiles. */
+export const defaultResultRetentionMs: Partial<Record<EngineId, number>> = Object.fromEntries(
+  Object.values(engineProfiles).flatMap((profile) =>
+    profile.resultRetentionMs === undefined ? [] : [[profile.id, profile.resultRetentionMs]],
+  ),
+);
 
 interface Lane {
   readonly name: string;
