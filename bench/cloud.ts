@@ -110,9 +110,9 @@ try {
     iamEndpoint: emulator.baseUrl,
     projectId: c.projectId,
     auth: { kind: 'aksk', ak: c.ak, sk: c.sk },
-    // The engine's own limiter stays out of the way: the runner's shared limiter is measured.
-    qps: 100,
-    concurrency: 10,
+    // The engine has no limiter of its own: the runner's, one per engine, is measured.
+    qps,
+    concurrency,
     requestTimeoutMs: 30_000,
   });
 
