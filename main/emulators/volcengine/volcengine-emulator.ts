@@ -383,6 +383,10 @@ export async function startVolcengineEmulator(
     if (!body || typeof body.req_key !== 'string' || typeof body.task_id !== 'string') {
       return gatewayError(request, 'MissingParameter', 'req_key and task_id are required');
     }
+    // The req_key is checked here as at CVSubmitTask: it names the service being asked.
+    if (body.req_key !== volcengineSubjectReqKey) {
+      return businessReply(403, 50400, 'Access Denied: api forbidden', null);
+    }
     const task = tasks.get(body.task_id);
     const age = task ? now() - task.submittedAt : 0;
     if (!task || task.key !== (request.key ?? '') || age >= forgetAfterMs) {
