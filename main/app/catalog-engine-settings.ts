@@ -21,6 +21,7 @@ import {
   type CloudEngineId,
   type EngineSettings,
 } from '../engines/engine-settings.ts';
+import { isHttpUrl } from '../engines/http-url.ts';
 import { checkAliyunCredentials } from '../engines/aliyun/aliyun-engine.ts';
 import type { ConnectionStep } from '../engines/hosting/image-hosting.ts';
 import { checkVolcengineCredentials } from '../engines/volcengine/volcengine-engine.ts';
@@ -55,6 +56,8 @@ interface CredentialSpec {
   readonly key: string;
   readonly label: string;
   readonly secret: boolean;
+  /** An endpoint the engine will call: only an http(s) URL is stored (`httpUrl`). */
+  readonly url?: true;
 }
 
 /**
@@ -72,14 +75,14 @@ export const credentialSpecs: Record<EngineId, readonly CredentialSpec[]> = {
   volcengine: [
     { key: 'accessKeyId', label: 'Access Key ID', secret: false },
     { key: 'secretAccessKey', label: 'Secret Access Key', secret: true },
-    { key: 'hosting.endpoint', label: 'Hosting S3 endpoint', secret: false },
+    { key: 'hosting.endpoint', label: 'Hosting S3 endpoint', secret: false, url: true },
     { key: 'hosting.accessKeyId', label: 'Hosting access key', secret: false },
     { key: 'hosting.secretAccessKey', label: 'Hosting secret key', secret: true },
   ],
   aliyun: [
     { key: 'accessKeyId', label: 'AccessKey ID', secret: false },
     { key: 'accessKeySecret', label: 'AccessKey Secret', secret: true },
-    { key: 'hosting.endpoint', label: 'Hosting S3 endpoint (OSS)', secret: false },
+    { key: 'hosting.endpoint', label: 'Hosting S3 endpoint (OSS)', secret: false, url: true },
     { key: 'hosting.accessKeyId', label: 'Hosting access key', secret: false },
     { key: 'hosting.secretAccessKey', label: 'Hosting secret key', secret: true },
   ],
@@ -213,6 +216,15 @@ export function createCatalogEngineSettings(
     list: () => Promise.all(engineIds.map(view)),
     async update(patch: EngineSettingsPatch) {
       const { engine } = patch;
+      // Endpoints are refused before anything is stored, even as a draft: a draft with
+      // `file:///etc/passwd` would become the engine's configuration once complete.
+      if (patch.endpoint && !isHttpUrl(patch.endpoint))
+        throw new ApiError('invalid-input', `The ${engine} endpoint must be an http(s) URL.`);
+      for (const [key, value] of Object.entries(patch.credentials ?? {})) {
+        const spec = credentialSpecs[engine].find((c) => c.key === key);
+        if (spec?.url && value !== '' && !isHttpUrl(value))
+          throw new ApiError('invalid-input', `${spec.label} must be an http(s) URL.`);
+      }
       const s = readStored(db, engine);
       for (const [key, value] of Object.entries(patch.credentials ?? {})) {
         const spec = credentialSpecs[engine].find((c) => c.key === key);

@@ -8,8 +8,9 @@ import type { Catalog } from '../catalog/catalog-connection.ts';
 import { addFolder, FolderError, removeFolder } from '../catalog/folders.ts';
 import type { TaggingEngine } from '../engines/engine.ts';
 import type { EngineId } from '../engines/tag-model.ts';
-import { enqueueIngest, recoverInterruptedJobs } from '../jobs/job-queue.ts';
+import { enqueueIngest } from '../jobs/job-queue.ts';
 import { enqueueMissingTagging, JobRunner, type RunnerEvent } from '../jobs/job-runner.ts';
+import { recoverAbandonedWork } from '../library/abandoned-work.ts';
 import { watchLibrary, type LibraryWatcher } from '../library/folder-watcher.ts';
 import { createIngestSetup } from '../library/ingest-setup.ts';
 import { ingestPhoto } from '../library/photo-ingest.ts';
@@ -51,7 +52,7 @@ export function startLibraryRuntime(options: LibraryRuntimeOptions): LibraryRunt
       log.warn(m);
     },
   };
-  recoverInterruptedJobs(db);
+  const swept = recoverAbandonedWork(db, options.dataRoot, libraryLog);
   const ingest = createIngestSetup(db, options.dataRoot, libraryLog);
   let active = 0;
   const runner = new JobRunner({
@@ -144,6 +145,7 @@ export function startLibraryRuntime(options: LibraryRuntimeOptions): LibraryRunt
       });
       await sidecars.close();
       await ingest.close();
+      await swept;
     },
   };
 }

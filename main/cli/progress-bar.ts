@@ -1,5 +1,7 @@
 // A progress line with rate and ETA for long CLI runs. Drawn on stderr only when it is a
 // TTY (pipes and --json output stay clean).
+import { escapeControlChars } from '../util/terminal-text.ts';
+
 export interface ProgressBar {
   update(done: number, total: number, label?: string): void;
   finish(): void;
@@ -25,7 +27,7 @@ export function renderProgressLine(
   const filled = Math.round(fraction * width);
   const rate = elapsedMs > 0 ? done / (elapsedMs / 1000) : 0;
   const eta = rate > 0 ? (total - done) / rate : Number.NaN;
-  return `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${String(done)}/${String(total)} ${label} ${rate.toFixed(1)}/s ETA ${formatDuration(eta)}`;
+  return `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${String(done)}/${String(total)} ${escapeControlChars(label)} ${rate.toFixed(1)}/s ETA ${formatDuration(eta)}`;
 }
 
 export function createProgressBar(

@@ -11,8 +11,9 @@
 // `enqueueTaggingFor` does not queue it, and `runTag` checks again right before calling
 // (a duplicate of the same bytes may have been answered meanwhile). Moves and renames keep
 // the content, so they keep the result; the queue lives in the catalog, so restarts keep it
-// too; an async task id is stored before any waiting, so a restart polls instead of
-// submitting again. The one window left is a crash (or kill) AFTER the service accepted a
+// too, and processes sharing it never take a job another live one holds ([Note: Shared job
+// queue] in job-queue.ts); an async task id is stored before any waiting, so a restart polls
+// instead of submitting again. The one window left is a crash (or kill) AFTER the service accepted a
 // paid call and BEFORE the answer's transaction committed (sync engines), or before the
 // task id was committed (async submit): on restart the job runs again and pays a second
 // time. The window is one HTTP answer plus one SQLite commit wide; test/crash measures it.
@@ -40,13 +41,16 @@ import {
   claimNextJob,
   completeJob,
   countJobs,
+  defaultJobLeaseMs,
   deferJob,
   enqueueTag,
   failJob,
   type Job,
   type JobCounts,
   recordRemoteTask,
+  recoverInterruptedJobs,
   releaseJob,
+  renewJobLeases,
   rescheduleJob,
   rescheduleThrottledJob,
 } from './job-queue.ts';
@@ -143,6 +147,12 @@ export interface JobRunnerDeps {
    * concurrency: with a wrong key, exactly one call fails (default true).
    */
   readonly probeFirstCall?: boolean;
+  /**
+   * How long a claim holds a job; renewed every third of it while the job runs, and as often
+   * the queue is searched for jobs of processes that died ([Note: Shared job queue] in
+   * job-queue.ts). Default 10 minutes.
+   */
+  readonly leaseMs?: number;
 }
 
 /** Results are kept this long by the services (PROTOCOLS.md A.4, C.4): the engines' profiles. */
@@ -207,9 +217,11 @@ export function enqueueMissingTagging(
     )
     .all();
   let queued = 0;
+  // IMMEDIATE: it reads, then writes; a deferred transaction would fail at once with
+  // SQLITE_BUSY (no busy wait) when another process wrote in between ([Note: Shared job queue]).
   db.transaction(() => {
     for (const { id } of contents) queued += enqueueTaggingFor(db, id, engines, now);
-  })();
+  }).immediate();
   return queued;
 }
 
@@ -247,6 +259,9 @@ export class JobRunner {
   private readonly now: () => number;
   private readonly limiters: EngineLimiterRegistry;
   private readonly inFlight = new Set<Promise<void>>();
+  /** Ids of the jobs this runner holds, whose leases it renews. */
+  private readonly leased = new Set<number>();
+  private leaseTimer: NodeJS.Timeout | undefined;
   private readonly listeners = new Set<(event: RunnerEvent) => void>();
   private controls: JobControls;
   /** Recent throttling answers with Retry-After, per engine. */
@@ -314,15 +329,21 @@ export class JobRunner {
   /** Run until no runnable work is left for the lanes that are not blocked. */
   async runUntilIdle(): Promise<void> {
     const idle = new Promise<void>((resolve) => this.idleWaiters.push(resolve));
+    this.startLeaseUpkeep();
     this.emitQueue(true);
     this.pump();
-    await idle;
+    try {
+      await idle;
+    } finally {
+      if (!this.continuous) this.stopLeaseUpkeep();
+    }
     this.emitQueue(true);
   }
 
   /** Keep running as work arrives (watch mode); `wake()` after enqueueing. */
   start(): void {
     this.continuous = true;
+    this.startLeaseUpkeep();
     this.pump();
   }
 
@@ -335,6 +356,39 @@ export class JobRunner {
     this.draining = true;
     if (this.timer) clearTimeout(this.timer);
     await Promise.allSettled([...this.inFlight]);
+    this.stopLeaseUpkeep();
+  }
+
+  private leaseMs(): number {
+    return this.deps.leaseMs ?? defaultJobLeaseMs;
+  }
+
+  /**
+   * Every third of a lease: renew the leases of the jobs in flight, and requeue jobs that a
+   * process which died since left running, so they do not wait for the next start.
+   */
+  private startLeaseUpkeep(): void {
+    if (this.leaseTimer) return;
+    this.leaseTimer = setInterval(() => {
+      this.upkeepLeases();
+    }, this.leaseMs() / 3);
+    this.leaseTimer.unref();
+  }
+
+  private stopLeaseUpkeep(): void {
+    if (this.leaseTimer) clearInterval(this.leaseTimer);
+    this.leaseTimer = undefined;
+  }
+
+  private upkeepLeases(): void {
+    try {
+      const now = this.now();
+      renewJobLeases(this.deps.db, [...this.leased], now + this.leaseMs());
+      if (recoverInterruptedJobs(this.deps.db, now) > 0) this.wake();
+    } catch (error) {
+      // A busy or full catalog: the next round tries again, well within the lease.
+      this.deps.log.warn('job lease upkeep failed', { error: String(error) });
+    }
   }
 
   /** A persisted stop whose engine settings changed since is cleared. */
@@ -385,9 +439,11 @@ export class JobRunner {
           kind: lane.kind,
           ...(lane.engine ? { engines: [lane.engine] } : {}),
           now: this.now(),
+          leaseMs: this.leaseMs(),
         });
         if (!job) break;
         lane.active++;
+        this.leased.add(job.id);
         this.emit({
           type: 'job-started',
           jobId: job.id,
@@ -402,6 +458,7 @@ export class JobRunner {
           })
           .finally(() => {
             lane.active--;
+            this.leased.delete(job.id);
             this.inFlight.delete(run);
             this.emitQueue(false);
             this.pump();
@@ -510,7 +567,7 @@ export class JobRunner {
         if (outcome.status === 'ok')
           enqueueTaggingFor(db, outcome.contentId, this.deps.engines, this.now());
         completeJob(db, job.id);
-      })();
+      }).immediate();
       this.emit({
         type: 'job-finished',
         jobId: job.id,
@@ -745,10 +802,12 @@ export class JobRunner {
     settingsKey: string,
   ): void {
     const { db } = this.deps;
+    // IMMEDIATE, as every read-then-write here: a paid answer that failed to commit with
+    // SQLITE_BUSY because another process wrote meanwhile would be paid for again.
     db.transaction(() => {
       saveEngineAnswer(db, job.contentId, answer, settingsKey, this.now());
       completeJob(db, job.id);
-    })();
+    }).immediate();
     this.emitFinished(job, 'done');
   }
 

@@ -342,9 +342,10 @@ export async function scanFolder(deps: ScanDeps, folderId: number): Promise<Scan
     if (batch.length === 0) return;
     const files = batch;
     batch = [];
+    // IMMEDIATE: reads then writes, and another Tujian may write the catalog meanwhile.
     db.transaction(() => {
       for (const file of files) applyFile(file, known.get(file.relPath));
-    })();
+    }).immediate();
   };
   const applyFile = (file: SeenFile, state: PhotoFileState | undefined) => {
     const { change, enqueue } = recordSeenFile(db, folder.id, file, state);

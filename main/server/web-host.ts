@@ -9,8 +9,11 @@
 //   request needs the cookie or `Authorization: Bearer <token>`, or gets 401.
 // - The Host header must name this loopback address and port, so a page on another origin
 //   that rebinds its DNS name to 127.0.0.1 (DNS rebinding) is refused with 421.
-// - No CORS headers at all, and API calls must be JSON POSTs, so other origins can neither
-//   read answers nor send "simple" cross-site requests that act.
+// - No CORS headers at all, and API calls must be JSON POSTs (the media type exactly
+//   `application/json`), so other origins can neither read answers nor send "simple"
+//   cross-site requests that act.
+// - API calls whose `Origin` or `Sec-Fetch-Site` names another site get 403, a second wall
+//   behind the cookie's SameSite=Strict (`requestOriginAllowed`).
 // - Images are served only by content hash from the data folder ([Note: Media requests
 //   cannot leave the data folder]); static files only from the built renderer.
 import { randomBytes, timingSafeEqual } from 'node:crypto';
@@ -19,7 +22,12 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { extname, isAbsolute, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { isChannel, type ApiEvent } from '../../preload/api-contract.ts';
+import {
+  isChannel,
+  type ApiEnvelope,
+  type ApiErrorCode,
+  type ApiEvent,
+} from '../../preload/api-contract.ts';
 import { dispatchApiCall } from '../app/api-dispatch.ts';
 import { openAppContext, type AppContext, type AppContextOptions } from '../app/app-context.ts';
 import type { Logger } from '../util/logger.ts';
@@ -121,24 +129,126 @@ function send(
   res.end(body);
 }
 
+/** Thrown by `readBody` when the body passes `maxBodyBytes`; answered with 413. */
+class BodyTooLargeError extends Error {
+  constructor() {
+    super(`The body is larger than ${String(maxBodyBytes)} bytes.`);
+    this.name = 'BodyTooLargeError';
+  }
+}
+
+/**
+ * The request body as text, at most `maxBodyBytes`. Past the limit it stops keeping chunks
+ * and rejects, but does NOT destroy the request: destroying it reset the connection (TCP RST)
+ * before any answer, so clients saw "connection reset" instead of 413. The caller answers 413
+ * with `Connection: close`; see [Note: Answering a body over the limit].
+ */
 function readBody(req: IncomingMessage): Promise<string> {
   return new Promise((resolveBody, reject) => {
+    const declared = Number(req.headers['content-length'] ?? 0);
+    if (declared > maxBodyBytes) {
+      reject(new BodyTooLargeError());
+      return;
+    }
     const chunks: Buffer[] = [];
     let size = 0;
+    let tooLarge = false;
     req.on('data', (chunk: Buffer) => {
+      if (tooLarge) return;
       size += chunk.length;
       if (size > maxBodyBytes) {
-        reject(new Error('body too large'));
-        req.destroy();
+        tooLarge = true;
+        chunks.length = 0;
+        reject(new BodyTooLargeError());
         return;
       }
       chunks.push(chunk);
     });
     req.on('end', () => {
-      resolveBody(Buffer.concat(chunks).toString('utf8'));
+      if (!tooLarge) resolveBody(Buffer.concat(chunks).toString('utf8'));
     });
     req.on('error', reject);
   });
+}
+
+/**
+ * [Note: Answering a body over the limit]
+ * The 413 goes out with `Connection: close`, then the rest of the upload is read and thrown
+ * away (up to `maxDrainBytes`, for at most `drainTimeoutMs`) before the socket closes. Closing
+ * a socket that still has unread bytes makes the kernel send a reset, and a client that gets
+ * the reset while still uploading drops the 413 it had not yet read. Past the drain limits the
+ * socket is destroyed: a client that keeps sending forever is not owed an answer.
+ */
+const maxDrainBytes = 64 << 20;
+const drainTimeoutMs = 5_000;
+
+function answerTooLarge(req: IncomingMessage, res: ServerResponse): void {
+  const body = JSON.stringify(
+    apiError('invalid-input', `The body is larger than ${String(maxBodyBytes)} bytes.`),
+  );
+  res.writeHead(413, {
+    'Content-Type': 'application/json; charset=utf-8',
+    'Content-Length': Buffer.byteLength(body),
+    Connection: 'close',
+  });
+  res.end(body);
+  let drained = 0;
+  const giveUp = setTimeout(() => req.socket.destroy(), drainTimeoutMs);
+  giveUp.unref();
+  req.on('data', (chunk: Buffer) => {
+    drained += chunk.length;
+    if (drained > maxDrainBytes) req.socket.destroy();
+  });
+  req.on('end', () => {
+    clearTimeout(giveUp);
+  });
+  req.on('close', () => {
+    clearTimeout(giveUp);
+  });
+  req.resume();
+}
+
+/** An error in the API's envelope (`{ ok: false, error }`), for refusals before dispatch. */
+function apiError(code: ApiErrorCode, message: string): ApiEnvelope<never> {
+  return { ok: false, error: { code, message } };
+}
+
+function sendApiError(
+  res: ServerResponse,
+  status: number,
+  code: ApiErrorCode,
+  message: string,
+): void {
+  send(res, status, JSON.stringify(apiError(code, message)), 'application/json; charset=utf-8');
+}
+
+/**
+ * Whether a state-changing API call may come from where the browser says it comes from.
+ * Browsers send `Origin` on every POST and `Sec-Fetch-Site` on every request; a page on
+ * another origin cannot forge either. A request with neither comes from a non-browser
+ * client (curl, a script, the tests), which must still hold the token to get this far.
+ * `Origin: null` (sandboxed frames, file: pages) is foreign. [Note: Web host access control]
+ */
+export function requestOriginAllowed(headers: IncomingMessage['headers'], port: number): boolean {
+  const site = headers['sec-fetch-site'];
+  if (site !== undefined && site !== 'same-origin') return false;
+  const origin = headers.origin;
+  if (origin === undefined) return true;
+  return allowedOrigins(port).has(origin);
+}
+
+/** The origins of this server's own pages. */
+function allowedOrigins(port: number): Set<string> {
+  return new Set([...allowedHosts(port)].map((host) => `http://${host}`));
+}
+
+/**
+ * `Content-Type: application/json`, with parameters (`; charset=utf-8`) allowed but nothing
+ * glued on: `application/jsonp` or `application/json-seq` is not JSON.
+ */
+export function isJsonContentType(header: string | undefined): boolean {
+  const mediaType = (header ?? '').split(';')[0]?.trim().toLowerCase();
+  return mediaType === 'application/json';
 }
 
 /** The Host header values this server answers to (anything else may be DNS rebinding). */
@@ -184,7 +294,17 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
         send(res, 405, 'POST only');
         return;
       }
-      const outcome = await options.aliyunCallback.handle(await readBody(req));
+      let body: string;
+      try {
+        body = await readBody(req);
+      } catch (error) {
+        if (error instanceof BodyTooLargeError) {
+          answerTooLarge(req, res);
+          return;
+        }
+        throw error;
+      }
+      const outcome = await options.aliyunCallback.handle(body);
       send(res, outcome.status, outcome.message);
       return;
     }
@@ -239,16 +359,34 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
         send(res, 405, 'POST only');
         return;
       }
-      if (!(req.headers['content-type'] ?? '').startsWith('application/json')) {
-        send(res, 415, 'API calls are JSON.');
+      if (!requestOriginAllowed(req.headers, port)) {
+        sendApiError(res, 403, 'invalid-input', 'Refused: the call comes from another origin.');
         return;
+      }
+      if (!isJsonContentType(req.headers['content-type'])) {
+        sendApiError(
+          res,
+          415,
+          'invalid-input',
+          'API calls are JSON (Content-Type: application/json).',
+        );
+        return;
+      }
+      let text: string;
+      try {
+        text = await readBody(req);
+      } catch (error) {
+        if (error instanceof BodyTooLargeError) {
+          answerTooLarge(req, res);
+          return;
+        }
+        throw error;
       }
       let input: unknown;
       try {
-        const text = await readBody(req);
         input = text === '' ? {} : JSON.parse(text);
       } catch {
-        send(res, 400, 'The body is not JSON (or too large).');
+        sendApiError(res, 400, 'invalid-input', 'The body is not JSON.');
         return;
       }
       const envelope = await dispatchApiCall(context.service.handlers, name, input, {

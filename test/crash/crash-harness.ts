@@ -86,7 +86,7 @@ export interface CrashScenarioReport {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-async function generatePhotos(
+export async function generatePhotos(
   folder: string,
   count: number,
   duplicates: number,

@@ -110,8 +110,19 @@ describe(startWebHost.name, () => {
       'POST',
       '{}',
     );
-    expect(res.status).toBe(200);
+    // A foreign origin's API call is refused outright since issue 12 (it was answered 200,
+    // unreadable to the page for want of CORS headers); the refusal has no CORS headers either.
+    expect(res.status).toBe(403);
     expect(Object.keys(res.headers).filter((h) => h.startsWith('access-control'))).toEqual([]);
+    const own = await get(
+      host,
+      '/api/folders.list',
+      { ...auth, Origin: host.origin, 'Content-Type': 'application/json' },
+      'POST',
+      '{}',
+    );
+    expect(own.status).toBe(200);
+    expect(Object.keys(own.headers).filter((h) => h.startsWith('access-control'))).toEqual([]);
   });
 
   it('serves a thumbnail by content hash and refuses traversal on the media route', async () => {
@@ -197,5 +208,134 @@ describe(startWebHost.name, () => {
       req.end();
     });
     expect(events).toContain('data: {"type":"catalog-changed","scope":"albums"}');
+  });
+
+  it('answers a body over the limit with 413 and a JSON error, not a connection reset', async () => {
+    const url = `${host.origin}/api/albums.list`;
+    const body = JSON.stringify({ padding: 'x'.repeat(2 << 20) });
+    // A real HTTP client (undici's fetch), with the length declared up front.
+    const declared = await fetch(url, {
+      method: 'POST',
+      headers: { ...auth, 'Content-Type': 'application/json' },
+      body,
+    });
+    expect(declared.status).toBe(413);
+    expect(declared.headers.get('connection')).toBe('close');
+    expect(await declared.json()).toMatchObject({ ok: false, error: { code: 'invalid-input' } });
+    // Streamed in chunks with no length: the limit is only found while reading.
+    const streamed = await new Promise<{ status: number; text: string }>((resolve, reject) => {
+      const req = request(
+        {
+          host: '127.0.0.1',
+          port: host.port,
+          path: '/api/albums.list',
+          method: 'POST',
+          headers: {
+            Host: `127.0.0.1:${host.port}`,
+            ...auth,
+            'Content-Type': 'application/json',
+            'Transfer-Encoding': 'chunked',
+          },
+        },
+        (res) => {
+          let text = '';
+          res.on('data', (c: Buffer) => (text += c.toString()));
+          res.on('end', () => {
+            resolve({ status: res.statusCode ?? 0, text });
+          });
+        },
+      );
+      req.on('error', reject);
+      const chunk = 'x'.repeat(64 << 10);
+      for (let i = 0; i < 40; i++) req.write(chunk);
+      req.end();
+    });
+    expect(streamed.status).toBe(413);
+    expect(JSON.parse(streamed.text)).toMatchObject({
+      ok: false,
+      error: { code: 'invalid-input' },
+    });
+    // The server is still fine afterwards.
+    const after = await get(
+      host,
+      '/api/albums.list',
+      { ...auth, 'Content-Type': 'application/json' },
+      'POST',
+      '{}',
+    );
+    expect(after.status).toBe(200);
+  });
+
+  it('refuses API calls from a foreign origin with 403 and keeps same-origin and non-browser calls working', async () => {
+    const json = { ...auth, 'Content-Type': 'application/json' };
+    const call = (headers: Record<string, string>) =>
+      get(
+        host,
+        '/api/albums.create',
+        { ...json, ...headers },
+        'POST',
+        '{"name":"Cats","query":"cat"}',
+      );
+    const foreign = await call({ Origin: 'https://evil.example', 'Sec-Fetch-Site': 'cross-site' });
+    expect(foreign.status).toBe(403);
+    expect(JSON.parse(foreign.text)).toMatchObject({ ok: false, error: { code: 'invalid-input' } });
+    expect((await call({ Origin: 'https://evil.example' })).status).toBe(403);
+    expect((await call({ Origin: 'null' })).status).toBe(403);
+    expect((await call({ 'Sec-Fetch-Site': 'same-site' })).status).toBe(403);
+    expect((await call({ Origin: `http://localhost:${String(host.port + 1)}` })).status).toBe(403);
+    // The renderer's own fetches (same origin) and clients that send neither header.
+    expect((await call({ Origin: host.origin, 'Sec-Fetch-Site': 'same-origin' })).status).toBe(200);
+    expect((await call({})).status).toBe(200);
+    const albums = JSON.parse((await get(host, '/api/albums.list', json, 'POST', '{}')).text) as {
+      value: { name: string }[];
+    };
+    // Only the two allowed calls created an album.
+    expect(albums.value.filter((a) => a.name === 'Cats')).toHaveLength(1);
+  });
+
+  it('matches the JSON content type exactly, parameters allowed', async () => {
+    const call = (type: string) =>
+      get(host, '/api/albums.list', { ...auth, 'Content-Type': type }, 'POST', '{}');
+    expect((await call('application/jsonfoo')).status).toBe(415);
+    expect((await call('application/json-seq')).status).toBe(415);
+    expect((await call('application/json; charset=utf-8')).status).toBe(200);
+    expect((await call('Application/JSON')).status).toBe(200);
+  });
+
+  it('refuses a non-http(s) engine endpoint and stores nothing of it', async () => {
+    const json = { ...auth, 'Content-Type': 'application/json' };
+    const setEngine = (patch: object) =>
+      get(host, '/api/settings.setEngine', json, 'POST', JSON.stringify(patch)).then(
+        (r) => JSON.parse(r.text) as { ok: boolean; error?: { code: string } },
+      );
+    for (const endpoint of ['file:///etc/passwd', 'javascript:alert(1)', 'ftp://example.com/']) {
+      expect(await setEngine({ engine: 'volcengine', endpoint })).toMatchObject({
+        ok: false,
+        error: { code: 'invalid-input' },
+      });
+    }
+    expect(
+      await setEngine({
+        engine: 'aliyun',
+        credentials: { 'hosting.endpoint': 'file:///etc/passwd' },
+      }),
+    ).toMatchObject({ ok: false, error: { code: 'invalid-input' } });
+    const views = JSON.parse(
+      (await get(host, '/api/settings.engines', json, 'POST', '{}')).text,
+    ) as {
+      value: {
+        engine: string;
+        endpoint: string | null;
+        credentials: { key: string; value: string | null }[];
+      }[];
+    };
+    const volcengine = views.value.find((v) => v.engine === 'volcengine');
+    const aliyun = views.value.find((v) => v.engine === 'aliyun');
+    expect(volcengine?.endpoint).toBeNull();
+    expect(aliyun?.credentials.find((c) => c.key === 'hosting.endpoint')?.value).toBeNull();
+    // An http(s) endpoint is still taken.
+    expect(
+      await setEngine({ engine: 'volcengine', endpoint: 'https://visual.volcengineapi.com' }),
+    ).toMatchObject({ ok: true });
   });
 });

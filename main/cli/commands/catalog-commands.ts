@@ -12,6 +12,7 @@ import { jobsStatus, jobsStatusLines } from './jobs-commands.ts';
 import { type CliCommand, stringOption } from '../cli-command.ts';
 import { openCliContext } from '../cli-context.ts';
 import { ExitCode, UsageError } from '../cli-errors.ts';
+import { escapeControlChars } from '../../util/terminal-text.ts';
 
 /** Total bytes under a folder (thumbnail and preview stores are two levels deep). */
 export function folderBytes(root: string): { files: number; bytes: number } {
@@ -223,7 +224,7 @@ export const showCommand: CliCommand = {
       const found = findPhotoByFilePath(ctx.db, file);
       if (!found) {
         inv.io.stderr.write(
-          `tujian show: ${file} is not in the catalog (add its folder with "tujian add").\n`,
+          `tujian show: ${escapeControlChars(file)} is not in the catalog (add its folder with "tujian add").\n`,
         );
         return Promise.resolve(ExitCode.failure);
       }
@@ -324,11 +325,13 @@ export const failuresCommand: CliCommand = {
       if (failed.length === 0 && broken.length === 0) inv.io.print('No failures.');
       for (const j of failed) {
         inv.io.print(
-          `job ${String(j.id)} ${j.kind}${j.engine ? `:${j.engine}` : ''} ${j.code ?? ''} ${j.message ?? ''} (attempts ${String(j.attempts)})`,
+          `job ${String(j.id)} ${j.kind}${j.engine ? `:${j.engine}` : ''} ${j.code ?? ''} ${escapeControlChars(j.message ?? '')} (attempts ${String(j.attempts)})`,
         );
       }
       for (const p of broken)
-        inv.io.print(`${p.status}: ${p.path} — ${p.error ?? 'no reason recorded'}`);
+        inv.io.print(
+          `${p.status}: ${escapeControlChars(p.path)} — ${escapeControlChars(p.error ?? 'no reason recorded')}`,
+        );
       return Promise.resolve(ExitCode.ok);
     } finally {
       ctx.close();

@@ -40,7 +40,7 @@ export const demoCommand: CliCommand = {
     'Index and tag a folder (or a bundled demo folder) on-device, then show tags and searches',
   usage: 'tujian demo [folder]',
   async run(inv) {
-    const ctx = openCliContext(inv);
+    const ctx = openCliContext(inv, { create: true });
     try {
       const [named] = inv.positionals;
       const path = named ?? (await makeDemoFolder(ctx.paths.root));

@@ -34,7 +34,7 @@ export const enginesCommand: CliCommand = {
     'tujian engines [list | test <id> | set <id> <file.json|-> | enable <id> <folder> | disable <id> <folder>] [--json]',
   async run(inv) {
     const [action = 'list', name, arg] = inv.positionals;
-    const ctx = openCliContext(inv);
+    const ctx = openCliContext(inv, { create: action === 'set' });
     try {
       const secrets = cliSecretStore(ctx);
       const backend = catalogSettingsBackend(ctx.db);

@@ -14,6 +14,7 @@ import { type CliCommand, stringOption } from '../cli-command.ts';
 import { openCliContext } from '../cli-context.ts';
 import { cliSecretStore, createCliEngineSet } from '../cli-engines.ts';
 import { ExitCode, UsageError } from '../cli-errors.ts';
+import { escapeTerminalLines } from '../../util/terminal-text.ts';
 
 /** Resolves on Ctrl-C or SIGTERM. */
 function untilStopped(): Promise<void> {
@@ -72,7 +73,7 @@ export const serveCommand: CliCommand = {
     ensureRendererBuilt(() => {
       inv.io.print('Building the UI (renderer/dist)…');
     });
-    const ctx = openCliContext(inv);
+    const ctx = openCliContext(inv, { create: true });
     const dataRoot = ctx.paths.root;
     const engineSet = await createCliEngineSet(ctx);
     // The host opens its own catalog connection; the callback uses it once it exists.
@@ -86,7 +87,7 @@ export const serveCommand: CliCommand = {
       open: inv.values.open === true,
       engines: engineSet,
       log: (line) => {
-        inv.io.stderr.write(`${line}\n`);
+        inv.io.stderr.write(`${escapeTerminalLines(line)}\n`);
       },
     });
     live.db = host.context.db;

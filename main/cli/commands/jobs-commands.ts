@@ -14,6 +14,7 @@ import { readJobControls, setJobsPaused } from '../../jobs/job-controls.ts';
 import { type CliCommand, type CliInvocation, flagOption, stringOption } from '../cli-command.ts';
 import { openCliContext } from '../cli-context.ts';
 import { ExitCode, UsageError } from '../cli-errors.ts';
+import { escapeControlChars } from '../../util/terminal-text.ts';
 
 function engineOption(inv: CliInvocation, required: boolean): EngineId | undefined {
   const name = stringOption(inv, 'engine');
@@ -118,7 +119,10 @@ function pauseOrResume(paused: boolean): CliCommand {
     options: { engine: { type: 'string' } },
     run(inv) {
       const engine = engineOption(inv, false);
-      const ctx = openCliContext(inv);
+      // Pausing before the first index is how a user holds back the paid engines (`tujian
+      // pause; tujian index F`), so it may start the catalog; resuming one that does not exist
+      // is a mistyped --data ([Note: Only some commands create a catalog]).
+      const ctx = openCliContext(inv, { create: paused });
       try {
         setJobsPaused(ctx.db, engine ?? null, paused);
         const controls = readJobControls(ctx.db);
@@ -173,7 +177,9 @@ export const budgetCommand: CliCommand = {
     const clear = flagOption(inv, 'clear');
     if (clear && (perDay !== undefined || perMonth !== undefined))
       throw new UsageError('--clear takes no --per-day/--per-month');
-    const ctx = openCliContext(inv);
+    const ctx = openCliContext(inv, {
+      create: clear || perDay !== undefined || perMonth !== undefined,
+    });
     try {
       if (clear) writeBudget(ctx.db, engine, {});
       else if (perDay !== undefined || perMonth !== undefined) {
@@ -236,7 +242,7 @@ export const estimateCommand: CliCommand = {
         const folder = listFolders(ctx.db).find((f) => f.path === real || f.path === absolute);
         if (!folder) {
           inv.io.stderr.write(
-            `tujian estimate: ${folderArg} is not an added folder (add it with "tujian add").\n`,
+            `tujian estimate: ${escapeControlChars(folderArg)} is not an added folder (add it with "tujian add").\n`,
           );
           return Promise.resolve(ExitCode.failure);
         }

@@ -4,8 +4,9 @@ import { resolve } from 'node:path';
 import type { Catalog } from '../../catalog/catalog-connection.ts';
 import { addFolder, type Folder, listFolders } from '../../catalog/folders.ts';
 import { EngineId } from '../../engines/tag-model.ts';
-import { countJobs, enqueueIngest, recoverInterruptedJobs } from '../../jobs/job-queue.ts';
+import { countJobs, enqueueIngest, jobsHeldElsewhere } from '../../jobs/job-queue.ts';
 import { enqueueMissingTagging, type RunnerEvent } from '../../jobs/job-runner.ts';
+import { recoverAbandonedWork } from '../../library/abandoned-work.ts';
 import { scanFolder, type ScanReport } from '../../library/folder-scanner.ts';
 import type { LibraryLog } from '../../library/library-deps.ts';
 import { createLibraryJobRunner } from '../../library/library-job-runner.ts';
@@ -63,7 +64,7 @@ export const addCommand: CliCommand = {
     const [path] = inv.positionals;
     if (!path) throw new UsageError('name a folder');
     const engines = parseEngines(inv, 'engines');
-    const ctx = openCliContext(inv);
+    const ctx = openCliContext(inv, { create: true });
     try {
       const { folder, added } = findOrAddFolder(ctx.db, path, engines);
       if (inv.global.json) inv.io.printJson({ folder, added });
@@ -101,7 +102,7 @@ export async function runIndex(
   const started = Date.now();
   const { db } = ctx;
   const log = libraryLog(ctx.log);
-  recoverInterruptedJobs(db);
+  await recoverAbandonedWork(db, ctx.paths.root, log);
   const scans: ScanReport[] = [];
   for (const folder of folders) {
     const report = await scanFolder(
@@ -165,6 +166,11 @@ export async function runIndex(
     await runner.runUntilIdle();
   } finally {
     bar?.finish();
+    // [Note: Shared job queue]: jobs another Tujian holds stay its own, and finish there.
+    for (const { holder, jobs } of jobsHeldElsewhere(db))
+      options.print(
+        `${String(jobs)} job(s) are running in another Tujian (${holder}); they finish there.`,
+      );
     await engineSet.close();
     await closeIngest();
     await sidecars.finish(options.print);
@@ -215,9 +221,11 @@ export const indexCommand: CliCommand = {
   options: { engine: { type: 'string' } },
   async run(inv) {
     const engines = parseEngines(inv, 'engine');
-    const ctx = openCliContext(inv);
+    const [path] = inv.positionals;
+    // Without a folder to add there is nothing to start a catalog with: a data folder with no
+    // catalog is then a mistyped --data ([Note: Only some commands create a catalog]).
+    const ctx = openCliContext(inv, { create: path !== undefined });
     try {
-      const [path] = inv.positionals;
       const folders = path ? [findOrAddFolder(ctx.db, path).folder] : listFolders(ctx.db);
       if (folders.length === 0)
         throw new UsageError('no folders yet: name one, e.g. tujian index ~/Pictures');

@@ -31,6 +31,7 @@ import { type CliCommand, flagOption, stringOption } from '../cli-command.ts';
 import { openCliContext } from '../cli-context.ts';
 import { ExitCode, UsageError } from '../cli-errors.ts';
 import { createProgressBar } from '../progress-bar.ts';
+import { escapeControlChars, escapeTerminalLines } from '../../util/terminal-text.ts';
 
 function megabytes(bytes: number): string {
   return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
@@ -69,7 +70,7 @@ export const backupCommand: CliCommand = {
       return ExitCode.ok;
     } catch (error) {
       if (error instanceof BackupError) {
-        inv.io.stderr.write(`tujian backup: ${error.message}\n`);
+        inv.io.stderr.write(`tujian backup: ${escapeTerminalLines(error.message)}\n`);
         return ExitCode.failure;
       }
       throw error;
@@ -101,7 +102,7 @@ export const restoreCommand: CliCommand = {
       return Promise.resolve(ExitCode.ok);
     } catch (error) {
       if (error instanceof BackupError) {
-        inv.io.stderr.write(`tujian restore: ${error.message}\n`);
+        inv.io.stderr.write(`tujian restore: ${escapeTerminalLines(error.message)}\n`);
         return Promise.resolve(ExitCode.failure);
       }
       throw error;
@@ -223,7 +224,7 @@ export const relinkCommand: CliCommand = {
       return ExitCode.ok;
     } catch (error) {
       if (error instanceof RelinkError) {
-        inv.io.stderr.write(`tujian relink: ${error.message}\n`);
+        inv.io.stderr.write(`tujian relink: ${escapeTerminalLines(error.message)}\n`);
         return error.code === 'unknown-folder' ? ExitCode.usage : ExitCode.failure;
       }
       throw error;
@@ -274,7 +275,7 @@ export const exportCommand: CliCommand = {
           throw error;
         }
         inv.io.stderr.write(
-          `Exported ${String(count)} photos${query ? ` matching "${query}"` : ''} to ${file}\n`,
+          `Exported ${String(count)} photos${query ? ` matching "${escapeControlChars(query)}"` : ''} to ${escapeControlChars(file)}\n`,
         );
       } else {
         const write = (chunk: string) => {

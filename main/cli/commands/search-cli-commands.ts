@@ -13,6 +13,7 @@ import { openCliContext } from '../cli-context.ts';
 import { startCliSidecars } from '../cli-sidecars.ts';
 import { ExitCode, UsageError } from '../cli-errors.ts';
 import { runTagAdminCommand, tagAdminOptions } from './tag-admin-commands.ts';
+import { escapeTerminalLines } from '../../util/terminal-text.ts';
 
 /** Run a handler that returns printable text; query and album errors become exit code 2 with a caret. */
 function runPrinting(
@@ -22,10 +23,12 @@ function runPrinting(
 ): ExitCode {
   const ctx = openCliContext(inv);
   try {
-    inv.io.stdout.write(`${handler(ctx.db)}\n`);
+    const text = handler(ctx.db);
+    // --json text is exact JSON (already escaped); human text may hold names from outside.
+    inv.io.stdout.write(`${inv.global.json ? text : escapeTerminalLines(text)}\n`);
     return ExitCode.ok;
   } catch (error) {
-    inv.io.stderr.write(`${describeSearchError(error, query)}\n`);
+    inv.io.stderr.write(`${escapeTerminalLines(describeSearchError(error, query))}\n`);
     return ExitCode.usage;
   } finally {
     ctx.close();

@@ -20,6 +20,7 @@ import {
 import { type CliInvocation, flagOption, stringOption } from '../cli-command.ts';
 import { openCliContext } from '../cli-context.ts';
 import { ExitCode, UsageError } from '../cli-errors.ts';
+import { escapeTerminalLines } from '../../util/terminal-text.ts';
 
 /** The options only rename and merge take (add|rm refuse them). */
 export const tagAdminOptions = {
@@ -157,7 +158,8 @@ async function merge(
   }
   const preview = previewMerge(db, from.id, into.id);
   if (!flagOption(inv, 'yes')) {
-    if (!inv.global.json) inv.io.stdout.write(`${describeMergePreview(preview)}\n`);
+    if (!inv.global.json)
+      inv.io.stdout.write(`${escapeTerminalLines(describeMergePreview(preview))}\n`);
     if (!(await confirm(inv, ask))) {
       if (inv.global.json) inv.io.printJson({ merged: false, preview });
       inv.io.stderr.write('Nothing changed. Run again with --yes to merge.\n');
@@ -188,7 +190,7 @@ export async function runTagAdminCommand(
     return action === 'rename' ? rename(ctx.db, inv, words) : await merge(ctx.db, inv, words, ask);
   } catch (error) {
     if (!(error instanceof TagEditError)) throw error;
-    inv.io.stderr.write(`${describeTagError(error, action)}\n`);
+    inv.io.stderr.write(`${escapeTerminalLines(describeTagError(error, action))}\n`);
     return ExitCode.usage;
   } finally {
     ctx.close();

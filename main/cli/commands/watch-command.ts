@@ -1,8 +1,9 @@
 // `tujian watch`: keeps every folder watched, ingesting and tagging as photos arrive, until
 // Ctrl-C (which drains the jobs in flight so nothing is half-done).
 import { listFolders } from '../../catalog/folders.ts';
-import { enqueueIngest, recoverInterruptedJobs } from '../../jobs/job-queue.ts';
+import { enqueueIngest } from '../../jobs/job-queue.ts';
 import { enqueueMissingTagging } from '../../jobs/job-runner.ts';
+import { recoverAbandonedWork } from '../../library/abandoned-work.ts';
 import { watchLibrary } from '../../library/folder-watcher.ts';
 import { createLibraryJobRunner } from '../../library/library-job-runner.ts';
 import type { CliCommand } from '../cli-command.ts';
@@ -28,7 +29,7 @@ export const watchCommand: CliCommand = {
       ctx.close();
       throw new UsageError('no folders yet: add one with "tujian add <folder>"');
     }
-    recoverInterruptedJobs(db);
+    const swept = recoverAbandonedWork(db, ctx.paths.root, ctx.log);
     const engineSet = await createCliEngineSet(ctx);
     const counts = { ingested: 0, broken: 0, tagged: 0, failed: 0 };
     const { runner, close: closeIngest } = createLibraryJobRunner({
@@ -86,6 +87,7 @@ export const watchCommand: CliCommand = {
     await runner.drain();
     await engineSet.close();
     await closeIngest();
+    await swept;
     await sidecars.finish(inv.io.print, { maxMs: 10_000 });
     ctx.close();
     if (inv.global.json) inv.io.printJson(counts);

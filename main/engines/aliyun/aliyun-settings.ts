@@ -2,6 +2,7 @@
 // Secrets (accessKeySecret, securityToken, callback seed) come from the SecretStore: see
 // main/engines/engine-settings.ts.
 import { z } from 'zod';
+import { httpUrl } from '../http-url.ts';
 import { HostingSettings } from '../hosting/image-hosting.ts';
 import { aliyunProfile } from './aliyun-profile.ts';
 
@@ -17,7 +18,7 @@ export const AliyunRegion = z.enum(aliyunRegions);
 export const aliyunSettingsSchema = z.object({
   region: AliyunRegion.default('cn-shanghai'),
   /** Overrides `https://green.{region}.aliyuncs.com` (a VPC endpoint, an emulator). */
-  endpoint: z.url({ protocol: /^https?$/ }).optional(),
+  endpoint: httpUrl.optional(),
   accessKeyId: z.string().min(1),
   accessKeySecret: z.string().min(1),
   securityToken: z.string().min(1).optional(),
@@ -29,7 +30,7 @@ export const aliyunSettingsSchema = z.object({
   /** Optional push of results; the web host mounts the receiver (aliyun-callback.ts). */
   callback: z
     .object({
-      url: z.url({ protocol: /^https?$/ }),
+      url: httpUrl,
       seed: z.string().min(1),
       /** The Alibaba Cloud account ID, part of the checksum. */
       uid: z.string().min(1),

@@ -22,10 +22,11 @@ import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import sharp from 'sharp';
 import { z } from 'zod';
 import type { PreparedImage } from '../engine.ts';
+import { httpUrl } from '../http-url.ts';
 
 export const HostingSettings = z.object({
   /** S3 endpoint, e.g. https://tos-s3-cn-beijing.volces.com or https://oss-cn-shanghai.aliyuncs.com. */
-  endpoint: z.url({ protocol: /^https?$/ }),
+  endpoint: httpUrl,
   bucket: z.string().min(1),
   region: z.string().min(1).default('us-east-1'),
   accessKeyId: z.string().min(1),

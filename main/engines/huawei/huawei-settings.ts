@@ -4,6 +4,7 @@
 // anywhere (PROTOCOLS.md B.1), so nothing may be hard-wired to one cloud.
 import { z } from 'zod';
 import { huaweiProfile } from './huawei-profile.ts';
+import { httpUrl } from '../http-url.ts';
 
 /** Regions listed by the official SDK, plus G42's Abu Dhabi region. Others are allowed too. */
 export const knownHuaweiRegions = [
@@ -15,10 +16,8 @@ export const knownHuaweiRegions = [
   'ae-ad-1',
 ] as const;
 
-const httpUrl = z
-  .url()
-  .refine((value) => /^https?:\/\//.test(value), 'must be an http(s) URL')
-  .transform((value) => value.replace(/\/+$/, ''));
+/** An http(s) endpoint without trailing slashes (the signer joins paths onto it). */
+const endpointUrl = httpUrl.transform((value) => value.replace(/\/+$/, ''));
 
 export const huaweiAuthSchema = z.discriminatedUnion('kind', [
   z.object({
@@ -44,9 +43,9 @@ export type HuaweiAuth = z.infer<typeof huaweiAuthSchema>;
 export const huaweiSettingsSchema = z
   .object({
     /** `https://image.{region}.myhuaweicloud.com` when absent (G42: `image.ae-ad-1.g42cloud.com`). */
-    endpoint: httpUrl.optional(),
+    endpoint: endpointUrl.optional(),
     /** `https://iam.{region}.myhuaweicloud.com` when absent (G42: `iam.ae-ad-1.g42cloud.com`). */
-    iamEndpoint: httpUrl.optional(),
+    iamEndpoint: endpointUrl.optional(),
     region: z
       .string()
       .regex(/^[a-z0-9-]+$/)

@@ -4,12 +4,13 @@
 import { z } from 'zod';
 import { HostingSettings } from '../hosting/image-hosting.ts';
 import { volcengineProfile } from './volcengine-profile.ts';
+import { httpUrl } from '../http-url.ts';
 
 /** The seed's subject-detection service key (seed 000). */
 export const volcengineSubjectReqKey = 'jimeng_realman_avatar_picture_create_role_omni_v15';
 
 export const volcengineSettingsSchema = z.object({
-  endpoint: z.url({ protocol: /^https?$/ }).default('https://visual.volcengineapi.com'),
+  endpoint: httpUrl.default('https://visual.volcengineapi.com'),
   /** The docs call region and service fixed values for this API; kept configurable anyway. */
   region: z.string().min(1).default('cn-north-1'),
   service: z.string().min(1).default('cv'),

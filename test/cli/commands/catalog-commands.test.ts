@@ -1,13 +1,13 @@
 // `tujian tags` through the real CLI entry on a real catalog in a temp data folder: the tags
 // merged into a tag are listed with it.
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openCatalog } from '../../../main/catalog/catalog-connection.ts';
 import { saveEngineAnswer } from '../../../main/catalog/photo-tags.ts';
 import { mergeTags } from '../../../main/catalog/tag-editing.ts';
-import { tagsCommand } from '../../../main/cli/commands/catalog-commands.ts';
+import { failuresCommand, tagsCommand } from '../../../main/cli/commands/catalog-commands.ts';
 import type { EngineAnswer } from '../../../main/engines/tag-model.ts';
 import { dataPaths } from '../../../main/util/data-dir.ts';
 import { runCliCaptured } from '../cli-harness.ts';
@@ -74,5 +74,28 @@ describe(tagsCommand.name, () => {
       },
       { name: 'cat', zh: '猫', en: 'Cat', type: 'object', photos: 1, also: [] },
     ]);
+  });
+});
+
+describe(failuresCommand.name, () => {
+  it('prints file names with control characters escaped, and exact JSON with --json', async () => {
+    const photos = join(root, 'photos');
+    mkdirSync(photos);
+    // A real broken file whose name would retitle the terminal and forge a line.
+    const evil = 'evil\x1b]0;pwned\x07\nbroken: 0 \x1b[2J.jpg';
+    writeFileSync(join(photos, evil), 'not a JPEG');
+    expect((await cli('index', photos)).code).toBe(3);
+    const human = await cli('failures');
+    expect(human.code).toBe(0);
+    // No control character but the line feeds ending lines, and the one broken photo is one line.
+    // eslint-disable-next-line no-control-regex -- looking for control characters
+    expect(human.out).not.toMatch(/[\x00-\x09\x0b-\x1f\x7f-\x9f]/);
+    const lines = human.out.trimEnd().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toContain('evil\\x1b]0;pwned\\x07\\nbroken: 0 \\x1b[2J.jpg');
+    const json = JSON.parse((await cli('failures', '--json')).out) as {
+      photos: { path: string }[];
+    };
+    expect(json.photos.map((p) => p.path)).toEqual([join(photos, evil)]);
   });
 });

@@ -116,6 +116,59 @@ describe('safetyCommands', () => {
     expect((await cli('restore', join(root, 'nope.sqlite'))).code).toBe(1);
   });
 
+  it('export --format csv writes a photo named like a formula as a text cell', async () => {
+    // A real photo whose name and tag a spreadsheet would run as formulas.
+    writeFileSync(join(photos, '=HYPERLINK(1).jpg'), await makeJpeg({ colour: '#224488' }));
+    const db = openCatalog(dataPaths(data).catalog);
+    try {
+      // Rescan and ingest as seedLibrary does (no tagging engine: the tag is written below).
+      const pool = createIngestPool({ db, dataRoot: data, log: silentLog });
+      const folderId = (db.prepare('SELECT id FROM folders').get() as { id: number }).id;
+      await scanFolder(
+        {
+          db,
+          log: silentLog,
+          enqueueIngest: (id) => {
+            pool.enqueue(id);
+          },
+        },
+        folderId,
+      );
+      await pool.drain();
+      const row = db
+        .prepare("SELECT content_id FROM photos WHERE rel_path = '=HYPERLINK(1).jpg'")
+        .get() as { content_id: number };
+      saveEngineAnswer(
+        db,
+        row.content_id,
+        {
+          engine: 'huawei',
+          model: 'm',
+          tags: [
+            {
+              name: '@SUM(1)',
+              i18n: { zh: '+1', en: '-1' },
+              type: 'object',
+              confidence: 70,
+              instances: [],
+            },
+          ],
+        },
+        'k2',
+      );
+    } finally {
+      db.close();
+    }
+    const csv = await cli('export', '--format', 'csv', '--layout', 'photos');
+    expect(csv.code).toBe(0);
+    const rows = parseCsv(csv.out);
+    const formulaRow = rows.find((r) => r[2]?.includes('HYPERLINK'));
+    expect(formulaRow?.[2]).toBe("'=HYPERLINK(1).jpg");
+    expect(formulaRow?.slice(-2)).toEqual(["'-1", "'+1"]);
+    // No cell of the file starts like a formula.
+    for (const cell of rows.flat()) expect(cell).not.toMatch(/^[=+\-@\t\r]/);
+  });
+
   it('export writes CSV for a query and JSON for everything', async () => {
     const csv = await cli('export', '--format', 'csv', '狗');
     expect(csv.code).toBe(0);
