@@ -189,6 +189,8 @@ const en = {
   'settings.hostWeb': 'Web (tujian serve)',
   'settings.localHint': 'Runs on this computer; photos never leave it.',
   'settings.cloudHint': 'Sends a reduced copy of each photo to the service. Paid per call.',
+  'settings.volcengineDetects':
+    'Answers only yes or no: does the photo show a person-like subject (no score, no other tags).',
   'error.unauthorized':
     'This page lost its access. Open the address printed by `tujian serve` again.',
   'error.network': 'The Tujian server cannot be reached.',
@@ -386,6 +388,7 @@ const zh: Record<MessageKey, string> = {
   'settings.hostWeb': '网页（tujian serve）',
   'settings.localHint': '在本机运行，照片不会离开这台电脑。',
   'settings.cloudHint': '将每张照片的缩小副本发送到该服务，按调用次数计费。',
+  'settings.volcengineDetects': '只回答是或否：照片中是否含人物主体（无置信度，无其他标签）。',
   'error.unauthorized': '此页面已失去访问权限。请重新打开 `tujian serve` 输出的地址。',
   'error.network': '无法连接到图鉴服务。',
   'error.generic': '出错了：{message}',

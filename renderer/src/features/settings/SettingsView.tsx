@@ -225,6 +225,9 @@ function EngineCard({
           <p className="field-hint">
             {settings.cloud ? t('settings.cloudHint') : t('settings.localHint')}
           </p>
+          {settings.engine === 'volcengine' && (
+            <p className="field-hint">{t('settings.volcengineDetects')}</p>
+          )}
         </div>
         <label className="toggle">
           <input
