@@ -3,7 +3,9 @@
 // precision against ground truth, and peak RSS. Photos: the shared samples (labels.json says
 // which have text; page.png's text is transcribed in test/engines/text/text-images.ts) and
 // generated signs in Chinese and English, flat ("clear") and photographed (perspective onto a
-// sample photo, blur, JPEG 70). One worker, one inference thread: the one-core figure.
+// sample photo, blur, JPEG 70; and that shrunk into a 12 MP photo, "small"). One worker, one
+// inference thread: the one-core figure. Wall ms depend on how busy the machine is, so the
+// process CPU ms per photo (all threads: decode, gate, reading) are reported beside them.
 //   node bin/run-ts.js bench/ocr.ts [--dir D] [--rounds N]
 // The last output line is one JSON object.
 import { readFileSync } from 'node:fs';
@@ -21,6 +23,7 @@ import {
   renderSign,
   scoreCharacters,
   signs,
+  smallSignPhoto,
 } from '../test/engines/text/text-images.ts';
 
 const { values: args } = parseArgs({
@@ -38,7 +41,7 @@ const labels = Labels.parse(JSON.parse(readFileSync(join(dir, '..', 'labels.json
 
 interface Case {
   readonly name: string;
-  readonly kind: 'no-text' | 'clear' | 'photographed';
+  readonly kind: 'no-text' | 'clear' | 'photographed' | 'small';
   readonly input: string | Buffer;
   /** Ground truth; '' for photos without text. */
   readonly truth: string;
@@ -66,6 +69,8 @@ for (const [i, sign] of signs.entries()) {
   const background = backgrounds[i % backgrounds.length] ?? join(dir, 'dog.jpg');
   const photo = await photographSign(flat, background, 1000 + i);
   cases.push({ name: `${sign.name}.jpg`, kind: 'photographed', input: photo.jpeg, truth });
+  const small = await smallSignPhoto(flat, background, 2000 + i);
+  cases.push({ name: `${sign.name}-small.jpg`, kind: 'small', input: small, truth });
 }
 
 function percentile(values: readonly number[], p: number): number {
@@ -86,11 +91,23 @@ await stage.read(
 );
 const loadMs = performance.now() - loadStarted;
 
-const ms: Record<Case['kind'], number[]> = { 'no-text': [], clear: [], photographed: [] };
+const cpuMs: Record<Case['kind'], number[]> = {
+  'no-text': [],
+  clear: [],
+  photographed: [],
+  small: [],
+};
+const ms: Record<Case['kind'], number[]> = {
+  'no-text': [],
+  clear: [],
+  photographed: [],
+  small: [],
+};
 const scores: Record<Case['kind'], CharacterScore> = {
   'no-text': { matched: 0, truth: 0, read: 0 },
   clear: { matched: 0, truth: 0, read: 0 },
   photographed: { matched: 0, truth: 0, read: 0 },
+  small: { matched: 0, truth: 0, read: 0 },
 };
 let falseTextPhotos = 0;
 const failures: string[] = [];
@@ -98,7 +115,10 @@ let rssPeak = process.memoryUsage().rss;
 
 for (let r = 0; r < rounds; r++) {
   for (const item of cases) {
+    const cpuBefore = process.cpuUsage();
     const reading: TextReading = await stage.read(item.input);
+    const cpu = process.cpuUsage(cpuBefore);
+    cpuMs[item.kind].push((cpu.user + cpu.system) / 1000);
     rssPeak = Math.max(rssPeak, process.memoryUsage().rss);
     ms[item.kind].push(reading.ms);
     if (reading.status === 'failed') failures.push(`${item.name}: ${reading.message}`);
@@ -113,7 +133,7 @@ for (let r = 0; r < rounds; r++) {
         read: total.read + score.read,
       };
       console.log(
-        `${item.kind.padEnd(12)} ${item.name.padEnd(16)} ${String(Math.round(reading.ms)).padStart(6)} ms  ${reading.status}  ${JSON.stringify(text)}`,
+        `${item.kind.padEnd(12)} ${item.name.padEnd(18)} ${String(Math.round(reading.ms)).padStart(6)} ms ${String(Math.round((cpu.user + cpu.system) / 1000)).padStart(6)} cpu-ms  ${reading.status}  ${JSON.stringify(text)}`,
       );
     }
   }
@@ -122,7 +142,7 @@ await stage.close();
 // The worker's memory is part of this process; maxRSS is the kernel's peak, sampled or not.
 const maxRssMB = process.resourceUsage().maxRSS / 1024;
 
-const withText = [...ms.clear, ...ms.photographed];
+const withText = [...ms.clear, ...ms.photographed, ...ms.small];
 console.log(
   JSON.stringify({
     bench: 'ocr',
@@ -130,6 +150,14 @@ console.log(
     rounds,
     photos: { noText: ms['no-text'].length / rounds, withText: withText.length / rounds },
     modelLoadMs: Math.round(loadMs),
+    noTextCpuMs: {
+      p50: round(percentile(cpuMs['no-text'], 50)),
+      p95: round(percentile(cpuMs['no-text'], 95)),
+    },
+    withTextCpuMs: {
+      p50: round(percentile([...cpuMs.clear, ...cpuMs.photographed, ...cpuMs.small], 50)),
+      p95: round(percentile([...cpuMs.clear, ...cpuMs.photographed, ...cpuMs.small], 95)),
+    },
     noTextMs: {
       p50: round(percentile(ms['no-text'], 50)),
       p95: round(percentile(ms['no-text'], 95)),
@@ -144,6 +172,11 @@ console.log(
     photographed: {
       recall: round(recall(scores.photographed), 3),
       precision: round(precision(scores.photographed), 3),
+    },
+    smallSignIn12MP: {
+      recall: round(recall(scores.small), 3),
+      precision: round(precision(scores.small), 3),
+      ms: { p50: round(percentile(ms.small, 50)), p95: round(percentile(ms.small, 95)) },
     },
     falseTextPhotos,
     failures,

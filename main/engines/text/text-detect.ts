@@ -11,14 +11,21 @@ import {
   unclip,
 } from './text-geometry.ts';
 
+export interface DetectThresholds {
+  readonly pixelThreshold: number;
+  readonly boxThreshold: number;
+  readonly unclipRatio: number;
+  readonly minSide: number;
+}
+
 /** PaddleOCR's defaults for PP-OCRv4 detection (det_db_thresh, box_thresh, unclip_ratio). */
-export const detectDefaults = {
+export const detectDefaults: DetectThresholds = {
   pixelThreshold: 0.3,
   boxThreshold: 0.6,
   unclipRatio: 1.5,
   /** Regions whose shorter side (before unclip) is under this many map pixels are noise. */
   minSide: 3,
-} as const;
+};
 
 export interface DetectInput {
   /** Float32 NCHW tensor data (N = 1, C = 3 in BGR order). */
@@ -99,7 +106,7 @@ export interface DetectOutcome {
 export function boxesFromMap(
   map: Float32Array,
   input: Pick<DetectInput, 'width' | 'height' | 'scaleX' | 'scaleY'>,
-  options: Partial<typeof detectDefaults> = {},
+  options: Partial<DetectThresholds> = {},
 ): DetectOutcome {
   const { pixelThreshold, boxThreshold, unclipRatio, minSide } = { ...detectDefaults, ...options };
   const { width, height } = input;

@@ -255,3 +255,28 @@ export function recall(score: CharacterScore): number {
 export function precision(score: CharacterScore): number {
   return score.read === 0 ? 1 : score.matched / score.read;
 }
+
+/**
+ * A small sign in a big photo: the photographed sign shrunk to a quarter of the width of a
+ * 4000 × 3000 photo (text about 60 px high), as a JPEG — the case a coarse gate misses.
+ */
+export async function smallSignPhoto(
+  signPng: Buffer,
+  backgroundPath: string,
+  seed: number,
+): Promise<Buffer> {
+  const photo = await photographSign(signPng, backgroundPath, seed);
+  const inset = await sharp(photo.jpeg).resize({ width: 1000 }).toBuffer();
+  const random = seededRandom(seed + 1);
+  return sharp(backgroundPath)
+    .resize({ width: 4000, height: 3000, fit: 'cover' })
+    .composite([
+      {
+        input: inset,
+        left: Math.round(400 + random() * 2400),
+        top: Math.round(300 + random() * 1800),
+      },
+    ])
+    .jpeg({ quality: 80 })
+    .toBuffer();
+}
