@@ -22,6 +22,7 @@ import {
   scoreCharacters,
   signNamed,
   signs,
+  smallSignPhoto,
 } from './text-images.ts';
 
 const backgrounds = ['dog.jpg', 'giraffe.jpg', 'kite.jpg', 'horses.jpg', 'eagle.jpg', 'person.jpg'];
@@ -134,6 +135,16 @@ describe(TextStage.name, () => {
     const sharp = (await import('sharp')).default;
     const big = await sharp(photo.jpeg).resize({ width: 6000 }).jpeg({ quality: 85 }).toBuffer();
     const reading = await stage.read(big);
+    expect(readText(reading)).toContain('禁止吸烟');
+  });
+
+  it('finds a sign a quarter as wide as a 12 MP photo (the gate is not too coarse)', async () => {
+    const photo = await smallSignPhoto(
+      await renderSign(signNamed('smoking')),
+      join(samplePhotosDir, 'dog.jpg'),
+      2003,
+    );
+    const reading = await stage.read(photo);
     expect(readText(reading)).toContain('禁止吸烟');
   });
 
