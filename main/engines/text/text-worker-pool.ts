@@ -163,6 +163,11 @@ export class TextWorkerPool {
     });
   }
 
+  /** Photos being read right now (a worker holds them). */
+  get busyCount(): number {
+    return this.slots.filter((slot) => slot.job !== undefined).length;
+  }
+
   get workerCount(): number {
     return this.slots.length;
   }

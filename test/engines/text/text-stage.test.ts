@@ -36,9 +36,10 @@ const Labels = (raw: unknown) => raw as { photos: Record<string, { text: boolean
 describe(TextStage.name, () => {
   const workers: Worker[] = [];
   let stage: TextStage;
+  let pool: TextWorkerPool;
 
   beforeAll(() => {
-    const pool = new TextWorkerPool(1, () => {
+    pool = new TextWorkerPool(1, () => {
       const worker = startTextWorker();
       workers.push(worker);
       return worker;
@@ -150,8 +151,8 @@ describe(TextStage.name, () => {
 
   it('ends a photo whose worker dies as failed (worker-died), then reads the next', async () => {
     const pending = stage.read(join(samplePhotosDir, 'page.png'));
-    // the worker is killed while it holds the photo (it takes hundreds of ms to read it)
-    await new Promise((resolve) => setTimeout(resolve, 150));
+    // the worker is killed while it holds the photo (decoding happens first, on this side)
+    while (pool.busyCount === 0) await new Promise((resolve) => setTimeout(resolve, 5));
     await workers.at(-1)?.terminate();
     const reading = await pending;
     expect(reading).toMatchObject({ status: 'failed', reason: 'worker-died' });
