@@ -2,7 +2,12 @@
 // connection keeps writing), integrity check, and export of every photo with its tags as CSV
 // and JSON. The catalog is synthetic (rows, no image files): these operations read the
 // database, so image files would change nothing but setup time.
+// Then several writer processes on one data folder (issue 12 item 3): real `tujian index`
+// processes overlap on one catalog of real generated photos, tagging with the Huawei emulator,
+// which counts the paid calls (test/crash/concurrent-writers.ts): engine calls must equal
+// contents, nothing lost, integrity ok.
 // Usage: npm run bench:catalog-safety -- [--photos 100000] [--tags-per-photo 6]
+//   [--writers 4] [--writer-photos 60] [--engine-delay-ms 1000]   (--writers 0 skips them)
 // The last line printed is one JSON object.
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -13,11 +18,15 @@ import { backupCatalog } from '../main/catalog/catalog-backup.ts';
 import { checkCatalog } from '../main/catalog/catalog-check.ts';
 import { openCatalog } from '../main/catalog/catalog-connection.ts';
 import { exportPhotos, writeCsv, writeJson } from '../main/catalog/catalog-export.ts';
+import { runConcurrentWriters } from '../test/crash/concurrent-writers.ts';
 
 const { values: args } = parseArgs({
   options: {
     photos: { type: 'string', default: '100000' },
     'tags-per-photo': { type: 'string', default: '6' },
+    writers: { type: 'string', default: '4' },
+    'writer-photos': { type: 'string', default: '60' },
+    'engine-delay-ms': { type: 'string', default: '1000' },
   },
 });
 const photos = Number(args.photos);
@@ -98,6 +107,21 @@ try {
   const jsonMs = performance.now() - jsonStart;
   db.close();
 
+  const writerCount = Number(args.writers);
+  const writers =
+    writerCount > 0
+      ? await runConcurrentWriters({
+          photos: Number(args['writer-photos']),
+          writers: writerCount,
+          staggerMs: 300,
+          engineDelayMs: Number(args['engine-delay-ms']),
+          log: (line) => {
+            console.log(line);
+          },
+        })
+      : undefined;
+  if (writers) console.log(JSON.stringify(writers));
+
   console.log(
     JSON.stringify({
       bench: 'catalog-safety',
@@ -116,6 +140,21 @@ try {
       exportJsonMs: Math.round(jsonMs),
       exportJsonMB: +(jsonBytes / 1048576).toFixed(1),
       peakRssMB: Math.round(process.resourceUsage().maxRSS / 1024),
+      ...(writers
+        ? {
+            writers: writers.writers,
+            writersOverlapping: writers.overlapping,
+            writersExitedOk: writers.exitCodes.every((code) => code === 0),
+            writerPhotos: writers.photos,
+            writerContents: writers.contents,
+            writerEngineCalls: writers.engineCalls,
+            writerPaidTwice: writers.paidTwice,
+            writerLost: writers.photosNotOk + writers.contentsWithoutResult,
+            writerJobsLeft: writers.jobsLeft,
+            writerIntegrityOk: writers.integrity === 'ok',
+            writersSeconds: writers.seconds,
+          }
+        : {}),
     }),
   );
 } finally {

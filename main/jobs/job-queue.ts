@@ -1,7 +1,18 @@
 // The persisted job queue (DESIGN.md §5, STYLE.md rule 7). Jobs live in the catalog, so a
 // crash or quit loses no work: a job is claimed in a transaction, marked running with a
-// lease, and deleted only after its outcome is committed. On start every running job
-// goes back to queued (one process owns a catalog), so an interrupted job runs again.
+// lease and its owner process, and deleted only after its outcome is committed. A job whose
+// owner died (or whose lease ran out) goes back to queued, so an interrupted job runs again.
+//
+// [Note: Shared job queue]
+// Several processes may work one catalog's queue at once: the desktop app stays open while
+// the user runs `tujian index`, or two `index` runs overlap. Claims are IMMEDIATE
+// transactions, so two processes never claim the same job; what kept them from paying twice
+// is that no process takes a job another live process holds. A claim records the owner
+// (host, pid, process start time: main/util/process-liveness.ts, migration 0009) and a lease;
+// the runner renews the leases of its jobs in flight (`renewJobLeases`), and
+// `recoverInterruptedJobs` requeues a running job only when its owner is gone (a crash, a
+// kill: at once) or its lease ran out (a hung process, or an owner on another machine). So
+// no writer lock is needed, and read-only commands never wait for one.
 //
 // [Note: Async tasks survive restarts]
 // An async engine's remote task id is written to the job row before any waiting, so after
@@ -9,6 +20,12 @@
 import { z } from 'zod';
 import type { Catalog } from '../catalog/catalog-connection.ts';
 import { EngineId } from '../engines/tag-model.ts';
+import {
+  currentProcessIdentity,
+  ProcessIdentity,
+  type ProcessLiveness,
+  processLiveness,
+} from '../util/process-liveness.ts';
 
 export const JobKind = z.enum(['ingest', 'tag']);
 export type JobKind = z.infer<typeof JobKind>;
@@ -21,6 +38,8 @@ export const TagJobPayload = z.object({
   resubmits: z.number().int().nonnegative().default(0),
   /** Throttled runs so far: see [Note: Throttling is not failing] in retry-policy.ts. */
   throttles: z.number().int().nonnegative().default(0),
+  /** Tasks the service reported failed: [Note: A failed async task is submitted again] (engine.ts). */
+  taskFailures: z.number().int().nonnegative().default(0),
   /**
    * When the current remote task was submitted (ms since epoch): a task older than the
    * service's result retention is submitted again instead of polled forever.
@@ -115,12 +134,17 @@ export function enqueueTag(
   ).run(contentId, engine, now, now, now);
 }
 
+/** How long a claim holds a job unless renewed: see [Note: Shared job queue]. */
+export const defaultJobLeaseMs = 10 * 60_000;
+
 export interface ClaimOptions {
   readonly kind: JobKind;
   /** Only jobs of these engines (tag jobs). */
   readonly engines?: readonly EngineId[];
   readonly now?: number;
   readonly leaseMs?: number;
+  /** The process holding the job; this one when absent. */
+  readonly owner?: ProcessIdentity;
 }
 
 /**
@@ -132,7 +156,8 @@ export interface ClaimOptions {
  */
 export function claimNextJob(db: Catalog, options: ClaimOptions): Job | undefined {
   const now = options.now ?? Date.now();
-  const lease = now + (options.leaseMs ?? 10 * 60_000);
+  const lease = now + (options.leaseMs ?? defaultJobLeaseMs);
+  const owner = JSON.stringify(options.owner ?? currentProcessIdentity());
   const engines = options.engines;
   return db
     .transaction(() => {
@@ -176,8 +201,9 @@ export function claimNextJob(db: Catalog, options: ClaimOptions): Job | undefine
       if (row === undefined) return undefined;
       const job = toJob(row);
       db.prepare(
-        `UPDATE jobs SET state = 'running', attempts = attempts + 1, lease_until = ?, updated_at = ? WHERE id = ?`,
-      ).run(lease, now, job.id);
+        `UPDATE jobs SET state = 'running', attempts = attempts + 1, lease_until = ?, lease_owner = ?,
+           updated_at = ? WHERE id = ?`,
+      ).run(lease, owner, now, job.id);
       return { ...job, attempts: job.attempts + 1 };
     })
     .immediate();
@@ -197,7 +223,7 @@ export function rescheduleJob(
   now: number = Date.now(),
 ): void {
   db.prepare(
-    `UPDATE jobs SET state = 'queued', next_run_at = ?, lease_until = NULL,
+    `UPDATE jobs SET state = 'queued', next_run_at = ?, lease_until = NULL, lease_owner = NULL,
        last_error_code = COALESCE(?, last_error_code), last_error = COALESCE(?, last_error), updated_at = ?
      WHERE id = ?`,
   ).run(runAt, error?.code ?? null, error?.message ?? null, now, jobId);
@@ -216,7 +242,7 @@ export function rescheduleThrottledJob(
   now: number = Date.now(),
 ): void {
   db.prepare(
-    `UPDATE jobs SET state = 'queued', next_run_at = ?, lease_until = NULL, attempts = MAX(0, attempts - 1),
+    `UPDATE jobs SET state = 'queued', next_run_at = ?, lease_until = NULL, lease_owner = NULL, attempts = MAX(0, attempts - 1),
        payload = json_set(payload, '$.throttles', COALESCE(json_extract(payload, '$.throttles'), 0) + 1),
        last_error_code = ?, last_error = ?, updated_at = ?
      WHERE id = ?`,
@@ -234,7 +260,7 @@ export function deferJob(
   now: number = Date.now(),
 ): void {
   db.prepare(
-    `UPDATE jobs SET state = 'queued', next_run_at = ?, lease_until = NULL, attempts = MAX(0, attempts - 1), updated_at = ?
+    `UPDATE jobs SET state = 'queued', next_run_at = ?, lease_until = NULL, lease_owner = NULL, attempts = MAX(0, attempts - 1), updated_at = ?
      WHERE id = ?`,
   ).run(runAt, now, jobId);
 }
@@ -252,7 +278,7 @@ export function releaseJob(
   now: number = Date.now(),
 ): void {
   db.prepare(
-    `UPDATE jobs SET state = 'queued', next_run_at = ?, lease_until = NULL, attempts = MAX(0, attempts - 1),
+    `UPDATE jobs SET state = 'queued', next_run_at = ?, lease_until = NULL, lease_owner = NULL, attempts = MAX(0, attempts - 1),
        last_error_code = COALESCE(?, last_error_code), last_error = COALESCE(?, last_error), updated_at = ?
      WHERE id = ?`,
   ).run(runAt, error?.code ?? null, error?.message ?? null, now, jobId);
@@ -267,7 +293,7 @@ export function failJob(
   now: number = Date.now(),
 ): void {
   db.prepare(
-    `UPDATE jobs SET state = 'failed', lease_until = NULL, last_error_code = ?, last_error = ?, updated_at = ? WHERE id = ?`,
+    `UPDATE jobs SET state = 'failed', lease_until = NULL, lease_owner = NULL, last_error_code = ?, last_error = ?, updated_at = ? WHERE id = ?`,
   ).run(code, message, now, jobId);
 }
 
@@ -297,22 +323,133 @@ export function recordRemoteTask(
 const interruptedDelayPerAttemptMs = 1_000;
 const interruptedDelayMaxMs = 60_000;
 
-/** On start: jobs left running by a crash or kill run again. Returns how many. */
-export function recoverInterruptedJobs(db: Catalog, now: number = Date.now()): number {
+const RunningJobLease = z.object({
+  id: z.number().int(),
+  lease_until: z.number().int().nullable(),
+  lease_owner: z.string().nullable(),
+});
+
+/**
+ * Whether a running job's holder is gone: see [Note: Shared job queue]. A holder on this
+ * machine whose identity can be checked (pid and start time) is asked, not its lease: a laptop
+ * waking from a long sleep finds every lease expired while their owners still run them. The
+ * lease decides only where the owner cannot be checked: another machine, or an OS without
+ * process start times, where a live pid may have been handed to another program.
+ */
+function isAbandoned(
+  row: z.infer<typeof RunningJobLease>,
+  now: number,
+  liveness: (owner: ProcessIdentity) => ProcessLiveness,
+): boolean {
+  // Claimed by a version that allowed one process per catalog (before migration 9): that
+  // process is not running beside this one, so its jobs were cut short.
+  if (row.lease_owner === null || row.lease_until === null) return true;
+  let owner: ProcessIdentity;
+  try {
+    owner = ProcessIdentity.parse(JSON.parse(row.lease_owner));
+  } catch {
+    return true; // An owner no version wrote: nobody renews it.
+  }
+  const leaseExpired = row.lease_until <= now;
+  switch (liveness(owner)) {
+    case 'dead':
+      return true;
+    case 'alive':
+      return owner.startId === null && leaseExpired;
+    case 'unknown':
+      return leaseExpired;
+  }
+}
+
+/**
+ * Jobs left running by a process that died (crash or kill), or whose lease ran out, run again;
+ * jobs a live process holds are left to it ([Note: Shared job queue]). Run at start, and by the
+ * runner now and then, so a crashed neighbour's jobs do not wait for the next start. Returns
+ * how many were requeued.
+ */
+export function recoverInterruptedJobs(
+  db: Catalog,
+  now: number = Date.now(),
+  liveness: (owner: ProcessIdentity) => ProcessLiveness = processLiveness,
+): number {
+  const requeue = db.prepare(
+    `UPDATE jobs SET state = 'queued', lease_until = NULL, lease_owner = NULL, updated_at = :now,
+       attempts = CASE WHEN remote_task_id IS NULL THEN attempts ELSE MAX(0, attempts - 1) END,
+       next_run_at = CASE WHEN remote_task_id IS NULL
+         THEN :now + MIN(:maxDelay, :perAttempt * MAX(1, attempts))
+         ELSE MIN(next_run_at, :now) END
+     WHERE id = :id AND state = 'running'`,
+  );
   return db
-    .prepare(
-      `UPDATE jobs SET state = 'queued', lease_until = NULL, updated_at = :now,
-         attempts = CASE WHEN remote_task_id IS NULL THEN attempts ELSE MAX(0, attempts - 1) END,
-         next_run_at = CASE WHEN remote_task_id IS NULL
-           THEN :now + MIN(:maxDelay, :perAttempt * MAX(1, attempts))
-           ELSE MIN(next_run_at, :now) END
-       WHERE state = 'running'`,
-    )
-    .run({
-      now,
-      perAttempt: interruptedDelayPerAttemptMs,
-      maxDelay: interruptedDelayMaxMs,
-    }).changes;
+    .transaction(() => {
+      let recovered = 0;
+      const running = db
+        .prepare(`SELECT id, lease_until, lease_owner FROM jobs WHERE state = 'running'`)
+        .all()
+        .map((raw) => RunningJobLease.parse(raw));
+      for (const row of running) {
+        if (!isAbandoned(row, now, liveness)) continue;
+        recovered += requeue.run({
+          id: row.id,
+          now,
+          perAttempt: interruptedDelayPerAttemptMs,
+          maxDelay: interruptedDelayMaxMs,
+        }).changes;
+      }
+      return recovered;
+    })
+    .immediate();
+}
+
+/**
+ * Running jobs that other live processes hold, by pid (owners on this machine; another
+ * machine's counted under its host name): an `index` run that finds only these ends, and says
+ * they finish there.
+ */
+export function jobsHeldElsewhere(
+  db: Catalog,
+  me: ProcessIdentity = currentProcessIdentity(),
+): { readonly holder: string; readonly jobs: number }[] {
+  const held = new Map<string, number>();
+  const rows = db
+    .prepare(`SELECT lease_owner FROM jobs WHERE state = 'running' AND lease_owner IS NOT NULL`)
+    .all() as { lease_owner: string }[];
+  for (const row of rows) {
+    let owner: ProcessIdentity;
+    try {
+      owner = ProcessIdentity.parse(JSON.parse(row.lease_owner));
+    } catch {
+      continue; // Not a holder any version wrote: recovery takes such a job over.
+    }
+    if (owner.host === me.host && owner.pid === me.pid) continue;
+    if (processLiveness(owner) === 'dead') continue;
+    const holder = owner.host === me.host ? `pid ${String(owner.pid)}` : owner.host;
+    held.set(holder, (held.get(holder) ?? 0) + 1);
+  }
+  return [...held].map(([holder, jobs]) => ({ holder, jobs }));
+}
+
+/**
+ * Extend the leases of jobs this process holds and still runs, so a long job (a slow upload,
+ * a long wait for an engine slot) is never taken for abandoned. Returns how many were renewed:
+ * fewer than asked when another process requeued one (its lease had run out).
+ */
+export function renewJobLeases(
+  db: Catalog,
+  jobIds: readonly number[],
+  leaseUntil: number,
+  owner: ProcessIdentity = currentProcessIdentity(),
+): number {
+  if (jobIds.length === 0) return 0;
+  const renew = db.prepare(
+    `UPDATE jobs SET lease_until = ? WHERE id = ? AND state = 'running' AND lease_owner = ?`,
+  );
+  const ownerText = JSON.stringify(owner);
+  return db.transaction(() => {
+    let renewed = 0;
+    for (const id of jobIds) renewed += renew.run(leaseUntil, id, ownerText).changes;
+    return renewed;
+  })();
 }
 
 /** Requeue failed jobs (all, or one engine's). Returns how many. */

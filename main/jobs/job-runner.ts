@@ -11,15 +11,18 @@
 // `enqueueTaggingFor` does not queue it, and `runTag` checks again right before calling
 // (a duplicate of the same bytes may have been answered meanwhile). Moves and renames keep
 // the content, so they keep the result; the queue lives in the catalog, so restarts keep it
-// too; an async task id is stored before any waiting, so a restart polls instead of
-// submitting again. The one window left is a crash (or kill) AFTER the service accepted a
+// too, and processes sharing it never take a job another live one holds ([Note: Shared job
+// queue] in job-queue.ts); an async task id is stored before any waiting, so a restart polls
+// instead of submitting again. The one window left is a crash (or kill) AFTER the service accepted a
 // paid call and BEFORE the answer's transaction committed (sync engines), or before the
 // task id was committed (async submit): on restart the job runs again and pays a second
 // time. The window is one HTTP answer plus one SQLite commit wide; test/crash measures it.
 import type { Catalog } from '../catalog/catalog-connection.ts';
 import { hasEngineResult, saveEngineAnswer } from '../catalog/photo-tags.ts';
 import type { TaggingEngine, TagRequest } from '../engines/engine.ts';
+import { engineProfiles } from '../engines/engine-profile.ts';
 import { EngineId, type EngineAnswer } from '../engines/tag-model.ts';
+import { isDiskFull } from '../util/disk-full.ts';
 import type { Logger } from '../util/logger.ts';
 import { type EngineBudget, readBudget, reservePaidCall } from './engine-budget.ts';
 import {
@@ -39,13 +42,16 @@ import {
   claimNextJob,
   completeJob,
   countJobs,
+  defaultJobLeaseMs,
   deferJob,
   enqueueTag,
   failJob,
   type Job,
   type JobCounts,
   recordRemoteTask,
+  recoverInterruptedJobs,
   releaseJob,
+  renewJobLeases,
   rescheduleJob,
   rescheduleThrottledJob,
 } from './job-queue.ts';
@@ -55,6 +61,7 @@ import {
   decideAfterFailure,
   defaultRetryPolicy,
   type RetryPolicy,
+  waitDelay,
 } from './retry-policy.ts';
 
 export type IngestOutcome =
@@ -80,6 +87,8 @@ export type RunnerEvent =
       readonly engine: EngineId | null;
       /** done: committed; retry: back in the queue; waiting: async task pending; failed: gave up. */
       readonly outcome: 'done' | 'retry' | 'waiting' | 'failed';
+      /** Ingest only: how the photo ended, so a skipped photo is not counted as broken. */
+      readonly photoStatus?: IngestOutcome['status'];
       readonly message?: string;
       readonly at?: number;
     }
@@ -101,6 +110,8 @@ export type RunnerEvent =
       readonly resumesAt?: number;
     }
   | { readonly type: 'engine-resumed'; readonly engine: EngineId | null }
+  /** The runner stopped taking work: [Note: A full disk pauses the run]. `resume()` goes on. */
+  | { readonly type: 'halted'; readonly cause: 'disk-full'; readonly message: string }
   | { readonly type: 'queue'; readonly counts: readonly JobCounts[]; readonly at: number };
 
 export interface JobRunnerDeps {
@@ -131,6 +142,8 @@ export interface JobRunnerDeps {
   readonly retentionMs?: Partial<Record<EngineId, number>>;
   readonly policy?: RetryPolicy;
   readonly onEvent?: (event: RunnerEvent) => void;
+  /** Tells a full disk from other errors; the host knows the data folder (util/disk-full.ts). */
+  readonly isDiskFull?: (error: unknown) => boolean;
   readonly now?: () => number;
   /** How long after submitting an async task its first poll runs. */
   readonly firstPollDelayMs?: number;
@@ -141,13 +154,20 @@ export interface JobRunnerDeps {
    * concurrency: with a wrong key, exactly one call fails (default true).
    */
   readonly probeFirstCall?: boolean;
+  /**
+   * How long a claim holds a job; renewed every third of it while the job runs, and as often
+   * the queue is searched for jobs of processes that died ([Note: Shared job queue] in
+   * job-queue.ts). Default 10 minutes.
+   */
+  readonly leaseMs?: number;
 }
 
-/** Results are kept this long by the services (PROTOCOLS.md A.4, C.4). */
-export const defaultResultRetentionMs: Partial<Record<EngineId, number>> = {
-  aliyun: 60 * 60_000,
-  volcengine: 12 * 60 * 60_000,
-};
+/** Results are kept this long by the services (PROTOCOLS.md A.4, C.4): the engines' profiles. */
+export const defaultResultRetentionMs: Partial<Record<EngineId, number>> = Object.fromEntries(
+  Object.values(engineProfiles).flatMap((profile) =>
+    profile.resultRetentionMs === undefined ? [] : [[profile.id, profile.resultRetentionMs]],
+  ),
+);
 
 interface Lane {
   readonly name: string;
@@ -204,9 +224,11 @@ export function enqueueMissingTagging(
     )
     .all();
   let queued = 0;
+  // IMMEDIATE: it reads, then writes; a deferred transaction would fail at once with
+  // SQLITE_BUSY (no busy wait) when another process wrote in between ([Note: Shared job queue]).
   db.transaction(() => {
     for (const { id } of contents) queued += enqueueTaggingFor(db, id, engines, now);
-  })();
+  }).immediate();
   return queued;
 }
 
@@ -244,6 +266,9 @@ export class JobRunner {
   private readonly now: () => number;
   private readonly limiters: EngineLimiterRegistry;
   private readonly inFlight = new Set<Promise<void>>();
+  /** Ids of the jobs this runner holds, whose leases it renews. */
+  private readonly leased = new Set<number>();
+  private leaseTimer: NodeJS.Timeout | undefined;
   private readonly listeners = new Set<(event: RunnerEvent) => void>();
   private controls: JobControls;
   /** Recent throttling answers with Retry-After, per engine. */
@@ -255,6 +280,10 @@ export class JobRunner {
   private timer: NodeJS.Timeout | undefined;
   private idleWaiters: (() => void)[] = [];
   private draining = false;
+  /** Set when a full disk stopped the runner; see [Note: A full disk pauses the run]. */
+  private halt: { readonly error: unknown } | null = null;
+  /** Jobs a full disk kept `running` (even requeueing failed): requeued on `resume()`. */
+  private readonly unreleased = new Set<number>();
   private continuous = false;
   private lastQueueEventAt = Number.NEGATIVE_INFINITY;
 
@@ -311,15 +340,23 @@ export class JobRunner {
   /** Run until no runnable work is left for the lanes that are not blocked. */
   async runUntilIdle(): Promise<void> {
     const idle = new Promise<void>((resolve) => this.idleWaiters.push(resolve));
+    this.startLeaseUpkeep();
     this.emitQueue(true);
     this.pump();
-    await idle;
+    // Halted (a full disk) with nothing in flight: nothing will run until `resume()`.
+    if (this.halt && this.inFlight.size === 0) this.resolveIdle();
+    try {
+      await idle;
+    } finally {
+      if (!this.continuous) this.stopLeaseUpkeep();
+    }
     this.emitQueue(true);
   }
 
   /** Keep running as work arrives (watch mode); `wake()` after enqueueing. */
   start(): void {
     this.continuous = true;
+    this.startLeaseUpkeep();
     this.pump();
   }
 
@@ -327,11 +364,67 @@ export class JobRunner {
     if (!this.draining) this.pump();
   }
 
+  /** Why the runner stopped taking work on its own (a full disk), or null. */
+  haltedBy(): { readonly cause: 'disk-full'; readonly error: unknown } | null {
+    return this.halt ? { cause: 'disk-full', error: this.halt.error } : null;
+  }
+
+  /** Take work again after a halt (the host decides there is room again). */
+  resume(): void {
+    if (!this.halt) return;
+    this.halt = null;
+    for (const jobId of this.unreleased) {
+      try {
+        releaseJob(this.deps.db, jobId, this.now());
+        this.unreleased.delete(jobId);
+      } catch (error) {
+        // Still full: halt again; the job waits for the next resume.
+        if (!(this.deps.isDiskFull ?? isDiskFull)(error)) throw error;
+        this.haltFor(error);
+        return;
+      }
+    }
+    this.wake();
+  }
+
   /** Stop claiming and wait for the jobs in flight to commit their outcome. */
   async drain(): Promise<void> {
     this.draining = true;
     if (this.timer) clearTimeout(this.timer);
     await Promise.allSettled([...this.inFlight]);
+    this.stopLeaseUpkeep();
+  }
+
+  private leaseMs(): number {
+    return this.deps.leaseMs ?? defaultJobLeaseMs;
+  }
+
+  /**
+   * Every third of a lease: renew the leases of the jobs in flight, and requeue jobs that a
+   * process which died since left running, so they do not wait for the next start.
+   */
+  private startLeaseUpkeep(): void {
+    if (this.leaseTimer) return;
+    this.leaseTimer = setInterval(() => {
+      this.upkeepLeases();
+    }, this.leaseMs() / 3);
+    this.leaseTimer.unref();
+  }
+
+  private stopLeaseUpkeep(): void {
+    if (this.leaseTimer) clearInterval(this.leaseTimer);
+    this.leaseTimer = undefined;
+  }
+
+  private upkeepLeases(): void {
+    try {
+      const now = this.now();
+      renewJobLeases(this.deps.db, [...this.leased], now + this.leaseMs());
+      if (recoverInterruptedJobs(this.deps.db, now) > 0) this.wake();
+    } catch (error) {
+      // A busy or full catalog: the next round tries again, well within the lease.
+      this.deps.log.warn('job lease upkeep failed', { error: String(error) });
+    }
   }
 
   /** A persisted stop whose engine settings changed since is cleared. */
@@ -360,7 +453,32 @@ export class JobRunner {
   }
 
   private pump(): void {
-    if (this.draining) return;
+    if (this.draining || this.halt) return;
+    try {
+      this.pumpOnce();
+    } catch (error) {
+      // pump runs from timers and from each job's `finally`: a throw here is an unhandled
+      // rejection that kills the process. Claiming a job writes to the catalog, so a full disk
+      // shows up here first.
+      if (!(this.deps.isDiskFull ?? isDiskFull)(error)) throw error;
+      this.haltFor(error);
+    }
+  }
+
+  private haltFor(error: unknown): void {
+    if (this.halt) return;
+    this.halt = { error };
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    this.deps.log.error('the disk is full: no more jobs are taken', { error: String(error) });
+    this.emit({ type: 'halted', cause: 'disk-full', message: String(error) });
+    // runUntilIdle ends once the jobs in flight have settled; they find the runner halted.
+    void Promise.allSettled([...this.inFlight]).then(() => {
+      if (this.halt) this.resolveIdle();
+    });
+  }
+
+  private pumpOnce(): void {
     if (this.timer) {
       clearTimeout(this.timer);
       this.timer = undefined;
@@ -382,9 +500,11 @@ export class JobRunner {
           kind: lane.kind,
           ...(lane.engine ? { engines: [lane.engine] } : {}),
           now: this.now(),
+          leaseMs: this.leaseMs(),
         });
         if (!job) break;
         lane.active++;
+        this.leased.add(job.id);
         this.emit({
           type: 'job-started',
           jobId: job.id,
@@ -399,8 +519,10 @@ export class JobRunner {
           })
           .finally(() => {
             lane.active--;
+            this.leased.delete(job.id);
             this.inFlight.delete(run);
-            this.emitQueue(false);
+            // A drain that gave up waiting may have closed the catalog since.
+            if (!this.draining) this.emitQueue(false);
             this.pump();
           });
         this.inFlight.add(run);
@@ -507,13 +629,14 @@ export class JobRunner {
         if (outcome.status === 'ok')
           enqueueTaggingFor(db, outcome.contentId, this.deps.engines, this.now());
         completeJob(db, job.id);
-      })();
+      }).immediate();
       this.emit({
         type: 'job-finished',
         jobId: job.id,
         kind: 'ingest',
         engine: null,
         outcome: outcome.status === 'ok' ? 'done' : 'failed',
+        photoStatus: outcome.status,
         at: this.now(),
         ...(outcome.status === 'ok' ? {} : { message: outcome.reason }),
       });
@@ -588,7 +711,7 @@ export class JobRunner {
     const { db } = this.deps;
     const engine = this.deps.engines.get(job.engine);
     if (!engine) {
-      rescheduleJob(db, job.id, this.now() + 60_000);
+      rescheduleJob(db, job.id, this.now() + waitDelay('engine-missing', this.policy));
       return;
     }
     const settingsKey = engine.settingsKey();
@@ -607,7 +730,7 @@ export class JobRunner {
     const source = sourcePathForContent(db, job.contentId);
     if (!source) {
       // Every copy is offline or gone: wait for the drive to come back.
-      rescheduleJob(db, job.id, this.now() + 10 * 60_000, {
+      rescheduleJob(db, job.id, this.now() + waitDelay('offline', this.policy), {
         code: 'offline',
         message: 'No copy of this photo is reachable (folder offline or file missing).',
       });
@@ -672,12 +795,15 @@ export class JobRunner {
         });
         return;
       }
+      const classified = classifyFailure(error);
       if (
         engine.kind === 'async' &&
         job.remoteTaskId !== null &&
-        classifyFailure(error).errorClass === 'resubmit'
+        (classified.errorClass === 'resubmit' ||
+          (classified.taskFailed && classified.errorClass === 'retry'))
       ) {
-        // The old task is dead: free what it held (e.g. the hosted copy) before resubmitting.
+        // The old task is dead (expired, or failed: [Note: A failed async task is submitted
+        // again]): free what it held (e.g. the hosted copy) before resubmitting.
         await this.finishQuietly(engine, job, job.remoteTaskId);
       }
       this.handleFailure(job, error);
@@ -739,15 +865,33 @@ export class JobRunner {
     settingsKey: string,
   ): void {
     const { db } = this.deps;
+    // IMMEDIATE, as every read-then-write here: a paid answer that failed to commit with
+    // SQLITE_BUSY because another process wrote meanwhile would be paid for again.
     db.transaction(() => {
       saveEngineAnswer(db, job.contentId, answer, settingsKey, this.now());
       completeJob(db, job.id);
-    })();
+    }).immediate();
     this.emitFinished(job, 'done');
   }
 
   private handleFailure(job: Job, error: unknown): void {
     const { db, log } = this.deps;
+    if ((this.deps.isDiskFull ?? isDiskFull)(error)) {
+      // Not the job's fault: back in the queue without counting an attempt. If even that
+      // write fails, the job stays `running` and start-up recovery requeues it.
+      try {
+        releaseJob(db, job.id, this.now());
+      } catch (releaseError) {
+        this.unreleased.add(job.id);
+        log.warn('could not requeue a job on a full disk', {
+          job: job.id,
+          error: String(releaseError),
+        });
+      }
+      this.emitFinished(job, 'retry', String(error));
+      this.haltFor(error);
+      return;
+    }
     const classified: ClassifiedFailure = isClassified(error) ? error : classifyFailure(error);
     // Only engines throttle; an ingest job has no throttle count to keep, so a `retry-later`
     // there (never expected) counts as an ordinary attempt.
@@ -757,9 +901,10 @@ export class JobRunner {
         : classified;
     const resubmits = job.kind === 'tag' ? job.payload.resubmits : 0;
     const throttles = job.kind === 'tag' ? job.payload.throttles : 0;
+    const taskFailures = job.kind === 'tag' ? job.payload.taskFailures : 0;
     const decision = decideAfterFailure(
       failure,
-      { attempts: job.attempts, resubmits, throttles },
+      { attempts: job.attempts, resubmits, throttles, taskFailures },
       this.policy,
     );
     const engine = job.kind === 'tag' ? job.engine : null;
@@ -778,11 +923,17 @@ export class JobRunner {
         if (job.kind === 'tag') {
           // The old task's clean-up already ran; the new submit brings its own.
           recordRemoteTask(db, job.id, null, {
-            resubmits: resubmits + 1,
+            resubmits: resubmits + (decision.taskFailed ? 0 : 1),
             throttles: job.payload.throttles,
+            taskFailures: taskFailures + (decision.taskFailed ? 1 : 0),
           });
         }
-        rescheduleJob(db, job.id, this.now(), failure);
+        if (decision.taskFailed) {
+          // Counted as a task failure, not as an attempt: the job's run did nothing wrong.
+          releaseJob(db, job.id, this.now() + decision.taskFailed.delayMs, failure, this.now());
+        } else {
+          rescheduleJob(db, job.id, this.now(), failure);
+        }
         this.emitFinished(job, 'retry', failure.message);
         return;
       case 'fail':

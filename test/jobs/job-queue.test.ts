@@ -1,6 +1,6 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type Catalog, openCatalog } from '../../main/catalog/catalog-connection.ts';
@@ -11,13 +11,22 @@ import {
   enqueueIngest,
   enqueueTag,
   failJob,
+  jobsHeldElsewhere,
   listFailedJobs,
   recordRemoteTask,
   recoverInterruptedJobs,
   releaseJob,
+  renewJobLeases,
   rescheduleJob,
   retryFailedJobs,
 } from '../../main/jobs/job-queue.ts';
+import type { ProcessIdentity } from '../../main/util/process-liveness.ts';
+
+/** The identity of a process of this machine that has ended (a real child, waited for). */
+function deadProcess(): ProcessIdentity {
+  const child = spawnSync(process.execPath, ['-e', '0']);
+  return { host: hostname(), pid: child.pid, startId: null };
+}
 
 let dir: string;
 let file: string;
@@ -115,7 +124,8 @@ describe(recoverInterruptedJobs.name, () => {
 
   it('keeps an async task id so a restarted job polls instead of submitting again', () => {
     enqueueTag(db, 2, 'volcengine', 0);
-    const job = claimNextJob(db, { kind: 'tag', now: 1 });
+    // Claimed by a process that has ended since (the restart this test stands for).
+    const job = claimNextJob(db, { kind: 'tag', now: 1, owner: deadProcess() });
     if (job?.kind !== 'tag') throw new Error('expected a tag job');
     recordRemoteTask(db, job.id, 'task-42', { cleanup: 'obj/key', resubmits: 0 });
     recoverInterruptedJobs(db, 5);
@@ -125,6 +135,109 @@ describe(recoverInterruptedJobs.name, () => {
       remoteTaskId: 'task-42',
       payload: { cleanup: 'obj/key', resubmits: 0 },
     });
+  });
+
+  it('leaves a job to the live process holding it, even long after its lease ran out', async () => {
+    enqueueIngest(db, 1, 0);
+    // A real second process claims the job and keeps running (as `tujian index` beside the app).
+    const child = spawn(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        '-e',
+        `import('${join(process.cwd(), 'main/jobs/job-queue.ts')}').then(async (q) => {
+           const { openCatalog } = await import('${join(process.cwd(), 'main/catalog/catalog-connection.ts')}');
+           const db = openCatalog(${JSON.stringify(file)});
+           q.claimNextJob(db, { kind: 'ingest', leaseMs: 1 });
+           process.stdout.write('claimed\\n');
+           setInterval(() => undefined, 1000);
+         })`,
+      ],
+      { stdio: ['ignore', 'pipe', 'inherit'] },
+    );
+    const exited = new Promise((resolve) => child.on('exit', resolve));
+    try {
+      await new Promise<void>((resolve, reject) => {
+        child.stdout.on('data', (chunk: Buffer) => {
+          if (chunk.toString().includes('claimed')) resolve();
+        });
+        child.on('exit', () => {
+          reject(new Error('the claiming process ended early'));
+        });
+      });
+      // Its lease (1 ms) ran out long ago, but its owner runs: on Linux the owner is checked
+      // by pid and start time, so the job stays its own.
+      const later = Date.now() + 3_600_000;
+      if (process.platform === 'linux') expect(recoverInterruptedJobs(db, later)).toBe(0);
+      expect(recoverInterruptedJobs(db, Date.now() - 1_000)).toBe(0);
+      expect(countJobs(db)).toEqual([
+        { kind: 'ingest', engine: null, queued: 0, running: 1, failed: 0 },
+      ]);
+    } finally {
+      child.kill('SIGKILL');
+      await exited;
+    }
+    // Once the owner is gone, the job runs again at once.
+    expect(recoverInterruptedJobs(db)).toBe(1);
+    expect(countJobs(db)).toEqual([
+      { kind: 'ingest', engine: null, queued: 1, running: 0, failed: 0 },
+    ]);
+  }, 30_000);
+
+  it('takes over the job of a process on another machine only when its lease ran out', () => {
+    enqueueIngest(db, 1, 0);
+    const elsewhere = { host: `not-${hostname()}`, pid: process.pid, startId: null };
+    claimNextJob(db, { kind: 'ingest', now: 0, leaseMs: 1_000, owner: elsewhere });
+    expect(recoverInterruptedJobs(db, 999)).toBe(0);
+    expect(recoverInterruptedJobs(db, 1_000)).toBe(1);
+  });
+
+  it.runIf(process.platform === 'linux')(
+    'does not take a pid handed to another process after a crash for the owner',
+    () => {
+      enqueueIngest(db, 1, 0);
+      // This test's own pid, but started at another time: the owner that claimed it is gone.
+      const reused = { host: hostname(), pid: process.pid, startId: 'another-start-time' };
+      claimNextJob(db, { kind: 'ingest', now: 0, owner: reused });
+      expect(recoverInterruptedJobs(db, 1)).toBe(1);
+    },
+  );
+
+  it('requeues jobs claimed before owners were recorded (one process per catalog then)', () => {
+    enqueueIngest(db, 1, 0);
+    claimNextJob(db, { kind: 'ingest', now: 0 });
+    db.prepare('UPDATE jobs SET lease_owner = NULL').run();
+    expect(recoverInterruptedJobs(db, 1)).toBe(1);
+  });
+});
+
+describe(jobsHeldElsewhere.name, () => {
+  it('names the live holders other than this process', () => {
+    enqueueIngest(db, 1, 0);
+    enqueueIngest(db, 2, 0);
+    enqueueIngest(db, 3, 0);
+    claimNextJob(db, { kind: 'ingest', now: 0 });
+    claimNextJob(db, { kind: 'ingest', now: 0, owner: deadProcess() });
+    const elsewhere = { host: `not-${hostname()}`, pid: 7, startId: null };
+    claimNextJob(db, { kind: 'ingest', now: 0, owner: elsewhere });
+    expect(jobsHeldElsewhere(db)).toEqual([{ holder: elsewhere.host, jobs: 1 }]);
+  });
+});
+
+describe(renewJobLeases.name, () => {
+  it("extends only the holder's leases, so a long job is not taken for abandoned", () => {
+    enqueueIngest(db, 1, 0);
+    const elsewhere = { host: `not-${hostname()}`, pid: 4242, startId: null };
+    const job = claimNextJob(db, { kind: 'ingest', now: 0, leaseMs: 1_000, owner: elsewhere });
+    if (!job) throw new Error('expected a job');
+    // Another process cannot renew it; its holder can.
+    expect(renewJobLeases(db, [job.id], 10_000)).toBe(0);
+    expect(renewJobLeases(db, [job.id], 10_000, elsewhere)).toBe(1);
+    expect(recoverInterruptedJobs(db, 5_000)).toBe(0);
+    expect(recoverInterruptedJobs(db, 10_000)).toBe(1);
+    // A job no longer running is not renewed (its lease was taken over).
+    expect(renewJobLeases(db, [job.id], 20_000, elsewhere)).toBe(0);
   });
 });
 

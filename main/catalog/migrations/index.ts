@@ -8,6 +8,7 @@ import { migration0005SearchGeneration } from './0005-search-generation.ts';
 import { migration0006TagAliases } from './0006-tag-aliases.ts';
 import { migration0007SidecarPending } from './0007-sidecar-pending.ts';
 import { migration0008SidecarFolderMoves } from './0008-sidecar-folder-moves.ts';
+import { migration0009JobLeaseOwner } from './0009-job-lease-owner.ts';
 
 export const migrations: readonly Migration[] = [
   migration0001Initial,
@@ -18,4 +19,5 @@ export const migrations: readonly Migration[] = [
   migration0006TagAliases,
   migration0007SidecarPending,
   migration0008SidecarFolderMoves,
+  migration0009JobLeaseOwner,
 ];
