@@ -40,6 +40,20 @@ export const FolderInfo = z.object({
 });
 export type FolderInfo = z.infer<typeof FolderInfo>;
 
+/** What a rescan found, so the UI can say it (the dot and counts follow by events too). */
+export const RescanResult = z.object({
+  status: z.enum(['online', 'offline']),
+  /** Null when no scanner ran (the web host without the live library). */
+  found: z
+    .object({
+      added: z.number().int().nonnegative(),
+      changed: z.number().int().nonnegative(),
+      missing: z.number().int().nonnegative(),
+    })
+    .nullable(),
+});
+export type RescanResult = z.infer<typeof RescanResult>;
+
 // ---------------------------------------------------------------------------------------
 // Photos and search
 
@@ -335,7 +349,7 @@ export const apiContract = {
   ),
   'folders.remove': channel(z.object({ id: Id }), Ok),
   'folders.setEngines': channel(z.object({ id: Id, engines: z.array(EngineId) }), FolderInfo),
-  'folders.rescan': channel(z.object({ id: Id }), Ok),
+  'folders.rescan': channel(z.object({ id: Id }), RescanResult),
   /** Desktop only: the native folder picker; null when cancelled or unavailable. */
   'folders.pick': channel(Empty, z.object({ path: z.string().nullable() })),
 

@@ -42,6 +42,7 @@ import {
   type EngineId,
   type EngineSettingsPatch,
   type EngineSettingsView,
+  type RescanResult,
   type SearchResult,
   type SearchSort,
   type TagCount,
@@ -60,11 +61,14 @@ import {
   writeSetting,
 } from './catalog-views.ts';
 
+export type RescanCounts = NonNullable<RescanResult['found']>;
+
 export interface LibraryPort {
   /** Adds (or finds) a folder and starts indexing it; returns its id. */
   addFolder(path: string, engines: readonly EngineId[]): Promise<number>;
   removeFolder(id: number): Promise<void>;
-  rescanFolder(id: number): Promise<void>;
+  /** Scans the folder now; what the scan found, or null when the folder was not scanned. */
+  rescanFolder(id: number): Promise<RescanCounts | null>;
 }
 
 export interface SearchPort {
@@ -266,8 +270,11 @@ export function createAppService(deps: AppServiceDeps): AppService {
     },
     'folders.rescan': async ({ id }) => {
       getFolder(db, id);
-      await deps.library.rescanFolder(id);
-      return { ok: true };
+      const found = await deps.library.rescanFolder(id);
+      // The scan records online/offline in the catalog; the answer reads it back from there.
+      const { status } = getFolder(db, id);
+      changed('folders');
+      return { status, found };
     },
     'folders.pick': async () => ({ path: await requireDesktop().pickFolder() }),
 

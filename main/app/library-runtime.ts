@@ -90,9 +90,7 @@ export function startLibraryRuntime(options: LibraryRuntimeOptions): LibraryRunt
   sidecars.start();
   const watcher: LibraryWatcher | null =
     options.watch === false ? null : watchLibrary(scanDeps, {});
-  const reconcile = async () => {
-    if (watcher) await watcher.reconcileNow();
-  };
+  const reconcile = async () => (watcher ? await watcher.reconcileNow() : []);
 
   const library: LibraryPort = {
     addFolder(path, engines) {
@@ -111,12 +109,14 @@ export function startLibraryRuntime(options: LibraryRuntimeOptions): LibraryRunt
       });
       return Promise.resolve(id);
     },
-    removeFolder(id) {
+    async removeFolder(id) {
       removeFolder(db, id);
-      return reconcile();
-    },
-    async rescanFolder() {
       await reconcile();
+    },
+    async rescanFolder(id) {
+      const report = (await reconcile()).find((r) => r.folderId === id);
+      if (!report) return null;
+      return { added: report.added, changed: report.changed, missing: report.missing };
     },
   };
 

@@ -52,7 +52,11 @@ const en = {
   'folders.removeConfirm': 'Remove {path} from the library? The files are not touched.',
   'folders.rescan': 'Rescan',
   'folders.rescanning': 'Rescanning…',
-  'folders.rescanStarted': 'Rescan started: new, changed and removed photos are being picked up.',
+  'folders.rescanOffline':
+    '{name} is not reachable (unplugged, renamed or moved): shown as Offline, its photos and tags are kept.',
+  'folders.rescanDone':
+    'Rescan done: {name} is online; {added} new, {changed} changed, {missing} gone.',
+  'folders.rescanOnline': 'Rescan done: {name} is online.',
   'grid.emptyLibraryTitle': 'Your library is empty',
   'grid.emptyLibraryText': 'Add a folder of photos; Tujian indexes and tags them on this computer.',
   'grid.noResultsTitle': 'No photos match',
@@ -253,7 +257,10 @@ const zh: Record<MessageKey, string> = {
   'folders.removeConfirm': '从照片库移除 {path}？文件本身不受影响。',
   'folders.rescan': '重新扫描',
   'folders.rescanning': '正在扫描…',
-  'folders.rescanStarted': '已开始重新扫描：正在读取新增、修改和删除的照片。',
+  'folders.rescanOffline': '{name} 无法访问（已拔出、改名或移走）：已标为离线，照片和标签都保留。',
+  'folders.rescanDone':
+    '扫描完成：{name} 在线；新增 {added} 张，修改 {changed} 张，不见 {missing} 张。',
+  'folders.rescanOnline': '扫描完成：{name} 在线。',
   'grid.emptyLibraryTitle': '照片库是空的',
   'grid.emptyLibraryText': '添加一个照片文件夹，图鉴会在本机为照片建立索引并打标签。',
   'grid.noResultsTitle': '没有匹配的照片',

@@ -284,9 +284,7 @@ export function Sidebar(props: {
                   className={`status-dot ${folder.status}`}
                   title={t(folder.status === 'online' ? 'folders.online' : 'folders.offline')}
                 />
-                <span className="folder-name">
-                  {folder.path.split(/[\\/]/).filter(Boolean).pop() ?? folder.path}
-                </span>
+                <span className="folder-name">{folderName(folder.path)}</span>
                 <span className="count">{formatCount(folder.photoCount, lang)}</span>
               </button>
               {expanded === folder.id && (
@@ -346,8 +344,17 @@ export function Sidebar(props: {
                         setRescanNote(null);
                         client.api['folders.rescan']({ id: folder.id })
                           .then(
-                            () => {
-                              setRescanNote(t('folders.rescanStarted'));
+                            ({ status, found }) => {
+                              const name = folderName(folder.path);
+                              setRescanNote(
+                                status === 'offline'
+                                  ? t('folders.rescanOffline', { name })
+                                  : found
+                                    ? t('folders.rescanDone', { name, ...found })
+                                    : t('folders.rescanOnline', { name }),
+                              );
+                              // The dot follows the answer now, not at the next poll.
+                              props.onFoldersChanged();
                             },
                             (e: unknown) => {
                               setError(describeError(e, t));
@@ -408,6 +415,10 @@ export function Sidebar(props: {
       )}
     </nav>
   );
+}
+
+function folderName(path: string): string {
+  return path.split(/[\\/]/).filter(Boolean).pop() ?? path;
 }
 
 function quoteFolder(path: string): string {

@@ -1,0 +1,98 @@
+// End-to-end: issue 16's remaining daily-use items, in Debian's Chromium against the web
+// host running the live library (the indexing runtime watching and scanning the folder), on
+// a temporary library of real photos. Each test saves a screenshot into test-output/.
+import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { EngineSetLike } from '../../main/app/app-context.ts';
+import { ensureRendererBuilt } from '../../main/server/renderer-build.ts';
+import { startWebHost, type WebHost } from '../../main/server/web-host.ts';
+import { chromiumPath, createE2eLibrary, launchChromium, type E2eLibrary } from './e2e-library.ts';
+
+const hasChromium = existsSync(chromiumPath);
+const repo = resolve(import.meta.dirname, '../..');
+const screenshots = join(repo, 'test-output');
+/** For state the host pushes from its once-a-second poller (main/app/app-context.ts). */
+const hostPoll = { timeout: 8000 };
+
+/**
+ * The runtime with no tagging engine: the fixture's photos are tagged already, and these
+ * tests are about folders and originals, which the runtime (watcher, scanner, ingest) owns.
+ */
+const noEngines: EngineSetLike = {
+  engines: new Map(),
+  concurrency: {},
+  close: () => Promise.resolve(),
+};
+
+describe.skipIf(!hasChromium)('daily use with the live library (startWebHost in Chromium)', () => {
+  let library: E2eLibrary;
+  let host: WebHost;
+  let browser: Browser;
+  let page: Page;
+
+  async function shot(name: string): Promise<void> {
+    await page.screenshot({ path: join(screenshots, `e2e-live-${name}.png`) });
+  }
+
+  async function setLanguage(lang: 'en' | 'zh'): Promise<void> {
+    const isZh = (await page.getAttribute('html', 'lang')) === 'zh-CN';
+    if (isZh !== (lang === 'zh')) await page.click('[data-testid=lang-switch]');
+    await expect.poll(() => page.getAttribute('html', 'lang')).toBe(lang === 'zh' ? 'zh-CN' : 'en');
+  }
+
+  beforeAll(async () => {
+    ensureRendererBuilt();
+    mkdirSync(screenshots, { recursive: true });
+    library = await createE2eLibrary();
+    host = await startWebHost({ dataRoot: library.dataRoot, engines: noEngines });
+    await host.context.runtime?.ready;
+    browser = await launchChromium();
+    page = await browser.newPage({ viewport: { width: 1440, height: 900 }, locale: 'en-US' });
+    page.setDefaultTimeout(10_000);
+    await page.goto(host.url);
+    await page.waitForSelector('[data-testid=grid-cell] img');
+  });
+
+  beforeEach(async () => {
+    await page.goto(`${host.origin}/`);
+    await page.waitForSelector('[data-testid=grid-cell] img');
+    await setLanguage('en');
+  });
+
+  afterAll(async () => {
+    await browser.close();
+    await host.close();
+    rmSync(library.root, { recursive: true, force: true });
+  });
+
+  it('3: Rescan of an unreachable folder turns its dot Offline, and back Online, without a reload', async () => {
+    expect(host.context.runtime).not.toBeNull();
+    const row = '[data-testid=folder-list] li:has-text("Photos")';
+    const dot = `${row} .status-dot`;
+    await expect.poll(() => page.getAttribute(dot, 'class'), hostPoll).toContain('online');
+    await page.click(`${row} .folder-main`);
+    const away = `${library.photosDir}-away`;
+    renameSync(library.photosDir, away);
+    try {
+      await page.click('[data-testid=folder-rescan]');
+      await expect.poll(() => page.getAttribute(dot, 'class'), hostPoll).toContain('offline');
+      expect(await page.getAttribute(dot, 'title')).toContain('Offline');
+      // Rescan says what it found, not only that it started.
+      await expect
+        .poll(() => page.textContent('[data-testid=rescan-note]'), hostPoll)
+        .toContain('not reachable');
+      await shot('3-rescan-offline');
+    } finally {
+      renameSync(away, library.photosDir);
+    }
+    await page.click('[data-testid=folder-rescan]');
+    await expect.poll(() => page.getAttribute(dot, 'class'), hostPoll).not.toContain('offline');
+    expect(await page.getAttribute(dot, 'title')).toBe('Online');
+    await expect
+      .poll(() => page.textContent('[data-testid=rescan-note]'), hostPoll)
+      .toContain('Rescan done: Photos is online');
+    await shot('3-rescan-online');
+  });
+});
