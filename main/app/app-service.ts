@@ -27,6 +27,7 @@ import {
 } from '../catalog/tag-management.ts';
 import { callsUsed, readBudget } from '../jobs/engine-budget.ts';
 import { expandHome } from '../util/home-path.ts';
+import { browseFolders } from './folder-browser.ts';
 import {
   clearEngineStop,
   isEnginePaused,
@@ -119,6 +120,8 @@ export interface AppServiceDeps {
   readonly jobs: JobsPort;
   readonly engineSettings: EngineSettingsPort;
   readonly desktop?: DesktopPort;
+  /** Where the folder browser starts and stays (default: the user's home folder). */
+  readonly home?: string;
   readonly emit: (event: ApiEvent) => void;
   readonly now?: () => number;
 }
@@ -276,6 +279,7 @@ export function createAppService(deps: AppServiceDeps): AppService {
       changed('folders');
       return { status, found };
     },
+    'folders.browse': (input) => browseFolders(input, deps.home),
     'folders.pick': async () => ({ path: await requireDesktop().pickFolder() }),
 
     'photos.search': (input) => deps.search.search(input),

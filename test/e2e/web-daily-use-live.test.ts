@@ -1,7 +1,8 @@
 // End-to-end: issue 16's remaining daily-use items, in Debian's Chromium against the web
 // host running the live library (the indexing runtime watching and scanning the folder), on
 // a temporary library of real photos. Each test saves a screenshot into test-output/.
-import { existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -94,5 +95,69 @@ describe.skipIf(!hasChromium)('daily use with the live library (startWebHost in 
       .poll(() => page.textContent('[data-testid=rescan-note]'), hostPoll)
       .toContain('Rescan done: Photos is online');
     await shot('3-rescan-online');
+  });
+
+  it('6: the web host browses folders under home (hidden ones hidden) and adds the one chosen', async () => {
+    // A small tree in the real home folder (the browser starts there), removed after.
+    const inHome = mkdtempSync(join(homedir(), 'tujian-e2e-browse-'));
+    mkdirSync(join(inHome, 'Trips', '2024'), { recursive: true });
+    mkdirSync(join(inHome, '.secret'));
+    writeFileSync(join(inHome, 'readme.txt'), 'a file, not listed');
+    try {
+      await setLanguage('zh');
+      await page.click('[data-testid=add-folder]');
+      await page.click('[data-testid=folder-browse]');
+      await page.waitForSelector('[data-testid=browse-entry]');
+      expect(await page.inputValue('[data-testid=browse-path]')).toBe(homedir());
+      expect(await page.isDisabled('[data-testid=browse-up]')).toBe(true);
+      await page.click(`[data-testid=browse-entry][title="${inHome}"]`);
+      await expect.poll(() => page.inputValue('[data-testid=browse-path]')).toBe(inHome);
+      const names = () => page.locator('[data-testid=browse-entry]').allTextContents();
+      await expect.poll(names).toEqual(['Trips']);
+      await page.check('[data-testid=browse-hidden]');
+      await expect.poll(names).toEqual(['.secret', 'Trips']);
+      await page.uncheck('[data-testid=browse-hidden]');
+      await expect.poll(names).toEqual(['Trips']);
+      await page.click('[data-testid=browse-entry]:has-text("Trips")');
+      await expect.poll(names).toEqual(['2024']);
+      await shot('6-folder-browser-zh');
+      expect(await page.textContent('[data-testid=folder-browser]')).toContain('添加此文件夹');
+      // Up goes back toward home.
+      await page.click('[data-testid=browse-up]');
+      await expect.poll(() => page.inputValue('[data-testid=browse-path]')).toBe(inHome);
+      await page.click('[data-testid=browse-entry]:has-text("Trips")');
+      await expect.poll(names).toEqual(['2024']);
+      await page.click('[data-testid=browse-choose]');
+      await expect.poll(() => page.locator('[data-testid=folder-browser]').count()).toBe(0);
+      await expect.poll(() => page.textContent('[data-testid=folder-list]')).toContain('Trips');
+      expect(
+        await page.getAttribute(
+          '[data-testid=folder-list] li:has-text("Trips") .folder-main',
+          'title',
+        ),
+      ).toBe(join(inHome, 'Trips'));
+    } finally {
+      rmSync(inHome, { recursive: true, force: true });
+    }
+  });
+
+  it('6: the folder browser API needs the token and does not leave home unless a path is typed', async () => {
+    const call = (body: unknown, auth = true) =>
+      fetch(`${host.origin}/api/folders.browse`, {
+        method: 'POST',
+        headers: {
+          'Content-Type': 'application/json',
+          ...(auth ? { Authorization: `Bearer ${host.token}` } : {}),
+        },
+        body: JSON.stringify(body),
+      });
+    expect((await call({}, false)).status).toBe(401);
+    const home = (await (await call({})).json()) as { ok: boolean; value: { parent: unknown } };
+    expect(home).toMatchObject({ ok: true, value: { path: homedir(), parent: null } });
+    expect(await (await call({ path: '/' })).json()).toMatchObject({
+      ok: false,
+      error: { code: 'invalid-input' },
+    });
+    expect(await (await call({ path: '/', typed: true })).json()).toMatchObject({ ok: true });
   });
 });

@@ -12,6 +12,7 @@ import { Icon } from '../../components/Icon.tsx';
 import { useI18n } from '../../i18n/i18n.tsx';
 import { describeError } from '../../lib/errors.ts';
 import { formatCount } from '../../lib/format.ts';
+import { FolderBrowser } from './FolderBrowser.tsx';
 
 export function Sidebar(props: {
   folders: FolderInfo[] | null;
@@ -32,6 +33,7 @@ export function Sidebar(props: {
   const [albumName, setAlbumName] = useState('');
   const [error, setError] = useState<string | null>(null);
   const [addingPath, setAddingPath] = useState<string | null>(null);
+  const [browsing, setBrowsing] = useState(false);
   const [expanded, setExpanded] = useState<number | null>(null);
   const [rescanning, setRescanning] = useState<number | null>(null);
   const [rescanNote, setRescanNote] = useState<string | null>(null);
@@ -253,6 +255,16 @@ export function Sidebar(props: {
               <button
                 type="button"
                 className="text-button"
+                data-testid="folder-browse"
+                onClick={() => {
+                  setBrowsing(true);
+                }}
+              >
+                {t('folders.browse')}
+              </button>
+              <button
+                type="button"
+                className="text-button"
                 onClick={() => {
                   setAddingPath(null);
                 }}
@@ -397,6 +409,17 @@ export function Sidebar(props: {
           </p>
         )}
       </section>
+      {browsing && (
+        <FolderBrowser
+          onChoose={(path) => {
+            setBrowsing(false);
+            addFolder(path);
+          }}
+          onClose={() => {
+            setBrowsing(false);
+          }}
+        />
+      )}
       {error && (
         <div className="side-error" role="alert">
           <Icon name="warning" size={14} />
