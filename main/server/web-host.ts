@@ -31,7 +31,7 @@ import {
 import { dispatchApiCall } from '../app/api-dispatch.ts';
 import { openAppContext, type AppContext, type AppContextOptions } from '../app/app-context.ts';
 import type { Logger } from '../util/logger.ts';
-import { readMediaFile, resolveMediaPath } from '../app/media-files.ts';
+import { readMediaFile, resolveMediaPath, resolveOriginalFile } from '../app/media-files.ts';
 import { openInBrowser } from './open-browser.ts';
 
 export const defaultRendererDir = fileURLToPath(new URL('../../renderer/dist/', import.meta.url));
@@ -403,6 +403,34 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
 
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       send(res, 405, 'GET only');
+      return;
+    }
+
+    // A photo's original, by photo id (the viewer's "Open original" in a new tab).
+    if (url.pathname.startsWith('/media/original/')) {
+      const original = await resolveOriginalFile(
+        context.db,
+        url.pathname.slice('/media/original/'.length),
+      );
+      if (!original.ok) {
+        send(res, original.status, original.reason);
+        return;
+      }
+      res.writeHead(200, {
+        'Content-Type': original.type,
+        'Content-Length': original.size,
+        'Cache-Control': 'private, no-cache',
+        'X-Content-Type-Options': 'nosniff',
+        // Shown as an image only; nothing in it may run or load anything.
+        'Content-Security-Policy': "default-src 'none'; img-src 'self'; sandbox",
+      });
+      if (req.method === 'HEAD') {
+        res.end();
+        return;
+      }
+      const stream = createReadStream(original.file);
+      stream.on('error', () => res.destroy());
+      stream.pipe(res);
       return;
     }
 

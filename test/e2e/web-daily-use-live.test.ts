@@ -1,7 +1,15 @@
 // End-to-end: issue 16's remaining daily-use items, in Debian's Chromium against the web
 // host running the live library (the indexing runtime watching and scanning the folder), on
 // a temporary library of real photos. Each test saves a screenshot into test-output/.
-import { existsSync, mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
@@ -159,5 +167,69 @@ describe.skipIf(!hasChromium)('daily use with the live library (startWebHost in 
       error: { code: 'invalid-input' },
     });
     expect(await (await call({ path: '/', typed: true })).json()).toMatchObject({ ok: true });
+  });
+
+  it('offline badge on thumbnails and in the viewer while the folder is away; Open original when back', async () => {
+    const row = '[data-testid=folder-list] li:has-text("Photos")';
+    const badges = () =>
+      page.locator('[data-testid=grid-cell] [data-testid=offline-badge]').count();
+    expect(await badges()).toBe(0);
+    const away = `${library.photosDir}-away`;
+    renameSync(library.photosDir, away);
+    try {
+      await page.click(`${row} .folder-main`);
+      await page.click('[data-testid=folder-rescan]');
+      await expect.poll(badges, hostPoll).toBe(10);
+      await page.dblclick('[data-testid=grid-cell][title="giraffe.jpg"]');
+      await page.waitForSelector('[data-testid=photo-offline]');
+      expect(await page.textContent('[data-testid=photo-offline]')).toContain('Original offline');
+      expect(await page.locator('[data-testid=open-original]').count()).toBe(0);
+      await shot('offline-badge-viewer');
+      // The original cannot be had: the route says why instead of failing silently.
+      const id = new URL(page.url()).searchParams.get('photo') ?? '';
+      const refused = await fetch(`${host.origin}/media/original/${id}`, {
+        headers: { Authorization: `Bearer ${host.token}` },
+      });
+      expect(refused.status).toBe(409);
+      expect(await refused.text()).toContain('offline');
+      await page.keyboard.press('Escape');
+      await setLanguage('zh');
+      await expect
+        .poll(() =>
+          page.textContent('[data-testid=grid-cell] [data-testid=offline-badge] >> nth=0'),
+        )
+        .toBe('原图离线');
+      await shot('offline-badge-grid-zh');
+      await setLanguage('en');
+    } finally {
+      renameSync(away, library.photosDir);
+    }
+    await page.click('[data-testid=folder-rescan]');
+    await expect.poll(badges, hostPoll).toBe(0);
+    await page.dblclick('[data-testid=grid-cell][title="giraffe.jpg"]');
+    await page.waitForSelector('[data-testid=open-original]');
+    expect(await page.locator('[data-testid=photo-offline]').count()).toBe(0);
+    await shot('open-original');
+    // A new tab with the original's bytes, through the token-protected media route.
+    const [tab] = await Promise.all([
+      page.context().waitForEvent('page'),
+      page.click('[data-testid=open-original]'),
+    ]);
+    await tab.waitForLoadState('load');
+    expect(tab.url()).toContain('/media/original/');
+    // The tab shows the image (decoded), and its bytes are the original's.
+    await expect
+      .poll(() => tab.evaluate(`document.images[0]?.naturalWidth ?? 0`))
+      .toBeGreaterThan(0);
+    const response = await page.context().request.get(tab.url());
+    expect(response.status()).toBe(200);
+    expect(response.headers()['content-type']).toBe('image/jpeg');
+    const bytes = await response.body();
+    expect(bytes.equals(readFileSync(join(library.photosDir, 'giraffe.jpg')))).toBe(true);
+    await tab.close();
+    // Without the token the route answers 401.
+    const anonymous = await fetch(response.url());
+    expect(anonymous.status).toBe(401);
+    await page.keyboard.press('Escape');
   });
 });

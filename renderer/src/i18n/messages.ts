@@ -101,6 +101,11 @@ const en = {
   'photo.duplicates': 'Same photo also at',
   'photo.openOriginal': 'Open original',
   'photo.showInFolder': 'Show in folder',
+  'photo.offline': 'Original offline',
+  'photo.offlineHint':
+    'The folder is not reachable (unplugged or moved): the preview and tags are kept; plug it back and Rescan to open the original.',
+  'photo.missing': 'Original gone',
+  'photo.missingHint': 'The file is no longer in its folder: the preview and tags are kept.',
   'photo.loading': 'Loading…',
   'photo.error': 'Could not load this photo.',
   'photo.noPreview': 'No preview yet',
@@ -313,6 +318,11 @@ const zh: Record<MessageKey, string> = {
   'photo.duplicates': '同一张照片也位于',
   'photo.openOriginal': '打开原图',
   'photo.showInFolder': '在文件夹中显示',
+  'photo.offline': '原图离线',
+  'photo.offlineHint':
+    '所在文件夹无法访问（已拔出或移走）：预览和标签都保留；重新接上并重新扫描后即可打开原图。',
+  'photo.missing': '原图已不在',
+  'photo.missingHint': '文件已不在原来的文件夹中：预览和标签都保留。',
   'photo.loading': '加载中…',
   'photo.error': '无法加载这张照片。',
   'photo.noPreview': '尚无预览',

@@ -36,7 +36,8 @@ export function Sidebar(props: {
   const [browsing, setBrowsing] = useState(false);
   const [expanded, setExpanded] = useState<number | null>(null);
   const [rescanning, setRescanning] = useState<number | null>(null);
-  const [rescanNote, setRescanNote] = useState<string | null>(null);
+  // Kept untranslated, so a language switch re-renders it in the new language.
+  const [rescanNote, setRescanNote] = useState<Parameters<typeof t> | null>(null);
 
   const startRef = useRef<() => void>(() => undefined);
   useEffect(() => {
@@ -360,10 +361,10 @@ export function Sidebar(props: {
                               const name = folderName(folder.path);
                               setRescanNote(
                                 status === 'offline'
-                                  ? t('folders.rescanOffline', { name })
+                                  ? ['folders.rescanOffline', { name }]
                                   : found
-                                    ? t('folders.rescanDone', { name, ...found })
-                                    : t('folders.rescanOnline', { name }),
+                                    ? ['folders.rescanDone', { name, ...found }]
+                                    : ['folders.rescanOnline', { name }],
                               );
                               // The dot follows the answer now, not at the next poll.
                               props.onFoldersChanged();
@@ -405,7 +406,7 @@ export function Sidebar(props: {
         </ul>
         {rescanNote && (
           <p className="side-hint" role="status" data-testid="rescan-note">
-            {rescanNote}
+            {t(...rescanNote)}
           </p>
         )}
       </section>
