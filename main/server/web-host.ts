@@ -15,7 +15,11 @@
 // - API calls whose `Origin` or `Sec-Fetch-Site` names another site get 403, a second wall
 //   behind the cookie's SameSite=Strict (`requestOriginAllowed`).
 // - Images are served only by content hash from the data folder ([Note: Media requests
-//   cannot leave the data folder]); static files only from the built renderer.
+//   cannot leave the data folder]); static files only from the built renderer. Originals
+//   ("Open original") only by photo id (`/media/original/<id>`): a request can reach only
+//   files the catalog lists, never a path it names (main/app/media-files.ts).
+// - The folder browser lists directory names under home only, unless a path is typed
+//   ([Note: The folder browser stays under home unless a path is typed]).
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { createReadStream, existsSync, statSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
