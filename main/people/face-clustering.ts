@@ -237,7 +237,6 @@ export function recluster(
   const personOfRoot = new Map<number, number>();
   for (const c of candidates) {
     if (personOfRoot.has(c.root) || claimed.has(c.person)) continue;
-    if (groups.rejects(c.root, c.person)) continue;
     personOfRoot.set(c.root, c.person);
     claimed.add(c.person);
   }
@@ -247,7 +246,11 @@ export function recluster(
       person = -(newPersons.length + 1);
       newPersons.push(person);
     }
-    for (const p of members.get(root) ?? []) personOf[p] = person;
+    // A face that rejected the person its group takes is left out of it (unassigned), so one
+    // "not this person" never costs the person the rest of its faces.
+    for (const p of members.get(root) ?? []) {
+      personOf[p] = faces[p]?.rejected.includes(person) ? null : person;
+    }
   }
   const emptiedPersons = persons
     .filter((p) => !p.named && !claimed.has(p.id))
