@@ -26,8 +26,8 @@ export interface FaceIndexOptions {
 
 export const defaultFaceIndexOptions: FaceIndexOptions = {
   projectedDims: 48,
-  sampleSize: 4000,
-  maxProbes: 24,
+  sampleSize: 3000,
+  maxProbes: 12,
   seed: 1,
 };
 
@@ -50,7 +50,7 @@ export function quantiseDescriptors(descriptors: readonly Float32Array[]): Quant
     for (const v of d) max = Math.max(max, Math.abs(v));
     const scale = max > 0 ? max / 127 : 1;
     scales[i] = scale;
-    for (let k = 0; k < dims; k++) codes[i * dims + k] = Math.round((d[k] ?? 0) / scale);
+    for (let k = 0; k < dims; k++) codes[i * dims + k] = Math.round((d[k] as number) / scale);
   });
   return { count, dims, codes, scales };
 }
@@ -66,8 +66,8 @@ export function quantisedDistanceSq(q: QuantisedDescriptors, a: number, b: numbe
   const oa = a * dims;
   const ob = b * dims;
   for (let k = 0; k < dims; k++) {
-    const x = codes[oa + k] ?? 0;
-    const y = codes[ob + k] ?? 0;
+    const x = codes[oa + k] as number;
+    const y = codes[ob + k] as number;
     aa += x * x;
     bb += y * y;
     ab += x * y;
@@ -111,22 +111,23 @@ function principalDirections(
     decode(q, face, row);
     for (let k = 0; k < d; k++) {
       data[r * d + k] = row[k] ?? 0;
-      mean[k] = (mean[k] ?? 0) + (row[k] ?? 0) / m;
+      mean[k] = (mean[k] as number) + (row[k] as number) / m;
     }
   });
   for (let r = 0; r < m; r++)
-    for (let k = 0; k < d; k++) data[r * d + k] = (data[r * d + k] ?? 0) - (mean[k] ?? 0);
+    for (let k = 0; k < d; k++) data[r * d + k] = (data[r * d + k] as number) - (mean[k] as number);
   let basis = new Float64Array(dims * d);
   for (let i = 0; i < basis.length; i++) basis[i] = random() - 0.5;
   orthonormaliseRows(basis, dims, d);
   const projected = new Float64Array(m * dims);
-  for (let iteration = 0; iteration < 6; iteration++) {
+  for (let iteration = 0; iteration < 4; iteration++) {
     // projected = data · basisᵀ, then basis = projectedᵀ · data (one power step of XᵀX).
     projected.fill(0);
     for (let r = 0; r < m; r++) {
       for (let j = 0; j < dims; j++) {
         let sum = 0;
-        for (let k = 0; k < d; k++) sum += (data[r * d + k] ?? 0) * (basis[j * d + k] ?? 0);
+        for (let k = 0; k < d; k++)
+          sum += (data[r * d + k] as number) * (basis[j * d + k] as number);
         projected[r * dims + j] = sum;
       }
     }
@@ -136,7 +137,7 @@ function principalDirections(
         const p = projected[r * dims + j] ?? 0;
         if (p === 0) continue;
         for (let k = 0; k < d; k++)
-          next[j * d + k] = (next[j * d + k] ?? 0) + p * (data[r * d + k] ?? 0);
+          next[j * d + k] = (next[j * d + k] as number) + p * (data[r * d + k] as number);
       }
     }
     orthonormaliseRows(next, dims, d);
@@ -150,14 +151,15 @@ function orthonormaliseRows(matrix: Float64Array, rows: number, cols: number): v
     for (let j = 0; j < i; j++) {
       let dot = 0;
       for (let k = 0; k < cols; k++)
-        dot += (matrix[i * cols + k] ?? 0) * (matrix[j * cols + k] ?? 0);
+        dot += (matrix[i * cols + k] as number) * (matrix[j * cols + k] as number);
       for (let k = 0; k < cols; k++)
-        matrix[i * cols + k] = (matrix[i * cols + k] ?? 0) - dot * (matrix[j * cols + k] ?? 0);
+        matrix[i * cols + k] =
+          (matrix[i * cols + k] as number) - dot * (matrix[j * cols + k] as number);
     }
     let norm = 0;
-    for (let k = 0; k < cols; k++) norm += (matrix[i * cols + k] ?? 0) ** 2;
+    for (let k = 0; k < cols; k++) norm += (matrix[i * cols + k] as number) ** 2;
     norm = Math.sqrt(norm) || 1;
-    for (let k = 0; k < cols; k++) matrix[i * cols + k] = (matrix[i * cols + k] ?? 0) / norm;
+    for (let k = 0; k < cols; k++) matrix[i * cols + k] = (matrix[i * cols + k] as number) / norm;
   }
 }
 
@@ -177,6 +179,7 @@ export class FaceIndex {
   private readonly centroids: Float32Array;
   private readonly radii: Float32Array;
   private readonly members: Uint32Array[];
+  private readonly codeNormSq: Float64Array;
 
   constructor(
     readonly descriptors: QuantisedDescriptors,
@@ -188,18 +191,26 @@ export class FaceIndex {
     const sample = sampleIndexes(n, options.sampleSize, random);
     const { basis, mean } = principalDirections(descriptors, sample, this.dims, random);
     const row = new Float64Array(descriptors.dims);
+    const d = descriptors.dims;
     this.projected = new Float32Array(n * this.dims);
     for (let i = 0; i < n; i++) {
       decode(descriptors, i, row);
+      for (let k = 0; k < d; k++) row[k] = (row[k] as number) - (mean[k] as number);
       for (let j = 0; j < this.dims; j++) {
         let sum = 0;
-        for (let k = 0; k < descriptors.dims; k++) {
-          sum += ((row[k] ?? 0) - (mean[k] ?? 0)) * (basis[j * descriptors.dims + k] ?? 0);
-        }
+        const offset = j * d;
+        for (let k = 0; k < d; k++) sum += (row[k] as number) * (basis[offset + k] as number);
         this.projected[i * this.dims + j] = sum;
       }
     }
-    const bucketCount = Math.max(1, Math.round(Math.sqrt(n)));
+    // About 2√n buckets of √n/2 faces: a query scans the centroids and a few small buckets.
+    this.codeNormSq = new Float64Array(n);
+    for (let i = 0; i < n; i++) {
+      let sum = 0;
+      for (let k = i * d; k < (i + 1) * d; k++) sum += (descriptors.codes[k] as number) ** 2;
+      this.codeNormSq[i] = sum;
+    }
+    const bucketCount = Math.max(1, Math.min(sample.length, Math.round(2 * Math.sqrt(n))));
     this.centroids = kMeans(this.projected, this.dims, sample, bucketCount, random);
     const assignment = new Uint32Array(n);
     const counts = new Uint32Array(bucketCount);
@@ -207,7 +218,7 @@ export class FaceIndex {
     for (let i = 0; i < n; i++) {
       const [best, distSq] = this.nearestCentroid(i);
       assignment[i] = best;
-      counts[best] = (counts[best] ?? 0) + 1;
+      counts[best] = (counts[best] as number) + 1;
       this.radii[best] = Math.max(this.radii[best] ?? 0, Math.sqrt(distSq));
     }
     this.members = Array.from(counts, (c) => new Uint32Array(c));
@@ -239,35 +250,74 @@ export class FaceIndex {
   /** Faces (other than `face`) within `radius` of it, with their distances. */
   neighbours(face: number, radius: number): { face: number; distance: number }[] {
     this.stats.queries++;
-    const count = this.centroids.length / this.dims;
-    const order: { c: number; d: number }[] = [];
-    for (let c = 0; c < count; c++) {
-      order.push({
-        c,
-        d: Math.sqrt(projectedDistanceSq(this.projected, face, this.centroids, c, this.dims)),
-      });
-    }
-    order.sort((a, b) => a.d - b.d);
+    const dims = this.dims;
+    const count = this.centroids.length / dims;
     const radiusSq = radius * radius;
+    // Bucket order by the distance over the first (largest-variance) dimensions only: it is a
+    // lower bound of the full projected distance, so the skip test below stays exact.
+    const coarse = Math.min(dims, 16);
+    const lower = new Float64Array(count);
+    const q = face * dims;
+    for (let c = 0; c < count; c++) {
+      let sum = 0;
+      const o = c * dims;
+      for (let k = 0; k < coarse; k++) {
+        const diff = (this.projected[q + k] as number) - (this.centroids[o + k] as number);
+        sum += diff * diff;
+      }
+      lower[c] = Math.sqrt(sum) - (this.radii[c] as number);
+    }
     const found: { face: number; distance: number }[] = [];
-    let probes = 0;
-    for (const { c, d } of order) {
-      if (d - (this.radii[c] ?? 0) > radius) continue;
-      if (probes >= this.options.maxProbes) {
+    for (let probe = 0; ; probe++) {
+      let best = -1;
+      let bestLower = radius;
+      for (let c = 0; c < count; c++) {
+        const l = lower[c] as number;
+        if (l <= bestLower) {
+          bestLower = l;
+          best = c;
+        }
+      }
+      if (best < 0) break; // every bucket left is provably out of reach
+      if (probe >= this.options.maxProbes) {
         this.stats.truncatedQueries++;
         break;
       }
-      probes++;
-      for (const other of this.members[c] ?? []) {
+      lower[best] = Infinity;
+      for (const other of this.members[best] ?? []) {
         if (other === face) continue;
-        if (projectedDistanceSq(this.projected, face, this.projected, other, this.dims) > radiusSq)
-          continue;
+        // Partial sums over the projected dimensions are lower bounds too: stop early.
+        let sum = 0;
+        const o = other * dims;
+        let k = 0;
+        for (; k < dims && sum <= radiusSq; k++) {
+          const diff = (this.projected[q + k] as number) - (this.projected[o + k] as number);
+          sum += diff * diff;
+        }
+        if (sum > radiusSq) continue;
         this.stats.candidates++;
-        const sq = quantisedDistanceSq(this.descriptors, face, other);
+        const sq = this.exactDistanceSq(face, other);
         if (sq <= radiusSq) found.push({ face: other, distance: Math.sqrt(sq) });
       }
     }
     return found;
+  }
+
+  /** quantisedDistanceSq with the squared code norms computed once per face. */
+  private exactDistanceSq(a: number, b: number): number {
+    const { dims, codes, scales } = this.descriptors;
+    const oa = a * dims;
+    const ob = b * dims;
+    let ab = 0;
+    for (let k = 0; k < dims; k++) ab += (codes[oa + k] as number) * (codes[ob + k] as number);
+    const sa = scales[a] as number;
+    const sb = scales[b] as number;
+    return Math.max(
+      0,
+      sa * sa * (this.codeNormSq[a] as number) +
+        sb * sb * (this.codeNormSq[b] as number) -
+        2 * sa * sb * ab,
+    );
   }
 
   /** Bytes held by the index (projected vectors, centroids, bucket lists), for the benchmark. */
@@ -291,7 +341,7 @@ function projectedDistanceSq(
   const oa = i * dims;
   const ob = j * dims;
   for (let k = 0; k < dims; k++) {
-    const diff = (a[oa + k] ?? 0) - (b[ob + k] ?? 0);
+    const diff = (a[oa + k] as number) - (b[ob + k] as number);
     sum += diff * diff;
   }
   return sum;
@@ -332,14 +382,15 @@ function kMeans(
           best = c;
         }
       }
-      counts[best] = (counts[best] ?? 0) + 1;
+      counts[best] = (counts[best] as number) + 1;
       for (let j = 0; j < dims; j++)
-        sums[best * dims + j] = (sums[best * dims + j] ?? 0) + (points[p * dims + j] ?? 0);
+        sums[best * dims + j] =
+          (sums[best * dims + j] as number) + (points[p * dims + j] as number);
     }
     for (let c = 0; c < k; c++) {
       const n = counts[c] ?? 0;
       if (n === 0) continue; // an empty bucket keeps its old centre
-      for (let j = 0; j < dims; j++) centroids[c * dims + j] = (sums[c * dims + j] ?? 0) / n;
+      for (let j = 0; j < dims; j++) centroids[c * dims + j] = (sums[c * dims + j] as number) / n;
     }
   }
   return centroids;
