@@ -26,6 +26,7 @@ import {
   type TagInfo as CatalogTagInfo,
 } from '../catalog/tag-management.ts';
 import { callsUsed, readBudget } from '../jobs/engine-budget.ts';
+import { expandHome } from '../util/home-path.ts';
 import {
   clearEngineStop,
   isEnginePaused,
@@ -73,6 +74,7 @@ export interface SearchPort {
     cursor: string | null;
     limit: number;
     withFacets: boolean;
+    lastWordPrefix: boolean;
   }): SearchResult;
   autocomplete(prefix: string, limit: number): TagCount[];
   /** How many photos a saved query finds now (smart album counts). */
@@ -88,6 +90,8 @@ export interface JobsPort {
   retry(jobIds: readonly number[] | null): number;
   /** Whether the runner is working right now. */
   isRunning(): boolean;
+  /** Set while a full data disk keeps the runner paused: [Note: A full disk pauses the run]. */
+  diskFull?(): string | null;
 }
 
 export interface EngineSettingsPort {
@@ -156,6 +160,8 @@ function tagInfoView(tag: CatalogTagInfo): TagInfo {
 
 /** Rates are measured over this window. */
 const rateWindowMs = 5 * 60_000;
+/** Results needed (over at least a minute) before an engine's rate is good for an ETA. */
+const minResultsForEta = 5;
 
 export interface AppService {
   readonly handlers: ApiHandlers;
@@ -185,8 +191,14 @@ export function createAppService(deps: AppServiceDeps): AppService {
       const queued = c?.queued ?? 0;
       // Photos per minute over the recent results, measured from the first of them (at
       // least a minute, so two quick results do not read as a huge rate).
-      const span = c?.firstRecentAt ? Math.max(60_000, now() - c.firstRecentAt) : rateWindowMs;
+      const observedMs = c?.firstRecentAt ? now() - c.firstRecentAt : 0;
+      const span = c?.firstRecentAt ? Math.max(60_000, observedMs) : rateWindowMs;
       const rate = ((c?.doneRecent ?? 0) * 60_000) / span;
+      const paused = deps.jobs.isPaused(engine);
+      const left = queued + (c?.running ?? 0);
+      // An ETA is a promise: none while paused, and only from a rate measured over a minute
+      // or more on enough results (early guesses said "0 s" or "15 min" for a 29 s job).
+      const rateIsStable = (c?.doneRecent ?? 0) >= minResultsForEta && observedMs >= 60_000;
       return [
         {
           engine,
@@ -195,8 +207,13 @@ export function createAppService(deps: AppServiceDeps): AppService {
           failed: c?.failed ?? 0,
           done: c?.done ?? 0,
           ratePerMinute: Math.round(rate * 10) / 10,
-          etaSeconds: queued === 0 ? 0 : rate > 0 ? Math.round((queued / rate) * 60) : null,
-          paused: deps.jobs.isPaused(engine),
+          etaSeconds:
+            left === 0
+              ? 0
+              : !paused && rateIsStable && rate > 0
+                ? Math.round((left / rate) * 60)
+                : null,
+          paused,
           stoppedReason: deps.jobs.stoppedReason(engine),
           budget: setting?.cloud
             ? {
@@ -207,7 +224,14 @@ export function createAppService(deps: AppServiceDeps): AppService {
         },
       ];
     });
-    return { ingest: countIngest(db), engines, running: deps.jobs.isRunning() };
+    // "Pause all" also holds the reading of new photos (the runner's ingest jobs).
+    const ingest = { ...countIngest(db), paused: readJobControls(db).pausedAll };
+    return {
+      ingest,
+      engines,
+      running: deps.jobs.isRunning(),
+      diskFull: deps.jobs.diskFull?.() ?? null,
+    };
   }
 
   const handlers: ApiHandlers = {
@@ -230,7 +254,8 @@ export function createAppService(deps: AppServiceDeps): AppService {
 
     'folders.list': () => listFolders(db),
     'folders.add': async ({ path, engines }) => {
-      const id = await deps.library.addFolder(path, engines ?? ['local']);
+      // `~/Pictures` is the user's, not the server's working folder.
+      const id = await deps.library.addFolder(expandHome(path), engines ?? ['local']);
       changed('folders');
       return getFolder(db, id);
     },
@@ -387,7 +412,7 @@ export function createAppService(deps: AppServiceDeps): AppService {
 /** The job controls kept in the catalog (main/jobs/job-controls.ts), which the runner reads. */
 export function createCatalogJobsPort(
   db: Catalog,
-  options: { isRunning?: () => boolean; now?: () => number } = {},
+  options: { isRunning?: () => boolean; diskFull?: () => string | null; now?: () => number } = {},
 ): JobsPort {
   return {
     setPaused(engine, paused) {
@@ -407,5 +432,6 @@ export function createCatalogJobsPort(
       return retryFailedJobs(db, jobIds, (options.now ?? Date.now)());
     },
     isRunning: options.isRunning ?? (() => false),
+    ...(options.diskFull ? { diskFull: options.diskFull } : {}),
   };
 }

@@ -1,6 +1,6 @@
 // Resolves a thumbnail or preview request to a file in the data folder, for both the web
-// host's image route and the Electron custom protocol. Pure path logic (no electron, no
-// I/O) so the traversal tests run without either host.
+// host's image route and the Electron custom protocol. Path logic (no electron, no I/O) so the
+// traversal tests run without either host, plus the one guarded read both hosts serve with.
 //
 // [Note: Media requests cannot leave the data folder]
 // A request names only a kind and a content hash. The hash must be 64 lowercase hex
@@ -10,6 +10,7 @@
 import { isAbsolute, relative, resolve, sep } from 'node:path';
 import { contentHashPattern, type MediaKind } from '../../preload/api-contract.ts';
 import { dataPaths } from '../util/data-dir.ts';
+import { readRegularFile } from '../util/regular-file.ts';
 
 /** Where the library keeps a content's derived image, relative to the kind's folder. */
 export type MediaLayout = (kind: MediaKind, hash: string) => string;
@@ -66,4 +67,18 @@ export function resolveMediaPath(
   if (parts.length !== 2) return { ok: false, reason: 'expected <kind>/<hash>' };
   const [kind = '', hash = ''] = parts;
   return resolveMediaFile(dataRoot, kind, hash, layout);
+}
+
+/**
+ * The bytes of a resolved media file, or undefined when there is none to serve: not generated
+ * yet, or not a regular file (a pipe planted there would hang the request and a pool thread:
+ * [Note: Never open a non-regular file]), or a read that timed out. Thumbnails and previews
+ * are small, so they are read whole.
+ */
+export async function readMediaFile(file: string): Promise<Buffer | undefined> {
+  try {
+    return await readRegularFile(file);
+  } catch {
+    return undefined;
+  }
 }

@@ -11,7 +11,7 @@
 // notifications, …) are denied. Every IPC call checks that its sender frame is the app page.
 import { readFile } from 'node:fs/promises';
 import { extname, isAbsolute, relative, resolve, sep } from 'node:path';
-import { resolveMediaPath, type MediaLayout } from '../app/media-files.ts';
+import { readMediaFile, resolveMediaPath, type MediaLayout } from '../app/media-files.ts';
 
 export const appScheme = 'tujian-app';
 export const appOrigin = `${appScheme}://app`;
@@ -104,18 +104,15 @@ export function createMediaProtocolHandler(dataRoot: string, layout?: MediaLayou
     // `tujian-media://thumbnail/<hash>`: the kind is the host, the hash the path.
     const media = resolveMediaPath(dataRoot, `${url.host}/${url.pathname}`, layout);
     if (!media.ok) return refuse(403, media.reason);
-    try {
-      const body = await readFile(media.file);
-      return new Response(body, {
-        status: 200,
-        headers: {
-          'Content-Type': types[extname(media.file)] ?? 'application/octet-stream',
-          'Cache-Control': 'private, max-age=31536000, immutable',
-        },
-      });
-    } catch {
-      return refuse(404, 'not generated yet');
-    }
+    const body = await readMediaFile(media.file);
+    if (!body) return refuse(404, 'not generated yet');
+    return new Response(body, {
+      status: 200,
+      headers: {
+        'Content-Type': types[extname(media.file)] ?? 'application/octet-stream',
+        'Cache-Control': 'private, max-age=31536000, immutable',
+      },
+    });
   };
 }
 

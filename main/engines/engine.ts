@@ -1,20 +1,11 @@
 // The interface every tagging engine implements (DESIGN.md §3), local or cloud.
 // The job runner (main/jobs) only talks to engines through this.
+import type { EngineLimits, PreparedImage } from '../imaging/prepare-for-engine.ts';
 import type { EngineAnswer, EngineId } from './tag-model.ts';
 
-/** What an engine accepts; `prepare` (main/imaging) fits a photo inside these. */
-export interface EngineLimits {
-  /** Output formats the engine accepts, in order of preference. */
-  readonly formats: readonly ('jpeg' | 'png' | 'webp' | 'bmp' | 'gif')[];
-  readonly maxSide: number;
-  readonly minSide: number;
-  /** Limit on the encoded bytes, if any. */
-  readonly maxBytes?: number;
-  /** Limit on the base64 length, if the limit is on the base64 text. */
-  readonly maxBase64Length?: number;
-  /** How the engine receives the image. */
-  readonly input: 'base64' | 'url' | 'pixels';
-}
+// The image limits and the prepared image are imaging's types (imaging sits below engines);
+// engines name them from here.
+export type { EngineLimits, PreparedImage };
 
 /**
  * How a failure is handled (the engines' error tables map every code to one of these):
@@ -39,14 +30,33 @@ export class EngineError extends Error {
   }
 }
 
-/** The prepared image handed to an engine: bytes within its limits, metadata stripped. */
-export interface PreparedImage {
-  readonly data: Buffer;
-  readonly format: 'jpeg' | 'png' | 'webp' | 'bmp' | 'gif';
-  readonly width: number;
-  readonly height: number;
+// [Note: A failed async task is submitted again]
+// An async engine's poll can fail in two ways: the poll request itself failed (a timeout, a
+// gateway 5xx: poll the same task again), or the service answered that the TASK failed
+// (Volcengine 50511/50500/50501, Aliyun 480/580/581/586/587/592 on /results). A failed task
+// stays failed: polling it again only repeats the answer until the job runs out of attempts.
+// So the engine throws `TaskFailedError`, and when its class is retryable the runner drops
+// the task id and submits a new task, counted against its own allowance
+// (`RetryPolicy.maxTaskFailures`, "可重试" in the seeds), not against the expired-task resubmits.
+
+/** The service reports that the async task itself failed (see the note above). */
+export class TaskFailedError extends EngineError {
+  override name = 'TaskFailedError';
 }
 
+/** An error of a poll answer about the task, as a TaskFailedError (others pass through). */
+export function asTaskFailure(error: unknown): unknown {
+  if (!(error instanceof EngineError) || error instanceof TaskFailedError) return error;
+  return new TaskFailedError(
+    error.engine,
+    error.code,
+    error.message,
+    error.errorClass,
+    error.retryAfterMs,
+  );
+}
+
+/** The prepared image handed to an engine: bytes within its limits, metadata stripped. */
 export interface TagRequest {
   /** Path of the original file, for engines that decode it themselves (local). */
   readonly sourcePath: string;

@@ -1,8 +1,15 @@
 // Opens an image file or buffer with sharp, the one place that decides what Tujian can read:
 // the decompression-bomb guard, BMP through our own decoder (bmp-decode.ts), HEIC refused
 // with the true reason, and sharp's error messages turned into reasons a user understands.
-import { open as openFile, readFile } from 'node:fs/promises';
 import sharp, { type Metadata, type Sharp } from 'sharp';
+import {
+  defaultFileTimeoutMs,
+  FileAccessError,
+  readRegularFile,
+  readRegularFileEnds,
+  readRegularFileHead,
+  withTimeout,
+} from '../util/regular-file.ts';
 import { BmpError, decodeBmp, isBmp } from './bmp-decode.ts';
 
 // [Note: No file cache in libvips]
@@ -23,8 +30,9 @@ export class ImageError extends Error {
   constructor(
     readonly code: ImageErrorCode,
     message: string,
+    options?: ErrorOptions,
   ) {
-    super(message);
+    super(message, options);
     this.name = 'ImageError';
   }
 }
@@ -67,17 +75,6 @@ export const readableFormats: readonly ImageFormat[] = [
   'avif',
   'bmp',
 ];
-
-async function readHead(path: string, bytes: number): Promise<Buffer> {
-  const handle = await openFile(path, 'r');
-  try {
-    const head = Buffer.alloc(bytes);
-    const { bytesRead } = await handle.read(head, 0, bytes, 0);
-    return head.subarray(0, bytesRead);
-  } finally {
-    await handle.close();
-  }
-}
 
 /** Turns a sharp/libvips error into a reason a user can act on. */
 export function describeSharpError(error: unknown): ImageError {
@@ -136,17 +133,17 @@ export async function describeDecodeFailure(
 /** The first 8 and last 16 bytes of a file or buffer. */
 async function readEnds(input: string | Buffer): Promise<{ head: Buffer; tail: Buffer }> {
   if (typeof input !== 'string') return { head: input.subarray(0, 8), tail: input.subarray(-16) };
-  const handle = await openFile(input, 'r');
-  try {
-    const { size } = await handle.stat();
-    const head = Buffer.alloc(Math.min(8, size));
-    const tail = Buffer.alloc(Math.min(16, size));
-    await handle.read(head, 0, head.length, 0);
-    await handle.read(tail, 0, tail.length, Math.max(0, size - tail.length));
-    return { head, tail };
-  } finally {
-    await handle.close();
+  return readRegularFileEnds(input);
+}
+
+function unreadable(error: unknown): ImageError {
+  // A pipe, socket or device is not an image at all; a timeout or an I/O error may pass.
+  if (error instanceof FileAccessError && error.code === 'not-regular') {
+    return new ImageError('unsupported-format', error.message, { cause: error });
   }
+  return new ImageError('unreadable', `Cannot read the file: ${(error as Error).message}`, {
+    cause: error,
+  });
 }
 
 function firstLine(message: string): string {
@@ -199,14 +196,21 @@ export async function openImage(
   const failOn = options.failOn ?? 'error';
   let head: Buffer;
   try {
-    head = typeof input === 'string' ? await readHead(input, 64) : input.subarray(0, 64);
+    // A path is checked to be a regular file before anything opens it, sharp included:
+    // [Note: Never open a non-regular file].
+    head = typeof input === 'string' ? await readRegularFileHead(input, 64) : input.subarray(0, 64);
   } catch (error) {
-    throw new ImageError('unreadable', `Cannot read the file: ${(error as Error).message}`);
+    throw unreadable(error);
   }
   if (head.length === 0) throw new ImageError('empty', 'The file is empty (0 bytes).');
 
   if (isBmp(head)) {
-    const bytes = typeof input === 'string' ? await readFile(input) : input;
+    let bytes: Buffer;
+    try {
+      bytes = typeof input === 'string' ? await readRegularFile(input) : input;
+    } catch (error) {
+      throw unreadable(error);
+    }
     let bmp;
     try {
       bmp = decodeBmp(bytes, maxPixels);
@@ -244,8 +248,14 @@ export async function openImage(
     sharp(input, { limitInputPixels: maxPixels, failOn, pages: 1, sequentialRead: true });
   let metadata: Metadata;
   try {
-    metadata = await sharp(input, { limitInputPixels: false, pages: 1 }).metadata();
+    // libvips reads a path itself: bounded like every other read of a photo file.
+    metadata = await withTimeout(
+      sharp(input, { limitInputPixels: false, pages: 1 }).metadata(),
+      defaultFileTimeoutMs,
+      'Reading the image header',
+    );
   } catch (error) {
+    if (error instanceof FileAccessError) throw unreadable(error);
     throw await describeDecodeFailure(error, input);
   }
   const format = formatOf(metadata);

@@ -20,7 +20,9 @@
 import type { Catalog } from '../catalog/catalog-connection.ts';
 import { hasEngineResult, saveEngineAnswer } from '../catalog/photo-tags.ts';
 import type { TaggingEngine, TagRequest } from '../engines/engine.ts';
+import { engineProfiles } from '../engines/engine-profile.ts';
 import { EngineId, type EngineAnswer } from '../engines/tag-model.ts';
+import { isDiskFull } from '../util/disk-full.ts';
 import type { Logger } from '../util/logger.ts';
 import { type EngineBudget, readBudget, reservePaidCall } from './engine-budget.ts';
 import {
@@ -59,6 +61,7 @@ import {
   decideAfterFailure,
   defaultRetryPolicy,
   type RetryPolicy,
+  waitDelay,
 } from './retry-policy.ts';
 
 export type IngestOutcome =
@@ -84,6 +87,8 @@ export type RunnerEvent =
       readonly engine: EngineId | null;
       /** done: committed; retry: back in the queue; waiting: async task pending; failed: gave up. */
       readonly outcome: 'done' | 'retry' | 'waiting' | 'failed';
+      /** Ingest only: how the photo ended, so a skipped photo is not counted as broken. */
+      readonly photoStatus?: IngestOutcome['status'];
       readonly message?: string;
       readonly at?: number;
     }
@@ -105,6 +110,8 @@ export type RunnerEvent =
       readonly resumesAt?: number;
     }
   | { readonly type: 'engine-resumed'; readonly engine: EngineId | null }
+  /** The runner stopped taking work: [Note: A full disk pauses the run]. `resume()` goes on. */
+  | { readonly type: 'halted'; readonly cause: 'disk-full'; readonly message: string }
   | { readonly type: 'queue'; readonly counts: readonly JobCounts[]; readonly at: number };
 
 export interface JobRunnerDeps {
@@ -135,6 +142,8 @@ export interface JobRunnerDeps {
   readonly retentionMs?: Partial<Record<EngineId, number>>;
   readonly policy?: RetryPolicy;
   readonly onEvent?: (event: RunnerEvent) => void;
+  /** Tells a full disk from other errors; the host knows the data folder (util/disk-full.ts). */
+  readonly isDiskFull?: (error: unknown) => boolean;
   readonly now?: () => number;
   /** How long after submitting an async task its first poll runs. */
   readonly firstPollDelayMs?: number;
@@ -153,11 +162,12 @@ export interface JobRunnerDeps {
   readonly leaseMs?: number;
 }
 
-/** Results are kept this long by the services (PROTOCOLS.md A.4, C.4). */
-export const defaultResultRetentionMs: Partial<Record<EngineId, number>> = {
-  aliyun: 60 * 60_000,
-  volcengine: 12 * 60 * 60_000,
-};
+/** Results are kept this long by the services (PROTOCOLS.md A.4, C.4): the engines' profiles. */
+export const defaultResultRetentionMs: Partial<Record<EngineId, number>> = Object.fromEntries(
+  Object.values(engineProfiles).flatMap((profile) =>
+    profile.resultRetentionMs === undefined ? [] : [[profile.id, profile.resultRetentionMs]],
+  ),
+);
 
 interface Lane {
   readonly name: string;
@@ -270,6 +280,10 @@ export class JobRunner {
   private timer: NodeJS.Timeout | undefined;
   private idleWaiters: (() => void)[] = [];
   private draining = false;
+  /** Set when a full disk stopped the runner; see [Note: A full disk pauses the run]. */
+  private halt: { readonly error: unknown } | null = null;
+  /** Jobs a full disk kept `running` (even requeueing failed): requeued on `resume()`. */
+  private readonly unreleased = new Set<number>();
   private continuous = false;
   private lastQueueEventAt = Number.NEGATIVE_INFINITY;
 
@@ -329,6 +343,8 @@ export class JobRunner {
     this.startLeaseUpkeep();
     this.emitQueue(true);
     this.pump();
+    // Halted (a full disk) with nothing in flight: nothing will run until `resume()`.
+    if (this.halt && this.inFlight.size === 0) this.resolveIdle();
     try {
       await idle;
     } finally {
@@ -346,6 +362,29 @@ export class JobRunner {
 
   wake(): void {
     if (!this.draining) this.pump();
+  }
+
+  /** Why the runner stopped taking work on its own (a full disk), or null. */
+  haltedBy(): { readonly cause: 'disk-full'; readonly error: unknown } | null {
+    return this.halt ? { cause: 'disk-full', error: this.halt.error } : null;
+  }
+
+  /** Take work again after a halt (the host decides there is room again). */
+  resume(): void {
+    if (!this.halt) return;
+    this.halt = null;
+    for (const jobId of this.unreleased) {
+      try {
+        releaseJob(this.deps.db, jobId, this.now());
+        this.unreleased.delete(jobId);
+      } catch (error) {
+        // Still full: halt again; the job waits for the next resume.
+        if (!(this.deps.isDiskFull ?? isDiskFull)(error)) throw error;
+        this.haltFor(error);
+        return;
+      }
+    }
+    this.wake();
   }
 
   /** Stop claiming and wait for the jobs in flight to commit their outcome. */
@@ -414,7 +453,32 @@ export class JobRunner {
   }
 
   private pump(): void {
-    if (this.draining) return;
+    if (this.draining || this.halt) return;
+    try {
+      this.pumpOnce();
+    } catch (error) {
+      // pump runs from timers and from each job's `finally`: a throw here is an unhandled
+      // rejection that kills the process. Claiming a job writes to the catalog, so a full disk
+      // shows up here first.
+      if (!(this.deps.isDiskFull ?? isDiskFull)(error)) throw error;
+      this.haltFor(error);
+    }
+  }
+
+  private haltFor(error: unknown): void {
+    if (this.halt) return;
+    this.halt = { error };
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    this.deps.log.error('the disk is full: no more jobs are taken', { error: String(error) });
+    this.emit({ type: 'halted', cause: 'disk-full', message: String(error) });
+    // runUntilIdle ends once the jobs in flight have settled; they find the runner halted.
+    void Promise.allSettled([...this.inFlight]).then(() => {
+      if (this.halt) this.resolveIdle();
+    });
+  }
+
+  private pumpOnce(): void {
     if (this.timer) {
       clearTimeout(this.timer);
       this.timer = undefined;
@@ -457,7 +521,8 @@ export class JobRunner {
             lane.active--;
             this.leased.delete(job.id);
             this.inFlight.delete(run);
-            this.emitQueue(false);
+            // A drain that gave up waiting may have closed the catalog since.
+            if (!this.draining) this.emitQueue(false);
             this.pump();
           });
         this.inFlight.add(run);
@@ -571,6 +636,7 @@ export class JobRunner {
         kind: 'ingest',
         engine: null,
         outcome: outcome.status === 'ok' ? 'done' : 'failed',
+        photoStatus: outcome.status,
         at: this.now(),
         ...(outcome.status === 'ok' ? {} : { message: outcome.reason }),
       });
@@ -645,7 +711,7 @@ export class JobRunner {
     const { db } = this.deps;
     const engine = this.deps.engines.get(job.engine);
     if (!engine) {
-      rescheduleJob(db, job.id, this.now() + 60_000);
+      rescheduleJob(db, job.id, this.now() + waitDelay('engine-missing', this.policy));
       return;
     }
     const settingsKey = engine.settingsKey();
@@ -664,7 +730,7 @@ export class JobRunner {
     const source = sourcePathForContent(db, job.contentId);
     if (!source) {
       // Every copy is offline or gone: wait for the drive to come back.
-      rescheduleJob(db, job.id, this.now() + 10 * 60_000, {
+      rescheduleJob(db, job.id, this.now() + waitDelay('offline', this.policy), {
         code: 'offline',
         message: 'No copy of this photo is reachable (folder offline or file missing).',
       });
@@ -729,12 +795,15 @@ export class JobRunner {
         });
         return;
       }
+      const classified = classifyFailure(error);
       if (
         engine.kind === 'async' &&
         job.remoteTaskId !== null &&
-        classifyFailure(error).errorClass === 'resubmit'
+        (classified.errorClass === 'resubmit' ||
+          (classified.taskFailed && classified.errorClass === 'retry'))
       ) {
-        // The old task is dead: free what it held (e.g. the hosted copy) before resubmitting.
+        // The old task is dead (expired, or failed: [Note: A failed async task is submitted
+        // again]): free what it held (e.g. the hosted copy) before resubmitting.
         await this.finishQuietly(engine, job, job.remoteTaskId);
       }
       this.handleFailure(job, error);
@@ -807,6 +876,22 @@ export class JobRunner {
 
   private handleFailure(job: Job, error: unknown): void {
     const { db, log } = this.deps;
+    if ((this.deps.isDiskFull ?? isDiskFull)(error)) {
+      // Not the job's fault: back in the queue without counting an attempt. If even that
+      // write fails, the job stays `running` and start-up recovery requeues it.
+      try {
+        releaseJob(db, job.id, this.now());
+      } catch (releaseError) {
+        this.unreleased.add(job.id);
+        log.warn('could not requeue a job on a full disk', {
+          job: job.id,
+          error: String(releaseError),
+        });
+      }
+      this.emitFinished(job, 'retry', String(error));
+      this.haltFor(error);
+      return;
+    }
     const classified: ClassifiedFailure = isClassified(error) ? error : classifyFailure(error);
     // Only engines throttle; an ingest job has no throttle count to keep, so a `retry-later`
     // there (never expected) counts as an ordinary attempt.
@@ -816,9 +901,10 @@ export class JobRunner {
         : classified;
     const resubmits = job.kind === 'tag' ? job.payload.resubmits : 0;
     const throttles = job.kind === 'tag' ? job.payload.throttles : 0;
+    const taskFailures = job.kind === 'tag' ? job.payload.taskFailures : 0;
     const decision = decideAfterFailure(
       failure,
-      { attempts: job.attempts, resubmits, throttles },
+      { attempts: job.attempts, resubmits, throttles, taskFailures },
       this.policy,
     );
     const engine = job.kind === 'tag' ? job.engine : null;
@@ -837,11 +923,17 @@ export class JobRunner {
         if (job.kind === 'tag') {
           // The old task's clean-up already ran; the new submit brings its own.
           recordRemoteTask(db, job.id, null, {
-            resubmits: resubmits + 1,
+            resubmits: resubmits + (decision.taskFailed ? 0 : 1),
             throttles: job.payload.throttles,
+            taskFailures: taskFailures + (decision.taskFailed ? 1 : 0),
           });
         }
-        rescheduleJob(db, job.id, this.now(), failure);
+        if (decision.taskFailed) {
+          // Counted as a task failure, not as an attempt: the job's run did nothing wrong.
+          releaseJob(db, job.id, this.now() + decision.taskFailed.delayMs, failure, this.now());
+        } else {
+          rescheduleJob(db, job.id, this.now(), failure);
+        }
         this.emitFinished(job, 'retry', failure.message);
         return;
       case 'fail':

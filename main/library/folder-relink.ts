@@ -2,12 +2,13 @@
 // files were copied to a new drive mounted at the same path). The folder row takes the new
 // path and the new root's identity, so every photo row, tag, album hit and engine result is
 // kept — after checking, by content hash, that the new place really holds the same files.
-import { createReadStream, realpathSync, statSync, type Stats } from 'node:fs';
+import { realpathSync, statSync, type Stats } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { isAbsolute, resolve, sep } from 'node:path';
 import type { Catalog } from '../catalog/catalog-connection.ts';
 import { listFolders, volumeIdentityOf, type Folder } from '../catalog/folders.ts';
 import { absolutePathOf } from './library-files.ts';
+import { openRegularFile } from '../util/regular-file.ts';
 
 export type RelinkErrorCode =
   'unknown-folder' | 'not-a-directory' | 'overlaps' | 'no-evidence' | 'different-files';
@@ -54,16 +55,22 @@ function isInside(child: string, parent: string): boolean {
   return child.startsWith(prefix);
 }
 
-function sha256File(path: string): Promise<string> {
-  return new Promise((resolveHash, reject) => {
+/** Hashes a regular file with bounded reads ([Note: Never open a non-regular file]). */
+async function sha256File(path: string): Promise<string> {
+  const file = await openRegularFile(path);
+  try {
     const hash = createHash('sha256');
-    createReadStream(path)
-      .on('data', (chunk) => hash.update(chunk))
-      .on('error', reject)
-      .on('end', () => {
-        resolveHash(hash.digest('hex'));
-      });
-  });
+    const chunk = Buffer.allocUnsafe(4 * 1024 * 1024);
+    for (let position = 0; ;) {
+      const read = await file.read(chunk, 0, chunk.length, position);
+      if (read === 0) break;
+      hash.update(chunk.subarray(0, read));
+      position += read;
+    }
+    return hash.digest('hex');
+  } finally {
+    await file.close();
+  }
 }
 
 /** The folder a user named by its old path (exact, or resolved) or by its id. */

@@ -4,9 +4,10 @@
 // An unchanged file costs one stat and no read. A folder whose root is gone, or is another
 // directory than the one added ([Note: Folder volume identity]), is marked offline and
 // nothing in it is touched.
-import { lstat, readdir, stat } from 'node:fs/promises';
+import { lstat, readdir, realpath, stat } from 'node:fs/promises';
 import type { Dirent, Stats } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative, isAbsolute } from 'node:path';
+import { z } from 'zod';
 import type { Catalog } from '../catalog/catalog-connection.ts';
 import {
   isSameVolume,
@@ -25,6 +26,7 @@ import {
 } from '../catalog/photos.ts';
 import type { ScanDeps } from './library-deps.ts';
 import { classifyFile, isIgnoredName, type FileKind } from './library-files.ts';
+import { notRegularReason } from '../util/regular-file.ts';
 
 export interface ScanProblem {
   readonly relPath: string;
@@ -48,10 +50,19 @@ export interface ScanReport {
   returned: number;
   /** Places newly marked missing. */
   missing: number;
-  /** Image files in formats Tujian cannot read (HEIC, RAW), recorded as `skipped`. */
+  /**
+   * Image files recorded as `skipped`: formats Tujian cannot read (HEIC, RAW), and names that
+   * are pipes, sockets or devices, or not valid UTF-8 (listed in `problems` with the reason).
+   */
   skipped: number;
-  /** Files and folders that could not be read (permissions, symlink loops, bad names). */
+  /** Files and folders that could not be read (permissions, symlink loops, broken links). */
   errors: number;
+  /**
+   * Folder symlinks not followed: to a folder already scanned through another path, or leading
+   * outside the added folder without the folder's opt-in ([Note: Folder links stay inside]).
+   * Listed in `problems` with the reason; not errors.
+   */
+  linksNotFollowed: number;
   /** Photo ids handed to `enqueueIngest`. */
   enqueued: number;
   /** Up to 200 problems with their reasons (counts above are complete). */
@@ -129,6 +140,7 @@ function emptyReport(folder: Folder): ScanReport {
     missing: 0,
     skipped: 0,
     errors: 0,
+    linksNotFollowed: 0,
     enqueued: 0,
     problems: [],
     durationMs: 0,
@@ -172,16 +184,72 @@ export async function checkFolderOnline(db: Catalog, folder: Folder): Promise<st
 interface WalkSink {
   file(file: SeenFile): void;
   problem(relPath: string, reason: string): void;
+  /** A folder link not followed (not an error): see [Note: Folder links stay inside]. */
+  linkNotFollowed(relPath: string, reason: string): void;
   /** A folder whose contents are unknown this time: its catalog rows must not go missing. */
   unreadableDir(relDir: string): void;
 }
 
-async function walkFolder(root: string, sink: WalkSink): Promise<void> {
+// [Note: Folder links stay inside]
+// A symlink to a folder is followed only when its target lies inside the added folder: a link
+// to `/etc` or to the whole home folder must not pull everything there into the library. The
+// user opts in per folder (`tujian add|index --follow-outside-links`, stored in the settings
+// table by `setFollowOutsideLinks`). A folder reached twice (two links to it, or a link to a
+// folder also reached directly) is scanned once and the second path is reported as such; only
+// a link back to a folder on the current path (an ancestor) is a loop.
+
+const followOutsideLinksKey = 'scan.follow-outside-links';
+const FolderIdList = z.array(z.number().int().positive());
+
+function readFollowOutsideLinks(db: Catalog): number[] {
+  const row = db.prepare('SELECT value FROM settings WHERE key = ?').get(followOutsideLinksKey) as
+    { value: string } | undefined;
+  if (!row) return [];
+  const parsed = FolderIdList.safeParse(JSON.parse(row.value));
+  if (!parsed.success) {
+    throw new Error(`The ${followOutsideLinksKey} setting is invalid: ${parsed.error.message}`);
+  }
+  return parsed.data;
+}
+
+/** Whether the scan follows folder links leading outside this folder (off by default). */
+export function followsOutsideLinks(db: Catalog, folderId: number): boolean {
+  return readFollowOutsideLinks(db).includes(folderId);
+}
+
+/** Lets the scan follow folder links outside this folder, or stops it; persisted. */
+export function setFollowOutsideLinks(db: Catalog, folderId: number, follow: boolean): void {
+  const others = readFollowOutsideLinks(db).filter((id) => id !== folderId);
+  const ids = follow ? [...others, folderId].sort((x, y) => x - y) : others;
+  db.prepare(
+    'INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
+  ).run(followOutsideLinksKey, JSON.stringify(ids));
+}
+
+function isInside(parent: string, child: string): boolean {
+  const rel = relative(parent, child);
+  return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel));
+}
+
+async function walkFolder(
+  root: string,
+  sink: WalkSink,
+  options: { followOutsideLinks: boolean },
+): Promise<void> {
   const visited = new Set<string>();
   const rootStats = await stat(root);
-  visited.add(`${String(rootStats.dev)}:${String(rootStats.ino)}`);
+  const realRoot = await realpath(root);
+  const rootKey = `${String(rootStats.dev)}:${String(rootStats.ino)}`;
+  visited.add(rootKey);
 
-  const walkDir = async (abs: string, rel: string): Promise<void> => {
+  interface Subdir {
+    readonly abs: string;
+    readonly rel: string;
+    /** Reached through a symbolic link (its target may lie anywhere). */
+    readonly viaLink: boolean;
+  }
+
+  const walkDir = async (abs: string, rel: string, ancestors: readonly string[]): Promise<void> => {
     let entries: Dirent[];
     try {
       entries = await readdir(abs, { withFileTypes: true });
@@ -190,20 +258,21 @@ async function walkFolder(root: string, sink: WalkSink): Promise<void> {
       sink.unreadableDir(rel);
       return;
     }
-    const subdirs: [string, string][] = [];
+    const subdirs: Subdir[] = [];
     const toStat: [Dirent, string, FileKind][] = [];
     for (const entry of entries) {
       const name = entry.name;
       if (isIgnoredName(name)) continue;
       const relPath = rel === '' ? name : `${rel}/${name}`;
       if (entry.isDirectory()) {
-        subdirs.push([join(abs, name), relPath]);
+        subdirs.push({ abs: join(abs, name), rel: relPath, viaLink: false });
         continue;
       }
       const kind = classifyFile(name);
-      if (entry.isSymbolicLink()) {
+      if (entry.isSymbolicLink() || (entry.isFile() && kind.kind !== 'other')) {
         toStat.push([entry, relPath, kind]);
-      } else if (entry.isFile() && kind.kind !== 'other') {
+      } else if (!entry.isFile() && kind.kind !== 'other') {
+        // A pipe, socket or device named like a photo: listed, never opened.
         toStat.push([entry, relPath, kind]);
       }
     }
@@ -213,6 +282,7 @@ async function walkFolder(root: string, sink: WalkSink): Promise<void> {
           const path = join(abs, entry.name);
           let stats: Stats;
           try {
+            // stat never opens the file, so a pipe here cannot block.
             stats = await stat(path);
           } catch (error) {
             const code = (error as NodeJS.ErrnoException).code;
@@ -248,32 +318,64 @@ async function walkFolder(root: string, sink: WalkSink): Promise<void> {
             return;
           }
           if (stats.isDirectory()) {
-            subdirs.push([path, relPath]);
+            subdirs.push({ abs: path, rel: relPath, viaLink: true });
             return;
           }
-          if (!stats.isFile() || kind.kind === 'other') return;
+          if (kind.kind === 'other') return;
+          if (!stats.isFile()) {
+            // [Note: Never open a non-regular file]: recorded as skipped with the reason.
+            sink.file({
+              relPath,
+              size: 0,
+              mtimeMs: Math.trunc(stats.mtimeMs),
+              kind,
+              problem: { status: 'skipped', reason: notRegularReason(stats) },
+            });
+            return;
+          }
           sink.file({ relPath, size: stats.size, mtimeMs: Math.trunc(stats.mtimeMs), kind });
         }),
       );
     }
-    for (const [subAbs, subRel] of subdirs) {
+    for (const subdir of subdirs) {
       let dirStats: Stats;
       try {
-        dirStats = await stat(subAbs);
+        dirStats = await stat(subdir.abs);
       } catch (error) {
-        sink.problem(subRel, `Cannot read this folder: ${errnoReason(error)}`);
+        sink.problem(subdir.rel, `Cannot read this folder: ${errnoReason(error)}`);
         continue;
       }
       const key = `${String(dirStats.dev)}:${String(dirStats.ino)}`;
+      if (ancestors.includes(key)) {
+        sink.problem(
+          subdir.rel,
+          'Symbolic link loop: this link leads back to a folder that contains it; not followed.',
+        );
+        continue;
+      }
+      if (subdir.viaLink && !options.followOutsideLinks) {
+        const target = await realpath(subdir.abs).catch(() => undefined);
+        if (target === undefined || !isInside(realRoot, target)) {
+          sink.linkNotFollowed(
+            subdir.rel,
+            `Link to ${target ?? 'a folder'} outside the added folder; not followed ` +
+              '(tujian index --follow-outside-links follows such links for this folder).',
+          );
+          continue;
+        }
+      }
       if (visited.has(key)) {
-        sink.problem(subRel, 'Symbolic link loop: this folder was already scanned; skipped.');
+        sink.linkNotFollowed(
+          subdir.rel,
+          'Links to a folder already scanned through another path; not scanned twice.',
+        );
         continue;
       }
       visited.add(key);
-      await walkDir(subAbs, subRel);
+      await walkDir(subdir.abs, subdir.rel, [...ancestors, key]);
     }
   };
-  await walkDir(root, '');
+  await walkDir(root, '', [rootKey]);
 }
 
 /**
@@ -291,7 +393,17 @@ export async function inspectPath(
   const path = join(folderPath, ...relPath.split('/'));
   try {
     const stats = await stat(path);
-    if (!stats.isFile()) return 'ignored';
+    if (stats.isDirectory()) return 'ignored';
+    if (!stats.isFile()) {
+      // A pipe, socket or device named like a photo: [Note: Never open a non-regular file].
+      return {
+        relPath,
+        size: 0,
+        mtimeMs: Math.trunc(stats.mtimeMs),
+        kind,
+        problem: { status: 'skipped', reason: notRegularReason(stats) },
+      };
+    }
     return { relPath, size: stats.size, mtimeMs: Math.trunc(stats.mtimeMs), kind };
   } catch (error) {
     const link = await lstat(path).catch(() => undefined);
@@ -329,10 +441,13 @@ export async function scanFolder(deps: ScanDeps, folderId: number): Promise<Scan
   const seenPaths = new Set<string>();
   const unreadableDirs: string[] = [];
   const toEnqueue: number[] = [];
-  const addProblem = (relPath: string, reason: string) => {
-    report.errors++;
+  const listProblem = (relPath: string, reason: string) => {
     if (report.problems.length < maxProblems) report.problems.push({ relPath, reason });
     log.warn(`scan ${folder.path}: ${relPath}: ${reason}`);
+  };
+  const addProblem = (relPath: string, reason: string) => {
+    report.errors++;
+    listProblem(relPath, reason);
   };
 
   // Writes are batched into transactions: one per 500 changed files keeps a first scan of a
@@ -354,33 +469,46 @@ export async function scanFolder(deps: ScanDeps, folderId: number): Promise<Scan
   };
 
   try {
-    await walkFolder(folder.path, {
-      file(file) {
-        report.seen++;
-        seenPaths.add(file.relPath);
-        if (file.kind.kind === 'unsupported') report.skipped++;
-        if (file.problem) addProblem(file.relPath, file.problem.reason);
-        const state = known.get(file.relPath);
-        if (
-          state &&
-          state.status !== 'missing' &&
-          state.size === file.size &&
-          state.mtimeMs === file.mtimeMs &&
-          !file.problem
-        ) {
-          report.unchanged++;
-          // A pending place from an interrupted run is handed to the queue again.
-          if (state.status === 'pending') toEnqueue.push(state.id);
-          return;
-        }
-        batch.push(file);
-        if (batch.length >= 500) flush();
+    const walkOptions = { followOutsideLinks: followsOutsideLinks(db, folder.id) };
+    await walkFolder(
+      folder.path,
+      {
+        file(file) {
+          report.seen++;
+          seenPaths.add(file.relPath);
+          // One count per file: skipped (with or without a listed reason) or unreadable.
+          if (file.problem?.status === 'skipped') {
+            report.skipped++;
+            listProblem(file.relPath, file.problem.reason);
+          } else if (file.problem) addProblem(file.relPath, file.problem.reason);
+          else if (file.kind.kind === 'unsupported') report.skipped++;
+          const state = known.get(file.relPath);
+          if (
+            state &&
+            state.status !== 'missing' &&
+            state.size === file.size &&
+            state.mtimeMs === file.mtimeMs &&
+            !file.problem
+          ) {
+            report.unchanged++;
+            // A pending place from an interrupted run is handed to the queue again.
+            if (state.status === 'pending') toEnqueue.push(state.id);
+            return;
+          }
+          batch.push(file);
+          if (batch.length >= 500) flush();
+        },
+        problem: addProblem,
+        linkNotFollowed(relPath, reason) {
+          report.linksNotFollowed++;
+          listProblem(relPath, reason);
+        },
+        unreadableDir(relDir) {
+          unreadableDirs.push(relDir);
+        },
       },
-      problem: addProblem,
-      unreadableDir(relDir) {
-        unreadableDirs.push(relDir);
-      },
-    });
+      walkOptions,
+    );
   } catch (error) {
     // The root became unreadable between the check and the walk (unplugged mid-scan).
     flush();

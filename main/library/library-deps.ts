@@ -24,6 +24,11 @@ export interface IngestDeps {
   /** Files up to this size are read into memory once (hash, EXIF and decode share the bytes). */
   readonly maxBufferBytes?: number;
   /**
+   * How long one file operation on a photo may take before the photo is given up for now (it
+   * stays pending); see [Note: Never open a non-regular file]. Defaults to 30 s.
+   */
+  readonly fileTimeoutMs?: number;
+  /**
    * Called after a photo brought bytes the catalog had not seen (e.g. importing the keywords
    * other tools left in XMP/IPTC: `createKeywordImporter` in xmp-sidecars.ts). A failure is
    * logged and does not fail the ingest.

@@ -3,7 +3,7 @@
 // moved file to its old row, reads EXIF, and writes the thumbnail and preview keyed by hash.
 // Bad input never throws out: the photo ends `broken`/`skipped`/`missing` with a reason.
 import { createHash } from 'node:crypto';
-import { open, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { getFolder } from '../catalog/folders.ts';
 import {
@@ -32,6 +32,14 @@ import {
   writeAtomically,
 } from './library-files.ts';
 import { readPhotoMetadata } from './photo-metadata.ts';
+import {
+  FileAccessError,
+  openRegularFile,
+  withTimeout,
+  defaultFileTimeoutMs,
+  type FileReadOptions,
+  type RegularFile,
+} from '../util/regular-file.ts';
 
 export type IngestOutcome =
   | {
@@ -63,12 +71,19 @@ class FileProblem extends Error {
   constructor(
     readonly status: 'broken' | 'skipped' | 'missing',
     message: string,
+    /** The photo stays `pending`: the next scan (or watcher event) queues it again. */
+    readonly retryable = false,
   ) {
     super(message);
   }
 }
 
 function describeFsError(error: unknown): FileProblem {
+  if (error instanceof FileAccessError) {
+    return error.code === 'timeout'
+      ? new FileProblem('skipped', `${error.message} It will be read again.`, true)
+      : new FileProblem('skipped', error.message);
+  }
   const code = (error as NodeJS.ErrnoException).code ?? '';
   if (code === 'ENOENT' || code === 'ENOTDIR')
     return new FileProblem('missing', 'The file is gone.');
@@ -83,18 +98,20 @@ function describeFsError(error: unknown): FileProblem {
 }
 
 /** Reads the file once, hashing as it reads; keeps the bytes when small enough. */
-async function readAndHash(path: string, maxBufferBytes: number): Promise<ReadResult> {
-  let handle;
+async function readAndHash(
+  path: string,
+  maxBufferBytes: number,
+  options: FileReadOptions,
+): Promise<ReadResult> {
+  let file: RegularFile;
   try {
-    handle = await open(path, 'r');
+    // Refuses pipes, sockets and devices before opening: [Note: Never open a non-regular file].
+    file = await openRegularFile(path, options);
   } catch (error) {
     throw describeFsError(error);
   }
   try {
-    const stats = await handle.stat();
-    if (!stats.isFile()) {
-      throw new FileProblem('skipped', 'Not a regular file (device, pipe or socket).');
-    }
+    const { stats } = file;
     if (stats.size === 0) throw new FileProblem('broken', 'The file is empty (0 bytes).');
     const hash = createHash('sha256');
     const keep = stats.size <= maxBufferBytes;
@@ -110,16 +127,11 @@ async function readAndHash(path: string, maxBufferBytes: number): Promise<ReadRe
       if (length === 0) {
         // Read one more byte to learn whether the file grew after the stat.
         const probe = Buffer.allocUnsafe(1);
-        const { bytesRead } = await handle.read(probe, 0, 1, total);
+        const bytesRead = await file.read(probe, 0, 1, total);
         if (bytesRead > 0) total += bytesRead;
         break;
       }
-      let bytesRead: number;
-      try {
-        ({ bytesRead } = await handle.read(target, offset, length, total));
-      } catch (error) {
-        throw describeFsError(error);
-      }
+      const bytesRead = await file.read(target, offset, length, total);
       if (bytesRead === 0) break;
       hash.update(target.subarray(offset, offset + bytesRead));
       total += bytesRead;
@@ -128,6 +140,7 @@ async function readAndHash(path: string, maxBufferBytes: number): Promise<ReadRe
       throw new FileProblem(
         'skipped',
         'The file changed while it was being read; it will be read again.',
+        true,
       );
     }
     return {
@@ -140,7 +153,7 @@ async function readAndHash(path: string, maxBufferBytes: number): Promise<ReadRe
     if (error instanceof FileProblem) throw error;
     throw describeFsError(error);
   } finally {
-    await handle.close();
+    await file.close();
   }
 }
 
@@ -194,7 +207,14 @@ export async function ingestPhoto(deps: IngestDeps, photoId: number): Promise<In
     // Left pending: the scan that finds the folder online again queues it once more.
     return { status: 'skipped', photoId, reason: `The folder ${folder.path} is offline.` };
   }
+  if (photo.status === 'missing') {
+    // The scan found the file gone (or no longer a file) after this job was queued: nothing
+    // to read. The scan that finds it again queues it again.
+    return { status: 'missing', photoId, reason: 'The file was gone at the last scan.' };
+  }
   const path = absolutePathOf(folder.path, photo.relPath);
+  const timeoutMs = deps.fileTimeoutMs ?? defaultFileTimeoutMs;
+  const readOptions: FileReadOptions = { timeoutMs };
   const fail = (status: 'broken' | 'skipped' | 'missing', reason: string): IngestOutcome => {
     setPhotoStatus(db, photoId, status, status === 'missing' ? null : reason, now());
     if (status !== 'missing') log.warn(`${status}: ${path}: ${reason}`);
@@ -219,7 +239,7 @@ export async function ingestPhoto(deps: IngestDeps, photoId: number): Promise<In
   if (photo.contentId !== null && photo.status === 'ok') {
     const linked = getContent(db, photo.contentId);
     try {
-      const current = await stat(path);
+      const current = await withTimeout(stat(path), timeoutMs, 'Looking at the file');
       if (
         linked &&
         current.isFile() &&
@@ -243,11 +263,12 @@ export async function ingestPhoto(deps: IngestDeps, photoId: number): Promise<In
 
   let file: ReadResult;
   try {
-    file = await readAndHash(path, deps.maxBufferBytes ?? defaultMaxBufferBytes);
+    file = await readAndHash(path, deps.maxBufferBytes ?? defaultMaxBufferBytes, readOptions);
   } catch (error) {
     if (error instanceof FileProblem) {
-      if (error.status === 'skipped' && /changed while/.test(error.message)) {
+      if (error.retryable) {
         // Still pending: the watcher's next change event (or the next scan) queues it again.
+        log.warn(`skipped for now: ${path}: ${error.message}`);
         return { status: 'skipped', photoId, reason: error.message };
       }
       return failFile(error);
@@ -272,6 +293,11 @@ export async function ingestPhoto(deps: IngestDeps, photoId: number): Promise<In
     }
   } catch (error) {
     if (error instanceof ImageError) {
+      if (error.cause instanceof FileAccessError && error.cause.code === 'timeout') {
+        // A stuck read is not the photo's fault: it stays pending for the next scan.
+        log.warn(`skipped for now: ${path}: ${error.message}`);
+        return { status: 'skipped', photoId, reason: error.message };
+      }
       return fail(error.code === 'unsupported-format' ? 'skipped' : 'broken', error.message);
     }
     const code = (error as NodeJS.ErrnoException).code;

@@ -6,6 +6,7 @@
 // taken at 23:30 on 31 Dec 2022 is in 2022 for every user on every machine, and date filters
 // (`date:2023`) compare against UTC calendar fields of this number. It is not an instant.
 import exifr from 'exifr';
+import { defaultFileTimeoutMs, statRegularFile, withTimeout } from '../util/regular-file.ts';
 
 export interface PhotoMetadata {
   readonly takenAt: number | null;
@@ -144,7 +145,14 @@ export async function readPhotoMetadata(
           : exifBlock;
     }
     if (source === undefined) return emptyMetadata;
-    const tags = (await exifr.parse(source, exifOptions)) as Record<string, unknown> | undefined;
+    // exifr opens a path itself: only a regular file, and not for ever
+    // ([Note: Never open a non-regular file]).
+    if (typeof source === 'string') await statRegularFile(source);
+    const tags = (await withTimeout(
+      exifr.parse(source, exifOptions) as Promise<unknown>,
+      defaultFileTimeoutMs,
+      'Reading EXIF',
+    )) as Record<string, unknown> | undefined;
     return tags ? factsFrom(tags) : emptyMetadata;
   } catch {
     return emptyMetadata;

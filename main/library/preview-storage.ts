@@ -3,7 +3,7 @@
 // `rebuildPreviews`), the space thumbnails and previews take, and an optional budget that
 // prunes the least recently used previews. Thumbnails are always kept: they are what an
 // offline folder is browsed by, and they are small.
-import { readdir, readFile, rm, stat } from 'node:fs/promises';
+import { readdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { z } from 'zod';
@@ -15,6 +15,7 @@ import {
 } from '../imaging/image-renditions.ts';
 import { dataPaths } from '../util/data-dir.ts';
 import { previewPath, writeAtomically } from './library-files.ts';
+import { readRegularFile } from '../util/regular-file.ts';
 
 export const PreviewSettings = z.object({
   /** Longest side of new previews, in pixels. */
@@ -199,7 +200,7 @@ export async function rebuildPreviews(
     const target = longest === null ? size : Math.min(size, longest);
     // From the bytes, not the name: this file may have been replaced since it was last
     // opened (see [Note: No file cache in libvips]).
-    const current = await readFile(file)
+    const current = await readRegularFile(file)
       .then((bytes) => sharp(bytes).metadata())
       .then((m) => Math.max(m.width, m.height))
       .catch(() => null);

@@ -22,6 +22,12 @@ import { getPhoto } from '../catalog/photos.ts';
 import { upsertTag } from '../catalog/photo-tags.ts';
 import { findTagByName } from '../catalog/tag-editing.ts';
 import { absolutePathOf } from './library-files.ts';
+import {
+  defaultFileTimeoutMs,
+  notRegularReason,
+  statRegularFile,
+  withTimeout,
+} from '../util/regular-file.ts';
 
 export const hierarchyRoot = 'Tujian';
 
@@ -102,6 +108,9 @@ function asList(value: unknown): string[] {
 export function createXmpTool(options: { exiftoolPath?: string } = {}): XmpTool {
   const exiftool = new ExifTool({
     maxProcs: 1,
+    // exiftool-vendored runs tasks without a time limit by default: a read stuck on a dead
+    // network drive would hold the one exiftool process forever. Ended and restarted instead.
+    taskTimeoutMillis: defaultFileTimeoutMs,
     ...(options.exiftoolPath ? { exiftoolPath: options.exiftoolPath } : {}),
   });
   return {
@@ -233,6 +242,13 @@ export type SidecarOutcome =
   | { readonly status: 'written' | 'unchanged'; readonly photoId: number; readonly path: string }
   | { readonly status: 'skipped'; readonly photoId: number; readonly reason: string };
 
+async function isRegularFile(path: string): Promise<boolean> {
+  return statRegularFile(path).then(
+    () => true,
+    () => false,
+  );
+}
+
 async function exists(path: string): Promise<boolean> {
   return stat(path).then(
     () => true,
@@ -269,7 +285,13 @@ export async function writeSidecar(
     return { status: 'skipped', photoId, reason: `${dirname(path)} is not there.` };
   }
   const ours = keywordsForContent(db, photo.contentId, settings);
-  const present = await exists(path);
+  const existing = await stat(path).catch(() => undefined);
+  if (existing && !existing.isFile()) {
+    // exiftool would block opening a pipe ([Note: Never open a non-regular file]). Failed,
+    // not skipped: the caller retries it once the user has cleared the path.
+    throw new Error(`${path}: ${notRegularReason(existing)}`);
+  }
+  const present = existing !== undefined;
   const had = present ? await tool.read(path) : { subject: [], hierarchical: [], iptc: [] };
   const merged = mergeKeywords(had, ours);
   if (!present && merged.subject.length === 0 && merged.hierarchical.length === 0) {
@@ -357,14 +379,20 @@ export function userKeywordsOf(found: FileKeywords): string[] {
 
 /** User keywords from the photo's embedded XMP/IPTC and its sidecars (`readKeywords(path)`). */
 export async function readKeywords(tool: XmpTool, photoPath: string): Promise<string[]> {
-  const sources = [photoPath];
-  for (const candidate of sidecarCandidates(photoPath)) {
-    if (await exists(candidate)) sources.push(candidate);
+  // Only regular files are handed to exiftool, which would wait forever on a pipe:
+  // [Note: Never open a non-regular file].
+  const sources: string[] = [];
+  for (const candidate of [photoPath, ...sidecarCandidates(photoPath)]) {
+    if (await isRegularFile(candidate)) sources.push(candidate);
   }
   const all: string[] = [];
   for (const source of sources) {
     try {
-      all.push(...userKeywordsOf(await tool.read(source)));
+      all.push(
+        ...userKeywordsOf(
+          await withTimeout(tool.read(source), defaultFileTimeoutMs, 'Reading keywords'),
+        ),
+      );
     } catch {
       // A damaged sidecar or an odd file: no keywords from it, ingest carries on.
     }

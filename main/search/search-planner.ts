@@ -119,10 +119,11 @@ class Compiler {
   ) {}
 
   /** Tag ids a word matches, narrowed by the top-level `type:` qualifiers. */
-  wordIds(text: string): number[] {
-    const cached = this.wordCache.get(text);
+  wordIds(text: string, prefix = false): number[] {
+    const key = prefix ? `prefix:${text}` : `word:${text}`;
+    const cached = this.wordCache.get(key);
     if (cached) return cached;
-    let ids = resolveTagWord(this.db, text);
+    let ids = resolveTagWord(this.db, text, prefix);
     for (const q of this.qualifiers) {
       if (q.field === 'type' && ids.length > 0) {
         ids = this.db
@@ -133,7 +134,7 @@ class Compiler {
           .map((r) => r.id);
       }
     }
-    this.wordCache.set(text, ids);
+    this.wordCache.set(key, ids);
     return ids;
   }
 
@@ -202,7 +203,9 @@ class Compiler {
    * anything else.
    */
   tagSetIds(n: QueryNode): number[] | null {
-    if (n.kind === 'word') return normaliseSearchText(n.text) === '' ? null : this.wordIds(n.text);
+    if (n.kind === 'word') {
+      return normaliseSearchText(n.text) === '' ? null : this.wordIds(n.text, n.prefix === true);
+    }
     if (n.kind !== 'or') return null;
     const union = new Set<number>();
     for (const c of n.children) {

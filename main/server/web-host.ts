@@ -31,7 +31,7 @@ import {
 import { dispatchApiCall } from '../app/api-dispatch.ts';
 import { openAppContext, type AppContext, type AppContextOptions } from '../app/app-context.ts';
 import type { Logger } from '../util/logger.ts';
-import { resolveMediaPath } from '../app/media-files.ts';
+import { readMediaFile, resolveMediaPath } from '../app/media-files.ts';
 import { openInBrowser } from './open-browser.ts';
 
 export const defaultRendererDir = fileURLToPath(new URL('../../renderer/dist/', import.meta.url));
@@ -412,7 +412,8 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
         send(res, 400, `Refused: ${media.reason}.`);
         return;
       }
-      if (!existsSync(media.file)) {
+      const body = await readMediaFile(media.file);
+      if (!body) {
         send(res, 404, 'Not generated yet.');
         return;
       }
@@ -421,7 +422,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
         // Keyed by content hash, so a URL's bytes never change.
         'Cache-Control': 'private, max-age=31536000, immutable',
       });
-      createReadStream(media.file).pipe(res);
+      res.end(body);
       return;
     }
 

@@ -1,6 +1,9 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { resolveMediaFile, resolveMediaPath } from '../../main/app/media-files.ts';
+import { readMediaFile, resolveMediaFile, resolveMediaPath } from '../../main/app/media-files.ts';
+import { makeFifo, unblockFifo } from '../util/fifo-fixtures.ts';
 import { previewPath, thumbnailPath } from '../../main/library/library-files.ts';
 
 const root = resolve('/data/tujian');
@@ -48,4 +51,24 @@ describe(resolveMediaFile.name, () => {
       false,
     );
   });
+});
+
+describe(readMediaFile.name, () => {
+  it('serves a regular file and nothing for a missing file or a pipe planted in its place', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tujian-media-'));
+    try {
+      writeFileSync(join(dir, 'a.webp'), 'RIFF');
+      expect((await readMediaFile(join(dir, 'a.webp')))?.toString()).toBe('RIFF');
+      expect(await readMediaFile(join(dir, 'gone.webp'))).toBeUndefined();
+      // A real FIFO: a plain read would wait for a writer and hang the request.
+      const fifo = makeFifo(join(dir, 'b.webp'));
+      try {
+        expect(await readMediaFile(fifo)).toBeUndefined();
+      } finally {
+        unblockFifo(fifo);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 10_000);
 });

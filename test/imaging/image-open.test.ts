@@ -8,6 +8,8 @@ import sharp from 'sharp';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { describeDecodeFailure, openImage } from '../../main/imaging/image-open.ts';
 import { prepareForEngine } from '../../main/imaging/prepare-for-engine.ts';
+import { readPhotoMetadata, emptyMetadata } from '../../main/library/photo-metadata.ts';
+import { makeFifo, unblockFifo } from '../util/fifo-fixtures.ts';
 
 let dir: string;
 beforeEach(() => {
@@ -55,4 +57,21 @@ describe(describeDecodeFailure.name, () => {
     // A complete file keeps the general reason.
     expect((await describeDecodeFailure(lost, jpeg)).message).toMatch(/cannot be decoded/);
   });
+
+  it('refuses a FIFO with the reason before anything (sharp, exifr, the engines) opens it', async () => {
+    // A real pipe: opening it to read would wait for a writer for ever.
+    const fifo = makeFifo(join(dir, 'pipe.jpg'));
+    try {
+      await expect(openImage(fifo)).rejects.toMatchObject({
+        code: 'unsupported-format',
+        message: 'Not a regular file: this is a named pipe (FIFO), which Tujian does not read.',
+      });
+      await expect(
+        prepareForEngine(fifo, { formats: ['jpeg'], maxSide: 100, minSide: 1, input: 'pixels' }),
+      ).rejects.toThrow(/named pipe/);
+      expect(await readPhotoMetadata(undefined, fifo)).toEqual(emptyMetadata);
+    } finally {
+      unblockFifo(fifo);
+    }
+  }, 10_000);
 });

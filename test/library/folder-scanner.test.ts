@@ -1,9 +1,15 @@
+import { execFileSync } from 'node:child_process';
 import { chmodSync, mkdirSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { getFolder } from '../../main/catalog/folders.ts';
 import { findPhotoByPath, listFolderPhotos } from '../../main/catalog/photos.ts';
-import { scanFolder } from '../../main/library/folder-scanner.ts';
+import {
+  followsOutsideLinks,
+  inspectPath,
+  scanFolder,
+  setFollowOutsideLinks,
+} from '../../main/library/folder-scanner.ts';
 import { asUnprivileged, makeJpeg, makeTestLibrary, type TestLibrary } from './library-fixtures.ts';
 
 let lib: TestLibrary;
@@ -118,11 +124,72 @@ describe(scanFolder.name, () => {
     symlinkSync(outside, join(lib.photos, 'linked'));
     put('sub/a.jpg');
     symlinkSync('..', join(lib.photos, 'sub', 'up'));
+    // `linked` leads outside the added folder: followed only with the folder's opt-in.
+    setFollowOutsideLinks(lib.db, lib.folder.id, true);
     const report = await scan();
     expect(report.seen).toBe(2);
     expect(findPhotoByPath(lib.db, lib.folder.id, 'linked/x.jpg')).toBeDefined();
     expect(report.problems.map((p) => p.relPath)).toEqual(['sub/up']);
     expect(report.problems[0]?.reason).toMatch(/Symbolic link loop/);
+  });
+
+  it('scans a folder reached by two links once and does not call the second link a loop', async () => {
+    put('real/a.jpg');
+    symlinkSync(join(lib.photos, 'real'), join(lib.photos, 'first'));
+    symlinkSync(join(lib.photos, 'real'), join(lib.photos, 'second'));
+    const report = await scan();
+    expect(report).toMatchObject({ seen: 1, errors: 0, linksNotFollowed: 2 });
+    expect(report.problems.map((p) => p.reason)).toEqual([
+      'Links to a folder already scanned through another path; not scanned twice.',
+      'Links to a folder already scanned through another path; not scanned twice.',
+    ]);
+    expect(report.problems.some((p) => /loop/i.test(p.reason))).toBe(false);
+  });
+
+  it('does not follow a folder link leading outside the added folder unless the folder opts in', async () => {
+    const outside = join(lib.root, 'elsewhere');
+    mkdirSync(outside);
+    writeFileSync(join(outside, 'x.jpg'), 'x');
+    symlinkSync(outside, join(lib.photos, 'out'));
+    put('in.jpg');
+
+    const closed = await scan();
+    expect(closed).toMatchObject({ seen: 1, errors: 0, linksNotFollowed: 1 });
+    expect(closed.problems).toEqual([
+      {
+        relPath: 'out',
+        reason: expect.stringMatching(/outside the added folder; not followed/) as unknown,
+      },
+    ]);
+    expect(findPhotoByPath(lib.db, lib.folder.id, 'out/x.jpg')).toBeUndefined();
+
+    // The opt-in is stored with the catalog, so every later scan follows the link.
+    setFollowOutsideLinks(lib.db, lib.folder.id, true);
+    expect(followsOutsideLinks(lib.db, lib.folder.id)).toBe(true);
+    const open = await scan();
+    expect(open).toMatchObject({ seen: 2, errors: 0, linksNotFollowed: 0 });
+    expect(findPhotoByPath(lib.db, lib.folder.id, 'out/x.jpg')?.status).toBe('pending');
+
+    setFollowOutsideLinks(lib.db, lib.folder.id, false);
+    expect(followsOutsideLinks(lib.db, lib.folder.id)).toBe(false);
+  });
+
+  it('records a pipe named like a photo as skipped with the reason, never opening it', async () => {
+    // A real FIFO: node:fs cannot make one. If the scan opened it, this test would hang.
+    execFileSync('mkfifo', [join(lib.photos, 'pipe.jpg')]);
+    put('a.jpg');
+    const report = await scan();
+    expect(report).toMatchObject({ seen: 2, skipped: 1, errors: 0, added: 2, enqueued: 1 });
+    expect(report.problems).toEqual([
+      {
+        relPath: 'pipe.jpg',
+        reason: 'Not a regular file: this is a named pipe (FIFO), which Tujian does not read.',
+      },
+    ]);
+    expect(findPhotoByPath(lib.db, lib.folder.id, 'pipe.jpg')).toMatchObject({
+      status: 'skipped',
+      error: expect.stringMatching(/named pipe/) as unknown,
+    });
   });
 
   it('marks a folder offline when its root is gone or is another folder, touching nothing', async () => {
@@ -150,5 +217,25 @@ describe(scanFolder.name, () => {
     const back = await scan();
     expect(back).toMatchObject({ online: true, unchanged: 1, missing: 0 });
     expect(getFolder(lib.db, lib.folder.id)?.status).toBe('online');
+  });
+});
+
+describe(inspectPath.name, () => {
+  it('reports a pipe named like a photo as skipped with the reason (the watcher path)', async () => {
+    const lib = makeTestLibrary();
+    try {
+      execFileSync('mkfifo', [join(lib.photos, 'pipe.jpg')]);
+      expect(await inspectPath(lib.photos, 'pipe.jpg')).toMatchObject({
+        relPath: 'pipe.jpg',
+        problem: {
+          status: 'skipped',
+          reason: 'Not a regular file: this is a named pipe (FIFO), which Tujian does not read.',
+        },
+      });
+      mkdirSync(join(lib.photos, 'album.jpg'));
+      expect(await inspectPath(lib.photos, 'album.jpg')).toBe('ignored');
+    } finally {
+      lib.cleanup();
+    }
   });
 });

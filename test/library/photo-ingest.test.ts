@@ -7,6 +7,7 @@ import {
   truncateSync,
   writeFileSync,
   readFileSync,
+  rmSync,
 } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';
@@ -14,18 +15,19 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { findContentByHash, getContent } from '../../main/catalog/contents.ts';
 import { findPhotoByPath, getPhoto, listFolderPhotos } from '../../main/catalog/photos.ts';
 import { encodeBmp24 } from '../../main/imaging/bmp-decode.ts';
-import { createIngestPool } from '../../main/library/ingest-pool.ts';
 import { previewPath, thumbnailPath } from '../../main/library/library-files.ts';
 import { ingestPhoto } from '../../main/library/photo-ingest.ts';
 import { scanFolder, type ScanReport } from '../../main/library/folder-scanner.ts';
 import {
   asUnprivileged,
+  ingestFolder,
   makeHalves,
   makeJpeg,
   makePngBomb,
   makeTestLibrary,
   type TestLibrary,
 } from './library-fixtures.ts';
+import { makeFifo, unblockFifo } from '../util/fifo-fixtures.ts';
 
 let lib: TestLibrary;
 beforeEach(() => {
@@ -35,21 +37,8 @@ afterEach(() => {
   lib.cleanup();
 });
 
-async function scanAndIngest(): Promise<ScanReport> {
-  const pool = createIngestPool({ db: lib.db, dataRoot: lib.dataRoot, log: lib.log });
-  const report = await scanFolder(
-    {
-      db: lib.db,
-      log: lib.log,
-      enqueueIngest: (id) => {
-        pool.enqueue(id);
-      },
-    },
-    lib.folder.id,
-  );
-  await pool.drain();
-  expect(pool.failures).toEqual([]);
-  return report;
+function scanAndIngest(): Promise<ScanReport> {
+  return ingestFolder(lib, lib.folder.id);
 }
 
 function photoAt(relPath: string) {
@@ -352,4 +341,52 @@ describe(ingestPhoto.name, () => {
     expect(getPhoto(lib.db, pending.id)?.status).toBe('pending');
     expect(lib.db.prepare('SELECT status FROM folders').pluck().get()).toBe('offline');
   });
+
+  it('skips a FIFO at a queued path with the reason instead of waiting for a writer', async () => {
+    const path = join(lib.photos, 'p.jpg');
+    writeFileSync(path, await makeJpeg());
+    await scanFolder({ db: lib.db, log: lib.log, enqueueIngest: () => undefined }, lib.folder.id);
+    const queued = photoAt('p.jpg');
+    // Replaced by a pipe while the job waited in the queue (issue 12): a blocking open would
+    // wait for a writer for ever; the test's timeout turns that hang into a failure.
+    rmSync(path);
+    makeFifo(path);
+    try {
+      const outcome = await ingestPhoto(
+        { db: lib.db, dataRoot: lib.dataRoot, log: lib.log },
+        queued.id,
+      );
+      const reason = 'Not a regular file: this is a named pipe (FIFO), which Tujian does not read.';
+      expect(outcome).toEqual({ status: 'skipped', photoId: queued.id, reason });
+      expect(getPhoto(lib.db, queued.id)).toMatchObject({ status: 'skipped', error: reason });
+    } finally {
+      unblockFifo(path);
+    }
+  }, 10_000);
+
+  it('does not read a photo that the scan marked missing after it was queued', async () => {
+    const path = join(lib.photos, 'p.jpg');
+    writeFileSync(path, await makeJpeg());
+    await scanFolder({ db: lib.db, log: lib.log, enqueueIngest: () => undefined }, lib.folder.id);
+    const queued = photoAt('p.jpg');
+    rmSync(path);
+    const rescan = await scanFolder(
+      { db: lib.db, log: lib.log, enqueueIngest: () => undefined },
+      lib.folder.id,
+    );
+    expect(rescan.missing).toBe(1);
+    // Something is at the path again, but the catalog has not seen it: the job must not read
+    // it (a pipe put there would hang the ingest); the next scan queues it anew.
+    makeFifo(path);
+    try {
+      const outcome = await ingestPhoto(
+        { db: lib.db, dataRoot: lib.dataRoot, log: lib.log },
+        queued.id,
+      );
+      expect(outcome).toMatchObject({ status: 'missing', photoId: queued.id });
+      expect(getPhoto(lib.db, queued.id)?.status).toBe('missing');
+    } finally {
+      unblockFifo(path);
+    }
+  }, 10_000);
 });

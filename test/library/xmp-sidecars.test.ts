@@ -5,8 +5,6 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { saveEngineAnswer, upsertTag } from '../../main/catalog/photo-tags.ts';
 import { findPhotoByPath } from '../../main/catalog/photos.ts';
 import { mergeTags } from '../../main/catalog/tag-editing.ts';
-import { scanFolder } from '../../main/library/folder-scanner.ts';
-import { createIngestPool } from '../../main/library/ingest-pool.ts';
 import {
   XmpSettings,
   createKeywordImporter,
@@ -22,7 +20,8 @@ import {
   writeXmpSettings,
   type XmpTool,
 } from '../../main/library/xmp-sidecars.ts';
-import { makeJpeg, makeTestLibrary, type TestLibrary } from './library-fixtures.ts';
+import { ingestFolder, makeJpeg, makeTestLibrary, type TestLibrary } from './library-fixtures.ts';
+import { makeFifo, unblockFifo } from '../util/fifo-fixtures.ts';
 
 // Read-back uses a separate ExifTool run from the command line (Debian's libimage-exiftool-perl,
 // installed by .ci/run; the copy bundled with exiftool-vendored otherwise), not our code path.
@@ -69,18 +68,7 @@ async function ingestOne(
   const abs = join(lib.photos, ...relPath.split('/'));
   mkdirSync(join(abs, '..'), { recursive: true });
   writeFileSync(abs, await makeJpeg({ colour }));
-  const pool = createIngestPool({ db: lib.db, dataRoot: lib.dataRoot, log: lib.log });
-  await scanFolder(
-    {
-      db: lib.db,
-      log: lib.log,
-      enqueueIngest: (id) => {
-        pool.enqueue(id);
-      },
-    },
-    lib.folder.id,
-  );
-  await pool.drain();
+  await ingestFolder(lib, lib.folder.id);
   const photo = findPhotoByPath(lib.db, lib.folder.id, relPath);
   if (!photo || photo.contentId === null) throw new Error(`${relPath} not ingested`);
   return { photoId: photo.id, contentId: photo.contentId };
@@ -244,6 +232,20 @@ describe(readKeywords.name, () => {
     expect(keywords.sort()).toEqual(['2019', 'Grandma/Mum', 'sunset', '家人'].sort());
   });
 
+  it('reads the photo but never hands exiftool a pipe planted as its sidecar', async () => {
+    await ingestOne('piped.jpg', '#334455');
+    const photo = join(lib.photos, 'piped.jpg');
+    execFileSync(exiftoolCli, ['-q', '-overwrite_original', '-XMP-dc:Subject=harbour', photo]);
+    // A real FIFO: exiftool reading it would wait for a writer for ever (exiftool-vendored
+    // has no task timeout by default), and every later read would queue behind it.
+    const fifo = makeFifo(join(lib.photos, 'piped.xmp'));
+    try {
+      expect(await readKeywords(tool, photo)).toEqual(['harbour']);
+    } finally {
+      unblockFifo(fifo);
+    }
+  }, 20_000);
+
   it('returns nothing for a photo without keywords or a damaged sidecar', async () => {
     await ingestOne('plain.jpg', '#778899');
     writeFileSync(join(lib.photos, 'plain.jpg.xmp'), '<not xmp');
@@ -390,27 +392,12 @@ describe('ingest with the keyword importer', () => {
     writeFileSync(join(lib.photos, 'copy', 'same.jpg'), readFileSync(first));
     let calls = 0;
     const importer = createKeywordImporter(lib.db, { tool: () => tool });
-    const pool = createIngestPool({
-      db: lib.db,
-      dataRoot: lib.dataRoot,
-      log: lib.log,
+    await ingestFolder(lib, lib.folder.id, {
       onNewContent: async (contentId, path) => {
         calls++;
         await importer.onNewContent(contentId, path);
       },
     });
-    await scanFolder(
-      {
-        db: lib.db,
-        log: lib.log,
-        enqueueIngest: (id) => {
-          pool.enqueue(id);
-        },
-      },
-      lib.folder.id,
-    );
-    await pool.drain();
-    expect(pool.failures).toEqual([]);
     expect(calls).toBe(1);
     const photo = findPhotoByPath(lib.db, lib.folder.id, 'copy/same.jpg');
     const names = lib.db
