@@ -18,6 +18,10 @@
 // the same: groups grow from core faces by single linkage over core–core edges (closest first,
 // refusing any join that breaks a constraint), border faces join their nearest core face, and
 // groups with fewer than `minFaces` faces and no pinned face stay unassigned.
+// Known limit (bench/people.ts, 150k synthetic faces of ~5,000 persons): single linkage chains
+// persons together once the library is large enough that some stranger lies within ε of some
+// face (pairwise precision 0.001 there); a linkage that resists chaining (shared neighbours
+// or a group-centroid check before each join) is the next step before this runs on libraries.
 import { FaceIndex, type FaceIndexOptions, type QuantisedDescriptors } from './face-index.ts';
 
 export interface ClusteringOptions {
