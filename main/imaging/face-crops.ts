@@ -19,8 +19,9 @@ export interface FaceCropOptions extends OpenImageOptions {
   size?: number;
   /**
    * The square cut around the face is this many times the box's longer side. Measured on the
-   * labelled fixtures of bench/people.ts (1.2–1.8 gave each face a same-person nearest neighbour, 1.0 did not): blazeface's box is the inner face; 1.3 keeps the
-   * chin and forehead, which faceres was trained with.
+   * labelled fixtures of bench/people.ts (from 1.2 to 1.8 every face's nearest other face was the
+   * same person; at 1.0 not): blazeface's box is the inner face; 1.3 keeps the chin and
+   * forehead, which faceres was trained with.
    */
   margin?: number;
 }
