@@ -167,8 +167,7 @@ describe.skipIf(!hasChromium)('daily use (startWebHost in Chromium)', () => {
     expect(problem).toContain('华为云尚未设置');
     // The vendor's announced end is on the card, in the UI language, with both dates.
     const retirement =
-      (await page.textContent('[data-testid=engine-huawei] [data-testid=engine-retirement]')) ??
-      '';
+      (await page.textContent('[data-testid=engine-huawei] [data-testid=engine-retirement]')) ?? '';
     expect(retirement).toContain('2026-06-30 起停止售卖');
     expect(retirement).toContain('2026-12-30');
     expect(await page.locator('[data-testid=engine-retirement]').count()).toBe(1);
