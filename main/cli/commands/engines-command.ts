@@ -44,6 +44,8 @@ export const enginesCommand: CliCommand = {
     to: { type: 'string' },
     yes: { type: 'boolean' },
   },
+  // A migrate query may exclude words (`beach -people`), as in `tujian search`.
+  dashWordsArePositional: true,
   async run(inv) {
     const [action = 'list', name, arg] = inv.positionals;
     const ctx = openCliContext(inv, { create: action === 'set' });

@@ -148,6 +148,23 @@ describe(enginesCommand.name, () => {
   it('narrows the photos by a search query', async () => {
     const run = await cli('engines', 'migrate', 'huawei', '--to', 'aliyun', 'forest', '--json');
     expect(JSON.parse(run.out)).toMatchObject({ query: 'forest', photos: 2, calls: 1 });
+    // A query word that excludes (`-word`) is part of the query, not an unknown option.
+    const excluding = await cli(
+      'engines',
+      'migrate',
+      'huawei',
+      '--to',
+      'aliyun',
+      'beach',
+      '-forest',
+      '--json',
+    );
+    expect(excluding.code).toBe(0);
+    expect(JSON.parse(excluding.out)).toMatchObject({
+      query: 'beach -forest',
+      photos: 2,
+      calls: 1,
+    });
   });
 
   it('refuses to migrate an engine to itself', async () => {
