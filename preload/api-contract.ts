@@ -312,6 +312,18 @@ export const EngineSettingsView = z.object({
   problem: z.string().nullable(),
   /** The settings the engine still needs (config paths, e.g. `auth.ak`, `projectId`). */
   problemFields: z.array(z.string()),
+  /**
+   * The vendor's announced end of the service (main/engines/engine-retirement.ts), or null.
+   * The settings card shows it; after `endOfService` the engine stops at its first failure to
+   * reach the service.
+   */
+  retirement: z
+    .object({
+      phase: z.enum(['announced', 'end-of-sale', 'retired']),
+      endOfSale: z.string(),
+      endOfService: z.string(),
+    })
+    .nullable(),
 });
 export type EngineSettingsView = z.infer<typeof EngineSettingsView>;
 

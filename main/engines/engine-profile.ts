@@ -6,6 +6,11 @@
 // settings' defaults (`<engine>-settings.ts`) and the runner's result retention all read it,
 // so they cannot disagree. See [Note: Engine call limits] for where the numbers come from.
 import { aliyunProfile } from './aliyun/aliyun-profile.ts';
+import {
+  type EngineRetirement,
+  retirementStatus,
+  type RetirementStatus,
+} from './engine-retirement.ts';
 import type { ErrorRule } from './error-classes.ts';
 import { huaweiProfile } from './huawei/huawei-profile.ts';
 import { localProfile } from './local/local-profile.ts';
@@ -29,6 +34,14 @@ export interface EngineProfile {
   readonly hosting: 'none' | 'url';
   /** Every documented code → error class, by table name (the engine's `*-errors.ts`). */
   readonly errorTables: Readonly<Record<string, Readonly<Record<string | number, ErrorRule>>>>;
+  /** The vendor's announced end of sale and service, if any (engine-retirement.ts). */
+  readonly retirement?: EngineRetirement;
+}
+
+/** An engine's retirement status at `now`, or null when no end was announced. */
+export function engineRetirementStatus(id: EngineId, now: number): RetirementStatus | null {
+  const retirement: EngineRetirement | undefined = engineProfiles[id].retirement;
+  return retirement ? retirementStatus(id, retirement, now) : null;
 }
 
 /** The registry: one line per engine. */

@@ -208,6 +208,8 @@ const en = {
   'settings.cloudHint': 'Sends a reduced copy of each photo to the service. Paid per call.',
   'settings.volcengineDetects':
     'Answers only yes or no: does the photo show a person-like subject (no score, no other tags).',
+  'settings.retirement':
+    '{engine} is being retired by its vendor: no longer sold from {endOfSale}, service ends around {endOfService}. Your tags from it stay searchable; move its photos to another engine with: tujian engines migrate {id} --to <engine>.',
   'error.unauthorized':
     'This page lost its access. Open the address printed by `tujian serve` again.',
   'error.network': 'The Tujian server cannot be reached.',
@@ -422,6 +424,8 @@ const zh: Record<MessageKey, string> = {
   'settings.localHint': '在本机运行，照片不会离开这台电脑。',
   'settings.cloudHint': '将每张照片的缩小副本发送到该服务，按调用次数计费。',
   'settings.volcengineDetects': '只回答是或否：照片中是否含人物主体（无置信度，无其他标签）。',
+  'settings.retirement':
+    '{engine} 即将被服务商下线：{endOfSale} 起停止售卖，约 {endOfService} 停止服务。已有标签保留且可搜索；可用 tujian engines migrate {id} --to <引擎> 将其照片交给其他引擎。',
   'error.unauthorized': '此页面已失去访问权限。请重新打开 `tujian serve` 输出的地址。',
   'error.network': '无法连接到图鉴服务。',
   'error.generic': '出错了：{message}',
