@@ -53,11 +53,10 @@ import {
   getPhotoDetails,
   listFailures,
   listFolders,
-  readSetting,
   retryFailedJobs,
   setFolderEngines,
-  writeSetting,
 } from './catalog-views.ts';
+import { readSettingJson, writeOrDeleteSetting } from '../catalog/settings.ts';
 
 export interface LibraryPort {
   /** Adds (or finds) a folder and starts indexing it; returns its id. */
@@ -212,7 +211,7 @@ export function createAppService(deps: AppServiceDeps): AppService {
 
   const handlers: ApiHandlers = {
     'app.info': () => {
-      const saved = readSetting(db, uiLanguageKey);
+      const saved = readSettingJson(db, uiLanguageKey);
       return {
         host: deps.host,
         version: deps.version,
@@ -223,7 +222,7 @@ export function createAppService(deps: AppServiceDeps): AppService {
       };
     },
     'app.setUiLanguage': ({ language }) => {
-      writeSetting(db, uiLanguageKey, language ?? undefined);
+      writeOrDeleteSetting(db, uiLanguageKey, language ?? undefined);
       changed('settings');
       return { ok: true };
     },

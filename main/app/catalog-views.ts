@@ -323,25 +323,3 @@ export function retryFailedJobs(
 
 // ---------------------------------------------------------------------------------------
 // Non-secret settings rows (JSON values)
-
-export function readSetting(db: Catalog, key: string): unknown {
-  const row = db
-    .prepare<[string], { value: string }>(`SELECT value FROM settings WHERE key = ?`)
-    .get(key);
-  if (!row) return undefined;
-  try {
-    return JSON.parse(row.value) as unknown;
-  } catch {
-    return undefined;
-  }
-}
-
-export function writeSetting(db: Catalog, key: string, value: unknown): void {
-  if (value === undefined) {
-    db.prepare(`DELETE FROM settings WHERE key = ?`).run(key);
-    return;
-  }
-  db.prepare(
-    `INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value`,
-  ).run(key, JSON.stringify(value));
-}

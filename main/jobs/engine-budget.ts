@@ -12,6 +12,7 @@
 // live in the settings table as `jobs.budget.<engine>` = `{"perDay": N, "perMonth": M}`.
 import { z } from 'zod';
 import type { Catalog } from '../catalog/catalog-connection.ts';
+import { deleteSetting, readSettingText, writeSettingJson } from '../catalog/settings.ts';
 import type { EngineId } from '../engines/tag-model.ts';
 
 export const EngineBudget = z.object({
@@ -36,12 +37,10 @@ function startOfNextUtcMonth(now: number): number {
 }
 
 export function readBudget(db: Catalog, engine: EngineId): EngineBudget {
-  const row = db
-    .prepare<[string], { value: string }>(`SELECT value FROM settings WHERE key = ?`)
-    .get(`jobs.budget.${engine}`);
-  if (!row) return {};
+  const text = readSettingText(db, `jobs.budget.${engine}`);
+  if (text === undefined) return {};
   try {
-    const parsed = EngineBudget.safeParse(JSON.parse(row.value));
+    const parsed = EngineBudget.safeParse(JSON.parse(text));
     return parsed.success ? parsed.data : {};
   } catch {
     return {};
@@ -52,12 +51,10 @@ export function readBudget(db: Catalog, engine: EngineId): EngineBudget {
 export function writeBudget(db: Catalog, engine: EngineId, budget: EngineBudget): void {
   const value = EngineBudget.parse(budget);
   if (value.perDay === undefined && value.perMonth === undefined) {
-    db.prepare(`DELETE FROM settings WHERE key = ?`).run(`jobs.budget.${engine}`);
+    deleteSetting(db, `jobs.budget.${engine}`);
     return;
   }
-  db.prepare(
-    `INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value`,
-  ).run(`jobs.budget.${engine}`, JSON.stringify(value));
+  writeSettingJson(db, `jobs.budget.${engine}`, value);
 }
 
 export interface CallsUsed {

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import sharp from 'sharp';
 import { z } from 'zod';
 import type { Catalog } from '../catalog/catalog-connection.ts';
+import { readSettingText, writeSettingJson } from '../catalog/settings.ts';
 import {
   defaultRenditionOptions,
   makeRenditions,
@@ -28,9 +29,8 @@ export type PreviewSettings = z.infer<typeof PreviewSettings>;
 export const previewSettingsKey = 'library.previews';
 
 export function readPreviewSettings(db: Catalog): PreviewSettings {
-  const row = db.prepare('SELECT value FROM settings WHERE key = ?').get(previewSettingsKey) as
-    { value: string } | undefined;
-  const parsed = PreviewSettings.safeParse(row ? JSON.parse(row.value) : {});
+  const text = readSettingText(db, previewSettingsKey);
+  const parsed = PreviewSettings.safeParse(text !== undefined ? JSON.parse(text) : {});
   if (!parsed.success) {
     throw new Error(`The ${previewSettingsKey} setting is invalid: ${parsed.error.message}`);
   }
@@ -42,9 +42,7 @@ export function writePreviewSettings(
   changes: Partial<PreviewSettings>,
 ): PreviewSettings {
   const merged = PreviewSettings.parse({ ...readPreviewSettings(db), ...changes });
-  db.prepare(
-    `INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value`,
-  ).run(previewSettingsKey, JSON.stringify(merged));
+  writeSettingJson(db, previewSettingsKey, merged);
   return merged;
 }
 

@@ -17,6 +17,7 @@ import { mkdir, stat } from 'node:fs/promises';
 import { basename, dirname, extname, join } from 'node:path';
 import { z } from 'zod';
 import type { Catalog } from '../catalog/catalog-connection.ts';
+import { readSettingText, writeSettingJson } from '../catalog/settings.ts';
 import { getFolder } from '../catalog/folders.ts';
 import { getPhoto } from '../catalog/photos.ts';
 import { upsertTag } from '../catalog/photo-tags.ts';
@@ -55,9 +56,8 @@ export const xmpSettingsKey = 'xmp.sidecars';
 
 /** The XMP settings row (defaults when absent). A damaged row is an error, not a guess. */
 export function readXmpSettings(db: Catalog): XmpSettings {
-  const row = db.prepare('SELECT value FROM settings WHERE key = ?').get(xmpSettingsKey) as
-    { value: string } | undefined;
-  const parsed = XmpSettings.safeParse(row ? JSON.parse(row.value) : {});
+  const text = readSettingText(db, xmpSettingsKey);
+  const parsed = XmpSettings.safeParse(text !== undefined ? JSON.parse(text) : {});
   if (!parsed.success) {
     throw new Error(`The ${xmpSettingsKey} setting is invalid: ${parsed.error.message}`);
   }
@@ -73,9 +73,7 @@ export function writeXmpSettings(db: Catalog, settings: Partial<XmpSettings>): X
   if (merged.location === 'folder' && !merged.folder) {
     throw new Error('A sidecar folder is needed for location "folder".');
   }
-  db.prepare(
-    `INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value`,
-  ).run(xmpSettingsKey, JSON.stringify(merged));
+  writeSettingJson(db, xmpSettingsKey, merged);
   return merged;
 }
 

@@ -6,8 +6,8 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { createCatalogEngineSettings } from '../../app/catalog-engine-settings.ts';
 import { listFolders, setFolderEngines } from '../../catalog/folders.ts';
+import { catalogSettingsBackend } from '../../catalog/settings.ts';
 import {
-  catalogSettingsBackend,
   cloudEngineIds,
   loadEngineSettings,
   redactSettings,
