@@ -3,13 +3,7 @@
 // engines. Every side effect (file dialogs, opening files, engine settings, the job
 // runner, scanning) is a port passed in, so tests run it on a real catalog with real or
 // temporary collaborators and no host (STYLE.md rule 4).
-import {
-  AlbumError,
-  createAlbum,
-  deleteAlbum,
-  listAlbums,
-  renameAlbum,
-} from '../catalog/albums.ts';
+import { AlbumError, deleteAlbum, renameAlbum } from '../catalog/albums.ts';
 import type { Catalog } from '../catalog/catalog-connection.ts';
 import {
   addTag,
@@ -32,6 +26,7 @@ import {
   readJobControls,
   setJobsPaused,
 } from '../jobs/job-controls.ts';
+import { createAlbum, listAlbums } from '../search/smart-albums.ts';
 import {
   ApiError,
   engineIds,

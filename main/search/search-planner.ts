@@ -1,5 +1,5 @@
 // Turns a parsed query (query-parser.ts) into one SQL WHERE over photos with bound
-// parameters. Tag words are resolved to tag ids first (tag-terms.ts), so the SQL only ever
+// parameters. Tag words are resolved to tag ids first (catalog/tag-terms.ts), so the SQL only ever
 // compares ids, numbers and LIKE patterns built here; nothing typed becomes SQL text.
 //
 // [Note: What a result is]
@@ -17,7 +17,12 @@
 // `-engine:huawei` is "no Huawei tag", `(dog OR type:scene)` is "dog, or any scene tag".
 import type { Catalog } from '../catalog/catalog-connection.ts';
 import type { ConfOp, QueryFilter, QueryNode } from './query-parser.ts';
-import { normaliseSearchText, refreshTagTerms, resolveTagWord, tagIdsByName } from './tag-terms.ts';
+import {
+  normaliseSearchText,
+  refreshTagTerms,
+  resolveTagWord,
+  tagIdsByName,
+} from '../catalog/tag-terms.ts';
 
 /** Canonical names of the face tag (local engine: one box per face). */
 export const faceTagNames: readonly string[] = ['face'];

@@ -21,7 +21,7 @@ import {
   type SearchSnapshot,
 } from './search-snapshot.ts';
 
-export { autocompleteTags, type TagSuggestion } from './tag-terms.ts';
+export { autocompleteTags, type TagSuggestion } from '../catalog/tag-terms.ts';
 export { parseQuery, QueryParseError } from './query-parser.ts';
 
 export const searchSorts = [

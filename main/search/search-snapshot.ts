@@ -36,7 +36,12 @@ import {
   type Qualifier,
 } from './search-planner.ts';
 import type { SearchSort } from './search-service.ts';
-import { normaliseSearchText, refreshTagTerms, resolveTagWord, tagIdsByName } from './tag-terms.ts';
+import {
+  normaliseSearchText,
+  refreshTagTerms,
+  resolveTagWord,
+  tagIdsByName,
+} from '../catalog/tag-terms.ts';
 
 /** One matching photo's sort key: the rows `keySql` reads, in the same shape. */
 export interface SearchKeyRow {
