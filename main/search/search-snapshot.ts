@@ -35,7 +35,7 @@ import {
   textTagNames,
   type Qualifier,
 } from './search-planner.ts';
-import type { SearchSort } from './search-service.ts';
+import type { SearchSort } from './search-sort.ts';
 import {
   normaliseSearchText,
   refreshTagTerms,
