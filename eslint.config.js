@@ -49,6 +49,33 @@ export default tseslint.config(
     },
   },
   {
+    // Packaged builds leave out test/ and bench/ (electron-builder.yml): main/ must not need them.
+    files: ['main/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: electronOnlyInMainElectron.paths,
+          patterns: [
+            ...electronOnlyInMainElectron.patterns,
+            {
+              group: ['**/test/**', '**/bench/**'],
+              message: 'main/ ships without test/ and bench/ (electron-builder.yml files).',
+            },
+          ],
+        },
+      ],
+      // The same for `await import(...)`, which no-restricted-imports does not see.
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: 'ImportExpression[source.value=/(^|\\/)(test|bench)\\//]',
+          message: 'main/ ships without test/ and bench/ (electron-builder.yml files).',
+        },
+      ],
+    },
+  },
+  {
     files: ['main/electron/**'],
     rules: { 'no-restricted-imports': 'off' },
   },

@@ -23,8 +23,8 @@ import { EngineLimiterRegistry } from '../main/jobs/engine-limiter.ts';
 import { countJobs, enqueueTag } from '../main/jobs/job-queue.ts';
 import { JobRunner, type RunnerEvent } from '../main/jobs/job-runner.ts';
 import { silentLogger } from '../main/util/logger.ts';
-import { duplicatePaidCalls } from '../test/emulators/emulator-kit.ts';
-import { startHuaweiEmulator } from '../test/emulators/huawei/huawei-emulator.ts';
+import { duplicatePaidCalls } from '../main/emulators/emulator-kit.ts';
+import { startHuaweiEmulator } from '../main/emulators/huawei/huawei-emulator.ts';
 
 const { values } = parseArgs({
   options: {
@@ -110,9 +110,9 @@ try {
     iamEndpoint: emulator.baseUrl,
     projectId: c.projectId,
     auth: { kind: 'aksk', ak: c.ak, sk: c.sk },
-    // The engine's own limiter stays out of the way: the runner's shared limiter is measured.
-    qps: 100,
-    concurrency: 10,
+    // The engine has no limiter of its own: the runner's, one per engine, is measured.
+    qps,
+    concurrency,
     requestTimeoutMs: 30_000,
   });
 

@@ -11,7 +11,7 @@ import { parseArgs } from 'node:util';
 import { createHuaweiEngine, huaweiLimits } from '../main/engines/huawei/huawei-engine.ts';
 import { signHuaweiRequest } from '../main/engines/huawei/huawei-signer.ts';
 import { prepareForEngine } from '../main/imaging/prepare-for-engine.ts';
-import { startHuaweiEmulator } from '../test/emulators/huawei/huawei-emulator.ts';
+import { startHuaweiEmulator } from '../main/emulators/huawei/huawei-emulator.ts';
 import { defaultCacheDir, ensurePhotos } from './bench-photos.ts';
 
 const { values: args } = parseArgs({

@@ -7,6 +7,7 @@ import {
   type Api,
   type ApiEnvelope,
   type ApiErrorCode,
+  type ApiErrorSpan,
   type ApiEvent,
   type ApiInput,
   type ApiOutput,
@@ -27,6 +28,8 @@ export class ApiCallError extends Error {
   constructor(
     readonly code: ApiErrorCode | 'unauthorized' | 'network',
     message: string,
+    /** For `query-syntax`: the part of the query that cannot be read. */
+    readonly span?: ApiErrorSpan,
   ) {
     super(message);
     this.name = 'ApiCallError';
@@ -35,7 +38,7 @@ export class ApiCallError extends Error {
 
 export function unwrapEnvelope<T>(envelope: ApiEnvelope<T>): T {
   if (envelope.ok) return envelope.value;
-  throw new ApiCallError(envelope.error.code, envelope.error.message);
+  throw new ApiCallError(envelope.error.code, envelope.error.message, envelope.error.span);
 }
 
 export const mediaProtocol = 'tujian-media';

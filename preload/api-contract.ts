@@ -92,6 +92,8 @@ export const SearchInput = z.object({
   limit: z.number().int().min(1).max(2000).default(500),
   /** Facets cost a few queries; the grid asks for them with the first page only. */
   withFacets: z.boolean().default(true),
+  /** Search as you type: the last word matches tag names starting with it (`do` → dog). */
+  lastWordPrefix: z.boolean().default(false),
 });
 
 export const SearchResult = z.object({
@@ -232,6 +234,8 @@ export const ActivityStatus = z.object({
     queued: z.number().int().nonnegative(),
     failed: z.number().int().nonnegative(),
     photos: z.number().int().nonnegative(),
+    /** Held by "Pause all". */
+    paused: z.boolean(),
   }),
   engines: z.array(EngineActivity),
   running: z.boolean(),
@@ -280,6 +284,8 @@ export const EngineSettingsView = z.object({
   hostingBucket: z.string().nullable(),
   /** Why the settings are not yet usable by the engine (null when complete). */
   problem: z.string().nullable(),
+  /** The settings the engine still needs (config paths, e.g. `auth.ak`, `projectId`). */
+  problemFields: z.array(z.string()),
 });
 export type EngineSettingsView = z.infer<typeof EngineSettingsView>;
 
@@ -446,7 +452,18 @@ export const apiErrorCodes = [
 ] as const;
 export type ApiErrorCode = (typeof apiErrorCodes)[number];
 
-export const ApiErrorBody = z.object({ code: z.enum(apiErrorCodes), message: z.string() });
+/** Where in the input the problem is (a query's syntax error), so the UI can mark it. */
+export const ApiErrorSpan = z.object({
+  start: z.number().int().nonnegative(),
+  length: z.number().int().positive(),
+});
+export type ApiErrorSpan = z.infer<typeof ApiErrorSpan>;
+
+export const ApiErrorBody = z.object({
+  code: z.enum(apiErrorCodes),
+  message: z.string(),
+  span: ApiErrorSpan.optional(),
+});
 export type ApiErrorBody = z.infer<typeof ApiErrorBody>;
 
 export type ApiEnvelope<T> = { ok: true; value: T } | { ok: false; error: ApiErrorBody };
@@ -456,6 +473,7 @@ export class ApiError extends Error {
   constructor(
     readonly code: ApiErrorCode,
     message: string,
+    readonly span?: ApiErrorSpan,
   ) {
     super(message);
     this.name = 'ApiError';

@@ -38,7 +38,8 @@ export async function dispatchApiCall<C extends Channel>(
     return { ok: true, value: value as ApiOutput<C> };
   } catch (error) {
     if (error instanceof ApiError) {
-      return { ok: false, error: { code: error.code, message: error.message } };
+      const span = error.span ? { span: error.span } : {};
+      return { ok: false, error: { code: error.code, message: error.message, ...span } };
     }
     options.logError?.(channel, error);
     const message = error instanceof Error ? error.message : String(error);

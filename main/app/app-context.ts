@@ -124,7 +124,7 @@ export async function openAppContext(options: AppContextOptions): Promise<AppCon
       const file = fileSecretStore(join(dataRoot, 'secrets.json'));
       return chainSecretStores([envSecretStore(), file], file);
     })();
-  const pendingScopes = new Set<'photos' | 'tags'>();
+  const pendingScopes = new Set<'photos' | 'tags' | 'folders'>();
   let engineSet: EngineSetLike | undefined;
   try {
     engineSet =
@@ -171,7 +171,18 @@ export async function openAppContext(options: AppContextOptions): Promise<AppCon
   // Progress: look at the job table now and then and tell listeners when it changed.
   let lastProgress = '';
   let polling = false;
+  // A folder going offline or online (unplugged, plugged back, found by a rescan or the
+  // CLI in another process) is a catalog change the sidebar must see without a reload.
+  const folderStates = db.prepare<[], { states: string | null }>(
+    `SELECT group_concat(id || ':' || status, ',') AS states FROM (SELECT id, status FROM folders ORDER BY id)`,
+  );
+  let lastFolderStates = folderStates.get()?.states ?? '';
   const timer = setInterval(() => {
+    const states = folderStates.get()?.states ?? '';
+    if (states !== lastFolderStates) {
+      lastFolderStates = states;
+      pendingScopes.add('folders');
+    }
     for (const scope of pendingScopes) emit({ type: 'catalog-changed', scope });
     pendingScopes.clear();
     if (listeners.size === 0 || polling) return;

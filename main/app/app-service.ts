@@ -20,6 +20,7 @@ import {
   type TagInfo as CatalogTagInfo,
 } from '../catalog/tag-management.ts';
 import { callsUsed, readBudget } from '../jobs/engine-budget.ts';
+import { expandHome } from '../util/home-path.ts';
 import {
   clearEngineStop,
   isEnginePaused,
@@ -67,6 +68,7 @@ export interface SearchPort {
     cursor: string | null;
     limit: number;
     withFacets: boolean;
+    lastWordPrefix: boolean;
   }): SearchResult;
   autocomplete(prefix: string, limit: number): TagCount[];
   /** How many photos a saved query finds now (smart album counts). */
@@ -150,6 +152,8 @@ function tagInfoView(tag: CatalogTagInfo): TagInfo {
 
 /** Rates are measured over this window. */
 const rateWindowMs = 5 * 60_000;
+/** Results needed (over at least a minute) before an engine's rate is good for an ETA. */
+const minResultsForEta = 5;
 
 export interface AppService {
   readonly handlers: ApiHandlers;
@@ -179,8 +183,14 @@ export function createAppService(deps: AppServiceDeps): AppService {
       const queued = c?.queued ?? 0;
       // Photos per minute over the recent results, measured from the first of them (at
       // least a minute, so two quick results do not read as a huge rate).
-      const span = c?.firstRecentAt ? Math.max(60_000, now() - c.firstRecentAt) : rateWindowMs;
+      const observedMs = c?.firstRecentAt ? now() - c.firstRecentAt : 0;
+      const span = c?.firstRecentAt ? Math.max(60_000, observedMs) : rateWindowMs;
       const rate = ((c?.doneRecent ?? 0) * 60_000) / span;
+      const paused = deps.jobs.isPaused(engine);
+      const left = queued + (c?.running ?? 0);
+      // An ETA is a promise: none while paused, and only from a rate measured over a minute
+      // or more on enough results (early guesses said "0 s" or "15 min" for a 29 s job).
+      const rateIsStable = (c?.doneRecent ?? 0) >= minResultsForEta && observedMs >= 60_000;
       return [
         {
           engine,
@@ -189,8 +199,13 @@ export function createAppService(deps: AppServiceDeps): AppService {
           failed: c?.failed ?? 0,
           done: c?.done ?? 0,
           ratePerMinute: Math.round(rate * 10) / 10,
-          etaSeconds: queued === 0 ? 0 : rate > 0 ? Math.round((queued / rate) * 60) : null,
-          paused: deps.jobs.isPaused(engine),
+          etaSeconds:
+            left === 0
+              ? 0
+              : !paused && rateIsStable && rate > 0
+                ? Math.round((left / rate) * 60)
+                : null,
+          paused,
           stoppedReason: deps.jobs.stoppedReason(engine),
           budget: setting?.cloud
             ? {
@@ -201,7 +216,9 @@ export function createAppService(deps: AppServiceDeps): AppService {
         },
       ];
     });
-    return { ingest: countIngest(db), engines, running: deps.jobs.isRunning() };
+    // "Pause all" also holds the reading of new photos (the runner's ingest jobs).
+    const ingest = { ...countIngest(db), paused: readJobControls(db).pausedAll };
+    return { ingest, engines, running: deps.jobs.isRunning() };
   }
 
   const handlers: ApiHandlers = {
@@ -224,7 +241,8 @@ export function createAppService(deps: AppServiceDeps): AppService {
 
     'folders.list': () => listFolders(db),
     'folders.add': async ({ path, engines }) => {
-      const id = await deps.library.addFolder(path, engines ?? ['local']);
+      // `~/Pictures` is the user's, not the server's working folder.
+      const id = await deps.library.addFolder(expandHome(path), engines ?? ['local']);
       changed('folders');
       return getFolder(db, id);
     },

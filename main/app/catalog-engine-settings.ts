@@ -173,12 +173,21 @@ export function createCatalogEngineSettings(
 ): EngineSettingsPort {
   const backend = catalogSettingsBackend(db);
 
-  async function problemOf(engine: EngineId, s: StoredEngineSettings): Promise<string | null> {
-    if (!isCloud(engine)) return null;
+  /** What keeps the settings from being usable: the text, and the fields it is about. */
+  async function problemOf(
+    engine: EngineId,
+    s: StoredEngineSettings,
+  ): Promise<{ problem: string | null; problemFields: string[] }> {
+    if (!isCloud(engine)) return { problem: null, problemFields: [] };
     const parsed = engineSettingsSchemas[engine].safeParse(
       await assembleConfig(engine, s, credentials),
     );
-    return parsed.success ? null : redact(z.prettifyError(parsed.error));
+    if (parsed.success) return { problem: null, problemFields: [] };
+    return {
+      problem: redact(z.prettifyError(parsed.error)),
+      // The UI marks these fields instead of showing the schema's text.
+      problemFields: [...new Set(parsed.error.issues.map((issue) => issue.path.join('.')))],
+    };
   }
 
   async function view(engine: EngineId): Promise<EngineSettingsView> {
@@ -211,7 +220,7 @@ export function createCatalogEngineSettings(
       qps: s.qps,
       monthlyBudget: readBudget(db, engine).perMonth ?? null,
       hostingBucket: s.hostingBucket,
-      problem: await problemOf(engine, s),
+      ...(await problemOf(engine, s)),
     };
   }
 

@@ -15,7 +15,12 @@ function translateErrors<T>(work: () => T): T {
   try {
     return work();
   } catch (error) {
-    if (error instanceof QueryParseError) throw new ApiError('query-syntax', error.message);
+    if (error instanceof QueryParseError) {
+      throw new ApiError('query-syntax', error.message, {
+        start: error.position,
+        length: Math.max(1, error.length),
+      });
+    }
     if (error instanceof SearchCursorError) throw new ApiError('invalid-input', error.message);
     throw error;
   }
@@ -30,6 +35,7 @@ export function createSearchPort(db: Catalog): SearchPort {
           limit: input.limit,
           cursor: input.cursor,
           facets: input.withFacets,
+          lastWordPrefix: input.lastWordPrefix,
         });
         return {
           total: result.total,

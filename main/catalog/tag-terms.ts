@@ -116,13 +116,19 @@ function termRange(db: Catalog, prefix: string): TermRow[] {
     .all(prefix, prefix + rangeEnd);
 }
 
-/** Ids of the tags a word or phrase matches (see [Note: How a word matches a tag]). */
-export function resolveTagWord(db: Catalog, word: string): number[] {
+/**
+ * Ids of the tags a word or phrase matches (see [Note: How a word matches a tag]); with
+ * `prefix` (a word still being typed) every term starting with it matches, as autocomplete
+ * offers them.
+ */
+export function resolveTagWord(db: Catalog, word: string, prefix = false): number[] {
   const w = normaliseSearchText(word);
   if (w === '') return [];
   const ids = new Set<number>();
   for (const row of termRange(db, w)) {
-    if (row.contains === 1 || row.term === w || row.term.startsWith(`${w} `)) ids.add(row.tag_id);
+    if (prefix || row.contains === 1 || row.term === w || row.term.startsWith(`${w} `)) {
+      ids.add(row.tag_id);
+    }
   }
   return [...ids].sort((a, b) => a - b);
 }

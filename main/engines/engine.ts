@@ -39,6 +39,32 @@ export class EngineError extends Error {
   }
 }
 
+// [Note: A failed async task is submitted again]
+// An async engine's poll can fail in two ways: the poll request itself failed (a timeout, a
+// gateway 5xx: poll the same task again), or the service answered that the TASK failed
+// (Volcengine 50511/50500/50501, Aliyun 480/580/581/586/587/592 on /results). A failed task
+// stays failed: polling it again only repeats the answer until the job runs out of attempts.
+// So the engine throws `TaskFailedError`, and when its class is retryable the runner drops
+// the task id and submits a new task, counted against its own allowance
+// (`RetryPolicy.maxTaskFailures`, "可重试" in the seeds), not against the expired-task resubmits.
+
+/** The service reports that the async task itself failed (see the note above). */
+export class TaskFailedError extends EngineError {
+  override name = 'TaskFailedError';
+}
+
+/** An error of a poll answer about the task, as a TaskFailedError (others pass through). */
+export function asTaskFailure(error: unknown): unknown {
+  if (!(error instanceof EngineError) || error instanceof TaskFailedError) return error;
+  return new TaskFailedError(
+    error.engine,
+    error.code,
+    error.message,
+    error.errorClass,
+    error.retryAfterMs,
+  );
+}
+
 /** The prepared image handed to an engine: bytes within its limits, metadata stripped. */
 export interface PreparedImage {
   readonly data: Buffer;

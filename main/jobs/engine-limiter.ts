@@ -5,8 +5,9 @@
 //
 // [Note: Engine call limits]
 // Defaults come from the vendors' docs where they say something, and are conservative where
-// they do not; every value is configurable (engine settings `qps`/`concurrency`, or
-// `configure`).
+// they do not; each engine declares them once in its profile (`<engine>-profile.ts`, which the
+// settings' defaults read too); every value is configurable (engine settings
+// `qps`/`concurrency`, or `configure`).
 // - Huawei/G42 Image Tagging V2: the docs give a default concurrency of 10 calls
 //   (PROTOCOLS.md B.5) and no QPS; the gateway's APIG.0308 limit is per minute and per
 //   account policy, so the default is 10 calls/s with 10 in flight.
@@ -28,6 +29,7 @@
 // two or more come within a second (the runner decides, job-runner.ts `noteThrottle`), so the
 // other callers do not keep hitting a service that asked for quiet; a lone 429 (a blip of a
 // strict one-second window) only delays its own job, and costs the lane no rate.
+import { engineProfiles } from '../engines/engine-profile.ts';
 import type { EngineId } from '../engines/tag-model.ts';
 
 export interface EngineCallLimits {
@@ -39,11 +41,12 @@ export interface EngineCallLimits {
   readonly burst: number;
 }
 
+/** The engines' declared limits (main/engines/engine-profile.ts), which the settings default to. */
 export const defaultEngineCallLimits: Readonly<Record<EngineId, EngineCallLimits>> = {
-  local: { qps: Number.POSITIVE_INFINITY, concurrency: 2, burst: 1 },
-  huawei: { qps: 10, concurrency: 10, burst: 1 },
-  aliyun: { qps: 45, concurrency: 16, burst: 1 },
-  volcengine: { qps: 2, concurrency: 2, burst: 1 },
+  local: engineProfiles.local.callLimits,
+  huawei: engineProfiles.huawei.callLimits,
+  aliyun: engineProfiles.aliyun.callLimits,
+  volcengine: engineProfiles.volcengine.callLimits,
 };
 
 export interface LimiterClock {

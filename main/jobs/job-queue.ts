@@ -38,6 +38,8 @@ export const TagJobPayload = z.object({
   resubmits: z.number().int().nonnegative().default(0),
   /** Throttled runs so far: see [Note: Throttling is not failing] in retry-policy.ts. */
   throttles: z.number().int().nonnegative().default(0),
+  /** Tasks the service reported failed: [Note: A failed async task is submitted again] (engine.ts). */
+  taskFailures: z.number().int().nonnegative().default(0),
   /**
    * When the current remote task was submitted (ms since epoch): a task older than the
    * service's result retention is submitted again instead of polled forever.

@@ -20,6 +20,7 @@
 import type { Catalog } from '../catalog/catalog-connection.ts';
 import { hasEngineResult, saveEngineAnswer } from '../catalog/photo-tags.ts';
 import type { TaggingEngine, TagRequest } from '../engines/engine.ts';
+import { engineProfiles } from '../engines/engine-profile.ts';
 import { EngineId, type EngineAnswer } from '../engines/tag-model.ts';
 import type { Logger } from '../util/logger.ts';
 import { type EngineBudget, readBudget, reservePaidCall } from './engine-budget.ts';
@@ -59,6 +60,7 @@ import {
   decideAfterFailure,
   defaultRetryPolicy,
   type RetryPolicy,
+  waitDelay,
 } from './retry-policy.ts';
 
 export type IngestOutcome =
@@ -155,11 +157,12 @@ export interface JobRunnerDeps {
   readonly leaseMs?: number;
 }
 
-/** Results are kept this long by the services (PROTOCOLS.md A.4, C.4). */
-export const defaultResultRetentionMs: Partial<Record<EngineId, number>> = {
-  aliyun: 60 * 60_000,
-  volcengine: 12 * 60 * 60_000,
-};
+/** Results are kept this long by the services (PROTOCOLS.md A.4, C.4): the engines' profiles. */
+export const defaultResultRetentionMs: Partial<Record<EngineId, number>> = Object.fromEntries(
+  Object.values(engineProfiles).flatMap((profile) =>
+    profile.resultRetentionMs === undefined ? [] : [[profile.id, profile.resultRetentionMs]],
+  ),
+);
 
 interface Lane {
   readonly name: string;
@@ -648,7 +651,7 @@ export class JobRunner {
     const { db } = this.deps;
     const engine = this.deps.engines.get(job.engine);
     if (!engine) {
-      rescheduleJob(db, job.id, this.now() + 60_000);
+      rescheduleJob(db, job.id, this.now() + waitDelay('engine-missing', this.policy));
       return;
     }
     const settingsKey = engine.settingsKey();
@@ -667,7 +670,7 @@ export class JobRunner {
     const source = sourcePathForContent(db, job.contentId);
     if (!source) {
       // Every copy is offline or gone: wait for the drive to come back.
-      rescheduleJob(db, job.id, this.now() + 10 * 60_000, {
+      rescheduleJob(db, job.id, this.now() + waitDelay('offline', this.policy), {
         code: 'offline',
         message: 'No copy of this photo is reachable (folder offline or file missing).',
       });
@@ -732,12 +735,15 @@ export class JobRunner {
         });
         return;
       }
+      const classified = classifyFailure(error);
       if (
         engine.kind === 'async' &&
         job.remoteTaskId !== null &&
-        classifyFailure(error).errorClass === 'resubmit'
+        (classified.errorClass === 'resubmit' ||
+          (classified.taskFailed && classified.errorClass === 'retry'))
       ) {
-        // The old task is dead: free what it held (e.g. the hosted copy) before resubmitting.
+        // The old task is dead (expired, or failed: [Note: A failed async task is submitted
+        // again]): free what it held (e.g. the hosted copy) before resubmitting.
         await this.finishQuietly(engine, job, job.remoteTaskId);
       }
       this.handleFailure(job, error);
@@ -819,9 +825,10 @@ export class JobRunner {
         : classified;
     const resubmits = job.kind === 'tag' ? job.payload.resubmits : 0;
     const throttles = job.kind === 'tag' ? job.payload.throttles : 0;
+    const taskFailures = job.kind === 'tag' ? job.payload.taskFailures : 0;
     const decision = decideAfterFailure(
       failure,
-      { attempts: job.attempts, resubmits, throttles },
+      { attempts: job.attempts, resubmits, throttles, taskFailures },
       this.policy,
     );
     const engine = job.kind === 'tag' ? job.engine : null;
@@ -840,11 +847,17 @@ export class JobRunner {
         if (job.kind === 'tag') {
           // The old task's clean-up already ran; the new submit brings its own.
           recordRemoteTask(db, job.id, null, {
-            resubmits: resubmits + 1,
+            resubmits: resubmits + (decision.taskFailed ? 0 : 1),
             throttles: job.payload.throttles,
+            taskFailures: taskFailures + (decision.taskFailed ? 1 : 0),
           });
         }
-        rescheduleJob(db, job.id, this.now(), failure);
+        if (decision.taskFailed) {
+          // Counted as a task failure, not as an attempt: the job's run did nothing wrong.
+          releaseJob(db, job.id, this.now() + decision.taskFailed.delayMs, failure, this.now());
+        } else {
+          rescheduleJob(db, job.id, this.now(), failure);
+        }
         this.emitFinished(job, 'retry', failure.message);
         return;
       case 'fail':

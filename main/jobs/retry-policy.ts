@@ -1,6 +1,6 @@
 // Decides what happens to a job after a failure, from the error's class (the engines'
 // tested error tables) and how often the job has run. Pure, so it is tested directly.
-import { EngineError, type ErrorClass } from '../engines/engine.ts';
+import { EngineError, type ErrorClass, TaskFailedError } from '../engines/engine.ts';
 import { PrepareError } from '../imaging/prepare-for-engine.ts';
 
 // [Note: Throttling is not failing]
@@ -19,6 +19,15 @@ export interface RetryPolicy {
   readonly maxResubmits: number;
   /** Throttled runs (class `retry-later`) before a job fails; default 30. */
   readonly maxThrottles?: number;
+  /**
+   * Async tasks that the service reported failed with a retryable code are replaced by a new
+   * task at most this many times; default 3. See [Note: A failed async task is submitted again].
+   */
+  readonly maxTaskFailures?: number;
+  /** A tag job whose engine is not built in this process (disabled, misconfigured) waits this long; default 60 s. */
+  readonly engineMissingDelayMs?: number;
+  /** A tag job with no reachable copy of its photo (folder offline) waits this long; default 10 min. */
+  readonly offlineDelayMs?: number;
 }
 
 export const defaultRetryPolicy: RetryPolicy = {
@@ -27,7 +36,20 @@ export const defaultRetryPolicy: RetryPolicy = {
   maxDelayMs: 5 * 60_000,
   maxResubmits: 1,
   maxThrottles: 30,
+  maxTaskFailures: 3,
+  engineMissingDelayMs: 60_000,
+  offlineDelayMs: 10 * 60_000,
 };
+
+/** How long a job waits for something outside it (no engine, no reachable copy). */
+export function waitDelay(
+  reason: 'engine-missing' | 'offline',
+  policy: RetryPolicy = defaultRetryPolicy,
+): number {
+  return reason === 'engine-missing'
+    ? (policy.engineMissingDelayMs ?? defaultRetryPolicy.engineMissingDelayMs ?? 60_000)
+    : (policy.offlineDelayMs ?? defaultRetryPolicy.offlineDelayMs ?? 10 * 60_000);
+}
 
 export type FailureDecision =
   | {
@@ -36,7 +58,11 @@ export type FailureDecision =
       /** A throttled run: not counted as an attempt (see [Note: Throttling is not failing]). */
       readonly throttled?: true;
     }
-  | { readonly action: 'resubmit' }
+  | {
+      readonly action: 'resubmit';
+      /** The task failed (not expired): a new one after this backoff, counted as a task failure. */
+      readonly taskFailed?: { readonly delayMs: number };
+    }
   | { readonly action: 'fail' }
   | { readonly action: 'stop-engine' };
 
@@ -45,6 +71,8 @@ export interface ClassifiedFailure {
   readonly code: string;
   readonly message: string;
   readonly retryAfterMs?: number;
+  /** The service reported the async task itself failed: [Note: A failed async task is submitted again]. */
+  readonly taskFailed?: true;
 }
 
 /** Any thrown value as a classified failure: unknown errors are treated as transient. */
@@ -55,6 +83,7 @@ export function classifyFailure(error: unknown): ClassifiedFailure {
       code: error.code,
       message: error.message,
       ...(error.retryAfterMs === undefined ? {} : { retryAfterMs: error.retryAfterMs }),
+      ...(error instanceof TaskFailedError ? { taskFailed: true as const } : {}),
     };
   }
   if (error instanceof PrepareError) {
@@ -84,6 +113,8 @@ export interface JobHistory {
   readonly resubmits: number;
   /** Throttled runs before this one. */
   readonly throttles: number;
+  /** Async tasks of this job the service reported failed, before this one; 0 when absent. */
+  readonly taskFailures?: number;
 }
 
 export function decideAfterFailure(
@@ -113,6 +144,16 @@ export function decideAfterFailure(
       };
     }
     case 'retry':
+      if (failure.taskFailed) {
+        // [Note: A failed async task is submitted again]
+        const failed = (history.taskFailures ?? 0) + 1;
+        if (failed > (policy.maxTaskFailures ?? defaultRetryPolicy.maxTaskFailures ?? 3))
+          return { action: 'fail' };
+        return {
+          action: 'resubmit',
+          taskFailed: { delayMs: backoffDelay(failed, policy, random) },
+        };
+      }
       if (attempts >= policy.maxAttempts) return { action: 'fail' };
       return { action: 'retry', delayMs: backoffDelay(attempts, policy, random) };
   }

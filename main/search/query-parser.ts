@@ -33,8 +33,16 @@ export type QueryNode =
   | { readonly kind: 'and'; readonly children: readonly QueryNode[] }
   | { readonly kind: 'or'; readonly children: readonly QueryNode[] }
   | { readonly kind: 'not'; readonly child: QueryNode }
-  /** A tag word or quoted phrase, as typed (matching normalises it). */
-  | { readonly kind: 'word'; readonly text: string; readonly quoted: boolean }
+  /**
+   * A tag word or quoted phrase, as typed (matching normalises it). `prefix`: the word is
+   * still being typed, so it matches every tag with a term starting with it.
+   */
+  | {
+      readonly kind: 'word';
+      readonly text: string;
+      readonly quoted: boolean;
+      readonly prefix?: boolean;
+    }
   | { readonly kind: 'filter'; readonly filter: QueryFilter };
 
 /** A query that cannot be parsed: `position` is the 0-based index in the text. */
@@ -427,6 +435,8 @@ class Parser {
   constructor(
     private readonly tokens: readonly Token[],
     private readonly textLength: number,
+    /** The final token, when it is an unquoted word being typed (see ParseOptions). */
+    private readonly prefixToken: Token | null = null,
   ) {}
 
   parse(): QueryNode {
@@ -555,7 +565,9 @@ class Parser {
             t.end - t.start,
           );
         }
-        return { kind: 'word', text: t.text, quoted: t.quoted };
+        return t === this.prefixToken
+          ? { kind: 'word', text: t.text, quoted: false, prefix: true }
+          : { kind: 'word', text: t.text, quoted: t.quoted };
       case 'filter':
         this.pos++;
         this.countTerm(t.start);
@@ -583,15 +595,33 @@ class Parser {
   }
 }
 
+export interface ParseOptions {
+  /**
+   * Search as you type: the last word, when unquoted and not yet followed by a space, is a
+   * prefix of a tag name (`do` finds dog), as the autocomplete under the box suggests.
+   */
+  readonly lastWordPrefix?: boolean;
+}
+
 /** Parse a query typed by the user. Throws only `QueryParseError`. */
-export function parseQuery(text: string): QueryNode {
+export function parseQuery(text: string, options: ParseOptions = {}): QueryNode {
   if (text.length > queryLimits.maxLength) {
     throw new QueryParseError(
       `The query is too long (${text.length} characters; at most ${queryLimits.maxLength}).`,
       queryLimits.maxLength,
     );
   }
-  return new Parser(tokenize(wellFormed(text)), text.length).parse();
+  const tokens = tokenize(wellFormed(text));
+  const last = tokens[tokens.length - 1];
+  const prefixToken =
+    options.lastWordPrefix === true &&
+    last?.t === 'word' &&
+    !last.quoted &&
+    last.end === text.length &&
+    !/\s$/.test(text)
+      ? last
+      : null;
+  return new Parser(tokens, text.length, prefixToken).parse();
 }
 
 /**

@@ -124,10 +124,11 @@ class Compiler {
   ) {}
 
   /** Tag ids a word matches, narrowed by the top-level `type:` qualifiers. */
-  wordIds(text: string): number[] {
-    const cached = this.wordCache.get(text);
+  wordIds(text: string, prefix = false): number[] {
+    const key = prefix ? `prefix:${text}` : `word:${text}`;
+    const cached = this.wordCache.get(key);
     if (cached) return cached;
-    let ids = resolveTagWord(this.db, text);
+    let ids = resolveTagWord(this.db, text, prefix);
     for (const q of this.qualifiers) {
       if (q.field === 'type' && ids.length > 0) {
         ids = this.db
@@ -138,7 +139,7 @@ class Compiler {
           .map((r) => r.id);
       }
     }
-    this.wordCache.set(text, ids);
+    this.wordCache.set(key, ids);
     return ids;
   }
 
@@ -207,7 +208,9 @@ class Compiler {
    * anything else.
    */
   tagSetIds(n: QueryNode): number[] | null {
-    if (n.kind === 'word') return normaliseSearchText(n.text) === '' ? null : this.wordIds(n.text);
+    if (n.kind === 'word') {
+      return normaliseSearchText(n.text) === '' ? null : this.wordIds(n.text, n.prefix === true);
+    }
     if (n.kind !== 'or') return null;
     const union = new Set<number>();
     for (const c of n.children) {

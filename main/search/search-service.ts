@@ -11,7 +11,7 @@
 // the snapshot (exact) or from SQL over the result's content ids (sampled above a limit).
 import type { Catalog } from '../catalog/catalog-connection.ts';
 import { tagTypes, type TagType } from '../engines/tag-model.ts';
-import { parseQuery, type PhotoStatus, type QueryNode } from './query-parser.ts';
+import { parseQuery, type ParseOptions, type PhotoStatus, type QueryNode } from './query-parser.ts';
 import { planSearch, type SearchPlan } from './search-planner.ts';
 import { currentSearchSnapshot } from './search-index.ts';
 import {
@@ -36,6 +36,8 @@ export interface SearchOptions {
   readonly cursor?: string | null;
   /** Facets cost a few queries; ask for them with the first page only. Default true. */
   readonly facets?: boolean;
+  /** Search as you type: the last word matches tag-name prefixes (see ParseOptions). */
+  readonly lastWordPrefix?: boolean;
   /** How many tags the tag facet lists (default 30). */
   readonly facetTagLimit?: number;
   /** Above this many photos, tag/engine/type facets are counted on an even sample (default 20 000). */
@@ -254,8 +256,8 @@ function bestConfidenceSql(queryTagIds: readonly number[]): {
 }
 
 /** Parse and plan a query; throws `QueryParseError` for text that does not parse. */
-export function planQueryText(db: Catalog, query: string): SearchPlan {
-  return planSearch(db, parseQuery(query));
+export function planQueryText(db: Catalog, query: string, options: ParseOptions = {}): SearchPlan {
+  return planSearch(db, parseQuery(query, options));
 }
 
 /** The counting query of a plan (exported for EXPLAIN QUERY PLAN tests). */
@@ -318,7 +320,7 @@ export function searchPhotos(
 ): SearchResult {
   const sort = options.sort ?? 'taken-desc';
   const limit = Math.max(1, Math.min(10_000, Math.floor(options.limit ?? 100)));
-  const parsed = parseQuery(query);
+  const parsed = parseQuery(query, { lastWordPrefix: options.lastWordPrefix === true });
   const after = options.cursor ? decodeCursor(options.cursor, sort, query) : null;
 
   let rows: KeyRow[];

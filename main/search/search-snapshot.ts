@@ -316,22 +316,25 @@ class SnapshotCompiler {
     private readonly qualifiers: readonly Qualifier[],
   ) {}
 
-  wordIds(text: string): number[] {
-    const cached = this.wordCache.get(text);
+  wordIds(text: string, prefix = false): number[] {
+    const key = prefix ? `prefix:${text}` : `word:${text}`;
+    const cached = this.wordCache.get(key);
     if (cached) return cached;
-    let ids = resolveTagWord(this.db, text);
+    let ids = resolveTagWord(this.db, text, prefix);
     for (const q of this.qualifiers) {
       if (q.field === 'type' && ids.length > 0) {
         const type = tagTypes.indexOf(q.value) + 1;
         ids = ids.filter((id) => this.s.tagType[id] === type);
       }
     }
-    this.wordCache.set(text, ids);
+    this.wordCache.set(key, ids);
     return ids;
   }
 
   tagSetIds(n: QueryNode): number[] | null {
-    if (n.kind === 'word') return normaliseSearchText(n.text) === '' ? null : this.wordIds(n.text);
+    if (n.kind === 'word') {
+      return normaliseSearchText(n.text) === '' ? null : this.wordIds(n.text, n.prefix === true);
+    }
     if (n.kind !== 'or') return null;
     const union = new Set<number>();
     for (const c of n.children) {

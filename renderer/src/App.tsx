@@ -13,7 +13,7 @@ import type {
 import { useClient } from './api/client-context.tsx';
 import { I18nProvider } from './i18n/i18n.tsx';
 import { pickLanguage, translate } from './i18n/translate.ts';
-import { describeError } from './lib/errors.ts';
+import { describeError, type QuerySyntaxError } from './lib/errors.ts';
 import { SearchBar } from './features/library/SearchBar.tsx';
 import { Sidebar } from './features/library/Sidebar.tsx';
 import { LibraryView } from './features/library/LibraryView.tsx';
@@ -29,14 +29,42 @@ export interface Versions {
   settings: number;
 }
 
+/** What the address bar keeps: the search, the album and the open photo (shareable, Back works). */
+interface UrlState {
+  readonly query: string;
+  readonly albumId: number | null;
+  readonly photoId: number | null;
+}
+
+function readUrlState(): UrlState {
+  const params = new URLSearchParams(window.location.search);
+  const id = (name: string) => {
+    const n = Number(params.get(name));
+    return Number.isSafeInteger(n) && n > 0 ? n : null;
+  };
+  return { query: params.get('q') ?? '', albumId: id('album'), photoId: id('photo') };
+}
+
+function urlOf(state: UrlState): string {
+  const params = new URLSearchParams();
+  if (state.query !== '') params.set('q', state.query);
+  if (state.albumId !== null) params.set('album', String(state.albumId));
+  if (state.photoId !== null) params.set('photo', String(state.photoId));
+  const search = params.toString();
+  return `${window.location.pathname}${search === '' ? '' : `?${search}`}`;
+}
+
 export function App() {
   const client = useClient();
   const [info, setInfo] = useState<AppInfo | null>(null);
   const [fatal, setFatal] = useState<unknown>(null);
   const [lang, setLang] = useState<UiLanguage>(() => pickLanguage(null, navigator.languages));
-  const [query, setQuery] = useState('');
+  const [initialUrl] = useState(readUrlState);
+  const [query, setQuery] = useState(initialUrl.query);
+  const [typing, setTyping] = useState(false);
+  const [photoId, setPhotoId] = useState<number | null>(initialUrl.photoId);
   const [sort, setSort] = useState<SearchSort>('taken-desc');
-  const [albumId, setAlbumId] = useState<number | null>(null);
+  const [albumId, setAlbumId] = useState<number | null>(initialUrl.albumId);
   const [panel, setPanel] = useState<'activity' | 'settings' | null>(null);
   const [versions, setVersions] = useState<Versions>({
     photos: 0,
@@ -49,6 +77,7 @@ export function App() {
   const [activity, setActivity] = useState<ActivityStatus | null>(null);
   // Bumped by the empty library's button: the sidebar opens its add-folder flow.
   const [addFolderSignal, setAddFolderSignal] = useState(0);
+  const [syntaxError, setSyntaxError] = useState<QuerySyntaxError | null>(null);
 
   useEffect(() => {
     client.api['app.info']({}).then(
@@ -90,6 +119,31 @@ export function App() {
     document.title = `${translate(lang, 'app.name')} · Tujian`;
   }, [lang]);
 
+  // The address bar follows the state: a new history entry per committed change (Back
+  // undoes it), replaced in place while typing; Back/Forward bring the state back.
+  useEffect(() => {
+    const next = urlOf({ query, albumId, photoId });
+    const current = `${window.location.pathname}${window.location.search}`;
+    if (next === current) return;
+    const shown = readUrlState();
+    const onlyTyped = typing && shown.albumId === albumId && shown.photoId === photoId;
+    if (onlyTyped) window.history.replaceState(null, '', next);
+    else window.history.pushState(null, '', next);
+  }, [query, albumId, photoId, typing]);
+  useEffect(() => {
+    const onPop = () => {
+      const state = readUrlState();
+      setQuery(state.query);
+      setTyping(false);
+      setAlbumId(state.albumId);
+      setPhotoId(state.photoId);
+    };
+    window.addEventListener('popstate', onPop);
+    return () => {
+      window.removeEventListener('popstate', onPop);
+    };
+  }, []);
+
   const reloadFolders = useCallback(() => {
     client.api['folders.list']({}).then(setFolders, () => undefined);
   }, [client]);
@@ -108,13 +162,15 @@ export function App() {
     [client],
   );
 
-  const runQuery = useCallback((next: string) => {
+  const runQuery = useCallback((next: string, isTyping = false) => {
     setQuery(next);
+    setTyping(isTyping);
     setAlbumId(null);
   }, []);
   const openAlbum = useCallback((album: AlbumInfo | null) => {
     setAlbumId(album?.id ?? null);
     setQuery(album?.query ?? '');
+    setTyping(false);
   }, []);
 
   const activeAlbum = useMemo(
@@ -147,7 +203,7 @@ export function App() {
               <span className="brand-sub">{lang === 'zh' ? 'Tujian' : '图鉴'}</span>
             </div>
           </div>
-          <SearchBar query={query} onQuery={runQuery} />
+          <SearchBar query={query} onQuery={runQuery} syntaxError={syntaxError} />
           <div className="topbar-actions">
             <ActivityButton
               status={activity}
@@ -200,6 +256,9 @@ export function App() {
           />
           <LibraryView
             query={query}
+            typing={typing}
+            photoId={photoId}
+            onPhotoId={setPhotoId}
             sort={sort}
             onSort={setSort}
             onQuery={runQuery}
@@ -210,6 +269,7 @@ export function App() {
             onAddFolder={() => {
               setAddFolderSignal((n) => n + 1);
             }}
+            onSyntaxError={setSyntaxError}
           />
         </div>
         {panel === 'activity' && (

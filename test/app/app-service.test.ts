@@ -180,6 +180,7 @@ describe(createAppService.name, () => {
     expect(draft).toMatchObject({ enabled: true, threshold: 55, monthlyBudget: 1000 });
     // No project id yet: the view says what is missing and the engine has no configuration.
     expect(draft.problem).toContain('projectId');
+    expect(draft.problemFields).toEqual(['projectId']);
     expect(
       await loadEngineSettings('huawei', catalogSettingsBackend(context.db), envSecretStore({})),
     ).toMatchObject({
@@ -191,6 +192,7 @@ describe(createAppService.name, () => {
       credentials: { projectId: 'p1' },
     });
     expect(view.problem).toBeNull();
+    expect(view.problemFields).toEqual([]);
     expect(JSON.stringify(await call('settings.engines', {}))).not.toContain('very-secret');
     expect(view.credentials.find((c) => c.key === 'auth.sk')).toMatchObject({
       isSet: true,

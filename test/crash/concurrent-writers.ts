@@ -17,8 +17,8 @@ import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { openCatalog } from '../../main/catalog/catalog-connection.ts';
 import { dataPaths } from '../../main/util/data-dir.ts';
-import { duplicatePaidCalls } from '../emulators/emulator-kit.ts';
-import { startHuaweiEmulator } from '../emulators/huawei/huawei-emulator.ts';
+import { duplicatePaidCalls } from '../../main/emulators/emulator-kit.ts';
+import { startHuaweiEmulator } from '../../main/emulators/huawei/huawei-emulator.ts';
 import { generatePhotos } from './crash-harness.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));

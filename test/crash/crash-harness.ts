@@ -7,7 +7,7 @@
 // successful paid call that a kill does not explain. See [Note: Never pay twice] in
 // main/jobs/job-runner.ts for the window, and `measureDuplicates` for how it is measured.
 //
-// The emulators tag with the fast pixel-region tagger (test/emulators/huawei/
+// The emulators tag with the fast pixel-region tagger (main/emulators/huawei/
 // pixel-region-tagger.ts) instead of the on-device model: the subject here is the queue's
 // behaviour under kills, and the local model would make each call 50× slower.
 import { spawn } from 'node:child_process';
@@ -19,10 +19,10 @@ import sharp from 'sharp';
 import { openCatalog } from '../../main/catalog/catalog-connection.ts';
 import { dataPaths } from '../../main/util/data-dir.ts';
 import { startS3rver } from '../engines/hosting/s3rver-fixture.ts';
-import { startAliyunEmulator } from '../emulators/aliyun/aliyun-emulator.ts';
-import type { CallRecord, FaultConfig } from '../emulators/emulator-kit.ts';
-import { startHuaweiEmulator } from '../emulators/huawei/huawei-emulator.ts';
-import { tagPixelRegions } from '../emulators/huawei/pixel-region-tagger.ts';
+import { startAliyunEmulator } from '../../main/emulators/aliyun/aliyun-emulator.ts';
+import type { CallRecord, FaultConfig } from '../../main/emulators/emulator-kit.ts';
+import { startHuaweiEmulator } from '../../main/emulators/huawei/huawei-emulator.ts';
+import { tagPixelRegions } from '../../main/emulators/huawei/pixel-region-tagger.ts';
 import type { CrashWorkerConfig } from './crash-worker.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));

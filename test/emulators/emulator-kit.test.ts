@@ -7,7 +7,7 @@ import {
   emulatorControl,
   startEmulatorKit,
   type EmulatorKit,
-} from './emulator-kit.ts';
+} from '../../main/emulators/emulator-kit.ts';
 
 async function startToy(): Promise<EmulatorKit> {
   return startEmulatorKit({

@@ -1,8 +1,12 @@
 // The limiter is tested on a virtual clock (sleep advances it), so spacing is checked
 // exactly and without timing flakiness.
 import { describe, expect, it } from 'vitest';
+import { aliyunSettingsSchema } from '../../main/engines/aliyun/aliyun-settings.ts';
+import { huaweiSettingsSchema } from '../../main/engines/huawei/huawei-settings.ts';
+import { volcengineSettingsSchema } from '../../main/engines/volcengine/volcengine-settings.ts';
 import {
   createEngineLimiter,
+  defaultEngineCallLimits,
   EngineLimiterRegistry,
   type LimiterClock,
 } from '../../main/jobs/engine-limiter.ts';
@@ -161,5 +165,23 @@ describe(EngineLimiterRegistry.name, () => {
     registry.configure('huawei', { qps: 3 });
     expect(registry.get('huawei')).toBe(a);
     expect(a.limits()).toEqual({ qps: 3, concurrency: 10, burst: 1 });
+  });
+});
+
+describe('defaultEngineCallLimits', () => {
+  it('are the limits the engine settings default to (one set of defaults, from the profiles)', () => {
+    const settingsDefaults = {
+      huawei: huaweiSettingsSchema.shape,
+      aliyun: aliyunSettingsSchema.shape,
+      volcengine: volcengineSettingsSchema.shape,
+    };
+    for (const [engine, shape] of Object.entries(settingsDefaults)) {
+      const limits = defaultEngineCallLimits[engine as keyof typeof settingsDefaults];
+      expect({
+        engine,
+        qps: shape.qps.parse(undefined),
+        concurrency: shape.concurrency.parse(undefined),
+      }).toEqual({ engine, qps: limits.qps, concurrency: limits.concurrency });
+    }
   });
 });

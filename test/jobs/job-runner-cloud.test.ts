@@ -15,8 +15,11 @@ import { readJobControls } from '../../main/jobs/job-controls.ts';
 import { countJobs, enqueueTag } from '../../main/jobs/job-queue.ts';
 import { JobRunner } from '../../main/jobs/job-runner.ts';
 import { silentLogger } from '../../main/util/logger.ts';
-import { duplicatePaidCalls } from '../emulators/emulator-kit.ts';
-import { type HuaweiEmulator, startHuaweiEmulator } from '../emulators/huawei/huawei-emulator.ts';
+import { duplicatePaidCalls } from '../../main/emulators/emulator-kit.ts';
+import {
+  type HuaweiEmulator,
+  startHuaweiEmulator,
+} from '../../main/emulators/huawei/huawei-emulator.ts';
 
 let emulator: HuaweiEmulator;
 let dir: string;

@@ -4,6 +4,7 @@ import {
   type ClassifiedFailure,
   decideAfterFailure,
   type RetryPolicy,
+  waitDelay,
 } from '../../main/jobs/retry-policy.ts';
 
 const policy: RetryPolicy = {
@@ -60,6 +61,39 @@ describe(decideAfterFailure.name, () => {
     expect(decideAfterFailure(failure('stop-engine'), fresh, policy)).toEqual({
       action: 'stop-engine',
     });
+  });
+});
+
+describe(`${decideAfterFailure.name} for a failed async task`, () => {
+  const taskFailed = { ...failure('retry'), taskFailed: true as const };
+
+  it('submits a new task after a backoff, on its own allowance (not attempts, not resubmits)', () => {
+    // Attempts and expired-task resubmits are both spent, yet the failed task is replaced.
+    const spent = { attempts: 3, resubmits: 1, throttles: 0, taskFailures: 0 };
+    expect(decideAfterFailure(taskFailed, spent, policy, half)).toEqual({
+      action: 'resubmit',
+      taskFailed: { delayMs: 75 },
+    });
+    expect(
+      decideAfterFailure(
+        taskFailed,
+        { ...spent, taskFailures: 2 },
+        { ...policy, maxTaskFailures: 2 },
+      ),
+    ).toEqual({ action: 'fail' });
+  });
+
+  it('fails a task failure the seed says not to retry', () => {
+    const refused = { ...failure('permanent'), taskFailed: true as const };
+    expect(decideAfterFailure(refused, fresh, policy)).toEqual({ action: 'fail' });
+  });
+});
+
+describe(waitDelay.name, () => {
+  it('takes the waits for a missing engine and an offline photo from the policy', () => {
+    expect(waitDelay('engine-missing')).toBe(60_000);
+    expect(waitDelay('offline')).toBe(10 * 60_000);
+    expect(waitDelay('offline', { ...policy, offlineDelayMs: 5 })).toBe(5);
   });
 });
 

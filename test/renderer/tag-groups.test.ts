@@ -35,6 +35,21 @@ describe(groupTags.name, () => {
     expect(objects[0]?.sources.map((s) => s.engine)).toEqual(['local', 'huawei']);
     expect(objects[0]?.boxes).toHaveLength(1);
   });
+
+  it("files tags only the user gave under the user's group, not under their type", () => {
+    const groups = groupTags(
+      [
+        tag({ tagId: 4, name: 'holiday', type: 'concept', engine: 'user', state: 'user' }),
+        tag({ tagId: 1, name: 'dog', engine: 'user', state: 'user', confidence: 100 }),
+        tag({ tagId: 1, name: 'dog', engine: 'local', confidence: 70 }),
+      ],
+      'en',
+    );
+    expect(groups.map((g) => [g.type, g.entries.map((e) => e.name)])).toEqual([
+      ['user', ['holiday']],
+      ['object', ['dog']],
+    ]);
+  });
 });
 
 describe(formatDuration.name, () => {

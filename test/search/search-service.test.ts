@@ -120,6 +120,21 @@ describe(searchPhotos.name, () => {
     expect(sorted('人脸')).toEqual(['Docs/h.jpg', 'People/g.jpg']);
   });
 
+  it('matches the last word as a tag-name prefix when searching as you type', () => {
+    const typing = (query: string) =>
+      searchPhotos(fx.db, query, { limit: 1000, facets: false, lastWordPrefix: true })
+        .items.map((i) => i.relPath)
+        .sort();
+    // `do` is what autocomplete offers for it: dog, document, dogma and "hot dog".
+    const offered = ['dog', 'document', 'dogma', '"hot dog"'].flatMap(sorted);
+    expect(typing('do')).toEqual([...new Set(offered)].sort());
+    // Only the last word, and only while it is being typed (no space after it, unquoted).
+    expect(typing('do dogma')).toEqual(sorted('do dogma'));
+    expect(typing('do ')).toEqual([]);
+    expect(typing('"do"')).toEqual([]);
+    expect(typing('dogm')).toEqual(sorted('dogma'));
+  });
+
   it('shows every file: the same content in two folders is two results', () => {
     const result = searchPhotos(fx.db, 'beach', { facets: false });
     expect(result.items.map((i) => [i.folderPath, i.relPath]).sort()).toEqual([

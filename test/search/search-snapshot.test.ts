@@ -20,7 +20,7 @@
 // Run alone: npx vitest run test/search/search-snapshot.test.ts
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Catalog } from '../../main/catalog/catalog-connection.ts';
-import { QueryParseError } from '../../main/search/query-parser.ts';
+import { parseQuery, QueryParseError, type ParseOptions } from '../../main/search/query-parser.ts';
 import { loadSearchSnapshot, snapshotKeyRows } from '../../main/search/search-snapshot.ts';
 import {
   keySql,
@@ -65,9 +65,14 @@ function outcomeOf(run: () => readonly KeyRow[]): Outcome {
   }
 }
 
-function sqlOutcome(db: Catalog, query: string, sort: SearchSort): Outcome {
+function sqlOutcome(
+  db: Catalog,
+  query: string,
+  sort: SearchSort,
+  options: ParseOptions = {},
+): Outcome {
   return outcomeOf(() => {
-    const plan = planQueryText(db, query);
+    const plan = planQueryText(db, query, options);
     const k = keySql(plan, sort);
     return db.prepare<(string | number)[], KeyRow>(k.sql).all(...k.params, ...plan.params);
   });
@@ -243,13 +248,15 @@ describe(snapshotKeyRows.name, () => {
     fx.close();
   });
 
-  function checkAll(list: readonly string[]): void {
+  function checkAll(list: readonly string[], options: ParseOptions = {}): void {
     const mismatches: Mismatch[] = [];
     let checked = 0;
     for (const query of list) {
       for (const sort of searchSorts) {
-        const sql = sqlOutcome(fx.db, query, sort);
-        const snap = outcomeOf(() => snapshotKeyRows(snapshot, fx.db, query, sort));
+        const sql = sqlOutcome(fx.db, query, sort, options);
+        const snap = outcomeOf(() =>
+          snapshotKeyRows(snapshot, fx.db, parseQuery(query, options), sort),
+        );
         checked++;
         const m = compare(query, sort, sql, snap);
         if (m) mismatches.push(m);
@@ -291,6 +298,10 @@ describe(snapshotKeyRows.name, () => {
 
   it(`finds the same photos as SQL for ${queryCount - cornerQueries.length} random queries and every sort`, () => {
     checkAll(queries.filter((q) => !cornerQueries.includes(q)));
+  });
+
+  it('finds the same photos as SQL when the last word is a tag-name prefix (search as you type)', () => {
+    checkAll(queries, { lastWordPrefix: true });
   });
 
   it('finds the same photos as SQL for camera and folder values with a NUL or a lone surrogate', () => {

@@ -112,19 +112,19 @@ export const emulateCommand: CliCommand = {
       throw new UsageError('name an emulator: huawei, volcengine or aliyun');
     const port = parsePort(stringOption(inv, 'port'));
     const options = port === undefined ? {} : { port };
-    // The emulators live with the tests (they are how the clients are tested) and tag with
-    // the real on-device engine, so their answers are real.
+    // The emulators ship with the app in main/emulators/ ("try without an account"; the tests
+    // use the same ones) and tag with the real on-device engine, so their answers are real.
     let banner: unknown;
     let close: () => Promise<void>;
     if (name === 'huawei') {
       const { startHuaweiEmulator, huaweiEmulatorBanner } =
-        await import('../../../test/emulators/huawei/huawei-emulator.ts');
+        await import('../../emulators/huawei/huawei-emulator.ts');
       const emulator = await startHuaweiEmulator(options);
       banner = huaweiEmulatorBanner(emulator);
       close = () => emulator.close();
     } else if (name === 'volcengine') {
       const { startVolcengineEmulator } =
-        await import('../../../test/emulators/volcengine/volcengine-emulator.ts');
+        await import('../../emulators/volcengine/volcengine-emulator.ts');
       const emulator = await startVolcengineEmulator(options);
       banner = {
         emulator: 'volcengine',
@@ -134,8 +134,7 @@ export const emulateCommand: CliCommand = {
       };
       close = () => emulator.close();
     } else {
-      const { startAliyunEmulator } =
-        await import('../../../test/emulators/aliyun/aliyun-emulator.ts');
+      const { startAliyunEmulator } = await import('../../emulators/aliyun/aliyun-emulator.ts');
       const emulator = await startAliyunEmulator(options);
       banner = {
         emulator: 'aliyun',

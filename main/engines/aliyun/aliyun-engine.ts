@@ -4,7 +4,13 @@
 // expired → resubmit). `label/rate/scene/suggestion` become `concept` tags with `rate` as
 // confidence and scene and suggestion kept in `extra` (DESIGN.md §2).
 import { prepareForEngine } from '../../imaging/prepare-for-engine.ts';
-import { EngineError, type AsyncEngine, type EngineLimits, type PreparedImage } from '../engine.ts';
+import {
+  asTaskFailure,
+  EngineError,
+  type AsyncEngine,
+  type EngineLimits,
+  type PreparedImage,
+} from '../engine.ts';
 import {
   createS3ImageHost,
   type ConnectionStep,
@@ -149,7 +155,10 @@ export function createAliyunEngine(options: AliyunEngineOptions): AsyncEngine {
         );
       }
       if (item.code === 280) return { state: 'pending', retryAfterMs: settings.pollIntervalMs };
-      if (item.code !== 200) throw aliyunCodeError(item.code, item.msg, 200);
+      // A per-task code is the task's outcome (480 download failed, 58x service failures):
+      // [Note: A failed async task is submitted again] in main/engines/engine.ts. 594 (expired)
+      // keeps its own class, `resubmit`.
+      if (item.code !== 200) throw asTaskFailure(aliyunCodeError(item.code, item.msg, 200));
       return {
         state: 'done',
         answer: mapAliyunResults(item.results ?? [], model, settings.threshold),

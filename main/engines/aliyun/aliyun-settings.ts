@@ -4,6 +4,7 @@
 import { z } from 'zod';
 import { httpUrl } from '../http-url.ts';
 import { HostingSettings } from '../hosting/image-hosting.ts';
+import { aliyunProfile } from './aliyun-profile.ts';
 
 /** The regions PROTOCOLS.md §C.1 confirms; others fail with "Invalid Region ID". */
 export const aliyunRegions = [
@@ -36,11 +37,11 @@ export const aliyunSettingsSchema = z.object({
     })
     .optional(),
   /** 280 (still processing) means poll again after about 5 s. */
-  pollIntervalMs: z.number().int().min(100).default(5000),
+  pollIntervalMs: z.number().int().min(100).default(aliyunProfile.pollIntervalMs),
   timeoutMs: z.number().int().min(100).default(30_000),
-  /** The service allows 50 images/s per user (588 beyond). */
-  qps: z.number().min(0.1).default(20),
-  concurrency: z.number().int().min(1).default(4),
+  /** The service allows 50 images/s per user (588 beyond); default: the profile's. */
+  qps: z.number().min(0.1).default(aliyunProfile.callLimits.qps),
+  concurrency: z.number().int().min(1).default(aliyunProfile.callLimits.concurrency),
   /** Async scan takes ≤20 MB and ≤30,000 px a side; a smaller side keeps the 3 s download easy. */
   maxBytes: z
     .number()

@@ -4,7 +4,6 @@
 import type { EngineLimits, SyncEngine } from '../engine.ts';
 import { PrepareError, prepareForEngine } from '../../imaging/prepare-for-engine.ts';
 import { mapTaggingAnswer } from './huawei-answer.ts';
-import { createCallLimiter } from './huawei-call-limiter.ts';
 import { createHuaweiClient, type HuaweiClientDeps } from './huawei-client.ts';
 import { huaweiEngineError } from './huawei-errors.ts';
 import {
@@ -37,7 +36,6 @@ export function huaweiLimits(
 }
 
 export interface HuaweiEngineDeps extends HuaweiClientDeps {
-  readonly sleep?: (ms: number) => Promise<void>;
   readonly prepare?: typeof prepareForEngine;
 }
 
@@ -46,19 +44,9 @@ export function createHuaweiEngine(
   deps: HuaweiEngineDeps = {},
 ): SyncEngine {
   const settings = huaweiSettingsSchema.parse(settingsInput);
-  const now = deps.now ?? Date.now;
   const prepare = deps.prepare ?? prepareForEngine;
   const limits = huaweiLimits(settings);
   const client = createHuaweiClient(settings, deps);
-  const limiter = createCallLimiter(settings, {
-    now,
-    sleep:
-      deps.sleep ??
-      ((ms) =>
-        new Promise((resolve) => {
-          setTimeout(resolve, ms);
-        })),
-  });
   const endpointHost = new URL(resolveImageEndpoint(settings)).host;
 
   return {
@@ -85,9 +73,12 @@ export function createHuaweiEngine(
         throw error;
       }
       const image = prepared.data.toString('base64');
-      const answer = await limiter.run(() =>
-        client.tagImage({ image, ...(request.signal ? { signal: request.signal } : {}) }),
-      );
+      // Calls are paced by the job runner's limiter for this engine (main/jobs/engine-limiter.ts),
+      // the one limiter per engine in the process; the settings' qps/concurrency configure it.
+      const answer = await client.tagImage({
+        image,
+        ...(request.signal ? { signal: request.signal } : {}),
+      });
       return mapTaggingAnswer(answer, {
         width: prepared.width,
         height: prepared.height,

@@ -91,6 +91,9 @@ export const huaweiErrorTable = {
   // IAM token endpoint (POST /v3/auth/tokens) answers, keyed by status.
   'IAM.401': { errorClass: 'stop-engine', meaning: 'IAM refused the user name or password.' },
   'IAM.403': { errorClass: 'stop-engine', meaning: 'IAM refused the token request.' },
+  // The IAM service is not the tagging API whose status list (§6.1) says not to retry a 503:
+  // a token endpoint that fails with a 5xx is down for a while, so its 5xx answers are retried.
+  'IAM.unavailable': { errorClass: 'retry', meaning: 'The IAM token endpoint is unavailable.' },
   // The client's own failures.
   'client.timeout': { errorClass: 'retry', meaning: 'The service did not answer in time.' },
   'client.aborted': {
@@ -122,7 +125,9 @@ export const huaweiErrorTable = {
   'http:406': { errorClass: 'permanent', meaning: 'Not acceptable.' },
   'http:407': { errorClass: 'stop-engine', meaning: 'Proxy authentication required.' },
   'http:408': { errorClass: 'retry', meaning: 'Request timeout.' },
-  'http:409': { errorClass: 'retry', meaning: 'Conflict.' },
+  // Seed §6.1: the resource exists already or a conflicting update cannot complete; sending
+  // the same request again meets the same conflict.
+  'http:409': { errorClass: 'permanent', meaning: 'Conflict.' },
   'http:410': { errorClass: 'permanent', meaning: 'Gone.' },
   'http:411': { errorClass: 'permanent', meaning: 'Length required.' },
   'http:412': { errorClass: 'permanent', meaning: 'Precondition failed.' },
@@ -136,7 +141,12 @@ export const huaweiErrorTable = {
   'http:500': { errorClass: 'retry', meaning: 'Internal server error.' },
   'http:501': { errorClass: 'stop-engine', meaning: 'Not implemented.' },
   'http:502': { errorClass: 'retry', meaning: 'Bad gateway.' },
-  'http:503': { errorClass: 'retry', meaning: 'Service unavailable.' },
+  // Seed §6.1: "建议直接修改该请求，不要重试该请求" (change the request, do not retry it). A 503
+  // that carries a gateway code (APIG.0202, backend unavailable) is classified by that code.
+  'http:503': {
+    errorClass: 'permanent',
+    meaning: 'Service unavailable (the seed says: do not retry).',
+  },
   'http:504': { errorClass: 'retry', meaning: 'Gateway timeout.' },
   'http:505': { errorClass: 'stop-engine', meaning: 'HTTP version not supported.' },
 } as const satisfies ErrorTable;

@@ -83,7 +83,11 @@ export function createIamTokenProvider(
     const token = answer.headers['x-subject-token'];
     if (answer.status !== 201 || token === undefined || token === '') {
       const code =
-        answer.status === 401 || answer.status === 403 ? `IAM.${String(answer.status)}` : undefined;
+        answer.status === 401 || answer.status === 403
+          ? `IAM.${String(answer.status)}`
+          : answer.status >= 500
+            ? 'IAM.unavailable'
+            : undefined;
       throw huaweiEngineError(
         {
           ...(code ? { code } : {}),

@@ -3,6 +3,7 @@
 // Image Recognition stops selling on 2026-06-30 and the G42 image host is not confirmed
 // anywhere (PROTOCOLS.md B.1), so nothing may be hard-wired to one cloud.
 import { z } from 'zod';
+import { huaweiProfile } from './huawei-profile.ts';
 import { httpUrl } from '../http-url.ts';
 
 /** Regions listed by the official SDK, plus G42's Abu Dhabi region. Others are allowed too. */
@@ -56,10 +57,10 @@ export const huaweiSettingsSchema = z
     language: z.enum(['zh', 'en']).default('zh'),
     threshold: z.number().min(0).max(100).default(60),
     limit: z.number().int().min(1).max(150).default(50),
-    /** Calls per second this engine starts at most. */
-    qps: z.number().positive().max(100).default(5),
+    /** Calls per second this engine starts at most (default: the profile's). */
+    qps: z.number().positive().max(100).default(huaweiProfile.callLimits.qps),
     /** Calls in flight at most (the service's default limit is 10). */
-    concurrency: z.number().int().min(1).max(10).default(4),
+    concurrency: z.number().int().min(1).max(10).default(huaweiProfile.callLimits.concurrency),
     /**
      * Longest side sent, at most the service's 4096 px. Lower it to send less over a slow
      * uplink: a 4000×3000 photo is ~5 MB of base64 at 4096 px, ~0.7 MB at 1600 px.

@@ -1,7 +1,10 @@
 // The decode/prepare stage of the local engine (main thread; sharp works on libuv's thread pool,
 // so this overlaps the worker's inference): EXIF orientation applied, one bounded decode, then
 // the letterboxed full view, optional tiles for small objects, and the image measurements.
+// The photo is opened by main/imaging's `openImage`, the one decoder of the app, so every
+// format ingest reads (BMP included, which libvips cannot read) can be tagged here too.
 import sharp, { type OutputInfo, type Sharp } from 'sharp';
+import { openImage, type OpenedImage } from '../../imaging/image-open.ts';
 import { maxInputPixels } from '../../imaging/prepare-for-engine.ts';
 import { letterboxContent, type Rect } from './local-geometry.ts';
 import { measurePixels, type ImageMeasures } from './local-measure.ts';
@@ -127,9 +130,12 @@ export async function prepareLocalInput(
 ): Promise<PreparedLocalInput> {
   const size = centernetInputSize;
   const started = performance.now();
+  let opened: OpenedImage;
   let decoded: { data: Buffer; info: OutputInfo };
   try {
-    decoded = await sharp(input, { limitInputPixels: maxInputPixels, failOn: 'error', pages: 1 })
+    opened = await openImage(input, { maxInputPixels });
+    decoded = await opened
+      .pipeline()
       .rotate()
       .flatten({ background: { r: 255, g: 255, b: 255 } })
       .toColourspace('srgb')
@@ -166,10 +172,8 @@ export async function prepareLocalInput(
     },
   ];
   // The decode may have shrunk the photo; the tile decision uses the real oriented size.
-  const metadata = await sharp(input, { limitInputPixels: maxInputPixels, pages: 1 }).metadata();
-  const swap = (metadata.orientation ?? 1) >= 5;
-  const origWidth = (swap ? metadata.height : metadata.width) || width;
-  const origHeight = (swap ? metadata.width : metadata.height) || height;
+  const origWidth = opened.facts.width;
+  const origHeight = opened.facts.height;
   for (const region of options.tiles
     ? chooseTiles(origWidth, origHeight, options.minTileGain)
     : []) {

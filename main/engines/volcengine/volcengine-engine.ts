@@ -4,7 +4,13 @@
 // becomes the concept `person-like subject` / 含人物主体, 0 a successful answer with no tags.
 import { z } from 'zod';
 import { prepareForEngine } from '../../imaging/prepare-for-engine.ts';
-import { EngineError, type AsyncEngine, type EngineLimits, type PreparedImage } from '../engine.ts';
+import {
+  asTaskFailure,
+  EngineError,
+  type AsyncEngine,
+  type EngineLimits,
+  type PreparedImage,
+} from '../engine.ts';
 import {
   createS3ImageHost,
   type ConnectionStep,
@@ -12,6 +18,7 @@ import {
 } from '../hosting/image-hosting.ts';
 import type { EngineAnswer } from '../tag-model.ts';
 import { createVolcengineClient, type VolcengineClient } from './volcengine-client.ts';
+import { volcengineBusinessCodes } from './volcengine-errors.ts';
 import type { VolcengineSettings } from './volcengine-settings.ts';
 
 export const personLikeSubjectTag = {
@@ -123,7 +130,14 @@ export function createVolcengineEngine(options: VolcengineEngineOptions): AsyncE
       }
     },
     async poll(taskId) {
-      const data = await client.getResult({ req_key: settings.reqKey, task_id: taskId });
+      let data;
+      try {
+        data = await client.getResult({ req_key: settings.reqKey, task_id: taskId });
+      } catch (error) {
+        // A business code on CVGetResult is the task's outcome (50511 output review, 50500/50501
+        // internal errors); a gateway or transport error is about this poll only.
+        throw isBusinessCode(error) ? asTaskFailure(error) : error;
+      }
       switch (data.status) {
         case 'in_queue':
         case 'generating':
@@ -148,6 +162,12 @@ export function createVolcengineEngine(options: VolcengineEngineOptions): AsyncE
       await Promise.resolve();
     },
   };
+}
+
+/** A failure carrying one of the CV envelope's numeric business codes (not 50429/50430: QPS). */
+function isBusinessCode(error: unknown): boolean {
+  if (!(error instanceof EngineError) || !/^\d+$/.test(error.code)) return false;
+  return error.errorClass !== 'retry-later' && Number(error.code) in volcengineBusinessCodes;
 }
 
 /**

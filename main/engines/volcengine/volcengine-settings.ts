@@ -3,6 +3,7 @@
 // the rest: see main/engines/engine-settings.ts.
 import { z } from 'zod';
 import { HostingSettings } from '../hosting/image-hosting.ts';
+import { volcengineProfile } from './volcengine-profile.ts';
 import { httpUrl } from '../http-url.ts';
 
 /** The seed's subject-detection service key (seed 000). */
@@ -18,12 +19,12 @@ export const volcengineSettingsSchema = z.object({
   sessionToken: z.string().min(1).optional(),
   reqKey: z.string().min(1).default(volcengineSubjectReqKey),
   /** Wait between CVGetResult polls while in_queue/generating. */
-  pollIntervalMs: z.number().int().min(100).default(3000),
+  pollIntervalMs: z.number().int().min(100).default(volcengineProfile.pollIntervalMs),
   /** Per-request timeout. */
   timeoutMs: z.number().int().min(100).default(30_000),
   /** Per-account limits surface as 50429/50430; the job runner keeps below these. */
-  qps: z.number().min(0.1).default(2),
-  concurrency: z.number().int().min(1).default(2),
+  qps: z.number().min(0.1).default(volcengineProfile.callLimits.qps),
+  concurrency: z.number().int().min(1).default(volcengineProfile.callLimits.concurrency),
   /** Image limits (A.6): JPEG/PNG ≤4.7 MB, ≤4096 px, short side ≥320 px. */
   maxBytes: z.number().int().min(10_000).default(4_700_000),
   maxSide: z.number().int().min(64).max(4096).default(4096),

@@ -10,3 +10,17 @@ export function describeError(error: unknown, t: Translate): string {
   }
   return t('error.generic', { message: error instanceof Error ? error.message : String(error) });
 }
+
+/** A search the server could not parse, with the part to mark (0-based, in `query`). */
+export interface QuerySyntaxError {
+  readonly query: string;
+  readonly start: number;
+  readonly length: number;
+  readonly message: string;
+}
+
+export function querySyntaxError(error: unknown, query: string): QuerySyntaxError | null {
+  if (!(error instanceof ApiCallError) || error.code !== 'query-syntax') return null;
+  const start = Math.min(error.span?.start ?? query.length, query.length);
+  return { query, start, length: error.span?.length ?? 1, message: error.message };
+}

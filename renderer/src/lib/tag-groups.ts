@@ -1,5 +1,7 @@
 // Groups a photo's tags for the photo view: by type (objects, scenes, concepts), best
-// confidence first, with one entry per tag that lists every engine that gave it.
+// confidence first, with one entry per tag that lists every engine that gave it. Tags only
+// the user gave (typed in, no engine found them) are a group of their own, first: they
+// have no confidence to show.
 import type { PhotoTagView, TagType, UiLanguage } from '../../../preload/api-contract.ts';
 
 export interface TagEntry {
@@ -16,6 +18,14 @@ export interface TagEntry {
 
 export const tagTypeOrder: readonly TagType[] = ['object', 'scene', 'concept'];
 
+/** A photo-view group: the user's own tags, or an engine tag type. */
+export type TagGroupKind = 'user' | TagType;
+
+/** True when no engine gave this tag: it is the user's, with no confidence. */
+export function isUserTag(entry: Pick<TagEntry, 'sources'>): boolean {
+  return entry.sources.every((s) => s.engine === 'user');
+}
+
 export function tagLabel(tag: { zh: string; en: string; name: string }, lang: UiLanguage): string {
   return (lang === 'zh' ? tag.zh : tag.en) || tag.name;
 }
@@ -23,7 +33,7 @@ export function tagLabel(tag: { zh: string; en: string; name: string }, lang: Ui
 export function groupTags(
   tags: readonly PhotoTagView[],
   lang: UiLanguage,
-): { type: TagType; entries: TagEntry[] }[] {
+): { type: TagGroupKind; entries: TagEntry[] }[] {
   const byId = new Map<number, TagEntry>();
   for (const t of tags) {
     const existing = byId.get(t.tagId);
@@ -48,14 +58,17 @@ export function groupTags(
       });
     }
   }
-  return tagTypeOrder
-    .map((type) => ({
+  const entries = [...byId.values()];
+  const user = entries.filter((e) => isUserTag(e)).sort((a, b) => a.label.localeCompare(b.label));
+  return [
+    { type: 'user' as const, entries: user },
+    ...tagTypeOrder.map((type) => ({
       type,
-      entries: [...byId.values()]
-        .filter((e) => e.type === type)
+      entries: entries
+        .filter((e) => e.type === type && !isUserTag(e))
         .sort((a, b) => b.confidence - a.confidence || a.label.localeCompare(b.label)),
-    }))
-    .filter((g) => g.entries.length > 0);
+    })),
+  ].filter((g) => g.entries.length > 0);
 }
 
 function otherLabel(tag: { zh: string; en: string; name: string }, lang: UiLanguage): string {

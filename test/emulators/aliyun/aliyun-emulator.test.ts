@@ -7,7 +7,10 @@ import { signAliyunRequest } from '../../../main/engines/aliyun/aliyun-signer.ts
 import { createS3ImageHost } from '../../../main/engines/hosting/image-hosting.ts';
 import { startS3rver, type S3Fixture } from '../../engines/hosting/s3rver-fixture.ts';
 import { colourTagger, solidJpeg } from '../volcengine/colour-tagger.ts';
-import { startAliyunEmulator, type AliyunEmulator } from './aliyun-emulator.ts';
+import {
+  startAliyunEmulator,
+  type AliyunEmulator,
+} from '../../../main/emulators/aliyun/aliyun-emulator.ts';
 
 // pop-core's bundled typings describe only RPCClient; this is the ROAClient surface we call.
 interface RoaClient {
@@ -213,6 +216,12 @@ describe(startAliyunEmulator.name, () => {
     expect((await post({ scenes: [], tasks: [{ url: redUrl }] })).code).toBe(400);
     expect((await post({ scenes: ['nudity'], tasks: [{ url: redUrl }] })).code).toBe(400);
     expect((await post({ scenes: ['tag'], tasks: [] })).code).toBe(400);
+    // Seed 002: the dataIds of one request must be distinct.
+    const twice = [
+      { dataId: 'same', url: redUrl },
+      { dataId: 'same', url: redUrl },
+    ];
+    expect((await post({ scenes: ['tag'], tasks: twice })).code).toBe(400);
     expect(
       (await post({ scenes: ['tag'], tasks: [{ url: redUrl }], callback: 'http://x/cb' })).code,
     ).toBe(400);
@@ -318,6 +327,44 @@ describe(startAliyunEmulator.name, () => {
       expect(await poll()).toBe(594);
     } finally {
       await brief.close();
+    }
+  });
+
+  it('pushes a callback the receiver refuses 16 more times, as the seed says, then gives up', async () => {
+    const receiver: Server = createServer((req, res) => {
+      req.resume();
+      req.on('end', () => res.writeHead(500).end());
+    });
+    await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r));
+    const url = `http://127.0.0.1:${String((receiver.address() as AddressInfo).port)}/cb`;
+    const stubborn = await startAliyunEmulator({
+      tagger: colourTagger,
+      processingMs: 0,
+      callbackRetryDelayMs: 1,
+    });
+    try {
+      const client = new ROAClient({
+        endpoint: stubborn.baseUrl,
+        apiVersion: '2018-05-09',
+        accessKeyId: stubborn.credentials.accessKeyId,
+        accessKeySecret: stubborn.credentials.accessKeySecret,
+      });
+      await client.post(
+        '/green/image/asyncscan',
+        {},
+        JSON.stringify({
+          scenes: ['tag'],
+          tasks: [{ dataId: 'cb-16', url: redUrl }],
+          callback: url,
+          seed: 'cb-seed',
+        }),
+        json,
+      );
+      await stubborn.settled();
+      expect(stubborn.callbacks().map((d) => d.status)).toEqual(Array(17).fill(500));
+    } finally {
+      await stubborn.close();
+      await new Promise((r) => receiver.close(r));
     }
   });
 

@@ -11,9 +11,9 @@ import {
   huaweiEmulatorBanner,
   startHuaweiEmulator,
   type HuaweiEmulator,
-} from './huawei-emulator.ts';
+} from '../../../main/emulators/huawei/huawei-emulator.ts';
 import { huaweiSettingsSchema } from '../../../main/engines/huawei/huawei-settings.ts';
-import { emulatorControl } from '../emulator-kit.ts';
+import { emulatorControl } from '../../../main/emulators/emulator-kit.ts';
 
 let emulator: HuaweiEmulator;
 
@@ -178,7 +178,7 @@ describe(startHuaweiEmulator.name, () => {
           const text = '{"url":"http://127.0.0.1:1/x.jpg"}';
           const url = `${locking.baseUrl}/v2/${locking.credentials.projectId}/image/tagging`;
           const signed = signHuaweiRequest(
-            { method: 'POST', url, headers: {}, body: text },
+            { method: 'POST', url, headers: { 'content-type': 'application/json' }, body: text },
             { ak: locking.credentials.ak, sk },
           );
           const res = await sendHttp({
@@ -257,6 +257,23 @@ describe(startHuaweiEmulator.name, () => {
     it('answers AIS.0014 for bad JSON and AIS.0011 when neither image nor url is given', async () => {
       expect((await signedPost(null, { raw: '{"image":' })).json.error_code).toBe('AIS.0014');
       expect((await signedPost({ image: '', url: '' })).json.error_code).toBe('AIS.0011');
+    });
+
+    it('is as strict as the service: unknown fields, image with url, a body not sent as JSON', async () => {
+      const unknown = await signedPost({ image: 'AAAA', colour: 'red' });
+      expect([unknown.status, unknown.json.error_code]).toEqual([400, 'AIS.0012']);
+      const both = await signedPost({ image: 'AAAA', url: 'https://example.com/a.jpg' });
+      expect([both.status, both.json.error_code]).toEqual([400, 'AIS.0501']);
+      const token = (await getToken()).headers['x-subject-token'];
+      const plain = await sendHttp({
+        method: 'POST',
+        url: taggingUrl(),
+        headers: { 'content-type': 'text/plain', 'x-auth-token': String(token) },
+        body: Buffer.from(JSON.stringify({ image: 'AAAA' })),
+        timeoutMs: 10_000,
+      });
+      expect(plain.status).toBe(400);
+      expect(JSON.parse(plain.body.toString('utf8'))).toMatchObject({ error_code: 'AIS.0014' });
     });
 
     it.each([

@@ -11,7 +11,10 @@ import {
 } from '@huaweicloud/huaweicloud-sdk-image';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startHuaweiEmulator, type HuaweiEmulator } from './huawei-emulator.ts';
+import {
+  startHuaweiEmulator,
+  type HuaweiEmulator,
+} from '../../../main/emulators/huawei/huawei-emulator.ts';
 
 let emulator: HuaweiEmulator;
 

@@ -9,9 +9,18 @@ import { createVolcengineEngine } from '../../../main/engines/volcengine/volceng
 import { volcengineSettingsSchema } from '../../../main/engines/volcengine/volcengine-settings.ts';
 import { startS3rver, type S3Fixture } from '../../engines/hosting/s3rver-fixture.ts';
 import { driveAsyncEngine } from '../../engines/volcengine/drive-async-engine.ts';
-import { startAliyunEmulator, type AliyunEmulator } from '../aliyun/aliyun-emulator.ts';
-import { localEngineTagger, type ClosableTagger } from './emulator-image-source.ts';
-import { startVolcengineEmulator, type VolcengineEmulator } from './volcengine-emulator.ts';
+import {
+  startAliyunEmulator,
+  type AliyunEmulator,
+} from '../../../main/emulators/aliyun/aliyun-emulator.ts';
+import {
+  localEngineTagger,
+  type ClosableTagger,
+} from '../../../main/emulators/volcengine/emulator-image-source.ts';
+import {
+  startVolcengineEmulator,
+  type VolcengineEmulator,
+} from '../../../main/emulators/volcengine/volcengine-emulator.ts';
 
 const samplesDir = fileURLToPath(new URL('../../../../shared/samples/photos', import.meta.url));
 const hasSamples = existsSync(join(samplesDir, 'person.jpg'));

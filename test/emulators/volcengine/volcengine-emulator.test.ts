@@ -4,7 +4,10 @@ import { signVolcengineRequest } from '../../../main/engines/volcengine/volcengi
 import { startS3rver, type S3Fixture } from '../../engines/hosting/s3rver-fixture.ts';
 import { createS3ImageHost } from '../../../main/engines/hosting/image-hosting.ts';
 import { colourTagger, solidJpeg } from './colour-tagger.ts';
-import { startVolcengineEmulator, type VolcengineEmulator } from './volcengine-emulator.ts';
+import {
+  startVolcengineEmulator,
+  type VolcengineEmulator,
+} from '../../../main/emulators/volcengine/volcengine-emulator.ts';
 
 const reqKey = 'jimeng_realman_avatar_picture_create_role_omni_v15';
 
@@ -185,6 +188,33 @@ describe(startVolcengineEmulator.name, () => {
       CodeN: 100008,
     });
   });
+
+  it('checks req_key at CVGetResult as at CVSubmitTask (50400 for a service not granted)', async () => {
+    const answer = (await sdk().createJSONAPI('CVGetResult')({
+      req_key: 'some_other_service',
+      task_id: '7000000000000000001',
+    })) as unknown as { code: number };
+    expect(answer.code).toBe(50400);
+  });
+
+  it.each([50411, 50412, 50413, 50511, 50512] as const)(
+    'can be made to fail a task with the seed code %i at CVGetResult',
+    async (code) => {
+      const service = sdk();
+      emulator.failNextTasks(code);
+      const submitted = (await service.createJSONAPI('CVSubmitTask')({
+        req_key: reqKey,
+        image_url: redUrl,
+      })) as unknown as { data: { task_id: string } };
+      await emulator.settled();
+      clock += 1000;
+      const answer = (await service.createJSONAPI('CVGetResult')({
+        req_key: reqKey,
+        task_id: submitted.data.task_id,
+      })) as unknown as { code: number; data: unknown };
+      expect(answer).toMatchObject({ code, data: null });
+    },
+  );
 
   it('answers not_found for an unknown task and expired after the configured time', async () => {
     const service = sdk();

@@ -20,7 +20,7 @@ import { findLabel } from '../../../main/engines/local/local-labels.ts';
 import {
   startAliyunEmulator,
   type AliyunEmulator,
-} from '../../emulators/aliyun/aliyun-emulator.ts';
+} from '../../../main/emulators/aliyun/aliyun-emulator.ts';
 import { colourTagger, solidJpeg } from '../../emulators/volcengine/colour-tagger.ts';
 import { startS3rver, type S3Fixture } from '../hosting/s3rver-fixture.ts';
 import { driveAsyncEngine } from '../volcengine/drive-async-engine.ts';

@@ -10,7 +10,7 @@ import { EngineAnswer } from '../../../main/engines/tag-model.ts';
 import {
   startHuaweiEmulator,
   type HuaweiEmulator,
-} from '../../emulators/huawei/huawei-emulator.ts';
+} from '../../../main/emulators/huawei/huawei-emulator.ts';
 
 const samples = join(import.meta.dirname, '../../../../shared/samples/photos');
 const haveSamples = existsSync(join(samples, 'person.jpg'));

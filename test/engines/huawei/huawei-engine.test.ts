@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { createEngineLimiter } from '../../../main/jobs/engine-limiter.ts';
 import { EngineError } from '../../../main/engines/engine.ts';
 import { createHuaweiClient } from '../../../main/engines/huawei/huawei-client.ts';
 import {
@@ -25,7 +26,7 @@ import type { PreparedImage } from '../../../main/engines/engine.ts';
 import {
   startHuaweiEmulator,
   type HuaweiEmulator,
-} from '../../emulators/huawei/huawei-emulator.ts';
+} from '../../../main/emulators/huawei/huawei-emulator.ts';
 
 let emulator: HuaweiEmulator;
 let dir: string;
@@ -281,8 +282,13 @@ describe(createHuaweiEngine.name, () => {
   it('keeps within the QPS limit it is given, so the gateway never throttles', async () => {
     emulator.setFaults({ qpsPerKey: 2 });
     const engine = createHuaweiEngine(akskSettings({ qps: 1.8, concurrency: 4 }));
+    // The one limiter per engine is the job runner's (main/jobs/engine-limiter.ts), configured
+    // from the settings' qps and concurrency (main/engines/engine-registry.ts).
+    const limiter = createEngineLimiter('huawei', { qps: 1.8, concurrency: 4, burst: 1 });
     const answers = await Promise.all(
-      Array.from({ length: 5 }, () => engine.tag({ sourcePath: photo, contentHash: 'h' })),
+      Array.from({ length: 5 }, () =>
+        limiter.run(() => engine.tag({ sourcePath: photo, contentHash: 'h' })),
+      ),
     );
     expect(answers).toHaveLength(5);
     expect(emulator.calls().filter((c) => c.outcome === 'fault:qps')).toHaveLength(0);

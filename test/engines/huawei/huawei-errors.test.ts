@@ -73,7 +73,8 @@ const expectedStatuses: Readonly<Record<number, ErrorClass>> = {
   406: 'permanent',
   407: 'stop-engine',
   408: 'retry',
-  409: 'retry',
+  // §6.1: a conflict is not resolved by sending the same request again.
+  409: 'permanent',
   410: 'permanent',
   411: 'permanent',
   412: 'permanent',
@@ -87,7 +88,8 @@ const expectedStatuses: Readonly<Record<number, ErrorClass>> = {
   500: 'retry',
   501: 'stop-engine',
   502: 'retry',
-  503: 'retry',
+  // §6.1: "建议直接修改该请求，不要重试该请求".
+  503: 'permanent',
   504: 'retry',
   505: 'stop-engine',
 };
@@ -112,9 +114,14 @@ describe(classifyHuaweiError.name, () => {
   });
 
   it('falls back on the status for an unknown code, keeping the code', () => {
-    expect(classifyHuaweiError({ code: 'AIS.9999', status: 503 })).toMatchObject({
+    expect(classifyHuaweiError({ code: 'AIS.9999', status: 502 })).toMatchObject({
       code: 'AIS.9999',
       rule: { errorClass: 'retry' },
+    });
+    // §6.1: an unknown code on a 503 is not retried either.
+    expect(classifyHuaweiError({ code: 'AIS.9999', status: 503 })).toMatchObject({
+      code: 'AIS.9999',
+      rule: { errorClass: 'permanent' },
     });
     expect(classifyHuaweiError({ code: 'X', status: 418 }).rule.errorClass).toBe(
       classifyHttpStatus(418),

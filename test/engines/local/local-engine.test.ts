@@ -17,6 +17,7 @@ import {
 } from '../../../main/engines/local/local-engine.ts';
 import { cocoClassNames } from '../../../main/engines/local/local-labels.ts';
 import { EngineAnswer } from '../../../main/engines/tag-model.ts';
+import { encodeBmp24 } from '../../../main/imaging/bmp-decode.ts';
 
 const samplesDir = fileURLToPath(new URL('../../../../shared/samples', import.meta.url));
 const hasSamples = existsSync(join(samplesDir, 'labels.json'));
@@ -136,6 +137,17 @@ describe(createLocalEngine.name, () => {
         ),
       );
       expect(cells.size).toBe(6);
+    });
+
+    it('tags a BMP photo (a format libvips cannot read; ingest reads it through imaging/)', async () => {
+      const { data, info } = await sharp(join(samplesDir, 'photos', 'eagle.jpg'))
+        .removeAlpha()
+        .raw()
+        .toBuffer({ resolveWithObject: true });
+      const bmpPath = join(dir, 'eagle.bmp');
+      await writeFile(bmpPath, encodeBmp24(data, info.width, info.height, info.channels));
+      const answer = await engine.tag({ sourcePath: bmpPath, contentHash: 'eagle-bmp' });
+      expect(names(answer)).toContain('bird');
     });
 
     it('reports boxes in the EXIF-oriented image', async () => {

@@ -17,7 +17,7 @@ import { colourTagger, solidJpeg } from '../../emulators/volcengine/colour-tagge
 import {
   startVolcengineEmulator,
   type VolcengineEmulator,
-} from '../../emulators/volcengine/volcengine-emulator.ts';
+} from '../../../main/emulators/volcengine/volcengine-emulator.ts';
 import { startS3rver, type S3Fixture } from '../hosting/s3rver-fixture.ts';
 import { driveAsyncEngine } from './drive-async-engine.ts';
 

@@ -73,9 +73,14 @@ export function ActivityPanel({
           </div>
         )}
         {status && (
-          <div className="activity-row">
+          <div className="activity-row" data-testid="activity-ingest">
             <div className="activity-title">
               <span>{t('activity.ingest')}</span>
+              {status.ingest.paused && (
+                <span className="pill" data-testid="ingest-paused">
+                  {t('activity.paused')}
+                </span>
+              )}
               <span className="muted">
                 {status.ingest.queued > 0
                   ? t('activity.queued', { count: formatCount(status.ingest.queued, lang) })
@@ -180,9 +185,13 @@ function EngineRow({
           <span>{t('activity.queued', { count: formatCount(remaining, lang) })}</span>
         )}
         {engine.ratePerMinute > 0 && (
-          <span>{t('activity.rate', { rate: engine.ratePerMinute })}</span>
+          <span>
+            {engine.ratePerMinute === 1
+              ? t('activity.rateOne')
+              : t('activity.rate', { rate: formatCount(engine.ratePerMinute, lang) })}
+          </span>
         )}
-        {remaining > 0 && engine.etaSeconds !== null && (
+        {remaining > 0 && !engine.paused && engine.etaSeconds !== null && (
           <span>{t('activity.eta', { time: formatDuration(engine.etaSeconds, lang) })}</span>
         )}
         {engine.failed > 0 && (

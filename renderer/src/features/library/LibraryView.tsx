@@ -1,6 +1,6 @@
 // The main area: result header (count, sort), the selection bar, the virtualized grid,
 // the refine panel (facets), and the photo view when a photo is open.
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import {
   searchSorts,
   type PhotoSummary,
@@ -9,7 +9,7 @@ import {
 import { EmptyState, Spinner } from '../../components/EmptyState.tsx';
 import { Icon } from '../../components/Icon.tsx';
 import { useI18n } from '../../i18n/i18n.tsx';
-import { describeError } from '../../lib/errors.ts';
+import { describeError, querySyntaxError, type QuerySyntaxError } from '../../lib/errors.ts';
 import { formatCount } from '../../lib/format.ts';
 import { emptySelection, type GridSelection } from '../../lib/grid-selection.ts';
 import { PhotoView } from '../photo/PhotoView.tsx';
@@ -20,6 +20,11 @@ import { useSearch } from './use-search.ts';
 
 export function LibraryView(props: {
   query: string;
+  /** The query is being typed: its last word matches tag-name prefixes. */
+  typing: boolean;
+  /** The open photo as the address bar has it (null: none). */
+  photoId: number | null;
+  onPhotoId: (id: number | null) => void;
   sort: SearchSort;
   onSort: (sort: SearchSort) => void;
   onQuery: (query: string) => void;
@@ -28,20 +33,48 @@ export function LibraryView(props: {
   libraryEmpty: boolean;
   canOpenFiles: boolean;
   onAddFolder: () => void;
+  /** A query the server cannot parse: the search box shows it as a hint, not a failure. */
+  onSyntaxError: (error: QuerySyntaxError | null) => void;
 }) {
   const { t, lang } = useI18n();
-  const search = useSearch(props.query, props.sort, props.version);
+  const search = useSearch(props.query, props.sort, props.version, props.typing);
   const [selection, setSelection] = useState<GridSelection>(emptySelection);
   // The open photo is kept by value: a tag edit that drops it from the current results
   // (e.g. removing the tag searched for) must not close it under the user's hands.
   const [opened, setOpened] = useState<{ photo: PhotoSummary; index: number } | null>(null);
   const ids = useMemo(() => search.photos.map((p) => p.id), [search.photos]);
 
-  // A new query starts with nothing selected.
+  // A new query starts with nothing selected and no photo open. The query the page opened
+  // with is not new: the photo its URL names stays.
+  const shownQuery = useRef({ query: props.query, sort: props.sort });
+  const { onPhotoId, photoId } = props;
   useEffect(() => {
+    const before = shownQuery.current;
+    if (before.query === props.query && before.sort === props.sort) return;
+    shownQuery.current = { query: props.query, sort: props.sort };
     setSelection(emptySelection);
     setOpened(null);
-  }, [props.query, props.sort]);
+    onPhotoId(null);
+  }, [props.query, props.sort, onPhotoId]);
+
+  // The URL names a photo (reload, shared link, Back): open it once it is in the results.
+  useEffect(() => {
+    if (photoId === null) {
+      setOpened(null);
+      return;
+    }
+    setOpened((current) => {
+      if (current?.photo.id === photoId) return current;
+      const index = search.photos.findIndex((p) => p.id === photoId);
+      const photo = search.photos[index];
+      return photo ? { photo, index } : current;
+    });
+  }, [photoId, search.photos]);
+  useEffect(() => {
+    if (opened && opened.photo.id !== photoId) onPhotoId(opened.photo.id);
+    // Only the viewer's own changes are reported here (photoId is read, not watched: a new
+    // photoId from the URL is applied by the effect above, which then lands here equal).
+  }, [opened]);
 
   const openIndex = useCallback(
     (index: number) => {
@@ -50,15 +83,33 @@ export function LibraryView(props: {
     },
     [search.photos],
   );
+  // Closing leaves the grid's focus on the photo last shown (focus returns to the grid).
   const closePhoto = useCallback(() => {
+    const at = opened ? ids.indexOf(opened.photo.id) : -1;
+    if (opened && at >= 0) {
+      setSelection({ selected: new Set([opened.photo.id]), anchor: at, focus: at });
+    }
     setOpened(null);
-  }, []);
+    onPhotoId(null);
+  }, [ids, opened, onPhotoId]);
+  const syntaxError = search.ready ? querySyntaxError(search.error, props.query) : null;
+  const { onSyntaxError } = props;
+  // Reported once per failure (the error object identifies it), not on every render.
+  const syntaxRef = useRef(syntaxError);
+  syntaxRef.current = syntaxError;
+  useEffect(() => {
+    onSyntaxError(syntaxRef.current);
+  }, [search.error, search.ready, onSyntaxError]);
+
   const foundAt = opened ? ids.indexOf(opened.photo.id) : -1;
   const currentIndex = opened ? (foundAt >= 0 ? foundAt : opened.index) : null;
 
   let body;
   if (!search.ready) {
     body = <Spinner label={t('grid.loading')} />;
+  } else if (syntaxError) {
+    // Not a failure: the user is still typing. The hint sits under the search box.
+    body = <EmptyState icon="search" title={t('search.syntaxWaiting')} />;
   } else if (search.error !== null) {
     body = (
       <EmptyState

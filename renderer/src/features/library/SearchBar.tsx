@@ -5,13 +5,23 @@ import type { TagCount } from '../../../../preload/api-contract.ts';
 import { useClient } from '../../api/client-context.tsx';
 import { Icon } from '../../components/Icon.tsx';
 import { useI18n } from '../../i18n/i18n.tsx';
+import type { QuerySyntaxError } from '../../lib/errors.ts';
 import { formatCount } from '../../lib/format.ts';
 import { applyCompletion, wordAtCaret, type WordAtCaret } from '../../lib/query-edit.ts';
 import { tagLabel } from '../../lib/tag-groups.ts';
 
 const debounceMs = 250;
 
-export function SearchBar({ query, onQuery }: { query: string; onQuery: (q: string) => void }) {
+export function SearchBar({
+  query,
+  onQuery,
+  syntaxError,
+}: {
+  query: string;
+  /** `typing`: sent by the debounce while typing, so the last word is a prefix. */
+  onQuery: (q: string, typing?: boolean) => void;
+  syntaxError: QuerySyntaxError | null;
+}) {
   const client = useClient();
   const { t, lang } = useI18n();
   const [text, setText] = useState(query);
@@ -21,6 +31,32 @@ export function SearchBar({ query, onQuery }: { query: string; onQuery: (q: stri
   const wordRef = useRef<WordAtCaret | null>(null);
   const inputRef = useRef<HTMLInputElement>(null);
   const typedRef = useRef(query);
+  const helpRef = useRef<HTMLDivElement>(null);
+  const helpButtonRef = useRef<HTMLButtonElement>(null);
+
+  // The help popover closes on Escape (wherever focus is) and on a click outside it.
+  useEffect(() => {
+    if (!showHelp) return;
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key === 'Escape') {
+        e.stopPropagation();
+        setShowHelp(false);
+        helpButtonRef.current?.focus();
+      }
+    };
+    const onPointer = (e: MouseEvent) => {
+      const target = e.target as Node;
+      if (!helpRef.current?.contains(target) && !helpButtonRef.current?.contains(target)) {
+        setShowHelp(false);
+      }
+    };
+    document.addEventListener('keydown', onKey, true);
+    document.addEventListener('mousedown', onPointer);
+    return () => {
+      document.removeEventListener('keydown', onKey, true);
+      document.removeEventListener('mousedown', onPointer);
+    };
+  }, [showHelp]);
 
   // A query set from outside (facet click, album) replaces what is in the box.
   useEffect(() => {
@@ -33,8 +69,11 @@ export function SearchBar({ query, onQuery }: { query: string; onQuery: (q: stri
   useEffect(() => {
     if (text === typedRef.current) return;
     const timer = setTimeout(() => {
+      // Enter (or a completion) may have sent this text already.
+      if (text === typedRef.current) return;
       typedRef.current = text;
-      onQuery(text.trim());
+      // Trailing space kept out of the query, but it ends the word: no prefix then.
+      onQuery(text.trim(), !/\s$/.test(text));
     }, debounceMs);
     return () => {
       clearTimeout(timer);
@@ -139,7 +178,10 @@ export function SearchBar({ query, onQuery }: { query: string; onQuery: (q: stri
           </button>
         )}
         <button
+          ref={helpButtonRef}
           type="button"
+          data-testid="search-help-button"
+          aria-expanded={showHelp}
           className={`search-help-button${showHelp ? ' active' : ''}`}
           aria-label={t('search.help')}
           title={t('search.help')}
@@ -174,8 +216,22 @@ export function SearchBar({ query, onQuery }: { query: string; onQuery: (q: stri
           ))}
         </ul>
       )}
+      {syntaxError && !showHelp && suggestions.length === 0 && (
+        <div className="search-syntax-hint" role="status" data-testid="search-syntax-hint">
+          <span>{t('search.syntaxHint', { position: syntaxError.start + 1 })}</span>
+          <code>
+            {syntaxError.query.slice(0, syntaxError.start)}
+            <mark>
+              {syntaxError.query.slice(syntaxError.start, syntaxError.start + syntaxError.length) ||
+                '\u00a0'}
+            </mark>
+            {syntaxError.query.slice(syntaxError.start + syntaxError.length)}
+          </code>
+          {lang === 'en' && <span className="search-syntax-detail">{syntaxError.message}</span>}
+        </div>
+      )}
       {showHelp && (
-        <div className="search-help" role="note">
+        <div className="search-help" role="note" ref={helpRef} data-testid="search-help">
           {t('search.helpText')}
         </div>
       )}

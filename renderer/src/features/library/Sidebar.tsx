@@ -33,6 +33,8 @@ export function Sidebar(props: {
   const [error, setError] = useState<string | null>(null);
   const [addingPath, setAddingPath] = useState<string | null>(null);
   const [expanded, setExpanded] = useState<number | null>(null);
+  const [rescanning, setRescanning] = useState<number | null>(null);
+  const [rescanNote, setRescanNote] = useState<string | null>(null);
 
   const startRef = useRef<() => void>(() => undefined);
   useEffect(() => {
@@ -336,14 +338,28 @@ export function Sidebar(props: {
                     <button
                       type="button"
                       className="text-button"
+                      data-testid="folder-rescan"
+                      disabled={rescanning === folder.id}
                       onClick={() => {
-                        client.api['folders.rescan']({ id: folder.id }).catch((e: unknown) => {
-                          setError(describeError(e, t));
-                        });
+                        // Feedback while the scan starts; the dot and counts follow by events.
+                        setRescanning(folder.id);
+                        setRescanNote(null);
+                        client.api['folders.rescan']({ id: folder.id })
+                          .then(
+                            () => {
+                              setRescanNote(t('folders.rescanStarted'));
+                            },
+                            (e: unknown) => {
+                              setError(describeError(e, t));
+                            },
+                          )
+                          .finally(() => {
+                            setRescanning(null);
+                          });
                       }}
                     >
                       <Icon name="refresh" size={14} />
-                      {t('folders.rescan')}
+                      {rescanning === folder.id ? t('folders.rescanning') : t('folders.rescan')}
                     </button>
                     <button
                       type="button"
@@ -368,6 +384,11 @@ export function Sidebar(props: {
             </li>
           ))}
         </ul>
+        {rescanNote && (
+          <p className="side-hint" role="status" data-testid="rescan-note">
+            {rescanNote}
+          </p>
+        )}
       </section>
       {error && (
         <div className="side-error" role="alert">

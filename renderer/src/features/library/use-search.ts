@@ -17,7 +17,7 @@ export interface SearchState {
   readonly ready: boolean;
 }
 
-export function useSearch(query: string, sort: SearchSort, version: number) {
+export function useSearch(query: string, sort: SearchSort, version: number, typing = false) {
   const client = useClient();
   const [state, setState] = useState<SearchState>({
     photos: [],
@@ -42,6 +42,7 @@ export function useSearch(query: string, sort: SearchSort, version: number) {
       cursor: null,
       limit: pageSize,
       withFacets: true,
+      lastWordPrefix: typing,
     }).then(
       (result) => {
         if (id !== run.current) return;
@@ -62,7 +63,7 @@ export function useSearch(query: string, sort: SearchSort, version: number) {
         setState({ photos: [], total: 0, facets: null, loading: false, error, ready: true });
       },
     );
-  }, [client, query, sort, version, retry]);
+  }, [client, query, sort, version, retry, typing]);
 
   /** Ask for photos up to this index; loads the next pages in order. */
   const ensureLoaded = useCallback(
@@ -76,6 +77,7 @@ export function useSearch(query: string, sort: SearchSort, version: number) {
         cursor: cursor.current,
         limit: pageSize,
         withFacets: false,
+        lastWordPrefix: typing,
       }).then(
         (result) => {
           if (id !== run.current) return;
@@ -88,7 +90,7 @@ export function useSearch(query: string, sort: SearchSort, version: number) {
         },
       );
     },
-    [client, query, sort, state.photos.length],
+    [client, query, sort, state.photos.length, typing],
   );
 
   return {

@@ -2,7 +2,7 @@
 // its boxes), the tags grouped by type with confidence and engine, add/remove tags,
 // removed tags (restorable), rename or merge a tag (its "⋯" menu), the EXIF facts, and open
 // original / show in folder (desktop).
-import { useEffect, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import type { PhotoDetails, PhotoSummary } from '../../../../preload/api-contract.ts';
 import { useClient } from '../../api/client-context.tsx';
 import { EmptyState, Spinner } from '../../components/EmptyState.tsx';
@@ -33,6 +33,19 @@ export function PhotoView(props: {
   const [reload, setReload] = useState(0);
   const [previewFailed, setPreviewFailed] = useState(false);
   const { photo, onClose, onNavigate, index } = props;
+  const dialogRef = useRef<HTMLDivElement>(null);
+
+  // A modal viewer: focus moves into it on open and goes back where it was (the grid,
+  // whose focused cell is the photo last shown) on close.
+  useEffect(() => {
+    const before = document.activeElement;
+    dialogRef.current?.focus();
+    return () => {
+      const grid = document.querySelector<HTMLElement>('[data-testid=photo-grid]');
+      const target = before instanceof HTMLElement && before.isConnected ? before : grid;
+      target?.focus({ preventScroll: true });
+    };
+  }, []);
 
   useEffect(() => {
     let live = true;
@@ -92,6 +105,11 @@ export function PhotoView(props: {
       aria-modal="true"
       aria-label={baseName(photo.relPath)}
       data-testid="photo-view"
+      ref={dialogRef}
+      tabIndex={-1}
+      onKeyDown={(e) => {
+        if (e.key === 'Tab') trapTab(e, e.currentTarget);
+      }}
     >
       <div className="photo-stage">
         <div className="photo-toolbar">
@@ -223,7 +241,7 @@ export function PhotoView(props: {
                 <div key={group.type} className="tag-group">
                   <h3>
                     <span className={`type-dot ${group.type}`} aria-hidden="true" />
-                    {t(`tagType.${group.type}`)}
+                    {group.type === 'user' ? t('photo.yourTags') : t(`tagType.${group.type}`)}
                   </h3>
                   <ul className="tag-list" data-testid={`tags-${group.type}`}>
                     {group.entries.map((entry) => (
@@ -252,18 +270,23 @@ export function PhotoView(props: {
                           )}
                         </div>
                         <div className="tag-meta">
-                          <div
-                            className="confidence"
-                            aria-label={formatConfidence(entry.confidence)}
-                          >
-                            <div
-                              className="confidence-fill"
-                              style={{ width: `${entry.confidence}%` }}
-                            />
-                          </div>
-                          <span className="confidence-text">
-                            {formatConfidence(entry.confidence)}
-                          </span>
+                          {group.type !== 'user' && (
+                            <>
+                              <div
+                                className="confidence"
+                                data-testid="confidence"
+                                aria-label={formatConfidence(entry.confidence)}
+                              >
+                                <div
+                                  className="confidence-fill"
+                                  style={{ width: `${entry.confidence}%` }}
+                                />
+                              </div>
+                              <span className="confidence-text">
+                                {formatConfidence(entry.confidence)}
+                              </span>
+                            </>
+                          )}
                           <span className="engines">
                             {entry.sources.map((s) => (
                               <span key={s.engine} className={`engine-chip ${s.engine}`}>
@@ -393,6 +416,30 @@ export function PhotoView(props: {
       </aside>
     </div>
   );
+}
+
+const focusableSelector =
+  'a[href], button:not([disabled]), input:not([disabled]), select:not([disabled]), textarea:not([disabled]), [tabindex]:not([tabindex="-1"])';
+
+/** Keeps Tab and Shift+Tab inside the viewer (wrapping at either end). */
+function trapTab(e: React.KeyboardEvent, container: HTMLElement): void {
+  const focusable = [...container.querySelectorAll<HTMLElement>(focusableSelector)].filter(
+    (el) => el.offsetParent !== null,
+  );
+  const first = focusable[0];
+  const last = focusable[focusable.length - 1];
+  if (!first || !last) {
+    e.preventDefault();
+    return;
+  }
+  const active = document.activeElement;
+  if (e.shiftKey && (active === first || active === container)) {
+    e.preventDefault();
+    last.focus();
+  } else if (!e.shiftKey && active === last) {
+    e.preventDefault();
+    first.focus();
+  }
 }
 
 function Fact({ label, value, mono = false }: { label: string; value: string; mono?: boolean }) {

@@ -13,6 +13,7 @@ import { Spinner } from '../../components/EmptyState.tsx';
 import { Icon } from '../../components/Icon.tsx';
 import { useI18n } from '../../i18n/i18n.tsx';
 import { describeError } from '../../lib/errors.ts';
+import type { Translate } from '../../i18n/translate.ts';
 
 export function SettingsView(props: {
   info: AppInfo;
@@ -224,6 +225,9 @@ function EngineCard({
           <p className="field-hint">
             {settings.cloud ? t('settings.cloudHint') : t('settings.localHint')}
           </p>
+          {settings.engine === 'volcengine' && (
+            <p className="field-hint">{t('settings.volcengineDetects')}</p>
+          )}
         </div>
         <label className="toggle">
           <input
@@ -239,11 +243,9 @@ function EngineCard({
         </label>
       </header>
       {settings.cloud && settings.problem && (
-        <div className="engine-problem" role="note">
+        <div className="engine-problem" role="note" data-testid="engine-problem">
           <Icon name="warning" size={14} />
-          <span>
-            {t('settings.incomplete')} <code>{settings.problem}</code>
-          </span>
+          <span>{setUpHint(settings, t)}</span>
         </div>
       )}
       <form
@@ -258,7 +260,14 @@ function EngineCard({
             <legend>{t('settings.credentials')}</legend>
             {settings.credentials.map((c) => (
               <label key={c.key} className="field">
-                <span className="field-label">{c.label}</span>
+                <span className="field-label">
+                  {c.label}
+                  {settings.problemFields.includes(c.key) && (
+                    <span className="field-needed" data-testid="field-needed">
+                      {t('settings.fieldNeeded')}
+                    </span>
+                  )}
+                </span>
                 {c.secret ? (
                   <input
                     type="password"
@@ -372,8 +381,14 @@ function EngineCard({
             <button
               type="button"
               className="secondary-button"
+              data-testid="engine-test"
               disabled={testing}
               onClick={() => {
+                if (settings.problem) {
+                  // Nothing to test yet: say what is missing, by the engine's name.
+                  setMessage({ ok: false, text: setUpHint(settings, t) });
+                  return;
+                }
                 setTesting(true);
                 client.api['settings.testEngine']({ engine: settings.engine })
                   .then(
@@ -452,4 +467,14 @@ function TextField(props: {
       />
     </label>
   );
+}
+
+/** Why a cloud engine cannot be used yet, in the UI's language (never the schema's text). */
+function setUpHint(settings: EngineSettingsView, t: Translate): string {
+  const engine = t(`engine.${settings.engine}`);
+  if (!settings.credentials.some((c) => c.isSet)) return t('settings.notSetUp', { engine });
+  const credentialKeys = new Set(settings.credentials.map((c) => c.key));
+  const other = settings.problemFields.filter((f) => !credentialKeys.has(f));
+  if (other.length > 0) return t('settings.needsOther', { engine, fields: other.join(', ') });
+  return t('settings.needsFields', { engine });
 }

@@ -18,9 +18,9 @@ import {
   parseSdkDate,
   signStringToSign,
   signaturesEqual,
-} from '../../../main/engines/huawei/huawei-signer.ts';
-import { createLocalEngine, type LocalEngine } from '../../../main/engines/local/local-engine.ts';
-import type { EngineAnswer } from '../../../main/engines/tag-model.ts';
+} from '../../engines/huawei/huawei-signer.ts';
+import { createLocalEngine, type LocalEngine } from '../../engines/local/local-engine.ts';
+import type { EngineAnswer } from '../../engines/tag-model.ts';
 import {
   startEmulatorKit,
   type EmulatorKit,
@@ -378,11 +378,27 @@ export async function startHuaweiEmulator(
       return serviceError('ModelArts.4203', 'No access permission.');
     }
     if (!subscribed) return serviceError('ModelArts.4204', 'The API is not subscribed to.');
+    // The seed's request header table: Content-Type application/json is required. [UNVERIFIED]
+    // which code the gateway answers without it; AIS.0014 is the service's "not JSON" answer.
+    const contentType = request.headers['content-type'];
+    if (typeof contentType !== 'string' || !/^application\/json\b/i.test(contentType)) {
+      return serviceError('AIS.0014', 'The JSON format of the input data is incorrect.');
+    }
     let json: unknown;
     try {
       json = JSON.parse(request.body.toString('utf8'));
     } catch {
       return serviceError('AIS.0014', 'The JSON format of the input data is incorrect.');
+    }
+    // Fields the API does not define are refused (AIS.0012), as the service does.
+    if (json !== null && typeof json === 'object' && !Array.isArray(json)) {
+      const unknown = Object.keys(json).filter((key) => !(key in TaggingBody.shape));
+      if (unknown.length > 0) {
+        return serviceError(
+          'AIS.0012',
+          `The request parameter is not supported. (${unknown.join(', ')})`,
+        );
+      }
     }
     const body = TaggingBody.safeParse(json);
     if (!body.success) {
@@ -402,6 +418,10 @@ export async function startHuaweiEmulator(
     const url = body.data.url ?? '';
     if (image === '' && url === '') {
       return serviceError('AIS.0011', 'The parameter is missing: image or url.');
+    }
+    // Seed §4: image is "与url二选一" (one of the two), never both.
+    if (image !== '' && url !== '') {
+      return serviceError('AIS.0501', 'The input parameter is invalid. (image and url together)');
     }
     let bytes: Buffer;
     if (image !== '') {

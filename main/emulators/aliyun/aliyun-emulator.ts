@@ -9,15 +9,15 @@
 // checksum = sha256(uid + seed + content).
 import { randomBytes, randomUUID } from 'node:crypto';
 import sharp from 'sharp';
-import { aliyunCallbackChecksum } from '../../../main/engines/aliyun/aliyun-callback.ts';
+import { aliyunCallbackChecksum } from '../../engines/aliyun/aliyun-callback.ts';
 import {
   aliyunApiVersion,
   aliyunSignature,
   aliyunStringToSign,
   contentMd5Base64,
   parseAliyunAuthorization,
-} from '../../../main/engines/aliyun/aliyun-signer.ts';
-import { sha256Hex } from '../../../main/engines/volcengine/volcengine-signer.ts';
+} from '../../engines/aliyun/aliyun-signer.ts';
+import { sha256Hex } from '../../engines/volcengine/volcengine-signer.ts';
 import {
   startEmulatorKit,
   type EmulatorKit,
@@ -62,7 +62,7 @@ export interface AliyunEmulatorOptions {
   readonly maxImageBytes?: number;
   /** Allowed |Date − now|; POP gateways allow 15 min. */
   readonly clockSkewMs?: number;
-  /** Callback pushes after the first that fails (the docs say up to 3, older ones 16). */
+  /** Callback pushes after the first that fails: 16 by default (seed 002: "最多重复推送16次"). */
   readonly callbackRetries?: number;
   readonly callbackRetryDelayMs?: number;
   readonly now?: () => number;
@@ -325,7 +325,7 @@ export async function startAliyunEmulator(
       checksum: aliyunCallbackChecksum(account.uid, callback.seed, content),
       content,
     });
-    const attempts = 1 + (options.callbackRetries ?? 3);
+    const attempts = 1 + (options.callbackRetries ?? 16);
     for (let attempt = 1; attempt <= attempts; attempt++) {
       let status: number | 'error';
       try {
@@ -367,6 +367,14 @@ export async function startAliyunEmulator(
       return envelope(400, `BAD_REQUEST: unsupported scenes ${unknown.join(',')}`);
     if (!Array.isArray(body.tasks) || body.tasks.length === 0 || body.tasks.length > 100) {
       return envelope(400, 'BAD_REQUEST: tasks must hold 1 to 100 items');
+    }
+    // Seed 002: "需要保证在一次请求中所有的Id不重复" (the dataIds of one request are distinct).
+    const dataIds = (body.tasks as unknown[]).flatMap((item) => {
+      const id = (item as { dataId?: unknown } | null)?.dataId;
+      return typeof id === 'string' ? [id] : [];
+    });
+    if (new Set(dataIds).size !== dataIds.length) {
+      return envelope(400, 'BAD_REQUEST: dataId must be unique within one request');
     }
     let callback: { url: string; seed: string } | undefined;
     if (body.callback !== undefined) {

@@ -4,7 +4,7 @@
 // in for the on-device engine where that model would make a test slow or is not loaded, and
 // lets box normalisation be checked against a rectangle drawn at a known place.
 import sharp from 'sharp';
-import type { EngineAnswer, NormalisedTag } from '../../../main/engines/tag-model.ts';
+import type { EngineAnswer, NormalisedTag } from '../../engines/tag-model.ts';
 
 /** What the emulators call to tag the bytes they received. */
 export type EmulatorTagger = (bytes: Buffer) => Promise<EngineAnswer>;

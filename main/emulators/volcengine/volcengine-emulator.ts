@@ -7,14 +7,14 @@
 // in_queue → generating → done, with expired / not_found after configurable times.
 import { randomBytes } from 'node:crypto';
 import sharp from 'sharp';
-import { volcengineSubjectReqKey } from '../../../main/engines/volcengine/volcengine-settings.ts';
+import { volcengineSubjectReqKey } from '../../engines/volcengine/volcengine-settings.ts';
 import {
   parseVolcengineAuthorization,
   sha256Hex,
   volcengineCanonicalQuery,
   volcengineCanonicalRequest,
   volcengineSignature,
-} from '../../../main/engines/volcengine/volcengine-signer.ts';
+} from '../../engines/volcengine/volcengine-signer.ts';
 import {
   startEmulatorKit,
   type EmulatorKit,
@@ -78,12 +78,32 @@ export interface VolcengineEmulator {
   readonly kit: EmulatorKit;
   /** Task ids the emulator holds, oldest first. */
   taskIds(): string[];
+  /**
+   * The next `count` tasks submitted end with this business code at CVGetResult (the seed's
+   * 50411/50412/50413/50511/50512 review refusals, 50500/50501 internal errors), as a real
+   * task does when its review or model fails.
+   */
+  failNextTasks(code: TaskFailureCode, count?: number): void;
   /** Waits until every task finished downloading and tagging. */
   settled(): Promise<void>;
   close(): Promise<void>;
 }
 
 const apiVersion = '2022-08-31';
+
+/** Task failures of the seed's error table (seed 000), with their HTTP status and message. */
+const taskFailureCodes = {
+  50411: [400, 'Pre Img Risk Not Pass'],
+  50511: [400, 'Post Img Risk Not Pass'],
+  50412: [400, 'Text Risk Not Pass'],
+  50512: [400, 'Post Text Risk Not Pass'],
+  50413: [400, 'Post Text Risk Not Pass'],
+  50500: [500, 'Internal Error'],
+  50501: [500, 'Internal RPC Error'],
+  50215: [400, 'Input invalid for this service'],
+} as const satisfies Record<number, readonly [number, string]>;
+
+export type TaskFailureCode = keyof typeof taskFailureCodes;
 const signatureMessage =
   'The request signature we calculated does not match the signature you provided. Check your Secret Access Key and signing method. Consult the service documentation for details.';
 
@@ -259,7 +279,14 @@ export async function startVolcengineEmulator(
     }
   }
 
+  const injectedFailures: TaskFailureCode[] = [];
+
   async function process(task: Task): Promise<void> {
+    const injected = injectedFailures.shift();
+    if (injected !== undefined) {
+      task.outcome = { ok: false, code: injected, message: taskFailureCodes[injected][1] };
+      return;
+    }
     const download = await downloadImage(task.imageUrl, {
       timeoutMs: options.downloadTimeoutMs ?? 10_000,
       maxBytes: 4_700_000,
@@ -356,6 +383,10 @@ export async function startVolcengineEmulator(
     if (!body || typeof body.req_key !== 'string' || typeof body.task_id !== 'string') {
       return gatewayError(request, 'MissingParameter', 'req_key and task_id are required');
     }
+    // The req_key is checked here as at CVSubmitTask: it names the service being asked.
+    if (body.req_key !== volcengineSubjectReqKey) {
+      return businessReply(403, 50400, 'Access Denied: api forbidden', null);
+    }
     const task = tasks.get(body.task_id);
     const age = task ? now() - task.submittedAt : 0;
     if (!task || task.key !== (request.key ?? '') || age >= forgetAfterMs) {
@@ -384,7 +415,13 @@ export async function startVolcengineEmulator(
     }
     if (!task.outcome.ok) {
       const failure = task.outcome;
-      return businessReply(failure.code >= 50500 ? 500 : 400, failure.code, failure.message, null);
+      const status =
+        failure.code in taskFailureCodes
+          ? taskFailureCodes[failure.code as TaskFailureCode][0]
+          : failure.code >= 50500
+            ? 500
+            : 400;
+      return businessReply(status, failure.code, failure.message, null);
     }
     // The service charges a task once, when its answer is first delivered.
     const paid = !task.charged;
@@ -465,6 +502,9 @@ export async function startVolcengineEmulator(
     credentials: credentials[0] ?? volcengineTestCredentials,
     kit,
     taskIds: () => [...tasks.keys()],
+    failNextTasks(code, count = 1) {
+      for (let i = 0; i < count; i++) injectedFailures.push(code);
+    },
     async settled() {
       await Promise.all([...work]);
     },

@@ -2,7 +2,7 @@
 // services: download it within a time and size limit, then tag the bytes. Tagging reuses the
 // local engine by default so the answers describe what is really in the picture; tests may
 // inject another tagger (e.g. to avoid loading the models).
-import type { EngineAnswer } from '../../../main/engines/tag-model.ts';
+import type { EngineAnswer } from '../../engines/tag-model.ts';
 
 /** Tags image bytes; the local engine's `tagImageBytes` has this shape. */
 export type EmulatorTagger = (bytes: Buffer) => Promise<EngineAnswer>;
@@ -17,9 +17,7 @@ export function localEngineTagger(): ClosableTagger {
   let engine: Promise<{ tagImageBytes: EmulatorTagger; close(): Promise<void> }> | undefined;
   return {
     tag: async (bytes) => {
-      engine ??= import('../../../main/engines/local/local-engine.ts').then((m) =>
-        m.createLocalEngine(),
-      );
+      engine ??= import('../../engines/local/local-engine.ts').then((m) => m.createLocalEngine());
       return (await engine).tagImageBytes(bytes);
     },
     async close() {
