@@ -180,6 +180,13 @@ export function setFolderVolumeId(db: Catalog, id: number, volumeId: string): vo
   db.prepare('UPDATE folders SET volume_id = ? WHERE id = ?').run(volumeId, id);
 }
 
+/** The folder was found at a new path (moved or remounted): record it there, online. */
+export function relinkFolderPath(db: Catalog, id: number, path: string, volumeId: string): void {
+  db.prepare<[string, string, number]>(
+    `UPDATE folders SET path = ?, volume_id = ?, status = 'online' WHERE id = ?`,
+  ).run(path, volumeId, id);
+}
+
 export function setFolderScanned(db: Catalog, id: number, at: number): void {
   db.prepare('UPDATE folders SET last_scan_at = ? WHERE id = ?').run(at, id);
 }

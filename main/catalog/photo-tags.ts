@@ -226,3 +226,49 @@ export function hasEngineResult(
       .get(contentId, engine, settingsKey) !== undefined
   );
 }
+
+/** A tag of a content by state, with its best confidence; see `listUnrejectedTagsByState`. */
+export interface TagByState {
+  readonly type: string;
+  readonly zh: string;
+  readonly en: string;
+  readonly state: string;
+  readonly confidence: number;
+}
+
+/**
+ * The content's tags that no one removed, one row per tag and state with the best confidence:
+ * the user's first, then by confidence and name (what sidecar keywords are made from).
+ */
+export function listUnrejectedTagsByState(db: Catalog, contentId: number): TagByState[] {
+  return db
+    .prepare<[number], TagByState>(
+      `SELECT t.type, t.zh, t.en, pt.state, max(pt.confidence) AS confidence
+       FROM photo_tags pt JOIN tags t ON t.id = pt.tag_id
+       WHERE pt.content_id = ?
+         AND NOT EXISTS (SELECT 1 FROM photo_tags r
+                         WHERE r.content_id = pt.content_id AND r.tag_id = pt.tag_id AND r.state = 'rejected')
+       GROUP BY t.id, pt.state ORDER BY pt.state = 'user' DESC, confidence DESC, t.name`,
+    )
+    .all(contentId);
+}
+
+/**
+ * Give a content a user tag from a keyword another tool wrote (engine `user`, model
+ * `keywords`), unless the user removed that tag from it; 1 when a row was added, else 0.
+ */
+export function addKeywordTag(db: Catalog, contentId: number, tagId: number, now: number): number {
+  const rejected = db
+    .prepare<[number, number]>(
+      `SELECT 1 FROM photo_tags WHERE content_id = ? AND tag_id = ? AND state = 'rejected'`,
+    )
+    .get(contentId, tagId);
+  if (rejected) return 0;
+  return db
+    .prepare<[number, number, number]>(
+      `INSERT INTO photo_tags (content_id, tag_id, engine, model, confidence, state, created_at)
+       VALUES (?, ?, 'user', 'keywords', 100, 'user', ?)
+       ON CONFLICT (content_id, tag_id, engine) DO NOTHING`,
+    )
+    .run(contentId, tagId, now).changes;
+}

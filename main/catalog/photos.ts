@@ -247,3 +247,52 @@ export function countPhotosByStatus(db: Catalog, folderId?: number): Record<Phot
   for (const row of rows) counts[row.status] = row.n;
   return counts;
 }
+
+/** An ingested file of a folder: its path and the hash and size of its content. */
+export interface IngestedFile {
+  readonly rel_path: string;
+  readonly hash: string;
+  readonly size: number;
+}
+
+/** The folder's ingested files (status ok or missing), by relative path. */
+export function listIngestedFilesOfFolder(db: Catalog, folderId: number): IngestedFile[] {
+  return db
+    .prepare<[number], IngestedFile>(
+      `SELECT p.rel_path, c.hash, c.size FROM photos p JOIN contents c ON c.id = p.content_id
+       WHERE p.folder_id = ? AND p.status IN ('ok', 'missing') ORDER BY p.rel_path`,
+    )
+    .all(folderId);
+}
+
+/** The other ok photos of a content in online folders, with their folder's path. */
+export function listOtherOnlineCopies(
+  db: Catalog,
+  contentId: number,
+  photoId: number,
+): { id: number; folder: string; rel_path: string }[] {
+  return db
+    .prepare<[number, number], { id: number; folder: string; rel_path: string }>(
+      `SELECT p.id, f.path AS folder, p.rel_path FROM photos p JOIN folders f ON f.id = p.folder_id
+       WHERE p.content_id = ? AND p.id != ? AND p.status = 'ok' AND f.status = 'online'`,
+    )
+    .all(contentId, photoId);
+}
+
+/** Ids of every photo that has a content, by folder and path. */
+export function listIngestedPhotoIds(db: Catalog): number[] {
+  return db
+    .prepare<[], number>(
+      `SELECT id FROM photos WHERE content_id IS NOT NULL ORDER BY folder_id, rel_path`,
+    )
+    .pluck()
+    .all();
+}
+
+/** Ids of the photos showing a content, by id. */
+export function listPhotoIdsOfContent(db: Catalog, contentId: number): number[] {
+  return db
+    .prepare<[number], number>('SELECT id FROM photos WHERE content_id = ? ORDER BY id')
+    .pluck()
+    .all(contentId);
+}

@@ -19,8 +19,8 @@ import { z } from 'zod';
 import type { Catalog } from '../catalog/catalog-connection.ts';
 import { readSettingText, writeSettingJson } from '../catalog/settings.ts';
 import { getFolder } from '../catalog/folders.ts';
-import { getPhoto } from '../catalog/photos.ts';
-import { upsertTag } from '../catalog/photo-tags.ts';
+import { getPhoto, listIngestedPhotoIds, listPhotoIdsOfContent } from '../catalog/photos.ts';
+import { addKeywordTag, listUnrejectedTagsByState, upsertTag } from '../catalog/photo-tags.ts';
 import { findTagByName } from '../catalog/tag-editing.ts';
 import { absolutePathOf } from './library-files.ts';
 import {
@@ -160,22 +160,7 @@ export function keywordsForContent(
   contentId: number,
   settings: Pick<XmpSettings, 'languages' | 'minConfidence'>,
 ): XmpKeywords {
-  const rows = db
-    .prepare(
-      `SELECT t.type, t.zh, t.en, pt.state, max(pt.confidence) AS confidence
-       FROM photo_tags pt JOIN tags t ON t.id = pt.tag_id
-       WHERE pt.content_id = ?
-         AND NOT EXISTS (SELECT 1 FROM photo_tags r
-                         WHERE r.content_id = pt.content_id AND r.tag_id = pt.tag_id AND r.state = 'rejected')
-       GROUP BY t.id, pt.state ORDER BY pt.state = 'user' DESC, confidence DESC, t.name`,
-    )
-    .all(contentId) as {
-    type: string;
-    zh: string;
-    en: string;
-    state: string;
-    confidence: number;
-  }[];
+  const rows = listUnrejectedTagsByState(db, contentId);
   const subject: string[] = [];
   const hierarchical: string[] = [];
   for (const row of rows) {
@@ -322,13 +307,7 @@ export async function writeSidecars(
   photoIds?: readonly number[],
   onProgress?: (done: number, total: number) => void,
 ): Promise<SidecarRunReport> {
-  const ids =
-    photoIds ??
-    (
-      db
-        .prepare(`SELECT id FROM photos WHERE content_id IS NOT NULL ORDER BY folder_id, rel_path`)
-        .all() as { id: number }[]
-    ).map((r) => r.id);
+  const ids = photoIds ?? listIngestedPhotoIds(db);
   const report: SidecarRunReport = { written: 0, unchanged: 0, skipped: [], failed: [] };
   let done = 0;
   for (const id of ids) {
@@ -409,14 +388,6 @@ export function importKeywordsAsUserTags(
   keywords: readonly string[],
   now: number = Date.now(),
 ): number {
-  const rejected = db.prepare(
-    `SELECT 1 FROM photo_tags WHERE content_id = ? AND tag_id = ? AND state = 'rejected'`,
-  );
-  const insert = db.prepare(
-    `INSERT INTO photo_tags (content_id, tag_id, engine, model, confidence, state, created_at)
-     VALUES (?, ?, 'user', 'keywords', 100, 'user', ?)
-     ON CONFLICT (content_id, tag_id, engine) DO NOTHING`,
-  );
   return db.transaction(() => {
     let added = 0;
     for (const keyword of keywords) {
@@ -424,8 +395,7 @@ export function importKeywordsAsUserTags(
       const tagId =
         findTagByName(db, keyword)?.id ??
         upsertTag(db, { name: lower, type: 'concept', zh: keyword, en: keyword });
-      if (rejected.get(contentId, tagId)) continue;
-      added += insert.run(contentId, tagId, now).changes;
+      added += addKeywordTag(db, contentId, tagId, now);
     }
     return added;
   })();
@@ -482,10 +452,6 @@ export async function writeSidecarsForContent(
   settings: XmpSettings = readXmpSettings(db),
 ): Promise<SidecarRunReport | undefined> {
   if (!settings.enabled) return undefined;
-  const ids = (
-    db.prepare('SELECT id FROM photos WHERE content_id = ? ORDER BY id').all(contentId) as {
-      id: number;
-    }[]
-  ).map((r) => r.id);
+  const ids = listPhotoIdsOfContent(db, contentId);
   return writeSidecars(tool, db, settings, ids);
 }

@@ -15,10 +15,9 @@ import type { EngineAnswer } from '../../main/engines/tag-model.ts';
 import { scanFolder } from '../../main/library/folder-scanner.ts';
 import { relinkFolder } from '../../main/library/folder-relink.ts';
 import { createIngestPool } from '../../main/library/ingest-pool.ts';
+import { countPendingSidecars, dueSidecarsSql } from '../../main/catalog/sidecar-marks.ts';
 import {
-  countPendingSidecars,
   createSidecarSync,
-  dueSidecarsSql,
   type SidecarSync,
   type SidecarSyncOptions,
 } from '../../main/library/sidecar-sync.ts';

@@ -6,7 +6,7 @@ import { listContentTags } from '../../catalog/photo-tags.ts';
 import { EngineId } from '../../engines/tag-model.ts';
 import { clearEngineStop } from '../../jobs/job-controls.ts';
 import { countJobs, listFailedJobs, retryFailedJobs } from '../../jobs/job-queue.ts';
-import { countPendingSidecars } from '../../library/sidecar-sync.ts';
+import { countPendingSidecars } from '../../catalog/sidecar-marks.ts';
 import { readXmpSettings } from '../../library/xmp-sidecars.ts';
 import { jobsStatus, jobsStatusLines } from './jobs-commands.ts';
 import { type CliCommand, stringOption } from '../cli-command.ts';
