@@ -44,15 +44,14 @@ import {
 } from '../../preload/api-contract.ts';
 import {
   countEngineActivity,
-  countIngest,
   getFolder,
   getPhotoDetails,
   listFailures,
   listFolders,
-  retryFailedJobs,
   setFolderEngines,
 } from './catalog-views.ts';
 import { readSettingJson, writeOrDeleteSetting } from '../catalog/settings.ts';
+import { countIngest, retryFailedJobsById } from '../catalog/jobs-table.ts';
 
 export interface LibraryPort {
   /** Adds (or finds) a folder and starts indexing it; returns its id. */
@@ -423,7 +422,7 @@ export function createCatalogJobsPort(
       return readJobControls(db).stopped.get(engine)?.reason ?? null;
     },
     retry(jobIds) {
-      return retryFailedJobs(db, jobIds, (options.now ?? Date.now)());
+      return retryFailedJobsById(db, jobIds, (options.now ?? Date.now)());
     },
     isRunning: options.isRunning ?? (() => false),
     ...(options.diskFull ? { diskFull: options.diskFull } : {}),

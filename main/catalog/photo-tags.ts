@@ -272,3 +272,20 @@ export function addKeywordTag(db: Catalog, contentId: number, tagId: number, now
     )
     .run(contentId, tagId, now).changes;
 }
+
+/** Per engine: its results in the never-pay-twice record, those finished since `since`. */
+export function countEngineResults(
+  db: Catalog,
+  since: number,
+): { engine: string; n: number; recent: number; first_recent: number | null }[] {
+  return db
+    .prepare<
+      [number, number],
+      { engine: string; n: number; recent: number; first_recent: number | null }
+    >(
+      `SELECT engine, count(*) AS n, sum(finished_at >= ?) AS recent,
+              min(CASE WHEN finished_at >= ? THEN finished_at END) AS first_recent
+       FROM engine_results GROUP BY engine`,
+    )
+    .all(since, since);
+}

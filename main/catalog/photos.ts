@@ -296,3 +296,68 @@ export function listPhotoIdsOfContent(db: Catalog, contentId: number): number[] 
     .pluck()
     .all(contentId);
 }
+
+/** What a photo grid shows of a photo (its content's hash and facts when ingested). */
+export interface PhotoSummaryRow {
+  id: number;
+  folder_id: number;
+  rel_path: string;
+  hash: string | null;
+  width: number | null;
+  height: number | null;
+  taken_at: number | null;
+  status: PhotoStatus;
+}
+
+const photoSummaryColumns = `p.id, p.folder_id, p.rel_path, c.hash, c.width, c.height, c.taken_at, p.status`;
+
+/** The photos with these ids that exist (in no particular order). */
+export function getPhotoSummaryRows(db: Catalog, ids: readonly number[]): PhotoSummaryRow[] {
+  return db
+    .prepare<[string], PhotoSummaryRow>(
+      `SELECT ${photoSummaryColumns} FROM photos p LEFT JOIN contents c ON c.id = p.content_id
+       WHERE p.id IN (SELECT value FROM json_each(?))`,
+    )
+    .all(JSON.stringify(ids));
+}
+
+/** A photo with its place, file facts and its content's facts (the photo view). */
+export interface PhotoDetailRow extends PhotoSummaryRow {
+  content_id: number | null;
+  folder_path: string;
+  size: number;
+  mtime_ms: number;
+  error: string | null;
+  format: string | null;
+  camera: string | null;
+  lat: number | null;
+  lon: number | null;
+  orientation: number | null;
+  has_preview: number | null;
+}
+
+export function getPhotoDetailRow(db: Catalog, id: number): PhotoDetailRow | undefined {
+  return db
+    .prepare<[number], PhotoDetailRow>(
+      `SELECT ${photoSummaryColumns}, p.content_id, f.path AS folder_path, p.size, p.mtime_ms, p.error,
+              c.format, c.camera, c.lat, c.lon, c.orientation, c.has_preview
+       FROM photos p JOIN folders f ON f.id = p.folder_id LEFT JOIN contents c ON c.id = p.content_id
+       WHERE p.id = ?`,
+    )
+    .get(id);
+}
+
+/** The other places of a content (any status), with absolute paths, by path, at most `limit`. */
+export function listOtherPlacesOfContent(
+  db: Catalog,
+  contentId: number,
+  photoId: number,
+  limit = 50,
+): { id: number; path: string }[] {
+  return db
+    .prepare<[number, number, number], { id: number; path: string }>(
+      `SELECT p.id, f.path || '/' || p.rel_path AS path FROM photos p JOIN folders f ON f.id = p.folder_id
+       WHERE p.content_id = ? AND p.id != ? ORDER BY path LIMIT ?`,
+    )
+    .all(contentId, photoId, limit);
+}
