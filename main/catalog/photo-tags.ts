@@ -289,3 +289,39 @@ export function countEngineResults(
     )
     .all(since, since);
 }
+
+/** The settings key of the engine's latest result: what its next run most likely uses. */
+export function latestEngineSettingsKey(db: Catalog, engine: string): string | undefined {
+  return db
+    .prepare<[string], { settings_key: string }>(
+      `SELECT settings_key FROM engine_results WHERE engine = ? ORDER BY finished_at DESC LIMIT 1`,
+    )
+    .get(engine)?.settings_key;
+}
+
+/** Contents, tags, and contents with at least one tag nobody removed. */
+export function countCatalogTags(db: Catalog): { contents: number; tags: number; tagged: number } {
+  return (
+    db
+      .prepare<[], { contents: number; tags: number; tagged: number }>(
+        `SELECT (SELECT COUNT(*) FROM contents) AS contents, (SELECT COUNT(*) FROM tags) AS tags,
+           (SELECT COUNT(DISTINCT content_id) FROM photo_tags WHERE state != 'rejected') AS tagged`,
+      )
+      .get() ?? { contents: 0, tags: 0, tagged: 0 }
+  );
+}
+
+/** The tags on the most photos (rows nobody removed), most first, at most `limit`. */
+export function listTopTags(
+  db: Catalog,
+  limit: number,
+): { zh: string; en: string; photos: number }[] {
+  return db
+    .prepare<[number], { zh: string; en: string; photos: number }>(
+      `SELECT t.zh, t.en, COUNT(DISTINCT p.id) AS photos FROM tags t
+       JOIN photo_tags pt ON pt.tag_id = t.id AND pt.state != 'rejected'
+       JOIN photos p ON p.content_id = pt.content_id
+       GROUP BY t.id ORDER BY photos DESC, t.name LIMIT ?`,
+    )
+    .all(limit);
+}

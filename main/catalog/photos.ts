@@ -361,3 +361,59 @@ export function listOtherPlacesOfContent(
     )
     .all(contentId, photoId, limit);
 }
+
+/**
+ * A search's photos as SQL over `photos p` (joined as the search planner needs): the planner's
+ * FROM and WHERE clauses with their bound parameters. The planner lives above the catalog
+ * (main/search/search-planner.ts); the catalog runs what it plans.
+ */
+export interface PhotoFilterSql {
+  readonly from: string;
+  readonly where: string;
+  readonly params: readonly (string | number)[];
+}
+
+/** Ids of the photos a planned search finds, by id. */
+export function listPhotoIdsWhere(db: Catalog, filter: PhotoFilterSql): number[] {
+  return db
+    .prepare<(string | number)[], number>(
+      `SELECT p.id FROM ${filter.from} WHERE ${filter.where} ORDER BY p.id`,
+    )
+    .pluck()
+    .all(...filter.params);
+}
+
+/** The photo at this relative path in a folder. */
+export function findPhotoIdByPath(
+  db: Catalog,
+  folderId: number,
+  relPath: string,
+): number | undefined {
+  return db
+    .prepare<[number, string], { id: number }>(
+      'SELECT id FROM photos WHERE folder_id = ? AND rel_path = ?',
+    )
+    .get(folderId, relPath)?.id;
+}
+
+/** How many photos (any status) a folder has. */
+export function countFolderPhotos(db: Catalog, folderId: number): number {
+  return (
+    db
+      .prepare<[number], number>('SELECT count(*) FROM photos WHERE folder_id = ?')
+      .pluck()
+      .get(folderId) ?? 0
+  );
+}
+
+/** Photos that could not be read or were skipped, with absolute paths, by path. */
+export function listUnreadablePhotos(
+  db: Catalog,
+): { path: string; status: string; error: string | null }[] {
+  return db
+    .prepare<[], { path: string; status: string; error: string | null }>(
+      `SELECT f.path || '/' || p.rel_path AS path, p.status, p.error FROM photos p JOIN folders f ON f.id = p.folder_id
+       WHERE p.status IN ('broken', 'skipped') ORDER BY path`,
+    )
+    .all();
+}

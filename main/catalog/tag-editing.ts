@@ -7,17 +7,8 @@
 import type { Catalog } from './catalog-connection.ts';
 import type { TagType } from '../engines/tag-model.ts';
 import { upsertTag } from './photo-tags.ts';
+import type { PhotoFilterSql } from './photos.ts';
 import { normaliseSearchText, refreshTagTerms } from './tag-terms.ts';
-
-/**
- * A search's photos as SQL over `photos p` (joined as the search planner needs): the planner's
- * FROM and WHERE clauses with their bound parameters.
- */
-export interface PhotoFilterSql {
-  readonly from: string;
-  readonly where: string;
-  readonly params: readonly (string | number)[];
-}
 
 /**
  * Photos to edit: explicit ids, or every photo a search finds. The search is planned inside
