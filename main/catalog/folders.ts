@@ -215,6 +215,16 @@ export function folderStatesSignature(db: Catalog): string {
   );
 }
 
+/** Ids of the folders whose engine list includes this engine. */
+export function listFolderIdsWithEngine(db: Catalog, engine: string): number[] {
+  return db
+    .prepare<[string], number>(
+      `SELECT f.id FROM folders f WHERE EXISTS (SELECT 1 FROM json_each(f.engines) e WHERE e.value = ?)`,
+    )
+    .pluck()
+    .all(engine);
+}
+
 /** Store a folder's engine list as given; false when there is no such folder. */
 export function updateFolderEngines(db: Catalog, id: number, engines: readonly string[]): boolean {
   return (

@@ -417,3 +417,43 @@ export function listUnreadablePhotos(
     )
     .all();
 }
+
+/**
+ * In these folders: ok photos, their distinct contents, and those contents the engine already
+ * answered for (with `settingsKey`, only answers under those settings): what a tagging run
+ * would skip (see [Note: Never pay twice]).
+ */
+export function countTaggableContents(
+  db: Catalog,
+  folderIds: readonly number[],
+  engine: string,
+  settingsKey: string | undefined,
+): { photos: number; contents: number; tagged: number } {
+  const marks = folderIds.map(() => '?').join(', ') || 'NULL';
+  const resultFilter =
+    settingsKey === undefined ? `r.engine = ?` : `r.engine = ? AND r.settings_key = ?`;
+  const resultArgs = settingsKey === undefined ? [engine] : [engine, settingsKey];
+  return (
+    db
+      .prepare<(string | number)[], { photos: number; contents: number; tagged: number }>(
+        `SELECT COUNT(*) AS photos, COUNT(DISTINCT p.content_id) AS contents,
+           COUNT(DISTINCT CASE WHEN EXISTS (
+             SELECT 1 FROM engine_results r WHERE r.content_id = p.content_id AND ${resultFilter}
+           ) THEN p.content_id END) AS tagged
+         FROM photos p WHERE p.status = 'ok' AND p.content_id IS NOT NULL AND p.folder_id IN (${marks})`,
+      )
+      .get(...resultArgs, ...folderIds) ?? { photos: 0, contents: 0, tagged: 0 }
+  );
+}
+
+/** Photos waiting to be ingested in these folders. */
+export function countPendingPhotos(db: Catalog, folderIds: readonly number[]): number {
+  const marks = folderIds.map(() => '?').join(', ') || 'NULL';
+  return (
+    db
+      .prepare<number[], { n: number }>(
+        `SELECT COUNT(*) AS n FROM photos WHERE status = 'pending' AND folder_id IN (${marks})`,
+      )
+      .get(...folderIds)?.n ?? 0
+  );
+}
