@@ -1,6 +1,6 @@
 // The `jobs` table as the app and the CLI read it: counts for the activity panel, the failed
 // jobs with the photo each was about, and putting failed jobs back in the queue. The queue's
-// own claiming, leasing and finishing is main/jobs/job-queue.ts.
+// own claiming, leasing and finishing is main/catalog/job-queue.ts.
 import type { Catalog } from './catalog-connection.ts';
 
 /** Tag jobs per engine and state (done jobs are deleted, so: queued, running, failed). */

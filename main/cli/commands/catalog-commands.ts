@@ -7,7 +7,7 @@ import { countCatalogTags, listContentTags } from '../../catalog/photo-tags.ts';
 import { findPhotoIdByPath, listUnreadablePhotos } from '../../catalog/photos.ts';
 import { EngineId } from '../../engines/tag-model.ts';
 import { clearEngineStop } from '../../jobs/job-controls.ts';
-import { countJobs, listFailedJobs, retryFailedJobs } from '../../jobs/job-queue.ts';
+import { countJobs, listFailedJobs, retryFailedJobs } from '../../catalog/job-queue.ts';
 import { countPendingSidecars } from '../../catalog/sidecar-marks.ts';
 import { readXmpSettings } from '../../library/xmp-sidecars.ts';
 import { jobsStatus, jobsStatusLines } from './jobs-commands.ts';

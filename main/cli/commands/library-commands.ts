@@ -5,7 +5,7 @@ import type { Catalog } from '../../catalog/catalog-connection.ts';
 import { addFolder, type Folder, listFolders } from '../../catalog/folders.ts';
 import { listTopTags } from '../../catalog/photo-tags.ts';
 import { EngineId } from '../../engines/tag-model.ts';
-import { countJobs, jobsHeldElsewhere } from '../../jobs/job-queue.ts';
+import { countJobs, jobsHeldElsewhere } from '../../catalog/job-queue.ts';
 import type { RunnerEvent } from '../../jobs/job-runner.ts';
 import { setFollowOutsideLinks, type ScanReport } from '../../library/folder-scanner.ts';
 import { runLibraryOnce } from '../../library/library-runtime.ts';

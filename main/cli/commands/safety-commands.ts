@@ -9,7 +9,7 @@ import { checkCatalog, checkFoundDamage } from '../../catalog/catalog-check.ts';
 import { exportPhotos, writeCsv, writeJson } from '../../catalog/catalog-export.ts';
 import type { Catalog } from '../../catalog/catalog-connection.ts';
 import { listPhotoIdsWhere } from '../../catalog/photos.ts';
-import { enqueueIngest } from '../../jobs/job-queue.ts';
+import { enqueueIngest } from '../../catalog/job-queue.ts';
 import { scanFolder } from '../../library/folder-scanner.ts';
 import { RelinkError, relinkFolder } from '../../library/folder-relink.ts';
 import {

@@ -12,7 +12,7 @@ import {
   enqueueTag,
   recordRemoteTask,
   rescheduleJob,
-} from '../../../main/jobs/job-queue.ts';
+} from '../../../main/catalog/job-queue.ts';
 
 let dir: string;
 let db: Catalog;
