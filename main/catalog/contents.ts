@@ -139,3 +139,14 @@ export function listPreviewSources(db: Catalog): PreviewSource[] {
     )
     .all();
 }
+
+/** Contents taken in [from, to) (milliseconds; uses the taken_at index). */
+export function countContentsTakenBetween(db: Catalog, from: number, to: number): number {
+  return (
+    db
+      .prepare<[number, number], { n: number }>(
+        `SELECT count(*) AS n FROM contents WHERE taken_at >= ? AND taken_at < ?`,
+      )
+      .get(from, to)?.n ?? 0
+  );
+}

@@ -325,3 +325,29 @@ export function listTopTags(
     )
     .all(limit);
 }
+
+/** Live (content, tag) pairs over all tags (from `tag_stats`): a cheap size of the library. */
+export function countLiveTagRows(db: Catalog): number {
+  return db.prepare<[], number | null>(`SELECT sum(contents) FROM tag_stats`).pluck().get() ?? 0;
+}
+
+/** Contents carrying any of these tags, estimated from `tag_stats` (a sum, so an upper bound). */
+export function estimateContentsWithTags(db: Catalog, tagIds: readonly number[]): number {
+  return (
+    db
+      .prepare<[string], { n: number | null }>(
+        `SELECT sum(contents) AS n FROM tag_stats WHERE tag_id IN (SELECT value FROM json_each(?))`,
+      )
+      .get(JSON.stringify(tagIds))?.n ?? 0
+  );
+}
+
+/** Those of the tag ids whose tag has this type, by id. */
+export function filterTagIdsByType(db: Catalog, tagIds: readonly number[], type: string): number[] {
+  return db
+    .prepare<[string, string], number>(
+      `SELECT id FROM tags WHERE id IN (SELECT value FROM json_each(?)) AND type = ? ORDER BY id`,
+    )
+    .pluck()
+    .all(JSON.stringify(tagIds), type);
+}

@@ -457,3 +457,18 @@ export function countPendingPhotos(db: Catalog, folderIds: readonly number[]): n
       .get(...folderIds)?.n ?? 0
   );
 }
+
+export function photoExists(db: Catalog, id: number): boolean {
+  return db.prepare<[number]>(`SELECT 1 FROM photos WHERE id = ?`).get(id) !== undefined;
+}
+
+/** Photos whose absolute path (folder path + '/' + relative path) or relative path is this text. */
+export function findPhotoIdsByPathText(db: Catalog, path: string): number[] {
+  return db
+    .prepare<[string, string], number>(
+      `SELECT p.id FROM photos p JOIN folders f ON f.id = p.folder_id
+       WHERE f.path || '/' || p.rel_path = ? OR p.rel_path = ?`,
+    )
+    .pluck()
+    .all(path, path);
+}

@@ -5,6 +5,7 @@
 // `describeSearchError` turns them into a message with a caret under the query position.
 import { join } from 'node:path';
 import type { Catalog } from '../catalog/catalog-connection.ts';
+import { findPhotoIdsByPathText, photoExists } from '../catalog/photos.ts';
 import { AlbumError, deleteAlbum, findAlbumByName, renameAlbum } from '../catalog/albums.ts';
 import { addTag, removeTag, TagEditError, type TagEditResult } from '../catalog/tag-editing.ts';
 import { selectionFor, type TagTarget } from './query-tagging.ts';
@@ -168,19 +169,14 @@ export function resolveTagTarget(db: Catalog, target: string): TagTarget {
   const text = target.trim();
   if (/^\d+$/.test(text)) {
     const id = Number(text);
-    if (!db.prepare(`SELECT 1 FROM photos WHERE id = ?`).get(id)) {
+    if (!photoExists(db, id)) {
       throw new TagEditError('not-found', `No photo with id ${id}.`);
     }
     return { photoIds: [id] };
   }
   if (/[/\\]/.test(text)) {
-    const rows = db
-      .prepare<[string, string], { id: number }>(
-        `SELECT p.id FROM photos p JOIN folders f ON f.id = p.folder_id
-         WHERE f.path || '/' || p.rel_path = ? OR p.rel_path = ?`,
-      )
-      .all(text.replace(/\\/g, '/'), text.replace(/\\/g, '/'));
-    if (rows.length > 0) return { photoIds: rows.map((r) => r.id) };
+    const ids = findPhotoIdsByPathText(db, text.replace(/\\/g, '/'));
+    if (ids.length > 0) return { photoIds: ids };
     if (text.startsWith('/') || /^[A-Za-z]:[/\\]/.test(text)) {
       throw new TagEditError('not-found', `No photo at ${text} in the catalog.`);
     }
