@@ -20,7 +20,7 @@ import type { TaggingEngine } from '../main/engines/engine.ts';
 import { createHuaweiEngine } from '../main/engines/huawei/huawei-engine.ts';
 import type { EngineId } from '../main/engines/tag-model.ts';
 import { EngineLimiterRegistry } from '../main/jobs/engine-limiter.ts';
-import { countJobs, enqueueTag } from '../main/jobs/job-queue.ts';
+import { countJobs, enqueueTag } from '../main/catalog/job-queue.ts';
 import { JobRunner, type RunnerEvent } from '../main/jobs/job-runner.ts';
 import { silentLogger } from '../main/util/logger.ts';
 import { duplicatePaidCalls } from '../main/emulators/emulator-kit.ts';

@@ -16,7 +16,7 @@ import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { openCatalog, type Catalog } from '../main/catalog/catalog-connection.ts';
-import { refreshTagTerms, resolveTagWord } from '../main/search/tag-terms.ts';
+import { refreshTagTerms, resolveTagWord } from '../main/catalog/tag-terms.ts';
 import { autocompleteTags, countPhotos, searchPhotos } from '../main/search/search-service.ts';
 import { currentSearchSnapshot, startSearchIndex } from '../main/search/search-index.ts';
 import { snapshotBuffers } from '../main/search/search-snapshot.ts';

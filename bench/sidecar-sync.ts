@@ -15,7 +15,8 @@ import { performance } from 'node:perf_hooks';
 import { openCatalog } from '../main/catalog/catalog-connection.ts';
 import { saveEngineAnswer } from '../main/catalog/photo-tags.ts';
 import type { EngineAnswer } from '../main/engines/tag-model.ts';
-import { countPendingSidecars, createSidecarSync } from '../main/library/sidecar-sync.ts';
+import { countPendingSidecars } from '../main/catalog/sidecar-marks.ts';
+import { createSidecarSync } from '../main/library/sidecar-sync.ts';
 import { writeXmpSettings } from '../main/library/xmp-sidecars.ts';
 
 const contents = Number(process.argv[2] ?? 300);

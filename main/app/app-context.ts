@@ -6,6 +6,12 @@ import { statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Catalog } from '../catalog/catalog-connection.ts';
 import { openDataCatalog } from '../catalog/catalog-backup.ts';
+import {
+  deleteFolderRow,
+  findFolderIdByPath,
+  folderStatesSignature,
+  insertFolderRow,
+} from '../catalog/folders.ts';
 import { dataPaths } from '../util/data-dir.ts';
 import { ApiError, type ApiEvent, type EngineId } from '../../preload/api-contract.ts';
 import {
@@ -82,20 +88,12 @@ export function createCatalogLibraryPort(db: Catalog, now: () => number = Date.n
         throw new ApiError('not-found', `The folder ${absolute} does not exist or cannot be read.`);
       }
       if (!isDirectory) throw new ApiError('invalid-input', `${absolute} is not a folder.`);
-      const existing = db
-        .prepare<[string], { id: number }>(`SELECT id FROM folders WHERE path = ?`)
-        .get(absolute);
-      if (existing) return Promise.resolve(existing.id);
-      const row = db
-        .prepare<[string, string, number], { id: number }>(
-          `INSERT INTO folders (path, engines, added_at) VALUES (?, ?, ?) RETURNING id`,
-        )
-        .get(absolute, JSON.stringify(engines), now());
-      if (!row) throw new Error('folder insert returned nothing');
-      return Promise.resolve(row.id);
+      const existing = findFolderIdByPath(db, absolute);
+      if (existing !== undefined) return Promise.resolve(existing);
+      return Promise.resolve(insertFolderRow(db, absolute, engines, now()));
     },
     removeFolder(id) {
-      db.prepare(`DELETE FROM folders WHERE id = ?`).run(id);
+      deleteFolderRow(db, id);
       return Promise.resolve();
     },
     rescanFolder(): Promise<null> {
@@ -173,12 +171,9 @@ export async function openAppContext(options: AppContextOptions): Promise<AppCon
   let polling = false;
   // A folder going offline or online (unplugged, plugged back, found by a rescan or the
   // CLI in another process) is a catalog change the sidebar must see without a reload.
-  const folderStates = db.prepare<[], { states: string | null }>(
-    `SELECT group_concat(id || ':' || status, ',') AS states FROM (SELECT id, status FROM folders ORDER BY id)`,
-  );
-  let lastFolderStates = folderStates.get()?.states ?? '';
+  let lastFolderStates = folderStatesSignature(db);
   const timer = setInterval(() => {
-    const states = folderStates.get()?.states ?? '';
+    const states = folderStatesSignature(db);
     if (states !== lastFolderStates) {
       lastFolderStates = states;
       pendingScopes.add('folders');

@@ -3,13 +3,7 @@
 // engines. Every side effect (file dialogs, opening files, engine settings, the job
 // runner, scanning) is a port passed in, so tests run it on a real catalog with real or
 // temporary collaborators and no host (STYLE.md rule 4).
-import {
-  AlbumError,
-  createAlbum,
-  deleteAlbum,
-  listAlbums,
-  renameAlbum,
-} from '../catalog/albums.ts';
+import { AlbumError, deleteAlbum, renameAlbum } from '../catalog/albums.ts';
 import type { Catalog } from '../catalog/catalog-connection.ts';
 import {
   addTag,
@@ -34,6 +28,7 @@ import {
   readJobControls,
   setJobsPaused,
 } from '../jobs/job-controls.ts';
+import { createAlbum, listAlbums } from '../search/smart-albums.ts';
 import {
   ApiError,
   engineIds,
@@ -51,16 +46,14 @@ import {
 } from '../../preload/api-contract.ts';
 import {
   countEngineActivity,
-  countIngest,
   getFolder,
   getPhotoDetails,
   listFailures,
   listFolders,
-  readSetting,
-  retryFailedJobs,
   setFolderEngines,
-  writeSetting,
 } from './catalog-views.ts';
+import { readSettingJson, writeOrDeleteSetting } from '../catalog/settings.ts';
+import { countIngest, retryFailedJobsById } from '../catalog/jobs-table.ts';
 
 export type RescanCounts = NonNullable<RescanResult['found']>;
 
@@ -243,7 +236,7 @@ export function createAppService(deps: AppServiceDeps): AppService {
 
   const handlers: ApiHandlers = {
     'app.info': () => {
-      const saved = readSetting(db, uiLanguageKey);
+      const saved = readSettingJson(db, uiLanguageKey);
       return {
         host: deps.host,
         version: deps.version,
@@ -254,7 +247,7 @@ export function createAppService(deps: AppServiceDeps): AppService {
       };
     },
     'app.setUiLanguage': ({ language }) => {
-      writeSetting(db, uiLanguageKey, language ?? undefined);
+      writeOrDeleteSetting(db, uiLanguageKey, language ?? undefined);
       changed('settings');
       return { ok: true };
     },
@@ -440,7 +433,7 @@ export function createCatalogJobsPort(
       return readJobControls(db).stopped.get(engine)?.reason ?? null;
     },
     retry(jobIds) {
-      return retryFailedJobs(db, jobIds, (options.now ?? Date.now)());
+      return retryFailedJobsById(db, jobIds, (options.now ?? Date.now)());
     },
     isRunning: options.isRunning ?? (() => false),
     ...(options.diskFull ? { diskFull: options.diskFull } : {}),

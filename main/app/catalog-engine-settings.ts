@@ -14,7 +14,6 @@ import {
   type EngineSettingsView,
 } from '../../preload/api-contract.ts';
 import {
-  catalogSettingsBackend,
   engineSettingsSchemas,
   loadEngineSettings,
   redact,
@@ -28,7 +27,11 @@ import type { ConnectionStep } from '../engines/hosting/image-hosting.ts';
 import { checkVolcengineCredentials } from '../engines/volcengine/volcengine-engine.ts';
 import { readBudget, writeBudget } from '../jobs/engine-budget.ts';
 import { clearEngineStop } from '../jobs/job-controls.ts';
-import { readSetting, writeSetting } from './catalog-views.ts';
+import {
+  catalogSettingsBackend,
+  readSettingJson,
+  writeOrDeleteSetting,
+} from '../catalog/settings.ts';
 import type { EngineSettingsPort } from './app-service.ts';
 
 /** Where credentials live; keys are `<engine>.<field>`. */
@@ -111,10 +114,10 @@ const StoredEngineSettings = z.object({
 type StoredEngineSettings = z.infer<typeof StoredEngineSettings>;
 
 function readStored(db: Catalog, engine: EngineId): StoredEngineSettings {
-  const parsed = StoredEngineSettings.safeParse(readSetting(db, `engine.${engine}`) ?? {});
+  const parsed = StoredEngineSettings.safeParse(readSettingJson(db, `engine.${engine}`) ?? {});
   const stored = parsed.success ? parsed.data : StoredEngineSettings.parse({});
   // The on-device engine is on unless the user turned it off.
-  if (engine === 'local' && readSetting(db, `engine.${engine}`) === undefined)
+  if (engine === 'local' && readSettingJson(db, `engine.${engine}`) === undefined)
     stored.enabled = true;
   return stored;
 }
@@ -270,7 +273,7 @@ export function createCatalogEngineSettings(
         qps: patch.qps === undefined ? s.qps : patch.qps,
         hostingBucket: patch.hostingBucket === undefined ? s.hostingBucket : patch.hostingBucket,
       };
-      writeSetting(db, `engine.${engine}`, next);
+      writeOrDeleteSetting(db, `engine.${engine}`, next);
       if (isCloud(engine)) {
         // Complete settings become the engine's configuration (secrets to the store, the rest
         // to the catalog), which the engines load; incomplete ones stay a draft in the view.

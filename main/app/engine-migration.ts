@@ -13,7 +13,7 @@ import type { Catalog } from '../catalog/catalog-connection.ts';
 import { cloudEngineIds } from '../engines/engine-settings.ts';
 import type { EngineId } from '../engines/tag-model.ts';
 import { budgetState, callsUsed, readBudget } from '../jobs/engine-budget.ts';
-import { enqueueTag } from '../jobs/job-queue.ts';
+import { enqueueTag } from '../catalog/job-queue.ts';
 import { planQueryText } from '../search/search-service.ts';
 
 export interface MigrationOptions {

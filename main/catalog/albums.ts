@@ -1,15 +1,8 @@
-// Smart albums: a named saved query (DESIGN.md §5, §6). An album stores only its query text,
-// so it is always current: its photos and count are a search run when asked. A query that
-// does not parse is refused when the album is saved, with the parser's message and position.
+// Smart albums in the catalog: a named saved query (DESIGN.md §5, §6). An album stores only
+// its query text, so it is always current: its photos and count are a search run when asked,
+// and that part (and the check that a query parses before it is saved) lives above the
+// catalog, in main/search/smart-albums.ts. Here: the `albums` table, names and their rules.
 import type { Catalog } from './catalog-connection.ts';
-import {
-  countPhotos,
-  parseQuery,
-  QueryParseError,
-  searchPhotos,
-  type SearchOptions,
-  type SearchResult,
-} from '../search/search-service.ts';
 
 export interface Album {
   readonly id: number;
@@ -17,13 +10,6 @@ export interface Album {
   readonly query: string;
   readonly createdAt: number;
   readonly updatedAt: number;
-}
-
-export interface AlbumWithCount extends Album {
-  /** Photos the query finds now; null when the saved query no longer parses. */
-  readonly count: number | null;
-  /** Why the count is null (a query saved by an older Tujian the parser now refuses). */
-  readonly error: string | null;
 }
 
 export class AlbumError extends Error {
@@ -56,27 +42,14 @@ const toAlbum = (r: AlbumRow): Album => ({
   updatedAt: r.updated_at,
 });
 
-function cleanName(name: string): string {
+/** The name as stored: NFC, trimmed, inner spaces collapsed; refused when empty or too long. */
+export function cleanAlbumName(name: string): string {
   const clean = name.normalize('NFC').trim().replace(/\s+/g, ' ');
   if (clean === '') throw new AlbumError('invalid-name', 'An album needs a name.');
   if (clean.length > maxNameLength) {
     throw new AlbumError('invalid-name', `An album name is at most ${maxNameLength} characters.`);
   }
   return clean;
-}
-
-function checkQuery(query: string): string {
-  const text = query.trim();
-  if (text === '') throw new AlbumError('invalid-query', 'A smart album needs a query.', 0);
-  try {
-    parseQuery(text);
-  } catch (error) {
-    if (error instanceof QueryParseError) {
-      throw new AlbumError('invalid-query', error.message, error.position);
-    }
-    throw error;
-  }
-  return text;
 }
 
 /** Names compare case-insensitively, so "Trips" and "trips" cannot both exist. */
@@ -108,10 +81,12 @@ export function findAlbumByName(db: Catalog, name: string): Album | undefined {
   return row ? toAlbum(row) : undefined;
 }
 
-/** Save a new smart album. Throws `AlbumError` for a bad name, a taken name or a bad query. */
-export function createAlbum(db: Catalog, name: string, query: string, now = Date.now()): Album {
-  const clean = cleanName(name);
-  const text = checkQuery(query);
+/**
+ * Save a new album whose query text the caller has checked (`createAlbum` in
+ * main/search/smart-albums.ts). Throws `AlbumError` for a bad or taken name.
+ */
+export function insertAlbum(db: Catalog, name: string, query: string, now = Date.now()): Album {
+  const clean = cleanAlbumName(name);
   return db.transaction(() => {
     assertNameFree(db, clean, null);
     const row = db
@@ -119,14 +94,14 @@ export function createAlbum(db: Catalog, name: string, query: string, now = Date
         `INSERT INTO albums (name, query, created_at, updated_at) VALUES (?, ?, ?, ?)
          RETURNING id, name, query, created_at, updated_at`,
       )
-      .get(clean, text, now, now);
+      .get(clean, query, now, now);
     if (!row) throw new Error('album insert returned nothing');
     return toAlbum(row);
   })();
 }
 
 export function renameAlbum(db: Catalog, id: number, name: string, now = Date.now()): Album {
-  const clean = cleanName(name);
+  const clean = cleanAlbumName(name);
   return db.transaction(() => {
     getAlbum(db, id);
     assertNameFree(db, clean, id);
@@ -135,11 +110,11 @@ export function renameAlbum(db: Catalog, id: number, name: string, now = Date.no
   })();
 }
 
-export function updateAlbumQuery(db: Catalog, id: number, query: string, now = Date.now()): Album {
-  const text = checkQuery(query);
+/** Replace an album's query with text the caller has checked (`updateAlbumQuery` in main/search/smart-albums.ts). */
+export function setAlbumQuery(db: Catalog, id: number, query: string, now = Date.now()): Album {
   return db.transaction(() => {
     getAlbum(db, id);
-    db.prepare(`UPDATE albums SET query = ?, updated_at = ? WHERE id = ?`).run(text, now, id);
+    db.prepare(`UPDATE albums SET query = ?, updated_at = ? WHERE id = ?`).run(query, now, id);
     return getAlbum(db, id);
   })();
 }
@@ -150,26 +125,12 @@ export function deleteAlbum(db: Catalog, id: number): void {
   }
 }
 
-/** Every album by name, with its current photo count unless `counts` is false. */
-export function listAlbums(db: Catalog, options: { counts?: boolean } = {}): AlbumWithCount[] {
-  const rows = db
+/** Every album, by name (case-insensitively). */
+export function listAlbumsByName(db: Catalog): Album[] {
+  return db
     .prepare<[], AlbumRow>(
       `SELECT id, name, query, created_at, updated_at FROM albums ORDER BY lower(name), id`,
     )
-    .all();
-  return rows.map((r) => {
-    const album = toAlbum(r);
-    if (options.counts === false) return { ...album, count: null, error: null };
-    try {
-      return { ...album, count: countPhotos(db, album.query), error: null };
-    } catch (error) {
-      if (error instanceof QueryParseError) return { ...album, count: null, error: error.message };
-      throw error;
-    }
-  });
-}
-
-/** The album's photos now: its saved query run through the search. */
-export function albumPhotos(db: Catalog, id: number, options: SearchOptions = {}): SearchResult {
-  return searchPhotos(db, getAlbum(db, id).query, options);
+    .all()
+    .map(toAlbum);
 }

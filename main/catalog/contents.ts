@@ -110,3 +110,43 @@ export function insertContent(
 export function setContentHasPreview(db: Catalog, id: number, hasPreview: boolean): void {
   db.prepare('UPDATE contents SET has_preview = ? WHERE id = ?').run(hasPreview ? 1 : 0, id);
 }
+
+/** The content no longer has a preview file (found by its hash, as preview files are named). */
+export function clearContentPreviewByHash(db: Catalog, hash: string): void {
+  db.prepare<[string]>('UPDATE contents SET has_preview = 0 WHERE hash = ?').run(hash);
+}
+
+/** A content shown by some photo, with one online file to make its preview from (or null). */
+export interface PreviewSource {
+  readonly id: number;
+  readonly hash: string;
+  readonly width: number | null;
+  readonly height: number | null;
+  /** Absolute path (folder path + relative path) of its first ok photo in an online folder. */
+  readonly source: string | null;
+}
+
+/** Every content a photo shows, by id, with where its preview can be made from. */
+export function listPreviewSources(db: Catalog): PreviewSource[] {
+  return db
+    .prepare<[], PreviewSource>(
+      `SELECT c.id, c.hash, c.width, c.height,
+         (SELECT f.path || '/' || p.rel_path FROM photos p JOIN folders f ON f.id = p.folder_id
+          WHERE p.content_id = c.id AND p.status = 'ok' AND f.status = 'online'
+          ORDER BY p.id LIMIT 1) AS source
+       FROM contents c WHERE EXISTS (SELECT 1 FROM photos p WHERE p.content_id = c.id)
+       ORDER BY c.id`,
+    )
+    .all();
+}
+
+/** Contents taken in [from, to) (milliseconds; uses the taken_at index). */
+export function countContentsTakenBetween(db: Catalog, from: number, to: number): number {
+  return (
+    db
+      .prepare<[number, number], { n: number }>(
+        `SELECT count(*) AS n FROM contents WHERE taken_at >= ? AND taken_at < ?`,
+      )
+      .get(from, to)?.n ?? 0
+  );
+}

@@ -174,10 +174,109 @@ export function setFolderEngines(db: Catalog, id: number, engines: readonly stri
   db.prepare('UPDATE folders SET engines = ? WHERE id = ?').run(JSON.stringify(parsed), id);
 }
 
+/** The id of the folder recorded at exactly this path. */
+export function findFolderIdByPath(db: Catalog, path: string): number | undefined {
+  return db.prepare<[string], { id: number }>(`SELECT id FROM folders WHERE path = ?`).get(path)
+    ?.id;
+}
+
+/**
+ * Record a folder row as given, without `addFolder`'s checks (real path, volume identity,
+ * nesting): for the app's catalog-only library port, which has no scanner behind it.
+ */
+export function insertFolderRow(
+  db: Catalog,
+  path: string,
+  engines: readonly string[],
+  addedAt: number,
+): number {
+  const row = db
+    .prepare<[string, string, number], { id: number }>(
+      `INSERT INTO folders (path, engines, added_at) VALUES (?, ?, ?) RETURNING id`,
+    )
+    .get(path, JSON.stringify(engines), addedAt);
+  if (!row) throw new Error('folder insert returned nothing');
+  return row.id;
+}
+
+/** Delete a folder row (its photos go by cascade), without `removeFolder`'s job cleanup. */
+export function deleteFolderRow(db: Catalog, id: number): void {
+  db.prepare<[number]>(`DELETE FROM folders WHERE id = ?`).run(id);
+}
+
+/** Every folder's id and status in one text, which changes when any folder goes on- or offline. */
+export function folderStatesSignature(db: Catalog): string {
+  return (
+    db
+      .prepare<[], { states: string | null }>(
+        `SELECT group_concat(id || ':' || status, ',') AS states FROM (SELECT id, status FROM folders ORDER BY id)`,
+      )
+      .get()?.states ?? ''
+  );
+}
+
+/** Ids of the folders whose engine list includes this engine. */
+export function listFolderIdsWithEngine(db: Catalog, engine: string): number[] {
+  return db
+    .prepare<[string], number>(
+      `SELECT f.id FROM folders f WHERE EXISTS (SELECT 1 FROM json_each(f.engines) e WHERE e.value = ?)`,
+    )
+    .pluck()
+    .all(engine);
+}
+
+/** Store a folder's engine list as given; false when there is no such folder. */
+export function updateFolderEngines(db: Catalog, id: number, engines: readonly string[]): boolean {
+  return (
+    db
+      .prepare<[string, number]>(`UPDATE folders SET engines = ? WHERE id = ?`)
+      .run(JSON.stringify(engines), id).changes > 0
+  );
+}
+
+/** A folder with how many of its photos are ok, pending and broken (the sidebar's view). */
+export interface FolderWithCountsRow {
+  id: number;
+  path: string;
+  status: FolderStatus;
+  /** The stored JSON text of the engine list. */
+  engines: string;
+  added_at: number;
+  last_scan_at: number | null;
+  photo_count: number;
+  pending_count: number;
+  broken_count: number;
+}
+
+const folderWithCountsSelect = `
+  SELECT f.id, f.path, f.status, f.engines, f.added_at, f.last_scan_at,
+    (SELECT count(*) FROM photos p WHERE p.folder_id = f.id AND p.status = 'ok') AS photo_count,
+    (SELECT count(*) FROM photos p WHERE p.folder_id = f.id AND p.status = 'pending') AS pending_count,
+    (SELECT count(*) FROM photos p WHERE p.folder_id = f.id AND p.status = 'broken') AS broken_count
+  FROM folders f`;
+
+/** Every folder with its photo counts, by path. */
+export function listFoldersWithCounts(db: Catalog): FolderWithCountsRow[] {
+  return db.prepare<[], FolderWithCountsRow>(`${folderWithCountsSelect} ORDER BY f.path`).all();
+}
+
+export function getFolderWithCounts(db: Catalog, id: number): FolderWithCountsRow | undefined {
+  return db
+    .prepare<[number], FolderWithCountsRow>(`${folderWithCountsSelect} WHERE f.id = ?`)
+    .get(id);
+}
+
 /** Records a new root identity (the user confirmed the folder at this path is the same one). */
 export function setFolderVolumeId(db: Catalog, id: number, volumeId: string): void {
   requireFolder(db, id);
   db.prepare('UPDATE folders SET volume_id = ? WHERE id = ?').run(volumeId, id);
+}
+
+/** The folder was found at a new path (moved or remounted): record it there, online. */
+export function relinkFolderPath(db: Catalog, id: number, path: string, volumeId: string): void {
+  db.prepare<[string, string, number]>(
+    `UPDATE folders SET path = ?, volume_id = ?, status = 'online' WHERE id = ?`,
+  ).run(path, volumeId, id);
 }
 
 export function setFolderScanned(db: Catalog, id: number, at: number): void {

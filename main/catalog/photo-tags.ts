@@ -226,3 +226,128 @@ export function hasEngineResult(
       .get(contentId, engine, settingsKey) !== undefined
   );
 }
+
+/** A tag of a content by state, with its best confidence; see `listUnrejectedTagsByState`. */
+export interface TagByState {
+  readonly type: string;
+  readonly zh: string;
+  readonly en: string;
+  readonly state: string;
+  readonly confidence: number;
+}
+
+/**
+ * The content's tags that no one removed, one row per tag and state with the best confidence:
+ * the user's first, then by confidence and name (what sidecar keywords are made from).
+ */
+export function listUnrejectedTagsByState(db: Catalog, contentId: number): TagByState[] {
+  return db
+    .prepare<[number], TagByState>(
+      `SELECT t.type, t.zh, t.en, pt.state, max(pt.confidence) AS confidence
+       FROM photo_tags pt JOIN tags t ON t.id = pt.tag_id
+       WHERE pt.content_id = ?
+         AND NOT EXISTS (SELECT 1 FROM photo_tags r
+                         WHERE r.content_id = pt.content_id AND r.tag_id = pt.tag_id AND r.state = 'rejected')
+       GROUP BY t.id, pt.state ORDER BY pt.state = 'user' DESC, confidence DESC, t.name`,
+    )
+    .all(contentId);
+}
+
+/**
+ * Give a content a user tag from a keyword another tool wrote (engine `user`, model
+ * `keywords`), unless the user removed that tag from it; 1 when a row was added, else 0.
+ */
+export function addKeywordTag(db: Catalog, contentId: number, tagId: number, now: number): number {
+  const rejected = db
+    .prepare<[number, number]>(
+      `SELECT 1 FROM photo_tags WHERE content_id = ? AND tag_id = ? AND state = 'rejected'`,
+    )
+    .get(contentId, tagId);
+  if (rejected) return 0;
+  return db
+    .prepare<[number, number, number]>(
+      `INSERT INTO photo_tags (content_id, tag_id, engine, model, confidence, state, created_at)
+       VALUES (?, ?, 'user', 'keywords', 100, 'user', ?)
+       ON CONFLICT (content_id, tag_id, engine) DO NOTHING`,
+    )
+    .run(contentId, tagId, now).changes;
+}
+
+/** Per engine: its results in the never-pay-twice record, those finished since `since`. */
+export function countEngineResults(
+  db: Catalog,
+  since: number,
+): { engine: string; n: number; recent: number; first_recent: number | null }[] {
+  return db
+    .prepare<
+      [number, number],
+      { engine: string; n: number; recent: number; first_recent: number | null }
+    >(
+      `SELECT engine, count(*) AS n, sum(finished_at >= ?) AS recent,
+              min(CASE WHEN finished_at >= ? THEN finished_at END) AS first_recent
+       FROM engine_results GROUP BY engine`,
+    )
+    .all(since, since);
+}
+
+/** The settings key of the engine's latest result: what its next run most likely uses. */
+export function latestEngineSettingsKey(db: Catalog, engine: string): string | undefined {
+  return db
+    .prepare<[string], { settings_key: string }>(
+      `SELECT settings_key FROM engine_results WHERE engine = ? ORDER BY finished_at DESC LIMIT 1`,
+    )
+    .get(engine)?.settings_key;
+}
+
+/** Contents, tags, and contents with at least one tag nobody removed. */
+export function countCatalogTags(db: Catalog): { contents: number; tags: number; tagged: number } {
+  return (
+    db
+      .prepare<[], { contents: number; tags: number; tagged: number }>(
+        `SELECT (SELECT COUNT(*) FROM contents) AS contents, (SELECT COUNT(*) FROM tags) AS tags,
+           (SELECT COUNT(DISTINCT content_id) FROM photo_tags WHERE state != 'rejected') AS tagged`,
+      )
+      .get() ?? { contents: 0, tags: 0, tagged: 0 }
+  );
+}
+
+/** The tags on the most photos (rows nobody removed), most first, at most `limit`. */
+export function listTopTags(
+  db: Catalog,
+  limit: number,
+): { zh: string; en: string; photos: number }[] {
+  return db
+    .prepare<[number], { zh: string; en: string; photos: number }>(
+      `SELECT t.zh, t.en, COUNT(DISTINCT p.id) AS photos FROM tags t
+       JOIN photo_tags pt ON pt.tag_id = t.id AND pt.state != 'rejected'
+       JOIN photos p ON p.content_id = pt.content_id
+       GROUP BY t.id ORDER BY photos DESC, t.name LIMIT ?`,
+    )
+    .all(limit);
+}
+
+/** Live (content, tag) pairs over all tags (from `tag_stats`): a cheap size of the library. */
+export function countLiveTagRows(db: Catalog): number {
+  return db.prepare<[], number | null>(`SELECT sum(contents) FROM tag_stats`).pluck().get() ?? 0;
+}
+
+/** Contents carrying any of these tags, estimated from `tag_stats` (a sum, so an upper bound). */
+export function estimateContentsWithTags(db: Catalog, tagIds: readonly number[]): number {
+  return (
+    db
+      .prepare<[string], { n: number | null }>(
+        `SELECT sum(contents) AS n FROM tag_stats WHERE tag_id IN (SELECT value FROM json_each(?))`,
+      )
+      .get(JSON.stringify(tagIds))?.n ?? 0
+  );
+}
+
+/** Those of the tag ids whose tag has this type, by id. */
+export function filterTagIdsByType(db: Catalog, tagIds: readonly number[], type: string): number[] {
+  return db
+    .prepare<[string, string], number>(
+      `SELECT id FROM tags WHERE id IN (SELECT value FROM json_each(?)) AND type = ? ORDER BY id`,
+    )
+    .pluck()
+    .all(JSON.stringify(tagIds), type);
+}

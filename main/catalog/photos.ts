@@ -247,3 +247,228 @@ export function countPhotosByStatus(db: Catalog, folderId?: number): Record<Phot
   for (const row of rows) counts[row.status] = row.n;
   return counts;
 }
+
+/** An ingested file of a folder: its path and the hash and size of its content. */
+export interface IngestedFile {
+  readonly rel_path: string;
+  readonly hash: string;
+  readonly size: number;
+}
+
+/** The folder's ingested files (status ok or missing), by relative path. */
+export function listIngestedFilesOfFolder(db: Catalog, folderId: number): IngestedFile[] {
+  return db
+    .prepare<[number], IngestedFile>(
+      `SELECT p.rel_path, c.hash, c.size FROM photos p JOIN contents c ON c.id = p.content_id
+       WHERE p.folder_id = ? AND p.status IN ('ok', 'missing') ORDER BY p.rel_path`,
+    )
+    .all(folderId);
+}
+
+/** The other ok photos of a content in online folders, with their folder's path. */
+export function listOtherOnlineCopies(
+  db: Catalog,
+  contentId: number,
+  photoId: number,
+): { id: number; folder: string; rel_path: string }[] {
+  return db
+    .prepare<[number, number], { id: number; folder: string; rel_path: string }>(
+      `SELECT p.id, f.path AS folder, p.rel_path FROM photos p JOIN folders f ON f.id = p.folder_id
+       WHERE p.content_id = ? AND p.id != ? AND p.status = 'ok' AND f.status = 'online'`,
+    )
+    .all(contentId, photoId);
+}
+
+/** Ids of every photo that has a content, by folder and path. */
+export function listIngestedPhotoIds(db: Catalog): number[] {
+  return db
+    .prepare<[], number>(
+      `SELECT id FROM photos WHERE content_id IS NOT NULL ORDER BY folder_id, rel_path`,
+    )
+    .pluck()
+    .all();
+}
+
+/** Ids of the photos showing a content, by id. */
+export function listPhotoIdsOfContent(db: Catalog, contentId: number): number[] {
+  return db
+    .prepare<[number], number>('SELECT id FROM photos WHERE content_id = ? ORDER BY id')
+    .pluck()
+    .all(contentId);
+}
+
+/** What a photo grid shows of a photo (its content's hash and facts when ingested). */
+export interface PhotoSummaryRow {
+  id: number;
+  folder_id: number;
+  rel_path: string;
+  hash: string | null;
+  width: number | null;
+  height: number | null;
+  taken_at: number | null;
+  status: PhotoStatus;
+}
+
+const photoSummaryColumns = `p.id, p.folder_id, p.rel_path, c.hash, c.width, c.height, c.taken_at, p.status`;
+
+/** The photos with these ids that exist (in no particular order). */
+export function getPhotoSummaryRows(db: Catalog, ids: readonly number[]): PhotoSummaryRow[] {
+  return db
+    .prepare<[string], PhotoSummaryRow>(
+      `SELECT ${photoSummaryColumns} FROM photos p LEFT JOIN contents c ON c.id = p.content_id
+       WHERE p.id IN (SELECT value FROM json_each(?))`,
+    )
+    .all(JSON.stringify(ids));
+}
+
+/** A photo with its place, file facts and its content's facts (the photo view). */
+export interface PhotoDetailRow extends PhotoSummaryRow {
+  content_id: number | null;
+  folder_path: string;
+  size: number;
+  mtime_ms: number;
+  error: string | null;
+  format: string | null;
+  camera: string | null;
+  lat: number | null;
+  lon: number | null;
+  orientation: number | null;
+  has_preview: number | null;
+}
+
+export function getPhotoDetailRow(db: Catalog, id: number): PhotoDetailRow | undefined {
+  return db
+    .prepare<[number], PhotoDetailRow>(
+      `SELECT ${photoSummaryColumns}, p.content_id, f.path AS folder_path, p.size, p.mtime_ms, p.error,
+              c.format, c.camera, c.lat, c.lon, c.orientation, c.has_preview
+       FROM photos p JOIN folders f ON f.id = p.folder_id LEFT JOIN contents c ON c.id = p.content_id
+       WHERE p.id = ?`,
+    )
+    .get(id);
+}
+
+/** The other places of a content (any status), with absolute paths, by path, at most `limit`. */
+export function listOtherPlacesOfContent(
+  db: Catalog,
+  contentId: number,
+  photoId: number,
+  limit = 50,
+): { id: number; path: string }[] {
+  return db
+    .prepare<[number, number, number], { id: number; path: string }>(
+      `SELECT p.id, f.path || '/' || p.rel_path AS path FROM photos p JOIN folders f ON f.id = p.folder_id
+       WHERE p.content_id = ? AND p.id != ? ORDER BY path LIMIT ?`,
+    )
+    .all(contentId, photoId, limit);
+}
+
+/**
+ * A search's photos as SQL over `photos p` (joined as the search planner needs): the planner's
+ * FROM and WHERE clauses with their bound parameters. The planner lives above the catalog
+ * (main/search/search-planner.ts); the catalog runs what it plans.
+ */
+export interface PhotoFilterSql {
+  readonly from: string;
+  readonly where: string;
+  readonly params: readonly (string | number)[];
+}
+
+/** Ids of the photos a planned search finds, by id. */
+export function listPhotoIdsWhere(db: Catalog, filter: PhotoFilterSql): number[] {
+  return db
+    .prepare<(string | number)[], number>(
+      `SELECT p.id FROM ${filter.from} WHERE ${filter.where} ORDER BY p.id`,
+    )
+    .pluck()
+    .all(...filter.params);
+}
+
+/** The photo at this relative path in a folder. */
+export function findPhotoIdByPath(
+  db: Catalog,
+  folderId: number,
+  relPath: string,
+): number | undefined {
+  return db
+    .prepare<[number, string], { id: number }>(
+      'SELECT id FROM photos WHERE folder_id = ? AND rel_path = ?',
+    )
+    .get(folderId, relPath)?.id;
+}
+
+/** How many photos (any status) a folder has. */
+export function countFolderPhotos(db: Catalog, folderId: number): number {
+  return (
+    db
+      .prepare<[number], number>('SELECT count(*) FROM photos WHERE folder_id = ?')
+      .pluck()
+      .get(folderId) ?? 0
+  );
+}
+
+/** Photos that could not be read or were skipped, with absolute paths, by path. */
+export function listUnreadablePhotos(
+  db: Catalog,
+): { path: string; status: string; error: string | null }[] {
+  return db
+    .prepare<[], { path: string; status: string; error: string | null }>(
+      `SELECT f.path || '/' || p.rel_path AS path, p.status, p.error FROM photos p JOIN folders f ON f.id = p.folder_id
+       WHERE p.status IN ('broken', 'skipped') ORDER BY path`,
+    )
+    .all();
+}
+
+/**
+ * In these folders: ok photos, their distinct contents, and those contents the engine already
+ * answered for (with `settingsKey`, only answers under those settings): what a tagging run
+ * would skip (see [Note: Never pay twice]).
+ */
+export function countTaggableContents(
+  db: Catalog,
+  folderIds: readonly number[],
+  engine: string,
+  settingsKey: string | undefined,
+): { photos: number; contents: number; tagged: number } {
+  const marks = folderIds.map(() => '?').join(', ') || 'NULL';
+  const resultFilter =
+    settingsKey === undefined ? `r.engine = ?` : `r.engine = ? AND r.settings_key = ?`;
+  const resultArgs = settingsKey === undefined ? [engine] : [engine, settingsKey];
+  return (
+    db
+      .prepare<(string | number)[], { photos: number; contents: number; tagged: number }>(
+        `SELECT COUNT(*) AS photos, COUNT(DISTINCT p.content_id) AS contents,
+           COUNT(DISTINCT CASE WHEN EXISTS (
+             SELECT 1 FROM engine_results r WHERE r.content_id = p.content_id AND ${resultFilter}
+           ) THEN p.content_id END) AS tagged
+         FROM photos p WHERE p.status = 'ok' AND p.content_id IS NOT NULL AND p.folder_id IN (${marks})`,
+      )
+      .get(...resultArgs, ...folderIds) ?? { photos: 0, contents: 0, tagged: 0 }
+  );
+}
+
+/** Photos waiting to be ingested in these folders. */
+export function countPendingPhotos(db: Catalog, folderIds: readonly number[]): number {
+  const marks = folderIds.map(() => '?').join(', ') || 'NULL';
+  return (
+    db
+      .prepare<number[], { n: number }>(
+        `SELECT COUNT(*) AS n FROM photos WHERE status = 'pending' AND folder_id IN (${marks})`,
+      )
+      .get(...folderIds)?.n ?? 0
+  );
+}
+
+export function photoExists(db: Catalog, id: number): boolean {
+  return db.prepare<[number]>(`SELECT 1 FROM photos WHERE id = ?`).get(id) !== undefined;
+}
+
+/** Photos whose absolute path (folder path + '/' + relative path) or relative path is this text. */
+export function findPhotoIdsByPathText(db: Catalog, path: string): number[] {
+  return db
+    .prepare<[string, string], number>(
+      `SELECT p.id FROM photos p JOIN folders f ON f.id = p.folder_id
+       WHERE f.path || '/' || p.rel_path = ? OR p.rel_path = ?`,
+    )
+    .pluck()
+    .all(path, path);
+}

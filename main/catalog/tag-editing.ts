@@ -1,16 +1,22 @@
 // The user's edits to tags: add a tag to a selection (engine `user`), remove one (every
 // engine's row becomes `rejected` and stays, see [Note: Rejected tags stay rejected] in
 // photo-tags.ts), lift a removal, rename a tag's display names and merge two tags (for good:
-// see [Note: Merged tags stay merged] in migration 0006). A selection is photo ids or a search
-// query. Every change runs in one transaction.
+// see [Note: Merged tags stay merged] in migration 0006). A selection is photo ids or the SQL
+// of a search, planned when the edit runs (the query planner lives above the catalog and is
+// handed in: main/search/query-tagging.ts). Every change runs in one transaction.
 import type { Catalog } from './catalog-connection.ts';
 import type { TagType } from '../engines/tag-model.ts';
 import { upsertTag } from './photo-tags.ts';
-import { planQueryText } from '../search/search-service.ts';
-import { normaliseSearchText, refreshTagTerms } from '../search/tag-terms.ts';
+import type { PhotoFilterSql } from './photos.ts';
+import { normaliseSearchText, refreshTagTerms } from './tag-terms.ts';
 
-/** Photos to edit: explicit ids, or every photo a query finds. */
-export type TagSelection = { readonly photoIds: readonly number[] } | { readonly query: string };
+/**
+ * Photos to edit: explicit ids, or every photo a search finds. The search is planned inside
+ * the edit's transaction (its tag words resolve against the state the edit changes), so it is
+ * given as the function that plans it.
+ */
+export type TagSelection =
+  { readonly photoIds: readonly number[] } | { readonly planSearch: () => PhotoFilterSql };
 
 /** A tag given by the user: one text (zh or en), or both names and optionally the type. */
 export type TagInput =
@@ -123,7 +129,7 @@ export function selectContents(
       )
       .all(JSON.stringify(selection.photoIds));
   } else {
-    const plan = planQueryText(db, selection.query);
+    const plan = selection.planSearch();
     rows = db
       .prepare<(string | number)[], { content_id: number | null }>(
         `SELECT p.content_id FROM ${plan.from} WHERE ${plan.where}`,

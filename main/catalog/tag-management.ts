@@ -13,7 +13,7 @@ import {
   type TagAlias,
   type TagRef,
 } from './tag-editing.ts';
-import { normaliseSearchText, refreshTagTerms } from '../search/tag-terms.ts';
+import { normaliseSearchText, refreshTagTerms } from './tag-terms.ts';
 
 /** A tag that a typed name matches, with how many photos have it. */
 export interface TagCandidate extends TagRef {

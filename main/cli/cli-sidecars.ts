@@ -3,11 +3,8 @@
 // before it exits ([Note: Sidecars follow tag changes] in migration 0007). Nothing happens,
 // and no ExifTool starts, while sidecar writing is off or nothing is due.
 import type { Catalog } from '../catalog/catalog-connection.ts';
-import {
-  countPendingSidecars,
-  createSidecarSync,
-  type SidecarSyncLog,
-} from '../library/sidecar-sync.ts';
+import { countPendingSidecars } from '../catalog/sidecar-marks.ts';
+import { createSidecarSync, type SidecarSyncLog } from '../library/sidecar-sync.ts';
 
 export interface CliSidecars {
   /** Writes what is due (all of it, or for `maxMs`), ends ExifTool and prints a total. */

@@ -4,9 +4,9 @@
 import type { Catalog } from '../catalog/catalog-connection.ts';
 import type { TaggingEngine } from './engine.ts';
 import { createAliyunEngine } from './aliyun/aliyun-engine.ts';
+import { catalogSettingsBackend } from '../catalog/settings.ts';
 import {
   type CloudEngineId,
-  catalogSettingsBackend,
   chainSecretStores,
   type EngineSettings,
   envSecretStore,

@@ -12,7 +12,6 @@
 import { chmod, mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { z } from 'zod';
-import type { Catalog } from '../catalog/catalog-connection.ts';
 import { aliyunSettingsSchema } from './aliyun/aliyun-settings.ts';
 import { huaweiSettingsSchema } from './huawei/huawei-settings.ts';
 import { EngineError } from './engine.ts';
@@ -183,34 +182,6 @@ export interface SettingsBackend {
   read(key: string): unknown;
   write(key: string, value: unknown): void;
   remove(key: string): void;
-}
-
-/** The catalog's `settings` table (key → JSON text). */
-export function catalogSettingsBackend(db: Catalog): SettingsBackend {
-  const select = db.prepare<[string], { value: string }>(
-    'SELECT value FROM settings WHERE key = ?',
-  );
-  const upsert = db.prepare<[string, string]>(
-    'INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
-  );
-  const del = db.prepare<[string]>('DELETE FROM settings WHERE key = ?');
-  return {
-    read(key) {
-      const row = select.get(key);
-      if (!row) return undefined;
-      try {
-        return JSON.parse(row.value) as unknown;
-      } catch {
-        return undefined;
-      }
-    },
-    write(key, value) {
-      upsert.run(key, JSON.stringify(value));
-    },
-    remove(key) {
-      del.run(key);
-    },
-  };
 }
 
 /**

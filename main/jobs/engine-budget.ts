@@ -12,6 +12,8 @@
 // live in the settings table as `jobs.budget.<engine>` = `{"perDay": N, "perMonth": M}`.
 import { z } from 'zod';
 import type { Catalog } from '../catalog/catalog-connection.ts';
+import { recordEngineCall, sumEngineCalls } from '../catalog/engine-calls.ts';
+import { deleteSetting, readSettingText, writeSettingJson } from '../catalog/settings.ts';
 import type { EngineId } from '../engines/tag-model.ts';
 
 export const EngineBudget = z.object({
@@ -36,12 +38,10 @@ function startOfNextUtcMonth(now: number): number {
 }
 
 export function readBudget(db: Catalog, engine: EngineId): EngineBudget {
-  const row = db
-    .prepare<[string], { value: string }>(`SELECT value FROM settings WHERE key = ?`)
-    .get(`jobs.budget.${engine}`);
-  if (!row) return {};
+  const text = readSettingText(db, `jobs.budget.${engine}`);
+  if (text === undefined) return {};
   try {
-    const parsed = EngineBudget.safeParse(JSON.parse(row.value));
+    const parsed = EngineBudget.safeParse(JSON.parse(text));
     return parsed.success ? parsed.data : {};
   } catch {
     return {};
@@ -52,12 +52,10 @@ export function readBudget(db: Catalog, engine: EngineId): EngineBudget {
 export function writeBudget(db: Catalog, engine: EngineId, budget: EngineBudget): void {
   const value = EngineBudget.parse(budget);
   if (value.perDay === undefined && value.perMonth === undefined) {
-    db.prepare(`DELETE FROM settings WHERE key = ?`).run(`jobs.budget.${engine}`);
+    deleteSetting(db, `jobs.budget.${engine}`);
     return;
   }
-  db.prepare(
-    `INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value`,
-  ).run(`jobs.budget.${engine}`, JSON.stringify(value));
+  writeSettingJson(db, `jobs.budget.${engine}`, value);
 }
 
 export interface CallsUsed {
@@ -67,13 +65,7 @@ export interface CallsUsed {
 
 export function callsUsed(db: Catalog, engine: EngineId, now: number = Date.now()): CallsUsed {
   const day = utcDay(now);
-  const row = db
-    .prepare<[string, string, string, string], { today: number | null; month: number | null }>(
-      `SELECT SUM(CASE WHEN day = ? THEN calls ELSE 0 END) AS today, SUM(calls) AS month
-       FROM engine_calls WHERE engine = ? AND day >= ? AND day <= ?`,
-    )
-    .get(day, engine, `${day.slice(0, 7)}-01`, `${day.slice(0, 7)}-31`);
-  return { today: row?.today ?? 0, month: row?.month ?? 0 };
+  return sumEngineCalls(db, engine, day, `${day.slice(0, 7)}-01`, `${day.slice(0, 7)}-31`);
 }
 
 export type BudgetState =
@@ -121,10 +113,7 @@ export function reservePaidCall(
     .transaction((): BudgetState => {
       const state = budgetState(budget, callsUsed(db, engine, now), now);
       if (state.exhausted) return state;
-      db.prepare(
-        `INSERT INTO engine_calls (engine, day, calls) VALUES (?, ?, 1)
-         ON CONFLICT (engine, day) DO UPDATE SET calls = calls + 1`,
-      ).run(engine, utcDay(now));
+      recordEngineCall(db, engine, utcDay(now));
       return state;
     })
     .immediate();

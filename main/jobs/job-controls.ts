@@ -17,6 +17,11 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import type { Catalog } from '../catalog/catalog-connection.ts';
+import {
+  deleteSetting,
+  readSettingTextsWithPrefix,
+  writeOrDeleteSetting,
+} from '../catalog/settings.ts';
 import { EngineId } from '../engines/tag-model.ts';
 
 export interface EngineStop {
@@ -38,16 +43,6 @@ const StopMeta = z.object({
   fingerprint: z.string().nullable().catch(null),
 });
 
-function writeSettingRow(db: Catalog, key: string, value: unknown): void {
-  if (value === undefined) {
-    db.prepare(`DELETE FROM settings WHERE key = ?`).run(key);
-    return;
-  }
-  db.prepare(
-    `INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value`,
-  ).run(key, JSON.stringify(value));
-}
-
 function parseJson(text: string): unknown {
   try {
     return JSON.parse(text) as unknown;
@@ -58,11 +53,7 @@ function parseJson(text: string): unknown {
 
 /** Every switch in one read (the runner calls this on each pump). */
 export function readJobControls(db: Catalog): JobControls {
-  const rows = db
-    .prepare<[], { key: string; value: string }>(
-      `SELECT key, value FROM settings WHERE key >= 'jobs.' AND key < 'jobs/'`,
-    )
-    .all();
+  const rows = readSettingTextsWithPrefix(db, 'jobs.');
   let pausedAll = false;
   const pausedEngines = new Set<EngineId>();
   const reasons = new Map<EngineId, string>();
@@ -100,7 +91,7 @@ export function readJobControls(db: Catalog): JobControls {
 
 /** Pause or resume all work (`engine` null) or one engine's queue. */
 export function setJobsPaused(db: Catalog, engine: EngineId | null, paused: boolean): void {
-  writeSettingRow(db, `jobs.paused.${engine ?? 'all'}`, paused ? true : undefined);
+  writeOrDeleteSetting(db, `jobs.paused.${engine ?? 'all'}`, paused ? true : undefined);
 }
 
 export function isEnginePaused(controls: JobControls, engine: EngineId): boolean {
@@ -115,8 +106,8 @@ export function recordEngineStop(
   now: number = Date.now(),
 ): void {
   db.transaction(() => {
-    writeSettingRow(db, `jobs.stopped.${engine}`, stop.reason);
-    writeSettingRow(db, `jobs.stopped-meta.${engine}`, {
+    writeOrDeleteSetting(db, `jobs.stopped.${engine}`, stop.reason);
+    writeOrDeleteSetting(db, `jobs.stopped-meta.${engine}`, {
       code: stop.code,
       at: now,
       fingerprint: stop.fingerprint ?? null,
@@ -127,9 +118,8 @@ export function recordEngineStop(
 /** Let a stopped engine run again (the user fixed the credential or enabled the service). */
 export function clearEngineStop(db: Catalog, engine: EngineId): boolean {
   return db.transaction(() => {
-    const had =
-      db.prepare(`DELETE FROM settings WHERE key = ?`).run(`jobs.stopped.${engine}`).changes > 0;
-    db.prepare(`DELETE FROM settings WHERE key = ?`).run(`jobs.stopped-meta.${engine}`);
+    const had = deleteSetting(db, `jobs.stopped.${engine}`);
+    deleteSetting(db, `jobs.stopped-meta.${engine}`);
     return had;
   })();
 }

@@ -4,6 +4,8 @@
 // cannot be deduplicated before they are read (an upper bound). Budget and QPS turn the
 // number into days and hours.
 import type { Catalog } from '../catalog/catalog-connection.ts';
+import { listFolderIdsWithEngine } from '../catalog/folders.ts';
+import { countPendingPhotos, countTaggableContents } from '../catalog/photos.ts';
 import type { EngineId } from '../engines/tag-model.ts';
 import { budgetState, callsUsed, readBudget } from './engine-budget.ts';
 
@@ -51,41 +53,19 @@ export interface CallEstimate {
 
 function foldersFor(db: Catalog, options: EstimateOptions): number[] {
   if (options.folderIds) return [...options.folderIds];
-  return db
-    .prepare<[string], { id: number }>(
-      `SELECT f.id FROM folders f WHERE EXISTS (SELECT 1 FROM json_each(f.engines) e WHERE e.value = ?)`,
-    )
-    .all(options.engine)
-    .map((r) => r.id);
+  return listFolderIdsWithEngine(db, options.engine);
 }
 
 export function estimateCalls(db: Catalog, options: EstimateOptions): CallEstimate {
   const now = options.now ?? Date.now();
   const folderIds = foldersFor(db, options);
-  const marks = folderIds.map(() => '?').join(', ') || 'NULL';
-  const resultFilter =
-    options.settingsKey === undefined ? `r.engine = ?` : `r.engine = ? AND r.settings_key = ?`;
-  const resultArgs =
-    options.settingsKey === undefined ? [options.engine] : [options.engine, options.settingsKey];
-  const row = db
-    .prepare<unknown[], { photos: number; contents: number; tagged: number }>(
-      `SELECT COUNT(*) AS photos, COUNT(DISTINCT p.content_id) AS contents,
-         COUNT(DISTINCT CASE WHEN EXISTS (
-           SELECT 1 FROM engine_results r WHERE r.content_id = p.content_id AND ${resultFilter}
-         ) THEN p.content_id END) AS tagged
-       FROM photos p WHERE p.status = 'ok' AND p.content_id IS NOT NULL AND p.folder_id IN (${marks})`,
-    )
-    .get(...resultArgs, ...folderIds) ?? { photos: 0, contents: 0, tagged: 0 };
-  const pending = db
-    .prepare<unknown[], { n: number }>(
-      `SELECT COUNT(*) AS n FROM photos WHERE status = 'pending' AND folder_id IN (${marks})`,
-    )
-    .get(...folderIds) ?? { n: 0 };
+  const row = countTaggableContents(db, folderIds, options.engine, options.settingsKey);
+  const pending = countPendingPhotos(db, folderIds);
   const calls = row.contents - row.tagged;
   const budget = readBudget(db, options.engine);
   const used = callsUsed(db, options.engine, now);
   const state = budgetState(budget, used, now);
-  const upperBound = calls + pending.n;
+  const upperBound = calls + pending;
   return {
     engine: options.engine,
     settingsKey: options.settingsKey ?? null,
@@ -94,7 +74,7 @@ export function estimateCalls(db: Catalog, options: EstimateOptions): CallEstima
     distinctContents: row.contents,
     alreadyTagged: row.tagged,
     calls,
-    notYetIngested: pending.n,
+    notYetIngested: pending,
     upperBound,
     budget: {
       perDay: budget.perDay ?? null,

@@ -3,7 +3,7 @@
 // UI later show the same numbers. Subscribe with `tracker.subscribe`, feed with
 // `runner.subscribe((e) => tracker.observe(e))` (or `trackRunner`).
 import type { EngineId } from '../engines/tag-model.ts';
-import type { JobCounts } from './job-queue.ts';
+import type { JobCounts } from '../catalog/job-queue.ts';
 import type { RunnerEvent } from './job-runner.ts';
 
 /** `ingest`, or an engine id. */

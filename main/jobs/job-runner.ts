@@ -1,7 +1,7 @@
 // Runs the persisted jobs: ingest jobs through the library, tag jobs through the engines.
 // One lane per kind/engine with its own concurrency, so a slow or stopped cloud engine
 // never holds back ingest or the local engine. Every outcome is committed before the job
-// row goes away (see main/jobs/job-queue.ts). Every engine call goes through the process's
+// row goes away (see main/catalog/job-queue.ts). Every engine call goes through the process's
 // shared limiter for that engine (main/jobs/engine-limiter.ts), paid calls are counted
 // against the engine's budget (main/jobs/engine-budget.ts), and the user's pause switches
 // and persisted engine stops (main/jobs/job-controls.ts) are read on every pump.
@@ -12,7 +12,7 @@
 // (a duplicate of the same bytes may have been answered meanwhile). Moves and renames keep
 // the content, so they keep the result; the queue lives in the catalog, so restarts keep it
 // too, and processes sharing it never take a job another live one holds ([Note: Shared job
-// queue] in job-queue.ts); an async task id is stored before any waiting, so a restart polls
+// queue] in catalog/job-queue.ts); an async task id is stored before any waiting, so a restart polls
 // instead of submitting again. The one window left is a crash (or kill) AFTER the service accepted a
 // paid call and BEFORE the answer's transaction committed (sync engines), or before the
 // task id was committed (async submit): on restart the job runs again and pays a second
@@ -54,7 +54,7 @@ import {
   renewJobLeases,
   rescheduleJob,
   rescheduleThrottledJob,
-} from './job-queue.ts';
+} from '../catalog/job-queue.ts';
 import {
   type ClassifiedFailure,
   classifyFailure,
@@ -157,7 +157,7 @@ export interface JobRunnerDeps {
   /**
    * How long a claim holds a job; renewed every third of it while the job runs, and as often
    * the queue is searched for jobs of processes that died ([Note: Shared job queue] in
-   * job-queue.ts). Default 10 minutes.
+   * catalog/job-queue.ts). Default 10 minutes.
    */
   readonly leaseMs?: number;
 }

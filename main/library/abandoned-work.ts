@@ -1,6 +1,6 @@
 // What a Tujian process that died left behind, cleaned up when another one starts: jobs it
 // held (requeued, unless a live process holds them: [Note: Shared job queue] in
-// main/jobs/job-queue.ts) and temporary files. Renditions (writeAtomically in library-files.ts)
+// main/catalog/job-queue.ts) and temporary files. Renditions (writeAtomically in library-files.ts)
 // and the secrets file (engine-settings.ts) are written to `<name>.<pid>-<random>.tmp` /
 // `<name>.<pid>.tmp` and renamed into place; a process killed in between left the temporary
 // file behind for ever, and `tujian check` counted it. The files of writers that no longer run
@@ -8,7 +8,7 @@
 import { readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Catalog } from '../catalog/catalog-connection.ts';
-import { recoverInterruptedJobs } from '../jobs/job-queue.ts';
+import { recoverInterruptedJobs } from '../catalog/job-queue.ts';
 import { dataPaths } from '../util/data-dir.ts';
 import { isPidRunning } from '../util/process-liveness.ts';
 import type { LibraryLog } from './library-deps.ts';

@@ -6,7 +6,13 @@ import { realpathSync, statSync, type Stats } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { isAbsolute, resolve, sep } from 'node:path';
 import type { Catalog } from '../catalog/catalog-connection.ts';
-import { listFolders, volumeIdentityOf, type Folder } from '../catalog/folders.ts';
+import {
+  listFolders,
+  relinkFolderPath,
+  volumeIdentityOf,
+  type Folder,
+} from '../catalog/folders.ts';
+import { listIngestedFilesOfFolder, type IngestedFile } from '../catalog/photos.ts';
 import { absolutePathOf } from './library-files.ts';
 import { openRegularFile } from '../util/regular-file.ts';
 
@@ -95,20 +101,11 @@ export function findFolderForRelink(db: Catalog, oldPath: string): Folder {
   );
 }
 
-interface SampleRow {
-  rel_path: string;
-  hash: string;
-  size: number;
-}
+type SampleRow = IngestedFile;
 
 /** Up to `n` ingested files spread evenly over the folder (by path order). */
 function sampleFiles(db: Catalog, folderId: number, n: number): SampleRow[] {
-  const rows = db
-    .prepare(
-      `SELECT p.rel_path, c.hash, c.size FROM photos p JOIN contents c ON c.id = p.content_id
-       WHERE p.folder_id = ? AND p.status IN ('ok', 'missing') ORDER BY p.rel_path`,
-    )
-    .all(folderId) as SampleRow[];
+  const rows = listIngestedFilesOfFolder(db, folderId);
   if (rows.length <= n) return rows;
   const picked: SampleRow[] = [];
   for (let i = 0; i < n; i++) {
@@ -200,10 +197,6 @@ export async function relinkFolder(
       );
     }
   }
-  db.prepare(`UPDATE folders SET path = ?, volume_id = ?, status = 'online' WHERE id = ?`).run(
-    real,
-    volumeIdentityOf(stats),
-    folder.id,
-  );
+  relinkFolderPath(db, folder.id, real, volumeIdentityOf(stats));
   return report;
 }

@@ -9,6 +9,7 @@ import type { Dirent, Stats } from 'node:fs';
 import { join, relative, isAbsolute } from 'node:path';
 import { z } from 'zod';
 import type { Catalog } from '../catalog/catalog-connection.ts';
+import { readSettingText, writeSettingJson } from '../catalog/settings.ts';
 import {
   isSameVolume,
   requireFolder,
@@ -202,10 +203,9 @@ const followOutsideLinksKey = 'scan.follow-outside-links';
 const FolderIdList = z.array(z.number().int().positive());
 
 function readFollowOutsideLinks(db: Catalog): number[] {
-  const row = db.prepare('SELECT value FROM settings WHERE key = ?').get(followOutsideLinksKey) as
-    { value: string } | undefined;
-  if (!row) return [];
-  const parsed = FolderIdList.safeParse(JSON.parse(row.value));
+  const text = readSettingText(db, followOutsideLinksKey);
+  if (text === undefined) return [];
+  const parsed = FolderIdList.safeParse(JSON.parse(text));
   if (!parsed.success) {
     throw new Error(`The ${followOutsideLinksKey} setting is invalid: ${parsed.error.message}`);
   }
@@ -221,9 +221,7 @@ export function followsOutsideLinks(db: Catalog, folderId: number): boolean {
 export function setFollowOutsideLinks(db: Catalog, folderId: number, follow: boolean): void {
   const others = readFollowOutsideLinks(db).filter((id) => id !== folderId);
   const ids = follow ? [...others, folderId].sort((x, y) => x - y) : others;
-  db.prepare(
-    'INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
-  ).run(followOutsideLinksKey, JSON.stringify(ids));
+  writeSettingJson(db, followOutsideLinksKey, ids);
 }
 
 function isInside(parent: string, child: string): boolean {

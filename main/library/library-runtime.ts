@@ -12,7 +12,7 @@ import type { Catalog } from '../catalog/catalog-connection.ts';
 import type { Folder } from '../catalog/folders.ts';
 import type { TaggingEngine } from '../engines/engine.ts';
 import type { EngineId } from '../engines/tag-model.ts';
-import { enqueueIngest } from '../jobs/job-queue.ts';
+import { enqueueIngest } from '../catalog/job-queue.ts';
 import { enqueueMissingTagging, JobRunner, type RunnerEvent } from '../jobs/job-runner.ts';
 import { diskFullMessage, freeBytes, isDiskFull } from '../util/disk-full.ts';
 import type { Logger } from '../util/logger.ts';

@@ -15,6 +15,7 @@ import {
 import {
   findMissingPhotosOfContent,
   getPhoto,
+  listOtherOnlineCopies,
   markPhotosMissing,
   relinkPhoto,
   setPhotoIngested,
@@ -177,12 +178,7 @@ async function markVanishedCopiesMissing(
   contentId: number,
   photoId: number,
 ): Promise<void> {
-  const copies = db
-    .prepare<[number, number], { id: number; folder: string; rel_path: string }>(
-      `SELECT p.id, f.path AS folder, p.rel_path FROM photos p JOIN folders f ON f.id = p.folder_id
-       WHERE p.content_id = ? AND p.id != ? AND p.status = 'ok' AND f.status = 'online'`,
-    )
-    .all(contentId, photoId);
+  const copies = listOtherOnlineCopies(db, contentId, photoId);
   const vanished: number[] = [];
   for (const copy of copies) {
     try {

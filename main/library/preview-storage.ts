@@ -8,6 +8,13 @@ import { join } from 'node:path';
 import sharp from 'sharp';
 import { z } from 'zod';
 import type { Catalog } from '../catalog/catalog-connection.ts';
+import { readSettingText, writeSettingJson } from '../catalog/settings.ts';
+import {
+  clearContentPreviewByHash,
+  listPreviewSources,
+  setContentHasPreview,
+  type PreviewSource,
+} from '../catalog/contents.ts';
 import {
   defaultRenditionOptions,
   makeRenditions,
@@ -28,9 +35,8 @@ export type PreviewSettings = z.infer<typeof PreviewSettings>;
 export const previewSettingsKey = 'library.previews';
 
 export function readPreviewSettings(db: Catalog): PreviewSettings {
-  const row = db.prepare('SELECT value FROM settings WHERE key = ?').get(previewSettingsKey) as
-    { value: string } | undefined;
-  const parsed = PreviewSettings.safeParse(row ? JSON.parse(row.value) : {});
+  const text = readSettingText(db, previewSettingsKey);
+  const parsed = PreviewSettings.safeParse(text !== undefined ? JSON.parse(text) : {});
   if (!parsed.success) {
     throw new Error(`The ${previewSettingsKey} setting is invalid: ${parsed.error.message}`);
   }
@@ -42,9 +48,7 @@ export function writePreviewSettings(
   changes: Partial<PreviewSettings>,
 ): PreviewSettings {
   const merged = PreviewSettings.parse({ ...readPreviewSettings(db), ...changes });
-  db.prepare(
-    `INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value`,
-  ).run(previewSettingsKey, JSON.stringify(merged));
+  writeSettingJson(db, previewSettingsKey, merged);
   return merged;
 }
 
@@ -123,14 +127,13 @@ export async function prunePreviews(
   const files = await listFiles(dataPaths(dataRoot).previews);
   let total = files.reduce((n, f) => n + f.bytes, 0);
   files.sort((a, b) => a.usedAt - b.usedAt);
-  const clear = db.prepare('UPDATE contents SET has_preview = 0 WHERE hash = ?');
   let removed = 0;
   let freedBytes = 0;
   for (const file of files) {
     if (total <= budgetBytes) break;
     // The catalog first: a crash between the two leaves a file the catalog does not claim
     // (an orphan `tujian check` cleans), never a claim without a file.
-    if (file.hash) clear.run(file.hash);
+    if (file.hash) clearContentPreviewByHash(db, file.hash);
     await rm(file.path, { force: true });
     total -= file.bytes;
     freedBytes += file.bytes;
@@ -152,14 +155,6 @@ export interface PreviewRebuildReport {
   readonly failed: readonly { readonly path: string; readonly reason: string }[];
 }
 
-interface RebuildCandidate {
-  id: number;
-  hash: string;
-  width: number | null;
-  height: number | null;
-  source: string | null;
-}
-
 /**
  * Makes the previews of every content again at `size` (default: the setting) from a
  * reachable original, so a changed preview size applies to the whole library, not only to
@@ -177,24 +172,14 @@ export async function rebuildPreviews(
   } = {},
 ): Promise<PreviewRebuildReport> {
   const size = options.size ?? readPreviewSettings(db).size;
-  const candidates = db
-    .prepare<[], RebuildCandidate>(
-      `SELECT c.id, c.hash, c.width, c.height,
-         (SELECT f.path || '/' || p.rel_path FROM photos p JOIN folders f ON f.id = p.folder_id
-          WHERE p.content_id = c.id AND p.status = 'ok' AND f.status = 'online'
-          ORDER BY p.id LIMIT 1) AS source
-       FROM contents c WHERE EXISTS (SELECT 1 FROM photos p WHERE p.content_id = c.id)
-       ORDER BY c.id`,
-    )
-    .all();
-  const markPreview = db.prepare('UPDATE contents SET has_preview = 1 WHERE id = ?');
+  const candidates = listPreviewSources(db);
   let rebuilt = 0;
   let unchanged = 0;
   let unreachable = 0;
   let done = 0;
   const failed: { path: string; reason: string }[] = [];
 
-  const rebuildOne = async (c: RebuildCandidate): Promise<void> => {
+  const rebuildOne = async (c: PreviewSource): Promise<void> => {
     const file = previewPath(dataRoot, c.hash);
     const longest = c.width !== null && c.height !== null ? Math.max(c.width, c.height) : null;
     const target = longest === null ? size : Math.min(size, longest);
@@ -215,7 +200,7 @@ export async function rebuildPreviews(
     try {
       const renditions = await makeRenditions(c.source, { previewSize: size });
       await writeAtomically(file, renditions.preview);
-      markPreview.run(c.id);
+      setContentHasPreview(db, c.id, true);
       rebuilt++;
     } catch (error) {
       failed.push({ path: c.source, reason: (error as Error).message });

@@ -22,6 +22,7 @@ import { dirname } from 'node:path';
 import type { Catalog } from '../catalog/catalog-connection.ts';
 import { getFolder } from '../catalog/folders.ts';
 import { getPhoto } from '../catalog/photos.ts';
+import { sidecarMarks } from '../catalog/sidecar-marks.ts';
 import {
   createXmpTool,
   readXmpSettings,
@@ -121,40 +122,9 @@ async function unreachableReason(
   return undefined;
 }
 
-/** Marks due now: quiet long enough (or waiting too long), not backing off, not leased. */
-export const dueSidecarsSql = `SELECT content_id FROM sidecar_pending
-  WHERE (retry_at IS NULL OR retry_at <= @now)
-    AND (lease_until IS NULL OR lease_until <= @now)
-    AND (changed_at <= @quietBefore OR since <= @maxBefore)
-  ORDER BY changed_at LIMIT @limit`;
-
 export function createSidecarSync(db: Catalog, options: SidecarSyncOptions = {}): SidecarSync {
   const o = { ...defaults, ...options };
-  const due = db.prepare<
-    { now: number; quietBefore: number; maxBefore: number; limit: number },
-    { content_id: number }
-  >(dueSidecarsSql);
-  const claim = db.prepare<[number, number, number], { version: number }>(
-    `UPDATE sidecar_pending SET lease_until = ?
-     WHERE content_id = ? AND (lease_until IS NULL OR lease_until <= ?)
-     RETURNING version`,
-  );
-  const finish = db.prepare<[number, number]>(
-    `DELETE FROM sidecar_pending WHERE content_id = ? AND version = ?`,
-  );
-  const release = db.prepare<[number]>(
-    `UPDATE sidecar_pending SET lease_until = NULL WHERE content_id = ?`,
-  );
-  const attemptsOf = db.prepare<[number], { attempts: number }>(
-    `SELECT attempts FROM sidecar_pending WHERE content_id = ?`,
-  );
-  // A re-mark during the write already made it due again; only the version read backs off.
-  const postpone = db.prepare<[number, number, string, number]>(
-    `UPDATE sidecar_pending SET attempts = attempts + 1,
-       retry_at = CASE WHEN version = ? THEN ? ELSE retry_at END,
-       last_error = ?, lease_until = NULL
-     WHERE content_id = ?`,
-  );
+  const marks = sidecarMarks(db);
 
   let tool: XmpTool | undefined;
   let closed = false;
@@ -209,13 +179,13 @@ export function createSidecarSync(db: Catalog, options: SidecarSyncOptions = {})
       problem = (error as Error).message;
     }
     if (problem === undefined) {
-      if (finish.run(contentId, version).changes === 0) release.run(contentId);
+      if (!marks.finish(contentId, version)) marks.release(contentId);
       report.done++;
       return;
     }
-    const attempts = attemptsOf.get(contentId)?.attempts ?? 0;
+    const attempts = marks.attempts(contentId);
     const delay = Math.min(o.retryMaxMs, o.retryFirstMs * 2 ** Math.min(attempts, 30));
-    postpone.run(version, Date.now() + delay, problem, contentId);
+    marks.postpone(contentId, version, Date.now() + delay, problem);
     report.retry.push({ contentId, reason: problem });
     o.log?.warn(
       `sidecar of content ${String(contentId)} not written (${problem}); trying again in ${String(Math.round(delay / 60_000))} min`,
@@ -230,21 +200,19 @@ export function createSidecarSync(db: Catalog, options: SidecarSyncOptions = {})
     if (!settings?.enabled) return report;
     for (;;) {
       const now = Date.now();
-      const ids = due
-        .all({
-          now,
-          quietBefore: ignoreQuiet ? Number.MAX_SAFE_INTEGER : now - o.quietMs,
-          maxBefore: now - o.maxDelayMs,
-          limit: o.batchSize,
-        })
-        .map((r) => r.content_id);
+      const ids = marks.due({
+        now,
+        quietBefore: ignoreQuiet ? Number.MAX_SAFE_INTEGER : now - o.quietMs,
+        maxBefore: now - o.maxDelayMs,
+        limit: o.batchSize,
+      });
       if (ids.length === 0 || stopping() || Date.now() > until) break;
       for (const contentId of ids) {
         if (stopping() || Date.now() > until) break;
-        const claimed = claim.get(Date.now() + o.leaseMs, contentId, Date.now());
+        const version = marks.claim(contentId, Date.now() + o.leaseMs, Date.now());
         // Another drainer (another process) has it.
-        if (!claimed) continue;
-        await writeOne(contentId, claimed.version, settings, report);
+        if (version === undefined) continue;
+        await writeOne(contentId, version, settings, report);
       }
     }
     if (report.done > 0 || report.retry.length > 0) {
@@ -285,14 +253,4 @@ export function createSidecarSync(db: Catalog, options: SidecarSyncOptions = {})
       tool = undefined;
     },
   };
-}
-
-/** How many sidecars are due, and how many of those are waiting after a failure. */
-export function countPendingSidecars(db: Catalog): { pending: number; retrying: number } {
-  const row = db
-    .prepare<[], { pending: number; retrying: number }>(
-      `SELECT count(*) AS pending, count(retry_at) AS retrying FROM sidecar_pending`,
-    )
-    .get();
-  return { pending: row?.pending ?? 0, retrying: row?.retrying ?? 0 };
 }

@@ -17,9 +17,10 @@ import { mkdir, stat } from 'node:fs/promises';
 import { basename, dirname, extname, join } from 'node:path';
 import { z } from 'zod';
 import type { Catalog } from '../catalog/catalog-connection.ts';
+import { readSettingText, writeSettingJson } from '../catalog/settings.ts';
 import { getFolder } from '../catalog/folders.ts';
-import { getPhoto } from '../catalog/photos.ts';
-import { upsertTag } from '../catalog/photo-tags.ts';
+import { getPhoto, listIngestedPhotoIds, listPhotoIdsOfContent } from '../catalog/photos.ts';
+import { addKeywordTag, listUnrejectedTagsByState, upsertTag } from '../catalog/photo-tags.ts';
 import { findTagByName } from '../catalog/tag-editing.ts';
 import { absolutePathOf } from './library-files.ts';
 import {
@@ -55,9 +56,8 @@ export const xmpSettingsKey = 'xmp.sidecars';
 
 /** The XMP settings row (defaults when absent). A damaged row is an error, not a guess. */
 export function readXmpSettings(db: Catalog): XmpSettings {
-  const row = db.prepare('SELECT value FROM settings WHERE key = ?').get(xmpSettingsKey) as
-    { value: string } | undefined;
-  const parsed = XmpSettings.safeParse(row ? JSON.parse(row.value) : {});
+  const text = readSettingText(db, xmpSettingsKey);
+  const parsed = XmpSettings.safeParse(text !== undefined ? JSON.parse(text) : {});
   if (!parsed.success) {
     throw new Error(`The ${xmpSettingsKey} setting is invalid: ${parsed.error.message}`);
   }
@@ -73,9 +73,7 @@ export function writeXmpSettings(db: Catalog, settings: Partial<XmpSettings>): X
   if (merged.location === 'folder' && !merged.folder) {
     throw new Error('A sidecar folder is needed for location "folder".');
   }
-  db.prepare(
-    `INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value`,
-  ).run(xmpSettingsKey, JSON.stringify(merged));
+  writeSettingJson(db, xmpSettingsKey, merged);
   return merged;
 }
 
@@ -162,22 +160,7 @@ export function keywordsForContent(
   contentId: number,
   settings: Pick<XmpSettings, 'languages' | 'minConfidence'>,
 ): XmpKeywords {
-  const rows = db
-    .prepare(
-      `SELECT t.type, t.zh, t.en, pt.state, max(pt.confidence) AS confidence
-       FROM photo_tags pt JOIN tags t ON t.id = pt.tag_id
-       WHERE pt.content_id = ?
-         AND NOT EXISTS (SELECT 1 FROM photo_tags r
-                         WHERE r.content_id = pt.content_id AND r.tag_id = pt.tag_id AND r.state = 'rejected')
-       GROUP BY t.id, pt.state ORDER BY pt.state = 'user' DESC, confidence DESC, t.name`,
-    )
-    .all(contentId) as {
-    type: string;
-    zh: string;
-    en: string;
-    state: string;
-    confidence: number;
-  }[];
+  const rows = listUnrejectedTagsByState(db, contentId);
   const subject: string[] = [];
   const hierarchical: string[] = [];
   for (const row of rows) {
@@ -324,13 +307,7 @@ export async function writeSidecars(
   photoIds?: readonly number[],
   onProgress?: (done: number, total: number) => void,
 ): Promise<SidecarRunReport> {
-  const ids =
-    photoIds ??
-    (
-      db
-        .prepare(`SELECT id FROM photos WHERE content_id IS NOT NULL ORDER BY folder_id, rel_path`)
-        .all() as { id: number }[]
-    ).map((r) => r.id);
+  const ids = photoIds ?? listIngestedPhotoIds(db);
   const report: SidecarRunReport = { written: 0, unchanged: 0, skipped: [], failed: [] };
   let done = 0;
   for (const id of ids) {
@@ -411,14 +388,6 @@ export function importKeywordsAsUserTags(
   keywords: readonly string[],
   now: number = Date.now(),
 ): number {
-  const rejected = db.prepare(
-    `SELECT 1 FROM photo_tags WHERE content_id = ? AND tag_id = ? AND state = 'rejected'`,
-  );
-  const insert = db.prepare(
-    `INSERT INTO photo_tags (content_id, tag_id, engine, model, confidence, state, created_at)
-     VALUES (?, ?, 'user', 'keywords', 100, 'user', ?)
-     ON CONFLICT (content_id, tag_id, engine) DO NOTHING`,
-  );
   return db.transaction(() => {
     let added = 0;
     for (const keyword of keywords) {
@@ -426,8 +395,7 @@ export function importKeywordsAsUserTags(
       const tagId =
         findTagByName(db, keyword)?.id ??
         upsertTag(db, { name: lower, type: 'concept', zh: keyword, en: keyword });
-      if (rejected.get(contentId, tagId)) continue;
-      added += insert.run(contentId, tagId, now).changes;
+      added += addKeywordTag(db, contentId, tagId, now);
     }
     return added;
   })();
@@ -484,10 +452,6 @@ export async function writeSidecarsForContent(
   settings: XmpSettings = readXmpSettings(db),
 ): Promise<SidecarRunReport | undefined> {
   if (!settings.enabled) return undefined;
-  const ids = (
-    db.prepare('SELECT id FROM photos WHERE content_id = ? ORDER BY id').all(contentId) as {
-      id: number;
-    }[]
-  ).map((r) => r.id);
+  const ids = listPhotoIdsOfContent(db, contentId);
   return writeSidecars(tool, db, settings, ids);
 }

@@ -5,21 +5,11 @@
 // `describeSearchError` turns them into a message with a caret under the query position.
 import { join } from 'node:path';
 import type { Catalog } from '../catalog/catalog-connection.ts';
-import {
-  AlbumError,
-  createAlbum,
-  deleteAlbum,
-  findAlbumByName,
-  listAlbums,
-  renameAlbum,
-} from '../catalog/albums.ts';
-import {
-  addTag,
-  removeTag,
-  TagEditError,
-  type TagEditResult,
-  type TagSelection,
-} from '../catalog/tag-editing.ts';
+import { findPhotoIdsByPathText, photoExists } from '../catalog/photos.ts';
+import { AlbumError, deleteAlbum, findAlbumByName, renameAlbum } from '../catalog/albums.ts';
+import { addTag, removeTag, TagEditError, type TagEditResult } from '../catalog/tag-editing.ts';
+import { selectionFor, type TagTarget } from './query-tagging.ts';
+import { createAlbum, listAlbums } from './smart-albums.ts';
 import {
   QueryParseError,
   SearchCursorError,
@@ -175,23 +165,18 @@ export interface TagCommandArgs {
 }
 
 /** Read a tag command's target: a photo id, a photo path, or else a search query. */
-export function resolveTagTarget(db: Catalog, target: string): TagSelection {
+export function resolveTagTarget(db: Catalog, target: string): TagTarget {
   const text = target.trim();
   if (/^\d+$/.test(text)) {
     const id = Number(text);
-    if (!db.prepare(`SELECT 1 FROM photos WHERE id = ?`).get(id)) {
+    if (!photoExists(db, id)) {
       throw new TagEditError('not-found', `No photo with id ${id}.`);
     }
     return { photoIds: [id] };
   }
   if (/[/\\]/.test(text)) {
-    const rows = db
-      .prepare<[string, string], { id: number }>(
-        `SELECT p.id FROM photos p JOIN folders f ON f.id = p.folder_id
-         WHERE f.path || '/' || p.rel_path = ? OR p.rel_path = ?`,
-      )
-      .all(text.replace(/\\/g, '/'), text.replace(/\\/g, '/'));
-    if (rows.length > 0) return { photoIds: rows.map((r) => r.id) };
+    const ids = findPhotoIdsByPathText(db, text.replace(/\\/g, '/'));
+    if (ids.length > 0) return { photoIds: ids };
     if (text.startsWith('/') || /^[A-Za-z]:[/\\]/.test(text)) {
       throw new TagEditError('not-found', `No photo at ${text} in the catalog.`);
     }
@@ -213,7 +198,7 @@ function describeEdit(action: 'add' | 'rm', r: TagEditResult): string {
 
 /** `tujian tag add|rm <photo|query> <tag>`. */
 export function runTagCommand(db: Catalog, args: TagCommandArgs): string {
-  const selection = resolveTagTarget(db, args.target);
+  const selection = selectionFor(db, resolveTagTarget(db, args.target));
   const result =
     args.action === 'add' ? addTag(db, selection, args.tag) : removeTag(db, selection, args.tag);
   return args.json ? JSON.stringify(result) : describeEdit(args.action, result);

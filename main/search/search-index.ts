@@ -12,6 +12,7 @@
 // (the CLI) do not start an index: for one query, SQL is faster than any snapshot.
 import type { Worker } from 'node:worker_threads';
 import type { Catalog } from '../catalog/catalog-connection.ts';
+import { countLiveTagRows } from '../catalog/photo-tags.ts';
 import { silentLogger, type Logger } from '../util/logger.ts';
 import { siblingModuleUrl, startModuleWorker } from '../util/module-worker.ts';
 import {
@@ -93,8 +94,7 @@ export class SearchIndex {
     if (this.closed) return Promise.resolve();
     if (this.building) return this.building;
     // tag_stats holds the live (content, tag) pairs per tag: a cheap size estimate.
-    const tagRows =
-      this.db.prepare<[], number | null>(`SELECT sum(contents) FROM tag_stats`).pluck().get() ?? 0;
+    const tagRows = countLiveTagRows(this.db);
     if (tagRows > this.maxTagRows) {
       if (this.disabled === null) {
         this.log.info('search snapshot off: the library is too large; searching in SQL', {

@@ -1,5 +1,5 @@
 // Turns a parsed query (query-parser.ts) into one SQL WHERE over photos with bound
-// parameters. Tag words are resolved to tag ids first (tag-terms.ts), so the SQL only ever
+// parameters. Tag words are resolved to tag ids first (catalog/tag-terms.ts), so the SQL only ever
 // compares ids, numbers and LIKE patterns built here; nothing typed becomes SQL text.
 //
 // [Note: What a result is]
@@ -16,8 +16,15 @@
 // (so `engine:user` alone lists photos the user tagged). Anywhere else they stand alone:
 // `-engine:huawei` is "no Huawei tag", `(dog OR type:scene)` is "dog, or any scene tag".
 import type { Catalog } from '../catalog/catalog-connection.ts';
+import { countContentsTakenBetween } from '../catalog/contents.ts';
+import { estimateContentsWithTags, filterTagIdsByType } from '../catalog/photo-tags.ts';
 import type { ConfOp, QueryFilter, QueryNode } from './query-parser.ts';
-import { normaliseSearchText, refreshTagTerms, resolveTagWord, tagIdsByName } from './tag-terms.ts';
+import {
+  normaliseSearchText,
+  refreshTagTerms,
+  resolveTagWord,
+  tagIdsByName,
+} from '../catalog/tag-terms.ts';
 
 /** Canonical names of the face tag (local engine: one box per face). */
 export const faceTagNames: readonly string[] = ['face'];
@@ -126,12 +133,7 @@ class Compiler {
     let ids = resolveTagWord(this.db, text, prefix);
     for (const q of this.qualifiers) {
       if (q.field === 'type' && ids.length > 0) {
-        ids = this.db
-          .prepare<[string, string], { id: number }>(
-            `SELECT id FROM tags WHERE id IN (SELECT value FROM json_each(?)) AND type = ? ORDER BY id`,
-          )
-          .all(JSON.stringify(ids), q.value)
-          .map((r) => r.id);
+        ids = filterTagIdsByType(this.db, ids, q.value);
       }
     }
     this.wordCache.set(key, ids);
@@ -371,20 +373,14 @@ export function planSearch(db: Catalog, query: QueryNode): SearchPlan {
   // index (estimated from tag_stats) or a date range through contents_taken_at (counted).
   type Driver = { node: QueryNode; kind: 'tag' | 'date'; tagIds: number[]; estimate: number };
   let driver = null as Driver | null;
-  const estimate = db.prepare<[string], { n: number | null }>(
-    `SELECT sum(contents) AS n FROM tag_stats WHERE tag_id IN (SELECT value FROM json_each(?))`,
-  );
-  const countDates = db.prepare<[number, number], { n: number }>(
-    `SELECT count(*) AS n FROM contents WHERE taken_at >= ? AND taken_at < ?`,
-  );
   for (const c of rest) {
     const ids = compiler.tagSetIds(c);
     if (ids !== null) {
-      const n = ids.length === 0 ? 0 : (estimate.get(JSON.stringify(ids))?.n ?? 0);
+      const n = ids.length === 0 ? 0 : estimateContentsWithTags(db, ids);
       if (!driver || n < driver.estimate)
         driver = { node: c, kind: 'tag', tagIds: ids, estimate: n };
     } else if (c.kind === 'filter' && c.filter.field === 'date') {
-      const n = countDates.get(c.filter.from ?? -8.64e15, c.filter.to ?? 8.64e15)?.n ?? 0;
+      const n = countContentsTakenBetween(db, c.filter.from ?? -8.64e15, c.filter.to ?? 8.64e15);
       if (!driver || n < driver.estimate)
         driver = { node: c, kind: 'date', tagIds: [], estimate: n };
     }

@@ -20,18 +20,12 @@ import {
   type SearchKeyRow,
   type SearchSnapshot,
 } from './search-snapshot.ts';
+import type { SearchSort } from './search-sort.ts';
 
-export { autocompleteTags, type TagSuggestion } from './tag-terms.ts';
+export { autocompleteTags, type TagSuggestion } from '../catalog/tag-terms.ts';
 export { parseQuery, QueryParseError } from './query-parser.ts';
 
-export const searchSorts = [
-  'taken-desc',
-  'taken-asc',
-  'added-desc',
-  'path-asc',
-  'confidence-desc',
-] as const;
-export type SearchSort = (typeof searchSorts)[number];
+export { searchSorts, type SearchSort } from './search-sort.ts';
 
 export interface SearchOptions {
   /** Default `taken-desc`: newest first, photos without a date last. */

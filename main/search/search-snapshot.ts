@@ -35,8 +35,13 @@ import {
   textTagNames,
   type Qualifier,
 } from './search-planner.ts';
-import type { SearchSort } from './search-service.ts';
-import { normaliseSearchText, refreshTagTerms, resolveTagWord, tagIdsByName } from './tag-terms.ts';
+import type { SearchSort } from './search-sort.ts';
+import {
+  normaliseSearchText,
+  refreshTagTerms,
+  resolveTagWord,
+  tagIdsByName,
+} from '../catalog/tag-terms.ts';
 
 /** One matching photo's sort key: the rows `keySql` reads, in the same shape. */
 export interface SearchKeyRow {

@@ -1,7 +1,7 @@
 // Which process wrote something, and whether that process still runs. Several Tujian processes
 // may share one data folder (the desktop app open while `tujian index` runs): a job lease or a
 // temporary file names its owner, and what a dead owner left behind is taken over or removed
-// at once, while a live owner's is left alone ([Note: Shared job queue] in main/jobs/job-queue.ts).
+// at once, while a live owner's is left alone ([Note: Shared job queue] in main/catalog/job-queue.ts).
 //
 // A pid alone is not an identity: after a crash the pid can be handed to an unrelated process.
 // On Linux the kernel's start time of the process (in clock ticks since boot, /proc/<pid>/stat

@@ -6,8 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dispatchApiCall } from '../../main/app/api-dispatch.ts';
 import { openAppContext, type AppContext } from '../../main/app/app-context.ts';
 import { createAppService } from '../../main/app/app-service.ts';
+import { catalogSettingsBackend } from '../../main/catalog/settings.ts';
 import {
-  catalogSettingsBackend,
   envSecretStore,
   fileSecretStore,
   loadEngineSettings,

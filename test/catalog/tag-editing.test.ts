@@ -18,6 +18,7 @@ import {
   QueryParseError,
   searchPhotos,
 } from '../../main/search/search-service.ts';
+import { selectionFor } from '../../main/search/query-tagging.ts';
 import { commonTags, SearchFixture } from '../search/search-fixture.ts';
 
 let fx: SearchFixture;
@@ -103,7 +104,9 @@ describe(addTag.name, () => {
   });
 
   it('refuses a selection with nothing to tag, and creates no tag for it', () => {
-    expect(() => addTag(db, { query: 'nosuchthing' }, '新标签')).toThrow(/No photo matches/);
+    expect(() => addTag(db, selectionFor(db, { query: 'nosuchthing' }), '新标签')).toThrow(
+      /No photo matches/,
+    );
     expect(() => addTag(db, { photoIds: [fx.id('pending.jpg')] }, '新标签')).toThrow(
       /not ingested yet/,
     );
@@ -128,13 +131,15 @@ describe(addTag.name, () => {
   });
 
   it('applies to every photo a query finds', () => {
-    const result = addTag(db, { query: 'beach' }, { zh: '度假', en: 'Holiday' });
+    const result = addTag(db, selectionFor(db, { query: 'beach' }), { zh: '度假', en: 'Holiday' });
     expect(result.changed).toBe(2);
     expect(found('holiday')).toEqual(['a-copy.jpg', 'a.jpg', 'b.jpg']);
   });
 
   it('changes nothing when the selection query does not parse', () => {
-    expect(() => addTag(db, { query: 'beach (' }, 'brand new')).toThrow(QueryParseError);
+    expect(() => addTag(db, selectionFor(db, { query: 'beach (' }), 'brand new')).toThrow(
+      QueryParseError,
+    );
     expect(db.prepare(`SELECT count(*) AS n FROM tags WHERE name = 'brand new'`).get()).toEqual({
       n: 0,
     });
@@ -199,7 +204,7 @@ describe(removeTag.name, () => {
       { engine: 'local', state: 'auto', confidence: 90 },
       { engine: 'user', state: 'user', confidence: 100 },
     ]);
-    removeTag(db, { query: 'dog' }, 'dog');
+    removeTag(db, selectionFor(db, { query: 'dog' }), 'dog');
     expect(rows('a.jpg', 'dog').every((r) => r.state === 'rejected')).toBe(true);
     expect(unrejectTag(db, { photoIds: [fx.id('a.jpg')] }, 'dog').changed).toBe(1);
     expect(rows('a.jpg', 'dog').map((r) => r.state)).toEqual(['auto', 'auto', 'user']);

@@ -12,7 +12,7 @@ import type { TaggingEngine } from '../../main/engines/engine.ts';
 import { createS3ImageHost } from '../../main/engines/hosting/image-hosting.ts';
 import { createHuaweiEngine } from '../../main/engines/huawei/huawei-engine.ts';
 import type { EngineId } from '../../main/engines/tag-model.ts';
-import { enqueueIngest, recoverInterruptedJobs } from '../../main/jobs/job-queue.ts';
+import { enqueueIngest, recoverInterruptedJobs } from '../../main/catalog/job-queue.ts';
 import { JobRunner } from '../../main/jobs/job-runner.ts';
 import { scanFolder } from '../../main/library/folder-scanner.ts';
 import { silentLog } from '../../main/library/library-deps.ts';

@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openCatalog, type Catalog } from '../../main/catalog/catalog-connection.ts';
+import { catalogSettingsBackend } from '../../main/catalog/settings.ts';
 import {
-  catalogSettingsBackend,
   chainSecretStores,
   envSecretStore,
   fileSecretStore,

@@ -13,7 +13,7 @@ import {
   ProgressTracker,
   trackRunner,
 } from '../../main/jobs/job-progress.ts';
-import { enqueueTag } from '../../main/jobs/job-queue.ts';
+import { enqueueTag } from '../../main/catalog/job-queue.ts';
 import { JobRunner } from '../../main/jobs/job-runner.ts';
 import { silentLogger } from '../../main/util/logger.ts';
 

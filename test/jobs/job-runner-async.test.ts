@@ -13,7 +13,7 @@ import type { EngineId } from '../../main/engines/tag-model.ts';
 import { createVolcengineEngine } from '../../main/engines/volcengine/volcengine-engine.ts';
 import { volcengineSettingsSchema } from '../../main/engines/volcengine/volcengine-settings.ts';
 import { EngineLimiterRegistry } from '../../main/jobs/engine-limiter.ts';
-import { countJobs, enqueueTag } from '../../main/jobs/job-queue.ts';
+import { countJobs, enqueueTag } from '../../main/catalog/job-queue.ts';
 import { JobRunner } from '../../main/jobs/job-runner.ts';
 import { silentLogger } from '../../main/util/logger.ts';
 import { colourTagger, solidJpeg } from '../emulators/volcengine/colour-tagger.ts';

@@ -14,7 +14,7 @@ import { huaweiProfile } from '../../main/engines/huawei/huawei-profile.ts';
 import type { EngineId } from '../../main/engines/tag-model.ts';
 import { EngineLimiterRegistry } from '../../main/jobs/engine-limiter.ts';
 import { readJobControls } from '../../main/jobs/job-controls.ts';
-import { countJobs, enqueueTag } from '../../main/jobs/job-queue.ts';
+import { countJobs, enqueueTag } from '../../main/catalog/job-queue.ts';
 import { JobRunner, type RunnerEvent } from '../../main/jobs/job-runner.ts';
 import { silentLogger } from '../../main/util/logger.ts';
 import { duplicatePaidCalls } from '../../main/emulators/emulator-kit.ts';

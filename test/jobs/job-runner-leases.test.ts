@@ -1,4 +1,4 @@
-// The runner's side of [Note: Shared job queue] (main/jobs/job-queue.ts), on a real catalog
+// The runner's side of [Note: Shared job queue] (main/catalog/job-queue.ts), on a real catalog
 // file with real timers: it renews the leases of the jobs it runs, so another process never
 // takes a long job for abandoned, and it picks up jobs a process that died left running
 // without waiting for the next start.
@@ -13,7 +13,7 @@ import {
   countJobs,
   enqueueIngest,
   recoverInterruptedJobs,
-} from '../../main/jobs/job-queue.ts';
+} from '../../main/catalog/job-queue.ts';
 import { type IngestOutcome, JobRunner } from '../../main/jobs/job-runner.ts';
 import { silentLogger } from '../../main/util/logger.ts';
 

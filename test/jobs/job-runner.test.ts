@@ -14,7 +14,7 @@ import {
   type TaggingEngine,
 } from '../../main/engines/engine.ts';
 import type { EngineAnswer, EngineId } from '../../main/engines/tag-model.ts';
-import { countJobs, enqueueIngest, listFailedJobs } from '../../main/jobs/job-queue.ts';
+import { countJobs, enqueueIngest, listFailedJobs } from '../../main/catalog/job-queue.ts';
 import { callsUsed, writeBudget } from '../../main/jobs/engine-budget.ts';
 import { EngineLimiterRegistry } from '../../main/jobs/engine-limiter.ts';
 import { clearEngineStop, readJobControls, setJobsPaused } from '../../main/jobs/job-controls.ts';

@@ -13,10 +13,9 @@ import { findPhotoByPath } from '../../main/catalog/photos.ts';
 import { addTag, mergeTags, removeTag, renameTag } from '../../main/catalog/tag-editing.ts';
 import type { EngineAnswer } from '../../main/engines/tag-model.ts';
 import { relinkFolder } from '../../main/library/folder-relink.ts';
+import { countPendingSidecars, dueSidecarsSql } from '../../main/catalog/sidecar-marks.ts';
 import {
-  countPendingSidecars,
   createSidecarSync,
-  dueSidecarsSql,
   type SidecarSync,
   type SidecarSyncOptions,
 } from '../../main/library/sidecar-sync.ts';

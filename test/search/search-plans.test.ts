@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Catalog } from '../../main/catalog/catalog-connection.ts';
 import { countSql, facetSql, keySql, planQueryText } from '../../main/search/search-service.ts';
-import { autocompleteSql, refreshTagTerms } from '../../main/search/tag-terms.ts';
+import { autocompleteSql, refreshTagTerms } from '../../main/catalog/tag-terms.ts';
 import { commonTags, SearchFixture } from './search-fixture.ts';
 
 let fx: SearchFixture;

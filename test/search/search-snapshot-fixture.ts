@@ -5,7 +5,7 @@
 // query that reproduces on every run.
 import type { Catalog } from '../../main/catalog/catalog-connection.ts';
 import type { TagType } from '../../main/engines/tag-model.ts';
-import { refreshTagTerms } from '../../main/search/tag-terms.ts';
+import { refreshTagTerms } from '../../main/catalog/tag-terms.ts';
 import { SearchFixture, type FixturePhotoTag, type FixtureTag } from './search-fixture.ts';
 
 /** mulberry32: a small seeded PRNG, uniform in [0, 1). */

@@ -11,7 +11,7 @@
 // for every query length, in a STRICT table. The vocabulary is small (thousands of tags, a
 // handful of terms each). Terms are computed in JS (Unicode case folding, word splitting,
 // which SQL triggers cannot do), so triggers only mark a tag stale and the search code
-// refreshes stale tags before it reads (main/search/tag-terms.ts `refreshTagTerms`).
+// refreshes stale tags before it reads (main/catalog/tag-terms.ts `refreshTagTerms`).
 //
 // [Note: Tag counts]
 // `tag_stats.contents` is the number of contents with at least one live (not rejected) row

@@ -11,7 +11,7 @@
 //
 // The alias keeps the old tag's display names (zh, en) as well as its canonical name: a
 // search for any name the tag used to have still finds its photos, because the target tag's
-// search terms include its aliases' names (refreshTagTerms in main/search/tag-terms.ts; the
+// search terms include its aliases' names (refreshTagTerms in main/catalog/tag-terms.ts; the
 // triggers below mark the target stale whenever its aliases change).
 //
 // A tag row and an alias never share a (name, type): the BEFORE triggers on tags refuse it,

@@ -2,13 +2,15 @@
 import { readdirSync, statSync } from 'node:fs';
 import { join, relative, resolve, sep } from 'node:path';
 import type { Catalog } from '../../catalog/catalog-connection.ts';
-import { listContentTags } from '../../catalog/photo-tags.ts';
+import { listFolders } from '../../catalog/folders.ts';
+import { countCatalogTags, listContentTags } from '../../catalog/photo-tags.ts';
+import { findPhotoIdByPath, listUnreadablePhotos } from '../../catalog/photos.ts';
 import { engineRetirementStatus } from '../../engines/engine-profile.ts';
 import type { RetirementStatus } from '../../engines/engine-retirement.ts';
 import { EngineId, engineIds } from '../../engines/tag-model.ts';
 import { clearEngineStop } from '../../jobs/job-controls.ts';
-import { countJobs, listFailedJobs, retryFailedJobs } from '../../jobs/job-queue.ts';
-import { countPendingSidecars } from '../../library/sidecar-sync.ts';
+import { countJobs, listFailedJobs, retryFailedJobs } from '../../catalog/job-queue.ts';
+import { countPendingSidecars } from '../../catalog/sidecar-marks.ts';
 import { readXmpSettings } from '../../library/xmp-sidecars.ts';
 import { jobsStatus, jobsStatusLines } from './jobs-commands.ts';
 import { type CliCommand, stringOption } from '../cli-command.ts';
@@ -113,12 +115,7 @@ export const statusCommand: CliCommand = {
     try {
       const folders = summariseFolders(ctx.db);
       const jobs = countJobs(ctx.db);
-      const counts = ctx.db
-        .prepare<[], { contents: number; tags: number; tagged: number }>(
-          `SELECT (SELECT COUNT(*) FROM contents) AS contents, (SELECT COUNT(*) FROM tags) AS tags,
-             (SELECT COUNT(DISTINCT content_id) FROM photo_tags WHERE state != 'rejected') AS tagged`,
-        )
-        .get() ?? { contents: 0, tags: 0, tagged: 0 };
+      const counts = countCatalogTags(ctx.db);
       const thumbnails = folderBytes(ctx.paths.thumbnails);
       const previews = folderBytes(ctx.paths.previews);
       const control = jobsStatus(ctx.db);
@@ -223,19 +220,13 @@ export const tagsCommand: CliCommand = {
 /** Find the photo row for a file path, matching it against the added folders. */
 export function findPhotoByFilePath(db: Catalog, filePath: string) {
   const absolute = resolve(filePath);
-  const folders = db
-    .prepare<[], { id: number; path: string }>('SELECT id, path FROM folders')
-    .all();
+  const folders = listFolders(db); // by id, as added: the first folder holding the path wins
   for (const folder of folders) {
     const rel = relative(folder.path, absolute);
     if (rel.startsWith('..') || rel === '' || resolve(folder.path, rel) !== absolute) continue;
     const relPath = rel.split(sep).join('/');
-    const row = db
-      .prepare<[number, string], { id: number }>(
-        'SELECT id FROM photos WHERE folder_id = ? AND rel_path = ?',
-      )
-      .get(folder.id, relPath);
-    if (row) return { photoId: row.id, folderPath: folder.path, relPath };
+    const photoId = findPhotoIdByPath(db, folder.id, relPath);
+    if (photoId !== undefined) return { photoId, folderPath: folder.path, relPath };
   }
   return undefined;
 }
@@ -340,12 +331,7 @@ export const failuresCommand: CliCommand = {
     const ctx = openCliContext(inv);
     try {
       const failed = listFailedJobs(ctx.db, 1000);
-      const broken = ctx.db
-        .prepare<[], { path: string; status: string; error: string | null }>(
-          `SELECT f.path || '/' || p.rel_path AS path, p.status, p.error FROM photos p JOIN folders f ON f.id = p.folder_id
-           WHERE p.status IN ('broken', 'skipped') ORDER BY path`,
-        )
-        .all();
+      const broken = listUnreadablePhotos(ctx.db);
       if (inv.global.json) {
         inv.io.printJson({ jobs: failed, photos: broken });
         return Promise.resolve(ExitCode.ok);

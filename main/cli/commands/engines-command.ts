@@ -14,8 +14,8 @@ import {
 } from '../../app/engine-migration.ts';
 import { engineProfiles, engineRetirementStatus } from '../../engines/engine-profile.ts';
 import { listFolders, setFolderEngines } from '../../catalog/folders.ts';
+import { catalogSettingsBackend } from '../../catalog/settings.ts';
 import {
-  catalogSettingsBackend,
   cloudEngineIds,
   loadEngineSettings,
   redactSettings,

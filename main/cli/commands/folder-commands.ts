@@ -2,6 +2,7 @@
 // contents' tags stay (tags belong to content), so adding the folder back, or the same files
 // elsewhere, costs no engine call. Asks for --yes, because the photos' places are forgotten.
 import { removeFolder } from '../../catalog/folders.ts';
+import { countFolderPhotos } from '../../catalog/photos.ts';
 import { findFolderForRelink, RelinkError } from '../../library/folder-relink.ts';
 import { type CliCommand, flagOption } from '../cli-command.ts';
 import { openCliContext } from '../cli-context.ts';
@@ -26,11 +27,7 @@ export const removeCommand: CliCommand = {
         if (error instanceof RelinkError) throw new UsageError(error.message);
         throw error;
       }
-      const photos =
-        ctx.db
-          .prepare<[number], number>('SELECT count(*) FROM photos WHERE folder_id = ?')
-          .pluck()
-          .get(folder.id) ?? 0;
+      const photos = countFolderPhotos(ctx.db, folder.id);
       if (!flagOption(inv, 'yes')) {
         throw new UsageError(
           `removing ${folder.path} forgets its ${String(photos)} photos (the files stay on disk; ` +

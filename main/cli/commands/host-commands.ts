@@ -2,12 +2,9 @@
 // `tujian emulate` (a cloud engine's emulator for trying engines without an account).
 import type { Catalog } from '../../catalog/catalog-connection.ts';
 import { receiveAliyunCallback } from '../../engines/aliyun/aliyun-callback.ts';
-import {
-  catalogSettingsBackend,
-  loadEngineSettings,
-  type SecretStore,
-} from '../../engines/engine-settings.ts';
-import { markRemoteTaskReady } from '../../jobs/job-queue.ts';
+import { catalogSettingsBackend } from '../../catalog/settings.ts';
+import { loadEngineSettings, type SecretStore } from '../../engines/engine-settings.ts';
+import { markRemoteTaskReady } from '../../catalog/job-queue.ts';
 import { ensureRendererBuilt } from '../../server/renderer-build.ts';
 import { type AliyunCallbackMount, startWebHost } from '../../server/web-host.ts';
 import { type CliCommand, stringOption } from '../cli-command.ts';

@@ -6,6 +6,7 @@ import { existsSync, realpathSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Catalog } from '../../catalog/catalog-connection.ts';
 import { listFolders } from '../../catalog/folders.ts';
+import { latestEngineSettingsKey } from '../../catalog/photo-tags.ts';
 import { EngineId, engineIds } from '../../engines/tag-model.ts';
 import { callsUsed, readBudget, writeBudget } from '../../jobs/engine-budget.ts';
 import { sharedEngineLimiters } from '../../jobs/engine-limiter.ts';
@@ -213,13 +214,7 @@ export const budgetCommand: CliCommand = {
 
 /** The settings key of the engine's latest result: what the next run most likely uses. */
 function latestSettingsKey(db: Catalog, engine: EngineId): string | undefined {
-  return (
-    db
-      .prepare<[string], { settings_key: string }>(
-        `SELECT settings_key FROM engine_results WHERE engine = ? ORDER BY finished_at DESC LIMIT 1`,
-      )
-      .get(engine)?.settings_key ?? undefined
-  );
+  return latestEngineSettingsKey(db, engine);
 }
 
 export const estimateCommand: CliCommand = {

@@ -3,8 +3,9 @@ import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Catalog } from '../../catalog/catalog-connection.ts';
 import { addFolder, type Folder, listFolders } from '../../catalog/folders.ts';
+import { listTopTags } from '../../catalog/photo-tags.ts';
 import { EngineId } from '../../engines/tag-model.ts';
-import { countJobs, jobsHeldElsewhere } from '../../jobs/job-queue.ts';
+import { countJobs, jobsHeldElsewhere } from '../../catalog/job-queue.ts';
 import type { RunnerEvent } from '../../jobs/job-runner.ts';
 import { setFollowOutsideLinks, type ScanReport } from '../../library/folder-scanner.ts';
 import { runLibraryOnce } from '../../library/library-runtime.ts';
@@ -205,14 +206,7 @@ export async function runIndex(
     );
   if (result.diskFull !== null) options.print(result.diskFull);
   printSidecarTotals(db, result.sidecars, options.print);
-  const topTags = db
-    .prepare<[], { zh: string; en: string; photos: number }>(
-      `SELECT t.zh, t.en, COUNT(DISTINCT p.id) AS photos FROM tags t
-       JOIN photo_tags pt ON pt.tag_id = t.id AND pt.state != 'rejected'
-       JOIN photos p ON p.content_id = pt.content_id
-       GROUP BY t.id ORDER BY photos DESC, t.name LIMIT 15`,
-    )
-    .all();
+  const topTags = listTopTags(db, 15);
   return {
     scans: result.scans,
     ingested,

@@ -8,7 +8,8 @@ import { dataPaths, resolveDataDir } from '../../util/data-dir.ts';
 import { checkCatalog, checkFoundDamage } from '../../catalog/catalog-check.ts';
 import { exportPhotos, writeCsv, writeJson } from '../../catalog/catalog-export.ts';
 import type { Catalog } from '../../catalog/catalog-connection.ts';
-import { enqueueIngest } from '../../jobs/job-queue.ts';
+import { listPhotoIdsWhere } from '../../catalog/photos.ts';
+import { enqueueIngest } from '../../catalog/job-queue.ts';
 import { scanFolder } from '../../library/folder-scanner.ts';
 import { RelinkError, relinkFolder } from '../../library/folder-relink.ts';
 import {
@@ -41,11 +42,7 @@ function megabytes(bytes: number): string {
 export function selectPhotoIds(db: Catalog, query: string): number[] | null {
   if (query.trim() === '') return null;
   const plan = planQueryText(db, query);
-  return (
-    db
-      .prepare(`SELECT p.id FROM ${plan.from} WHERE ${plan.where} ORDER BY p.id`)
-      .all(...plan.params) as { id: number }[]
-  ).map((r) => r.id);
+  return listPhotoIdsWhere(db, plan);
 }
 
 export const backupCommand: CliCommand = {

@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { openCatalog } from '../../../main/catalog/catalog-connection.ts';
 import { migrations } from '../../../main/catalog/migrations/index.ts';
 import { migration0009JobLeaseOwner } from '../../../main/catalog/migrations/0009-job-lease-owner.ts';
-import { recoverInterruptedJobs } from '../../../main/jobs/job-queue.ts';
+import { recoverInterruptedJobs } from '../../../main/catalog/job-queue.ts';
 
 describe(`migration ${migration0009JobLeaseOwner.name}`, () => {
   it('adds the owner column, empty for jobs an older version left running', () => {

@@ -5,17 +5,14 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type Catalog, openCatalog } from '../../../main/catalog/catalog-connection.ts';
 import { aliyunCallbackMount } from '../../../main/cli/commands/host-commands.ts';
 import { aliyunCallbackChecksum } from '../../../main/engines/aliyun/aliyun-callback.ts';
-import {
-  catalogSettingsBackend,
-  envSecretStore,
-  type SecretStore,
-} from '../../../main/engines/engine-settings.ts';
+import { catalogSettingsBackend } from '../../../main/catalog/settings.ts';
+import { envSecretStore, type SecretStore } from '../../../main/engines/engine-settings.ts';
 import {
   claimNextJob,
   enqueueTag,
   recordRemoteTask,
   rescheduleJob,
-} from '../../../main/jobs/job-queue.ts';
+} from '../../../main/catalog/job-queue.ts';
 
 let dir: string;
 let db: Catalog;

@@ -9,7 +9,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openCatalog } from '../../../main/catalog/catalog-connection.ts';
 import { addFolder } from '../../../main/catalog/folders.ts';
 import { watchCommand } from '../../../main/cli/commands/watch-command.ts';
-import { enqueueIngest } from '../../../main/jobs/job-queue.ts';
+import { enqueueIngest } from '../../../main/catalog/job-queue.ts';
 import { scanFolder } from '../../../main/library/folder-scanner.ts';
 import { silentLog } from '../../../main/library/library-deps.ts';
 import { dataPaths } from '../../../main/util/data-dir.ts';

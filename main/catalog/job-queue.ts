@@ -18,7 +18,7 @@
 // An async engine's remote task id is written to the job row before any waiting, so after
 // a restart the job resumes polling that task instead of submitting (and paying) again.
 import { z } from 'zod';
-import type { Catalog } from '../catalog/catalog-connection.ts';
+import type { Catalog } from './catalog-connection.ts';
 import { EngineId } from '../engines/tag-model.ts';
 import {
   currentProcessIdentity,

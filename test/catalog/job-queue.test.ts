@@ -19,7 +19,7 @@ import {
   renewJobLeases,
   rescheduleJob,
   retryFailedJobs,
-} from '../../main/jobs/job-queue.ts';
+} from '../../main/catalog/job-queue.ts';
 import type { ProcessIdentity } from '../../main/util/process-liveness.ts';
 
 /** The identity of a process of this machine that has ended (a real child, waited for). */
@@ -99,7 +99,7 @@ describe(recoverInterruptedJobs.name, () => {
         '--import',
         'tsx',
         '-e',
-        `import('${join(process.cwd(), 'main/jobs/job-queue.ts')}').then(async (q) => {
+        `import('${join(process.cwd(), 'main/catalog/job-queue.ts')}').then(async (q) => {
            const { openCatalog } = await import('${join(process.cwd(), 'main/catalog/catalog-connection.ts')}');
            const db = openCatalog(${JSON.stringify(file)});
            q.claimNextJob(db, { kind: 'ingest' });
@@ -146,7 +146,7 @@ describe(recoverInterruptedJobs.name, () => {
         '--import',
         'tsx',
         '-e',
-        `import('${join(process.cwd(), 'main/jobs/job-queue.ts')}').then(async (q) => {
+        `import('${join(process.cwd(), 'main/catalog/job-queue.ts')}').then(async (q) => {
            const { openCatalog } = await import('${join(process.cwd(), 'main/catalog/catalog-connection.ts')}');
            const db = openCatalog(${JSON.stringify(file)});
            q.claimNextJob(db, { kind: 'ingest', leaseMs: 1 });

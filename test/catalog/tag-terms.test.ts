@@ -7,9 +7,9 @@ import {
   resolveTagWord,
   tagIdsByName,
   termsForTag,
-} from '../../main/search/tag-terms.ts';
+} from '../../main/catalog/tag-terms.ts';
 import { searchPhotos } from '../../main/search/search-service.ts';
-import { commonTags, SearchFixture } from './search-fixture.ts';
+import { commonTags, SearchFixture } from '../search/search-fixture.ts';
 
 let fx: SearchFixture;
 beforeEach(() => {

@@ -1,17 +1,19 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
-  albumPhotos,
   AlbumError,
-  createAlbum,
   deleteAlbum,
   findAlbumByName,
   getAlbum,
-  listAlbums,
   renameAlbum,
-  updateAlbumQuery,
 } from '../../main/catalog/albums.ts';
 import { addTag } from '../../main/catalog/tag-editing.ts';
-import { commonTags, SearchFixture } from '../search/search-fixture.ts';
+import {
+  albumPhotos,
+  createAlbum,
+  listAlbums,
+  updateAlbumQuery,
+} from '../../main/search/smart-albums.ts';
+import { commonTags, SearchFixture } from './search-fixture.ts';
 
 let fx: SearchFixture;
 

@@ -11,7 +11,7 @@
 // Autocomplete is looser on the English side: a word only has to start with the typed text.
 // A tag is also found by the names of the tags merged into it ([Note: Merged tags stay merged]
 // in migration 0006): their names are indexed as terms of the surviving tag.
-import type { Catalog } from '../catalog/catalog-connection.ts';
+import type { Catalog } from './catalog-connection.ts';
 import type { TagType } from '../engines/tag-model.ts';
 
 /** Case-fold and simplify text for matching: punctuation and runs of spaces become one space. */
