@@ -165,6 +165,17 @@ export class ProgressTracker {
         important = true;
         break;
       }
+      case 'halted': {
+        // A full disk stops every lane until the runner resumes (it then says engine-resumed).
+        const names: ProgressLane[] = ['ingest', ...this.engineLanes()];
+        for (const name of names) {
+          const lane = this.lane(name);
+          lane.state = 'paused';
+          lane.reason = event.message;
+        }
+        important = true;
+        break;
+      }
       case 'call':
         return;
     }

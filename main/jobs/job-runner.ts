@@ -384,6 +384,7 @@ export class JobRunner {
         return;
       }
     }
+    this.emit({ type: 'engine-resumed', engine: null });
     this.wake();
   }
 

@@ -82,6 +82,27 @@ describe(ProgressTracker.name, () => {
     expect(formatDuration(3_723_000)).toBe('1h02m');
   });
 
+  it('shows every lane paused with the disk-full message while the runner is halted', () => {
+    const tracker = new ProgressTracker({ now: () => 0 });
+    tracker.observe({ type: 'engine-resumed', engine: 'huawei' });
+    tracker.observe({
+      type: 'job-started',
+      jobId: 1,
+      kind: 'ingest',
+      engine: null,
+      attempt: 1,
+      at: 0,
+    });
+    const message = "the data folder's disk is full: 0 MB free";
+    tracker.observe({ type: 'halted', cause: 'disk-full', message });
+    expect(tracker.snapshot().lanes.map((l) => [l.lane, l.state, l.reason])).toEqual([
+      ['ingest', 'paused', message],
+      ['huawei', 'paused', message],
+    ]);
+    tracker.observe({ type: 'engine-resumed', engine: null });
+    expect(tracker.snapshot().lanes.map((l) => l.state)).toEqual(['running', 'running']);
+  });
+
   it('follows a real runner to the end of its queue', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'tujian-progress-'));
     const db = openCatalog(join(dir, 'catalog.sqlite'));
