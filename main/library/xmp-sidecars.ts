@@ -164,7 +164,8 @@ export function keywordsForContent(
 ): XmpKeywords {
   const rows = db
     .prepare(
-      `SELECT t.type, t.zh, t.en, pt.state, max(pt.confidence) AS confidence
+      `SELECT t.type, t.zh, t.en, pt.state, max(pt.confidence) AS confidence,
+              max(pt.confidence IS NULL) AS unscored
        FROM photo_tags pt JOIN tags t ON t.id = pt.tag_id
        WHERE pt.content_id = ?
          AND NOT EXISTS (SELECT 1 FROM photo_tags r
@@ -176,13 +177,18 @@ export function keywordsForContent(
     zh: string;
     en: string;
     state: string;
-    confidence: number;
+    confidence: number | null;
+    unscored: 0 | 1;
   }[];
   const subject: string[] = [];
   const hierarchical: string[] = [];
   for (const row of rows) {
     const user = row.state === 'user';
-    if (!user && row.confidence < settings.minConfidence) continue;
+    // An engine that answers yes/no detected it: no score to hold against the threshold
+    // ([Note: Tags without a confidence] in main/engines/tag-model.ts).
+    const belowThreshold =
+      row.unscored === 0 && row.confidence !== null && row.confidence < settings.minConfidence;
+    if (!user && belowThreshold) continue;
     const names =
       settings.languages === 'en'
         ? [row.en]

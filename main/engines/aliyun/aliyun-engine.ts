@@ -16,7 +16,7 @@ import {
   type ConnectionStep,
   type ImageHost,
 } from '../hosting/image-hosting.ts';
-import type { EngineAnswer, NormalisedTag } from '../tag-model.ts';
+import type { EngineAnswer, ScoredTag } from '../tag-model.ts';
 import { createAliyunClient, type AliyunClient } from './aliyun-client.ts';
 import { aliyunCodeError } from './aliyun-errors.ts';
 import { aliyunLabelNames } from './aliyun-labels.ts';
@@ -49,13 +49,13 @@ export function mapAliyunResults(
   model: string,
   threshold = 0,
 ): EngineAnswer {
-  const byName = new Map<string, NormalisedTag>();
+  const byName = new Map<string, ScoredTag>();
   for (const result of results) {
     if (result.rate < threshold) continue;
     if (result.scene !== 'tag' && result.label.toLowerCase() === 'normal') continue;
     const names = aliyunLabelNames(result.label);
     const name = result.label.trim().toLowerCase();
-    const tag: NormalisedTag = {
+    const tag: ScoredTag = {
       name,
       i18n: { zh: names.zh, en: names.en },
       type: 'concept',

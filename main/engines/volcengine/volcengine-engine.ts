@@ -68,8 +68,9 @@ export function mapVolcengineRespData(
               name: personLikeSubjectTag.name,
               i18n: { ...personLikeSubjectTag.i18n },
               type: personLikeSubjectTag.type,
-              // The service answers yes/no without a score.
-              confidence: 100,
+              // The service answers yes/no without a score: no confidence, not 100
+              // ([Note: Tags without a confidence] in main/engines/tag-model.ts).
+              confidence: null,
               instances: [],
               extra: { respStatus: 1 },
             },
