@@ -240,6 +240,8 @@ export const ActivityStatus = z.object({
   }),
   engines: z.array(EngineActivity),
   running: z.boolean(),
+  /** Set while a full data disk keeps the queue paused ("the data folder's disk is full: …"). */
+  diskFull: z.string().nullable(),
 });
 export type ActivityStatus = z.infer<typeof ActivityStatus>;
 

@@ -90,6 +90,8 @@ export interface JobsPort {
   retry(jobIds: readonly number[] | null): number;
   /** Whether the runner is working right now. */
   isRunning(): boolean;
+  /** Set while a full data disk keeps the runner paused: [Note: A full disk pauses the run]. */
+  diskFull?(): string | null;
 }
 
 export interface EngineSettingsPort {
@@ -224,7 +226,12 @@ export function createAppService(deps: AppServiceDeps): AppService {
     });
     // "Pause all" also holds the reading of new photos (the runner's ingest jobs).
     const ingest = { ...countIngest(db), paused: readJobControls(db).pausedAll };
-    return { ingest, engines, running: deps.jobs.isRunning() };
+    return {
+      ingest,
+      engines,
+      running: deps.jobs.isRunning(),
+      diskFull: deps.jobs.diskFull?.() ?? null,
+    };
   }
 
   const handlers: ApiHandlers = {
@@ -405,7 +412,7 @@ export function createAppService(deps: AppServiceDeps): AppService {
 /** The job controls kept in the catalog (main/jobs/job-controls.ts), which the runner reads. */
 export function createCatalogJobsPort(
   db: Catalog,
-  options: { isRunning?: () => boolean; now?: () => number } = {},
+  options: { isRunning?: () => boolean; diskFull?: () => string | null; now?: () => number } = {},
 ): JobsPort {
   return {
     setPaused(engine, paused) {
@@ -425,5 +432,6 @@ export function createCatalogJobsPort(
       return retryFailedJobs(db, jobIds, (options.now ?? Date.now)());
     },
     isRunning: options.isRunning ?? (() => false),
+    ...(options.diskFull ? { diskFull: options.diskFull } : {}),
   };
 }

@@ -1,20 +1,13 @@
-// The live library behind a host: folders are watched (chokidar, main/library) and scanned,
-// new and changed photos are ingested and tagged by the persisted job runner (main/jobs)
-// with the engines the host hands in. `drain()` stops taking work and waits for the jobs in
-// flight to commit, so quitting the app loses and duplicates nothing (STYLE.md rule 7).
-// When XMP sidecar writing is on, a sidecar sync writes the sidecars of photos whose tags
-// changed, whoever changed them ([Note: Sidecars follow tag changes] in migration 0007).
+// The library runtime (main/library/library-runtime.ts, long-running mode) as the app's ports:
+// the desktop app and `tujian serve` add, remove and rescan folders and steer the job queue
+// through these. `drain()` stops taking work and waits (bounded) for the jobs in flight to
+// commit, so quitting the app loses and duplicates nothing (STYLE.md rule 7).
 import type { Catalog } from '../catalog/catalog-connection.ts';
 import { addFolder, FolderError, removeFolder } from '../catalog/folders.ts';
 import type { TaggingEngine } from '../engines/engine.ts';
 import type { EngineId } from '../engines/tag-model.ts';
-import { enqueueIngest } from '../jobs/job-queue.ts';
-import { enqueueMissingTagging, JobRunner, type RunnerEvent } from '../jobs/job-runner.ts';
-import { recoverAbandonedWork } from '../library/abandoned-work.ts';
-import { watchLibrary, type LibraryWatcher } from '../library/folder-watcher.ts';
-import { createIngestSetup } from '../library/ingest-setup.ts';
-import { ingestPhoto } from '../library/photo-ingest.ts';
-import { createSidecarSync } from '../library/sidecar-sync.ts';
+import type { RunnerEvent } from '../jobs/job-runner.ts';
+import { startLibraryService } from '../library/library-runtime.ts';
 import type { Logger } from '../util/logger.ts';
 import { ApiError } from '../../preload/api-contract.ts';
 import { createCatalogJobsPort, type JobsPort, type LibraryPort } from './app-service.ts';
@@ -44,55 +37,23 @@ export interface LibraryRuntime {
 
 export function startLibraryRuntime(options: LibraryRuntimeOptions): LibraryRuntime {
   const { db, log } = options;
-  const libraryLog = {
-    info: (m: string) => {
-      log.info(m);
-    },
-    warn: (m: string) => {
-      log.warn(m);
-    },
-  };
-  const swept = recoverAbandonedWork(db, options.dataRoot, libraryLog);
-  const ingest = createIngestSetup(db, options.dataRoot, libraryLog);
-  let active = 0;
-  const runner = new JobRunner({
+  const service = startLibraryService({
     db,
+    dataRoot: options.dataRoot,
     log,
-    ingestPhoto: async (photoId) => {
-      active++;
-      try {
-        return await ingestPhoto(ingest.deps, photoId);
-      } finally {
-        active--;
-      }
+    engines: {
+      engines: options.engines,
+      ...(options.concurrency ? { concurrency: options.concurrency } : {}),
+      ...(options.limits ? { limits: options.limits } : {}),
+      ...(options.fingerprints ? { fingerprints: options.fingerprints } : {}),
     },
-    engines: options.engines,
-    concurrency: { engines: options.concurrency ?? {} },
-    ...(options.limits ? { limits: options.limits } : {}),
-    ...(options.fingerprints ? { fingerprints: options.fingerprints } : {}),
-    // The runner queues tagging for each photo it ingests (enqueueTaggingFor), so hosts only
-    // hear about finished jobs here.
+    ...(options.watch === false ? { watch: false as const } : {}),
     onEvent: (event) => {
       options.onChange?.(event);
     },
   });
-  const scanDeps = {
-    db,
-    log: libraryLog,
-    enqueueIngest: (photoId: number) => {
-      enqueueIngest(db, photoId);
-      runner.wake();
-    },
-  };
-  enqueueMissingTagging(db, options.engines);
-  runner.start();
-  const sidecars = createSidecarSync(db, { log: libraryLog });
-  sidecars.start();
-  const watcher: LibraryWatcher | null =
-    options.watch === false ? null : watchLibrary(scanDeps, {});
-  const reconcile = async () => {
-    if (watcher) await watcher.reconcileNow();
-  };
+  const { runner } = service;
+  const reconcile = () => service.reconcile();
 
   const library: LibraryPort = {
     addFolder(path, engines) {
@@ -120,7 +81,10 @@ export function startLibraryRuntime(options: LibraryRuntimeOptions): LibraryRunt
     },
   };
 
-  const jobs = createCatalogJobsPort(db, { isRunning: () => active > 0 });
+  const jobs = createCatalogJobsPort(db, {
+    isRunning: () => service.isIngesting(),
+    diskFull: () => service.diskFull(),
+  });
   return {
     library,
     jobs: {
@@ -135,17 +99,9 @@ export function startLibraryRuntime(options: LibraryRuntimeOptions): LibraryRunt
         return n;
       },
     },
-    ready: watcher ? watcher.ready.then(() => undefined) : Promise.resolve(),
+    ready: service.ready.then(() => undefined),
     async drain() {
-      await watcher?.close();
-      await runner.drain();
-      // The last answers' sidecars, unless that takes long; marks left wait for the next start.
-      await sidecars.flush({ maxMs: 5_000 }).catch((error: unknown) => {
-        log.warn(`sidecars not written on the way out: ${String(error)}`);
-      });
-      await sidecars.close();
-      await ingest.close();
-      await swept;
+      await service.drain({ sidecarMaxMs: 5_000 });
     },
   };
 }

@@ -37,14 +37,21 @@ export function startCliSidecars(
       } finally {
         await sync.close();
       }
-      if (!tried) return;
-      const left = countPendingSidecars(db).pending;
-      print(
-        `XMP sidecars: ${String(written)} written` +
-          (left > 0
-            ? `, ${String(left)} still due (unreachable or failing; see the warnings)`
-            : ''),
-      );
+      printSidecarTotals(db, { written, tried }, print);
     },
   };
+}
+
+/** `XMP sidecars: 3 written[, 1 still due …]`, when the sync had anything to do. */
+export function printSidecarTotals(
+  db: Catalog,
+  totals: { readonly written: number; readonly tried: boolean },
+  print: (line: string) => void,
+): void {
+  if (!totals.tried) return;
+  const left = countPendingSidecars(db).pending;
+  print(
+    `XMP sidecars: ${String(totals.written)} written` +
+      (left > 0 ? `, ${String(left)} still due (unreachable or failing; see the warnings)` : ''),
+  );
 }

@@ -3,6 +3,8 @@
 import { escapeControlChars } from '../util/terminal-text.ts';
 
 export interface ProgressBar {
+  /** False when the stream is not a terminal (nothing is drawn; callers print lines instead). */
+  readonly drawing: boolean;
   update(done: number, total: number, label?: string): void;
   finish(): void;
 }
@@ -30,15 +32,23 @@ export function renderProgressLine(
   return `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${String(done)}/${String(total)} ${escapeControlChars(label)} ${rate.toFixed(1)}/s ETA ${formatDuration(eta)}`;
 }
 
+/** `12/40 2.5/s ETA 0:13`: the counts of a progress line without the bar. */
+export function renderProgressCounts(done: number, total: number, elapsedMs: number): string {
+  const rate = elapsedMs > 0 ? done / (elapsedMs / 1000) : 0;
+  const eta = rate > 0 ? (total - done) / rate : Number.NaN;
+  return `${String(done)}/${String(total)} ${rate.toFixed(1)}/s ETA ${formatDuration(eta)}`;
+}
+
 export function createProgressBar(
   stream: NodeJS.WriteStream = process.stderr,
   now: () => number = Date.now,
 ): ProgressBar {
-  if (!stream.isTTY) return { update: () => undefined, finish: () => undefined };
+  if (!stream.isTTY) return { drawing: false, update: () => undefined, finish: () => undefined };
   const started = now();
   let lastDraw = 0;
   let drawn = false;
   return {
+    drawing: true,
     update(done, total, label = '') {
       const t = now();
       if (t - lastDraw < 100 && done < total) return;

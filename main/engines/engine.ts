@@ -1,20 +1,11 @@
 // The interface every tagging engine implements (DESIGN.md §3), local or cloud.
 // The job runner (main/jobs) only talks to engines through this.
+import type { EngineLimits, PreparedImage } from '../imaging/prepare-for-engine.ts';
 import type { EngineAnswer, EngineId } from './tag-model.ts';
 
-/** What an engine accepts; `prepare` (main/imaging) fits a photo inside these. */
-export interface EngineLimits {
-  /** Output formats the engine accepts, in order of preference. */
-  readonly formats: readonly ('jpeg' | 'png' | 'webp' | 'bmp' | 'gif')[];
-  readonly maxSide: number;
-  readonly minSide: number;
-  /** Limit on the encoded bytes, if any. */
-  readonly maxBytes?: number;
-  /** Limit on the base64 length, if the limit is on the base64 text. */
-  readonly maxBase64Length?: number;
-  /** How the engine receives the image. */
-  readonly input: 'base64' | 'url' | 'pixels';
-}
+// The image limits and the prepared image are imaging's types (imaging sits below engines);
+// engines name them from here.
+export type { EngineLimits, PreparedImage };
 
 /**
  * How a failure is handled (the engines' error tables map every code to one of these):
@@ -66,13 +57,6 @@ export function asTaskFailure(error: unknown): unknown {
 }
 
 /** The prepared image handed to an engine: bytes within its limits, metadata stripped. */
-export interface PreparedImage {
-  readonly data: Buffer;
-  readonly format: 'jpeg' | 'png' | 'webp' | 'bmp' | 'gif';
-  readonly width: number;
-  readonly height: number;
-}
-
 export interface TagRequest {
   /** Path of the original file, for engines that decode it themselves (local). */
   readonly sourcePath: string;

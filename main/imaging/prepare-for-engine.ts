@@ -4,8 +4,29 @@
 // The original is decoded once (shrunk on load where the format allows); every further
 // attempt re-encodes those pixels, so a 100 MP original is not decoded a dozen times.
 import sharp, { type OutputInfo } from 'sharp';
-import type { EngineLimits, PreparedImage } from '../engines/engine.ts';
 import { defaultMaxInputPixels, describeSharpError, ImageError, openImage } from './image-open.ts';
+
+/** What an engine accepts; `prepareForEngine` fits a photo inside these. */
+export interface EngineLimits {
+  /** Output formats the engine accepts, in order of preference. */
+  readonly formats: readonly ('jpeg' | 'png' | 'webp' | 'bmp' | 'gif')[];
+  readonly maxSide: number;
+  readonly minSide: number;
+  /** Limit on the encoded bytes, if any. */
+  readonly maxBytes?: number;
+  /** Limit on the base64 length, if the limit is on the base64 text. */
+  readonly maxBase64Length?: number;
+  /** How the engine receives the image. */
+  readonly input: 'base64' | 'url' | 'pixels';
+}
+
+/** A photo prepared for one engine: encoded bytes within its limits. */
+export interface PreparedImage {
+  readonly data: Buffer;
+  readonly format: 'jpeg' | 'png' | 'webp' | 'bmp' | 'gif';
+  readonly width: number;
+  readonly height: number;
+}
 
 /** Decompression-bomb guard: more pixels than this is refused before decoding. */
 export const maxInputPixels = defaultMaxInputPixels;

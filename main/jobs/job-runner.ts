@@ -22,6 +22,7 @@ import { hasEngineResult, saveEngineAnswer } from '../catalog/photo-tags.ts';
 import type { TaggingEngine, TagRequest } from '../engines/engine.ts';
 import { engineProfiles } from '../engines/engine-profile.ts';
 import { EngineId, type EngineAnswer } from '../engines/tag-model.ts';
+import { isDiskFull } from '../util/disk-full.ts';
 import type { Logger } from '../util/logger.ts';
 import { type EngineBudget, readBudget, reservePaidCall } from './engine-budget.ts';
 import {
@@ -109,6 +110,8 @@ export type RunnerEvent =
       readonly resumesAt?: number;
     }
   | { readonly type: 'engine-resumed'; readonly engine: EngineId | null }
+  /** The runner stopped taking work: [Note: A full disk pauses the run]. `resume()` goes on. */
+  | { readonly type: 'halted'; readonly cause: 'disk-full'; readonly message: string }
   | { readonly type: 'queue'; readonly counts: readonly JobCounts[]; readonly at: number };
 
 export interface JobRunnerDeps {
@@ -139,6 +142,8 @@ export interface JobRunnerDeps {
   readonly retentionMs?: Partial<Record<EngineId, number>>;
   readonly policy?: RetryPolicy;
   readonly onEvent?: (event: RunnerEvent) => void;
+  /** Tells a full disk from other errors; the host knows the data folder (util/disk-full.ts). */
+  readonly isDiskFull?: (error: unknown) => boolean;
   readonly now?: () => number;
   /** How long after submitting an async task its first poll runs. */
   readonly firstPollDelayMs?: number;
@@ -275,6 +280,10 @@ export class JobRunner {
   private timer: NodeJS.Timeout | undefined;
   private idleWaiters: (() => void)[] = [];
   private draining = false;
+  /** Set when a full disk stopped the runner; see [Note: A full disk pauses the run]. */
+  private halt: { readonly error: unknown } | null = null;
+  /** Jobs a full disk kept `running` (even requeueing failed): requeued on `resume()`. */
+  private readonly unreleased = new Set<number>();
   private continuous = false;
   private lastQueueEventAt = Number.NEGATIVE_INFINITY;
 
@@ -334,6 +343,8 @@ export class JobRunner {
     this.startLeaseUpkeep();
     this.emitQueue(true);
     this.pump();
+    // Halted (a full disk) with nothing in flight: nothing will run until `resume()`.
+    if (this.halt && this.inFlight.size === 0) this.resolveIdle();
     try {
       await idle;
     } finally {
@@ -351,6 +362,29 @@ export class JobRunner {
 
   wake(): void {
     if (!this.draining) this.pump();
+  }
+
+  /** Why the runner stopped taking work on its own (a full disk), or null. */
+  haltedBy(): { readonly cause: 'disk-full'; readonly error: unknown } | null {
+    return this.halt ? { cause: 'disk-full', error: this.halt.error } : null;
+  }
+
+  /** Take work again after a halt (the host decides there is room again). */
+  resume(): void {
+    if (!this.halt) return;
+    this.halt = null;
+    for (const jobId of this.unreleased) {
+      try {
+        releaseJob(this.deps.db, jobId, this.now());
+        this.unreleased.delete(jobId);
+      } catch (error) {
+        // Still full: halt again; the job waits for the next resume.
+        if (!(this.deps.isDiskFull ?? isDiskFull)(error)) throw error;
+        this.haltFor(error);
+        return;
+      }
+    }
+    this.wake();
   }
 
   /** Stop claiming and wait for the jobs in flight to commit their outcome. */
@@ -419,7 +453,32 @@ export class JobRunner {
   }
 
   private pump(): void {
-    if (this.draining) return;
+    if (this.draining || this.halt) return;
+    try {
+      this.pumpOnce();
+    } catch (error) {
+      // pump runs from timers and from each job's `finally`: a throw here is an unhandled
+      // rejection that kills the process. Claiming a job writes to the catalog, so a full disk
+      // shows up here first.
+      if (!(this.deps.isDiskFull ?? isDiskFull)(error)) throw error;
+      this.haltFor(error);
+    }
+  }
+
+  private haltFor(error: unknown): void {
+    if (this.halt) return;
+    this.halt = { error };
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    this.deps.log.error('the disk is full: no more jobs are taken', { error: String(error) });
+    this.emit({ type: 'halted', cause: 'disk-full', message: String(error) });
+    // runUntilIdle ends once the jobs in flight have settled; they find the runner halted.
+    void Promise.allSettled([...this.inFlight]).then(() => {
+      if (this.halt) this.resolveIdle();
+    });
+  }
+
+  private pumpOnce(): void {
     if (this.timer) {
       clearTimeout(this.timer);
       this.timer = undefined;
@@ -462,7 +521,8 @@ export class JobRunner {
             lane.active--;
             this.leased.delete(job.id);
             this.inFlight.delete(run);
-            this.emitQueue(false);
+            // A drain that gave up waiting may have closed the catalog since.
+            if (!this.draining) this.emitQueue(false);
             this.pump();
           });
         this.inFlight.add(run);
@@ -816,6 +876,22 @@ export class JobRunner {
 
   private handleFailure(job: Job, error: unknown): void {
     const { db, log } = this.deps;
+    if ((this.deps.isDiskFull ?? isDiskFull)(error)) {
+      // Not the job's fault: back in the queue without counting an attempt. If even that
+      // write fails, the job stays `running` and start-up recovery requeues it.
+      try {
+        releaseJob(db, job.id, this.now());
+      } catch (releaseError) {
+        this.unreleased.add(job.id);
+        log.warn('could not requeue a job on a full disk', {
+          job: job.id,
+          error: String(releaseError),
+        });
+      }
+      this.emitFinished(job, 'retry', String(error));
+      this.haltFor(error);
+      return;
+    }
     const classified: ClassifiedFailure = isClassified(error) ? error : classifyFailure(error);
     // Only engines throttle; an ingest job has no throttle count to keep, so a `retry-later`
     // there (never expected) counts as an ordinary attempt.

@@ -8,11 +8,14 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startLibraryRuntime, type LibraryRuntime } from '../../main/app/library-runtime.ts';
 import { findPhotoByPath } from '../../main/catalog/photos.ts';
 import { addTag, removeTag } from '../../main/catalog/tag-editing.ts';
-import { scanFolder } from '../../main/library/folder-scanner.ts';
-import { createIngestPool } from '../../main/library/ingest-pool.ts';
 import { writeXmpSettings } from '../../main/library/xmp-sidecars.ts';
 import { silentLogger } from '../../main/util/logger.ts';
-import { makeJpeg, makeTestLibrary, type TestLibrary } from '../library/library-fixtures.ts';
+import {
+  ingestFolder,
+  makeJpeg,
+  makeTestLibrary,
+  type TestLibrary,
+} from '../library/library-fixtures.ts';
 
 const exiftoolCli = existsSync('/usr/bin/exiftool')
   ? '/usr/bin/exiftool'
@@ -39,18 +42,7 @@ afterEach(async () => {
 describe(startLibraryRuntime.name, () => {
   it('writes sidecars of changed tags while running, and the last ones when drained', async () => {
     writeFileSync(join(lib.photos, 'dog.jpg'), await makeJpeg());
-    const pool = createIngestPool({ db: lib.db, dataRoot: lib.dataRoot, log: lib.log });
-    await scanFolder(
-      {
-        db: lib.db,
-        log: lib.log,
-        enqueueIngest: (id) => {
-          pool.enqueue(id);
-        },
-      },
-      lib.folder.id,
-    );
-    await pool.drain();
+    await ingestFolder(lib, lib.folder.id);
     const photo = findPhotoByPath(lib.db, lib.folder.id, 'dog.jpg');
     if (!photo) throw new Error('not ingested');
     const sidecar = join(lib.photos, 'dog.jpg.xmp');

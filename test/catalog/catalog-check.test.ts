@@ -6,10 +6,13 @@ import { checkCatalog, checkFoundDamage } from '../../main/catalog/catalog-check
 import { openCatalog } from '../../main/catalog/catalog-connection.ts';
 import { addFolder } from '../../main/catalog/folders.ts';
 import { findPhotoByPath } from '../../main/catalog/photos.ts';
-import { scanFolder } from '../../main/library/folder-scanner.ts';
-import { createIngestPool } from '../../main/library/ingest-pool.ts';
 import { previewPath, thumbnailPath } from '../../main/library/library-files.ts';
-import { makeJpeg, makeTestLibrary, type TestLibrary } from '../library/library-fixtures.ts';
+import {
+  ingestFolder,
+  makeJpeg,
+  makeTestLibrary,
+  type TestLibrary,
+} from '../library/library-fixtures.ts';
 
 let lib: TestLibrary;
 beforeEach(() => {
@@ -19,22 +22,6 @@ afterEach(() => {
   lib.cleanup();
 });
 
-async function scanAndIngest(folderId: number): Promise<void> {
-  const pool = createIngestPool({ db: lib.db, dataRoot: lib.dataRoot, log: lib.log });
-  await scanFolder(
-    {
-      db: lib.db,
-      log: lib.log,
-      enqueueIngest: (id) => {
-        pool.enqueue(id);
-      },
-    },
-    folderId,
-  );
-  await pool.drain();
-  expect(pool.failures).toEqual([]);
-}
-
 describe(checkCatalog.name, () => {
   it('finds orphan renditions, missing renditions and missing originals, and skips offline folders', async () => {
     writeFileSync(join(lib.photos, 'a.jpg'), await makeJpeg({ colour: '#ff0000' }));
@@ -43,8 +30,8 @@ describe(checkCatalog.name, () => {
     mkdirSync(usb);
     writeFileSync(join(usb, 'c.jpg'), await makeJpeg({ colour: '#0000ff' }));
     const usbFolder = addFolder(lib.db, usb);
-    await scanAndIngest(lib.folder.id);
-    await scanAndIngest(usbFolder.id);
+    await ingestFolder(lib, lib.folder.id);
+    await ingestFolder(lib, usbFolder.id);
 
     const clean = await checkCatalog(lib.db, lib.dataRoot);
     expect(clean).toMatchObject({

@@ -488,4 +488,83 @@ describe(JobRunner.name, () => {
     const [, second, third] = callTimes;
     expect((third ?? 0) - (second ?? 0)).toBeGreaterThanOrEqual(350);
   });
+
+  // [Note: A full disk pauses the run]. The real full disk (a small tmpfs) is in
+  // test/library/library-runtime.test.ts; here the errors are injected at the runner's own call
+  // sites, which works without root: ENOSPC out of ingest, SQLITE_FULL out of claimNextJob.
+  it('halts on ENOSPC from ingest: the photo stays queued, no attempt counted, nothing broken', async () => {
+    addPhotos(['a', 'b']);
+    const events: RunnerEvent[] = [];
+    const full = Object.assign(new Error('ENOSPC: no space left on device, write'), {
+      code: 'ENOSPC',
+    });
+    const runner = run(new Map(), ['a', 'b'], events, {
+      ingestPhoto: () =>
+        Promise.reject(new Error('Cannot write the thumbnail or preview', { cause: full })),
+    });
+    await runner.runUntilIdle();
+    expect(runner.haltedBy()?.cause).toBe('disk-full');
+    expect(events.filter((e) => e.type === 'halted')).toHaveLength(1);
+    expect(events.some((e) => e.type === 'job-finished' && e.outcome === 'failed')).toBe(false);
+    expect(listFailedJobs(db)).toEqual([]);
+    const jobs = db
+      .prepare<[], { state: string; attempts: number }>(
+        "SELECT state, attempts FROM jobs WHERE kind = 'ingest' ORDER BY id",
+      )
+      .all();
+    expect(jobs).toEqual([
+      { state: 'queued', attempts: 0 },
+      { state: 'queued', attempts: 0 },
+    ]);
+  });
+
+  it('halts on SQLITE_FULL thrown by claimNextJob instead of an unhandled rejection', async () => {
+    addPhotos(['a', 'b', 'c']);
+    let diskFull = false;
+    let tripped = false;
+    // The runner's catalog, failing its writes the way a full disk does once `diskFull` is set.
+    const fullDb = new Proxy(db, {
+      get(target, key, receiver) {
+        if (key === 'transaction' && diskFull) {
+          const fail = () => {
+            throw Object.assign(new Error('database or disk is full'), { code: 'SQLITE_FULL' });
+          };
+          return () => Object.assign(fail, { immediate: fail, deferred: fail, exclusive: fail });
+        }
+        const value: unknown = Reflect.get(target, key, receiver);
+        return typeof value === 'function' ? (value as () => unknown).bind(target) : value;
+      },
+    });
+    const events: RunnerEvent[] = [];
+    const runner = run(new Map(), ['a', 'b', 'c'], events, {
+      db: fullDb,
+      concurrency: { ingest: 1 },
+      // After the first photo's commit and before the runner claims the next one.
+      onEvent: (e) => {
+        events.push(e);
+        if (e.type === 'job-finished' && e.outcome === 'done' && !tripped) {
+          tripped = true;
+          diskFull = true;
+        }
+      },
+    });
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown) => unhandled.push(reason);
+    process.on('unhandledRejection', onUnhandled);
+    try {
+      await runner.runUntilIdle();
+      await new Promise((r) => setTimeout(r, 50));
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+    }
+    expect(unhandled).toEqual([]);
+    expect(runner.haltedBy()?.cause).toBe('disk-full');
+    expect(countJobs(db).find((c) => c.kind === 'ingest')?.queued).toBe(2);
+
+    // Room again: the same runner takes the rest.
+    diskFull = false;
+    runner.resume();
+    await runner.runUntilIdle();
+    expect(countJobs(db)).toEqual([]);
+  });
 });

@@ -4,10 +4,9 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { addFolder, getFolder } from '../../main/catalog/folders.ts';
 import { listContentTags, saveEngineAnswer } from '../../main/catalog/photo-tags.ts';
 import { findPhotoByPath, listFolderPhotos } from '../../main/catalog/photos.ts';
-import { scanFolder, type ScanReport } from '../../main/library/folder-scanner.ts';
+import { type ScanReport } from '../../main/library/folder-scanner.ts';
 import { RelinkError, relinkFolder } from '../../main/library/folder-relink.ts';
-import { createIngestPool } from '../../main/library/ingest-pool.ts';
-import { makeJpeg, makeTestLibrary, type TestLibrary } from './library-fixtures.ts';
+import { ingestFolder, makeJpeg, makeTestLibrary, type TestLibrary } from './library-fixtures.ts';
 
 let lib: TestLibrary;
 beforeEach(() => {
@@ -17,21 +16,8 @@ afterEach(() => {
   lib.cleanup();
 });
 
-async function scanAndIngest(folderId = lib.folder.id): Promise<ScanReport> {
-  const pool = createIngestPool({ db: lib.db, dataRoot: lib.dataRoot, log: lib.log });
-  const report = await scanFolder(
-    {
-      db: lib.db,
-      log: lib.log,
-      enqueueIngest: (id) => {
-        pool.enqueue(id);
-      },
-    },
-    folderId,
-  );
-  await pool.drain();
-  expect(pool.failures).toEqual([]);
-  return report;
+function scanAndIngest(folderId = lib.folder.id): Promise<ScanReport> {
+  return ingestFolder(lib, folderId);
 }
 
 function tag(contentId: number | null, name: string): void {

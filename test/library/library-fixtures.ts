@@ -7,7 +7,10 @@ import { deflateSync, crc32 } from 'node:zlib';
 import sharp, { type Sharp } from 'sharp';
 import { openCatalog, type Catalog } from '../../main/catalog/catalog-connection.ts';
 import { addFolder, type Folder } from '../../main/catalog/folders.ts';
-import { silentLog, type LibraryLog } from '../../main/library/library-deps.ts';
+import { expect } from 'vitest';
+import { scanFolder, type ScanReport } from '../../main/library/folder-scanner.ts';
+import { createIngestPool } from '../../main/library/ingest-pool.ts';
+import { silentLog, type IngestDeps, type LibraryLog } from '../../main/library/library-deps.ts';
 
 export interface TestLibrary {
   readonly root: string;
@@ -139,4 +142,31 @@ export async function asUnprivileged<T>(fn: () => Promise<T>): Promise<T> {
     process.seteuid(0);
     process.setegid(0);
   }
+}
+
+/**
+ * Scans a folder and ingests what the scan queued, in process (main/library/ingest-pool.ts),
+ * and checks no catalog or data-folder error stopped ingest: the one way the tests put photos
+ * in a catalog without the job queue. `deps` overrides ingest collaborators (renditions, the
+ * new-content hook).
+ */
+export async function ingestFolder(
+  lib: { readonly db: Catalog; readonly dataRoot: string; readonly log: LibraryLog },
+  folderId: number,
+  deps: Partial<Pick<IngestDeps, 'renditions' | 'onNewContent'>> = {},
+): Promise<ScanReport> {
+  const pool = createIngestPool({ db: lib.db, dataRoot: lib.dataRoot, log: lib.log, ...deps });
+  const report = await scanFolder(
+    {
+      db: lib.db,
+      log: lib.log,
+      enqueueIngest: (id) => {
+        pool.enqueue(id);
+      },
+    },
+    folderId,
+  );
+  await pool.drain();
+  expect(pool.failures).toEqual([]);
+  return report;
 }

@@ -12,8 +12,7 @@ import {
 import type { TaggingEngine } from '../../main/engines/engine.ts';
 import type { EngineId } from '../../main/engines/tag-model.ts';
 import { enqueueMissingTagging } from '../../main/jobs/job-runner.ts';
-import { scanFolder, type ScanReport } from '../../main/library/folder-scanner.ts';
-import { createIngestPool } from '../../main/library/ingest-pool.ts';
+import { type ScanReport } from '../../main/library/folder-scanner.ts';
 import { thumbnailPath, previewPath } from '../../main/library/library-files.ts';
 import {
   OriginalOfflineError,
@@ -22,7 +21,7 @@ import {
   requireOriginal,
 } from '../../main/library/offline-volumes.ts';
 import { searchPhotos } from '../../main/search/search-service.ts';
-import { makeJpeg, makeTestLibrary, type TestLibrary } from './library-fixtures.ts';
+import { ingestFolder, makeJpeg, makeTestLibrary, type TestLibrary } from './library-fixtures.ts';
 
 let lib: TestLibrary;
 beforeEach(() => {
@@ -32,21 +31,8 @@ afterEach(() => {
   lib.cleanup();
 });
 
-async function scanAndIngest(): Promise<ScanReport> {
-  const pool = createIngestPool({ db: lib.db, dataRoot: lib.dataRoot, log: lib.log });
-  const report = await scanFolder(
-    {
-      db: lib.db,
-      log: lib.log,
-      enqueueIngest: (id) => {
-        pool.enqueue(id);
-      },
-    },
-    lib.folder.id,
-  );
-  await pool.drain();
-  expect(pool.failures).toEqual([]);
-  return report;
+function scanAndIngest(): Promise<ScanReport> {
+  return ingestFolder(lib, lib.folder.id);
 }
 
 // Queueing only asks an engine for its settings key; nothing is tagged in these tests, so a

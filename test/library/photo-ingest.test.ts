@@ -15,12 +15,12 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { findContentByHash, getContent } from '../../main/catalog/contents.ts';
 import { findPhotoByPath, getPhoto, listFolderPhotos } from '../../main/catalog/photos.ts';
 import { encodeBmp24 } from '../../main/imaging/bmp-decode.ts';
-import { createIngestPool } from '../../main/library/ingest-pool.ts';
 import { previewPath, thumbnailPath } from '../../main/library/library-files.ts';
 import { ingestPhoto } from '../../main/library/photo-ingest.ts';
 import { scanFolder, type ScanReport } from '../../main/library/folder-scanner.ts';
 import {
   asUnprivileged,
+  ingestFolder,
   makeHalves,
   makeJpeg,
   makePngBomb,
@@ -37,21 +37,8 @@ afterEach(() => {
   lib.cleanup();
 });
 
-async function scanAndIngest(): Promise<ScanReport> {
-  const pool = createIngestPool({ db: lib.db, dataRoot: lib.dataRoot, log: lib.log });
-  const report = await scanFolder(
-    {
-      db: lib.db,
-      log: lib.log,
-      enqueueIngest: (id) => {
-        pool.enqueue(id);
-      },
-    },
-    lib.folder.id,
-  );
-  await pool.drain();
-  expect(pool.failures).toEqual([]);
-  return report;
+function scanAndIngest(): Promise<ScanReport> {
+  return ingestFolder(lib, lib.folder.id);
 }
 
 function photoAt(relPath: string) {

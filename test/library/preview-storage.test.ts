@@ -4,8 +4,6 @@ import sharp from 'sharp';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { getContent } from '../../main/catalog/contents.ts';
 import { listFolderPhotos } from '../../main/catalog/photos.ts';
-import { scanFolder } from '../../main/library/folder-scanner.ts';
-import { createIngestPool } from '../../main/library/ingest-pool.ts';
 import { previewPath, thumbnailPath } from '../../main/library/library-files.ts';
 import {
   measureStorage,
@@ -15,7 +13,7 @@ import {
   renditionOptionsFor,
   writePreviewSettings,
 } from '../../main/library/preview-storage.ts';
-import { makeJpeg, makeTestLibrary, type TestLibrary } from './library-fixtures.ts';
+import { ingestFolder, makeJpeg, makeTestLibrary, type TestLibrary } from './library-fixtures.ts';
 
 let lib: TestLibrary;
 beforeEach(() => {
@@ -26,24 +24,9 @@ afterEach(() => {
 });
 
 async function ingestAll(): Promise<void> {
-  const pool = createIngestPool({
-    db: lib.db,
-    dataRoot: lib.dataRoot,
-    log: lib.log,
+  await ingestFolder(lib, lib.folder.id, {
     renditions: renditionOptionsFor(lib.db),
   });
-  await scanFolder(
-    {
-      db: lib.db,
-      log: lib.log,
-      enqueueIngest: (id) => {
-        pool.enqueue(id);
-      },
-    },
-    lib.folder.id,
-  );
-  await pool.drain();
-  expect(pool.failures).toEqual([]);
 }
 
 describe(readPreviewSettings.name, () => {

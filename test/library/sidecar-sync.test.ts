@@ -12,9 +12,7 @@ import { saveEngineAnswer } from '../../main/catalog/photo-tags.ts';
 import { findPhotoByPath } from '../../main/catalog/photos.ts';
 import { addTag, mergeTags, removeTag, renameTag } from '../../main/catalog/tag-editing.ts';
 import type { EngineAnswer } from '../../main/engines/tag-model.ts';
-import { scanFolder } from '../../main/library/folder-scanner.ts';
 import { relinkFolder } from '../../main/library/folder-relink.ts';
-import { createIngestPool } from '../../main/library/ingest-pool.ts';
 import {
   countPendingSidecars,
   createSidecarSync,
@@ -23,7 +21,7 @@ import {
   type SidecarSyncOptions,
 } from '../../main/library/sidecar-sync.ts';
 import { createXmpTool, writeXmpSettings, type XmpTool } from '../../main/library/xmp-sidecars.ts';
-import { makeJpeg, makeTestLibrary, type TestLibrary } from './library-fixtures.ts';
+import { ingestFolder, makeJpeg, makeTestLibrary, type TestLibrary } from './library-fixtures.ts';
 
 // Read-back by a separate ExifTool run from the command line, not our code path.
 const exiftoolCli = existsSync('/usr/bin/exiftool')
@@ -91,18 +89,7 @@ async function ingest(
     mkdirSync(join(abs, '..'), { recursive: true });
     writeFileSync(abs, await makeJpeg({ colour: `#${String(20 + i * 30)}5080` }));
   }
-  const pool = createIngestPool({ db: lib.db, dataRoot: lib.dataRoot, log: lib.log });
-  await scanFolder(
-    {
-      db: lib.db,
-      log: lib.log,
-      enqueueIngest: (id) => {
-        pool.enqueue(id);
-      },
-    },
-    lib.folder.id,
-  );
-  await pool.drain();
+  await ingestFolder(lib, lib.folder.id);
   return relPaths.map((relPath) => {
     const photo = findPhotoByPath(lib.db, lib.folder.id, relPath);
     if (photo?.contentId == null) throw new Error(`${relPath} not ingested`);

@@ -5,8 +5,6 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { saveEngineAnswer, upsertTag } from '../../main/catalog/photo-tags.ts';
 import { findPhotoByPath } from '../../main/catalog/photos.ts';
 import { mergeTags } from '../../main/catalog/tag-editing.ts';
-import { scanFolder } from '../../main/library/folder-scanner.ts';
-import { createIngestPool } from '../../main/library/ingest-pool.ts';
 import {
   XmpSettings,
   createKeywordImporter,
@@ -22,7 +20,7 @@ import {
   writeXmpSettings,
   type XmpTool,
 } from '../../main/library/xmp-sidecars.ts';
-import { makeJpeg, makeTestLibrary, type TestLibrary } from './library-fixtures.ts';
+import { ingestFolder, makeJpeg, makeTestLibrary, type TestLibrary } from './library-fixtures.ts';
 import { makeFifo, unblockFifo } from '../util/fifo-fixtures.ts';
 
 // Read-back uses a separate ExifTool run from the command line (Debian's libimage-exiftool-perl,
@@ -70,18 +68,7 @@ async function ingestOne(
   const abs = join(lib.photos, ...relPath.split('/'));
   mkdirSync(join(abs, '..'), { recursive: true });
   writeFileSync(abs, await makeJpeg({ colour }));
-  const pool = createIngestPool({ db: lib.db, dataRoot: lib.dataRoot, log: lib.log });
-  await scanFolder(
-    {
-      db: lib.db,
-      log: lib.log,
-      enqueueIngest: (id) => {
-        pool.enqueue(id);
-      },
-    },
-    lib.folder.id,
-  );
-  await pool.drain();
+  await ingestFolder(lib, lib.folder.id);
   const photo = findPhotoByPath(lib.db, lib.folder.id, relPath);
   if (!photo || photo.contentId === null) throw new Error(`${relPath} not ingested`);
   return { photoId: photo.id, contentId: photo.contentId };
@@ -431,27 +418,12 @@ describe('ingest with the keyword importer', () => {
     writeFileSync(join(lib.photos, 'copy', 'same.jpg'), readFileSync(first));
     let calls = 0;
     const importer = createKeywordImporter(lib.db, { tool: () => tool });
-    const pool = createIngestPool({
-      db: lib.db,
-      dataRoot: lib.dataRoot,
-      log: lib.log,
+    await ingestFolder(lib, lib.folder.id, {
       onNewContent: async (contentId, path) => {
         calls++;
         await importer.onNewContent(contentId, path);
       },
     });
-    await scanFolder(
-      {
-        db: lib.db,
-        log: lib.log,
-        enqueueIngest: (id) => {
-          pool.enqueue(id);
-        },
-      },
-      lib.folder.id,
-    );
-    await pool.drain();
-    expect(pool.failures).toEqual([]);
     expect(calls).toBe(1);
     const photo = findPhotoByPath(lib.db, lib.folder.id, 'copy/same.jpg');
     const names = lib.db

@@ -37,6 +37,7 @@ describe('apiContract', () => {
       cursor: null,
       limit: 500,
       withFacets: true,
+      lastWordPrefix: false,
     });
     expect(apiContract['photos.search'].input.safeParse({ query: 'x', limit: 1e9 }).success).toBe(
       false,

@@ -48,7 +48,8 @@ export const demoCommand: CliCommand = {
       const { folder } = findOrAddFolder(ctx.db, path);
       inv.io.print(`Indexing ${folder.path} with the on-device engine (no network, no account)…`);
       const summary = await runIndex(ctx, [folder], {
-        progress: !inv.global.json,
+        // The demo is short: the bar on a terminal, no periodic lines.
+        progress: { bar: !inv.global.json, lines: null, json: false, everyMs: 5_000 },
         print: inv.io.print,
       });
       printIndexSummary(summary, inv.io.print);

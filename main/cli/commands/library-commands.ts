@@ -4,34 +4,16 @@ import { resolve } from 'node:path';
 import type { Catalog } from '../../catalog/catalog-connection.ts';
 import { addFolder, type Folder, listFolders } from '../../catalog/folders.ts';
 import { EngineId } from '../../engines/tag-model.ts';
-import { countJobs, enqueueIngest, jobsHeldElsewhere } from '../../jobs/job-queue.ts';
-import { enqueueMissingTagging, type RunnerEvent } from '../../jobs/job-runner.ts';
-import { recoverAbandonedWork } from '../../library/abandoned-work.ts';
-import {
-  scanFolder,
-  setFollowOutsideLinks,
-  type ScanReport,
-} from '../../library/folder-scanner.ts';
-import type { LibraryLog } from '../../library/library-deps.ts';
-import { createLibraryJobRunner } from '../../library/library-job-runner.ts';
-import type { Logger } from '../../util/logger.ts';
+import { countJobs, jobsHeldElsewhere } from '../../jobs/job-queue.ts';
+import type { RunnerEvent } from '../../jobs/job-runner.ts';
+import { setFollowOutsideLinks, type ScanReport } from '../../library/folder-scanner.ts';
+import { runLibraryOnce } from '../../library/library-runtime.ts';
 import { type CliCommand, type CliInvocation, listOption } from '../cli-command.ts';
 import { type CliContext, openCliContext } from '../cli-context.ts';
-import { startCliSidecars } from '../cli-sidecars.ts';
+import { printSidecarTotals } from '../cli-sidecars.ts';
 import { createCliEngineSet } from '../cli-engines.ts';
 import { ExitCode, UsageError } from '../cli-errors.ts';
-import { createProgressBar } from '../progress-bar.ts';
-
-function libraryLog(log: Logger): LibraryLog {
-  return {
-    info: (m) => {
-      log.info(m);
-    },
-    warn: (m) => {
-      log.warn(m);
-    },
-  };
-}
+import { createProgressBar, renderProgressCounts } from '../progress-bar.ts';
 
 function parseEngines(inv: CliInvocation, option: string): EngineId[] | undefined {
   const names = listOption(inv, option);
@@ -105,51 +87,45 @@ interface IndexSummary {
   readonly failed: number;
   readonly stoppedEngines: Record<string, string>;
   readonly unavailableEngines: Record<string, string>;
+  /** Set when a full data disk ended the run early (the rest stays queued). */
+  readonly diskFull: string | null;
   readonly topTags: { zh: string; en: string; photos: number }[];
   readonly durationMs: number;
 }
 
-/** Scan the folders, then ingest and tag until the queue is idle. */
+/** How `runIndex` shows progress: a redrawn bar on a terminal, else a line every few seconds. */
+export interface IndexProgress {
+  /** Draw the bar on stderr when it is a terminal. */
+  readonly bar: boolean;
+  /** Where progress lines go when no bar is drawn (null: none). */
+  readonly lines: ((line: string) => void) | null;
+  readonly json: boolean;
+  readonly everyMs: number;
+}
+
+/** Scan the folders, then ingest and tag until the queue is idle (the runtime's one-shot mode). */
 export async function runIndex(
   ctx: CliContext,
   folders: readonly Folder[],
-  options: { engines?: readonly EngineId[]; progress: boolean; print: (line: string) => void },
+  options: {
+    engines?: readonly EngineId[];
+    progress: IndexProgress;
+    print: (line: string) => void;
+  },
 ): Promise<IndexSummary> {
   const started = Date.now();
   const { db } = ctx;
-  const log = libraryLog(ctx.log);
-  await recoverAbandonedWork(db, ctx.paths.root, log);
-  const scans: ScanReport[] = [];
-  for (const folder of folders) {
-    const report = await scanFolder(
-      {
-        db,
-        log,
-        enqueueIngest: (id) => {
-          enqueueIngest(db, id);
-        },
-      },
-      folder.id,
-    );
-    scans.push(report);
-    if (!report.online)
-      options.print(
-        `${folder.path} is offline: ${report.offlineReason ?? 'not reachable'} (its photos stay in the catalog)`,
-      );
-  }
-  const engineSet = await createCliEngineSet(ctx, options.engines);
-  for (const [id, reason] of engineSet.unavailable)
-    options.print(`Engine ${id} is not available: ${reason}`);
-  enqueueMissingTagging(db, engineSet.engines);
   let ingested = 0;
   let broken = 0;
   let skipped = 0;
   let tagged = 0;
   let failed = 0;
-  const bar = options.progress ? createProgressBar() : undefined;
-  const initialOpen = () => countJobs(db).reduce((n, c) => n + c.queued + c.running, 0);
-  let total = initialOpen();
+  const bar = options.progress.bar ? createProgressBar() : undefined;
+  const drawing = bar?.drawing === true;
+  const openJobs = () => countJobs(db).reduce((n, c) => n + c.queued + c.running, 0);
+  let total = 0;
   let done = 0;
+  let counting = false;
   const onEvent = (event: RunnerEvent) => {
     if (event.type === 'engine-stopped') {
       options.print(`Engine ${event.engine} stopped: ${event.reason}`);
@@ -168,31 +144,67 @@ export async function runIndex(
       else skipped++;
     } else if (event.outcome === 'done') tagged++;
     else failed++;
-    total = Math.max(total, done + initialOpen());
+    total = Math.max(total, done + openJobs());
     bar?.update(done, total, event.kind === 'ingest' ? 'ingest' : `tag:${event.engine ?? ''}`);
   };
-  const { runner, close: closeIngest } = createLibraryJobRunner({
-    db,
-    dataRoot: ctx.paths.root,
-    log: ctx.log,
-    engineSet,
-    onEvent,
-  });
-  // XMP sidecars of what gets tagged, while tagging and the rest at the end (when enabled).
-  const sidecars = startCliSidecars(db, log, { poll: true });
+  // Without a terminal to redraw on, a line every few seconds (issue 12 item 11): a log or a
+  // CI job that captures the output sees the run move.
+  const { lines } = options.progress;
+  const ticker =
+    lines && !drawing
+      ? setInterval(() => {
+          if (!counting) return;
+          const elapsed = Date.now() - started;
+          if (options.progress.json) {
+            lines(
+              JSON.stringify({
+                progress: { done, total, ingested, broken, tagged, failed, elapsedMs: elapsed },
+              }),
+            );
+          } else {
+            lines(
+              `progress: ${renderProgressCounts(done, total, elapsed)} — ingested ${String(ingested)}, broken ${String(broken)}, tagged ${String(tagged)}, failed ${String(failed)}`,
+            );
+          }
+        }, options.progress.everyMs)
+      : undefined;
+  ticker?.unref();
+  let unavailable: ReadonlyMap<EngineId, string> = new Map();
+  let result;
   try {
-    await runner.runUntilIdle();
+    result = await runLibraryOnce({
+      db,
+      dataRoot: ctx.paths.root,
+      log: ctx.log,
+      folders,
+      onScanned: (report) => {
+        if (!report.online)
+          options.print(
+            `${report.folderPath} is offline: ${report.offlineReason ?? 'not reachable'} (its photos stay in the catalog)`,
+          );
+      },
+      engines: async () => {
+        const engineSet = await createCliEngineSet(ctx, options.engines);
+        unavailable = engineSet.unavailable;
+        for (const [id, reason] of engineSet.unavailable)
+          options.print(`Engine ${id} is not available: ${reason}`);
+        total = openJobs();
+        counting = true;
+        return engineSet;
+      },
+      onEvent,
+    });
   } finally {
+    clearInterval(ticker);
     bar?.finish();
-    // [Note: Shared job queue]: jobs another Tujian holds stay its own, and finish there.
-    for (const { holder, jobs } of jobsHeldElsewhere(db))
-      options.print(
-        `${String(jobs)} job(s) are running in another Tujian (${holder}); they finish there.`,
-      );
-    await engineSet.close();
-    await closeIngest();
-    await sidecars.finish(options.print);
   }
+  // [Note: Shared job queue]: jobs another Tujian holds stay its own, and finish there.
+  for (const { holder, jobs } of jobsHeldElsewhere(db))
+    options.print(
+      `${String(jobs)} job(s) are running in another Tujian (${holder}); they finish there.`,
+    );
+  if (result.diskFull !== null) options.print(result.diskFull);
+  printSidecarTotals(db, result.sidecars, options.print);
   const topTags = db
     .prepare<[], { zh: string; en: string; photos: number }>(
       `SELECT t.zh, t.en, COUNT(DISTINCT p.id) AS photos FROM tags t
@@ -202,14 +214,15 @@ export async function runIndex(
     )
     .all();
   return {
-    scans,
+    scans: result.scans,
     ingested,
     broken,
     skipped,
     tagged,
     failed,
-    stoppedEngines: Object.fromEntries(runner.stoppedEngines()),
-    unavailableEngines: Object.fromEntries(engineSet.unavailable),
+    stoppedEngines: Object.fromEntries(result.stoppedEngines),
+    unavailableEngines: Object.fromEntries(unavailable),
+    diskFull: result.diskFull,
     topTags,
     durationMs: Date.now() - started,
   };
@@ -239,10 +252,19 @@ export const indexCommand: CliCommand = {
   name: 'index',
   summary: 'Scan folders (all, or the one named — added if new), ingest new photos and tag them',
   usage:
-    'tujian index [folder] [--engine local,huawei,volcengine,aliyun] [--follow-outside-links] [--json]',
-  options: { engine: { type: 'string' }, 'follow-outside-links': { type: 'boolean' } },
+    'tujian index [folder] [--engine local,huawei,volcengine,aliyun] [--follow-outside-links] [--progress-seconds N] [--json]',
+  options: {
+    engine: { type: 'string' },
+    'follow-outside-links': { type: 'boolean' },
+    'progress-seconds': { type: 'string' },
+  },
   async run(inv) {
     const engines = parseEngines(inv, 'engine');
+    const secondsText = inv.values['progress-seconds'];
+    const progressSeconds = typeof secondsText === 'string' ? Number(secondsText) : 5;
+    if (!Number.isFinite(progressSeconds) || progressSeconds <= 0)
+      throw new UsageError('--progress-seconds must be a positive number');
+    const json = inv.global.json;
     const [path] = inv.positionals;
     // Without a folder to add there is nothing to start a catalog with: a data folder with no
     // catalog is then a mistyped --data ([Note: Only some commands create a catalog]).
@@ -254,12 +276,23 @@ export const indexCommand: CliCommand = {
       applyLinkOption(inv, ctx.db, folders);
       const summary = await runIndex(ctx, folders, {
         ...(engines ? { engines } : {}),
-        progress: !inv.global.json,
+        // --json keeps stdout one JSON document: its progress goes to stderr as JSON lines.
+        progress: {
+          bar: !json,
+          lines: json
+            ? (line) => inv.io.stderr.write(`${line}\n`)
+            : (line) => {
+                inv.io.print(line);
+              },
+          json,
+          everyMs: progressSeconds * 1000,
+        },
         print: inv.io.print,
       });
       if (inv.global.json) inv.io.printJson(summary);
       else printIndexSummary(summary, inv.io.print);
       if (
+        summary.diskFull !== null ||
         Object.keys(summary.stoppedEngines).length > 0 ||
         Object.keys(summary.unavailableEngines).length > 0
       ) {

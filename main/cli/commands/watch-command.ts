@@ -1,45 +1,53 @@
 // `tujian watch`: keeps every folder watched, ingesting and tagging as photos arrive, until
 // Ctrl-C (which drains the jobs in flight so nothing is half-done).
 import { listFolders } from '../../catalog/folders.ts';
-import { enqueueIngest } from '../../jobs/job-queue.ts';
-import { enqueueMissingTagging } from '../../jobs/job-runner.ts';
-import { recoverAbandonedWork } from '../../library/abandoned-work.ts';
-import { watchLibrary } from '../../library/folder-watcher.ts';
-import { createLibraryJobRunner } from '../../library/library-job-runner.ts';
+import { startLibraryService } from '../../library/library-runtime.ts';
 import type { CliCommand } from '../cli-command.ts';
 import { openCliContext } from '../cli-context.ts';
-import { startCliSidecars } from '../cli-sidecars.ts';
+import { printSidecarTotals } from '../cli-sidecars.ts';
 import { createCliEngineSet } from '../cli-engines.ts';
 import { ExitCode, UsageError } from '../cli-errors.ts';
+
+function positiveNumber(text: unknown, fallback: number, option: string): number {
+  const value = typeof text === 'string' ? Number(text) : fallback;
+  if (!Number.isFinite(value) || value <= 0)
+    throw new UsageError(`--${option} must be a positive number`);
+  return value;
+}
 
 export const watchCommand: CliCommand = {
   name: 'watch',
   summary:
     'Watch every folder and ingest + tag new or changed photos as they arrive (Ctrl-C stops)',
-  usage: 'tujian watch [--reconcile-minutes N] [--poll]',
-  options: { 'reconcile-minutes': { type: 'string' }, poll: { type: 'boolean', default: false } },
+  usage: 'tujian watch [--reconcile-minutes N] [--stop-seconds N] [--poll]',
+  options: {
+    'reconcile-minutes': { type: 'string' },
+    'stop-seconds': { type: 'string' },
+    poll: { type: 'boolean', default: false },
+  },
   async run(inv) {
-    const minutesText = inv.values['reconcile-minutes'];
-    const minutes = typeof minutesText === 'string' ? Number(minutesText) : 10;
-    if (!Number.isFinite(minutes) || minutes <= 0)
-      throw new UsageError('--reconcile-minutes must be a positive number');
+    const minutes = positiveNumber(inv.values['reconcile-minutes'], 10, 'reconcile-minutes');
+    // How long Ctrl-C waits for the jobs in flight before the process ends anyway.
+    const stopSeconds = positiveNumber(inv.values['stop-seconds'], 10, 'stop-seconds');
     const ctx = openCliContext(inv);
     const { db } = ctx;
     if (listFolders(db).length === 0) {
       ctx.close();
       throw new UsageError('no folders yet: add one with "tujian add <folder>"');
     }
-    const swept = recoverAbandonedWork(db, ctx.paths.root, ctx.log);
     const engineSet = await createCliEngineSet(ctx);
     const counts = { ingested: 0, broken: 0, tagged: 0, failed: 0 };
-    const { runner, close: closeIngest } = createLibraryJobRunner({
+    const runtime = startLibraryService({
       db,
       dataRoot: ctx.paths.root,
       log: ctx.log,
-      engineSet,
+      engines: engineSet,
+      watch: { reconcileIntervalMs: minutes * 60_000, usePolling: inv.values.poll === true },
       onEvent: (event) => {
         if (event.type === 'engine-stopped')
           inv.io.print(`Engine ${event.engine} stopped: ${event.reason}`);
+        // Pause and tell: the runtime takes work again once the disk has room.
+        if (event.type === 'halted') inv.io.print(`Paused: ${runtime.diskFull() ?? event.message}`);
         if (
           event.type !== 'job-finished' ||
           event.outcome === 'waiting' ||
@@ -53,42 +61,35 @@ export const watchCommand: CliCommand = {
         );
       },
     });
-    enqueueMissingTagging(db, engineSet.engines);
-    runner.start();
-    // XMP sidecars follow tag changes (from here or any other process) when writing is on.
-    const sidecars = startCliSidecars(db, ctx.log, { poll: true });
-    const watcher = watchLibrary(
-      {
-        db,
-        log: ctx.log,
-        enqueueIngest: (photoId) => {
-          enqueueIngest(db, photoId);
-          runner.wake();
-        },
-      },
-      { reconcileIntervalMs: minutes * 60_000, usePolling: inv.values.poll === true },
-    );
-    const reports = await watcher.ready;
-    runner.wake();
-    inv.io.print(
-      `Watching ${String(watcher.watchedFolderIds().length)} folder(s) (${String(reports.filter((r) => !r.online).length)} offline); reconcile every ${String(minutes)} min. Ctrl-C stops.`,
-    );
-    await new Promise<void>((resolve) => {
-      const stop = () => {
+    // A signal during the start scans stops as well (a slow or stuck scan is no reason to
+    // need a second Ctrl-C).
+    const stopped = new Promise<string>((resolve) => {
+      const stop = (signal: string) => {
         process.off('SIGINT', stop);
         process.off('SIGTERM', stop);
-        resolve();
+        resolve(signal);
       };
       process.on('SIGINT', stop);
       process.on('SIGTERM', stop);
     });
+    const started = await Promise.race([runtime.ready, stopped.then(() => null)]);
+    if (started) {
+      const watched = runtime.watcher?.watchedFolderIds().length ?? 0;
+      inv.io.print(
+        `Watching ${String(watched)} folder(s) (${String(started.filter((r) => !r.online).length)} offline); reconcile every ${String(minutes)} min. Ctrl-C stops.`,
+      );
+      await stopped;
+    }
     inv.io.print('Stopping: finishing the jobs in flight…');
-    await watcher.close();
-    await runner.drain();
-    await engineSet.close();
-    await closeIngest();
-    await swept;
-    await sidecars.finish(inv.io.print, { maxMs: 10_000 });
+    const { settled, sidecars } = await runtime.drain({
+      maxMs: stopSeconds * 1000,
+      sidecarMaxMs: 10_000,
+    });
+    if (!settled)
+      inv.io.print(
+        `Some jobs did not finish within ${String(stopSeconds)} s; they run again at the next start.`,
+      );
+    printSidecarTotals(db, sidecars, inv.io.print);
     ctx.close();
     if (inv.global.json) inv.io.printJson(counts);
     return ExitCode.ok;

@@ -17,12 +17,10 @@ import { parseCsv, csvColumns } from '../../../main/catalog/catalog-export.ts';
 import { addFolder } from '../../../main/catalog/folders.ts';
 import { saveEngineAnswer } from '../../../main/catalog/photo-tags.ts';
 import { safetyCommands } from '../../../main/cli/commands/safety-commands.ts';
-import { scanFolder } from '../../../main/library/folder-scanner.ts';
-import { createIngestPool } from '../../../main/library/ingest-pool.ts';
 import { silentLog } from '../../../main/library/library-deps.ts';
 import { thumbnailPath } from '../../../main/library/library-files.ts';
 import { dataPaths } from '../../../main/util/data-dir.ts';
-import { makeJpeg } from '../../library/library-fixtures.ts';
+import { ingestFolder, makeJpeg } from '../../library/library-fixtures.ts';
 import { runCliCaptured } from '../cli-harness.ts';
 
 let root: string;
@@ -33,18 +31,7 @@ async function seedLibrary(): Promise<void> {
   const db = openCatalog(dataPaths(data).catalog);
   try {
     const folder = addFolder(db, photos);
-    const pool = createIngestPool({ db, dataRoot: data, log: silentLog });
-    await scanFolder(
-      {
-        db,
-        log: silentLog,
-        enqueueIngest: (id) => {
-          pool.enqueue(id);
-        },
-      },
-      folder.id,
-    );
-    await pool.drain();
+    await ingestFolder({ db, dataRoot: data, log: silentLog }, folder.id);
     const rows = db.prepare('SELECT rel_path, content_id FROM photos ORDER BY rel_path').all() as {
       rel_path: string;
       content_id: number;
@@ -122,19 +109,8 @@ describe('safetyCommands', () => {
     const db = openCatalog(dataPaths(data).catalog);
     try {
       // Rescan and ingest as seedLibrary does (no tagging engine: the tag is written below).
-      const pool = createIngestPool({ db, dataRoot: data, log: silentLog });
       const folderId = (db.prepare('SELECT id FROM folders').get() as { id: number }).id;
-      await scanFolder(
-        {
-          db,
-          log: silentLog,
-          enqueueIngest: (id) => {
-            pool.enqueue(id);
-          },
-        },
-        folderId,
-      );
-      await pool.drain();
+      await ingestFolder({ db, dataRoot: data, log: silentLog }, folderId);
       const row = db
         .prepare("SELECT content_id FROM photos WHERE rel_path = '=HYPERLINK(1).jpg'")
         .get() as { content_id: number };
