@@ -2,12 +2,10 @@
 // concurrency of 10 calls (PROTOCOLS.md B.5) and no QPS; the gateway's APIG.0308 limit is per
 // minute and per account policy, so the default is 10 calls/s with 10 in flight.
 import type { EngineProfile } from '../engine-profile.ts';
-import { huaweiErrorTable } from './huawei-errors.ts';
 
 export const huaweiProfile = {
   id: 'huawei',
   kind: 'sync',
   callLimits: { qps: 10, concurrency: 10, burst: 1 },
   hosting: 'none',
-  errorTables: { codes: huaweiErrorTable },
 } as const satisfies EngineProfile;
