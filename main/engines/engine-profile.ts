@@ -2,19 +2,20 @@
 // may be called, how long its async results live, how often to poll, and whether it needs a
 // hosted copy of the photo (only a `hosting: 'url'` profile can build the shared hosted-async
 // flow, main/engines/hosting/hosted-async-engine.ts). Its error table is `<engine>-errors.ts`,
-// which that engine's classification reads; nothing else needs it, so it is not repeated here. Each engine declares its
-// profile once, in its own folder (`<engine>/<engine>-profile.ts`); `engineProfiles` below is
-// the one registry line per engine. The limiter's defaults (main/jobs/engine-limiter.ts), the
+// which that engine's classification reads; nothing else needs it, so it is not repeated here.
+// Each engine declares its profile once, in its own folder (`<engine>/<engine>-profile.ts`);
+// `engineProfiles` below is the one registry line per engine, and the engine ids (`EngineId`
+// in tag-model.ts, its zod enum included) are derived from its keys. The limiter's defaults (main/jobs/engine-limiter.ts), the
 // settings' defaults (`<engine>-settings.ts`) and the runner's result retention all read it,
 // so they cannot disagree. See [Note: Engine call limits] for where the numbers come from.
 import { aliyunProfile } from './aliyun/aliyun-profile.ts';
 import { huaweiProfile } from './huawei/huawei-profile.ts';
 import { localProfile } from './local/local-profile.ts';
-import type { EngineId } from './tag-model.ts';
 import { volcengineProfile } from './volcengine/volcengine-profile.ts';
 
 export interface EngineProfile {
-  readonly id: EngineId;
+  /** The registry key it is filed under (checked by test/engines/engine-profile.test.ts). */
+  readonly id: string;
   readonly kind: 'sync' | 'async';
   /** Default call limits: calls started per second, calls in flight, bucket burst. */
   readonly callLimits: {
@@ -33,10 +34,21 @@ export interface EngineProfile {
   readonly hosting: 'none' | 'url';
 }
 
-/** The registry: one line per engine. */
-export const engineProfiles: Readonly<Record<EngineId, EngineProfile>> = {
+/** The registry: one line per engine. Its keys are the engine ids. */
+export const engineProfiles = {
   local: localProfile,
   huawei: huaweiProfile,
-  aliyun: aliyunProfile,
   volcengine: volcengineProfile,
-};
+  aliyun: aliyunProfile,
+} as const satisfies Readonly<Record<string, EngineProfile>>;
+
+/** Every profile, read as the general shape (with its id narrowed to the registry's keys). */
+export const engineProfileList: readonly (EngineProfile & {
+  readonly id: keyof typeof engineProfiles;
+})[] = Object.values(engineProfiles);
+
+/** Every engine id, in registry order (a non-empty tuple, as z.enum wants). */
+export const registeredEngineIds = Object.keys(engineProfiles) as [
+  keyof typeof engineProfiles,
+  ...(keyof typeof engineProfiles)[],
+];

@@ -1,12 +1,14 @@
 // The one tag model every engine's answer is normalised into before it reaches the
 // catalog (DESIGN.md §2): the richest of the three cloud answers, Image Tagging V2.
 import { z } from 'zod';
+import { registeredEngineIds } from './engine-profile.ts';
 
 export const tagTypes = ['object', 'scene', 'concept'] as const;
 export const TagType = z.enum(tagTypes);
 export type TagType = z.infer<typeof TagType>;
 
-export const engineIds = ['local', 'huawei', 'volcengine', 'aliyun'] as const;
+/** The engines, from the one registry (engine-profile.ts): adding an engine adds its id. */
+export const engineIds = registeredEngineIds;
 export const EngineId = z.enum(engineIds);
 export type EngineId = z.infer<typeof EngineId>;
 

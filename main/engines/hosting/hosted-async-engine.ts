@@ -8,6 +8,7 @@
 import { prepareForEngine } from '../../imaging/prepare-for-engine.ts';
 import type { AsyncEngine, EngineLimits, PreparedImage, TagRequest } from '../engine.ts';
 import type { EngineProfile } from '../engine-profile.ts';
+import type { EngineId } from '../tag-model.ts';
 import type { ImageHost } from './image-hosting.ts';
 
 /** What differs between hosted-async engines: the wire protocol of one task. */
@@ -19,7 +20,11 @@ export interface HostedTaskProtocol {
 }
 
 export interface HostedAsyncEngineOptions {
-  readonly profile: EngineProfile & { readonly kind: 'async'; readonly hosting: 'url' };
+  readonly profile: EngineProfile & {
+    readonly id: EngineId;
+    readonly kind: 'async';
+    readonly hosting: 'url';
+  };
   readonly limits: EngineLimits;
   readonly settingsKey: () => string;
   readonly host: ImageHost;
