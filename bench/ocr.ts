@@ -1,0 +1,185 @@
+// Benchmark of the on-device text stage (main/engines/text/): per-photo ms of photos without
+// text (the gate's cost, p50/p95) and with text (the whole read), character-level recall and
+// precision against ground truth, and peak RSS. Photos: the shared samples (labels.json says
+// which have text; page.png's text is transcribed in test/engines/text/text-images.ts) and
+// generated signs in Chinese and English, flat ("clear") and photographed (perspective onto a
+// sample photo, blur, JPEG 70; and that shrunk into a 12 MP photo, "small"). One worker, one
+// inference thread: the one-core figure. Wall ms depend on how busy the machine is, so the
+// process CPU ms per photo (all threads: decode, gate, reading) are reported beside them.
+//   node bin/run-ts.js bench/ocr.ts [--dir D] [--rounds N]
+// The last output line is one JSON object.
+import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { z } from 'zod';
+import { textModelVersion } from '../main/engines/text/text-reader.ts';
+import { TextStage, type TextReading } from '../main/engines/text/text-stage.ts';
+import {
+  type CharacterScore,
+  pageText,
+  photographSign,
+  precision,
+  recall,
+  renderSign,
+  scoreCharacters,
+  signs,
+  smallSignPhoto,
+} from '../test/engines/text/text-images.ts';
+
+const { values: args } = parseArgs({
+  options: {
+    dir: { type: 'string', default: '../shared/samples/photos' },
+    // Each photo is read this many times (the gate's timings are short and noisy).
+    rounds: { type: 'string', default: '2' },
+  },
+});
+const dir = resolve(args.dir);
+const rounds = Math.max(1, Number(args.rounds));
+
+const Labels = z.object({ photos: z.record(z.string(), z.object({ text: z.boolean() })) });
+const labels = Labels.parse(JSON.parse(readFileSync(join(dir, '..', 'labels.json'), 'utf8')));
+
+interface Case {
+  readonly name: string;
+  readonly kind: 'no-text' | 'clear' | 'photographed' | 'small';
+  readonly input: string | Buffer;
+  /** Ground truth; '' for photos without text. */
+  readonly truth: string;
+}
+
+const cases: Case[] = [];
+const backgrounds: string[] = [];
+for (const [name, label] of Object.entries(labels.photos)) {
+  if (label.text) continue;
+  cases.push({ name, kind: 'no-text', input: join(dir, name), truth: '' });
+  backgrounds.push(join(dir, name));
+}
+if (labels.photos['page.png']?.text) {
+  cases.push({
+    name: 'page.png',
+    kind: 'clear',
+    input: join(dir, 'page.png'),
+    truth: pageText.join('\n'),
+  });
+}
+for (const [i, sign] of signs.entries()) {
+  const flat = await renderSign(sign);
+  const truth = sign.lines.join('\n');
+  cases.push({ name: `${sign.name}.png`, kind: 'clear', input: flat, truth });
+  const background = backgrounds[i % backgrounds.length] ?? join(dir, 'dog.jpg');
+  const photo = await photographSign(flat, background, 1000 + i);
+  cases.push({ name: `${sign.name}.jpg`, kind: 'photographed', input: photo.jpeg, truth });
+  const small = await smallSignPhoto(flat, background, 2000 + i);
+  cases.push({ name: `${sign.name}-small.jpg`, kind: 'small', input: small, truth });
+}
+
+function percentile(values: readonly number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  if (sorted.length === 0) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? NaN;
+}
+
+const round = (value: number, digits = 1) => Number(value.toFixed(digits));
+
+const loadStarted = performance.now();
+const stage = new TextStage({ workers: 1 });
+// The first read waits for the models: timed apart as the load cost.
+await stage.read(
+  Buffer.from(
+    await renderSign(signs[0] ?? { name: '', lines: ['warm'], background: '#fff', ink: '#000' }),
+  ),
+);
+const loadMs = performance.now() - loadStarted;
+
+const cpuMs: Record<Case['kind'], number[]> = {
+  'no-text': [],
+  clear: [],
+  photographed: [],
+  small: [],
+};
+const ms: Record<Case['kind'], number[]> = {
+  'no-text': [],
+  clear: [],
+  photographed: [],
+  small: [],
+};
+const scores: Record<Case['kind'], CharacterScore> = {
+  'no-text': { matched: 0, truth: 0, read: 0 },
+  clear: { matched: 0, truth: 0, read: 0 },
+  photographed: { matched: 0, truth: 0, read: 0 },
+  small: { matched: 0, truth: 0, read: 0 },
+};
+let falseTextPhotos = 0;
+const failures: string[] = [];
+let rssPeak = process.memoryUsage().rss;
+
+for (let r = 0; r < rounds; r++) {
+  for (const item of cases) {
+    const cpuBefore = process.cpuUsage();
+    const reading: TextReading = await stage.read(item.input);
+    const cpu = process.cpuUsage(cpuBefore);
+    cpuMs[item.kind].push((cpu.user + cpu.system) / 1000);
+    rssPeak = Math.max(rssPeak, process.memoryUsage().rss);
+    ms[item.kind].push(reading.ms);
+    if (reading.status === 'failed') failures.push(`${item.name}: ${reading.message}`);
+    const text = reading.status === 'text' ? reading.lines.map((l) => l.text).join('\n') : '';
+    if (r === 0) {
+      if (item.kind === 'no-text' && reading.status === 'text') falseTextPhotos++;
+      const score = scoreCharacters(item.truth, text);
+      const total = scores[item.kind];
+      scores[item.kind] = {
+        matched: total.matched + score.matched,
+        truth: total.truth + score.truth,
+        read: total.read + score.read,
+      };
+      console.log(
+        `${item.kind.padEnd(12)} ${item.name.padEnd(18)} ${String(Math.round(reading.ms)).padStart(6)} ms ${String(Math.round((cpu.user + cpu.system) / 1000)).padStart(6)} cpu-ms  ${reading.status}  ${JSON.stringify(text)}`,
+      );
+    }
+  }
+}
+await stage.close();
+// The worker's memory is part of this process; maxRSS is the kernel's peak, sampled or not.
+const maxRssMB = process.resourceUsage().maxRSS / 1024;
+
+const withText = [...ms.clear, ...ms.photographed, ...ms.small];
+console.log(
+  JSON.stringify({
+    bench: 'ocr',
+    modelVersion: textModelVersion,
+    rounds,
+    photos: { noText: ms['no-text'].length / rounds, withText: withText.length / rounds },
+    modelLoadMs: Math.round(loadMs),
+    noTextCpuMs: {
+      p50: round(percentile(cpuMs['no-text'], 50)),
+      p95: round(percentile(cpuMs['no-text'], 95)),
+    },
+    withTextCpuMs: {
+      p50: round(percentile([...cpuMs.clear, ...cpuMs.photographed, ...cpuMs.small], 50)),
+      p95: round(percentile([...cpuMs.clear, ...cpuMs.photographed, ...cpuMs.small], 95)),
+    },
+    noTextMs: {
+      p50: round(percentile(ms['no-text'], 50)),
+      p95: round(percentile(ms['no-text'], 95)),
+    },
+    withTextMs: { p50: round(percentile(withText, 50)), p95: round(percentile(withText, 95)) },
+    clearTextMs: { p50: round(percentile(ms.clear, 50)), p95: round(percentile(ms.clear, 95)) },
+    photographedMs: {
+      p50: round(percentile(ms.photographed, 50)),
+      p95: round(percentile(ms.photographed, 95)),
+    },
+    clear: { recall: round(recall(scores.clear), 3), precision: round(precision(scores.clear), 3) },
+    photographed: {
+      recall: round(recall(scores.photographed), 3),
+      precision: round(precision(scores.photographed), 3),
+    },
+    smallSignIn12MP: {
+      recall: round(recall(scores.small), 3),
+      precision: round(precision(scores.small), 3),
+      ms: { p50: round(percentile(ms.small, 50)), p95: round(percentile(ms.small, 95)) },
+    },
+    falseTextPhotos,
+    failures,
+    peakRssMB: Math.round(Math.max(maxRssMB, rssPeak / 1024 / 1024)),
+  }),
+);
