@@ -21,6 +21,11 @@ export interface TujianClient {
   onEvent(listener: (event: ApiEvent) => void): () => void;
   /** The URL of a content's thumbnail or preview in this host. */
   mediaUrl(kind: MediaKind, hash: string): string;
+  /**
+   * The web host's URL of a photo's original file (opened in a new tab, through the same
+   * token-protected media route); absent in the desktop app, which opens it with the shell.
+   */
+  readonly originalUrl?: (photoId: number) => string;
 }
 
 /** A failed API call as the UI sees it: a code to branch on and a message to show. */

@@ -40,6 +40,30 @@ export const FolderInfo = z.object({
 });
 export type FolderInfo = z.infer<typeof FolderInfo>;
 
+/** What a rescan found, so the UI can say it (the dot and counts follow by events too). */
+export const RescanResult = z.object({
+  status: z.enum(['online', 'offline']),
+  /** Null when no scanner ran (the web host without the live library). */
+  found: z
+    .object({
+      added: z.number().int().nonnegative(),
+      changed: z.number().int().nonnegative(),
+      missing: z.number().int().nonnegative(),
+    })
+    .nullable(),
+});
+export type RescanResult = z.infer<typeof RescanResult>;
+
+/** One level of the web host's folder browser (main/app/folder-browser.ts). */
+export const FolderListing = z.object({
+  path: z.string(),
+  home: z.string(),
+  /** Where "up" goes; null at the home folder (browsing does not leave it by clicking). */
+  parent: z.string().nullable(),
+  folders: z.array(z.object({ name: z.string(), path: z.string() })),
+});
+export type FolderListing = z.infer<typeof FolderListing>;
+
 // ---------------------------------------------------------------------------------------
 // Photos and search
 
@@ -289,6 +313,18 @@ export const EngineSettingsView = z.object({
   problem: z.string().nullable(),
   /** The settings the engine still needs (config paths, e.g. `auth.ak`, `projectId`). */
   problemFields: z.array(z.string()),
+  /**
+   * The vendor's announced end of the service (main/engines/engine-retirement.ts), or null.
+   * The settings card shows it; after `endOfService` the engine stops at its first failure to
+   * reach the service.
+   */
+  retirement: z
+    .object({
+      phase: z.enum(['announced', 'end-of-sale', 'retired']),
+      endOfSale: z.string(),
+      endOfService: z.string(),
+    })
+    .nullable(),
 });
 export type EngineSettingsView = z.infer<typeof EngineSettingsView>;
 
@@ -338,8 +374,20 @@ export const apiContract = {
   ),
   'folders.remove': channel(z.object({ id: Id }), Ok),
   'folders.setEngines': channel(z.object({ id: Id, engines: z.array(EngineId) }), FolderInfo),
-  'folders.rescan': channel(z.object({ id: Id }), Ok),
-  /** Desktop only: the native folder picker; null when cancelled or unavailable. */
+  'folders.rescan': channel(z.object({ id: Id }), RescanResult),
+  /**
+   * The folders in one folder, for the web host's Add folder browser: null is the home
+   * folder; outside home only for a path the user typed (`typed`); hidden ones on request.
+   */
+  'folders.browse': channel(
+    z.object({
+      path: z.string().min(1).max(4096).nullable().default(null),
+      typed: z.boolean().default(false),
+      showHidden: z.boolean().default(false),
+    }),
+    FolderListing,
+  ),
+  /** Desktop only (AppInfo.canPickFolder): the native folder picker; null when cancelled. */
   'folders.pick': channel(Empty, z.object({ path: z.string().nullable() })),
 
   'photos.search': channel(SearchInput, SearchResult),

@@ -98,7 +98,7 @@ export function createCatalogLibraryPort(db: Catalog, now: () => number = Date.n
       db.prepare(`DELETE FROM folders WHERE id = ?`).run(id);
       return Promise.resolve();
     },
-    rescanFolder() {
+    rescanFolder(): Promise<null> {
       return Promise.reject(
         new ApiError('unavailable', 'Rescanning needs the library runtime, which is not running.'),
       );

@@ -27,6 +27,7 @@ import {
 } from '../catalog/tag-management.ts';
 import { callsUsed, readBudget } from '../jobs/engine-budget.ts';
 import { expandHome } from '../util/home-path.ts';
+import { browseFolders } from './folder-browser.ts';
 import {
   clearEngineStop,
   isEnginePaused,
@@ -42,6 +43,7 @@ import {
   type EngineId,
   type EngineSettingsPatch,
   type EngineSettingsView,
+  type RescanResult,
   type SearchResult,
   type SearchSort,
   type TagCount,
@@ -60,11 +62,14 @@ import {
   writeSetting,
 } from './catalog-views.ts';
 
+export type RescanCounts = NonNullable<RescanResult['found']>;
+
 export interface LibraryPort {
   /** Adds (or finds) a folder and starts indexing it; returns its id. */
   addFolder(path: string, engines: readonly EngineId[]): Promise<number>;
   removeFolder(id: number): Promise<void>;
-  rescanFolder(id: number): Promise<void>;
+  /** Scans the folder now; what the scan found, or null when the folder was not scanned. */
+  rescanFolder(id: number): Promise<RescanCounts | null>;
 }
 
 export interface SearchPort {
@@ -117,6 +122,8 @@ export interface AppServiceDeps {
   readonly jobs: JobsPort;
   readonly engineSettings: EngineSettingsPort;
   readonly desktop?: DesktopPort;
+  /** Where the folder browser starts and stays (default: the user's home folder). */
+  readonly home?: string;
   readonly emit: (event: ApiEvent) => void;
   readonly now?: () => number;
 }
@@ -273,9 +280,13 @@ export function createAppService(deps: AppServiceDeps): AppService {
     },
     'folders.rescan': async ({ id }) => {
       getFolder(db, id);
-      await deps.library.rescanFolder(id);
-      return { ok: true };
+      const found = await deps.library.rescanFolder(id);
+      // The scan records online/offline in the catalog; the answer reads it back from there.
+      const { status } = getFolder(db, id);
+      changed('folders');
+      return { status, found };
     },
+    'folders.browse': (input) => browseFolders(input, deps.home),
     'folders.pick': async () => ({ path: await requireDesktop().pickFolder() }),
 
     'photos.search': (input) => deps.search.search(input),

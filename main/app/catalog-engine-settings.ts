@@ -3,6 +3,7 @@
 // desktop; an in-memory store in the web host, which never writes secrets to disk).
 // Values are validated on the way in (the API contract) and on the way out (zod here),
 // so a hand-edited row cannot break the settings view.
+import { engineRetirementStatus } from '../engines/engine-profile.ts';
 import { z } from 'zod';
 import type { Catalog } from '../catalog/catalog-connection.ts';
 import {
@@ -187,6 +188,13 @@ export function createCatalogEngineSettings(
     };
   }
 
+  function retirementView(engine: EngineId): EngineSettingsView['retirement'] {
+    const status = engineRetirementStatus(engine, Date.now());
+    return status
+      ? { phase: status.phase, endOfSale: status.endOfSale, endOfService: status.endOfService }
+      : null;
+  }
+
   async function view(engine: EngineId): Promise<EngineSettingsView> {
     const s = readStored(db, engine);
     const fields = await Promise.all(
@@ -218,6 +226,7 @@ export function createCatalogEngineSettings(
       monthlyBudget: readBudget(db, engine).perMonth ?? null,
       hostingBucket: s.hostingBucket,
       ...(await problemOf(engine, s)),
+      retirement: retirementView(engine),
     };
   }
 

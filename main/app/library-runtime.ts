@@ -72,12 +72,14 @@ export function startLibraryRuntime(options: LibraryRuntimeOptions): LibraryRunt
       });
       return Promise.resolve(id);
     },
-    removeFolder(id) {
+    async removeFolder(id) {
       removeFolder(db, id);
-      return reconcile();
-    },
-    async rescanFolder() {
       await reconcile();
+    },
+    async rescanFolder(id) {
+      const report = (await reconcile()).find((r) => r.folderId === id);
+      if (!report) return null;
+      return { added: report.added, changed: report.changed, missing: report.missing };
     },
   };
 

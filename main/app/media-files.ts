@@ -7,7 +7,10 @@
 // characters, so it cannot carry `..`, separators, drive letters or percent escapes; the
 // joined path is then checked to lie inside the kind's folder, so even a layout function
 // that misbehaves cannot hand out another file.
-import { isAbsolute, relative, resolve, sep } from 'node:path';
+import { stat } from 'node:fs/promises';
+import { extname, isAbsolute, relative, resolve, sep } from 'node:path';
+import type { Catalog } from '../catalog/catalog-connection.ts';
+import { OriginalOfflineError, requireOriginal } from '../library/offline-volumes.ts';
 import { contentHashPattern, type MediaKind } from '../../preload/api-contract.ts';
 import { dataPaths } from '../util/data-dir.ts';
 import { readRegularFile } from '../util/regular-file.ts';
@@ -81,4 +84,51 @@ export async function readMediaFile(file: string): Promise<Buffer | undefined> {
   } catch {
     return undefined;
   }
+}
+
+/** Image types by extension, for serving an original (only photo formats the library reads). */
+const originalTypes: Record<string, string> = {
+  '.jpg': 'image/jpeg',
+  '.jpeg': 'image/jpeg',
+  '.png': 'image/png',
+  '.webp': 'image/webp',
+  '.gif': 'image/gif',
+  '.avif': 'image/avif',
+  '.tif': 'image/tiff',
+  '.tiff': 'image/tiff',
+  '.bmp': 'image/bmp',
+};
+
+export type OriginalRequest =
+  | { readonly ok: true; readonly file: string; readonly size: number; readonly type: string }
+  | { readonly ok: false; readonly status: 400 | 404 | 409; readonly reason: string };
+
+/**
+ * Resolves a request for a photo's original (`original/<photo id>` on the media route) to a
+ * file: a photo id only, never a path, so a request can reach only the originals the catalog
+ * lists ([Note: Media requests cannot leave the data folder] keeps the other kinds in the
+ * data folder). An original out of reach (folder offline, file gone) is 409 with the reason.
+ */
+export async function resolveOriginalFile(db: Catalog, idText: string): Promise<OriginalRequest> {
+  if (!/^[1-9][0-9]{0,15}$/.test(idText))
+    return { ok: false, status: 400, reason: 'not a photo id' };
+  let file: string;
+  try {
+    file = await requireOriginal(db, Number(idText));
+  } catch (error) {
+    if (error instanceof OriginalOfflineError) {
+      return {
+        ok: false,
+        status: error.reason === 'unknown-photo' ? 404 : 409,
+        reason: error.message,
+      };
+    }
+    throw error;
+  }
+  // Regular files only ([Note: Never open a non-regular file]); requireOriginal checked, but
+  // the stat here is the one the size header comes from.
+  const stats = await stat(file);
+  if (!stats.isFile()) return { ok: false, status: 409, reason: `${file} is not a file.` };
+  const type = originalTypes[extname(file).toLowerCase()] ?? 'application/octet-stream';
+  return { ok: true, file, size: stats.size, type };
 }

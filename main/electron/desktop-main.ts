@@ -21,6 +21,7 @@ import {
   mediaScheme,
   secureWebPreferences,
 } from './desktop-security.ts';
+import { createDesktopPort } from './desktop-port.ts';
 import { registerIpcHandlers } from './ipc-handlers.ts';
 import { createSafeStorageSecretStore } from './safe-storage-secrets.ts';
 
@@ -102,21 +103,7 @@ export function runDesktopApp(electron: ElectronModule): void {
       // Local plus every cloud engine configured in settings, with secrets from safeStorage.
       engines: (db, secrets) => createEngineSet({ db, secrets }),
       credentials: createSafeStorageSecretStore(safeStorage, join(dataRoot, 'secrets.safe.json')),
-      desktop: {
-        async pickFolder() {
-          const result = window
-            ? await dialog.showOpenDialog(window, { properties: ['openDirectory'] })
-            : await dialog.showOpenDialog({ properties: ['openDirectory'] });
-          return result.canceled ? null : (result.filePaths[0] ?? null);
-        },
-        async openPath(path) {
-          const error = await shell.openPath(path);
-          if (error) throw new Error(error);
-        },
-        showInFolder(path) {
-          shell.showItemInFolder(path);
-        },
-      },
+      desktop: createDesktopPort({ dialog, shell }, () => window),
     });
     context = opened;
     registerIpcHandlers(ipcMain, opened.service.handlers, (message) => {

@@ -9,6 +9,11 @@
 // settings' defaults (`<engine>-settings.ts`) and the runner's result retention all read it,
 // so they cannot disagree. See [Note: Engine call limits] for where the numbers come from.
 import { aliyunProfile } from './aliyun/aliyun-profile.ts';
+import {
+  type EngineRetirement,
+  retirementStatus,
+  type RetirementStatus,
+} from './engine-retirement.ts';
 import { huaweiProfile } from './huawei/huawei-profile.ts';
 import { localProfile } from './local/local-profile.ts';
 import { volcengineProfile } from './volcengine/volcengine-profile.ts';
@@ -32,6 +37,17 @@ export interface EngineProfile {
    * (main/engines/hosting/hosted-async-engine.ts accepts only such a profile).
    */
   readonly hosting: 'none' | 'url';
+  /** The vendor's announced end of sale and service, if any (engine-retirement.ts). */
+  readonly retirement?: EngineRetirement;
+}
+
+/** An engine's retirement status at `now`, or null when no end was announced. */
+export function engineRetirementStatus(
+  id: keyof typeof engineProfiles,
+  now: number,
+): RetirementStatus | null {
+  const profile: EngineProfile = engineProfiles[id];
+  return profile.retirement ? retirementStatus(id, profile.retirement, now) : null;
 }
 
 /** The registry: one line per engine. Its keys are the engine ids. */

@@ -256,8 +256,8 @@ export interface LibraryService {
   readonly ready: Promise<ScanReport[]>;
   /** Queues a photo for ingest and wakes the runner. */
   enqueueIngest(photoId: number): void;
-  /** Scans every folder now (a folder added or removed). */
-  reconcile(): Promise<void>;
+  /** Scans every folder now (a folder added, removed or rescanned); the scans' reports. */
+  reconcile(): Promise<ScanReport[]>;
   /** Whether a photo is being ingested right now. */
   isIngesting(): boolean;
   /** The message to show while a full disk keeps the runtime paused; null otherwise. */
@@ -319,7 +319,7 @@ export function startLibraryService(options: LibraryServiceOptions): LibraryServ
       : Promise.resolve([]),
     enqueueIngest: core.scanDeps.enqueueIngest,
     async reconcile() {
-      if (watcher) await watcher.reconcileNow();
+      return watcher ? await watcher.reconcileNow() : [];
     },
     isIngesting: () => core.isIngesting(),
     diskFull: () => diskFull,

@@ -15,7 +15,11 @@
 // - API calls whose `Origin` or `Sec-Fetch-Site` names another site get 403, a second wall
 //   behind the cookie's SameSite=Strict (`requestOriginAllowed`).
 // - Images are served only by content hash from the data folder ([Note: Media requests
-//   cannot leave the data folder]); static files only from the built renderer.
+//   cannot leave the data folder]); static files only from the built renderer. Originals
+//   ("Open original") only by photo id (`/media/original/<id>`): a request can reach only
+//   files the catalog lists, never a path it names (main/app/media-files.ts).
+// - The folder browser lists directory names under home only, unless a path is typed
+//   ([Note: The folder browser stays under home unless a path is typed]).
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { createReadStream, existsSync, statSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -31,7 +35,7 @@ import {
 import { dispatchApiCall } from '../app/api-dispatch.ts';
 import { openAppContext, type AppContext, type AppContextOptions } from '../app/app-context.ts';
 import type { Logger } from '../util/logger.ts';
-import { readMediaFile, resolveMediaPath } from '../app/media-files.ts';
+import { readMediaFile, resolveMediaPath, resolveOriginalFile } from '../app/media-files.ts';
 import { openInBrowser } from './open-browser.ts';
 
 export const defaultRendererDir = fileURLToPath(new URL('../../renderer/dist/', import.meta.url));
@@ -403,6 +407,34 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
 
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       send(res, 405, 'GET only');
+      return;
+    }
+
+    // A photo's original, by photo id (the viewer's "Open original" in a new tab).
+    if (url.pathname.startsWith('/media/original/')) {
+      const original = await resolveOriginalFile(
+        context.db,
+        url.pathname.slice('/media/original/'.length),
+      );
+      if (!original.ok) {
+        send(res, original.status, original.reason);
+        return;
+      }
+      res.writeHead(200, {
+        'Content-Type': original.type,
+        'Content-Length': original.size,
+        'Cache-Control': 'private, no-cache',
+        'X-Content-Type-Options': 'nosniff',
+        // Shown as an image only; nothing in it may run or load anything.
+        'Content-Security-Policy': "default-src 'none'; img-src 'self'; sandbox",
+      });
+      if (req.method === 'HEAD') {
+        res.end();
+        return;
+      }
+      const stream = createReadStream(original.file);
+      stream.on('error', () => res.destroy());
+      stream.pipe(res);
       return;
     }
 

@@ -74,6 +74,10 @@ export function App() {
   });
   const [folders, setFolders] = useState<FolderInfo[] | null>(null);
   const [albums, setAlbums] = useState<AlbumInfo[] | null>(null);
+  const offlineFolderIds = useMemo(
+    () => new Set((folders ?? []).filter((f) => f.status === 'offline').map((f) => f.id)),
+    [folders],
+  );
   const [activity, setActivity] = useState<ActivityStatus | null>(null);
   // Bumped by the empty library's button: the sidebar opens its add-folder flow.
   const [addFolderSignal, setAddFolderSignal] = useState(0);
@@ -266,6 +270,7 @@ export function App() {
             title={activeAlbum?.name ?? null}
             libraryEmpty={folders !== null && folders.length === 0}
             canOpenFiles={info?.canOpenFiles ?? false}
+            offlineFolderIds={offlineFolderIds}
             onAddFolder={() => {
               setAddFolderSignal((n) => n + 1);
             }}

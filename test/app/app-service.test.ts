@@ -169,6 +169,15 @@ describe(createAppService.name, () => {
     expect((await call('activity.status', {})).engines[0]?.paused).toBe(false);
   });
 
+  it("shows Huawei's announced end of sale and service on its settings view, and no other engine's", async () => {
+    const views = await call('settings.engines', {});
+    expect(views.find((v) => v.engine === 'huawei')?.retirement).toMatchObject({
+      endOfSale: '2026-06-30',
+      endOfService: '2026-12-30',
+    });
+    expect(views.filter((v) => v.retirement !== null).map((v) => v.engine)).toEqual(['huawei']);
+  });
+
   it('stores engine settings, never sending secrets back, and configures the engine once complete', async () => {
     const draft = await call('settings.setEngine', {
       engine: 'huawei',

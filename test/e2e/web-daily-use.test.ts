@@ -165,6 +165,12 @@ describe.skipIf(!hasChromium)('daily use (startWebHost in Chromium)', () => {
     const problem =
       (await page.textContent('[data-testid=engine-huawei] [data-testid=engine-problem]')) ?? '';
     expect(problem).toContain('华为云尚未设置');
+    // The vendor's announced end is on the card, in the UI language, with both dates.
+    const retirement =
+      (await page.textContent('[data-testid=engine-huawei] [data-testid=engine-retirement]')) ?? '';
+    expect(retirement).toContain('2026-06-30 起停止售卖');
+    expect(retirement).toContain('2026-12-30');
+    expect(await page.locator('[data-testid=engine-retirement]').count()).toBe(1);
     // No schema dump (zod's "✖ Invalid input … → at projectId").
     expect(problem).not.toMatch(/Invalid input|✖|→/);
     // Every credential field the engine needs is marked, translated.

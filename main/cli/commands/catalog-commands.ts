@@ -3,7 +3,9 @@ import { readdirSync, statSync } from 'node:fs';
 import { join, relative, resolve, sep } from 'node:path';
 import type { Catalog } from '../../catalog/catalog-connection.ts';
 import { listContentTags } from '../../catalog/photo-tags.ts';
-import { EngineId } from '../../engines/tag-model.ts';
+import { engineRetirementStatus } from '../../engines/engine-profile.ts';
+import type { RetirementStatus } from '../../engines/engine-retirement.ts';
+import { EngineId, engineIds } from '../../engines/tag-model.ts';
 import { clearEngineStop } from '../../jobs/job-controls.ts';
 import { countJobs, listFailedJobs, retryFailedJobs } from '../../jobs/job-queue.ts';
 import { countPendingSidecars } from '../../library/sidecar-sync.ts';
@@ -79,6 +81,29 @@ function sidecarStatus(db: Catalog): { enabled: boolean; pending: number; retryi
   return { enabled, ...countPendingSidecars(db) };
 }
 
+/**
+ * The announced end of an engine the library uses (enabled on a folder, or whose answers it
+ * holds): engine-retirement.ts. Engines the user never used are not mentioned here.
+ */
+function retirementNotices(
+  db: Catalog,
+  folders: readonly { engines: readonly string[] }[],
+  now: number,
+): (RetirementStatus & { engine: EngineId })[] {
+  const hasAnswers = db.prepare<[string], { one: number }>(
+    'SELECT 1 AS one FROM engine_results WHERE engine = ? LIMIT 1',
+  );
+  const notices = [];
+  for (const engine of engineIds) {
+    const status = engineRetirementStatus(engine, now);
+    if (!status) continue;
+    const used =
+      folders.some((f) => f.engines.includes(engine)) || hasAnswers.get(engine) !== undefined;
+    if (used) notices.push({ engine, ...status });
+  }
+  return notices;
+}
+
 export const statusCommand: CliCommand = {
   name: 'status',
   summary: 'Folders, photo counts, queued and failed jobs, storage used',
@@ -98,6 +123,7 @@ export const statusCommand: CliCommand = {
       const previews = folderBytes(ctx.paths.previews);
       const control = jobsStatus(ctx.db);
       const sidecars = sidecarStatus(ctx.db);
+      const engineNotices = retirementNotices(ctx.db, folders, Date.now());
       const report = {
         dataFolder: ctx.paths.root,
         folders,
@@ -106,6 +132,7 @@ export const statusCommand: CliCommand = {
         control,
         storage: { thumbnails, previews },
         sidecars,
+        engineNotices,
       };
       if (inv.global.json) {
         inv.io.printJson(report);
@@ -138,6 +165,7 @@ export const statusCommand: CliCommand = {
               ? ` (${String(sidecars.retrying)} unreachable or failing, retried later)`
               : ''),
         );
+      for (const n of engineNotices) inv.io.print(`Notice: ${n.notice}`);
       const failed = jobs.reduce((n, j) => n + j.failed, 0);
       if (failed > 0)
         inv.io.print(

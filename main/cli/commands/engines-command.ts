@@ -1,10 +1,18 @@
 // `tujian engines`: which engines exist, whether each is configured, stopped or paused, and
 // on which folders it runs; `test` checks a connection, `set` saves settings (secrets go to
 // the environment/0600 secrets file, never the catalog), `enable|disable` switches an engine
-// for a folder (nothing leaves the machine unless the user turned that engine on there).
+// for a folder (nothing leaves the machine unless the user turned that engine on there);
+// `migrate <from> --to <engine> [query]` moves the photos a retiring engine alone described
+// to another engine (app/engine-migration.ts): an estimate first, queued only with --yes.
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { createCatalogEngineSettings } from '../../app/catalog-engine-settings.ts';
+import {
+  estimateEngineMigration,
+  MigrationError,
+  queueEngineMigration,
+} from '../../app/engine-migration.ts';
+import { engineProfiles, engineRetirementStatus } from '../../engines/engine-profile.ts';
 import { listFolders, setFolderEngines } from '../../catalog/folders.ts';
 import {
   catalogSettingsBackend,
@@ -15,7 +23,7 @@ import {
 } from '../../engines/engine-settings.ts';
 import { EngineId, engineIds } from '../../engines/tag-model.ts';
 import { clearEngineStop, readJobControls } from '../../jobs/job-controls.ts';
-import type { CliCommand } from '../cli-command.ts';
+import { type CliCommand, stringOption } from '../cli-command.ts';
 import { openCliContext } from '../cli-context.ts';
 import { cliSecretStore } from '../cli-engines.ts';
 import { ExitCode, UsageError } from '../cli-errors.ts';
@@ -29,9 +37,15 @@ function parseEngine(name: string | undefined): EngineId {
 export const enginesCommand: CliCommand = {
   name: 'engines',
   summary:
-    'List engines and their status; test <id>; set <id> <settings.json|->; enable|disable <id> <folder>',
+    'List engines and their status; test <id>; set <id> <settings.json|->; enable|disable <id> <folder>; migrate <id> --to <id> [query]',
   usage:
-    'tujian engines [list | test <id> | set <id> <file.json|-> | enable <id> <folder> | disable <id> <folder>] [--json]',
+    'tujian engines [list | test <id> | set <id> <file.json|-> | enable <id> <folder> | disable <id> <folder> | migrate <id> --to <id> [query] [--yes]] [--json]',
+  options: {
+    to: { type: 'string' },
+    yes: { type: 'boolean' },
+  },
+  // A migrate query may exclude words (`beach -people`), as in `tujian search`.
+  dashWordsArePositional: true,
   async run(inv) {
     const [action = 'list', name, arg] = inv.positionals;
     const ctx = openCliContext(inv, { create: action === 'set' });
@@ -54,6 +68,7 @@ export const enginesCommand: CliCommand = {
               stopped: controls.stopped.get(id) ?? null,
               paused: controls.pausedAll || controls.pausedEngines.has(id),
               folders: folders.filter((f) => f.engines.includes(id)).map((f) => f.path),
+              retirement: engineRetirementStatus(id, Date.now()),
             });
           }
           if (inv.global.json) {
@@ -72,6 +87,7 @@ export const enginesCommand: CliCommand = {
             inv.io.print(
               `           folders: ${r.folders.length > 0 ? r.folders.join(', ') : 'none (enable with: tujian engines enable <id> <folder>)'}`,
             );
+            if (r.retirement) inv.io.print(`           notice: ${r.retirement.notice}`);
           }
           return ExitCode.ok;
         }
@@ -123,6 +139,54 @@ export const enginesCommand: CliCommand = {
               `Photos of this folder will be sent to ${engine} (downscaled, without EXIF/GPS).`,
             );
           }
+          return ExitCode.ok;
+        }
+        case 'migrate': {
+          const from = parseEngine(name);
+          const to = parseEngine(stringOption(inv, 'to'));
+          // Everything after the engine is the query (it may hold spaces when quoted or not).
+          const query = inv.positionals.slice(2).join(' ').trim();
+          const loaded =
+            to === 'local' ? undefined : await loadEngineSettings(to, backend, secrets);
+          const qps = loaded?.ok ? loaded.settings.qps : engineProfiles[to].callLimits.qps;
+          const options = { from, to, qps, ...(query === '' ? {} : { query }) };
+          let estimate;
+          try {
+            estimate = estimateEngineMigration(ctx.db, options);
+          } catch (error) {
+            if (error instanceof MigrationError) throw new UsageError(error.message);
+            throw error;
+          }
+          const queued = inv.values.yes === true ? queueEngineMigration(ctx.db, options) : null;
+          if (inv.global.json) {
+            inv.io.printJson({ ...estimate, queued });
+            return ExitCode.ok;
+          }
+          inv.io.print(
+            `${String(estimate.photos)} photo(s) (${String(estimate.contents)} distinct) have scene/concept tags from ${from} only${query === '' ? '' : ` among "${query}"`}; their ${from} tags are kept and stay searchable.`,
+          );
+          inv.io.print(
+            `${to}: ${String(estimate.calls)} paid call(s) — ${String(estimate.alreadyAnswered)} answered by ${to} already, ${String(estimate.alreadyQueued)} queued already` +
+              (estimate.minimumSeconds === null
+                ? ''
+                : `, at least ${String(estimate.minimumSeconds)} s at ${String(qps)} calls/s`) +
+              (estimate.budgetRemaining === null
+                ? ''
+                : `, budget left: ${String(estimate.budgetRemaining)}`) +
+              '.',
+          );
+          if (!loaded?.ok && to !== 'local')
+            inv.io.print(`${to} is not configured yet: tujian engines set ${to} <settings.json>`);
+          if (estimate.notEnabled > 0)
+            inv.io.print(
+              `${String(estimate.notEnabled)} of them are in folders where ${to} is not enabled (nothing is sent from there): ${estimate.foldersToEnable.join(', ')} — enable with: tujian engines enable ${to} <folder>`,
+            );
+          if (queued === null)
+            inv.io.print(`Nothing queued yet. Queue them with: the same command and --yes`);
+          else
+            inv.io.print(
+              `Queued ${String(queued)} photo(s) for ${to}. Run "tujian index" (or keep "tujian watch" running) to tag.`,
+            );
           return ExitCode.ok;
         }
         default:

@@ -1,11 +1,13 @@
 // The Huawei Cloud / G42 Image Tagging V2 engine (DESIGN.md §3): prepares the photo for
 // the service's limits, sends it as base64, and maps the answer to the tag model with boxes
 // normalised by the size of the image actually sent.
-import type { EngineLimits, SyncEngine } from '../engine.ts';
+import { EngineError, type EngineLimits, type SyncEngine } from '../engine.ts';
+import { isGoneAfterRetirement, retiredEngineError } from '../engine-retirement.ts';
 import { PrepareError, prepareForEngine } from '../../imaging/prepare-for-engine.ts';
 import { mapTaggingAnswer } from './huawei-answer.ts';
 import { createHuaweiClient, type HuaweiClientDeps } from './huawei-client.ts';
 import { huaweiEngineError } from './huawei-errors.ts';
+import { huaweiProfile } from './huawei-profile.ts';
 import {
   huaweiSettingsSchema,
   resolveImageEndpoint,
@@ -48,6 +50,8 @@ export function createHuaweiEngine(
   const limits = huaweiLimits(settings);
   const client = createHuaweiClient(settings, deps);
   const endpointHost = new URL(resolveImageEndpoint(settings)).host;
+  const now = deps.now ?? Date.now;
+  const retirement = huaweiProfile.retirement;
 
   return {
     id: 'huawei',
@@ -75,10 +79,18 @@ export function createHuaweiEngine(
       const image = prepared.data.toString('base64');
       // Calls are paced by the job runner's limiter for this engine (main/jobs/engine-limiter.ts),
       // the one limiter per engine in the process; the settings' qps/concurrency configure it.
-      const answer = await client.tagImage({
-        image,
-        ...(request.signal ? { signal: request.signal } : {}),
-      });
+      let answer;
+      try {
+        answer = await client.tagImage({
+          image,
+          ...(request.signal ? { signal: request.signal } : {}),
+        });
+      } catch (error) {
+        // [Note: A retired engine stops once] (engine-retirement.ts).
+        if (error instanceof EngineError && isGoneAfterRetirement(error, retirement, now()))
+          throw retiredEngineError(error, retirement);
+        throw error;
+      }
       return mapTaggingAnswer(answer, {
         width: prepared.width,
         height: prepared.height,

@@ -101,6 +101,13 @@ export const huaweiErrorTable = {
     meaning: 'The call was cancelled (the app is stopping); run it again later.',
   },
   'client.network': { errorClass: 'retry', meaning: 'The connection failed or was reset.' },
+  // Retried like any network failure until the end of service; after it they stop the engine
+  // once: [Note: A retired engine stops once] (engine-retirement.ts).
+  'client.unresolved': {
+    errorClass: 'retry',
+    meaning: 'The service host name does not resolve (DNS).',
+  },
+  'client.refused': { errorClass: 'retry', meaning: 'The service host refused the connection.' },
   'client.malformed-answer': {
     errorClass: 'retry',
     meaning: 'The answer was not complete JSON (cut off in transit).',
@@ -233,7 +240,11 @@ export function transportEngineError(
         ? 'client.timeout'
         : error.kind === 'aborted'
           ? 'client.aborted'
-          : 'client.network';
+          : error.systemCode === 'ENOTFOUND'
+            ? 'client.unresolved'
+            : error.systemCode === 'ECONNREFUSED'
+              ? 'client.refused'
+              : 'client.network';
     return huaweiEngineError({ code, detail: error.message }, secrets);
   }
   return huaweiEngineError({ code: 'client.network', detail: String(error) }, secrets);

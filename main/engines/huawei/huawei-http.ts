@@ -1,7 +1,10 @@
 // The one HTTP exchange the Huawei client makes, over node:http/https rather than fetch:
 // the signed `host` header and the exact body bytes must be what goes on the wire, and fetch
 // does not let a caller set Host. Transport failures become EngineErrors (client.timeout,
-// client.network) so the caller only ever sees classified errors.
+// client.network, client.unresolved, client.refused) so the caller only ever sees classified
+// errors; a host that does not resolve or refuses connections is told apart from a reset
+// because, after the service's end, it is how the retired service shows: [Note: A retired
+// engine stops once] (engine-retirement.ts).
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 
@@ -25,6 +28,8 @@ export class HttpTransportError extends Error {
   constructor(
     readonly kind: 'timeout' | 'network' | 'aborted',
     message: string,
+    /** The system error code of a network failure (ENOTFOUND, ECONNREFUSED…), if any. */
+    readonly systemCode?: string,
   ) {
     super(message);
     this.name = 'HttpTransportError';
@@ -79,8 +84,8 @@ export const sendHttp: HttpSend = (exchange) =>
         ),
       );
     }, exchange.timeoutMs);
-    req.on('error', (error) => {
-      fail(new HttpTransportError('network', error.message));
+    req.on('error', (error: NodeJS.ErrnoException) => {
+      fail(new HttpTransportError('network', error.message, error.code));
     });
     if (exchange.signal?.aborted) {
       onAbort();

@@ -77,7 +77,12 @@ export function createIamTokenProvider(
         ...(signal ? { signal } : {}),
       });
     } catch (error) {
-      throw transportEngineError(error, secrets);
+      const failure = transportEngineError(error, secrets);
+      // IAM is not the retired service: an unreachable IAM host is an ordinary network
+      // failure, never read as the image service's end ([Note: A retired engine stops once]).
+      if (failure.code === 'client.unresolved' || failure.code === 'client.refused')
+        throw huaweiEngineError({ code: 'client.network', detail: `IAM: ${failure.message}` }, []);
+      throw failure;
     }
     fetches++;
     const token = answer.headers['x-subject-token'];

@@ -20,6 +20,15 @@ export const WorkerRequest = z.discriminatedUnion('type', [
     passes: z.array(DetectorPassMessage),
   }),
   z.object({ type: z.literal('memory'), id: z.number().int() }),
+  // Face descriptors (local-face-descriptor.ts): square RGB crops from main/imaging/face-crops.ts.
+  z.object({
+    type: z.literal('describe-faces'),
+    id: z.number().int(),
+    size: z.number().int().positive(),
+    crops: z.array(
+      z.custom<Uint8Array>((v) => v instanceof Uint8Array, 'crops must be Uint8Arrays'),
+    ),
+  }),
 ]);
 export type WorkerRequest = z.infer<typeof WorkerRequest>;
 
@@ -43,6 +52,14 @@ export const WorkerReply = z.discriminatedUnion('type', [
     inferMs: z.number(),
   }),
   z.object({ type: z.literal('failed'), id: z.number().int(), message: z.string() }),
+  z.object({
+    type: z.literal('descriptors'),
+    id: z.number().int(),
+    descriptors: z.array(
+      z.custom<Float32Array>((v) => v instanceof Float32Array, 'descriptors must be Float32Arrays'),
+    ),
+    inferMs: z.number(),
+  }),
   z.object({
     type: z.literal('memory'),
     id: z.number().int(),

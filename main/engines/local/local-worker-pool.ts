@@ -94,7 +94,8 @@ export class LocalWorkerPool {
         return;
       case 'result':
       case 'failed':
-      case 'memory': {
+      case 'memory':
+      case 'descriptors': {
         const job = slot.job;
         if (job?.id !== reply.id) return;
         slot.job = undefined;
@@ -202,6 +203,32 @@ export class LocalWorkerPool {
     }
     if (reply.type !== 'result') throw new Error(`Unexpected worker reply ${reply.type}`);
     return { objects: reply.objects, faces: reply.faces, inferMs: reply.inferMs };
+  }
+
+  /**
+   * Face descriptors (unit length, 1024 values) of square RGB crops of `size` px, computed in a
+   * worker; the crop buffers are copied (they are small and the caller may keep them).
+   */
+  async describeFaces(
+    crops: readonly Uint8Array[],
+    size: number,
+  ): Promise<{ descriptors: Float32Array[]; inferMs: number }> {
+    const reply = await this.submit((id) => ({
+      type: 'describe-faces',
+      id,
+      size,
+      crops: [...crops],
+    }));
+    if (reply.type === 'failed') {
+      throw new EngineError(
+        'local',
+        'inference-failed',
+        `The face descriptor model failed: ${reply.message}`,
+        'permanent',
+      );
+    }
+    if (reply.type !== 'descriptors') throw new Error(`Unexpected worker reply ${reply.type}`);
+    return { descriptors: reply.descriptors, inferMs: reply.inferMs };
   }
 
   /** tf.memory() of every worker (tensor leak checks and the benchmark). */

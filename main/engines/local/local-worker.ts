@@ -1,6 +1,7 @@
 // The inference worker of the local engine: loads the models once, then runs the detectors on
 // prepared passes sent by the pool (local-worker-pool.ts). One request at a time per worker.
 import { parentPort } from 'node:worker_threads';
+import { FaceDescriber } from './local-face-descriptor.ts';
 import { LocalModels } from './local-models.ts';
 import { WorkerReply, WorkerRequest } from './local-worker-messages.ts';
 
@@ -12,6 +13,8 @@ const send = (reply: WorkerReply) => {
 };
 
 const loading = LocalModels.load();
+// faceres (7 MB) is loaded on the first face request only: libraries without people never pay.
+let describer: Promise<FaceDescriber> | undefined;
 
 port.on('message', (raw: unknown) => {
   void (async () => {
@@ -40,6 +43,23 @@ port.on('message', (raw: unknown) => {
           const output = models.detect(request.passes);
           send({ type: 'result', id: request.id, ...output, inferMs: performance.now() - started });
         } catch (error) {
+          send({ type: 'failed', id: request.id, message: (error as Error).message });
+        }
+        return;
+      }
+      case 'describe-faces': {
+        const started = performance.now();
+        try {
+          describer ??= FaceDescriber.load();
+          const descriptors = (await describer).describe(request.crops, request.size);
+          send({
+            type: 'descriptors',
+            id: request.id,
+            descriptors,
+            inferMs: performance.now() - started,
+          });
+        } catch (error) {
+          describer = undefined;
           send({ type: 'failed', id: request.id, message: (error as Error).message });
         }
         return;

@@ -67,5 +67,6 @@ export function createWebClient(base = ''): TujianClient {
       };
     },
     mediaUrl: (kind, hash) => `${base}media/${kind}/${hash}`,
+    originalUrl: (photoId) => `${base}media/original/${String(photoId)}`,
   };
 }

@@ -32,6 +32,8 @@ export function LibraryView(props: {
   title: string | null;
   libraryEmpty: boolean;
   canOpenFiles: boolean;
+  /** Folders not reachable now: their photos show an offline badge. */
+  offlineFolderIds: ReadonlySet<number>;
   onAddFolder: () => void;
   /** A query the server cannot parse: the search box shows it as a hint, not a failure. */
   onSyntaxError: (error: QuerySyntaxError | null) => void;
@@ -155,6 +157,7 @@ export function LibraryView(props: {
         onSelection={setSelection}
         onOpen={openIndex}
         ensureLoaded={search.ensureLoaded}
+        offlineFolderIds={props.offlineFolderIds}
       />
     );
   }
@@ -210,6 +213,7 @@ export function LibraryView(props: {
           inResults={foundAt >= 0}
           total={search.total}
           canOpenFiles={props.canOpenFiles}
+          folderOffline={props.offlineFolderIds.has(opened.photo.folderId)}
           version={props.version}
           onClose={closePhoto}
           onNavigate={(next) => {

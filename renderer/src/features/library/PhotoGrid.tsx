@@ -29,6 +29,7 @@ export function PhotoGrid(props: {
   onSelection: (s: GridSelection) => void;
   onOpen: (index: number) => void;
   ensureLoaded: (index: number) => void;
+  offlineFolderIds: ReadonlySet<number>;
 }) {
   const { t } = useI18n();
   const scrollRef = useRef<HTMLDivElement>(null);
@@ -131,6 +132,13 @@ export function PhotoGrid(props: {
                 focused={focus === i}
                 pendingLabel={t('grid.pendingThumb')}
                 brokenLabel={t('grid.broken')}
+                unreachableLabel={
+                  photo && props.offlineFolderIds.has(photo.folderId)
+                    ? t('photo.offline')
+                    : photo?.status === 'missing'
+                      ? t('photo.missing')
+                      : null
+                }
                 onClick={(index, toggle, range) => {
                   scrollRef.current?.focus({ preventScroll: true });
                   props.onSelection(
@@ -170,6 +178,8 @@ const GridCell = memo(function GridCell(props: {
   focused: boolean;
   pendingLabel: string;
   brokenLabel: string;
+  /** Set when the original cannot be reached (folder offline, file gone): the badge. */
+  unreachableLabel: string | null;
   onClick: (index: number, toggle: boolean, range: boolean) => void;
   onOpen: (index: number) => void;
 }) {
@@ -210,6 +220,11 @@ const GridCell = memo(function GridCell(props: {
           <span>
             {photo?.status === 'broken' ? props.brokenLabel : photo ? name : props.pendingLabel}
           </span>
+        </div>
+      )}
+      {props.unreachableLabel && (
+        <div className="cell-offline" data-testid="offline-badge" title={props.unreachableLabel}>
+          {props.unreachableLabel}
         </div>
       )}
       {props.selected && (

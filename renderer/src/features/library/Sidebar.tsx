@@ -12,6 +12,7 @@ import { Icon } from '../../components/Icon.tsx';
 import { useI18n } from '../../i18n/i18n.tsx';
 import { describeError } from '../../lib/errors.ts';
 import { formatCount } from '../../lib/format.ts';
+import { FolderBrowser } from './FolderBrowser.tsx';
 
 export function Sidebar(props: {
   folders: FolderInfo[] | null;
@@ -32,9 +33,11 @@ export function Sidebar(props: {
   const [albumName, setAlbumName] = useState('');
   const [error, setError] = useState<string | null>(null);
   const [addingPath, setAddingPath] = useState<string | null>(null);
+  const [browsing, setBrowsing] = useState(false);
   const [expanded, setExpanded] = useState<number | null>(null);
   const [rescanning, setRescanning] = useState<number | null>(null);
-  const [rescanNote, setRescanNote] = useState<string | null>(null);
+  // Kept untranslated, so a language switch re-renders it in the new language.
+  const [rescanNote, setRescanNote] = useState<Parameters<typeof t> | null>(null);
 
   const startRef = useRef<() => void>(() => undefined);
   useEffect(() => {
@@ -253,6 +256,16 @@ export function Sidebar(props: {
               <button
                 type="button"
                 className="text-button"
+                data-testid="folder-browse"
+                onClick={() => {
+                  setBrowsing(true);
+                }}
+              >
+                {t('folders.browse')}
+              </button>
+              <button
+                type="button"
+                className="text-button"
                 onClick={() => {
                   setAddingPath(null);
                 }}
@@ -284,9 +297,7 @@ export function Sidebar(props: {
                   className={`status-dot ${folder.status}`}
                   title={t(folder.status === 'online' ? 'folders.online' : 'folders.offline')}
                 />
-                <span className="folder-name">
-                  {folder.path.split(/[\\/]/).filter(Boolean).pop() ?? folder.path}
-                </span>
+                <span className="folder-name">{folderName(folder.path)}</span>
                 <span className="count">{formatCount(folder.photoCount, lang)}</span>
               </button>
               {expanded === folder.id && (
@@ -346,8 +357,17 @@ export function Sidebar(props: {
                         setRescanNote(null);
                         client.api['folders.rescan']({ id: folder.id })
                           .then(
-                            () => {
-                              setRescanNote(t('folders.rescanStarted'));
+                            ({ status, found }) => {
+                              const name = folderName(folder.path);
+                              setRescanNote(
+                                status === 'offline'
+                                  ? ['folders.rescanOffline', { name }]
+                                  : found
+                                    ? ['folders.rescanDone', { name, ...found }]
+                                    : ['folders.rescanOnline', { name }],
+                              );
+                              // The dot follows the answer now, not at the next poll.
+                              props.onFoldersChanged();
                             },
                             (e: unknown) => {
                               setError(describeError(e, t));
@@ -386,10 +406,21 @@ export function Sidebar(props: {
         </ul>
         {rescanNote && (
           <p className="side-hint" role="status" data-testid="rescan-note">
-            {rescanNote}
+            {t(...rescanNote)}
           </p>
         )}
       </section>
+      {browsing && (
+        <FolderBrowser
+          onChoose={(path) => {
+            setBrowsing(false);
+            addFolder(path);
+          }}
+          onClose={() => {
+            setBrowsing(false);
+          }}
+        />
+      )}
       {error && (
         <div className="side-error" role="alert">
           <Icon name="warning" size={14} />
@@ -408,6 +439,10 @@ export function Sidebar(props: {
       )}
     </nav>
   );
+}
+
+function folderName(path: string): string {
+  return path.split(/[\\/]/).filter(Boolean).pop() ?? path;
 }
 
 function quoteFolder(path: string): string {

@@ -20,6 +20,8 @@ export function PhotoView(props: {
   inResults: boolean;
   total: number;
   canOpenFiles: boolean;
+  /** The photo's folder is not reachable now (unplugged, moved). */
+  folderOffline: boolean;
   version: number;
   onClose: () => void;
   onNavigate: (index: number) => void;
@@ -33,6 +35,12 @@ export function PhotoView(props: {
   const [reload, setReload] = useState(0);
   const [previewFailed, setPreviewFailed] = useState(false);
   const { photo, onClose, onNavigate, index } = props;
+  // Why the original cannot be opened now, if it cannot (the catalog's view, kept live).
+  const unreachable: 'offline' | 'missing' | null = props.folderOffline
+    ? 'offline'
+    : (details?.photo.status ?? photo.status) === 'missing'
+      ? 'missing'
+      : null;
   const dialogRef = useRef<HTMLDivElement>(null);
 
   // A modal viewer: focus moves into it on open and goes back where it was (the grid,
@@ -395,7 +403,31 @@ export function PhotoView(props: {
                   </ul>
                 </div>
               )}
-              {props.canOpenFiles && (
+              {unreachable && (
+                <div className="photo-offline" data-testid="photo-offline" role="status">
+                  <span className="offline-badge">
+                    {t(unreachable === 'offline' ? 'photo.offline' : 'photo.missing')}
+                  </span>
+                  <span>
+                    {t(unreachable === 'offline' ? 'photo.offlineHint' : 'photo.missingHint')}
+                  </span>
+                </div>
+              )}
+              {!unreachable && !props.canOpenFiles && client.originalUrl && (
+                <div className="photo-actions">
+                  <a
+                    className="secondary-button"
+                    data-testid="open-original"
+                    href={client.originalUrl(photo.id)}
+                    target="_blank"
+                    rel="noopener noreferrer"
+                  >
+                    <Icon name="external" size={14} />
+                    {t('photo.openOriginal')}
+                  </a>
+                </div>
+              )}
+              {!unreachable && props.canOpenFiles && (
                 <div className="photo-actions">
                   <button
                     type="button"

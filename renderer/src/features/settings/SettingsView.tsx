@@ -242,6 +242,19 @@ function EngineCard({
           <span>{t('settings.enabled')}</span>
         </label>
       </header>
+      {settings.retirement && (
+        <div className="engine-problem" role="note" data-testid="engine-retirement">
+          <Icon name="warning" size={14} />
+          <span>
+            {t('settings.retirement', {
+              engine: t(`engine.${settings.engine}`),
+              id: settings.engine,
+              endOfSale: settings.retirement.endOfSale,
+              endOfService: settings.retirement.endOfService,
+            })}
+          </span>
+        </div>
+      )}
       {settings.cloud && settings.problem && (
         <div className="engine-problem" role="note" data-testid="engine-problem">
           <Icon name="warning" size={14} />
