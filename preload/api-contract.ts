@@ -145,7 +145,8 @@ export const PhotoTagView = z.object({
   en: z.string(),
   engine: z.string(),
   model: z.string(),
-  confidence: z.number(),
+  /** Null: the engine answers yes/no and gave no score (the UI says "detected"). */
+  confidence: z.number().nullable(),
   state: z.enum(['auto', 'user']),
   boxes: z.array(TagBoxView),
 });

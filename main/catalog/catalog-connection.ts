@@ -80,6 +80,7 @@ function migrateCatalog(
   db.transaction(() => {
     for (const migration of pending) {
       db.exec(migration.up);
+      migration.apply?.(db);
       db.pragma(`user_version = ${String(migration.version)}`);
     }
   }).immediate();

@@ -9,8 +9,8 @@ export interface ExportTag {
   readonly zh: string;
   readonly en: string;
   readonly type: string;
-  /** 0–100, one decimal. */
-  readonly confidence: number;
+  /** 0–100, one decimal; null (an empty CSV cell) when the engine gave no score. */
+  readonly confidence: number | null;
   readonly engine: string;
   readonly model: string;
   readonly state: 'auto' | 'user';
@@ -94,7 +94,10 @@ export function* exportPhotos(
         const { content_id: contentId, ...tag } = t;
         const list = tags.get(contentId) ?? [];
         if (list.length === 0) tags.set(contentId, list);
-        list.push({ ...tag, confidence: Math.round(tag.confidence * 10) / 10 });
+        list.push({
+          ...tag,
+          confidence: tag.confidence === null ? null : Math.round(tag.confidence * 10) / 10,
+        });
       }
     }
     return rows.map((row) =>

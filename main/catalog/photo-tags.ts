@@ -159,7 +159,8 @@ export interface ContentTag {
   readonly en: string;
   readonly engine: TagSource;
   readonly model: string;
-  readonly confidence: number;
+  /** Null when the engine gave no score ([Note: Tags without a confidence]). */
+  readonly confidence: number | null;
   readonly state: 'auto' | 'user' | 'rejected';
   readonly extra: Record<string, unknown> | null;
   readonly boxes: TagBox[];
@@ -182,7 +183,7 @@ export function listContentTags(
         en: string;
         engine: TagSource;
         model: string;
-        confidence: number;
+        confidence: number | null;
         state: 'auto' | 'user' | 'rejected';
         extra: string | null;
       }
@@ -190,7 +191,7 @@ export function listContentTags(
       `SELECT pt.tag_id, t.name, t.type, t.zh, t.en, pt.engine, pt.model, pt.confidence, pt.state, pt.extra
        FROM photo_tags pt JOIN tags t ON t.id = pt.tag_id
        WHERE pt.content_id = ? AND (? = 1 OR pt.state != 'rejected')
-       ORDER BY pt.confidence DESC, t.name`,
+       ORDER BY pt.confidence DESC, t.name`, // unscored (NULL) rows sort last
     )
     .all(contentId, options.includeRejected ? 1 : 0);
   const boxes = db.prepare<[number, number, string], TagBox>(
@@ -233,7 +234,10 @@ export interface TagByState {
   readonly zh: string;
   readonly en: string;
   readonly state: string;
-  readonly confidence: number;
+  /** The best score among the rows; null when none has one (a yes/no engine). */
+  readonly confidence: number | null;
+  /** 1 when some engine of this state answered yes/no without a score. */
+  readonly unscored: 0 | 1;
 }
 
 /**
@@ -243,7 +247,8 @@ export interface TagByState {
 export function listUnrejectedTagsByState(db: Catalog, contentId: number): TagByState[] {
   return db
     .prepare<[number], TagByState>(
-      `SELECT t.type, t.zh, t.en, pt.state, max(pt.confidence) AS confidence
+      `SELECT t.type, t.zh, t.en, pt.state, max(pt.confidence) AS confidence,
+              max(pt.confidence IS NULL) AS unscored
        FROM photo_tags pt JOIN tags t ON t.id = pt.tag_id
        WHERE pt.content_id = ?
          AND NOT EXISTS (SELECT 1 FROM photo_tags r

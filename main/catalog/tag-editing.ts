@@ -311,7 +311,8 @@ export function mergeTags(
          SELECT content_id, ?, engine, model, confidence, state, extra, created_at
          FROM photo_tags WHERE tag_id = ? AND true
          ON CONFLICT (content_id, tag_id, engine) DO UPDATE SET
-           confidence = max(confidence, excluded.confidence),
+           -- The higher score; SQLite's two-argument max() is NULL when either is (no score).
+           confidence = coalesce(max(confidence, excluded.confidence), confidence, excluded.confidence),
            state = CASE WHEN 'user' IN (state, excluded.state) THEN 'user'
                         WHEN 'rejected' IN (state, excluded.state) THEN 'rejected'
                         ELSE 'auto' END`,

@@ -1,12 +1,14 @@
 // The one tag model every engine's answer is normalised into before it reaches the
 // catalog (DESIGN.md §2): the richest of the three cloud answers, Image Tagging V2.
 import { z } from 'zod';
+import { registeredEngineIds } from './engine-profile.ts';
 
 export const tagTypes = ['object', 'scene', 'concept'] as const;
 export const TagType = z.enum(tagTypes);
 export type TagType = z.infer<typeof TagType>;
 
-export const engineIds = ['local', 'huawei', 'volcengine', 'aliyun'] as const;
+/** The engines, from the one registry (engine-profile.ts): adding an engine adds its id. */
+export const engineIds = registeredEngineIds;
 export const EngineId = z.enum(engineIds);
 export type EngineId = z.infer<typeof EngineId>;
 
@@ -24,17 +26,33 @@ export const TagBox = z.object({
 });
 export type TagBox = z.infer<typeof TagBox>;
 
+// [Note: Tags without a confidence]
+// Most engines score a tag (0–100). Volcengine's human detection answers only yes or no, so
+// its tag has `confidence: null`: "detected", not "100 % sure". Inventing 100 would rank the
+// guess above every scored tag and let `conf>80` match it. So everywhere a confidence is read,
+// null means "no score": the catalog stores NULL (migration 10), `conf` filters never match it,
+// sorting by confidence puts it last, sidecars keep it whatever the threshold (the engine
+// reported it), exports leave the field empty, and the UI says "detected" with no bar.
+
 export const NormalisedTag = z.object({
   /** Canonical English name, lower case (`dog`). */
   name: z.string().min(1),
   i18n: z.object({ zh: z.string().min(1), en: z.string().min(1) }),
   type: TagType,
-  confidence: z.number().min(0).max(100),
+  /** 0–100, or null when the engine answers yes/no ([Note: Tags without a confidence]). */
+  confidence: z.number().min(0).max(100).nullable(),
   instances: z.array(TagBox),
   /** Engine-specific facts kept with the tag (e.g. Aliyun scene and suggestion). */
   extra: z.record(z.string(), z.unknown()).optional(),
 });
 export type NormalisedTag = z.infer<typeof NormalisedTag>;
+
+/** A tag the engine scored (every engine but a yes/no one produces only these). */
+export type ScoredTag = NormalisedTag & { confidence: number };
+
+export function isScored(tag: NormalisedTag): tag is ScoredTag {
+  return tag.confidence !== null;
+}
 
 /** What one engine said about one image. */
 export const EngineAnswer = z.object({

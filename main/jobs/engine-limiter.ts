@@ -29,7 +29,7 @@
 // two or more come within a second (the runner decides, job-runner.ts `noteThrottle`), so the
 // other callers do not keep hitting a service that asked for quiet; a lone 429 (a blip of a
 // strict one-second window) only delays its own job, and costs the lane no rate.
-import { engineProfiles } from '../engines/engine-profile.ts';
+import { engineProfileList } from '../engines/engine-profile.ts';
 import type { EngineId } from '../engines/tag-model.ts';
 
 export interface EngineCallLimits {
@@ -42,12 +42,9 @@ export interface EngineCallLimits {
 }
 
 /** The engines' declared limits (main/engines/engine-profile.ts), which the settings default to. */
-export const defaultEngineCallLimits: Readonly<Record<EngineId, EngineCallLimits>> = {
-  local: engineProfiles.local.callLimits,
-  huawei: engineProfiles.huawei.callLimits,
-  aliyun: engineProfiles.aliyun.callLimits,
-  volcengine: engineProfiles.volcengine.callLimits,
-};
+export const defaultEngineCallLimits = Object.fromEntries(
+  engineProfileList.map((profile) => [profile.id, profile.callLimits]),
+) as Readonly<Record<EngineId, EngineCallLimits>>;
 
 export interface LimiterClock {
   readonly now: () => number;

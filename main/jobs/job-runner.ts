@@ -20,7 +20,7 @@
 import type { Catalog } from '../catalog/catalog-connection.ts';
 import { hasEngineResult, saveEngineAnswer } from '../catalog/photo-tags.ts';
 import type { TaggingEngine, TagRequest } from '../engines/engine.ts';
-import { engineProfiles } from '../engines/engine-profile.ts';
+import { engineProfileList } from '../engines/engine-profile.ts';
 import { EngineId, type EngineAnswer } from '../engines/tag-model.ts';
 import { isDiskFull } from '../util/disk-full.ts';
 import type { Logger } from '../util/logger.ts';
@@ -164,7 +164,7 @@ export interface JobRunnerDeps {
 
 /** Results are kept this long by the services (PROTOCOLS.md A.4, C.4): the engines' profiles. */
 export const defaultResultRetentionMs: Partial<Record<EngineId, number>> = Object.fromEntries(
-  Object.values(engineProfiles).flatMap((profile) =>
+  engineProfileList.flatMap((profile) =>
     profile.resultRetentionMs === undefined ? [] : [[profile.id, profile.resultRetentionMs]],
   ),
 );

@@ -165,7 +165,11 @@ export function keywordsForContent(
   const hierarchical: string[] = [];
   for (const row of rows) {
     const user = row.state === 'user';
-    if (!user && row.confidence < settings.minConfidence) continue;
+    // An engine that answers yes/no detected it: no score to hold against the threshold
+    // ([Note: Tags without a confidence] in main/engines/tag-model.ts).
+    const belowThreshold =
+      row.unscored === 0 && row.confidence !== null && row.confidence < settings.minConfidence;
+    if (!user && belowThreshold) continue;
     const names =
       settings.languages === 'en'
         ? [row.en]

@@ -188,7 +188,7 @@ function readSnapshot(db: Catalog): SearchSnapshot {
   let lastContent = 0;
   let lastTag = -1;
   for (const [content, tag, engine, confidence] of db
-    .prepare<[], [number, number, string, number]>(
+    .prepare<[], [number, number, string, number | null]>(
       `SELECT content_id, tag_id, engine, confidence FROM photo_tags
        WHERE state != 'rejected' ORDER BY content_id, tag_id, engine`,
     )
@@ -203,7 +203,9 @@ function readSnapshot(db: Catalog): SearchSnapshot {
     if (e < 0) e = engines.push(engine) - 1;
     rowTag[n] = tag;
     rowEngine[n] = e;
-    rowConf[n] = confidence;
+    // No score is NaN: every comparison with it is false, as with SQL's NULL, so `conf>80`
+    // never matches it in either path ([Note: Tags without a confidence]).
+    rowConf[n] = confidence ?? Number.NaN;
     // Advance the box cursor to this row's key (boxes of rejected rows are skipped over).
     for (;;) {
       const b = boxes[boxAt];
@@ -360,7 +362,7 @@ class SnapshotCompiler {
           break;
         }
         case 'conf':
-          tests.push((r) => compareConf(q.op, s.rowConf[r] ?? 0, q.value));
+          tests.push((r) => compareConf(q.op, s.rowConf[r] ?? Number.NaN, q.value));
           break;
         case 'type':
           if (includeType) {
@@ -627,7 +629,8 @@ function bestConfidence(
   const end = s.rowStart[c + 1] ?? 0;
   for (let r = s.rowStart[c] ?? 0; r < end; r++) {
     if (queryTagIds.size > 0 && !queryTagIds.has(s.rowTag[r] ?? 0)) continue;
-    const conf = s.rowConf[r] ?? 0;
+    const conf = s.rowConf[r] ?? Number.NaN;
+    if (Number.isNaN(conf)) continue; // no score: as SQL's max() skips NULL
     if (best === null || conf > best) best = conf;
   }
   return best;

@@ -302,6 +302,32 @@ describe(keywordsForContent.name, () => {
     ).toEqual(['Grandma/Mum', '狗']);
   });
 
+  it('writes a tag the engine detected without a score whatever the threshold', async () => {
+    // Volcengine answers yes/no ([Note: Tags without a confidence]); its "yes" is not a low score.
+    const { contentId } = await ingestOne('v.jpg', '#0c0b0a');
+    saveEngineAnswer(
+      lib.db,
+      contentId,
+      {
+        engine: 'volcengine',
+        model: 'v',
+        tags: [
+          {
+            name: 'person',
+            i18n: { zh: '人', en: 'person' },
+            type: 'object',
+            confidence: null,
+            instances: [],
+          },
+        ],
+      },
+      'k',
+    );
+    expect(
+      keywordsForContent(lib.db, contentId, { languages: 'en', minConfidence: 90 }).subject,
+    ).toEqual(['person']);
+  });
+
   it('merges by replacing only the Tujian branch', () => {
     expect(
       mergeKeywords(

@@ -36,6 +36,33 @@ describe(groupTags.name, () => {
     expect(objects[0]?.boxes).toHaveLength(1);
   });
 
+  it('puts a tag no engine scored after the scored ones; a score from another engine wins', () => {
+    // Volcengine answers yes/no: confidence null ([Note: Tags without a confidence]).
+    const person = { name: 'person', zh: '人', en: 'person', engine: 'volcengine' };
+    const groups = groupTags(
+      [
+        tag({ tagId: 5, ...person, confidence: null }),
+        tag({ tagId: 6, name: 'kite', zh: '风筝', en: 'kite', confidence: 12 }),
+        tag({
+          tagId: 7,
+          name: 'face',
+          zh: '脸',
+          en: 'face',
+          engine: 'volcengine',
+          confidence: null,
+        }),
+        tag({ tagId: 7, name: 'face', zh: '脸', en: 'face', confidence: 40 }),
+      ],
+      'en',
+    );
+    const objects = groups[0]?.entries ?? [];
+    expect(objects.map((e) => [e.name, e.confidence])).toEqual([
+      ['face', 40],
+      ['kite', 12],
+      ['person', null],
+    ]);
+  });
+
   it("files tags only the user gave under the user's group, not under their type", () => {
     const groups = groupTags(
       [

@@ -17,7 +17,8 @@ export interface FixtureTag {
 export interface FixturePhotoTag {
   readonly tag: string;
   readonly engine?: string;
-  readonly confidence?: number;
+  /** 90 when absent; null: the engine gave no score (Volcengine's yes/no). */
+  readonly confidence?: number | null;
   readonly state?: 'auto' | 'user' | 'rejected';
   readonly boxes?: number;
 }
@@ -111,7 +112,13 @@ export class SearchFixture {
         `INSERT INTO photo_tags (content_id, tag_id, engine, model, confidence, state, created_at)
          VALUES (?, ?, ?, 'm1', ?, ?, 0)`,
       )
-      .run(contentId, tagId, engine, t.confidence ?? 90, t.state ?? 'auto');
+      .run(
+        contentId,
+        tagId,
+        engine,
+        t.confidence === undefined ? 90 : t.confidence,
+        t.state ?? 'auto',
+      );
     for (let i = 0; i < (t.boxes ?? 0); i++) {
       this.db
         .prepare(

@@ -416,3 +416,35 @@ describe(autocompleteTags.name, () => {
     expect(autocompleteTags(fx.db, 'cat')[0]?.count).toBe(3);
   });
 });
+
+describe(`${searchPhotos.name}: tags without a confidence`, () => {
+  // Volcengine answers yes/no; its tag has no confidence ([Note: Tags without a confidence]).
+  let own: SearchFixture;
+  beforeAll(() => {
+    own = new SearchFixture();
+    own.addTags(commonTags);
+    own.addPhoto({
+      relPath: 'a-detected.jpg',
+      tags: [{ tag: 'person', engine: 'volcengine', confidence: null }],
+    });
+    own.addPhoto({ relPath: 'b-sure.jpg', tags: [{ tag: 'person', confidence: 85 }] });
+    own.addPhoto({ relPath: 'c-unsure.jpg', tags: [{ tag: 'person', confidence: 40 }] });
+  });
+  afterAll(() => {
+    own.close();
+  });
+  const found = (query: string, sort?: SearchSort) =>
+    searchPhotos(own.db, query, { sort, limit: 100, facets: false }).items.map((i) => i.relPath);
+
+  it('matches no confidence filter, and sorts last by confidence', () => {
+    expect(found('conf>80')).toEqual(['b-sure.jpg']);
+    expect(found('person conf<=100', 'path-asc')).toEqual(['b-sure.jpg', 'c-unsure.jpg']);
+    expect(found('person conf<50')).toEqual(['c-unsure.jpg']);
+    expect(found('person', 'confidence-desc')).toEqual([
+      'b-sure.jpg',
+      'c-unsure.jpg',
+      'a-detected.jpg',
+    ]);
+    expect(found('engine:volcengine')).toEqual(['a-detected.jpg']);
+  });
+});

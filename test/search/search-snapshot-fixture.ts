@@ -147,7 +147,9 @@ function randomTags(random: Random): FixturePhotoTag[] {
     if (tag === 'zebra') continue; // on no photo
     const engine = random() < 0.12 ? 'user' : pick(random, engines);
     const state = engine === 'user' ? 'user' : random() < 0.12 ? 'rejected' : 'auto';
-    const confidence = engine === 'user' ? 100 : randomConfidence(random);
+    // Volcengine answers yes/no: its rows have no confidence, as the engine writes them.
+    const scored = randomConfidence(random);
+    const confidence = engine === 'user' ? 100 : engine === 'volcengine' ? null : scored;
     // Faces: local boxes count for faces:N; a rejected row's boxes do not.
     const boxes =
       tag === 'face' || tag === 'portrait'
@@ -159,10 +161,11 @@ function randomTags(random: Random): FixturePhotoTag[] {
     // The same tag from a second engine, one of the two often rejected.
     if (random() < 0.25) {
       const other = pick(random, engines);
+      const otherScore = randomConfidence(random);
       add({
         tag,
         engine: other,
-        confidence: randomConfidence(random),
+        confidence: other === 'volcengine' ? null : otherScore,
         state: random() < 0.5 ? 'rejected' : 'auto',
         boxes: tag === 'face' ? Math.floor(random() * 3) : 0,
       });
@@ -269,7 +272,7 @@ export function buildSnapshotCatalog(seed = 0x5eed_0006): SearchFixture {
       const contentId = contents[i];
       if (contentId === undefined) return;
       drop.run(contentId, tagId, engine); // its boxes go with it (ON DELETE CASCADE)
-      row.run(contentId, tagId, engine, 90, state);
+      row.run(contentId, tagId, engine, engine === 'volcengine' ? null : 90, state);
       for (let b = 0; b < boxes; b++) box.run(contentId, tagId, engine);
     });
 
@@ -574,6 +577,12 @@ const invalidQueries = [
 /** Queries written by hand for the corners the random ones may miss. */
 export const cornerQueries: readonly string[] = [
   '',
+  // Tags without a confidence (Volcengine): no conf filter matches them, either way round.
+  'engine:volcengine conf>80',
+  'engine:volcengine conf<=100',
+  'engine:volcengine -conf>=0',
+  'face conf<50',
+  '-conf>80',
   '   ',
   '-camera:canon',
   '-camera:""',

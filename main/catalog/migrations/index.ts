@@ -9,6 +9,7 @@ import { migration0006TagAliases } from './0006-tag-aliases.ts';
 import { migration0007SidecarPending } from './0007-sidecar-pending.ts';
 import { migration0008SidecarFolderMoves } from './0008-sidecar-folder-moves.ts';
 import { migration0009JobLeaseOwner } from './0009-job-lease-owner.ts';
+import { migration0010TagConfidenceOptional } from './0010-tag-confidence-optional.ts';
 
 export const migrations: readonly Migration[] = [
   migration0001Initial,
@@ -20,4 +21,5 @@ export const migrations: readonly Migration[] = [
   migration0007SidecarPending,
   migration0008SidecarFolderMoves,
   migration0009JobLeaseOwner,
+  migration0010TagConfidenceOptional,
 ];

@@ -293,7 +293,7 @@ export const showCommand: CliCommand = {
         zh: t.zh,
         en: t.en,
         type: t.type,
-        confidence: Math.round(t.confidence * 10) / 10,
+        confidence: t.confidence === null ? null : Math.round(t.confidence * 10) / 10,
         engine: t.engine,
         model: t.model,
         state: t.state,
@@ -313,7 +313,7 @@ export const showCommand: CliCommand = {
       if (tagRows.length === 0) inv.io.print('tags        (none yet)');
       for (const t of tagRows) {
         inv.io.print(
-          `  ${t.zh} / ${t.en}  ${t.type}  ${t.confidence.toFixed(1)}%  ${t.engine} (${t.model})${t.boxes.length > 0 ? `  ${String(t.boxes.length)} box(es)` : ''}`,
+          `  ${t.zh} / ${t.en}  ${t.type}  ${t.confidence === null ? 'detected' : `${t.confidence.toFixed(1)}%`}  ${t.engine} (${t.model})${t.boxes.length > 0 ? `  ${String(t.boxes.length)} box(es)` : ''}`,
         );
       }
       return Promise.resolve(ExitCode.ok);

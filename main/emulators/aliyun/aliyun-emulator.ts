@@ -18,6 +18,7 @@ import {
   parseAliyunAuthorization,
 } from '../../engines/aliyun/aliyun-signer.ts';
 import { sha256Hex } from '../../engines/volcengine/volcengine-signer.ts';
+import { isScored } from '../../engines/tag-model.ts';
 import {
   startEmulatorKit,
   type EmulatorKit,
@@ -281,7 +282,8 @@ export async function startAliyunEmulator(
         task.scenes.includes('tag') && !isBmp ? await tagger(download.bytes) : undefined;
       for (const scene of task.scenes) {
         if (scene === 'tag') {
-          for (const tag of tagged?.tags ?? []) {
+          // The service scores every label; a tagger's unscored tag has no label to report.
+          for (const tag of (tagged?.tags ?? []).filter(isScored)) {
             results.push({
               scene: 'tag',
               label: tag.name,

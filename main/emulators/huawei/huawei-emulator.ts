@@ -20,7 +20,7 @@ import {
   signaturesEqual,
 } from '../../engines/huawei/huawei-signer.ts';
 import { createLocalEngine, type LocalEngine } from '../../engines/local/local-engine.ts';
-import type { EngineAnswer } from '../../engines/tag-model.ts';
+import { isScored, type EngineAnswer } from '../../engines/tag-model.ts';
 import {
   startEmulatorKit,
   type EmulatorKit,
@@ -468,6 +468,7 @@ export async function startHuaweiEmulator(
       return serviceError('AIS.0505', 'Failed to run the algorithm.');
     }
     const tags = answer.tags
+      .filter(isScored) // the service scores every label
       .filter((tag) => tag.confidence >= threshold)
       .sort((a, b) => b.confidence - a.confidence)
       .slice(0, limit)

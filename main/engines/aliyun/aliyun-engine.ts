@@ -3,7 +3,6 @@
 // `["tag"]`), and /green/image/results polled (280 = still processing; results kept 1 h; 594 =
 // expired → resubmit). `label/rate/scene/suggestion` become `concept` tags with `rate` as
 // confidence and scene and suggestion kept in `extra` (DESIGN.md §2).
-import { prepareForEngine } from '../../imaging/prepare-for-engine.ts';
 import {
   asTaskFailure,
   EngineError,
@@ -16,10 +15,12 @@ import {
   type ConnectionStep,
   type ImageHost,
 } from '../hosting/image-hosting.ts';
-import type { EngineAnswer, NormalisedTag } from '../tag-model.ts';
+import type { EngineAnswer, ScoredTag } from '../tag-model.ts';
 import { createAliyunClient, type AliyunClient } from './aliyun-client.ts';
 import { aliyunCodeError } from './aliyun-errors.ts';
+import { createHostedAsyncEngine } from '../hosting/hosted-async-engine.ts';
 import { aliyunLabelNames } from './aliyun-labels.ts';
+import { aliyunProfile } from './aliyun-profile.ts';
 import type { AliyunSceneResult } from './aliyun-schemas.ts';
 import { aliyunEndpoint, type AliyunSettings } from './aliyun-settings.ts';
 
@@ -49,13 +50,13 @@ export function mapAliyunResults(
   model: string,
   threshold = 0,
 ): EngineAnswer {
-  const byName = new Map<string, NormalisedTag>();
+  const byName = new Map<string, ScoredTag>();
   for (const result of results) {
     if (result.rate < threshold) continue;
     if (result.scene !== 'tag' && result.label.toLowerCase() === 'normal') continue;
     const names = aliyunLabelNames(result.label);
     const name = result.label.trim().toLowerCase();
-    const tag: NormalisedTag = {
+    const tag: ScoredTag = {
       name,
       i18n: { zh: names.zh, en: names.en },
       type: 'concept',
@@ -86,9 +87,6 @@ export interface AliyunEngineOptions {
 
 export function createAliyunEngine(options: AliyunEngineOptions): AsyncEngine {
   const { settings } = options;
-  const host = options.host ?? createS3ImageHost(settings.hosting);
-  const limits = aliyunLimits(settings);
-  const prepare = options.prepare ?? prepareForEngine;
   const model = aliyunModel(settings);
   const client =
     options.client ??
@@ -102,18 +100,18 @@ export function createAliyunEngine(options: AliyunEngineOptions): AsyncEngine {
       ...(options.now ? { now: options.now } : {}),
     });
 
-  return {
-    id: 'aliyun',
-    kind: 'async',
-    limits,
+  // The wire protocol; the hosting around it is the shared hosted-async flow.
+  return createHostedAsyncEngine({
+    profile: aliyunProfile,
+    limits: aliyunLimits(settings),
     settingsKey: () => `aliyun:${model}:threshold=${String(settings.threshold)}`,
-    async submit(request) {
-      const prepared = await prepare(request.sourcePath, limits);
-      const hosted = await host.put(prepared, request.contentHash);
-      try {
+    host: options.host ?? createS3ImageHost(settings.hosting),
+    ...(options.prepare ? { prepare: options.prepare } : {}),
+    protocol: {
+      async submit(url, request) {
         const data = await client.asyncScan({
           scenes: settings.scenes,
-          tasks: [{ dataId: request.contentHash, url: hosted.url }],
+          tasks: [{ dataId: request.contentHash, url }],
           ...(settings.bizType ? { bizType: settings.bizType } : {}),
           ...(settings.callback
             ? { callback: settings.callback.url, seed: settings.callback.seed }
@@ -137,41 +135,31 @@ export function createAliyunEngine(options: AliyunEngineOptions): AsyncEngine {
             'retry',
           );
         }
-        return { taskId: task.taskId, cleanup: hosted.key };
-      } catch (error) {
-        await host.remove(hosted.key).catch(() => undefined);
-        throw error;
-      }
+        return task.taskId;
+      },
+      async poll(taskId) {
+        const data = await client.results([taskId]);
+        const item = data.find((d) => d.taskId === taskId) ?? data[0];
+        if (!item) {
+          throw new EngineError(
+            'aliyun',
+            'unexpected-response',
+            `Aliyun results: no entry for task ${taskId}`,
+            'retry',
+          );
+        }
+        if (item.code === 280) return { state: 'pending', retryAfterMs: settings.pollIntervalMs };
+        // A per-task code is the task's outcome (480 download failed, 58x service failures):
+        // [Note: A failed async task is submitted again] in main/engines/engine.ts. 594
+        // (expired) keeps its own class, `resubmit`.
+        if (item.code !== 200) throw asTaskFailure(aliyunCodeError(item.code, item.msg, 200));
+        return {
+          state: 'done',
+          answer: mapAliyunResults(item.results ?? [], model, settings.threshold),
+        };
+      },
     },
-    async poll(taskId) {
-      const data = await client.results([taskId]);
-      const item = data.find((d) => d.taskId === taskId) ?? data[0];
-      if (!item) {
-        throw new EngineError(
-          'aliyun',
-          'unexpected-response',
-          `Aliyun results: no entry for task ${taskId}`,
-          'retry',
-        );
-      }
-      if (item.code === 280) return { state: 'pending', retryAfterMs: settings.pollIntervalMs };
-      // A per-task code is the task's outcome (480 download failed, 58x service failures):
-      // [Note: A failed async task is submitted again] in main/engines/engine.ts. 594 (expired)
-      // keeps its own class, `resubmit`.
-      if (item.code !== 200) throw asTaskFailure(aliyunCodeError(item.code, item.msg, 200));
-      return {
-        state: 'done',
-        answer: mapAliyunResults(item.results ?? [], model, settings.threshold),
-      };
-    },
-    async finish(_taskId, cleanup) {
-      if (cleanup) await host.remove(cleanup);
-    },
-    async close() {
-      host.close?.();
-      await Promise.resolve();
-    },
-  };
+  });
 }
 
 /**

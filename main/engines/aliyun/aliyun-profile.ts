@@ -3,7 +3,6 @@
 // (bench/cloud.ts: a client spaced at exactly the limit trips a strict one-second window now
 // and then), 16 in flight. Results are kept 1 h (C.4); 280 means poll again after about 5 s.
 import type { EngineProfile } from '../engine-profile.ts';
-import { aliyunCodes, aliyunPopCodes } from './aliyun-errors.ts';
 
 export const aliyunProfile = {
   id: 'aliyun',
@@ -12,5 +11,4 @@ export const aliyunProfile = {
   resultRetentionMs: 60 * 60_000,
   pollIntervalMs: 5000,
   hosting: 'url',
-  errorTables: { codes: aliyunCodes, gateway: aliyunPopCodes },
 } as const satisfies EngineProfile;

@@ -3,7 +3,7 @@
 // of the image that was sent, and `type` is not always one of object/scene/concept (the
 // seed's own example answers `"type": "人类"`).
 import { z } from 'zod';
-import { normaliseBox, type EngineAnswer, type NormalisedTag, type TagType } from '../tag-model.ts';
+import { normaliseBox, type EngineAnswer, type ScoredTag, type TagType } from '../tag-model.ts';
 
 /** "98.00" → 98; numbers are accepted too (lenient reader, strict range). */
 const Confidence = z.union([z.string(), z.number()]).transform((value, ctx) => {
@@ -98,7 +98,7 @@ export function mapTaggingAnswer(
   answer: ImageTaggingAnswer,
   context: MappingContext,
 ): EngineAnswer {
-  const byName = new Map<string, NormalisedTag>();
+  const byName = new Map<string, ScoredTag>();
   for (const item of answer.result.tags) {
     const tag = clean(item.tag);
     const zh = clean(item.i18n_tag?.zh) ?? (context.language === 'zh' ? tag : undefined);
@@ -107,7 +107,7 @@ export function mapTaggingAnswer(
     if (anyName === undefined) continue; // a nameless tag says nothing
     const type = mapTagType(item);
     const vendorType = clean(item.type);
-    const normalised: NormalisedTag = {
+    const normalised: ScoredTag = {
       name: anyName.toLowerCase(),
       i18n: { zh: zh ?? anyName, en: en ?? anyName },
       type,

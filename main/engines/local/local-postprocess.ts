@@ -2,7 +2,7 @@
 // plain, mirrored and tile passes per class, suppresses a weaker class on the same box, applies
 // per-class thresholds, keeps faces the person detector agrees with, and adds the measured
 // concepts. Pure, so the rules are tested without the models.
-import type { EngineAnswer, NormalisedTag, TagBox } from '../tag-model.ts';
+import type { EngineAnswer, NormalisedTag, ScoredTag, TagBox } from '../tag-model.ts';
 import { containment, iou, type Rect } from './local-geometry.ts';
 import { isBlackAndWhite, isDocument, isLowLight, type ImageMeasures } from './local-measure.ts';
 import type { DetectorOutput, RawFace, RawObject } from './local-models.ts';
@@ -159,7 +159,7 @@ function tag(
   confidence: number,
   instances: TagBox[],
   extra?: Record<string, unknown>,
-): NormalisedTag {
+): ScoredTag {
   return {
     name,
     i18n: labelFor(name),
@@ -213,7 +213,7 @@ export function buildAnswer(
     return face.score >= (inPerson ? options.faceThresholdWithPerson : options.faceThresholdAlone);
   });
 
-  const tags: NormalisedTag[] = [];
+  const tags: ScoredTag[] = [];
   for (const [name, list] of byClass) {
     const instances = list.slice(0, options.maxInstancesPerLabel).map((o) => toBox(o.box, o.score));
     tags.push(tag(name, 'object', (list[0]?.score ?? 0) * 100, instances));

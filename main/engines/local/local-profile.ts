@@ -7,5 +7,4 @@ export const localProfile = {
   kind: 'sync',
   callLimits: { qps: Number.POSITIVE_INFINITY, concurrency: 2, burst: 1 },
   hosting: 'none',
-  errorTables: {},
 } as const satisfies EngineProfile;

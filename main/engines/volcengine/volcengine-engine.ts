@@ -3,7 +3,6 @@
 // URL submitted with CVSubmitTask, and CVGetResult polled until `done`; `resp_data.status` 1
 // becomes the concept `person-like subject` / 含人物主体, 0 a successful answer with no tags.
 import { z } from 'zod';
-import { prepareForEngine } from '../../imaging/prepare-for-engine.ts';
 import {
   asTaskFailure,
   EngineError,
@@ -18,7 +17,9 @@ import {
 } from '../hosting/image-hosting.ts';
 import type { EngineAnswer } from '../tag-model.ts';
 import { createVolcengineClient, type VolcengineClient } from './volcengine-client.ts';
+import { createHostedAsyncEngine } from '../hosting/hosted-async-engine.ts';
 import { volcengineBusinessCodes } from './volcengine-errors.ts';
+import { volcengineProfile } from './volcengine-profile.ts';
 import type { VolcengineSettings } from './volcengine-settings.ts';
 
 export const personLikeSubjectTag = {
@@ -68,8 +69,9 @@ export function mapVolcengineRespData(
               name: personLikeSubjectTag.name,
               i18n: { ...personLikeSubjectTag.i18n },
               type: personLikeSubjectTag.type,
-              // The service answers yes/no without a score.
-              confidence: 100,
+              // The service answers yes/no without a score: no confidence, not 100
+              // ([Note: Tags without a confidence] in main/engines/tag-model.ts).
+              confidence: null,
               instances: [],
               extra: { respStatus: 1 },
             },
@@ -91,9 +93,6 @@ export interface VolcengineEngineOptions {
 
 export function createVolcengineEngine(options: VolcengineEngineOptions): AsyncEngine {
   const { settings } = options;
-  const host = options.host ?? createS3ImageHost(settings.hosting);
-  const limits = volcengineLimits(settings);
-  const prepare = options.prepare ?? prepareForEngine;
   const client =
     options.client ??
     createVolcengineClient({
@@ -109,59 +108,45 @@ export function createVolcengineEngine(options: VolcengineEngineOptions): AsyncE
     });
   const model = settings.reqKey;
 
-  return {
-    id: 'volcengine',
-    kind: 'async',
-    limits,
+  // The wire protocol; the hosting around it is the shared hosted-async flow.
+  return createHostedAsyncEngine({
+    profile: volcengineProfile,
+    limits: volcengineLimits(settings),
     settingsKey: () => `volcengine:${settings.reqKey}`,
-    async submit(request) {
-      const prepared = await prepare(request.sourcePath, limits);
-      const hosted = await host.put(prepared, request.contentHash);
-      try {
-        const { taskId } = await client.submitTask({
-          req_key: settings.reqKey,
-          image_url: hosted.url,
-        });
-        return { taskId, cleanup: hosted.key };
-      } catch (error) {
-        // No task holds the copy: remove it now (best effort; the submit error is what matters).
-        await host.remove(hosted.key).catch(() => undefined);
-        throw error;
-      }
+    host: options.host ?? createS3ImageHost(settings.hosting),
+    ...(options.prepare ? { prepare: options.prepare } : {}),
+    protocol: {
+      async submit(url) {
+        const { taskId } = await client.submitTask({ req_key: settings.reqKey, image_url: url });
+        return taskId;
+      },
+      async poll(taskId) {
+        let data;
+        try {
+          data = await client.getResult({ req_key: settings.reqKey, task_id: taskId });
+        } catch (error) {
+          // A business code on CVGetResult is the task's outcome (50511 output review,
+          // 50500/50501 internal errors); a gateway or transport error is about this poll only.
+          throw isBusinessCode(error) ? asTaskFailure(error) : error;
+        }
+        switch (data.status) {
+          case 'in_queue':
+          case 'generating':
+            return { state: 'pending', retryAfterMs: settings.pollIntervalMs };
+          case 'done':
+            return { state: 'done', answer: mapVolcengineRespData(data.resp_data, model) };
+          case 'not_found':
+          case 'expired':
+            throw new EngineError(
+              'volcengine',
+              data.status,
+              `Volcengine task ${taskId} is ${data.status === 'expired' ? 'expired' : 'not found (unknown or older than 12 h)'}; submit it again.`,
+              'resubmit',
+            );
+        }
+      },
     },
-    async poll(taskId) {
-      let data;
-      try {
-        data = await client.getResult({ req_key: settings.reqKey, task_id: taskId });
-      } catch (error) {
-        // A business code on CVGetResult is the task's outcome (50511 output review, 50500/50501
-        // internal errors); a gateway or transport error is about this poll only.
-        throw isBusinessCode(error) ? asTaskFailure(error) : error;
-      }
-      switch (data.status) {
-        case 'in_queue':
-        case 'generating':
-          return { state: 'pending', retryAfterMs: settings.pollIntervalMs };
-        case 'done':
-          return { state: 'done', answer: mapVolcengineRespData(data.resp_data, model) };
-        case 'not_found':
-        case 'expired':
-          throw new EngineError(
-            'volcengine',
-            data.status,
-            `Volcengine task ${taskId} is ${data.status === 'expired' ? 'expired' : 'not found (unknown or older than 12 h)'}; submit it again.`,
-            'resubmit',
-          );
-      }
-    },
-    async finish(_taskId, cleanup) {
-      if (cleanup) await host.remove(cleanup);
-    },
-    async close() {
-      host.close?.();
-      await Promise.resolve();
-    },
-  };
+  });
 }
 
 /** A failure carrying one of the CV envelope's numeric business codes (not 50429/50430: QPS). */

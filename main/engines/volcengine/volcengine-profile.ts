@@ -3,7 +3,6 @@
 // with 2 in flight, the conservative end for the jimeng/omni keys; CVSubmitTask and
 // CVGetResult both count. Results are kept 12 h (A.4).
 import type { EngineProfile } from '../engine-profile.ts';
-import { volcengineBusinessCodes, volcengineGatewayCodes } from './volcengine-errors.ts';
 
 export const volcengineProfile = {
   id: 'volcengine',
@@ -12,5 +11,4 @@ export const volcengineProfile = {
   resultRetentionMs: 12 * 60 * 60_000,
   pollIntervalMs: 3000,
   hosting: 'url',
-  errorTables: { business: volcengineBusinessCodes, gateway: volcengineGatewayCodes },
 } as const satisfies EngineProfile;

@@ -81,6 +81,10 @@ const en = {
   'photo.previous': 'Previous',
   'photo.next': 'Next',
   'photo.tags': 'Tags',
+  // A tag from an engine that answers yes/no (Volcengine: is there a person-like subject).
+  'photo.detected': 'Detected',
+  'photo.detectedHint':
+    'This engine answers only yes or no, with no score (Volcengine: whether a person-like subject is in the photo).',
   'photo.noTags': 'No tags yet. Engines add them as they finish; you can add your own.',
   'photo.addTag': 'Add a tag…',
   'photo.add': 'Add',
@@ -300,6 +304,8 @@ const zh: Record<MessageKey, string> = {
   'photo.previous': '上一张',
   'photo.next': '下一张',
   'photo.tags': '标签',
+  'photo.detected': '检测到',
+  'photo.detectedHint': '此引擎只回答有或没有，不给置信度（火山引擎：照片中是否有类人主体）。',
   'photo.noTags': '还没有标签。引擎完成后会自动添加，你也可以手动添加。',
   'photo.addTag': '添加标签…',
   'photo.add': '添加',

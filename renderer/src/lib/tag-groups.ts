@@ -1,7 +1,9 @@
 // Groups a photo's tags for the photo view: by type (objects, scenes, concepts), best
 // confidence first, with one entry per tag that lists every engine that gave it. Tags only
 // the user gave (typed in, no engine found them) are a group of their own, first: they
-// have no confidence to show.
+// have no confidence to show. An engine that answers yes/no gives no confidence either
+// (null, [Note: Tags without a confidence] in main/engines/tag-model.ts): such a tag sorts
+// after the scored ones of its group and is shown as "detected".
 import type { PhotoTagView, TagType, UiLanguage } from '../../../preload/api-contract.ts';
 
 export interface TagEntry {
@@ -11,8 +13,13 @@ export interface TagEntry {
   /** The name in the other language, when it differs. */
   readonly alt: string;
   readonly type: TagType;
-  readonly confidence: number;
-  readonly sources: readonly { engine: string; confidence: number; state: 'auto' | 'user' }[];
+  /** The best score any engine gave; null when none scored it. */
+  readonly confidence: number | null;
+  readonly sources: readonly {
+    engine: string;
+    confidence: number | null;
+    state: 'auto' | 'user';
+  }[];
   readonly boxes: PhotoTagView['boxes'];
 }
 
@@ -41,7 +48,7 @@ export function groupTags(
     if (existing) {
       byId.set(t.tagId, {
         ...existing,
-        confidence: Math.max(existing.confidence, t.confidence),
+        confidence: bestConfidence(existing.confidence, t.confidence),
         sources: [...existing.sources, source],
         boxes: [...existing.boxes, ...t.boxes],
       });
@@ -66,9 +73,18 @@ export function groupTags(
       type,
       entries: entries
         .filter((e) => e.type === type && !isUserTag(e))
-        .sort((a, b) => b.confidence - a.confidence || a.label.localeCompare(b.label)),
+        .sort(
+          (a, b) => (b.confidence ?? -1) - (a.confidence ?? -1) || a.label.localeCompare(b.label),
+        ),
     })),
   ].filter((g) => g.entries.length > 0);
+}
+
+/** The higher of two scores; a missing score never wins over a given one. */
+function bestConfidence(a: number | null, b: number | null): number | null {
+  if (a === null) return b;
+  if (b === null) return a;
+  return Math.max(a, b);
 }
 
 function otherLabel(tag: { zh: string; en: string; name: string }, lang: UiLanguage): string {

@@ -106,7 +106,8 @@ describe(createVolcengineEngine.name, () => {
           name: 'person-like subject',
           i18n: { zh: '含人物主体', en: 'Person-like subject' },
           type: 'concept',
-          confidence: 100,
+          // yes/no, no score: no invented 100 ([Note: Tags without a confidence])
+          confidence: null,
           instances: [],
           extra: { respStatus: 1 },
         },

@@ -278,7 +278,16 @@ export function PhotoView(props: {
                           )}
                         </div>
                         <div className="tag-meta">
-                          {group.type !== 'user' && (
+                          {group.type !== 'user' && entry.confidence === null && (
+                            <span
+                              className="confidence-text detected"
+                              data-testid="detected"
+                              title={t('photo.detectedHint')}
+                            >
+                              {t('photo.detected')}
+                            </span>
+                          )}
+                          {group.type !== 'user' && entry.confidence !== null && (
                             <>
                               <div
                                 className="confidence"
