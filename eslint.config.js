@@ -11,6 +11,23 @@ const electronOnlyInMainElectron = {
   patterns: [{ group: ['electron/*'], message: 'Only main/electron/ may import electron.' }],
 };
 
+/** main/'s folders by layer: a folder may import its own layer and higher numbers only. */
+const mainLayers = {
+  cli: 0,
+  server: 0,
+  electron: 0,
+  emulators: 0,
+  app: 1,
+  library: 2,
+  jobs: 3,
+  search: 3,
+  people: 3,
+  catalog: 4,
+  engines: 5,
+  imaging: 6,
+  util: 6,
+};
+
 export default tseslint.config(
   {
     ignores: [
@@ -48,20 +65,30 @@ export default tseslint.config(
       'no-restricted-imports': ['error', electronOnlyInMainElectron],
     },
   },
-  {
-    // Packaged builds leave out test/ and bench/ (electron-builder.yml): main/ must not need them.
-    files: ['main/**'],
+  // main/ runs in layers, each importing only from its own layer and the ones below (STYLE.md,
+  // after VS Code's code-layering rule): hosts → app → library → jobs/search/people → catalog →
+  // engines → imaging/util. One block per folder, since a later block's no-restricted-imports
+  // replaces an earlier one's. Packaged builds leave out test/ and bench/ (electron-builder.yml),
+  // so main/ must not import them either.
+  ...Object.entries(mainLayers).map(([folder, layer]) => ({
+    files: [`main/${folder}/**`],
     rules: {
       'no-restricted-imports': [
         'error',
         {
-          paths: electronOnlyInMainElectron.paths,
+          paths: folder === 'electron' ? [] : electronOnlyInMainElectron.paths,
           patterns: [
-            ...electronOnlyInMainElectron.patterns,
+            ...(folder === 'electron' ? [] : electronOnlyInMainElectron.patterns),
             {
               group: ['**/test/**', '**/bench/**'],
               message: 'main/ ships without test/ and bench/ (electron-builder.yml files).',
             },
+            ...Object.entries(mainLayers)
+              .filter(([, other]) => other < layer)
+              .map(([above]) => ({
+                group: [`**/${above}/**`, `../${above}/*`, `../../${above}/*`],
+                message: `main/${folder}/ sits below main/${above}/ and must not import it (layering: hosts → app → library → jobs/search/people → catalog → engines → imaging/util).`,
+              })),
           ],
         },
       ],
@@ -74,11 +101,7 @@ export default tseslint.config(
         },
       ],
     },
-  },
-  {
-    files: ['main/electron/**'],
-    rules: { 'no-restricted-imports': 'off' },
-  },
+  })),
   {
     // The renderer runs in a sandboxed page: no node, no electron, no main code.
     // It may import types (and the zod contract) from preload/ only.

@@ -1,6 +1,7 @@
 // The engines a CLI run uses: see main/engines/engine-registry.ts. Secrets come from the
 // environment or the data folder's 0600 secrets file (never the catalog).
 import { join } from 'node:path';
+import { catalogSettingsBackend } from '../catalog/settings.ts';
 import { createEngineSet, defaultSecretStore, type EngineSet } from '../engines/engine-registry.ts';
 import type { SecretStore } from '../engines/engine-settings.ts';
 import type { EngineId } from '../engines/tag-model.ts';
@@ -17,7 +18,7 @@ export async function createCliEngineSet(
   only?: readonly EngineId[],
 ): Promise<EngineSet> {
   const set = await createEngineSet({
-    db: ctx.db,
+    settings: catalogSettingsBackend(ctx.db),
     secrets: cliSecretStore(ctx),
     ...(only ? { only } : {}),
   });

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type * as Electron from 'electron';
 import { openAppContext, type AppContext } from '../app/app-context.ts';
+import { catalogSettingsBackend } from '../catalog/settings.ts';
 import { createEngineSet } from '../engines/engine-registry.ts';
 import { resolveDataDir } from '../util/data-dir.ts';
 import { createStderrLogger } from '../util/logger.ts';
@@ -101,7 +102,7 @@ export function runDesktopApp(electron: ElectronModule): void {
       version: app.getVersion(),
       log,
       // Local plus every cloud engine configured in settings, with secrets from safeStorage.
-      engines: (db, secrets) => createEngineSet({ db, secrets }),
+      engines: (db, secrets) => createEngineSet({ settings: catalogSettingsBackend(db), secrets }),
       credentials: createSafeStorageSecretStore(safeStorage, join(dataRoot, 'secrets.safe.json')),
       desktop: createDesktopPort({ dialog, shell }, () => window),
     });

@@ -1,10 +1,8 @@
 // Builds the engines a host runs with: the on-device engine always (no account, no network),
 // and each cloud engine whose settings and secrets are present and valid. CLI, web host and
 // desktop host all build their engines here, so "configured" means the same everywhere.
-import type { Catalog } from '../catalog/catalog-connection.ts';
 import type { TaggingEngine } from './engine.ts';
 import { createAliyunEngine } from './aliyun/aliyun-engine.ts';
-import { catalogSettingsBackend } from '../catalog/settings.ts';
 import {
   type CloudEngineId,
   chainSecretStores,
@@ -13,10 +11,11 @@ import {
   fileSecretStore,
   loadEngineSettings,
   type SecretStore,
+  type SettingsBackend,
+  settingsFingerprint,
 } from './engine-settings.ts';
 import { createHuaweiEngine } from './huawei/huawei-engine.ts';
 import { createLocalEngine } from './local/local-engine.ts';
-import { settingsFingerprint } from '../jobs/job-controls.ts';
 import type { EngineId } from './tag-model.ts';
 import { createVolcengineEngine } from './volcengine/volcengine-engine.ts';
 
@@ -45,7 +44,8 @@ export function defaultSecretStore(
 }
 
 export interface EngineSetOptions {
-  readonly db: Catalog;
+  /** Where engine settings are stored (the catalog's settings table: `catalogSettingsBackend`). */
+  readonly settings: SettingsBackend;
   readonly secrets: SecretStore;
   /** Build only these engines (default: local plus every configured cloud engine). */
   readonly only?: readonly EngineId[];
@@ -77,7 +77,7 @@ export async function createEngineSet(options: EngineSetOptions): Promise<Engine
   }
   const limits: Partial<Record<EngineId, { qps: number; concurrency: number }>> = {};
   const fingerprints: Partial<Record<EngineId, string>> = {};
-  const backend = catalogSettingsBackend(options.db);
+  const backend = options.settings;
   const build = async <E extends CloudEngineId>(
     id: E,
     create: (settings: EngineSettings<E>) => TaggingEngine,

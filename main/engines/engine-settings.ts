@@ -9,6 +9,7 @@
 // in through the SecretStore interface; nothing here imports electron), environment variables
 // or a settings file created with mode 0600 in the CLI and web hosts. Anything printed about
 // an engine (errors, logs, `tujian engines`) goes through `redact`.
+import { createHash } from 'node:crypto';
 import { chmod, mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { z } from 'zod';
@@ -389,4 +390,24 @@ export function redactEngineError(error: EngineError): EngineError {
   const message = redact(error.message);
   if (message === error.message) return error;
   return new EngineError(error.engine, error.code, message, error.errorClass, error.retryAfterMs);
+}
+
+function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value !== null && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+  }
+  return value === undefined ? 'null' : JSON.stringify(value);
+}
+
+/**
+ * A short fingerprint of an engine's resolved settings (credentials included), for
+ * `JobRunnerDeps.fingerprints`: key order does not matter, any changed value does. Only 16 hex
+ * digits of a SHA-256 are kept, so nothing about a secret can be read back from the catalog.
+ */
+export function settingsFingerprint(settings: unknown): string {
+  return createHash('sha256').update(canonicalJson(settings)).digest('hex').slice(0, 16);
 }

@@ -14,7 +14,6 @@
 // by `clearEngineStop` from whoever saves new engine settings, or by the runner itself when
 // the engine's settings fingerprint (a hash the host computes over the engine's settings and
 // credentials) differs from the one recorded at the stop.
-import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import type { Catalog } from '../catalog/catalog-connection.ts';
 import {
@@ -22,7 +21,11 @@ import {
   readSettingTextsWithPrefix,
   writeOrDeleteSetting,
 } from '../catalog/settings.ts';
+import { settingsFingerprint } from '../engines/engine-settings.ts';
 import { EngineId } from '../engines/tag-model.ts';
+
+// Callers that record stops pass fingerprints made here; kept importable from this module.
+export { settingsFingerprint };
 
 export interface EngineStop {
   readonly reason: string;
@@ -122,24 +125,4 @@ export function clearEngineStop(db: Catalog, engine: EngineId): boolean {
     deleteSetting(db, `jobs.stopped-meta.${engine}`);
     return had;
   })();
-}
-
-function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  if (value !== null && typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>)
-      .filter(([, v]) => v !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
-  }
-  return value === undefined ? 'null' : JSON.stringify(value);
-}
-
-/**
- * A short fingerprint of an engine's resolved settings (credentials included), for
- * `JobRunnerDeps.fingerprints`: key order does not matter, any changed value does. Only 16 hex
- * digits of a SHA-256 are kept, so nothing about a secret can be read back from the catalog.
- */
-export function settingsFingerprint(settings: unknown): string {
-  return createHash('sha256').update(canonicalJson(settings)).digest('hex').slice(0, 16);
 }
