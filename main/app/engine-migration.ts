@@ -14,6 +14,7 @@ import { cloudEngineIds } from '../engines/engine-settings.ts';
 import type { EngineId } from '../engines/tag-model.ts';
 import { budgetState, callsUsed, readBudget } from '../jobs/engine-budget.ts';
 import { enqueueTag } from '../catalog/job-queue.ts';
+import { listMigrationCandidates, type MigrationCandidate } from '../catalog/photo-tags.ts';
 import { planQueryText } from '../search/search-service.ts';
 
 export interface MigrationOptions {
@@ -54,47 +55,24 @@ export class MigrationError extends Error {
   override name = 'MigrationError';
 }
 
-interface CandidateRow {
-  content_id: number;
-  folder_path: string;
-  enabled: number;
-  answered: number;
-  queued: number;
-}
-
-function candidates(db: Catalog, options: MigrationOptions): CandidateRow[] {
+function candidates(db: Catalog, options: MigrationOptions): MigrationCandidate[] {
   if (options.from === options.to)
     throw new MigrationError(`migrate from ${options.from} to another engine, not itself`);
-  const coverageEngines = JSON.stringify(cloudEngineIds.filter((id) => id !== options.from));
-  let queryFilter = '';
-  let queryParams: readonly (string | number)[] = [];
+  let photoFilter: { sql: string; params: readonly (string | number)[] } | undefined;
   if (options.query !== undefined && options.query.trim() !== '') {
     const plan = planQueryText(db, options.query);
-    queryFilter = `AND p.id IN (SELECT p.id FROM ${plan.from} WHERE ${plan.where})`;
-    queryParams = plan.params;
+    photoFilter = { sql: `SELECT p.id FROM ${plan.from} WHERE ${plan.where}`, params: plan.params };
   }
-  return db
-    .prepare<unknown[], CandidateRow>(
-      `SELECT p.content_id, f.path AS folder_path,
-         EXISTS (SELECT 1 FROM json_each(f.engines) e WHERE e.value = ?) AS enabled,
-         EXISTS (SELECT 1 FROM engine_results r WHERE r.content_id = p.content_id AND r.engine = ?) AS answered,
-         EXISTS (SELECT 1 FROM jobs j WHERE j.kind = 'tag' AND j.content_id = p.content_id AND j.engine = ?) AS queued
-       FROM photos p JOIN folders f ON f.id = p.folder_id
-       WHERE p.status = 'ok' AND p.content_id IS NOT NULL
-         AND EXISTS (SELECT 1 FROM photo_tags pt JOIN tags t ON t.id = pt.tag_id
-                     WHERE pt.content_id = p.content_id AND pt.engine = ? AND pt.state != 'rejected'
-                       AND t.type IN ('scene', 'concept'))
-         AND NOT EXISTS (SELECT 1 FROM photo_tags pt JOIN tags t ON t.id = pt.tag_id
-                     WHERE pt.content_id = p.content_id AND pt.state != 'rejected'
-                       AND t.type IN ('scene', 'concept')
-                       AND pt.engine IN (SELECT value FROM json_each(?)))
-         ${queryFilter}`,
-    )
-    .all(options.to, options.to, options.to, options.from, coverageEngines, ...queryParams);
+  return listMigrationCandidates(db, {
+    from: options.from,
+    to: options.to,
+    coveringEngines: cloudEngineIds.filter((id) => id !== options.from),
+    ...(photoFilter ? { photoFilter } : {}),
+  });
 }
 
 /** Contents to queue: answered by neither, not queued yet, in a folder with `to` enabled. */
-function sendable(rows: readonly CandidateRow[]): {
+function sendable(rows: readonly MigrationCandidate[]): {
   toQueue: Set<number>;
   all: Set<number>;
   answered: Set<number>;

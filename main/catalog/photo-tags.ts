@@ -356,3 +356,67 @@ export function filterTagIdsByType(db: Catalog, tagIds: readonly number[], type:
     .pluck()
     .all(JSON.stringify(tagIds), type);
 }
+
+/** A photo whose only scene/concept tags came from an engine being left (`tujian engines migrate`). */
+export interface MigrationCandidate {
+  content_id: number;
+  folder_path: string;
+  /** 1 when the target engine is enabled on the photo's folder. */
+  enabled: number;
+  /** 1 when the target engine already answered for the content. */
+  answered: number;
+  /** 1 when a tag job of the target engine is queued for the content. */
+  queued: number;
+}
+
+/**
+ * Photos with scene/concept tags from `from` and none from `coveringEngines`, optionally only
+ * those a search selects (`photoFilter`: SQL returning photo ids, from the search planner).
+ */
+export function listMigrationCandidates(
+  db: Catalog,
+  options: {
+    readonly from: string;
+    readonly to: string;
+    readonly coveringEngines: readonly string[];
+    readonly photoFilter?: { readonly sql: string; readonly params: readonly (string | number)[] };
+  },
+): MigrationCandidate[] {
+  const filter = options.photoFilter ? `AND p.id IN (${options.photoFilter.sql})` : '';
+  return db
+    .prepare<unknown[], MigrationCandidate>(
+      `SELECT p.content_id, f.path AS folder_path,
+         EXISTS (SELECT 1 FROM json_each(f.engines) e WHERE e.value = ?) AS enabled,
+         EXISTS (SELECT 1 FROM engine_results r WHERE r.content_id = p.content_id AND r.engine = ?) AS answered,
+         EXISTS (SELECT 1 FROM jobs j WHERE j.kind = 'tag' AND j.content_id = p.content_id AND j.engine = ?) AS queued
+       FROM photos p JOIN folders f ON f.id = p.folder_id
+       WHERE p.status = 'ok' AND p.content_id IS NOT NULL
+         AND EXISTS (SELECT 1 FROM photo_tags pt JOIN tags t ON t.id = pt.tag_id
+                     WHERE pt.content_id = p.content_id AND pt.engine = ? AND pt.state != 'rejected'
+                       AND t.type IN ('scene', 'concept'))
+         AND NOT EXISTS (SELECT 1 FROM photo_tags pt JOIN tags t ON t.id = pt.tag_id
+                     WHERE pt.content_id = p.content_id AND pt.state != 'rejected'
+                       AND t.type IN ('scene', 'concept')
+                       AND pt.engine IN (SELECT value FROM json_each(?)))
+         ${filter}`,
+    )
+    .all(
+      options.to,
+      options.to,
+      options.to,
+      options.from,
+      JSON.stringify(options.coveringEngines),
+      ...(options.photoFilter?.params ?? []),
+    );
+}
+
+/** Whether an engine has answered for any content. */
+export function engineHasAnswers(db: Catalog, engine: string): boolean {
+  return (
+    db
+      .prepare<[string], { one: number }>(
+        'SELECT 1 AS one FROM engine_results WHERE engine = ? LIMIT 1',
+      )
+      .get(engine) !== undefined
+  );
+}

@@ -3,7 +3,7 @@ import { readdirSync, statSync } from 'node:fs';
 import { join, relative, resolve, sep } from 'node:path';
 import type { Catalog } from '../../catalog/catalog-connection.ts';
 import { listFolders } from '../../catalog/folders.ts';
-import { countCatalogTags, listContentTags } from '../../catalog/photo-tags.ts';
+import { countCatalogTags, engineHasAnswers, listContentTags } from '../../catalog/photo-tags.ts';
 import { findPhotoIdByPath, listUnreadablePhotos } from '../../catalog/photos.ts';
 import { engineRetirementStatus } from '../../engines/engine-profile.ts';
 import type { RetirementStatus } from '../../engines/engine-retirement.ts';
@@ -92,15 +92,11 @@ function retirementNotices(
   folders: readonly { engines: readonly string[] }[],
   now: number,
 ): (RetirementStatus & { engine: EngineId })[] {
-  const hasAnswers = db.prepare<[string], { one: number }>(
-    'SELECT 1 AS one FROM engine_results WHERE engine = ? LIMIT 1',
-  );
   const notices = [];
   for (const engine of engineIds) {
     const status = engineRetirementStatus(engine, now);
     if (!status) continue;
-    const used =
-      folders.some((f) => f.engines.includes(engine)) || hasAnswers.get(engine) !== undefined;
+    const used = folders.some((f) => f.engines.includes(engine)) || engineHasAnswers(db, engine);
     if (used) notices.push({ engine, ...status });
   }
   return notices;
