@@ -164,6 +164,8 @@ const en = {
   'activity.pauseAll': 'Pause all',
   'activity.resumeAll': 'Resume all',
   'activity.paused': 'Paused',
+  'activity.diskFull':
+    'Paused: the disk of the data folder is full ({detail}). Free some space; work goes on by itself, nothing is lost.',
   'activity.stopped': 'Stopped: {reason}',
   'activity.budget': 'Budget this month: {used} of {limit} calls',
   'activity.budgetNoLimit': 'Calls this month: {used}',
@@ -384,6 +386,8 @@ const zh: Record<MessageKey, string> = {
   'activity.pauseAll': '全部暂停',
   'activity.resumeAll': '全部继续',
   'activity.paused': '已暂停',
+  'activity.diskFull':
+    '已暂停：数据文件夹所在的磁盘已满（{detail}）。腾出空间后会自动继续，不会丢失任何内容。',
   'activity.stopped': '已停止：{reason}',
   'activity.budget': '本月额度：已用 {used} / {limit} 次',
   'activity.budgetNoLimit': '本月调用：{used} 次',

@@ -24,6 +24,11 @@ export function ActivityButton(props: {
       <Icon name="activity" />
       <span>{waiting > 0 ? formatCount(waiting, lang) : t('activity.idle')}</span>
       {failed > 0 && <span className="badge">{formatCount(failed, lang)}</span>}
+      {s?.diskFull && (
+        <span className="badge" data-testid="activity-disk-full-badge" title={s.diskFull}>
+          !
+        </span>
+      )}
     </button>
   );
 }

@@ -72,6 +72,11 @@ export function ActivityPanel({
             {error}
           </div>
         )}
+        {status?.diskFull && (
+          <div className="inline-error" role="alert" data-testid="activity-disk-full">
+            {t('activity.diskFull', { detail: status.diskFull })}
+          </div>
+        )}
         {status && (
           <div className="activity-row" data-testid="activity-ingest">
             <div className="activity-title">
