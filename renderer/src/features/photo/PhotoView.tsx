@@ -47,7 +47,9 @@ export function PhotoView(props: {
   // whose focused cell is the photo last shown) on close.
   useEffect(() => {
     const before = document.activeElement;
-    dialogRef.current?.focus();
+    // preventScroll: focusing an element can scroll an overflow-hidden ancestor (the app
+    // shell), which slid the top bar under the page body (seen in CI after closing the viewer).
+    dialogRef.current?.focus({ preventScroll: true });
     return () => {
       const grid = document.querySelector<HTMLElement>('[data-testid=photo-grid]');
       const target = before instanceof HTMLElement && before.isConnected ? before : grid;
@@ -476,10 +478,10 @@ function trapTab(e: React.KeyboardEvent, container: HTMLElement): void {
   const active = document.activeElement;
   if (e.shiftKey && (active === first || active === container)) {
     e.preventDefault();
-    last.focus();
+    last.focus({ preventScroll: true });
   } else if (!e.shiftKey && active === last) {
     e.preventDefault();
-    first.focus();
+    first.focus({ preventScroll: true });
   }
 }
 
