@@ -223,7 +223,11 @@ function EngineCard({
         <div>
           <h3>{t(`engine.${settings.engine}`)}</h3>
           <p className="field-hint">
-            {settings.cloud ? t('settings.cloudHint') : t('settings.localHint')}
+            {settings.engine === 'vlm'
+              ? t('settings.vlmHint')
+              : settings.cloud
+                ? t('settings.cloudHint')
+                : t('settings.localHint')}
           </p>
           {settings.engine === 'volcengine' && (
             <p className="field-hint">{t('settings.volcengineDetects')}</p>
@@ -253,6 +257,12 @@ function EngineCard({
               endOfService: settings.retirement.endOfService,
             })}
           </span>
+        </div>
+      )}
+      {settings.endpointOffMachine && (
+        <div className="engine-problem" role="note" data-testid="engine-off-machine">
+          <Icon name="warning" size={14} />
+          <span>{t('settings.endpointOffMachine', { host: hostOf(settings.endpoint ?? '') })}</span>
         </div>
       )}
       {settings.cloud && settings.problem && (
@@ -291,6 +301,20 @@ function EngineCard({
                       setSecrets((s) => ({ ...s, [c.key]: e.target.value }));
                     }}
                   />
+                ) : c.choices ? (
+                  <select
+                    value={draft.plain[c.key] ?? ''}
+                    onChange={(e) => {
+                      setDraft((d) => ({ ...d, plain: { ...d.plain, [c.key]: e.target.value } }));
+                    }}
+                  >
+                    <option value="">—</option>
+                    {c.choices.map((choice) => (
+                      <option key={choice} value={choice}>
+                        {choice}
+                      </option>
+                    ))}
+                  </select>
                 ) : (
                   <input
                     value={draft.plain[c.key] ?? ''}
@@ -307,13 +331,15 @@ function EngineCard({
         <div className="field-grid">
           {settings.cloud && (
             <>
-              <TextField
-                label={t('settings.region')}
-                value={draft.region}
-                onChange={(v) => {
-                  set('region', v);
-                }}
-              />
+              {settings.engine !== 'vlm' && (
+                <TextField
+                  label={t('settings.region')}
+                  value={draft.region}
+                  onChange={(v) => {
+                    set('region', v);
+                  }}
+                />
+              )}
               <TextField
                 label={t('settings.endpoint')}
                 value={draft.endpoint}
@@ -480,6 +506,15 @@ function TextField(props: {
       />
     </label>
   );
+}
+
+/** The host of an endpoint as typed, for the off-machine warning. */
+function hostOf(endpoint: string): string {
+  try {
+    return new URL(endpoint).host;
+  } catch {
+    return endpoint;
+  }
 }
 
 /** Why a cloud engine cannot be used yet, in the UI's language (never the schema's text). */
