@@ -5,7 +5,7 @@
 // retry something that cannot get better: a model that is not on the server, a server that
 // cannot load it, a model that does not take images. Nothing answering at all is not a
 // per-photo problem either: the engine stops once with what to do, instead of failing every
-// photo in turn ([Note: Stopped engines stay stopped]; settings changes and resume restart it).
+// photo in turn ([Note: Stopped engines stay stopped]; new settings, `tujian retry --engine vlm` or Resume in the app restart it).
 import { EngineError, type ErrorClass } from '../engine.ts';
 import { classifyHttpStatus, networkSystemCode } from '../error-classes.ts';
 
@@ -88,7 +88,7 @@ export function vlmTransportError(error: EngineError, baseUrl: string): EngineEr
       'vlm',
       system === 'ECONNREFUSED' ? 'server-not-running' : 'server-unknown-host',
       system === 'ECONNREFUSED'
-        ? `No model server is running at ${baseUrl} (connection refused). Start it (Ollama: ollama serve; LM Studio: start the server), then resume the engine.`
+        ? `No model server is running at ${baseUrl} (connection refused). Start it (Ollama: ollama serve; LM Studio: start the server), then run: tujian retry --engine vlm (or Resume in the app).`
         : `The model server's host in ${baseUrl} cannot be found (${system}). Check the URL.`,
       'stop-engine',
       undefined,

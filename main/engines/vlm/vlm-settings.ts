@@ -73,3 +73,11 @@ export function isLoopbackUrl(url: string): boolean {
     /^127(?:\.\d{1,3}){3}$/.test(host)
   );
 }
+
+/** The host photos go to when the model server is off this machine, else null. */
+export function vlmOffMachineHost(
+  settings: Pick<VlmSettings, 'protocol' | 'endpoint'>,
+): string | null {
+  const url = resolveVlmEndpoint(settings);
+  return isLoopbackUrl(url) ? null : new URL(url).host;
+}

@@ -213,6 +213,9 @@ const en = {
   'settings.hostWeb': 'Web (tujian serve)',
   'settings.localHint': 'Runs on this computer; photos never leave it.',
   'settings.cloudHint': 'Sends a reduced copy of each photo to the service. Paid per call.',
+  'credential.vlm.protocol': 'Protocol',
+  'credential.vlm.model': 'Model (e.g. qwen2.5vl:7b)',
+  'credential.vlm.apiKey': 'API key (if the server wants one)',
   'settings.vlmHint':
     'Open-vocabulary tags from a model server you run (Ollama, LM Studio, llama.cpp, vLLM). Local by default: http://127.0.0.1.',
   'settings.endpointOffMachine':
@@ -439,6 +442,9 @@ const zh: Record<MessageKey, string> = {
   'settings.hostWeb': '网页（tujian serve）',
   'settings.localHint': '在本机运行，照片不会离开这台电脑。',
   'settings.cloudHint': '将每张照片的缩小副本发送到该服务，按调用次数计费。',
+  'credential.vlm.protocol': '协议',
+  'credential.vlm.model': '模型（例如 qwen2.5vl:7b）',
+  'credential.vlm.apiKey': 'API 密钥（服务需要时）',
   'settings.vlmHint':
     '由您自己运行的模型服务（Ollama、LM Studio、llama.cpp、vLLM）给出开放词汇标签。默认在本机：http://127.0.0.1。',
   'settings.endpointOffMachine': '此地址不在本机：该引擎处理的每张照片都会发送到 {host}。',
@@ -455,3 +461,8 @@ const zh: Record<MessageKey, string> = {
 };
 
 export const messages: Record<UiLanguage, Record<MessageKey, string>> = { en, zh };
+
+/** Whether `key` names a message (for keys built at run time, e.g. a credential's). */
+export function isMessageKey(key: string): key is MessageKey {
+  return Object.hasOwn(en, key);
+}

@@ -14,6 +14,7 @@ import { Icon } from '../../components/Icon.tsx';
 import { useI18n } from '../../i18n/i18n.tsx';
 import { describeError } from '../../lib/errors.ts';
 import type { Translate } from '../../i18n/translate.ts';
+import { isMessageKey } from '../../i18n/messages.ts';
 
 export function SettingsView(props: {
   info: AppInfo;
@@ -284,7 +285,7 @@ function EngineCard({
             {settings.credentials.map((c) => (
               <label key={c.key} className="field">
                 <span className="field-label">
-                  {c.label}
+                  {credentialLabel(settings.engine, c, t)}
                   {settings.problemFields.includes(c.key) && (
                     <span className="field-needed" data-testid="field-needed">
                       {t('settings.fieldNeeded')}
@@ -396,20 +397,24 @@ function EngineCard({
                   set('budget', v);
                 }}
               />
-              <TextField
-                label={t('settings.scenes')}
-                value={draft.scenes}
-                onChange={(v) => {
-                  set('scenes', v);
-                }}
-              />
-              <TextField
-                label={t('settings.bucket')}
-                value={draft.bucket}
-                onChange={(v) => {
-                  set('bucket', v);
-                }}
-              />
+              {settings.engine !== 'vlm' && (
+                <TextField
+                  label={t('settings.scenes')}
+                  value={draft.scenes}
+                  onChange={(v) => {
+                    set('scenes', v);
+                  }}
+                />
+              )}
+              {settings.engine !== 'vlm' && (
+                <TextField
+                  label={t('settings.bucket')}
+                  value={draft.bucket}
+                  onChange={(v) => {
+                    set('bucket', v);
+                  }}
+                />
+              )}
             </>
           )}
         </div>
@@ -506,6 +511,16 @@ function TextField(props: {
       />
     </label>
   );
+}
+
+/** A credential field's label in the UI language where one is written, else the server's. */
+function credentialLabel(
+  engine: EngineSettingsView['engine'],
+  field: EngineSettingsView['credentials'][number],
+  t: Translate,
+): string {
+  const key = `credential.${engine}.${field.key}`;
+  return isMessageKey(key) ? t(key) : field.label;
 }
 
 /** The host of an endpoint as typed, for the off-machine warning. */
