@@ -46,6 +46,7 @@ import {
   deferJob,
   enqueueTag,
   failJob,
+  type HeldJob,
   type Job,
   type JobCounts,
   recordRemoteTask,
@@ -266,8 +267,8 @@ export class JobRunner {
   private readonly now: () => number;
   private readonly limiters: EngineLimiterRegistry;
   private readonly inFlight = new Set<Promise<void>>();
-  /** Ids of the jobs this runner holds, whose leases it renews. */
-  private readonly leased = new Set<number>();
+  /** The jobs this runner holds (by id), whose leases it renews. */
+  private readonly leased = new Map<number, HeldJob>();
   private leaseTimer: NodeJS.Timeout | undefined;
   private readonly listeners = new Set<(event: RunnerEvent) => void>();
   private controls: JobControls;
@@ -283,7 +284,7 @@ export class JobRunner {
   /** Set when a full disk stopped the runner; see [Note: A full disk pauses the run]. */
   private halt: { readonly error: unknown } | null = null;
   /** Jobs a full disk kept `running` (even requeueing failed): requeued on `resume()`. */
-  private readonly unreleased = new Set<number>();
+  private readonly unreleased = new Map<number, HeldJob>();
   private continuous = false;
   private lastQueueEventAt = Number.NEGATIVE_INFINITY;
 
@@ -373,9 +374,10 @@ export class JobRunner {
   resume(): void {
     if (!this.halt) return;
     this.halt = null;
-    for (const jobId of this.unreleased) {
+    for (const [jobId, held] of this.unreleased) {
       try {
-        releaseJob(this.deps.db, jobId, this.now());
+        // Refused when another process took the job over meanwhile: it is theirs then.
+        releaseJob(this.deps.db, held, this.now());
         this.unreleased.delete(jobId);
       } catch (error) {
         // Still full: halt again; the job waits for the next resume.
@@ -420,7 +422,7 @@ export class JobRunner {
   private upkeepLeases(): void {
     try {
       const now = this.now();
-      renewJobLeases(this.deps.db, [...this.leased], now + this.leaseMs());
+      renewJobLeases(this.deps.db, [...this.leased.values()], now + this.leaseMs());
       if (recoverInterruptedJobs(this.deps.db, now) > 0) this.wake();
     } catch (error) {
       // A busy or full catalog: the next round tries again, well within the lease.
@@ -505,7 +507,7 @@ export class JobRunner {
         });
         if (!job) break;
         lane.active++;
-        this.leased.add(job.id);
+        this.leased.set(job.id, job);
         this.emit({
           type: 'job-started',
           jobId: job.id,
@@ -626,11 +628,17 @@ export class JobRunner {
     const { db } = this.deps;
     try {
       const outcome = await this.deps.ingestPhoto(job.photoId);
-      db.transaction(() => {
-        if (outcome.status === 'ok')
-          enqueueTaggingFor(db, outcome.contentId, this.deps.engines, this.now());
-        completeJob(db, job.id);
-      }).immediate();
+      const finished = db
+        .transaction(() => {
+          if (outcome.status === 'ok')
+            enqueueTaggingFor(db, outcome.contentId, this.deps.engines, this.now());
+          return completeJob(db, job);
+        })
+        .immediate();
+      if (!finished) {
+        this.reportTakenOver(job);
+        return;
+      }
       this.emit({
         type: 'job-finished',
         jobId: job.id,
@@ -712,12 +720,18 @@ export class JobRunner {
     const { db } = this.deps;
     const engine = this.deps.engines.get(job.engine);
     if (!engine) {
-      rescheduleJob(db, job.id, this.now() + waitDelay('engine-missing', this.policy));
+      if (!rescheduleJob(db, job, this.now() + waitDelay('engine-missing', this.policy)))
+        this.reportTakenOver(job);
       return;
     }
     const settingsKey = engine.settingsKey();
     if (hasEngineResult(db, job.contentId, job.engine, settingsKey)) {
-      completeJob(db, job.id); // Already answered (a duplicate of this content): never pay twice.
+      // Already answered (a duplicate of this content, or a holder whose lease ran out: [Note:
+      // Fenced job writes]): never pay twice.
+      if (!completeJob(db, job)) {
+        this.reportTakenOver(job);
+        return;
+      }
       this.emit({
         type: 'job-finished',
         jobId: job.id,
@@ -731,10 +745,14 @@ export class JobRunner {
     const source = sourcePathForContent(db, job.contentId);
     if (!source) {
       // Every copy is offline or gone: wait for the drive to come back.
-      rescheduleJob(db, job.id, this.now() + waitDelay('offline', this.policy), {
+      const requeued = rescheduleJob(db, job, this.now() + waitDelay('offline', this.policy), {
         code: 'offline',
         message: 'No copy of this photo is reachable (folder offline or file missing).',
       });
+      if (!requeued) {
+        this.reportTakenOver(job);
+        return;
+      }
       this.emit({
         type: 'job-finished',
         jobId: job.id,
@@ -757,12 +775,23 @@ export class JobRunner {
       if (job.remoteTaskId === null) {
         const submitted = await this.callEngine(job.engine, 'submit', () => engine.submit(request));
         if (lane) lane.proven = true;
-        recordRemoteTask(db, job.id, submitted.taskId, {
+        const recorded = recordRemoteTask(db, job, submitted.taskId, {
           ...job.payload,
           submittedAt: this.now(),
           ...(submitted.cleanup === undefined ? {} : { cleanup: submitted.cleanup }),
         });
-        deferJob(db, job.id, this.now() + (this.deps.firstPollDelayMs ?? 1_000));
+        if (!recorded) {
+          // Taken over while submitting: the job is the new holder's, which submits its own
+          // task; free what this one holds (the hosted copy). The one paid call that cannot
+          // be kept: [Note: Fenced job writes].
+          await this.finishQuietly(engine, job, submitted.taskId, submitted.cleanup);
+          this.reportTakenOver(job);
+          return;
+        }
+        if (!deferJob(db, job, this.now() + (this.deps.firstPollDelayMs ?? 1_000))) {
+          this.reportTakenOver(job);
+          return;
+        }
         this.emitFinished(job, 'waiting');
         return;
       }
@@ -775,8 +804,8 @@ export class JobRunner {
       const polled = await this.callEngine(job.engine, 'poll', () => engine.poll(taskId));
       if (lane) lane.proven = true;
       if (polled.state === 'pending') {
-        deferJob(db, job.id, this.now() + polled.retryAfterMs);
-        this.emitFinished(job, 'waiting');
+        if (deferJob(db, job, this.now() + polled.retryAfterMs)) this.emitFinished(job, 'waiting');
+        else this.reportTakenOver(job);
         return;
       }
       this.commitAnswer(job, polled.answer, settingsKey);
@@ -815,9 +844,10 @@ export class JobRunner {
     engine: Extract<TaggingEngine, { kind: 'async' }>,
     job: Extract<Job, { kind: 'tag' }>,
     taskId: string,
+    cleanup: string | undefined = job.payload.cleanup,
   ): Promise<void> {
     try {
-      await engine.finish?.(taskId, job.payload.cleanup);
+      await engine.finish?.(taskId, cleanup);
     } catch (error) {
       // The answer (if any) is committed; a leftover hosted copy is logged, not retried.
       this.deps.log.warn('async task clean-up failed', { job: job.id, error: String(error) });
@@ -840,8 +870,19 @@ export class JobRunner {
   private releaseUnsent(job: Extract<Job, { kind: 'tag' }>, error: CallNotMade): void {
     // Runnable at once: the lane's block (not the job's time) holds it back, so a raised
     // budget or a resume takes effect without waiting for the old period to end.
-    releaseJob(this.deps.db, job.id, this.now());
-    this.emitFinished(job, 'retry', error.message);
+    if (releaseJob(this.deps.db, job, this.now())) this.emitFinished(job, 'retry', error.message);
+    else this.reportTakenOver(job);
+  }
+
+  /**
+   * A write of this job was refused: its lease ran out and another process took it over
+   * ([Note: Fenced job writes]). The job is theirs; this run ends without touching it.
+   */
+  private reportTakenOver(job: Job): void {
+    this.deps.log.warn('job taken over by another process after its lease ran out', {
+      job: job.id,
+    });
+    this.emitFinished(job, 'retry', 'taken over by another process');
   }
 
   private emitFinished(
@@ -868,11 +909,22 @@ export class JobRunner {
     const { db } = this.deps;
     // IMMEDIATE, as every read-then-write here: a paid answer that failed to commit with
     // SQLITE_BUSY because another process wrote meanwhile would be paid for again.
-    db.transaction(() => {
-      saveEngineAnswer(db, job.contentId, answer, settingsKey, this.now());
-      completeJob(db, job.id);
-    }).immediate();
-    this.emitFinished(job, 'done');
+    const outcome = db
+      .transaction((): 'done' | 'kept' | 'dropped' => {
+        if (completeJob(db, job)) {
+          saveEngineAnswer(db, job.contentId, answer, settingsKey, this.now());
+          return 'done';
+        }
+        // Taken over ([Note: Fenced job writes]): the answer is paid for, so it is kept for
+        // the new holder to find, unless that holder answered already (never overwrite a
+        // newer answer with this older one).
+        if (hasEngineResult(db, job.contentId, job.engine, settingsKey)) return 'dropped';
+        saveEngineAnswer(db, job.contentId, answer, settingsKey, this.now());
+        return 'kept';
+      })
+      .immediate();
+    if (outcome === 'done') this.emitFinished(job, 'done');
+    else this.reportTakenOver(job);
   }
 
   private handleFailure(job: Job, error: unknown): void {
@@ -881,9 +933,9 @@ export class JobRunner {
       // Not the job's fault: back in the queue without counting an attempt. If even that
       // write fails, the job stays `running` and start-up recovery requeues it.
       try {
-        releaseJob(db, job.id, this.now());
+        releaseJob(db, job, this.now());
       } catch (releaseError) {
-        this.unreleased.add(job.id);
+        this.unreleased.set(job.id, job);
         log.warn('could not requeue a job on a full disk', {
           job: job.id,
           error: String(releaseError),
@@ -913,40 +965,52 @@ export class JobRunner {
       case 'retry':
         if (engine && failure.retryAfterMs !== undefined)
           this.noteThrottle(engine, failure.retryAfterMs);
-        if (decision.throttled) {
-          rescheduleThrottledJob(db, job.id, this.now() + decision.delayMs, failure, this.now());
-        } else {
-          rescheduleJob(db, job.id, this.now() + decision.delayMs, failure);
-        }
-        this.emitFinished(job, 'retry', failure.message);
+        if (
+          decision.throttled
+            ? rescheduleThrottledJob(db, job, this.now() + decision.delayMs, failure, this.now())
+            : rescheduleJob(db, job, this.now() + decision.delayMs, failure)
+        )
+          this.emitFinished(job, 'retry', failure.message);
+        else this.reportTakenOver(job);
         return;
       case 'resubmit':
-        if (job.kind === 'tag') {
+        if (
+          job.kind === 'tag' &&
           // The old task's clean-up already ran; the new submit brings its own.
-          recordRemoteTask(db, job.id, null, {
+          !recordRemoteTask(db, job, null, {
             resubmits: resubmits + (decision.taskFailed ? 0 : 1),
             throttles: job.payload.throttles,
             taskFailures: taskFailures + (decision.taskFailed ? 1 : 0),
-          });
+          })
+        ) {
+          this.reportTakenOver(job);
+          return;
         }
-        if (decision.taskFailed) {
-          // Counted as a task failure, not as an attempt: the job's run did nothing wrong.
-          releaseJob(db, job.id, this.now() + decision.taskFailed.delayMs, failure, this.now());
-        } else {
-          rescheduleJob(db, job.id, this.now(), failure);
-        }
-        this.emitFinished(job, 'retry', failure.message);
+        if (
+          decision.taskFailed
+            ? // Counted as a task failure, not as an attempt: the job's run did nothing wrong.
+              releaseJob(db, job, this.now() + decision.taskFailed.delayMs, failure, this.now())
+            : rescheduleJob(db, job, this.now(), failure)
+        )
+          this.emitFinished(job, 'retry', failure.message);
+        else this.reportTakenOver(job);
         return;
       case 'fail':
-        failJob(db, job.id, failure.code, failure.message, this.now());
+        if (!failJob(db, job, failure.code, failure.message, this.now())) {
+          this.reportTakenOver(job);
+          return;
+        }
         log.warn(`job failed: ${failure.message}`, { job: job.id, code: failure.code });
         this.emitFinished(job, 'failed', failure.message);
         return;
-      case 'stop-engine':
+      case 'stop-engine': {
         // Credentials or service problem: retrying would only lock the key (Huawei locks an
         // AK after 5 bad signatures). Keep the job queued (this run does not count as an
         // attempt) and stop the whole lane, persistently: [Note: Stopped engines stay stopped].
-        releaseJob(db, job.id, this.now(), failure);
+        // The stop is recorded even if the job was taken over: the credentials are wrong
+        // for every holder.
+        const released = releaseJob(db, job, this.now(), failure);
+        if (!released) this.reportTakenOver(job);
         if (engine && !this.controls.stopped.has(engine)) {
           const reason = `${failure.code}: ${failure.message}`;
           recordEngineStop(
@@ -963,8 +1027,9 @@ export class JobRunner {
           log.error(`engine ${engine} stopped: ${failure.message}`, { code: failure.code });
           this.emit({ type: 'engine-stopped', engine, reason });
         }
-        this.emitFinished(job, 'retry', failure.message);
+        if (released) this.emitFinished(job, 'retry', failure.message);
         return;
+      }
     }
   }
 }
