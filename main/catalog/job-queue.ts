@@ -574,6 +574,21 @@ export function nextRunAt(db: Catalog, kind: JobKind): number | undefined {
   return row?.at ?? undefined;
 }
 
+/** When the next queued job of these lanes (ingest, and tag jobs of `engines`) is due, if any. */
+export function nextQueuedRunAt(
+  db: Catalog,
+  lanes: { readonly ingest: boolean; readonly engines: readonly EngineId[] },
+): number | undefined {
+  const { engines } = lanes;
+  const row = db
+    .prepare<unknown[], { at: number | null }>(
+      `SELECT MIN(next_run_at) AS at FROM jobs WHERE state = 'queued' AND (
+         (kind = 'ingest' AND ? = 1) OR (kind = 'tag' AND engine IN (${engines.map(() => '?').join(', ') || 'NULL'})))`,
+    )
+    .get(lanes.ingest ? 1 : 0, ...engines);
+  return row?.at ?? undefined;
+}
+
 /**
  * A service pushed word that an async task finished (Aliyun's verified callback): its job
  * polls at once instead of at its next interval. Returns whether a waiting job was found.

@@ -7,6 +7,7 @@
 // until `resume()` ([Note: A full disk pauses the run]).
 import {
   claimNextJob,
+  nextQueuedRunAt,
   countJobs,
   defaultJobLeaseMs,
   type HeldJob,
@@ -320,13 +321,7 @@ export class LaneScheduler {
     const active = this.lanes.filter((l) => this.laneBlock(l) === null);
     const engines = active.filter((l) => l.engine).map((l) => l.engine as EngineId);
     const hasIngest = active.some((l) => l.kind === 'ingest');
-    const row = this.ctx.deps.db
-      .prepare<unknown[], { at: number | null }>(
-        `SELECT MIN(next_run_at) AS at FROM jobs WHERE state = 'queued' AND (
-           (kind = 'ingest' AND ? = 1) OR (kind = 'tag' AND engine IN (${engines.map(() => '?').join(', ') || 'NULL'})))`,
-      )
-      .get(hasIngest ? 1 : 0, ...engines);
-    return row?.at ?? undefined;
+    return nextQueuedRunAt(this.ctx.deps.db, { ingest: hasIngest, engines });
   }
 
   private resolveIdle(): void {

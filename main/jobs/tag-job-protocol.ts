@@ -25,6 +25,11 @@ import {
   releaseJob,
   rescheduleJob,
 } from '../catalog/job-queue.ts';
+import {
+  enginesEnabledForContent,
+  listIngestedContentIds,
+  sourcePathForContent,
+} from '../catalog/contents.ts';
 import { hasEngineResult, saveEngineAnswer } from '../catalog/photo-tags.ts';
 import type { TaggingEngine, TagRequest } from '../engines/engine.ts';
 import { engineProfileList } from '../engines/engine-profile.ts';
@@ -47,20 +52,7 @@ export const defaultResultRetentionMs: Partial<Record<EngineId, number>> = Objec
   ),
 );
 
-/** Engines enabled on any folder holding a copy of this content. */
-export function enginesEnabledForContent(db: Catalog, contentId: number): EngineId[] {
-  const rows = db
-    .prepare<[number], { engines: string }>(
-      `SELECT DISTINCT f.engines FROM photos p JOIN folders f ON f.id = p.folder_id WHERE p.content_id = ?`,
-    )
-    .all(contentId);
-  const enabled = new Set<EngineId>();
-  for (const row of rows) {
-    const parsed = EngineId.array().safeParse(JSON.parse(row.engines));
-    if (parsed.success) for (const id of parsed.data) enabled.add(id);
-  }
-  return [...enabled];
-}
+export { enginesEnabledForContent, sourcePathForContent };
 
 /** Queue tag jobs for every enabled engine that has no result for this content yet. */
 export function enqueueTaggingFor(
@@ -86,33 +78,14 @@ export function enqueueMissingTagging(
   engines: ReadonlyMap<EngineId, TaggingEngine>,
   now: number = Date.now(),
 ): number {
-  const contents = db
-    .prepare<[], { id: number }>(
-      `SELECT DISTINCT c.id FROM contents c JOIN photos p ON p.content_id = c.id WHERE p.status = 'ok'`,
-    )
-    .all();
+  const contents = listIngestedContentIds(db);
   let queued = 0;
   // IMMEDIATE: it reads, then writes; a deferred transaction would fail at once with
   // SQLITE_BUSY (no busy wait) when another process wrote in between ([Note: Shared job queue]).
   db.transaction(() => {
-    for (const { id } of contents) queued += enqueueTaggingFor(db, id, engines, now);
+    for (const id of contents) queued += enqueueTaggingFor(db, id, engines, now);
   }).immediate();
   return queued;
-}
-
-/** An online copy of the content to read from, if any. */
-export function sourcePathForContent(
-  db: Catalog,
-  contentId: number,
-): { path: string; hash: string } | undefined {
-  const row = db
-    .prepare<[number], { folder: string; rel_path: string; hash: string }>(
-      `SELECT f.path AS folder, p.rel_path, c.hash FROM photos p
-       JOIN folders f ON f.id = p.folder_id JOIN contents c ON c.id = p.content_id
-       WHERE p.content_id = ? AND p.status = 'ok' AND f.status = 'online' LIMIT 1`,
-    )
-    .get(contentId);
-  return row ? { path: `${row.folder}/${row.rel_path}`, hash: row.hash } : undefined;
 }
 
 /** Thrown inside a limiter slot when the call must not be made after all. */
