@@ -422,9 +422,7 @@ export function engineHasAnswers(db: Catalog, engine: string): boolean {
 }
 
 /** Every tag with its photo count and the tags merged into it, most used first (`tujian tags`). */
-export function listTagsWithPhotoCounts(
-  db: Catalog,
-): {
+export function listTagsWithPhotoCounts(db: Catalog): {
   name: string;
   zh: string;
   en: string;

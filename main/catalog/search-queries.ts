@@ -3,7 +3,7 @@
 // parameters; this module is where those compiled statements, and the fixed ones around them
 // (the page's rows, the facets), meet the connection, so the catalog holds every `prepare`.
 // The facet statements are exported so test/search/search-plans.test.ts can assert their plans.
-import type { Catalog } from './catalog-connection.ts';
+import type { ReadableCatalog as Catalog } from './catalog-connection.ts';
 
 export const facetSql = {
   rows: `SELECT j.key, pt.tag_id, pt.engine

@@ -2,7 +2,7 @@
 // snapshots]): each table a search reads, in the order the snapshot builder needs it, as raw
 // tuples (no objects per row: a 100k-photo library has a million tag rows). The builder reads
 // them all inside one read transaction, so together they are one point in time.
-import type { Catalog } from './catalog-connection.ts';
+import type { ReadableCatalog as Catalog } from './catalog-connection.ts';
 import type { PhotoStatus } from './photos.ts';
 
 /** The catalog's current search generation (migration 5); -1 before it exists. */

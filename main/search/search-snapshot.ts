@@ -17,7 +17,7 @@
 // match a photo without a camera, because NOT NULL is NULL): a change to the planner must be
 // made here too, and the differential test fails until it is.
 import { z } from 'zod';
-import type { Catalog } from '../catalog/catalog-connection.ts';
+import type { ReadableCatalog, WritableCatalog } from '../catalog/catalog-connection.ts';
 import {
   iterateContentFacts,
   iterateFolderStates,
@@ -100,12 +100,12 @@ export interface SearchSnapshot {
 export { readSearchGeneration };
 
 /** Read everything a search needs, in one read transaction (a consistent point in time). */
-export function loadSearchSnapshot(db: Catalog): SearchSnapshot {
+export function loadSearchSnapshot(db: ReadableCatalog): SearchSnapshot {
   const read = () => readSnapshot(db);
   return db.inTransaction ? read() : db.transaction(read).deferred();
 }
 
-function readSnapshot(db: Catalog): SearchSnapshot {
+function readSnapshot(db: ReadableCatalog): SearchSnapshot {
   const generation = readSearchGeneration(db);
   const { maxContent, maxTag, rowCount } = readSnapshotSizes(db);
 
@@ -288,7 +288,7 @@ class SnapshotCompiler {
 
   constructor(
     private readonly s: SearchSnapshot,
-    private readonly db: Catalog,
+    private readonly db: ReadableCatalog,
     private readonly qualifiers: readonly Qualifier[],
   ) {}
 
@@ -543,7 +543,8 @@ class SnapshotCompiler {
 /** Compile a query against a snapshot (tag words are resolved through the catalog). */
 export function compileSnapshotQuery(
   snapshot: SearchSnapshot,
-  db: Catalog,
+  // Writable: the tag-term index is brought up to date first (refreshTagTerms writes).
+  db: WritableCatalog,
   query: QueryNode,
 ): CompiledQuery {
   refreshTagTerms(db);
@@ -613,7 +614,7 @@ function bestConfidence(
 /** Matching photos (photo indexes into the snapshot) and the query's tags. */
 export function matchSnapshotPhotos(
   snapshot: SearchSnapshot,
-  db: Catalog,
+  db: WritableCatalog,
   query: QueryNode,
 ): { photos: number[]; queryTagIds: readonly number[] } {
   const compiled = compileSnapshotQuery(snapshot, db, query);
@@ -625,7 +626,7 @@ export function matchSnapshotPhotos(
 /** The key rows of the matching photos, unsorted: what `keySql` reads, from memory. */
 export function snapshotKeyRows(
   snapshot: SearchSnapshot,
-  db: Catalog,
+  db: WritableCatalog,
   query: string | QueryNode,
   sort: SearchSort,
 ): SearchKeyRow[] {
