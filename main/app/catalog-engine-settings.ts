@@ -19,19 +19,10 @@ import {
   redact,
   saveEngineSettings,
   type CloudEngineId,
-  type EngineSettings,
 } from '../engines/engine-settings.ts';
+import type { CredentialFieldSpec } from '../engines/engine-definition.ts';
+import { cloudEngineDefinition } from '../engines/engine-definitions.ts';
 import { isHttpUrl } from '../engines/http-url.ts';
-import { checkAliyunCredentials } from '../engines/aliyun/aliyun-engine.ts';
-import type { ConnectionStep } from '../engines/hosting/image-hosting.ts';
-import { checkVolcengineCredentials } from '../engines/volcengine/volcengine-engine.ts';
-import { checkVlmConnection } from '../engines/vlm/vlm-engine.ts';
-import {
-  isLoopbackUrl,
-  resolveVlmEndpoint,
-  vlmProtocols,
-  type VlmProtocol,
-} from '../engines/vlm/vlm-settings.ts';
 import { readBudget, writeBudget } from '../jobs/engine-budget.ts';
 import { clearEngineStop } from '../jobs/job-controls.ts';
 import {
@@ -63,56 +54,14 @@ export function createMemoryCredentialStore(): CredentialStore {
   };
 }
 
-interface CredentialSpec {
-  readonly key: string;
-  readonly label: string;
-  readonly secret: boolean;
-  /** An endpoint the engine will call: only an http(s) URL is stored (`httpUrl`). */
-  readonly url?: true;
-  /** The values allowed (a choice, not free text). */
-  readonly choices?: readonly string[];
-}
-
 /**
- * The credential fields each engine's API needs. Keys are paths in that engine's settings
- * (main/engines/engine-settings.ts), so a secret is stored under the same name
- * (`huawei.auth.sk`) the engines read it from.
+ * The credential fields each engine's API needs, from its definition (engine-definitions.ts).
+ * Keys are paths in that engine's settings (main/engines/engine-settings.ts), so a secret is
+ * stored under the same name (`huawei.auth.sk`) the engines read it from.
  */
-export const credentialSpecs: Record<EngineId, readonly CredentialSpec[]> = {
-  local: [],
-  huawei: [
-    { key: 'auth.ak', label: 'Access Key ID (AK)', secret: false },
-    { key: 'auth.sk', label: 'Secret Access Key (SK)', secret: true },
-    { key: 'projectId', label: 'Project ID', secret: false },
-  ],
-  volcengine: [
-    { key: 'accessKeyId', label: 'Access Key ID', secret: false },
-    { key: 'secretAccessKey', label: 'Secret Access Key', secret: true },
-    { key: 'hosting.endpoint', label: 'Hosting S3 endpoint', secret: false, url: true },
-    { key: 'hosting.accessKeyId', label: 'Hosting access key', secret: false },
-    { key: 'hosting.secretAccessKey', label: 'Hosting secret key', secret: true },
-  ],
-  aliyun: [
-    { key: 'accessKeyId', label: 'AccessKey ID', secret: false },
-    { key: 'accessKeySecret', label: 'AccessKey Secret', secret: true },
-    { key: 'hosting.endpoint', label: 'Hosting S3 endpoint (OSS)', secret: false, url: true },
-    { key: 'hosting.accessKeyId', label: 'Hosting access key', secret: false },
-    { key: 'hosting.secretAccessKey', label: 'Hosting secret key', secret: true },
-  ],
-  vlm: [
-    { key: 'protocol', label: 'Protocol', secret: false, choices: vlmProtocols },
-    { key: 'model', label: 'Model (e.g. qwen2.5vl:7b)', secret: false },
-    { key: 'apiKey', label: 'API key (if the server wants one)', secret: true },
-  ],
-};
-
-const defaultRegions: Record<EngineId, string | null> = {
-  local: null,
-  huawei: 'cn-north-4',
-  volcengine: 'cn-north-1',
-  aliyun: 'cn-shanghai',
-  vlm: null,
-};
+function credentialSpecsOf(engine: EngineId): readonly CredentialFieldSpec[] {
+  return isCloud(engine) ? cloudEngineDefinition(engine).card.credentials : [];
+}
 
 const StoredEngineSettings = z.object({
   enabled: z.boolean().default(false),
@@ -161,30 +110,21 @@ async function assembleConfig(
   credentials: CredentialStore,
 ): Promise<Json> {
   const config: Json = {};
-  for (const spec of credentialSpecs[engine]) {
+  const { card } = cloudEngineDefinition(engine);
+  for (const spec of card.credentials) {
     const value = spec.secret ? await credentials.get(`${engine}.${spec.key}`) : s.plain[spec.key];
     if (value !== undefined && value !== '') setPath(config, spec.key, value);
   }
-  if (engine === 'huawei') setPath(config, 'auth.kind', 'aksk');
+  for (const [path, value] of Object.entries(card.fixed ?? {})) setPath(config, path, value);
   if (s.region) config.region = s.region;
   if (s.endpoint) config.endpoint = s.endpoint;
   if (s.qps !== null) config.qps = s.qps;
-  if (engine !== 'volcengine') config.threshold = s.threshold;
-  if (engine === 'huawei' || engine === 'vlm') {
-    if (s.language) config.language = s.language;
-    if (s.limit !== null) config.limit = s.limit;
-  }
-  if (engine === 'aliyun' && s.scenes) config.scenes = s.scenes;
+  if (card.takes.includes('threshold')) config.threshold = s.threshold;
+  if (card.takes.includes('language') && s.language) config.language = s.language;
+  if (card.takes.includes('limit') && s.limit !== null) config.limit = s.limit;
+  if (card.takes.includes('scenes') && s.scenes) config.scenes = s.scenes;
   if (s.hostingBucket) setPath(config, 'hosting.bucket', s.hostingBucket);
   return config;
-}
-
-/** Where the model server is, by the card's fields ([Note: A model server off this machine]). */
-function vlmEndpointOf(s: StoredEngineSettings): string {
-  const protocol = (vlmProtocols as readonly string[]).includes(s.plain.protocol ?? '')
-    ? (s.plain.protocol as VlmProtocol)
-    : 'ollama';
-  return resolveVlmEndpoint({ protocol, endpoint: s.endpoint ?? undefined });
 }
 
 function isCloud(engine: EngineId): engine is CloudEngineId {
@@ -224,7 +164,7 @@ export function createCatalogEngineSettings(
   async function view(engine: EngineId): Promise<EngineSettingsView> {
     const s = readStored(db, engine);
     const fields = await Promise.all(
-      credentialSpecs[engine].map(async (spec) => {
+      credentialSpecsOf(engine).map(async (spec) => {
         const value = spec.secret
           ? await credentials.get(`${engine}.${spec.key}`)
           : s.plain[spec.key];
@@ -243,7 +183,8 @@ export function createCatalogEngineSettings(
       enabled: s.enabled,
       cloud: engine !== 'local',
       credentials: fields,
-      region: s.region ?? defaultRegions[engine],
+      region:
+        s.region ?? (isCloud(engine) ? cloudEngineDefinition(engine).card.defaultRegion : null),
       endpoint: s.endpoint,
       language: s.language,
       threshold: s.threshold,
@@ -252,7 +193,13 @@ export function createCatalogEngineSettings(
       qps: s.qps,
       monthlyBudget: readBudget(db, engine).perMonth ?? null,
       hostingBucket: s.hostingBucket,
-      endpointOffMachine: engine === 'vlm' && !isLoopbackUrl(vlmEndpointOf(s)),
+      endpointOffMachine:
+        isCloud(engine) &&
+        (cloudEngineDefinition(engine).card.endpointOffMachine?.({
+          plain: s.plain,
+          endpoint: s.endpoint,
+        }) ??
+          false),
       ...(await problemOf(engine, s)),
       retirement: retirementView(engine),
     };
@@ -267,7 +214,7 @@ export function createCatalogEngineSettings(
       if (patch.endpoint && !isHttpUrl(patch.endpoint))
         throw new ApiError('invalid-input', `The ${engine} endpoint must be an http(s) URL.`);
       for (const [key, value] of Object.entries(patch.credentials ?? {})) {
-        const spec = credentialSpecs[engine].find((c) => c.key === key);
+        const spec = credentialSpecsOf(engine).find((c) => c.key === key);
         if (spec?.url && value !== '' && !isHttpUrl(value))
           throw new ApiError('invalid-input', `${spec.label} must be an http(s) URL.`);
         if (spec?.choices && value !== '' && !spec.choices.includes(value))
@@ -278,7 +225,7 @@ export function createCatalogEngineSettings(
       }
       const s = readStored(db, engine);
       for (const [key, value] of Object.entries(patch.credentials ?? {})) {
-        const spec = credentialSpecs[engine].find((c) => c.key === key);
+        const spec = credentialSpecsOf(engine).find((c) => c.key === key);
         if (!spec) throw new ApiError('invalid-input', `${engine} has no credential “${key}”.`);
         if (spec.secret) {
           if (value === '') await credentials.delete(`${engine}.${key}`);
@@ -330,26 +277,13 @@ export function createCatalogEngineSettings(
       const loaded = await loadEngineSettings(engine, backend, credentials);
       if (!loaded.ok) return { ok: false, message: loaded.message };
       try {
-        let step: ConnectionStep;
-        switch (engine) {
-          case 'volcengine':
-            step = await checkVolcengineCredentials(
-              loaded.settings as EngineSettings<'volcengine'>,
-            );
-            break;
-          case 'aliyun':
-            step = await checkAliyunCredentials(loaded.settings as EngineSettings<'aliyun'>);
-            break;
-          case 'vlm':
-            step = await checkVlmConnection(loaded.settings as EngineSettings<'vlm'>);
-            break;
-          case 'huawei':
-            return {
-              ok: true,
-              message:
-                'The Huawei settings are complete. A live check of the credentials happens on the first tagging call (the job runner probes once before sending more).',
-            };
-        }
+        const definition = cloudEngineDefinition(engine);
+        if (!definition.checkConnection)
+          return {
+            ok: true,
+            message: `The ${engine} settings are complete. A live check of the credentials happens on the first tagging call (the job runner probes once before sending more).`,
+          };
+        const step = await definition.checkConnection(loaded.settings);
         return { ok: step.ok, message: redact(step.detail) };
       } catch (error) {
         return {

@@ -2,11 +2,11 @@
 // and each cloud engine whose settings and secrets are present and valid. CLI, web host and
 // desktop host all build their engines here, so "configured" means the same everywhere.
 import type { TaggingEngine } from './engine.ts';
-import { createAliyunEngine } from './aliyun/aliyun-engine.ts';
+import { cloudEngineDefinition } from './engine-definitions.ts';
 import {
   type CloudEngineId,
   chainSecretStores,
-  type EngineSettings,
+  cloudEngineIds,
   envSecretStore,
   fileSecretStore,
   loadEngineSettings,
@@ -14,11 +14,8 @@ import {
   type SettingsBackend,
   settingsFingerprint,
 } from './engine-settings.ts';
-import { createHuaweiEngine } from './huawei/huawei-engine.ts';
 import { createLocalEngine } from './local/local-engine.ts';
 import type { EngineId } from './tag-model.ts';
-import { createVlmEngine } from './vlm/vlm-engine.ts';
-import { createVolcengineEngine } from './volcengine/volcengine-engine.ts';
 
 export interface EngineSet {
   readonly engines: ReadonlyMap<EngineId, TaggingEngine>;
@@ -79,19 +76,17 @@ export async function createEngineSet(options: EngineSetOptions): Promise<Engine
   const limits: Partial<Record<EngineId, { qps: number; concurrency: number }>> = {};
   const fingerprints: Partial<Record<EngineId, string>> = {};
   const backend = options.settings;
-  const build = async <E extends CloudEngineId>(
-    id: E,
-    create: (settings: EngineSettings<E>) => TaggingEngine,
-  ): Promise<void> => {
-    if (!wanted(id)) return;
+  // Every cloud engine in the registry (engine-definitions.ts), built from its own settings.
+  for (const id of cloudEngineIds) {
+    if (!wanted(id)) continue;
     const loaded = await loadEngineSettings(id, backend, options.secrets);
     if (!loaded.ok) {
       if (options.only?.includes(id) || loaded.reason === 'invalid')
         unavailable.set(id, loaded.message);
-      return;
+      continue;
     }
     try {
-      engines.set(id, create(loaded.settings));
+      engines.set(id, await cloudEngineDefinition(id).create(loaded.settings));
       const { qps, concurrency: inFlight } = loaded.settings;
       limits[id] = { qps, concurrency: inFlight };
       concurrency[id] = inFlight;
@@ -99,11 +94,7 @@ export async function createEngineSet(options: EngineSetOptions): Promise<Engine
     } catch (error) {
       unavailable.set(id, error instanceof Error ? error.message : String(error));
     }
-  };
-  await build('huawei', (settings) => createHuaweiEngine(settings));
-  await build('volcengine', (settings) => createVolcengineEngine({ settings }));
-  await build('aliyun', (settings) => createAliyunEngine({ settings }));
-  await build('vlm', (settings) => createVlmEngine(settings));
+  }
   return {
     engines,
     concurrency,

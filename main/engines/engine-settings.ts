@@ -13,34 +13,35 @@ import { createHash } from 'node:crypto';
 import { chmod, mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { z } from 'zod';
-import { aliyunSettingsSchema } from './aliyun/aliyun-settings.ts';
-import { huaweiSettingsSchema } from './huawei/huawei-settings.ts';
 import { EngineError } from './engine.ts';
+import {
+  cloudEngineDefinition,
+  cloudEngineDefinitions,
+  type CloudEngineId,
+} from './engine-definitions.ts';
+import { registeredEngineIds } from './engine-profile.ts';
 import { EngineId } from './tag-model.ts';
-import { vlmSettingsSchema } from './vlm/vlm-settings.ts';
-import { volcengineSettingsSchema } from './volcengine/volcengine-settings.ts';
 
-export const cloudEngineIds = ['huawei', 'volcengine', 'aliyun', 'vlm'] as const;
-export type CloudEngineId = (typeof cloudEngineIds)[number];
+export type { CloudEngineId };
 
-export const engineSettingsSchemas = {
-  huawei: huaweiSettingsSchema,
-  volcengine: volcengineSettingsSchema,
-  aliyun: aliyunSettingsSchema,
-  vlm: vlmSettingsSchema,
-} as const;
+/** The cloud engines, in registry order (every registered engine but the on-device one). */
+export const cloudEngineIds: readonly CloudEngineId[] = registeredEngineIds.filter(
+  (id): id is CloudEngineId => id !== 'local',
+);
+
+/** Each cloud engine's settings schema, from its definition (engine-definitions.ts). */
+export const engineSettingsSchemas = Object.fromEntries(
+  cloudEngineIds.map((id) => [id, cloudEngineDefinitions[id].settingsSchema]),
+) as { readonly [E in CloudEngineId]: (typeof cloudEngineDefinitions)[E]['settingsSchema'] };
 export type EngineSettings<E extends CloudEngineId> = z.output<(typeof engineSettingsSchemas)[E]>;
 export type EngineSettingsInput<E extends CloudEngineId> = z.input<
   (typeof engineSettingsSchemas)[E]
 >;
 
 /** Dot paths of the secret fields of each engine's settings (absent ones are skipped). */
-export const engineSecretPaths: Readonly<Record<CloudEngineId, readonly string[]>> = {
-  huawei: ['auth.sk', 'auth.securityToken', 'auth.password'],
-  volcengine: ['secretAccessKey', 'sessionToken', 'hosting.secretAccessKey'],
-  aliyun: ['accessKeySecret', 'securityToken', 'callback.seed', 'hosting.secretAccessKey'],
-  vlm: ['apiKey'],
-};
+export const engineSecretPaths = Object.fromEntries(
+  cloudEngineIds.map((id) => [id, cloudEngineDefinition(id).secretPaths]),
+) as Readonly<Record<CloudEngineId, readonly string[]>>;
 
 /** Where secrets live. The Electron host implements it with safeStorage. */
 export interface SecretStore {

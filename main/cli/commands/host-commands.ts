@@ -3,7 +3,12 @@
 import type { Catalog } from '../../catalog/catalog-connection.ts';
 import { receiveAliyunCallback } from '../../engines/aliyun/aliyun-callback.ts';
 import { catalogSettingsBackend } from '../../catalog/settings.ts';
-import { loadEngineSettings, type SecretStore } from '../../engines/engine-settings.ts';
+import {
+  cloudEngineIds,
+  loadEngineSettings,
+  type SecretStore,
+} from '../../engines/engine-settings.ts';
+import { emulatorStarters } from '../../emulators/emulator-registry.ts';
 import { markRemoteTaskReady } from '../../catalog/job-queue.ts';
 import { ensureRendererBuilt } from '../../server/renderer-build.ts';
 import { type AliyunCallbackMount, startWebHost } from '../../server/web-host.ts';
@@ -98,67 +103,26 @@ export const serveCommand: CliCommand = {
   },
 };
 
-const emulatorNames = ['huawei', 'volcengine', 'aliyun', 'vlm'] as const;
+/** Every cloud engine has an emulator (main/emulators/emulator-registry.ts), in registry order. */
+const emulatorNames = cloudEngineIds;
 
 export const emulateCommand: CliCommand = {
   name: 'emulate',
   summary:
     "Run a cloud engine's emulator on 127.0.0.1 (first line: base URL and test credentials as JSON)",
-  usage: 'tujian emulate huawei|volcengine|aliyun|vlm [--port N]',
+  usage: `tujian emulate ${emulatorNames.join('|')} [--port N]`,
   options: { port: { type: 'string' } },
   async run(inv) {
     const [name] = inv.positionals;
-    if (!emulatorNames.some((n) => n === name))
-      throw new UsageError('name an emulator: huawei, volcengine, aliyun or vlm');
+    const id = emulatorNames.find((n) => n === name);
+    if (id === undefined) throw new UsageError(`name an emulator: ${emulatorNames.join(', ')}`);
     const port = parsePort(stringOption(inv, 'port'));
-    const options = port === undefined ? {} : { port };
     // The emulators ship with the app in main/emulators/ ("try without an account"; the tests
     // use the same ones) and tag with the real on-device engine, so their answers are real.
-    let banner: unknown;
-    let close: () => Promise<void>;
-    if (name === 'huawei') {
-      const { startHuaweiEmulator, huaweiEmulatorBanner } =
-        await import('../../emulators/huawei/huawei-emulator.ts');
-      const emulator = await startHuaweiEmulator(options);
-      banner = huaweiEmulatorBanner(emulator);
-      close = () => emulator.close();
-    } else if (name === 'volcengine') {
-      const { startVolcengineEmulator } =
-        await import('../../emulators/volcengine/volcengine-emulator.ts');
-      const emulator = await startVolcengineEmulator(options);
-      banner = {
-        emulator: 'volcengine',
-        baseUrl: emulator.baseUrl,
-        control: `${emulator.baseUrl}/__emulator`,
-        credentials: emulator.credentials,
-      };
-      close = () => emulator.close();
-    } else if (name === 'vlm') {
-      const { startVlmEmulator, vlmEmulatorModels } =
-        await import('../../emulators/vlm/vlm-emulator.ts');
-      const emulator = await startVlmEmulator(options);
-      banner = {
-        emulator: 'vlm',
-        ollamaUrl: emulator.ollamaUrl,
-        openAiUrl: emulator.openAiUrl,
-        control: `${emulator.baseUrl}/__emulator`,
-        models: vlmEmulatorModels,
-      };
-      close = () => emulator.close();
-    } else {
-      const { startAliyunEmulator } = await import('../../emulators/aliyun/aliyun-emulator.ts');
-      const emulator = await startAliyunEmulator(options);
-      banner = {
-        emulator: 'aliyun',
-        baseUrl: emulator.baseUrl,
-        control: `${emulator.baseUrl}/__emulator`,
-        credentials: emulator.credentials,
-      };
-      close = () => emulator.close();
-    }
-    inv.io.stdout.write(`${JSON.stringify(banner)}\n`);
+    const emulator = await emulatorStarters[id](port === undefined ? {} : { port });
+    inv.io.stdout.write(`${JSON.stringify(emulator.banner)}\n`);
     await untilStopped();
-    await close();
+    await emulator.close();
     return ExitCode.ok;
   },
 };

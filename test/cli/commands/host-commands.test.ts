@@ -1,12 +1,19 @@
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import { type Catalog, openCatalog } from '../../../main/catalog/catalog-connection.ts';
-import { aliyunCallbackMount } from '../../../main/cli/commands/host-commands.ts';
+import { aliyunCallbackMount, emulateCommand } from '../../../main/cli/commands/host-commands.ts';
 import { aliyunCallbackChecksum } from '../../../main/engines/aliyun/aliyun-callback.ts';
 import { catalogSettingsBackend } from '../../../main/catalog/settings.ts';
-import { envSecretStore, type SecretStore } from '../../../main/engines/engine-settings.ts';
+import {
+  cloudEngineIds,
+  envSecretStore,
+  type SecretStore,
+} from '../../../main/engines/engine-settings.ts';
 import {
   claimNextJob,
   enqueueTag,
@@ -91,4 +98,37 @@ describe(aliyunCallbackMount.name, () => {
       remoteTaskId: 'task-7',
     });
   });
+});
+
+describe(emulateCommand.name, () => {
+  it('offers every cloud engine in the registry', () => {
+    expect(emulateCommand.usage).toBe(`tujian emulate ${cloudEngineIds.join('|')} [--port N]`);
+  });
+
+  // The real `bin/tujian.js` in a child process: the command waits for a signal to stop.
+  it("starts the named engine's emulator from the registry and stops on SIGTERM", async () => {
+    const child = spawn(process.execPath, ['bin/tujian.js', 'emulate', 'vlm', '--port', '0'], {
+      cwd: join(import.meta.dirname, '..', '..', '..'),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    try {
+      let out = '';
+      child.stdout.setEncoding('utf8');
+      while (!out.includes('\n')) {
+        const [chunk] = (await once(child.stdout, 'data')) as [string];
+        out += chunk;
+      }
+      const banner = z
+        .object({ emulator: z.literal('vlm'), ollamaUrl: z.string() })
+        .parse(JSON.parse(out.slice(0, out.indexOf('\n'))));
+      // It is listening: Ollama's model list answers with the emulated models.
+      const tags = await fetch(`${banner.ollamaUrl.replace(/\/$/, '')}/api/tags`);
+      expect(tags.status).toBe(200);
+      const exited = once(child, 'exit');
+      child.kill('SIGTERM');
+      expect((await exited)[0]).toBe(0);
+    } finally {
+      if (child.exitCode === null) child.kill('SIGKILL');
+    }
+  }, 60_000);
 });
