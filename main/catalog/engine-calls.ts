@@ -1,10 +1,10 @@
 // The `engine_calls` table: paid calls per engine and UTC day, counted as each call is made,
 // so a budget (main/jobs/engine-budget.ts) holds across restarts and processes.
-import type { Catalog } from './catalog-connection.ts';
+import type { Catalog, ReadableCatalog } from './catalog-connection.ts';
 
 /** Calls on `day` and in the days from `firstDay` to `lastDay` (ISO dates, inclusive). */
 export function sumEngineCalls(
-  db: Catalog,
+  db: ReadableCatalog,
   engine: string,
   day: string,
   firstDay: string,

@@ -11,7 +11,7 @@
 import { statSync, realpathSync, type Stats } from 'node:fs';
 import { isAbsolute, resolve, sep } from 'node:path';
 import { z } from 'zod';
-import type { Catalog } from './catalog-connection.ts';
+import { type Catalog, type ReadableCatalog } from './catalog-connection.ts';
 import { EngineId } from '../engines/tag-model.ts';
 
 export type FolderStatus = 'online' | 'offline';
@@ -147,7 +147,7 @@ export function addFolder(db: Catalog, path: string, options: AddFolderOptions =
     .immediate();
 }
 
-export function listFolders(db: Catalog): Folder[] {
+export function listFolders(db: ReadableCatalog): Folder[] {
   const rows = db.prepare('SELECT * FROM folders ORDER BY id').all() as FolderRow[];
   return rows.map(toFolder);
 }
@@ -322,7 +322,7 @@ export interface FolderSummary {
   pending: number;
 }
 
-export function summariseFolders(db: Catalog): FolderSummary[] {
+export function summariseFolders(db: ReadableCatalog): FolderSummary[] {
   return db
     .prepare<[], Omit<FolderSummary, 'engines'> & { engines: string }>(
       `SELECT f.id, f.path, f.status, f.engines, COUNT(p.id) AS photos,

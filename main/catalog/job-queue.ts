@@ -31,7 +31,7 @@
 // An async engine's remote task id is written to the job row before any waiting, so after
 // a restart the job resumes polling that task instead of submitting (and paying) again.
 import { z } from 'zod';
-import type { Catalog } from './catalog-connection.ts';
+import { type Catalog, type ReadableCatalog } from './catalog-connection.ts';
 import { EngineId } from '../engines/tag-model.ts';
 import {
   currentProcessIdentity,
@@ -532,7 +532,7 @@ export interface JobCounts {
   readonly failed: number;
 }
 
-export function countJobs(db: Catalog): JobCounts[] {
+export function countJobs(db: ReadableCatalog): JobCounts[] {
   return db
     .prepare<[], JobCounts>(
       `SELECT kind, engine,
@@ -554,7 +554,7 @@ export interface FailedJob {
   readonly updatedAt: number;
 }
 
-export function listFailedJobs(db: Catalog, limit = 100): FailedJob[] {
+export function listFailedJobs(db: ReadableCatalog, limit = 100): FailedJob[] {
   return db
     .prepare<[number], FailedJob>(
       `SELECT id, kind, engine, photo_id AS photoId, content_id AS contentId, last_error_code AS code,

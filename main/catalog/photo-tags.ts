@@ -6,7 +6,7 @@
 // any engine must never bring it back, so `saveEngineAnswer` skips every (content, tag)
 // pair that has a rejected row, whichever engine's row was rejected.
 import type Database from 'better-sqlite3';
-import type { Catalog } from './catalog-connection.ts';
+import { type Catalog, type ReadableCatalog } from './catalog-connection.ts';
 import type { EngineAnswer, TagBox, TagSource, TagType } from '../engines/tag-model.ts';
 
 export interface SaveAnswerResult {
@@ -168,7 +168,7 @@ export interface ContentTag {
 
 /** All tag rows of a content (rejected ones included when asked), best first. */
 export function listContentTags(
-  db: Catalog,
+  db: ReadableCatalog,
   contentId: number,
   options: { includeRejected?: boolean } = {},
 ): ContentTag[] {
@@ -305,7 +305,11 @@ export function latestEngineSettingsKey(db: Catalog, engine: string): string | u
 }
 
 /** Contents, tags, and contents with at least one tag nobody removed. */
-export function countCatalogTags(db: Catalog): { contents: number; tags: number; tagged: number } {
+export function countCatalogTags(db: ReadableCatalog): {
+  contents: number;
+  tags: number;
+  tagged: number;
+} {
   return (
     db
       .prepare<[], { contents: number; tags: number; tagged: number }>(
@@ -411,7 +415,7 @@ export function listMigrationCandidates(
 }
 
 /** Whether an engine has answered for any content. */
-export function engineHasAnswers(db: Catalog, engine: string): boolean {
+export function engineHasAnswers(db: ReadableCatalog, engine: string): boolean {
   return (
     db
       .prepare<[string], { one: number }>(
@@ -422,7 +426,7 @@ export function engineHasAnswers(db: Catalog, engine: string): boolean {
 }
 
 /** Every tag with its photo count and the tags merged into it, most used first (`tujian tags`). */
-export function listTagsWithPhotoCounts(db: Catalog): {
+export function listTagsWithPhotoCounts(db: ReadableCatalog): {
   name: string;
   zh: string;
   en: string;

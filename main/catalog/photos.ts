@@ -1,7 +1,7 @@
 // The `photos` table: one row per place (folder + relative path) that holds an image file,
 // linked to the content it shows once ingested. Rows are never deleted because a file went
 // away: they become `missing`, so tags and albums survive an unplugged drive or a move.
-import type { Catalog } from './catalog-connection.ts';
+import { type Catalog, type ReadableCatalog } from './catalog-connection.ts';
 
 export type PhotoStatus = 'pending' | 'ok' | 'broken' | 'skipped' | 'missing';
 
@@ -385,7 +385,7 @@ export function listPhotoIdsWhere(db: Catalog, filter: PhotoFilterSql): number[]
 
 /** The photo at this relative path in a folder. */
 export function findPhotoIdByPath(
-  db: Catalog,
+  db: ReadableCatalog,
   folderId: number,
   relPath: string,
 ): number | undefined {
@@ -408,7 +408,7 @@ export function countFolderPhotos(db: Catalog, folderId: number): number {
 
 /** Photos that could not be read or were skipped, with absolute paths, by path. */
 export function listUnreadablePhotos(
-  db: Catalog,
+  db: ReadableCatalog,
 ): { path: string; status: string; error: string | null }[] {
   return db
     .prepare<[], { path: string; status: string; error: string | null }>(
@@ -491,7 +491,7 @@ export interface PhotoDetails {
   orientation: number | null;
 }
 
-export function readPhotoDetails(db: Catalog, photoId: number): PhotoDetails | undefined {
+export function readPhotoDetails(db: ReadableCatalog, photoId: number): PhotoDetails | undefined {
   return db
     .prepare<[number], PhotoDetails>(
       `SELECT p.id, p.status, p.error, p.size, p.content_id, c.hash, c.format, c.width, c.height, c.taken_at,

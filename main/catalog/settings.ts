@@ -2,11 +2,11 @@
 // keeps a setting in the catalog (job switches and budgets, preview and sidecar settings,
 // followed folder links, engine settings, the UI language) reads and writes it through here;
 // each caller keeps its own zod schema and decides what a damaged value means for it.
-import type { Catalog } from './catalog-connection.ts';
+import type { Catalog, ReadableCatalog } from './catalog-connection.ts';
 import type { SettingsBackend } from '../engines/engine-settings.ts';
 
 /** The stored text of a setting (JSON as written), or undefined when the key is absent. */
-export function readSettingText(db: Catalog, key: string): string | undefined {
+export function readSettingText(db: ReadableCatalog, key: string): string | undefined {
   return db
     .prepare<[string], { value: string }>(`SELECT value FROM settings WHERE key = ?`)
     .get(key)?.value;
@@ -25,7 +25,7 @@ export function readSettingJson(db: Catalog, key: string): unknown {
 
 /** Every setting whose key starts with `prefix`, as stored (a range scan on the primary key). */
 export function readSettingTextsWithPrefix(
-  db: Catalog,
+  db: ReadableCatalog,
   prefix: string,
 ): { key: string; value: string }[] {
   if (prefix === '') throw new Error('A settings prefix cannot be empty.');

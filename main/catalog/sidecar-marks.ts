@@ -2,7 +2,7 @@
 // the triggers of migrations 0007 and 0008 and drained by main/library/sidecar-sync.ts (see
 // [Note: Sidecar marks are kept until written] there). A drainer claims a mark with a lease, so
 // two processes on one catalog never write the same sidecar at once.
-import type { Catalog } from './catalog-connection.ts';
+import { type Catalog, type ReadableCatalog } from './catalog-connection.ts';
 
 /** Marks due now: quiet long enough (or waiting too long), not backing off, not leased. */
 export const dueSidecarsSql = `SELECT content_id FROM sidecar_pending
@@ -84,7 +84,7 @@ export function sidecarMarks(db: Catalog): SidecarMarks {
 }
 
 /** How many sidecars are due, and how many of those are waiting after a failure. */
-export function countPendingSidecars(db: Catalog): { pending: number; retrying: number } {
+export function countPendingSidecars(db: ReadableCatalog): { pending: number; retrying: number } {
   const row = db
     .prepare<[], { pending: number; retrying: number }>(
       `SELECT count(*) AS pending, count(retry_at) AS retrying FROM sidecar_pending`,

@@ -11,7 +11,7 @@
 // exposure, and a vendor may charge for work its gateway answered with an error. Budgets
 // live in the settings table as `jobs.budget.<engine>` = `{"perDay": N, "perMonth": M}`.
 import { z } from 'zod';
-import type { Catalog } from '../catalog/catalog-connection.ts';
+import type { Catalog, ReadableCatalog } from '../catalog/catalog-connection.ts';
 import { recordEngineCall, sumEngineCalls } from '../catalog/engine-calls.ts';
 import { deleteSetting, readSettingText, writeSettingJson } from '../catalog/settings.ts';
 import type { EngineId } from '../engines/tag-model.ts';
@@ -37,7 +37,7 @@ function startOfNextUtcMonth(now: number): number {
   return Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 1);
 }
 
-export function readBudget(db: Catalog, engine: EngineId): EngineBudget {
+export function readBudget(db: ReadableCatalog, engine: EngineId): EngineBudget {
   const text = readSettingText(db, `jobs.budget.${engine}`);
   if (text === undefined) return {};
   try {
@@ -63,7 +63,11 @@ export interface CallsUsed {
   readonly month: number;
 }
 
-export function callsUsed(db: Catalog, engine: EngineId, now: number = Date.now()): CallsUsed {
+export function callsUsed(
+  db: ReadableCatalog,
+  engine: EngineId,
+  now: number = Date.now(),
+): CallsUsed {
   const day = utcDay(now);
   return sumEngineCalls(db, engine, day, `${day.slice(0, 7)}-01`, `${day.slice(0, 7)}-31`);
 }

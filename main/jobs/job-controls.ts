@@ -15,7 +15,7 @@
 // the engine's settings fingerprint (a hash the host computes over the engine's settings and
 // credentials) differs from the one recorded at the stop.
 import { z } from 'zod';
-import type { Catalog } from '../catalog/catalog-connection.ts';
+import type { Catalog, ReadableCatalog } from '../catalog/catalog-connection.ts';
 import {
   deleteSetting,
   readSettingTextsWithPrefix,
@@ -55,7 +55,7 @@ function parseJson(text: string): unknown {
 }
 
 /** Every switch in one read (the runner calls this on each pump). */
-export function readJobControls(db: Catalog): JobControls {
+export function readJobControls(db: ReadableCatalog): JobControls {
   const rows = readSettingTextsWithPrefix(db, 'jobs.');
   let pausedAll = false;
   const pausedEngines = new Set<EngineId>();

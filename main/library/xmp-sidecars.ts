@@ -16,7 +16,7 @@ import { ExifTool, type WriteTags } from 'exiftool-vendored';
 import { mkdir, stat } from 'node:fs/promises';
 import { basename, dirname, extname, join } from 'node:path';
 import { z } from 'zod';
-import type { Catalog } from '../catalog/catalog-connection.ts';
+import type { Catalog, ReadableCatalog } from '../catalog/catalog-connection.ts';
 import { readSettingText, writeSettingJson } from '../catalog/settings.ts';
 import { getFolder } from '../catalog/folders.ts';
 import { getPhoto, listIngestedPhotoIds, listPhotoIdsOfContent } from '../catalog/photos.ts';
@@ -55,7 +55,7 @@ export type XmpSettings = z.infer<typeof XmpSettings>;
 export const xmpSettingsKey = 'xmp.sidecars';
 
 /** The XMP settings row (defaults when absent). A damaged row is an error, not a guess. */
-export function readXmpSettings(db: Catalog): XmpSettings {
+export function readXmpSettings(db: ReadableCatalog): XmpSettings {
   const text = readSettingText(db, xmpSettingsKey);
   const parsed = XmpSettings.safeParse(text !== undefined ? JSON.parse(text) : {});
   if (!parsed.success) {

@@ -1,7 +1,7 @@
 // CLI commands that read the catalog: status, tags, show, failures, retry.
 import { readdirSync, statSync } from 'node:fs';
 import { join, relative, resolve, sep } from 'node:path';
-import type { Catalog } from '../../catalog/catalog-connection.ts';
+import type { ReadableCatalog } from '../../catalog/catalog-connection.ts';
 import { listFolders, summariseFolders } from '../../catalog/folders.ts';
 import {
   countCatalogTags,
@@ -19,7 +19,7 @@ import { countPendingSidecars } from '../../catalog/sidecar-marks.ts';
 import { readXmpSettings } from '../../library/xmp-sidecars.ts';
 import { jobsStatus, jobsStatusLines } from './jobs-commands.ts';
 import { type CliCommand, stringOption } from '../cli-command.ts';
-import { openCliContext } from '../cli-context.ts';
+import { openCliContext, openCliReadContext } from '../cli-context.ts';
 import { ExitCode, UsageError } from '../cli-errors.ts';
 import { escapeControlChars } from '../../util/terminal-text.ts';
 
@@ -52,7 +52,11 @@ function megabytes(bytes: number): string {
 }
 
 /** Sidecar writing and the sidecars still due ([Note: Sidecars follow tag changes]). */
-function sidecarStatus(db: Catalog): { enabled: boolean; pending: number; retrying: number } {
+function sidecarStatus(db: ReadableCatalog): {
+  enabled: boolean;
+  pending: number;
+  retrying: number;
+} {
   let enabled: boolean;
   try {
     enabled = readXmpSettings(db).enabled;
@@ -67,7 +71,7 @@ function sidecarStatus(db: Catalog): { enabled: boolean; pending: number; retryi
  * holds): engine-retirement.ts. Engines the user never used are not mentioned here.
  */
 function retirementNotices(
-  db: Catalog,
+  db: ReadableCatalog,
   folders: readonly { engines: readonly string[] }[],
   now: number,
 ): (RetirementStatus & { engine: EngineId })[] {
@@ -86,7 +90,7 @@ export const statusCommand: CliCommand = {
   summary: 'Folders, photo counts, queued and failed jobs, storage used',
   usage: 'tujian status [--json]',
   run(inv) {
-    const ctx = openCliContext(inv);
+    const ctx = openCliReadContext(inv);
     try {
       const folders = summariseFolders(ctx.db);
       const jobs = countJobs(ctx.db);
@@ -155,7 +159,7 @@ export const tagsCommand: CliCommand = {
   summary: 'All tags with their photo counts (zh and en) and the tags merged into them',
   usage: 'tujian tags [--json]',
   run(inv) {
-    const ctx = openCliContext(inv);
+    const ctx = openCliReadContext(inv);
     try {
       const rows = listTagsWithPhotoCounts(ctx.db);
       if (inv.global.json) inv.io.printJson(rows);
@@ -176,7 +180,7 @@ export const tagsCommand: CliCommand = {
 };
 
 /** Find the photo row for a file path, matching it against the added folders. */
-export function findPhotoByFilePath(db: Catalog, filePath: string) {
+export function findPhotoByFilePath(db: ReadableCatalog, filePath: string) {
   const absolute = resolve(filePath);
   const folders = listFolders(db); // by id, as added: the first folder holding the path wins
   for (const folder of folders) {
@@ -196,7 +200,7 @@ export const showCommand: CliCommand = {
   run(inv) {
     const [file] = inv.positionals;
     if (!file) throw new UsageError('name a photo file');
-    const ctx = openCliContext(inv);
+    const ctx = openCliReadContext(inv);
     try {
       const found = findPhotoByFilePath(ctx.db, file);
       if (!found) {
@@ -262,7 +266,7 @@ export const failuresCommand: CliCommand = {
   summary: 'Jobs that failed, with the last error code and message',
   usage: 'tujian failures [--json]',
   run(inv) {
-    const ctx = openCliContext(inv);
+    const ctx = openCliReadContext(inv);
     try {
       const failed = listFailedJobs(ctx.db, 1000);
       const broken = listUnreadablePhotos(ctx.db);

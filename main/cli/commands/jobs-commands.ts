@@ -4,7 +4,7 @@
 // desktop app running on the same catalog. `jobsStatus` is what `tujian status` shows about them.
 import { existsSync, realpathSync } from 'node:fs';
 import { resolve } from 'node:path';
-import type { Catalog } from '../../catalog/catalog-connection.ts';
+import type { Catalog, ReadableCatalog } from '../../catalog/catalog-connection.ts';
 import { listFolders } from '../../catalog/folders.ts';
 import { latestEngineSettingsKey } from '../../catalog/photo-tags.ts';
 import { EngineId, engineIds } from '../../engines/tag-model.ts';
@@ -58,7 +58,7 @@ export interface JobsStatus {
 }
 
 /** Pauses, stops and budgets per engine, for `tujian status` (engines with anything to say). */
-export function jobsStatus(db: Catalog, now: number = Date.now()): JobsStatus {
+export function jobsStatus(db: ReadableCatalog, now: number = Date.now()): JobsStatus {
   const controls = readJobControls(db);
   const engines: EngineJobsStatus[] = [];
   for (const engine of engineIds) {
