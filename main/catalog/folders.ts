@@ -217,7 +217,7 @@ export function folderStatesSignature(db: Catalog): string {
 }
 
 /** Ids of the folders whose engine list includes this engine. */
-export function listFolderIdsWithEngine(db: Catalog, engine: string): number[] {
+export function listFolderIdsWithEngine(db: ReadableCatalog, engine: string): number[] {
   return db
     .prepare<[string], number>(
       `SELECT f.id FROM folders f WHERE EXISTS (SELECT 1 FROM json_each(f.engines) e WHERE e.value = ?)`,

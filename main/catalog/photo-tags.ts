@@ -296,7 +296,7 @@ export function countEngineResults(
 }
 
 /** The settings key of the engine's latest result: what its next run most likely uses. */
-export function latestEngineSettingsKey(db: Catalog, engine: string): string | undefined {
+export function latestEngineSettingsKey(db: ReadableCatalog, engine: string): string | undefined {
   return db
     .prepare<[string], { settings_key: string }>(
       `SELECT settings_key FROM engine_results WHERE engine = ? ORDER BY finished_at DESC LIMIT 1`,

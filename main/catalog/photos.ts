@@ -424,7 +424,7 @@ export function listUnreadablePhotos(
  * would skip (see [Note: Never pay twice]).
  */
 export function countTaggableContents(
-  db: Catalog,
+  db: ReadableCatalog,
   folderIds: readonly number[],
   engine: string,
   settingsKey: string | undefined,
@@ -447,7 +447,7 @@ export function countTaggableContents(
 }
 
 /** Photos waiting to be ingested in these folders. */
-export function countPendingPhotos(db: Catalog, folderIds: readonly number[]): number {
+export function countPendingPhotos(db: ReadableCatalog, folderIds: readonly number[]): number {
   const marks = folderIds.map(() => '?').join(', ') || 'NULL';
   return (
     db

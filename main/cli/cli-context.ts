@@ -63,7 +63,7 @@ export interface CliReadContext {
 }
 
 /**
- * The catalog for a command that only reads (`status`, `tags`, `show`, `failures`): a
+ * The catalog for a command that only reads (`status`, `tags`, `show`, `failures`, `estimate`): a
  * connection SQLite opens read-only, typed as such ([Note: Read and write connections typed
  * apart]), so such a command cannot change the library by mistake. It never creates a catalog
  * ([Note: Only some commands create a catalog]). A catalog from an older Tujian is first

@@ -3,7 +3,7 @@
 // yet (see [Note: Never pay twice] in tag-job-protocol.ts), plus the photos not hashed yet, which
 // cannot be deduplicated before they are read (an upper bound). Budget and QPS turn the
 // number into days and hours.
-import type { Catalog } from '../catalog/catalog-connection.ts';
+import type { ReadableCatalog } from '../catalog/catalog-connection.ts';
 import { listFolderIdsWithEngine } from '../catalog/folders.ts';
 import { countPendingPhotos, countTaggableContents } from '../catalog/photos.ts';
 import type { EngineId } from '../engines/tag-model.ts';
@@ -51,12 +51,12 @@ export interface CallEstimate {
   readonly minimumSeconds: number | null;
 }
 
-function foldersFor(db: Catalog, options: EstimateOptions): number[] {
+function foldersFor(db: ReadableCatalog, options: EstimateOptions): number[] {
   if (options.folderIds) return [...options.folderIds];
   return listFolderIdsWithEngine(db, options.engine);
 }
 
-export function estimateCalls(db: Catalog, options: EstimateOptions): CallEstimate {
+export function estimateCalls(db: ReadableCatalog, options: EstimateOptions): CallEstimate {
   const now = options.now ?? Date.now();
   const folderIds = foldersFor(db, options);
   const row = countTaggableContents(db, folderIds, options.engine, options.settingsKey);

@@ -4,7 +4,7 @@
 // desktop app running on the same catalog. `jobsStatus` is what `tujian status` shows about them.
 import { existsSync, realpathSync } from 'node:fs';
 import { resolve } from 'node:path';
-import type { Catalog, ReadableCatalog } from '../../catalog/catalog-connection.ts';
+import type { ReadableCatalog } from '../../catalog/catalog-connection.ts';
 import { listFolders } from '../../catalog/folders.ts';
 import { latestEngineSettingsKey } from '../../catalog/photo-tags.ts';
 import { EngineId, engineIds } from '../../engines/tag-model.ts';
@@ -13,7 +13,7 @@ import { sharedEngineLimiters } from '../../jobs/engine-limiter.ts';
 import { estimateCalls } from '../../jobs/job-estimate.ts';
 import { readJobControls, setJobsPaused } from '../../jobs/job-controls.ts';
 import { type CliCommand, type CliInvocation, flagOption, stringOption } from '../cli-command.ts';
-import { openCliContext } from '../cli-context.ts';
+import { openCliContext, openCliReadContext } from '../cli-context.ts';
 import { ExitCode, UsageError } from '../cli-errors.ts';
 import { escapeControlChars } from '../../util/terminal-text.ts';
 
@@ -213,7 +213,7 @@ export const budgetCommand: CliCommand = {
 };
 
 /** The settings key of the engine's latest result: what the next run most likely uses. */
-function latestSettingsKey(db: Catalog, engine: EngineId): string | undefined {
+function latestSettingsKey(db: ReadableCatalog, engine: EngineId): string | undefined {
   return latestEngineSettingsKey(db, engine);
 }
 
@@ -227,7 +227,7 @@ export const estimateCommand: CliCommand = {
     const engine = engineOption(inv, true);
     if (engine === undefined) return Promise.resolve(ExitCode.usage);
     const [folderArg] = inv.positionals;
-    const ctx = openCliContext(inv);
+    const ctx = openCliReadContext(inv);
     try {
       let folderIds: number[] | undefined;
       let enabledThere = true;
