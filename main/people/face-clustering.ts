@@ -31,6 +31,15 @@ export interface ClusteringOptions {
   matchDistance: number;
   /** Neighbours (the face included) that make a core face, and the smallest unpinned group. */
   minFaces: number;
+  /**
+   * Centre test of [Note: Joins that resist chaining]: two groups join only when the distance
+   * between their person centres, estimated from their means, is at most this.
+   */
+  centreDistance?: number;
+  /** Root-mean-square distance of one face from its person's centre (measured, see below). */
+  faceSpread?: number;
+  /** Nearest neighbours kept per face in the re-cluster's neighbour graph. */
+  neighbours?: number;
 }
 
 /**
@@ -46,6 +55,13 @@ export const defaultClusteringOptions: ClusteringOptions = {
   clusterDistance: 0.85,
   matchDistance: 0.85,
   minFaces: 2,
+};
+
+/** Defaults of the optional ClusteringOptions (measured: see defaultClusteringOptions). */
+export const defaultLinkage = {
+  centreDistance: 0.5,
+  faceSpread: 0.57,
+  neighbours: 10,
 };
 
 /** One face as the clustering sees it; `index` is its row in the quantised descriptors. */
@@ -118,6 +134,21 @@ class ConstrainedGroups {
     return this.rejected[root]?.has(person) ?? false;
   }
 
+  sizeOf(root: number): number {
+    return this.size[root] ?? 1;
+  }
+
+  /** Whether the user's decisions let the groups with roots ra and rb become one. */
+  allowed(ra: number, rb: number): boolean {
+    if (ra === rb) return true;
+    const pa = this.pinnedOf(ra);
+    const pb = this.pinnedOf(rb);
+    if (pa !== null && pb !== null && pa !== pb) return false;
+    if (pa !== null && this.rejects(rb, pa)) return false;
+    if (pb !== null && this.rejects(ra, pb)) return false;
+    return true;
+  }
+
   /** Joins the groups of a and b unless that breaks a constraint; true when joined (or same). */
   union(a: number, b: number): boolean {
     let ra = this.find(a);
@@ -143,10 +174,112 @@ class ConstrainedGroups {
   }
 }
 
+/** Options of the anti-chaining rule, with the defaults filled in. */
+function linkageOf(options: ClusteringOptions): typeof defaultLinkage {
+  return {
+    centreDistance: options.centreDistance ?? defaultLinkage.centreDistance,
+    faceSpread: options.faceSpread ?? defaultLinkage.faceSpread,
+    neighbours: Math.max(options.neighbours ?? defaultLinkage.neighbours, options.minFaces - 1, 1),
+  };
+}
+
+/**
+ * The sum of the descriptors of each group of two or more faces, for the centre test of
+ * [Note: Joins that resist chaining]. Sums live in pooled Float32Array slots allocated when a
+ * group first grows and freed when it is absorbed, so memory follows the number of live groups,
+ * not the number of faces.
+ */
+class GroupCentres {
+  private readonly slotOf: Int32Array;
+  private readonly chunks: Float32Array[] = [];
+  private readonly free: number[] = [];
+  private slotsUsed = 0;
+  private static readonly chunkSlots = 256;
+  private readonly scratchA: Float32Array;
+  private readonly scratchB: Float32Array;
+
+  constructor(
+    private readonly q: QuantisedDescriptors,
+    private readonly rowOf: (position: number) => number,
+    count: number,
+  ) {
+    this.slotOf = new Int32Array(count).fill(-1);
+    this.scratchA = new Float32Array(q.dims);
+    this.scratchB = new Float32Array(q.dims);
+  }
+
+  private view(slot: number): Float32Array {
+    const chunk = this.chunks[Math.floor(slot / GroupCentres.chunkSlots)] ?? new Float32Array();
+    const offset = (slot % GroupCentres.chunkSlots) * this.q.dims;
+    return chunk.subarray(offset, offset + this.q.dims);
+  }
+
+  private decodeInto(position: number, out: Float32Array): Float32Array {
+    const row = this.rowOf(position);
+    const s = this.q.scales[row] ?? 0;
+    const o = row * this.q.dims;
+    for (let k = 0; k < this.q.dims; k++) out[k] = (this.q.codes[o + k] ?? 0) * s;
+    return out;
+  }
+
+  /** The group's descriptor sum: its pooled slot, or its one face decoded into `scratch`. */
+  private sumOf(root: number, scratch: Float32Array): Float32Array {
+    const slot = this.slotOf[root] ?? -1;
+    return slot >= 0 ? this.view(slot) : this.decodeInto(root, scratch);
+  }
+
+  /** Squared distance between the mean descriptors of two groups. */
+  meanDistanceSq(rootA: number, sizeA: number, rootB: number, sizeB: number): number {
+    const a = this.sumOf(rootA, this.scratchA);
+    const b = this.sumOf(rootB, this.scratchB);
+    const wa = 1 / sizeA;
+    const wb = 1 / sizeB;
+    let sum = 0;
+    for (let k = 0; k < a.length; k++) {
+      const diff = (a[k] as number) * wa - (b[k] as number) * wb;
+      sum += diff * diff;
+    }
+    return sum;
+  }
+
+  /** Group `absorbed` was joined into `kept`: kept's sum becomes the sum of both. */
+  merge(kept: number, absorbed: number): void {
+    if ((this.slotOf[kept] ?? -1) < 0) {
+      const slot = this.allocate();
+      this.slotOf[kept] = slot;
+      this.decodeInto(kept, this.view(slot));
+    }
+    const target = this.sumOf(kept, this.scratchA);
+    const source = this.sumOf(absorbed, this.scratchB);
+    for (let k = 0; k < target.length; k++)
+      target[k] = (target[k] as number) + (source[k] as number);
+    const freed = this.slotOf[absorbed] ?? -1;
+    if (freed >= 0) {
+      this.free.push(freed);
+      this.slotOf[absorbed] = -1;
+    }
+  }
+
+  private allocate(): number {
+    const reused = this.free.pop();
+    if (reused !== undefined) return reused;
+    const slot = this.slotsUsed++;
+    if (slot % GroupCentres.chunkSlots === 0)
+      this.chunks.push(new Float32Array(GroupCentres.chunkSlots * this.q.dims));
+    return slot;
+  }
+
+  /** Bytes held by the sums, for the benchmark. */
+  get byteLength(): number {
+    return this.chunks.length * GroupCentres.chunkSlots * this.q.dims * 4;
+  }
+}
+
 /**
  * The full pass. `descriptors` holds every face's descriptor (row `face.index`); unclusterable
- * faces are skipped. Cost: one radius query per clusterable face through FaceIndex, never a
- * comparison of every pair.
+ * faces are skipped. Cost: one k-nearest query per clusterable face through FaceIndex (bounded
+ * work each), a counting sort of the neighbour edges and one centre test per candidate join;
+ * never a comparison of every pair. See [Note: Joins that resist chaining].
  */
 export function recluster(
   descriptors: QuantisedDescriptors,
@@ -155,6 +288,7 @@ export function recluster(
   options: ClusteringOptions = defaultClusteringOptions,
   indexOptions?: FaceIndexOptions,
 ): ReclusterResult {
+  const linkage = linkageOf(options);
   const positions = faces.flatMap((f, i) => (f.clusterable ? [i] : []));
   const rowToPosition = new Map<number, number>();
   faces.forEach((f, i) => {
@@ -162,46 +296,108 @@ export function recluster(
   });
   const index = positions.length > 0 ? new FaceIndex(descriptors, indexOptions) : undefined;
 
-  // 1. Neighbourhoods: each clusterable face's neighbours within clusterDistance.
-  const neighbourCount = new Uint32Array(faces.length);
-  const edgeA: number[] = [];
-  const edgeB: number[] = [];
-  const edgeD: number[] = [];
-  const nearest = new Map<number, { to: number; distance: number }[]>();
+  // 1. The k-nearest-neighbour graph within clusterDistance, in typed arrays (k per face).
+  const k = linkage.neighbours;
+  const neighbourOf = new Int32Array(faces.length * k).fill(-1);
+  const neighbourDistance = new Float32Array(faces.length * k);
+  const neighbourCount = new Uint8Array(faces.length);
   for (const position of positions) {
     const face = faces[position];
     if (!face || !index) continue;
-    const found = index.neighbours(face.index, options.clusterDistance);
-    const near: { to: number; distance: number }[] = [];
+    // Ask for a few more than k: rows of unclusterable faces are dropped below.
+    const found = index.nearest(face.index, k + 2, options.clusterDistance);
+    let kept = 0;
     for (const { face: row, distance } of found) {
       const other = rowToPosition.get(row);
-      if (other === undefined) continue;
-      near.push({ to: other, distance });
-      if (other > position) {
-        edgeA.push(position);
-        edgeB.push(other);
-        edgeD.push(distance);
-      }
+      if (other === undefined || kept >= k) continue;
+      neighbourOf[position * k + kept] = other;
+      neighbourDistance[position * k + kept] = distance;
+      kept++;
     }
-    neighbourCount[position] = near.length + 1;
-    near.sort((a, b) => a.distance - b.distance);
-    nearest.set(position, near);
+    neighbourCount[position] = kept;
   }
-  const isCore = (p: number) => (neighbourCount[p] ?? 0) >= options.minFaces;
+  const isCore = (p: number) => (neighbourCount[p] ?? 0) + 1 >= options.minFaces;
+  const listed = (from: number, to: number) => {
+    for (let j = 0; j < (neighbourCount[from] ?? 0); j++)
+      if (neighbourOf[from * k + j] === to) return true;
+    return false;
+  };
 
-  // 2. Core–core edges, closest first (single linkage), each join checked against constraints.
-  const groups = new ConstrainedGroups(faces);
-  const order = Array.from(edgeD.keys()).sort((x, y) => (edgeD[x] ?? 0) - (edgeD[y] ?? 0));
-  for (const e of order) {
-    const a = edgeA[e] ?? 0;
-    const b = edgeB[e] ?? 0;
-    if (isCore(a) && isCore(b)) groups.union(a, b);
+  // 2. Core–core edges (each pair once), closest first by a counting sort on the distance.
+  const edgeFrom: number[] = [];
+  const edgeSlot: number[] = [];
+  for (const position of positions) {
+    if (!isCore(position)) continue;
+    for (let j = 0; j < (neighbourCount[position] ?? 0); j++) {
+      const other = neighbourOf[position * k + j] ?? -1;
+      if (other < 0 || !isCore(other)) continue;
+      if (other < position && listed(other, position)) continue; // emitted from `other`
+      edgeFrom.push(position);
+      edgeSlot.push(position * k + j);
+    }
   }
-  // 3. Border faces join the group of their nearest core face that accepts them.
+  const buckets = 4096;
+  const keyOf = (e: number) =>
+    Math.min(
+      buckets - 1,
+      Math.floor(((neighbourDistance[edgeSlot[e] ?? 0] ?? 0) / options.clusterDistance) * buckets),
+    );
+  const starts = new Uint32Array(buckets + 1);
+  for (let e = 0; e < edgeFrom.length; e++) {
+    const next = keyOf(e) + 1;
+    starts[next] = (starts[next] ?? 0) + 1;
+  }
+  for (let b = 0; b < buckets; b++) starts[b + 1] = (starts[b + 1] ?? 0) + (starts[b] ?? 0);
+  const order = new Uint32Array(edgeFrom.length);
+  for (let e = 0; e < edgeFrom.length; e++) {
+    const key = keyOf(e);
+    order[starts[key] ?? 0] = e;
+    starts[key] = (starts[key] ?? 0) + 1;
+  }
+
+  // 3. Joins, closest edge first, each checked against the user's constraints and the centre
+  // test. A join refused early can pass once the groups have grown (their means settle), so
+  // the refused edges get one more pass.
+  const groups = new ConstrainedGroups(faces);
+  const centres = new GroupCentres(descriptors, (p) => faces[p]?.index ?? 0, faces.length);
+  const spreadSq = linkage.faceSpread * linkage.faceSpread;
+  const centreSq = linkage.centreDistance * linkage.centreDistance;
+  const centresClose = (ra: number, rb: number) => {
+    const na = groups.sizeOf(ra);
+    const nb = groups.sizeOf(rb);
+    const meanSq = centres.meanDistanceSq(ra, na, rb, nb);
+    return meanSq - spreadSq * (1 / na + 1 / nb) <= centreSq;
+  };
+  const tryJoin = (a: number, b: number): boolean => {
+    const ra = groups.find(a);
+    const rb = groups.find(b);
+    if (ra === rb) return true;
+    if (!groups.allowed(ra, rb) || !centresClose(ra, rb)) return false;
+    const kept = groups.union(a, b) ? groups.find(a) : -1;
+    if (kept < 0) return false;
+    centres.merge(kept, kept === ra ? rb : ra);
+    return true;
+  };
+  let pending: number[] = [];
+  for (const e of order) {
+    const a = edgeFrom[e] ?? 0;
+    const b = neighbourOf[edgeSlot[e] ?? 0] ?? 0;
+    if (!tryJoin(a, b)) pending.push(e);
+  }
+  for (let pass = 0; pass < 1 && pending.length > 0; pass++) {
+    const still: number[] = [];
+    for (const e of pending) {
+      if (!tryJoin(edgeFrom[e] ?? 0, neighbourOf[edgeSlot[e] ?? 0] ?? 0)) still.push(e);
+    }
+    pending = still;
+  }
+  // Border faces (not core) join the group of their nearest core neighbour that passes the
+  // same tests; the face alone is a group of one.
   for (const position of positions) {
     if (isCore(position)) continue;
-    for (const { to } of nearest.get(position) ?? []) {
-      if (isCore(to) && groups.union(to, position)) break;
+    for (let j = 0; j < (neighbourCount[position] ?? 0); j++) {
+      const other = neighbourOf[position * k + j] ?? -1;
+      if (other >= 0 && isCore(other) && tryJoin(other, position)) break;
     }
   }
 
