@@ -36,6 +36,11 @@ export interface ClusteringOptions {
    * between their person centres, estimated from their means, is at most this.
    */
   centreDistance?: number;
+  /**
+   * Average linkage over the whole group: the root-mean-square distance between two faces of
+   * the group a join would make must not exceed this.
+   */
+  groupDistance?: number;
   /** Root-mean-square distance of one face from its person's centre (measured, see below). */
   faceSpread?: number;
   /** Nearest neighbours kept per face in the re-cluster's neighbour graph. */
@@ -60,6 +65,7 @@ export const defaultClusteringOptions: ClusteringOptions = {
 /** Defaults of the optional ClusteringOptions (measured: see defaultClusteringOptions). */
 export const defaultLinkage = {
   centreDistance: 0.5,
+  groupDistance: 0.9,
   faceSpread: 0.57,
   neighbours: 10,
 };
@@ -178,6 +184,7 @@ class ConstrainedGroups {
 function linkageOf(options: ClusteringOptions): typeof defaultLinkage {
   return {
     centreDistance: options.centreDistance ?? defaultLinkage.centreDistance,
+    groupDistance: options.groupDistance ?? defaultLinkage.groupDistance,
     faceSpread: options.faceSpread ?? defaultLinkage.faceSpread,
     neighbours: Math.max(options.neighbours ?? defaultLinkage.neighbours, options.minFaces - 1, 1),
   };
@@ -191,6 +198,8 @@ function linkageOf(options: ClusteringOptions): typeof defaultLinkage {
  */
 class GroupCentres {
   private readonly slotOf: Int32Array;
+  /** Σ|xᵢ|² of each group of two or more (−1: not yet computed). */
+  private readonly normSq: Float64Array;
   private readonly chunks: Float32Array[] = [];
   private readonly free: number[] = [];
   private slotsUsed = 0;
@@ -204,6 +213,7 @@ class GroupCentres {
     count: number,
   ) {
     this.slotOf = new Int32Array(count).fill(-1);
+    this.normSq = new Float64Array(count).fill(-1);
     this.scratchA = new Float32Array(q.dims);
     this.scratchB = new Float32Array(q.dims);
   }
@@ -228,22 +238,57 @@ class GroupCentres {
     return slot >= 0 ? this.view(slot) : this.decodeInto(root, scratch);
   }
 
-  /** Squared distance between the mean descriptors of two groups. */
-  meanDistanceSq(rootA: number, sizeA: number, rootB: number, sizeB: number): number {
+  /**
+   * For two groups: the squared distance between their mean descriptors, and the mean squared
+   * distance between two faces of their union (Σ_{i<j}|xᵢ−xⱼ|² = nΣ|xᵢ|² − |Σxᵢ|², so both come
+   * from the sums in one pass).
+   */
+  compare(
+    rootA: number,
+    sizeA: number,
+    rootB: number,
+    sizeB: number,
+  ): { meanDistanceSq: number; unionPairDistanceSq: number } {
     const a = this.sumOf(rootA, this.scratchA);
     const b = this.sumOf(rootB, this.scratchB);
-    const wa = 1 / sizeA;
-    const wb = 1 / sizeB;
-    let sum = 0;
+    let aa = 0;
+    let bb = 0;
+    let ab = 0;
     for (let k = 0; k < a.length; k++) {
-      const diff = (a[k] as number) * wa - (b[k] as number) * wb;
-      sum += diff * diff;
+      const x = a[k] as number;
+      const y = b[k] as number;
+      aa += x * x;
+      bb += y * y;
+      ab += x * y;
     }
-    return sum;
+    const meanDistanceSq = Math.max(
+      0,
+      aa / (sizeA * sizeA) + bb / (sizeB * sizeB) - (2 * ab) / (sizeA * sizeB),
+    );
+    const n = sizeA + sizeB;
+    const normSq = this.normSqOf(rootA) + this.normSqOf(rootB);
+    const unionPairDistanceSq = Math.max(
+      0,
+      (2 * (n * normSq - (aa + bb + 2 * ab))) / (n * (n - 1)),
+    );
+    return { meanDistanceSq, unionPairDistanceSq };
+  }
+
+  /** Σ|xᵢ|² over the group (≈ its size: descriptors are unit vectors up to quantisation). */
+  private normSqOf(root: number): number {
+    const kept = this.normSq[root] ?? -1;
+    if (kept >= 0) return kept;
+    const row = this.rowOf(root);
+    const s = this.q.scales[row] ?? 0;
+    let sum = 0;
+    const o = row * this.q.dims;
+    for (let k = 0; k < this.q.dims; k++) sum += (this.q.codes[o + k] ?? 0) ** 2;
+    return sum * s * s;
   }
 
   /** Group `absorbed` was joined into `kept`: kept's sum becomes the sum of both. */
   merge(kept: number, absorbed: number): void {
+    this.normSq[kept] = this.normSqOf(kept) + this.normSqOf(absorbed);
     if ((this.slotOf[kept] ?? -1) < 0) {
       const slot = this.allocate();
       this.slotOf[kept] = slot;
@@ -362,11 +407,14 @@ export function recluster(
   const centres = new GroupCentres(descriptors, (p) => faces[p]?.index ?? 0, faces.length);
   const spreadSq = linkage.faceSpread * linkage.faceSpread;
   const centreSq = linkage.centreDistance * linkage.centreDistance;
+  const groupSq = linkage.groupDistance * linkage.groupDistance;
   const centresClose = (ra: number, rb: number) => {
     const na = groups.sizeOf(ra);
     const nb = groups.sizeOf(rb);
-    const meanSq = centres.meanDistanceSq(ra, na, rb, nb);
-    return meanSq - spreadSq * (1 / na + 1 / nb) <= centreSq;
+    const { meanDistanceSq, unionPairDistanceSq } = centres.compare(ra, na, rb, nb);
+    return (
+      meanDistanceSq - spreadSq * (1 / na + 1 / nb) <= centreSq && unionPairDistanceSq <= groupSq
+    );
   };
   const tryJoin = (a: number, b: number): boolean => {
     const ra = groups.find(a);

@@ -30,15 +30,15 @@ export interface FaceIndexOptions {
   maxProbes: number;
   /** Seed for the sample and k-means initialisation (results are reproducible). */
   seed: number;
-  /** `nearest`: buckets visited per query (default 8). */
+  /** `nearest`: buckets visited per query (default 6). */
   nearestProbes?: number;
-  /** `nearest`: candidates (best by projected distance) whose exact distance is computed (default 48). */
+  /** `nearest`: candidates (best by projected distance) whose exact distance is computed (default 24). */
   nearestRerank?: number;
 }
 
 export const defaultFaceIndexOptions: FaceIndexOptions = {
-  projectedDims: 48,
-  sampleSize: 3000,
+  projectedDims: 32,
+  sampleSize: 2000,
   maxProbes: 12,
   seed: 1,
 };
@@ -132,7 +132,7 @@ function principalDirections(
   for (let i = 0; i < basis.length; i++) basis[i] = random() - 0.5;
   orthonormaliseRows(basis, dims, d);
   const projected = new Float64Array(m * dims);
-  for (let iteration = 0; iteration < 4; iteration++) {
+  for (let iteration = 0; iteration < 3; iteration++) {
     // projected = data · basisᵀ, then basis = projectedᵀ · data (one power step of XᵀX).
     projected.fill(0);
     for (let r = 0; r < m; r++) {
@@ -202,17 +202,28 @@ export class FaceIndex {
     this.dims = Math.min(options.projectedDims, descriptors.dims, Math.max(1, n));
     const sample = sampleIndexes(n, options.sampleSize, random);
     const { basis, mean } = principalDirections(descriptors, sample, this.dims, random);
-    const row = new Float64Array(descriptors.dims);
     const d = descriptors.dims;
+    // projected = (x − mean)·basisᵀ = scale · (codes·basisᵀ) − mean·basisᵀ: the int8 codes are
+    // read as they are (no decoded copy), against a float32 basis — this loop is n·d·dims
+    // multiply-adds, the largest single cost of building the index.
+    const basis32 = Float32Array.from(basis);
+    const meanProjection = new Float64Array(this.dims);
+    for (let j = 0; j < this.dims; j++) {
+      let sum = 0;
+      for (let k = 0; k < d; k++) sum += (mean[k] as number) * (basis[j * d + k] as number);
+      meanProjection[j] = sum;
+    }
     this.projected = new Float32Array(n * this.dims);
+    const codes = descriptors.codes;
     for (let i = 0; i < n; i++) {
-      decode(descriptors, i, row);
-      for (let k = 0; k < d; k++) row[k] = (row[k] as number) - (mean[k] as number);
+      const o = i * d;
+      const scale = descriptors.scales[i] as number;
       for (let j = 0; j < this.dims; j++) {
         let sum = 0;
         const offset = j * d;
-        for (let k = 0; k < d; k++) sum += (row[k] as number) * (basis[offset + k] as number);
-        this.projected[i * this.dims + j] = sum;
+        for (let k = 0; k < d; k++)
+          sum += (codes[o + k] as number) * (basis32[offset + k] as number);
+        this.projected[i * this.dims + j] = scale * sum - (meanProjection[j] as number);
       }
     }
     // About 2√n buckets of √n/2 faces: a query scans the centroids and a few small buckets.
@@ -250,7 +261,7 @@ export class FaceIndex {
     let bestSq = Infinity;
     const count = this.centroids.length / this.dims;
     for (let c = 0; c < count; c++) {
-      const sq = projectedDistanceSq(this.projected, face, this.centroids, c, this.dims);
+      const sq = projectedDistanceSq(this.projected, face, this.centroids, c, this.dims, bestSq);
       if (sq < bestSq) {
         bestSq = sq;
         best = c;
@@ -324,8 +335,8 @@ export class FaceIndex {
     this.stats.queries++;
     const dims = this.dims;
     const count = this.centroids.length / dims;
-    const probes = Math.min(count, this.options.nearestProbes ?? 8);
-    const rerank = Math.max(k, this.options.nearestRerank ?? 48);
+    const probes = Math.min(count, this.options.nearestProbes ?? 6);
+    const rerank = Math.max(k, this.options.nearestRerank ?? 24);
     const q = face * dims;
     // The closest `probes` centroids, by insertion into a small sorted list.
     const probeBucket = new Int32Array(probes).fill(-1);
@@ -453,17 +464,19 @@ function heapReplaceTop(
   dist[i] = d;
 }
 
+/** Squared distance in the projection; stops early (returning a partial sum) past `bound`. */
 function projectedDistanceSq(
   a: Float32Array,
   i: number,
   b: Float32Array,
   j: number,
   dims: number,
+  bound = Infinity,
 ): number {
   let sum = 0;
   const oa = i * dims;
   const ob = j * dims;
-  for (let k = 0; k < dims; k++) {
+  for (let k = 0; k < dims && sum < bound; k++) {
     const diff = (a[oa + k] as number) - (b[ob + k] as number);
     sum += diff * diff;
   }
@@ -492,14 +505,14 @@ function kMeans(
   }
   const sums = new Float64Array(k * dims);
   const counts = new Uint32Array(k);
-  for (let round = 0; round < 8; round++) {
+  for (let round = 0; round < 6; round++) {
     sums.fill(0);
     counts.fill(0);
     for (const p of sample) {
       let best = 0;
       let bestSq = Infinity;
       for (let c = 0; c < k; c++) {
-        const sq = projectedDistanceSq(points, p, centroids, c, dims);
+        const sq = projectedDistanceSq(points, p, centroids, c, dims, bestSq);
         if (sq < bestSq) {
           bestSq = sq;
           best = c;
