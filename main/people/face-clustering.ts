@@ -168,7 +168,11 @@ class ConstrainedGroups {
     if ((this.size[ra] ?? 0) < (this.size[rb] ?? 0)) [ra, rb] = [rb, ra];
     this.parent[rb] = ra;
     this.size[ra] = (this.size[ra] ?? 0) + (this.size[rb] ?? 0);
-    if (pa === null && pb !== null) this.pinnedPerson[ra] = pb;
+    // The kept root takes the pin of either side: pa and pb were read before the swap above,
+    // so which root had it is not known here (setting it only when the kept root had none
+    // lost the pin whenever the smaller group was the pinned one).
+    const pinned = pa ?? pb;
+    if (pinned !== null) this.pinnedPerson[ra] = pinned;
     const small = this.rejected[rb];
     if (small) {
       const big = this.rejected[ra];
@@ -515,24 +519,81 @@ export function recluster(
 export interface MatchCandidate {
   personId: number;
   distance: number;
+  /**
+   * The new face's distance from the mean descriptor of `personId`'s faces and how many faces
+   * that mean is over (PersonCentres gives both). When given, the face must also pass the
+   * centre test of [Note: Joins that resist chaining], so a person cannot drift face by face
+   * towards a stranger: each new face is held against the whole person, not one face of it.
+   */
+  centre?: { distance: number; faces: number };
 }
 
 /**
  * Incremental assignment of one new face: the person of the nearest assigned face, if within
- * matchDistance and not rejected for this face; null = wait for the next full pass. The caller
- * finds the candidates with a FaceIndex (or, for a few faces, by scanning).
+ * matchDistance, not rejected for this face and (when the candidate carries its person's
+ * centre) close enough to the person as a whole; null = wait for the next full pass. The
+ * caller finds the candidates with a FaceIndex (or, for a few faces, by scanning).
  */
 export function assignNewFace(
   candidates: readonly MatchCandidate[],
   rejected: readonly number[],
-  options: Pick<ClusteringOptions, 'matchDistance'> = defaultClusteringOptions,
+  options: Pick<ClusteringOptions, 'matchDistance'> &
+    Partial<Pick<ClusteringOptions, 'centreDistance' | 'faceSpread'>> = defaultClusteringOptions,
 ): number | null {
+  const centreSq = (options.centreDistance ?? defaultLinkage.centreDistance) ** 2;
+  const spreadSq = (options.faceSpread ?? defaultLinkage.faceSpread) ** 2;
   let best: MatchCandidate | undefined;
   for (const c of candidates) {
     if (c.distance > options.matchDistance || rejected.includes(c.personId)) continue;
+    if (c.centre && c.centre.distance ** 2 - spreadSq * (1 + 1 / c.centre.faces) > centreSq)
+      continue;
     if (!best || c.distance < best.distance) best = c;
   }
   return best?.personId ?? null;
+}
+
+/**
+ * The running mean descriptor of each person, for the incremental centre test (MatchCandidate
+ * `centre`). One float32 sum per person (4 KB each for faceres): persons, not faces.
+ */
+export class PersonCentres {
+  private readonly sums = new Map<number, { sum: Float32Array; faces: number }>();
+
+  /** Counts a face (its descriptor, any scale) towards `personId`'s mean. */
+  add(personId: number, descriptor: ArrayLike<number>): void {
+    let entry = this.sums.get(personId);
+    if (!entry) {
+      entry = { sum: new Float32Array(descriptor.length), faces: 0 };
+      this.sums.set(personId, entry);
+    }
+    for (let k = 0; k < descriptor.length; k++)
+      entry.sum[k] = (entry.sum[k] as number) + (descriptor[k] as number);
+    entry.faces++;
+  }
+
+  /** Counts row `row` of quantised descriptors towards `personId`'s mean. */
+  addRow(personId: number, q: QuantisedDescriptors, row: number): void {
+    const s = q.scales[row] ?? 0;
+    this.add(
+      personId,
+      Float32Array.from(q.codes.subarray(row * q.dims, (row + 1) * q.dims), (c) => c * s),
+    );
+  }
+
+  /** Distance from `descriptor` to `personId`'s mean and the faces behind it; undefined if none. */
+  centreOf(
+    personId: number,
+    descriptor: ArrayLike<number>,
+  ): { distance: number; faces: number } | undefined {
+    const entry = this.sums.get(personId);
+    if (!entry || entry.faces === 0) return undefined;
+    let sum = 0;
+    for (let k = 0; k < descriptor.length; k++) {
+      const diff = (descriptor[k] as number) - (entry.sum[k] as number) / entry.faces;
+      sum += diff * diff;
+    }
+    return { distance: Math.sqrt(sum), faces: entry.faces };
+  }
 }
 
 /** Pairwise precision and recall of a clustering against labels (unassigned = singleton). */
