@@ -1,7 +1,8 @@
 // Grouping faces into persons: pure functions over descriptors and the user's decisions, so the
 // rules are tested without a catalog or a model. Two entry points:
 //   assignNewFace — incremental, as photos arrive: a face joins the person of its nearest
-//     assigned face when that face is within `matchDistance`, else it waits for the next pass;
+//     assigned face when that face is within `matchDistance` and the face is near enough the
+//     person as a whole (PersonCentres), else it waits for the next pass;
 //   recluster — the full pass (run in a worker, face-recluster-worker.ts), DBSCAN-like.
 //
 // [Note: People clustering never undoes the user]
@@ -12,16 +13,31 @@
 //    group never takes a person one of its faces rejected;
 //  - a named person keeps its id and name; it may gain faces, and only loses those the
 //    algorithm had put there (never a pinned one).
+//
+// [Note: Joins that resist chaining]
 // Immich clusters with DBSCAN (a face is a core face when `minFaces` faces lie within
-// `maxDistance`; groups grow from core faces) and PhotoPrism separates the distance that forms
-// clusters from the one that matches a face to an existing cluster, with a core size. We do
-// the same: groups grow from core faces by single linkage over core–core edges (closest first,
-// refusing any join that breaks a constraint), border faces join their nearest core face, and
-// groups with fewer than `minFaces` faces and no pinned face stay unassigned.
-// Known limit (bench/people.ts, 150k synthetic faces of ~5,000 persons): single linkage chains
-// persons together once the library is large enough that some stranger lies within ε of some
-// face (pairwise precision 0.001 there); a linkage that resists chaining (shared neighbours
-// or a group-centroid check before each join) is the next step before this runs on libraries.
+// `maxDistance`; groups grow from core faces; a face that is not core is deferred and later
+// joins the person of a near face) and PhotoPrism runs DBSCAN with a core of 4 faces, then
+// keeps each cluster as a centre with a radius and matches new faces against the centre with
+// its own, tighter distance. Both grow groups by single linkage: one pair of faces within ε
+// joins two groups. On faceres descriptors two photos of one person are 0.81 ± 0.10 apart and
+// two persons 1.10 ± 0.06 (the tails overlap), so in a library of 150k faces some stranger is
+// within ε of some face of nearly every person, and single linkage chained thousands of
+// persons into a few (pairwise precision 0.001 on bench/people.ts's synthetic library).
+// Here: the k nearest faces within ε of each face (FaceIndex.nearest, never all pairs) make
+// the graph; core faces (minFaces, as DBSCAN) are joined closest edge first, and a join of
+// two groups must also pass two tests on the groups as wholes, both O(dims) from each group's
+// descriptor sum (GroupCentres):
+//  - centre test: the distance between the two groups' mean descriptors, less what sampling
+//    noise explains (faceSpread²·(1/na + 1/nb): the expected squared distance between two
+//    means of one person's faces), must be ≤ centreDistance. Two single faces pass when
+//    within ≈ ε; a big group takes a stranger only if it is near the group's centre; two big
+//    groups of different persons never pass (their means stay ≈ 0.75 apart);
+//  - group test (average linkage): the root-mean-square distance between two faces of the
+//    joined group must be ≤ groupDistance, which stops small mixed groups from snowballing
+//    (a mix of strangers has faces ≈ 1.06 apart, one person ≈ 0.81).
+// A refused edge is retried once after the first sweep (groups have grown, their means are
+// better). Border faces join their nearest core face's group under the same tests.
 import { FaceIndex, type FaceIndexOptions, type QuantisedDescriptors } from './face-index.ts';
 
 export interface ClusteringOptions {

@@ -11,6 +11,7 @@ import {
   type MatchCandidate,
 } from '../../main/people/face-clustering.ts';
 import { quantiseDescriptors, seededRandom } from '../../main/people/face-index.ts';
+import { chainBetweenTwoPersons } from './chain-faces.ts';
 
 const dims = 64;
 
@@ -34,31 +35,6 @@ function syntheticFaces(perPerson: number[], seed = 7, spread = 0.25) {
     }
   });
   return { descriptors, truth };
-}
-
-/**
- * Two tight persons X and Y (6 faces each, spread 0.05, centres 1.0 apart) and 9 faces evenly
- * on the segment between the centres (0.1 apart): a chain single linkage follows.
- */
-function chainBetweenTwoPersons() {
-  const random = seededRandom(5);
-  const gauss = () => Math.sqrt(-2 * Math.log(random() + 1e-12)) * Math.cos(2 * Math.PI * random());
-  // cx, cy: unit vectors 1.0 apart (60° between them).
-  const cx = Float32Array.from({ length: dims }, (_, k) => (k === 0 ? 1 : 0));
-  const cy = Float32Array.from({ length: dims }, (_, k) =>
-    k === 0 ? 0.5 : k === 1 ? Math.sqrt(3) / 2 : 0,
-  );
-  const around = (c: Float32Array) =>
-    unit(c.map((v) => v + (gauss() * 0.05) / Math.sqrt(dims / 4)));
-  const descriptors: Float32Array[] = [];
-  const x: number[] = [];
-  const chain: number[] = [];
-  const y: number[] = [];
-  for (let i = 0; i < 6; i++) x.push(descriptors.push(around(cx)) - 1);
-  for (let t = 1; t <= 9; t++)
-    chain.push(descriptors.push(unit(cx.map((v, k) => v + ((cy[k] ?? 0) - v) * (t / 10)))) - 1);
-  for (let i = 0; i < 6; i++) y.push(descriptors.push(around(cy)) - 1);
-  return { x, chain, y, descriptors };
 }
 
 const freeFace = (index: number): ClusterFace => ({
