@@ -1,11 +1,16 @@
 // Benchmark of People: (1) on the labelled real face photos of test/fixtures/people (one folder
 // per person, sources in SOURCES.md): faces found by the local engine, faceres descriptors in
-// the engine worker, pairwise precision/recall of the full re-cluster with the shipped
-// thresholds, of the incremental path, and of a threshold sweep tuned on one half of the
-// persons and scored on the other (to show how much the shipped values fit this small set);
-// ms per face. (2) the full re-cluster of N synthetic descriptors (default 150,000) in its
-// worker: time and peak memory (RSS above the baseline, sampled every 50 ms).
-//   node bin/run-ts.js bench/people.ts [--dir D] [--synthetic N] [--skip-real] [--skip-synthetic]
+// the engine worker, the same/different-person distance distributions, pairwise
+// precision/recall of the full re-cluster with the shipped thresholds, of the incremental path,
+// and of a threshold sweep tuned on one half of the persons and scored on the other (to show
+// how much the shipped values fit this small set); ms per face. (2) the full re-cluster of N
+// synthetic descriptors (default 150,000) shaped after the real ones (bench/people-synthetic.ts;
+// both distance distributions are printed side by side) in its worker: wall and CPU time (the
+// machine's load average is printed: wall time on a shared machine says little), peak memory
+// (RSS sampled every 50 ms), pairwise precision/recall against the generator's persons, and the
+// recall of the k-nearest search against brute force on a few faces.
+//   node bin/run-ts.js bench/people.ts [--dir D] [--synthetic N] [--index-recall QUERIES]
+//                                      [--skip-real] [--skip-synthetic]
 // The last output line is one JSON object.
 import { readdirSync, statSync } from 'node:fs';
 import { loadavg } from 'node:os';

@@ -192,6 +192,9 @@ export class FaceIndex {
   private readonly radii: Float32Array;
   private readonly members: Uint32Array[];
   private readonly codeNormSq: Float64Array;
+  /** Buckets visited by `nearest`, per face, and each face's closest buckets (n × probes). */
+  private readonly probes: number;
+  private readonly probeLists: Int32Array;
 
   constructor(
     readonly descriptors: QuantisedDescriptors,
@@ -238,8 +241,16 @@ export class FaceIndex {
     const assignment = new Uint32Array(n);
     const counts = new Uint32Array(bucketCount);
     this.radii = new Float32Array(bucketCount);
+    // The assignment scans every centroid for every face anyway: it keeps each face's
+    // `nearestProbes` closest buckets, so `nearest` does not scan the centroids again.
+    this.probes = Math.min(bucketCount, options.nearestProbes ?? 6);
+    this.probeLists = new Int32Array(n * this.probes);
+    const probeDist = new Float64Array(this.probes);
     for (let i = 0; i < n; i++) {
-      const [best, distSq] = this.nearestCentroid(i);
+      const list = this.probeLists.subarray(i * this.probes, (i + 1) * this.probes);
+      this.closestBuckets(i, list, probeDist);
+      const best = list[0] ?? 0;
+      const distSq = probeDist[0] ?? 0;
       assignment[i] = best;
       counts[best] = (counts[best] as number) + 1;
       this.radii[best] = Math.max(this.radii[best] ?? 0, Math.sqrt(distSq));
@@ -256,18 +267,32 @@ export class FaceIndex {
     this.stats = { buckets: bucketCount, candidates: 0, queries: 0, truncatedQueries: 0 };
   }
 
-  private nearestCentroid(face: number): [number, number] {
-    let best = 0;
-    let bestSq = Infinity;
-    const count = this.centroids.length / this.dims;
+  /** The buckets whose centroids are closest to `face`, closest first (insertion into a short list). */
+  private closestBuckets(face: number, bucket: Int32Array, distSq: Float64Array): void {
+    const dims = this.dims;
+    const probes = bucket.length;
+    const count = this.centroids.length / dims;
+    const q = face * dims;
+    bucket.fill(-1);
+    distSq.fill(Infinity);
     for (let c = 0; c < count; c++) {
-      const sq = projectedDistanceSq(this.projected, face, this.centroids, c, this.dims, bestSq);
-      if (sq < bestSq) {
-        bestSq = sq;
-        best = c;
+      const worst = distSq[probes - 1] as number;
+      let sum = 0;
+      const o = c * dims;
+      for (let j = 0; j < dims && sum < worst; j++) {
+        const diff = (this.projected[q + j] as number) - (this.centroids[o + j] as number);
+        sum += diff * diff;
       }
+      if (sum >= worst) continue;
+      let slot = probes - 1;
+      while (slot > 0 && (distSq[slot - 1] as number) > sum) {
+        distSq[slot] = distSq[slot - 1] as number;
+        bucket[slot] = bucket[slot - 1] as number;
+        slot--;
+      }
+      distSq[slot] = sum;
+      bucket[slot] = c;
     }
-    return [best, bestSq];
   }
 
   /** Faces (other than `face`) within `radius` of it, with their distances. */
@@ -334,31 +359,9 @@ export class FaceIndex {
   nearest(face: number, k: number, radius: number): { face: number; distance: number }[] {
     this.stats.queries++;
     const dims = this.dims;
-    const count = this.centroids.length / dims;
-    const probes = Math.min(count, this.options.nearestProbes ?? 6);
     const rerank = Math.max(k, this.options.nearestRerank ?? 24);
     const q = face * dims;
-    // The closest `probes` centroids, by insertion into a small sorted list.
-    const probeBucket = new Int32Array(probes).fill(-1);
-    const probeDist = new Float64Array(probes).fill(Infinity);
-    for (let c = 0; c < count; c++) {
-      const worst = probeDist[probes - 1] as number;
-      let sum = 0;
-      const o = c * dims;
-      for (let j = 0; j < dims && sum < worst; j++) {
-        const diff = (this.projected[q + j] as number) - (this.centroids[o + j] as number);
-        sum += diff * diff;
-      }
-      if (sum >= worst) continue;
-      let slot = probes - 1;
-      while (slot > 0 && (probeDist[slot - 1] as number) > sum) {
-        probeDist[slot] = probeDist[slot - 1] as number;
-        probeBucket[slot] = probeBucket[slot - 1] as number;
-        slot--;
-      }
-      probeDist[slot] = sum;
-      probeBucket[slot] = c;
-    }
+    const probeBucket = this.probeLists.subarray(face * this.probes, (face + 1) * this.probes);
     // The best `rerank` members by projected distance (a bounded max-heap), none farther than
     // the radius in the projection (a projection never lengthens a distance).
     const heapFace = new Int32Array(rerank);
