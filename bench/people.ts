@@ -229,7 +229,7 @@ async function realPhotos(dir: string): Promise<void> {
   const held = all.filter((i) => !tunePersons.has(faces[i]?.person ?? ''));
   const grid: { options: ClusteringOptions; tune: ReturnType<typeof score> }[] = [];
   for (const clusterDistance of [0.85, 0.9, 0.95]) {
-    for (const centreDistance of [0.4, 0.5, 0.6, 0.7]) {
+    for (const centreDistance of [0.4, 0.45, 0.5, 0.6, 0.7]) {
       for (const minFaces of [2, 3]) {
         const options = { ...defaultClusteringOptions, clusterDistance, centreDistance, minFaces };
         grid.push({ options, tune: score(tune, options) });
