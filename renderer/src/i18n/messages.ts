@@ -148,6 +148,7 @@ const en = {
   'engine.huawei': 'Huawei Cloud',
   'engine.volcengine': 'Volcengine',
   'engine.aliyun': 'Alibaba Cloud',
+  'engine.vlm': 'Vision-language model',
   'engine.user': 'You',
   'activity.title': 'Activity',
   'activity.idle': 'All caught up',
@@ -210,8 +211,30 @@ const en = {
   'settings.host': 'Running as',
   'settings.hostDesktop': 'Desktop app',
   'settings.hostWeb': 'Web (tujian serve)',
+  'migrate.title': 'Move its photos to another engine',
+  'migrate.hint':
+    'Photos whose scene and concept tags came only from {engine}. Their {engine} tags are kept and stay searchable.',
+  'migrate.to': 'To',
+  'migrate.query': 'Only photos matching (optional)',
+  'migrate.notReady': '(not set up or off)',
+  'migrate.estimate': 'Estimate',
+  'migrate.summary': 'Photos: {photos} ({contents} distinct) · calls to {engine}: {calls}',
+  'migrate.answered': 'Already tagged by {engine} (not sent again): {count}',
+  'migrate.alreadyQueued': 'Already queued: {count}',
+  'migrate.notEnabled':
+    'In folders where {engine} is off (turn it on there first): {count} — {folders}',
+  'migrate.budget': 'Calls left in the budget: {count}',
+  'migrate.queue': 'Queue for {engine}',
+  'migrate.queued': 'Queued for {engine}: {count}',
   'settings.localHint': 'Runs on this computer; photos never leave it.',
   'settings.cloudHint': 'Sends a reduced copy of each photo to the service. Paid per call.',
+  'credential.vlm.protocol': 'Protocol',
+  'credential.vlm.model': 'Model (e.g. qwen2.5vl:7b)',
+  'credential.vlm.apiKey': 'API key (if the server wants one)',
+  'settings.vlmHint':
+    'Open-vocabulary tags from a model server you run (Ollama, LM Studio, llama.cpp, vLLM). Local by default: http://127.0.0.1.',
+  'settings.endpointOffMachine':
+    'This address is not on this computer: every photo this engine tags is sent to {host}.',
   'settings.volcengineDetects':
     'Answers only yes or no: does the photo show a person-like subject (no score, no other tags).',
   'settings.retirement':
@@ -370,6 +393,7 @@ const zh: Record<MessageKey, string> = {
   'engine.huawei': '华为云',
   'engine.volcengine': '火山引擎',
   'engine.aliyun': '阿里云',
+  'engine.vlm': '视觉语言模型',
   'engine.user': '手动',
   'activity.title': '任务',
   'activity.idle': '全部完成',
@@ -431,8 +455,27 @@ const zh: Record<MessageKey, string> = {
   'settings.host': '运行方式',
   'settings.hostDesktop': '桌面应用',
   'settings.hostWeb': '网页（tujian serve）',
+  'migrate.title': '将其照片转到其他引擎',
+  'migrate.hint': '场景和概念标签仅来自{engine}的照片。原有的{engine}标签会保留，仍可搜索。',
+  'migrate.to': '转到',
+  'migrate.query': '仅限匹配的照片（可选）',
+  'migrate.notReady': '（未设置或未启用）',
+  'migrate.estimate': '估算',
+  'migrate.summary': '照片：{photos}（{contents} 个不同内容）· 需调用{engine}：{calls} 次',
+  'migrate.answered': '已由{engine}标注（不会再次发送）：{count}',
+  'migrate.alreadyQueued': '已在队列中：{count}',
+  'migrate.notEnabled': '所在文件夹未启用{engine}（请先启用）：{count} — {folders}',
+  'migrate.budget': '额度剩余调用次数：{count}',
+  'migrate.queue': '加入{engine}队列',
+  'migrate.queued': '已加入{engine}队列：{count}',
   'settings.localHint': '在本机运行，照片不会离开这台电脑。',
   'settings.cloudHint': '将每张照片的缩小副本发送到该服务，按调用次数计费。',
+  'credential.vlm.protocol': '协议',
+  'credential.vlm.model': '模型（例如 qwen2.5vl:7b）',
+  'credential.vlm.apiKey': 'API 密钥（服务需要时）',
+  'settings.vlmHint':
+    '由您自己运行的模型服务（Ollama、LM Studio、llama.cpp、vLLM）给出开放词汇标签。默认在本机：http://127.0.0.1。',
+  'settings.endpointOffMachine': '此地址不在本机：该引擎处理的每张照片都会发送到 {host}。',
   'settings.volcengineDetects': '只回答是或否：照片中是否含人物主体（无置信度，无其他标签）。',
   'settings.retirement':
     '{engine} 即将被服务商下线：{endOfSale} 起停止售卖，约 {endOfService} 停止服务。已有标签保留且可搜索；可用 tujian engines migrate {id} --to <引擎> 将其照片交给其他引擎。',
@@ -446,3 +489,8 @@ const zh: Record<MessageKey, string> = {
 };
 
 export const messages: Record<UiLanguage, Record<MessageKey, string>> = { en, zh };
+
+/** Whether `key` names a message (for keys built at run time, e.g. a credential's). */
+export function isMessageKey(key: string): key is MessageKey {
+  return Object.hasOwn(en, key);
+}
