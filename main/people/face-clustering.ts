@@ -215,7 +215,11 @@ function linkageOf(options: ClusteringOptions): typeof defaultLinkage {
     centreDistance: options.centreDistance ?? defaultLinkage.centreDistance,
     groupDistance: options.groupDistance ?? defaultLinkage.groupDistance,
     faceSpread: options.faceSpread ?? defaultLinkage.faceSpread,
-    neighbours: Math.max(options.neighbours ?? defaultLinkage.neighbours, options.minFaces - 1, 1),
+    // At most 255: the per-face neighbour count is a Uint8Array.
+    neighbours: Math.min(
+      255,
+      Math.max(options.neighbours ?? defaultLinkage.neighbours, options.minFaces - 1, 1),
+    ),
   };
 }
 
