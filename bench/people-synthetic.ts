@@ -15,7 +15,9 @@
 // distribution fixes its effective dimension, so matching mean and spread also matches how
 // often a stranger comes close — which is what makes clustering 150k faces hard.
 // Person sizes are log-normal (median 12 faces, a few persons with hundreds or thousands,
-// like the family in a real library) and `singletonShare` of the faces are strangers seen once.
+// like the family in a real library), and a `singletonShare` of the persons are strangers seen
+// once (0.15 of the persons is about 0.7% of the faces: a library with many more passers-by
+// is not what the 150k figures measure).
 import type { QuantisedDescriptors } from '../main/people/face-index.ts';
 import { seededRandom } from '../main/people/face-index.ts';
 
@@ -29,6 +31,7 @@ export interface SyntheticShape {
   photoSpread: number;
   /** Weight of the direction all faces share. */
   common: number;
+  /** Share of the persons (not of the faces) that are seen in one photo only. */
   singletonShare: number;
 }
 
