@@ -24,6 +24,7 @@ import {
 import { isHttpUrl } from '../engines/http-url.ts';
 import { checkAliyunCredentials } from '../engines/aliyun/aliyun-engine.ts';
 import type { ConnectionStep } from '../engines/hosting/image-hosting.ts';
+import { checkTencentCredentials } from '../engines/tencent/tencent-engine.ts';
 import { checkVolcengineCredentials } from '../engines/volcengine/volcengine-engine.ts';
 import { readBudget, writeBudget } from '../jobs/engine-budget.ts';
 import { clearEngineStop } from '../jobs/job-controls.ts';
@@ -90,6 +91,10 @@ export const credentialSpecs: Record<EngineId, readonly CredentialSpec[]> = {
     { key: 'hosting.accessKeyId', label: 'Hosting access key', secret: false },
     { key: 'hosting.secretAccessKey', label: 'Hosting secret key', secret: true },
   ],
+  tencent: [
+    { key: 'secretId', label: 'SecretId', secret: false },
+    { key: 'secretKey', label: 'SecretKey', secret: true },
+  ],
 };
 
 const defaultRegions: Record<EngineId, string | null> = {
@@ -97,6 +102,7 @@ const defaultRegions: Record<EngineId, string | null> = {
   huawei: 'cn-north-4',
   volcengine: 'cn-north-1',
   aliyun: 'cn-shanghai',
+  tencent: 'ap-guangzhou',
 };
 
 const StoredEngineSettings = z.object({
@@ -309,6 +315,9 @@ export function createCatalogEngineSettings(
             break;
           case 'aliyun':
             step = await checkAliyunCredentials(loaded.settings as EngineSettings<'aliyun'>);
+            break;
+          case 'tencent':
+            step = await checkTencentCredentials(loaded.settings as EngineSettings<'tencent'>);
             break;
           case 'huawei':
             return {

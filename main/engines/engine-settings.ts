@@ -15,17 +15,19 @@ import { dirname } from 'node:path';
 import { z } from 'zod';
 import { aliyunSettingsSchema } from './aliyun/aliyun-settings.ts';
 import { huaweiSettingsSchema } from './huawei/huawei-settings.ts';
+import { tencentSettingsSchema } from './tencent/tencent-settings.ts';
 import { EngineError } from './engine.ts';
 import { EngineId } from './tag-model.ts';
 import { volcengineSettingsSchema } from './volcengine/volcengine-settings.ts';
 
-export const cloudEngineIds = ['huawei', 'volcengine', 'aliyun'] as const;
+export const cloudEngineIds = ['huawei', 'volcengine', 'aliyun', 'tencent'] as const;
 export type CloudEngineId = (typeof cloudEngineIds)[number];
 
 export const engineSettingsSchemas = {
   huawei: huaweiSettingsSchema,
   volcengine: volcengineSettingsSchema,
   aliyun: aliyunSettingsSchema,
+  tencent: tencentSettingsSchema,
 } as const;
 export type EngineSettings<E extends CloudEngineId> = z.output<(typeof engineSettingsSchemas)[E]>;
 export type EngineSettingsInput<E extends CloudEngineId> = z.input<
@@ -37,6 +39,7 @@ export const engineSecretPaths: Readonly<Record<CloudEngineId, readonly string[]
   huawei: ['auth.sk', 'auth.securityToken', 'auth.password'],
   volcengine: ['secretAccessKey', 'sessionToken', 'hosting.secretAccessKey'],
   aliyun: ['accessKeySecret', 'securityToken', 'callback.seed', 'hosting.secretAccessKey'],
+  tencent: ['secretKey', 'sessionToken'],
 };
 
 /** Where secrets live. The Electron host implements it with safeStorage. */
@@ -71,6 +74,7 @@ const vendorEnvAliases: Readonly<Record<string, string>> = {
   'volcengine.secretAccessKey': 'VOLC_SECRETKEY',
   'aliyun.accessKeySecret': 'ALIBABA_CLOUD_ACCESS_KEY_SECRET',
   'huawei.auth.sk': 'HUAWEICLOUD_SDK_SK',
+  'tencent.secretKey': 'TENCENTCLOUD_SECRET_KEY',
 };
 
 /** Read-only secrets from environment variables (CLI and web hosts). */
@@ -373,8 +377,9 @@ const redactions: readonly [RegExp, (substring: string, ...groups: string[]) => 
     /(["']?(?:secretAccessKey|accessKeySecret|secretKey|sk|password|sessionToken|securityToken|token|seed|checksum)["']?\s*[:=]\s*["']?)[^"',}\s&]+/gi,
     (_m, p: string) => `${p}***`,
   ],
-  // Access key ids that announce themselves (Volcengine AKLT…, Aliyun LTAI…, AWS AKIA…).
-  [/\b(AKLT|LTAI|AKIA|ASIA)[A-Za-z0-9]{8,}/g, (m: string) => maskId(m)],
+  // Access key ids that announce themselves (Volcengine AKLT…, Aliyun LTAI…, AWS AKIA…,
+  // Tencent AKID…).
+  [/\b(AKLT|LTAI|AKIA|ASIA|AKID)[A-Za-z0-9]{8,}/g, (m: string) => maskId(m)],
 ];
 
 /** Hides AK/SK, signatures and tokens in text meant for logs or error messages. */
