@@ -8,7 +8,7 @@
 // test/preload checks they stay equal.
 import { z } from 'zod';
 
-export const engineIds = ['local', 'huawei', 'volcengine', 'aliyun', 'tencent'] as const;
+export const engineIds = ['local', 'huawei', 'volcengine', 'aliyun', 'tencent', 'baidu'] as const;
 export const EngineId = z.enum(engineIds);
 export type EngineId = z.infer<typeof EngineId>;
 

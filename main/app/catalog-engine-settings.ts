@@ -23,6 +23,7 @@ import {
 } from '../engines/engine-settings.ts';
 import { isHttpUrl } from '../engines/http-url.ts';
 import { checkAliyunCredentials } from '../engines/aliyun/aliyun-engine.ts';
+import { checkBaiduCredentials } from '../engines/baidu/baidu-engine.ts';
 import type { ConnectionStep } from '../engines/hosting/image-hosting.ts';
 import { checkTencentCredentials } from '../engines/tencent/tencent-engine.ts';
 import { checkVolcengineCredentials } from '../engines/volcengine/volcengine-engine.ts';
@@ -95,6 +96,10 @@ export const credentialSpecs: Record<EngineId, readonly CredentialSpec[]> = {
     { key: 'secretId', label: 'SecretId', secret: false },
     { key: 'secretKey', label: 'SecretKey', secret: true },
   ],
+  baidu: [
+    { key: 'apiKey', label: 'API Key', secret: false },
+    { key: 'secretKey', label: 'Secret Key', secret: true },
+  ],
 };
 
 const defaultRegions: Record<EngineId, string | null> = {
@@ -103,6 +108,7 @@ const defaultRegions: Record<EngineId, string | null> = {
   volcengine: 'cn-north-1',
   aliyun: 'cn-shanghai',
   tencent: 'ap-guangzhou',
+  baidu: null,
 };
 
 const StoredEngineSettings = z.object({
@@ -318,6 +324,9 @@ export function createCatalogEngineSettings(
             break;
           case 'tencent':
             step = await checkTencentCredentials(loaded.settings as EngineSettings<'tencent'>);
+            break;
+          case 'baidu':
+            step = await checkBaiduCredentials(loaded.settings as EngineSettings<'baidu'>);
             break;
           case 'huawei':
             return {

@@ -9,6 +9,7 @@
 // settings' defaults (`<engine>-settings.ts`) and the runner's result retention all read it,
 // so they cannot disagree. See [Note: Engine call limits] for where the numbers come from.
 import { aliyunProfile } from './aliyun/aliyun-profile.ts';
+import { baiduProfile } from './baidu/baidu-profile.ts';
 import {
   type EngineRetirement,
   retirementStatus,
@@ -58,6 +59,7 @@ export const engineProfiles = {
   volcengine: volcengineProfile,
   aliyun: aliyunProfile,
   tencent: tencentProfile,
+  baidu: baiduProfile,
 } as const satisfies Readonly<Record<string, EngineProfile>>;
 
 /** Every profile, read as the general shape (with its id narrowed to the registry's keys). */

@@ -3,6 +3,7 @@
 // desktop host all build their engines here, so "configured" means the same everywhere.
 import type { TaggingEngine } from './engine.ts';
 import { createAliyunEngine } from './aliyun/aliyun-engine.ts';
+import { createBaiduEngine } from './baidu/baidu-engine.ts';
 import {
   type CloudEngineId,
   chainSecretStores,
@@ -104,6 +105,7 @@ export async function createEngineSet(options: EngineSetOptions): Promise<Engine
   await build('volcengine', (settings) => createVolcengineEngine({ settings }));
   await build('aliyun', (settings) => createAliyunEngine({ settings }));
   await build('tencent', (settings) => createTencentEngine(settings));
+  await build('baidu', (settings) => createBaiduEngine(settings));
   return {
     engines,
     concurrency,

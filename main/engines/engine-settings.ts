@@ -14,13 +14,14 @@ import { chmod, mkdir, readFile, rename, stat, writeFile } from 'node:fs/promise
 import { dirname } from 'node:path';
 import { z } from 'zod';
 import { aliyunSettingsSchema } from './aliyun/aliyun-settings.ts';
+import { baiduSettingsSchema } from './baidu/baidu-settings.ts';
 import { huaweiSettingsSchema } from './huawei/huawei-settings.ts';
 import { tencentSettingsSchema } from './tencent/tencent-settings.ts';
 import { EngineError } from './engine.ts';
 import { EngineId } from './tag-model.ts';
 import { volcengineSettingsSchema } from './volcengine/volcengine-settings.ts';
 
-export const cloudEngineIds = ['huawei', 'volcengine', 'aliyun', 'tencent'] as const;
+export const cloudEngineIds = ['huawei', 'volcengine', 'aliyun', 'tencent', 'baidu'] as const;
 export type CloudEngineId = (typeof cloudEngineIds)[number];
 
 export const engineSettingsSchemas = {
@@ -28,6 +29,7 @@ export const engineSettingsSchemas = {
   volcengine: volcengineSettingsSchema,
   aliyun: aliyunSettingsSchema,
   tencent: tencentSettingsSchema,
+  baidu: baiduSettingsSchema,
 } as const;
 export type EngineSettings<E extends CloudEngineId> = z.output<(typeof engineSettingsSchemas)[E]>;
 export type EngineSettingsInput<E extends CloudEngineId> = z.input<
@@ -40,6 +42,7 @@ export const engineSecretPaths: Readonly<Record<CloudEngineId, readonly string[]
   volcengine: ['secretAccessKey', 'sessionToken', 'hosting.secretAccessKey'],
   aliyun: ['accessKeySecret', 'securityToken', 'callback.seed', 'hosting.secretAccessKey'],
   tencent: ['secretKey', 'sessionToken'],
+  baidu: ['secretKey'],
 };
 
 /** Where secrets live. The Electron host implements it with safeStorage. */

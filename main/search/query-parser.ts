@@ -106,6 +106,12 @@ const engineValues: Record<string, TagSource> = {
   aliyun: 'aliyun',
   阿里: 'aliyun',
   阿里云: 'aliyun',
+  tencent: 'tencent',
+  腾讯: 'tencent',
+  腾讯云: 'tencent',
+  baidu: 'baidu',
+  百度: 'baidu',
+  百度智能云: 'baidu',
   user: 'user',
   用户: 'user',
 };
@@ -319,7 +325,7 @@ function parseFilter(
     }
     case 'engine': {
       const engine = engineValues[key];
-      if (!engine) return valueError(name, value, at, 'local, huawei, volcengine, aliyun or user');
+      if (!engine) return valueError(name, value, at, 'local, huawei, volcengine, aliyun, tencent, baidu or user');
       return { field, value: engine };
     }
     case 'conf':
