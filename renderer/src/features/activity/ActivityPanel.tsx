@@ -240,6 +240,8 @@ function Progress({ done, remaining }: { done: number; remaining: number }) {
   );
 }
 
-function knownEngine(engine: string): 'local' | 'huawei' | 'volcengine' | 'aliyun' {
-  return engine === 'huawei' || engine === 'volcengine' || engine === 'aliyun' ? engine : 'local';
+const cloudEngineNames = ['huawei', 'volcengine', 'aliyun', 'tencent', 'baidu'] as const;
+
+function knownEngine(engine: string): 'local' | (typeof cloudEngineNames)[number] {
+  return cloudEngineNames.find((name) => name === engine) ?? 'local';
 }

@@ -127,6 +127,6 @@ export function FacetPanel(props: {
 
 function isKnownEngine(
   engine: string,
-): engine is 'local' | 'huawei' | 'volcengine' | 'aliyun' | 'user' {
-  return ['local', 'huawei', 'volcengine', 'aliyun', 'user'].includes(engine);
+): engine is 'local' | 'huawei' | 'volcengine' | 'aliyun' | 'tencent' | 'baidu' | 'user' {
+  return ['local', 'huawei', 'volcengine', 'aliyun', 'tencent', 'baidu', 'user'].includes(engine);
 }

@@ -508,8 +508,8 @@ function handleOf(details: PhotoDetails, entry: TagEntry) {
   };
 }
 
-function knownEngine(engine: string): 'local' | 'huawei' | 'volcengine' | 'aliyun' | 'user' {
-  return engine === 'huawei' || engine === 'volcengine' || engine === 'aliyun' || engine === 'user'
-    ? engine
-    : 'local';
+const taggerNames = ['huawei', 'volcengine', 'aliyun', 'tencent', 'baidu', 'user'] as const;
+
+function knownEngine(engine: string): 'local' | (typeof taggerNames)[number] {
+  return taggerNames.find((name) => name === engine) ?? 'local';
 }
