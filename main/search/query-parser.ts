@@ -325,7 +325,13 @@ function parseFilter(
     }
     case 'engine': {
       const engine = engineValues[key];
-      if (!engine) return valueError(name, value, at, 'local, huawei, volcengine, aliyun, tencent, baidu or user');
+      if (!engine)
+        return valueError(
+          name,
+          value,
+          at,
+          'local, huawei, volcengine, aliyun, tencent, baidu or user',
+        );
       return { field, value: engine };
     }
     case 'conf':

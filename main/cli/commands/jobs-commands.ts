@@ -21,12 +21,16 @@ function engineOption(inv: CliInvocation, required: boolean): EngineId | undefin
   const name = stringOption(inv, 'engine');
   if (name === undefined) {
     if (required)
-      throw new UsageError('name an engine with --engine local|huawei|volcengine|aliyun|tencent|baidu');
+      throw new UsageError(
+        'name an engine with --engine local|huawei|volcengine|aliyun|tencent|baidu',
+      );
     return undefined;
   }
   const parsed = EngineId.safeParse(name);
   if (!parsed.success)
-    throw new UsageError(`unknown engine "${name}" (local, huawei, volcengine, aliyun, tencent or baidu)`);
+    throw new UsageError(
+      `unknown engine "${name}" (local, huawei, volcengine, aliyun, tencent or baidu)`,
+    );
   return parsed.data;
 }
 

@@ -22,7 +22,9 @@ function parseEngines(inv: CliInvocation, option: string): EngineId[] | undefine
   return names.map((name) => {
     const parsed = EngineId.safeParse(name);
     if (!parsed.success)
-      throw new UsageError(`unknown engine "${name}" (local, huawei, volcengine, aliyun, tencent, baidu)`);
+      throw new UsageError(
+        `unknown engine "${name}" (local, huawei, volcengine, aliyun, tencent, baidu)`,
+      );
     return parsed.data;
   });
 }

@@ -170,7 +170,7 @@ export async function startBaiduEmulator(
     const token = accessToken(request.query);
     if (token === null) {
       // The SDK signs with bce-auth-v1 when no token was issued; AI-app keys are not IAM keys.
-      return String(request.headers.authorization ?? '').startsWith('bce-auth-v1/')
+      return (request.headers.authorization ?? '').startsWith('bce-auth-v1/')
         ? apiError(14, 'IAM Certification failed')
         : apiError(100, 'Invalid parameter');
     }
