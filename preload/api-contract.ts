@@ -328,6 +328,26 @@ export const EngineSettingsView = z.object({
 });
 export type EngineSettingsView = z.infer<typeof EngineSettingsView>;
 
+/**
+ * What moving photos off an engine would do (main/app/engine-migration.ts): the photos whose
+ * scene/concept tags came only from `from`, and the paid calls `to` would make for them.
+ */
+export const EngineMigrationEstimate = z.object({
+  from: EngineId,
+  to: EngineId,
+  query: z.string().nullable(),
+  photos: z.number().int().nonnegative(),
+  contents: z.number().int().nonnegative(),
+  alreadyAnswered: z.number().int().nonnegative(),
+  alreadyQueued: z.number().int().nonnegative(),
+  notEnabled: z.number().int().nonnegative(),
+  foldersToEnable: z.array(z.string()),
+  calls: z.number().int().nonnegative(),
+  budgetRemaining: z.number().nonnegative().nullable(),
+  minimumSeconds: z.number().nonnegative().nullable(),
+});
+export type EngineMigrationEstimate = z.infer<typeof EngineMigrationEstimate>;
+
 export const EngineSettingsPatch = z.object({
   engine: EngineId,
   enabled: z.boolean().optional(),
@@ -456,6 +476,16 @@ export const apiContract = {
   'settings.testEngine': channel(
     z.object({ engine: EngineId }),
     z.object({ ok: z.boolean(), message: z.string() }),
+  ),
+  /** `tujian engines migrate <from> --to <to> [query]`: estimate, and queue when `queue`. */
+  'settings.migrateEngine': channel(
+    z.object({
+      from: EngineId,
+      to: EngineId,
+      query: z.string().max(4096).optional(),
+      queue: z.boolean().default(false),
+    }),
+    z.object({ estimate: EngineMigrationEstimate, queued: z.number().int().nonnegative() }),
   ),
 } as const;
 

@@ -23,6 +23,14 @@ import { callsUsed, readBudget } from '../jobs/engine-budget.ts';
 import { expandHome } from '../util/home-path.ts';
 import { browseFolders } from './folder-browser.ts';
 import {
+  estimateEngineMigration,
+  MigrationError,
+  type MigrationOptions,
+  queueEngineMigration,
+} from './engine-migration.ts';
+import { engineProfiles } from '../engines/engine-profile.ts';
+import { QueryParseError } from '../search/query-parser.ts';
+import {
   clearEngineStop,
   isEnginePaused,
   readJobControls,
@@ -408,6 +416,30 @@ export function createAppService(deps: AppServiceDeps): AppService {
       return view;
     },
     'settings.testEngine': ({ engine }) => deps.engineSettings.test(engine),
+    'settings.migrateEngine': async ({ from, to, query, queue }) => {
+      // The target's own QPS when it is configured, else its profile's default (as the CLI).
+      const view = (await deps.engineSettings.list()).find((v) => v.engine === to);
+      const options: MigrationOptions = {
+        from,
+        to,
+        qps: view?.qps ?? engineProfiles[to].callLimits.qps,
+        ...(query === undefined || query.trim() === '' ? {} : { query }),
+        now: now(),
+      };
+      try {
+        const estimate = estimateEngineMigration(db, options);
+        const queued = queue ? queueEngineMigration(db, options) : 0;
+        // The runner picks queued jobs up from the catalog; the activity panel polls its status.
+        return {
+          estimate: { ...estimate, foldersToEnable: [...estimate.foldersToEnable] },
+          queued,
+        };
+      } catch (error) {
+        if (error instanceof MigrationError || error instanceof QueryParseError)
+          throw new ApiError('invalid-input', error.message);
+        throw error;
+      }
+    },
   };
 
   return { handlers, activityStatus };

@@ -222,6 +222,18 @@ const en = {
     'Object and scene recognition (advanced_general). The photo is sent directly, no bucket needed. Enter the API Key and Secret Key of an application that has image recognition; no region. Labels come in Chinese; English is shown where Tujian knows the name, otherwise the Chinese name stands.',
   'settings.retirement':
     '{engine} is being retired by its vendor: no longer sold from {endOfSale}, service ends around {endOfService}. Your tags from it stay searchable; move its photos to another engine with: tujian engines migrate {id} --to <engine>.',
+  'settings.migrateTitle': 'Move photos to another engine',
+  'settings.migrateTo': 'Engine to move to',
+  'settings.migrateQuery': 'Only photos matching (search, optional)',
+  'settings.migrateEstimate': 'Estimate',
+  'settings.migrateQueue': 'Queue {calls} photos',
+  'settings.migrateSummary':
+    '{photos} photos ({contents} distinct) have scene or concept tags only from {from}. {to} would make {calls} paid calls; {answered} already answered, {queued} already queued.',
+  'settings.migrateNotEnabled': '{count} are only in folders where {to} is off: {folders}.',
+  'settings.migrateBudget': 'Budget left: {remaining} calls.',
+  'settings.migrateQueued': 'Queued {queued} photos for {to}.',
+  'settings.migrateNoTargets':
+    'To move its photos, turn on another cloud engine (for example Tencent Cloud or Baidu AI Cloud) first.',
   'error.unauthorized':
     'This page lost its access. Open the address printed by `tujian serve` again.',
   'error.network': 'The Tujian server cannot be reached.',
@@ -448,6 +460,17 @@ const zh: Record<MessageKey, string> = {
     '通用物体和场景识别（advanced_general）。照片直接发送，无需存储桶。请填写已开通图像识别的应用的 API Key 和 Secret Key；无需地域。标签为中文；图鉴已知英文名的显示英文，否则仍显示中文名。',
   'settings.retirement':
     '{engine} 即将被服务商下线：{endOfSale} 起停止售卖，约 {endOfService} 停止服务。已有标签保留且可搜索；可用 tujian engines migrate {id} --to <引擎> 将其照片交给其他引擎。',
+  'settings.migrateTitle': '将照片交给其他引擎',
+  'settings.migrateTo': '目标引擎',
+  'settings.migrateQuery': '仅限匹配的照片（搜索，可选）',
+  'settings.migrateEstimate': '估算',
+  'settings.migrateQueue': '排队 {calls} 张照片',
+  'settings.migrateSummary':
+    '{photos} 张照片（{contents} 个不同内容）的场景或概念标签仅来自{from}。{to}将产生 {calls} 次计费调用；{answered} 张已有结果，{queued} 张已在队列中。',
+  'settings.migrateNotEnabled': '其中 {count} 张仅位于未启用{to}的文件夹：{folders}。',
+  'settings.migrateBudget': '预算剩余 {remaining} 次调用。',
+  'settings.migrateQueued': '已为{to}排队 {queued} 张照片。',
+  'settings.migrateNoTargets': '如需迁移照片，请先启用另一个云端引擎（例如腾讯云或百度智能云）。',
   'error.unauthorized': '此页面已失去访问权限。请重新打开 `tujian serve` 输出的地址。',
   'error.network': '无法连接到图鉴服务。',
   'error.generic': '出错了：{message}',

@@ -4,6 +4,7 @@
 import { useEffect, useState } from 'react';
 import type {
   AppInfo,
+  EngineId,
   EngineSettingsPatch,
   EngineSettingsView,
   UiLanguage,
@@ -13,6 +14,7 @@ import { Spinner } from '../../components/EmptyState.tsx';
 import { Icon } from '../../components/Icon.tsx';
 import { useI18n } from '../../i18n/i18n.tsx';
 import { describeError } from '../../lib/errors.ts';
+import { EngineMigrationPanel } from './EngineMigrationPanel.tsx';
 import type { Translate } from '../../i18n/translate.ts';
 
 export function SettingsView(props: {
@@ -105,6 +107,9 @@ export function SettingsView(props: {
               <EngineCard
                 key={engine.engine}
                 settings={engine}
+                migrationTargets={engines
+                  .filter((e) => e.cloud && e.enabled && e.engine !== engine.engine)
+                  .map((e) => e.engine)}
                 onSaved={(next) => {
                   setEngines(
                     (list) => list?.map((x) => (x.engine === next.engine ? next : x)) ?? null,
@@ -156,9 +161,12 @@ export function SettingsView(props: {
 
 function EngineCard({
   settings,
+  migrationTargets,
   onSaved,
 }: {
   settings: EngineSettingsView;
+  /** Enabled cloud engines a retiring engine's photos can move to. */
+  migrationTargets: readonly EngineId[];
   onSaved: (s: EngineSettingsView) => void;
 }) {
   const { t } = useI18n();
@@ -264,6 +272,9 @@ function EngineCard({
             })}
           </span>
         </div>
+      )}
+      {settings.retirement && (
+        <EngineMigrationPanel from={settings.engine} targets={migrationTargets} />
       )}
       {settings.cloud && settings.problem && (
         <div className="engine-problem" role="note" data-testid="engine-problem">
