@@ -87,11 +87,11 @@ export function baiduEngineError(input: {
 }): EngineError {
   const rule = baiduErrorCodes[input.code];
   const errorClass = rule?.errorClass ?? classifyHttpStatus(input.httpStatus);
-  // 17 means "no more today": waiting a second per photo would only repeat it until midnight.
+  // 17 means "no more today": retrying per photo would only repeat it until midnight, so the
+  // wait is named and the runner holds the lane. Other throttles wait only as long as the
+  // service asks (Retry-After): an invented wait would hold the whole lane.
   const retryAfterMs =
-    input.code === '17'
-      ? untilBeijingMidnight(input.now ?? Date.now())
-      : (input.retryAfterMs ?? 1000);
+    input.code === '17' ? untilBeijingMidnight(input.now ?? Date.now()) : input.retryAfterMs;
   const log = input.logId ? ` (log_id ${input.logId})` : '';
   return new EngineError(
     'baidu',

@@ -268,6 +268,9 @@ export function tencentEngineError(input: {
     input.code,
     `Tencent Cloud ${input.code}: ${input.message || rule?.meaning || 'unknown error'}${request}`,
     errorClass,
-    errorClass === 'retry-later' ? (input.retryAfterMs ?? 1000) : undefined,
+    // Only a wait the service asked for (Retry-After): the gateway's RequestLimitExceeded is a
+    // per-second limit and sends none, and an invented wait would hold the whole lane
+    // (the runner holds off an engine after repeated throttles that name a wait).
+    errorClass === 'retry-later' ? input.retryAfterMs : undefined,
   );
 }
