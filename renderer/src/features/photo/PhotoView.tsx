@@ -80,8 +80,10 @@ export function PhotoView(props: {
 
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
-      if (e.target instanceof HTMLInputElement) return;
+      // Escape closes the viewer from anywhere in it, the tag box too (the box clears its own
+      // text on a first Escape and stops it there); arrows in a text box move the caret.
       if (e.key === 'Escape') onClose();
+      else if (e.target instanceof HTMLInputElement) return;
       else if (e.key === 'ArrowLeft') onNavigate(index - 1);
       else if (e.key === 'ArrowRight') onNavigate(index + 1);
     };
@@ -236,6 +238,12 @@ export function PhotoView(props: {
                   placeholder={t('photo.addTag')}
                   onChange={(e) => {
                     setNewTag(e.target.value);
+                  }}
+                  onKeyDown={(e) => {
+                    if (e.key === 'Escape' && newTag !== '') {
+                      e.stopPropagation();
+                      setNewTag('');
+                    }
                   }}
                 />
                 <button
