@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { EngineError } from '../../../main/engines/engine.ts';
+import { redact } from '../../../main/engines/engine-settings.ts';
 import { EngineAnswer, type NormalisedTag } from '../../../main/engines/tag-model.ts';
 import {
   baiduMaxBase64Length,
@@ -246,6 +247,15 @@ describe(checkBaiduCredentials.name, () => {
     expect(bad.ok).toBe(false);
     expect(bad.detail).toContain('invalid_client');
     expect(emulator.calls().every((c) => c.route === 'token')).toBe(true);
+  });
+});
+
+describe(redact.name, () => {
+  it('hides a Baidu access token in a URL or a token answer', () => {
+    const token = '24.6c5e1ff107f0e8bcef8c46d3424a0e78.2592000.1485516651.282335-8574074';
+    const text = `POST /rest/2.0/image-classify/v2/advanced_general?access_token=${token}&aipSdk=node {"access_token":"${token}"}`;
+    expect(redact(text)).not.toContain(token);
+    expect(redact(text)).toContain('access_token=***&aipSdk=node');
   });
 });
 
