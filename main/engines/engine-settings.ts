@@ -368,11 +368,6 @@ const redactions: readonly [RegExp, (substring: string, ...groups: string[]) => 
   [/(Access=)([^,\s"]+)/g, (_m, p: string, id: string) => `${p}${maskId(id)}`],
   // Aliyun ROA: acs AK:signature.
   [/\bacs\s+([^:\s"]+):[^\s",]+/g, (_m, id: string) => `acs ${maskId(id)}:***`],
-  // Baidu's OAuth access token travels in the API's query string (and its token answer).
-  [
-    /((?:access_token|refresh_token)["']?\s*[=:]\s*["']?)[^&\s"',}]+/gi,
-    (_m, p: string) => `${p}***`,
-  ],
   // Presigned S3 URLs.
   [/(X-Amz-(?:Signature|Security-Token|Credential)=)[^&\s"]+/gi, (_m, p: string) => `${p}***`],
   // Token headers.
