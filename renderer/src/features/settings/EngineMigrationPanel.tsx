@@ -111,7 +111,8 @@ export function EngineMigrationPanel(props: { from: EngineId; targets: readonly 
             ` ${t('settings.migrateBudget', { remaining: estimate.budgetRemaining })}`}
         </p>
       )}
-      <div className="engine-actions">
+      {/* Not `.engine-actions`: that is the card's own row, which tests and styles address. */}
+      <div className="migration-actions">
         {message && <span className={message.ok ? 'ok' : 'warn'}>{message.text}</span>}
         <span className="toolbar-spacer" />
         <button
