@@ -8,7 +8,15 @@
 // test/preload checks they stay equal.
 import { z } from 'zod';
 
-export const engineIds = ['local', 'huawei', 'volcengine', 'aliyun', 'tencent', 'baidu'] as const;
+export const engineIds = [
+  'local',
+  'huawei',
+  'volcengine',
+  'aliyun',
+  'vlm',
+  'tencent',
+  'baidu',
+] as const;
 export const EngineId = z.enum(engineIds);
 export type EngineId = z.infer<typeof EngineId>;
 
@@ -293,6 +301,8 @@ export const CredentialField = z.object({
   isSet: z.boolean(),
   /** Non-secret values are shown. */
   value: z.string().nullable(),
+  /** The values allowed, when the field is a choice (shown as a list). */
+  choices: z.array(z.string()).nullable(),
 });
 
 export const EngineSettingsView = z.object({
@@ -309,6 +319,11 @@ export const EngineSettingsView = z.object({
   qps: z.number().positive().nullable(),
   monthlyBudget: z.number().int().nonnegative().nullable(),
   hostingBucket: z.string().nullable(),
+  /**
+   * The endpoint is off this machine although the engine is meant to run on it (a model server
+   * elsewhere): every photo the engine tags is sent there.
+   */
+  endpointOffMachine: z.boolean(),
   /** Why the settings are not yet usable by the engine (null when complete). */
   problem: z.string().nullable(),
   /** The settings the engine still needs (config paths, e.g. `auth.ak`, `projectId`). */
@@ -328,23 +343,33 @@ export const EngineSettingsView = z.object({
 });
 export type EngineSettingsView = z.infer<typeof EngineSettingsView>;
 
-/**
- * What moving photos off an engine would do (main/app/engine-migration.ts): the photos whose
- * scene/concept tags came only from `from`, and the paid calls `to` would make for them.
- */
+/** Moving photos off an engine (a retiring one): `tujian engines migrate` in the app. */
+export const EngineMigrationInput = z.object({
+  from: EngineId,
+  to: EngineId,
+  /** The app's query language; '' for every photo. */
+  query: z.string().max(2000).default(''),
+});
+export type EngineMigrationInput = z.input<typeof EngineMigrationInput>;
+
 export const EngineMigrationEstimate = z.object({
   from: EngineId,
   to: EngineId,
-  query: z.string().nullable(),
+  /** Photos (files) whose scene/concept tags came only from `from`. */
   photos: z.number().int().nonnegative(),
+  /** Distinct contents among them (duplicates are tagged once). */
   contents: z.number().int().nonnegative(),
+  /** Contents `to` answered already (never sent again). */
   alreadyAnswered: z.number().int().nonnegative(),
+  /** Contents with a job for `to` already queued. */
   alreadyQueued: z.number().int().nonnegative(),
+  /** Contents only in folders where `to` is off, and those folders. */
   notEnabled: z.number().int().nonnegative(),
   foldersToEnable: z.array(z.string()),
+  /** Calls (paid, for a cloud engine) a migration would make now. */
   calls: z.number().int().nonnegative(),
-  budgetRemaining: z.number().nonnegative().nullable(),
-  minimumSeconds: z.number().nonnegative().nullable(),
+  /** Calls left in `to`'s budget (null: no budget). */
+  budgetRemaining: z.number().int().nonnegative().nullable(),
 });
 export type EngineMigrationEstimate = z.infer<typeof EngineMigrationEstimate>;
 
@@ -472,20 +497,14 @@ export const apiContract = {
   'activity.pause': channel(z.object({ engine: EngineId.nullable(), paused: z.boolean() }), Ok),
 
   'settings.engines': channel(Empty, z.array(EngineSettingsView)),
+  /** What moving the photos off an engine would do; changes nothing. */
+  'engines.migrationEstimate': channel(EngineMigrationInput, EngineMigrationEstimate),
+  /** Queues those photos for the other engine (ordinary jobs: budget, pause, never paid twice). */
+  'engines.migrate': channel(EngineMigrationInput, z.object({ queued: z.number().int() })),
   'settings.setEngine': channel(EngineSettingsPatch, EngineSettingsView),
   'settings.testEngine': channel(
     z.object({ engine: EngineId }),
     z.object({ ok: z.boolean(), message: z.string() }),
-  ),
-  /** `tujian engines migrate <from> --to <to> [query]`: estimate, and queue when `queue`. */
-  'settings.migrateEngine': channel(
-    z.object({
-      from: EngineId,
-      to: EngineId,
-      query: z.string().max(4096).optional(),
-      queue: z.boolean().default(false),
-    }),
-    z.object({ estimate: EngineMigrationEstimate, queued: z.number().int().nonnegative() }),
   ),
 } as const;
 

@@ -17,6 +17,7 @@ import {
 } from './engine-retirement.ts';
 import { huaweiProfile } from './huawei/huawei-profile.ts';
 import { localProfile } from './local/local-profile.ts';
+import { vlmProfile } from './vlm/vlm-profile.ts';
 import { tencentProfile } from './tencent/tencent-profile.ts';
 import { volcengineProfile } from './volcengine/volcengine-profile.ts';
 
@@ -58,6 +59,7 @@ export const engineProfiles = {
   huawei: huaweiProfile,
   volcengine: volcengineProfile,
   aliyun: aliyunProfile,
+  vlm: vlmProfile,
   tencent: tencentProfile,
   baidu: baiduProfile,
 } as const satisfies Readonly<Record<string, EngineProfile>>;

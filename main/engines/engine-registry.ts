@@ -18,6 +18,7 @@ import {
 import { createHuaweiEngine } from './huawei/huawei-engine.ts';
 import { createLocalEngine } from './local/local-engine.ts';
 import type { EngineId } from './tag-model.ts';
+import { createVlmEngine } from './vlm/vlm-engine.ts';
 import { createTencentEngine } from './tencent/tencent-engine.ts';
 import { createVolcengineEngine } from './volcengine/volcengine-engine.ts';
 
@@ -104,6 +105,7 @@ export async function createEngineSet(options: EngineSetOptions): Promise<Engine
   await build('huawei', (settings) => createHuaweiEngine(settings));
   await build('volcengine', (settings) => createVolcengineEngine({ settings }));
   await build('aliyun', (settings) => createAliyunEngine({ settings }));
+  await build('vlm', (settings) => createVlmEngine(settings));
   await build('tencent', (settings) => createTencentEngine(settings));
   await build('baidu', (settings) => createBaiduEngine(settings));
   return {

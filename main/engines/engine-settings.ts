@@ -19,15 +19,24 @@ import { huaweiSettingsSchema } from './huawei/huawei-settings.ts';
 import { tencentSettingsSchema } from './tencent/tencent-settings.ts';
 import { EngineError } from './engine.ts';
 import { EngineId } from './tag-model.ts';
+import { vlmSettingsSchema } from './vlm/vlm-settings.ts';
 import { volcengineSettingsSchema } from './volcengine/volcengine-settings.ts';
 
-export const cloudEngineIds = ['huawei', 'volcengine', 'aliyun', 'tencent', 'baidu'] as const;
+export const cloudEngineIds = [
+  'huawei',
+  'volcengine',
+  'aliyun',
+  'vlm',
+  'tencent',
+  'baidu',
+] as const;
 export type CloudEngineId = (typeof cloudEngineIds)[number];
 
 export const engineSettingsSchemas = {
   huawei: huaweiSettingsSchema,
   volcengine: volcengineSettingsSchema,
   aliyun: aliyunSettingsSchema,
+  vlm: vlmSettingsSchema,
   tencent: tencentSettingsSchema,
   baidu: baiduSettingsSchema,
 } as const;
@@ -41,6 +50,7 @@ export const engineSecretPaths: Readonly<Record<CloudEngineId, readonly string[]
   huawei: ['auth.sk', 'auth.securityToken', 'auth.password'],
   volcengine: ['secretAccessKey', 'sessionToken', 'hosting.secretAccessKey'],
   aliyun: ['accessKeySecret', 'securityToken', 'callback.seed', 'hosting.secretAccessKey'],
+  vlm: ['apiKey'],
   tencent: ['secretKey', 'sessionToken'],
   baidu: ['secretKey'],
 };

@@ -14,6 +14,7 @@ describe('engineProfiles', () => {
       'huawei',
       'volcengine',
       'aliyun',
+      'vlm',
       'tencent',
       'baidu',
     ]);

@@ -12,6 +12,7 @@ import { describeError } from '../../lib/errors.ts';
 import { baseName, formatBytes, formatConfidence, formatDate } from '../../lib/format.ts';
 import { groupTags, tagLabel, type TagEntry } from '../../lib/tag-groups.ts';
 import { TagMenu } from '../tags/TagMenu.tsx';
+import { engineLabel } from '../../lib/engine-names.ts';
 
 export function PhotoView(props: {
   photo: PhotoSummary;
@@ -317,7 +318,7 @@ export function PhotoView(props: {
                           <span className="engines">
                             {entry.sources.map((s) => (
                               <span key={s.engine} className={`engine-chip ${s.engine}`}>
-                                {t(`engine.${knownEngine(s.engine)}`)}
+                                {engineLabel(s.engine, t)}
                               </span>
                             ))}
                           </span>
@@ -514,10 +515,4 @@ function handleOf(details: PhotoDetails, entry: TagEntry) {
     zh: row?.zh ?? entry.label,
     en: row?.en ?? entry.label,
   };
-}
-
-const taggerNames = ['huawei', 'volcengine', 'aliyun', 'tencent', 'baidu', 'user'] as const;
-
-function knownEngine(engine: string): 'local' | (typeof taggerNames)[number] {
-  return taggerNames.find((name) => name === engine) ?? 'local';
 }

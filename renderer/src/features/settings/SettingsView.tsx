@@ -4,18 +4,18 @@
 import { useEffect, useState } from 'react';
 import type {
   AppInfo,
-  EngineId,
   EngineSettingsPatch,
   EngineSettingsView,
   UiLanguage,
 } from '../../../../preload/api-contract.ts';
 import { useClient } from '../../api/client-context.tsx';
+import { EngineMigration } from './EngineMigration.tsx';
 import { Spinner } from '../../components/EmptyState.tsx';
 import { Icon } from '../../components/Icon.tsx';
 import { useI18n } from '../../i18n/i18n.tsx';
 import { describeError } from '../../lib/errors.ts';
-import { EngineMigrationPanel } from './EngineMigrationPanel.tsx';
 import type { Translate } from '../../i18n/translate.ts';
+import { isMessageKey } from '../../i18n/messages.ts';
 
 export function SettingsView(props: {
   info: AppInfo;
@@ -107,9 +107,7 @@ export function SettingsView(props: {
               <EngineCard
                 key={engine.engine}
                 settings={engine}
-                migrationTargets={engines
-                  .filter((e) => e.cloud && e.enabled && e.engine !== engine.engine)
-                  .map((e) => e.engine)}
+                engines={engines}
                 onSaved={(next) => {
                   setEngines(
                     (list) => list?.map((x) => (x.engine === next.engine ? next : x)) ?? null,
@@ -161,12 +159,12 @@ export function SettingsView(props: {
 
 function EngineCard({
   settings,
-  migrationTargets,
+  engines,
   onSaved,
 }: {
   settings: EngineSettingsView;
-  /** Enabled cloud engines a retiring engine's photos can move to. */
-  migrationTargets: readonly EngineId[];
+  /** Every engine's settings (a retiring engine's card offers the others to move to). */
+  engines: readonly EngineSettingsView[];
   onSaved: (s: EngineSettingsView) => void;
 }) {
   const { t } = useI18n();
@@ -231,7 +229,11 @@ function EngineCard({
         <div>
           <h3>{t(`engine.${settings.engine}`)}</h3>
           <p className="field-hint">
-            {settings.cloud ? t('settings.cloudHint') : t('settings.localHint')}
+            {settings.engine === 'vlm'
+              ? t('settings.vlmHint')
+              : settings.cloud
+                ? t('settings.cloudHint')
+                : t('settings.localHint')}
           </p>
           {settings.engine === 'volcengine' && (
             <p className="field-hint">{t('settings.volcengineDetects')}</p>
@@ -273,9 +275,13 @@ function EngineCard({
           </span>
         </div>
       )}
-      {settings.retirement && (
-        <EngineMigrationPanel from={settings.engine} targets={migrationTargets} />
+      {settings.endpointOffMachine && (
+        <div className="engine-problem" role="note" data-testid="engine-off-machine">
+          <Icon name="warning" size={14} />
+          <span>{t('settings.endpointOffMachine', { host: hostOf(settings.endpoint ?? '') })}</span>
+        </div>
       )}
+      {settings.retirement && <EngineMigration from={settings.engine} engines={engines} />}
       {settings.cloud && settings.problem && (
         <div className="engine-problem" role="note" data-testid="engine-problem">
           <Icon name="warning" size={14} />
@@ -295,7 +301,7 @@ function EngineCard({
             {settings.credentials.map((c) => (
               <label key={c.key} className="field">
                 <span className="field-label">
-                  {c.label}
+                  {credentialLabel(settings.engine, c, t)}
                   {settings.problemFields.includes(c.key) && (
                     <span className="field-needed" data-testid="field-needed">
                       {t('settings.fieldNeeded')}
@@ -312,6 +318,20 @@ function EngineCard({
                       setSecrets((s) => ({ ...s, [c.key]: e.target.value }));
                     }}
                   />
+                ) : c.choices ? (
+                  <select
+                    value={draft.plain[c.key] ?? ''}
+                    onChange={(e) => {
+                      setDraft((d) => ({ ...d, plain: { ...d.plain, [c.key]: e.target.value } }));
+                    }}
+                  >
+                    <option value="">—</option>
+                    {c.choices.map((choice) => (
+                      <option key={choice} value={choice}>
+                        {choice}
+                      </option>
+                    ))}
+                  </select>
                 ) : (
                   <input
                     value={draft.plain[c.key] ?? ''}
@@ -328,13 +348,15 @@ function EngineCard({
         <div className="field-grid">
           {settings.cloud && (
             <>
-              <TextField
-                label={t('settings.region')}
-                value={draft.region}
-                onChange={(v) => {
-                  set('region', v);
-                }}
-              />
+              {settings.engine !== 'vlm' && (
+                <TextField
+                  label={t('settings.region')}
+                  value={draft.region}
+                  onChange={(v) => {
+                    set('region', v);
+                  }}
+                />
+              )}
               <TextField
                 label={t('settings.endpoint')}
                 value={draft.endpoint}
@@ -391,20 +413,24 @@ function EngineCard({
                   set('budget', v);
                 }}
               />
-              <TextField
-                label={t('settings.scenes')}
-                value={draft.scenes}
-                onChange={(v) => {
-                  set('scenes', v);
-                }}
-              />
-              <TextField
-                label={t('settings.bucket')}
-                value={draft.bucket}
-                onChange={(v) => {
-                  set('bucket', v);
-                }}
-              />
+              {settings.engine !== 'vlm' && (
+                <TextField
+                  label={t('settings.scenes')}
+                  value={draft.scenes}
+                  onChange={(v) => {
+                    set('scenes', v);
+                  }}
+                />
+              )}
+              {settings.engine !== 'vlm' && (
+                <TextField
+                  label={t('settings.bucket')}
+                  value={draft.bucket}
+                  onChange={(v) => {
+                    set('bucket', v);
+                  }}
+                />
+              )}
             </>
           )}
         </div>
@@ -501,6 +527,25 @@ function TextField(props: {
       />
     </label>
   );
+}
+
+/** A credential field's label in the UI language where one is written, else the server's. */
+function credentialLabel(
+  engine: EngineSettingsView['engine'],
+  field: EngineSettingsView['credentials'][number],
+  t: Translate,
+): string {
+  const key = `credential.${engine}.${field.key}`;
+  return isMessageKey(key) ? t(key) : field.label;
+}
+
+/** The host of an endpoint as typed, for the off-machine warning. */
+function hostOf(endpoint: string): string {
+  try {
+    return new URL(endpoint).host;
+  } catch {
+    return endpoint;
+  }
 }
 
 /** Why a cloud engine cannot be used yet, in the UI's language (never the schema's text). */
