@@ -8,7 +8,15 @@
 // test/preload checks they stay equal.
 import { z } from 'zod';
 
-export const engineIds = ['local', 'huawei', 'volcengine', 'aliyun', 'vlm'] as const;
+export const engineIds = [
+  'local',
+  'huawei',
+  'volcengine',
+  'aliyun',
+  'vlm',
+  'tencent',
+  'baidu',
+] as const;
 export const EngineId = z.enum(engineIds);
 export type EngineId = z.infer<typeof EngineId>;
 
