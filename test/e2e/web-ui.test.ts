@@ -197,7 +197,7 @@ describe.skipIf(!hasChromium)('web UI (startWebHost in Chromium)', () => {
     await page.keyboard.press('Shift+ArrowRight');
     // In the justified grid, Down goes to the photo of the next row whose centre is nearest
     // to photo 2's: found from the cells' boxes on screen, so cells 1..that one are selected.
-    const below = (await page.evaluate(`(() => {
+    const below = await page.evaluate<number>(`(() => {
       const cells = [...document.querySelectorAll('[data-testid=grid-cell]')].map((c) => c.getBoundingClientRect());
       const from = cells[2];
       const nextTop = Math.min(...cells.filter((b) => b.top > from.bottom).map((b) => b.top));
@@ -205,7 +205,7 @@ describe.skipIf(!hasChromium)('web UI (startWebHost in Chromium)', () => {
       const x = from.left + from.width / 2;
       row.sort((a, b) => Math.abs(a[0].left + a[0].width / 2 - x) - Math.abs(b[0].left + b[0].width / 2 - x));
       return row[0][1];
-    })()`)) as number;
+    })()`);
     expect(below).toBeGreaterThan(2);
     await page.keyboard.press('Shift+ArrowDown');
     const n = below;
