@@ -155,16 +155,18 @@ try {
     const box = await page.locator('[data-testid=timeline]').boundingBox();
     if (!box) throw new Error('no timeline: the grid is not sorted by date or too short');
     await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
-    await page.waitForFunction(
-      `(() => {
-        const cells = [...document.querySelectorAll('[data-testid=grid-cell]')];
-        const grid = document.querySelector('[data-testid=photo-grid]').getBoundingClientRect();
-        const onScreen = cells.filter((c) => { const b = c.getBoundingClientRect(); return b.bottom > grid.top && b.top < grid.bottom; });
-        return onScreen.length > 0 && onScreen.every((c) => c.querySelector('img'));
-      })()`,
-      undefined,
-      { timeout: 120_000, polling: 50 },
-    );
+    // Polled with evaluate (the app's CSP forbids the string evaluation waitForFunction uses).
+    const settled = `(() => {
+      const cells = [...document.querySelectorAll('[data-testid=grid-cell]')];
+      const grid = document.querySelector('[data-testid=photo-grid]').getBoundingClientRect();
+      const onScreen = cells.filter((c) => { const b = c.getBoundingClientRect(); return b.bottom > grid.top && b.top < grid.bottom; });
+      return onScreen.length > 0 && onScreen.every((c) => c.querySelector('img'));
+    })()`;
+    while (!(await page.evaluate<boolean>(settled))) {
+      if (performance.now() - jumpStart > 120_000)
+        throw new Error('the jump did not settle in 120 s');
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
     const jumpSettleMs = performance.now() - jumpStart;
     const jumpedTo = await page.evaluate<number>(
       `Number(document.querySelector('[data-testid=grid-cell] img') ? [...document.querySelectorAll('[data-testid=grid-cell]')].find((c) => c.getBoundingClientRect().top > 60)?.dataset.photoId : 0)`,
