@@ -8,7 +8,7 @@
 // test/preload checks they stay equal.
 import { z } from 'zod';
 
-export const engineIds = ['local', 'huawei', 'volcengine', 'aliyun'] as const;
+export const engineIds = ['local', 'huawei', 'volcengine', 'aliyun', 'text'] as const;
 export const EngineId = z.enum(engineIds);
 export type EngineId = z.infer<typeof EngineId>;
 

@@ -22,6 +22,11 @@ import { volcengineSettingsSchema } from './volcengine/volcengine-settings.ts';
 export const cloudEngineIds = ['huawei', 'volcengine', 'aliyun'] as const;
 export type CloudEngineId = (typeof cloudEngineIds)[number];
 
+/** A cloud engine (settings, credentials, a service to call), not an on-device one. */
+export function isCloudEngine(id: string): id is CloudEngineId {
+  return cloudEngineIds.some((cloud) => cloud === id);
+}
+
 export const engineSettingsSchemas = {
   huawei: huaweiSettingsSchema,
   volcengine: volcengineSettingsSchema,

@@ -19,6 +19,7 @@
 // time. The window is one HTTP answer plus one SQLite commit wide; test/crash measures it.
 import type { Catalog } from '../catalog/catalog-connection.ts';
 import { hasEngineResult, saveEngineAnswer } from '../catalog/photo-tags.ts';
+import { savePhotoText } from '../catalog/photo-text.ts';
 import type { TaggingEngine, TagRequest } from '../engines/engine.ts';
 import { engineProfileList } from '../engines/engine-profile.ts';
 import { EngineId, type EngineAnswer } from '../engines/tag-model.ts';
@@ -870,6 +871,7 @@ export class JobRunner {
     // SQLITE_BUSY because another process wrote meanwhile would be paid for again.
     db.transaction(() => {
       saveEngineAnswer(db, job.contentId, answer, settingsKey, this.now());
+      savePhotoText(db, job.contentId, answer);
       completeJob(db, job.id);
     }).immediate();
     this.emitFinished(job, 'done');
