@@ -132,3 +132,22 @@ export function countPhotoText(db: Catalog): { contents: number; lines: number }
     .get();
   return row ?? { contents: 0, lines: 0 };
 }
+
+/** How far text reading is: contents read (any model), with text, and lines. */
+export function textReadingTotals(db: Catalog): {
+  contents: number;
+  read: number;
+  withText: number;
+  lines: number;
+} {
+  const one = (sql: string) => db.prepare<[], number>(sql).pluck().get() ?? 0;
+  const text = countPhotoText(db);
+  return {
+    contents: one(
+      `SELECT count(DISTINCT p.content_id) FROM photos p WHERE p.status = 'ok' AND p.content_id IS NOT NULL`,
+    ),
+    read: one(`SELECT count(DISTINCT content_id) FROM engine_results WHERE engine = 'text'`),
+    withText: text.contents,
+    lines: text.lines,
+  };
+}
