@@ -151,3 +151,19 @@ export function textReadingTotals(db: Catalog): {
     lines: text.lines,
   };
 }
+
+/** A photo's text as the photo view and the CLI show it. */
+export interface PhotoTextReport {
+  /** not-read: the text engine has not read it (yet, or it is off for the folder). */
+  readonly state: 'text' | 'no-text' | 'not-read';
+  readonly model: string | null;
+  readonly lines: PhotoTextLine[];
+}
+
+export function photoTextReport(db: Catalog, contentId: number | null): PhotoTextReport {
+  if (contentId === null) return { state: 'not-read', model: null, lines: [] };
+  const lines = photoTextOf(db, contentId);
+  const reading = textReadingOf(db, contentId);
+  if (lines.length > 0) return { state: 'text', model: lines[0]?.model ?? null, lines };
+  return { state: reading ? 'no-text' : 'not-read', model: reading?.model ?? null, lines: [] };
+}

@@ -1,28 +1,12 @@
 // `tujian text <photo>`: the text read in one photo, line by line (with --json: each line's
 // box, confidence, language and model), or why there is none (not read yet, no text found).
 // `tujian show` prints the same lines after the tags (`printPhotoText`).
-import type { Catalog } from '../../catalog/catalog-connection.ts';
-import { photoTextOf, textReadingOf } from '../../catalog/photo-text.ts';
+import { type PhotoTextReport, photoTextReport } from '../../catalog/photo-text.ts';
 import { escapeControlChars } from '../../util/terminal-text.ts';
 import { type CliCommand } from '../cli-command.ts';
 import { openCliContext } from '../cli-context.ts';
 import { ExitCode, UsageError } from '../cli-errors.ts';
 import { findPhotoByFilePath } from './catalog-commands.ts';
-
-export interface PhotoTextReport {
-  /** not-read: the text engine has not read it (yet, or it is off for the folder). */
-  readonly state: 'text' | 'no-text' | 'not-read';
-  readonly model: string | null;
-  readonly lines: ReturnType<typeof photoTextOf>;
-}
-
-export function photoTextReport(db: Catalog, contentId: number | null): PhotoTextReport {
-  if (contentId === null) return { state: 'not-read', model: null, lines: [] };
-  const lines = photoTextOf(db, contentId);
-  const reading = textReadingOf(db, contentId);
-  if (lines.length > 0) return { state: 'text', model: lines[0]?.model ?? null, lines };
-  return { state: reading ? 'no-text' : 'not-read', model: reading?.model ?? null, lines: [] };
-}
 
 /** Human lines for a photo's text (control characters escaped: the text came from pixels). */
 export function photoTextLines(report: PhotoTextReport): string[] {

@@ -1,5 +1,6 @@
 // One photo, large: the preview with the tag boxes drawn over it (hover a tag to highlight
-// its boxes), the tags grouped by type with confidence and engine, add/remove tags,
+// its boxes) and the outlines of the text read in it (PhotoText.tsx: hover a line to see its
+// box), the tags grouped by type with confidence and engine, add/remove tags,
 // removed tags (restorable), rename or merge a tag (its "⋯" menu), the EXIF facts, and open
 // original / show in folder (desktop).
 import { useEffect, useRef, useState } from 'react';
@@ -12,6 +13,7 @@ import { describeError } from '../../lib/errors.ts';
 import { baseName, formatBytes, formatConfidence, formatDate } from '../../lib/format.ts';
 import { groupTags, tagLabel, type TagEntry } from '../../lib/tag-groups.ts';
 import { TagMenu } from '../tags/TagMenu.tsx';
+import { PhotoTextSection, TextBoxes } from './PhotoText.tsx';
 
 export function PhotoView(props: {
   photo: PhotoSummary;
@@ -31,6 +33,7 @@ export function PhotoView(props: {
   const [details, setDetails] = useState<PhotoDetails | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [hovered, setHovered] = useState<number | null>(null);
+  const [hoveredLine, setHoveredLine] = useState<number | null>(null);
   const [newTag, setNewTag] = useState('');
   const [reload, setReload] = useState(0);
   const [previewFailed, setPreviewFailed] = useState(false);
@@ -195,6 +198,9 @@ export function PhotoView(props: {
                     </span>
                   </div>
                 )),
+              )}
+              {current && (
+                <TextBoxes text={current.text} hovered={hoveredLine} onHover={setHoveredLine} />
               )}
             </div>
           ) : (
@@ -364,6 +370,7 @@ export function PhotoView(props: {
                 </div>
               )}
             </section>
+            <PhotoTextSection text={current.text} hovered={hoveredLine} onHover={setHoveredLine} />
             <section className="info-section">
               <h2>{t('photo.facts')}</h2>
               <dl className="facts" data-testid="photo-facts">
