@@ -16,6 +16,7 @@ import {
 } from './engine-retirement.ts';
 import { huaweiProfile } from './huawei/huawei-profile.ts';
 import { localProfile } from './local/local-profile.ts';
+import { vlmProfile } from './vlm/vlm-profile.ts';
 import { textProfile } from './text/text-profile.ts';
 import { volcengineProfile } from './volcengine/volcengine-profile.ts';
 
@@ -57,6 +58,7 @@ export const engineProfiles = {
   huawei: huaweiProfile,
   volcengine: volcengineProfile,
   aliyun: aliyunProfile,
+  vlm: vlmProfile,
   text: textProfile,
 } as const satisfies Readonly<Record<string, EngineProfile>>;
 

@@ -16,12 +16,14 @@ import { engineProfiles, engineRetirementStatus } from '../../engines/engine-pro
 import { listFolders, setFolderEngines } from '../../catalog/folders.ts';
 import { catalogSettingsBackend } from '../../catalog/settings.ts';
 import {
+  type EngineSettings,
   isCloudEngine,
   loadEngineSettings,
   redactSettings,
   saveEngineSettings,
 } from '../../engines/engine-settings.ts';
 import { EngineId, engineIds } from '../../engines/tag-model.ts';
+import { vlmOffMachineHost } from '../../engines/vlm/vlm-settings.ts';
 import { clearEngineStop, readJobControls } from '../../jobs/job-controls.ts';
 import { type CliCommand, stringOption } from '../cli-command.ts';
 import { openCliContext } from '../cli-context.ts';
@@ -75,6 +77,11 @@ export const enginesCommand: CliCommand = {
               paused: controls.pausedAll || controls.pausedEngines.has(id),
               folders: folders.filter((f) => f.engines.includes(id)).map((f) => f.path),
               retirement: engineRetirementStatus(id, Date.now()),
+              // [Note: A model server off this machine] (vlm-settings.ts).
+              offMachineHost:
+                id === 'vlm' && loaded?.result.ok
+                  ? vlmOffMachineHost(loaded.result.settings as EngineSettings<'vlm'>)
+                  : null,
             });
           }
           if (inv.global.json) {
@@ -94,6 +101,10 @@ export const enginesCommand: CliCommand = {
               `           folders: ${r.folders.length > 0 ? r.folders.join(', ') : 'none (enable with: tujian engines enable <id> <folder>)'}`,
             );
             if (r.retirement) inv.io.print(`           notice: ${r.retirement.notice}`);
+            if (r.offMachineHost)
+              inv.io.print(
+                `           notice: the model server is not on this machine; photos are sent to ${r.offMachineHost}`,
+              );
           }
           return ExitCode.ok;
         }
