@@ -9,7 +9,7 @@ describe('engineProfiles', () => {
   it('files each profile under its own id, and everything else reads its keys', () => {
     for (const [key, profile] of Object.entries(engineProfiles)) expect(profile.id).toBe(key);
     expect(engineIds).toEqual(Object.keys(engineProfiles));
-    expect(registeredEngineIds).toEqual(['local', 'huawei', 'volcengine', 'aliyun', 'text']);
+    expect(registeredEngineIds).toEqual(['local', 'huawei', 'volcengine', 'aliyun', 'vlm', 'text']);
     expect(EngineId.options).toEqual(engineIds);
     expect(TagSource.options).toEqual([...engineIds, 'user']);
     expect(Object.keys(defaultEngineCallLimits)).toEqual(engineIds);
