@@ -198,6 +198,11 @@ export class TextWorkerPool {
     return this.slots.filter((slot) => slot.job !== undefined).length;
   }
 
+  /** The reader processes' ids (benchmarks read their CPU time and memory). */
+  get readerPids(): number[] {
+    return this.slots.flatMap((slot) => (slot.worker.pid === undefined ? [] : [slot.worker.pid]));
+  }
+
   get workerCount(): number {
     return this.slots.length;
   }
