@@ -4,7 +4,7 @@
 import { z } from 'zod';
 import type { EngineAnswer, TextLineAnswer } from '../engines/tag-model.ts';
 import { TextLineAnswer as TextLineSchema } from '../engines/tag-model.ts';
-import type { Catalog } from './catalog-connection.ts';
+import type { Catalog, ReadableCatalog } from './catalog-connection.ts';
 import { normaliseSearchText } from './tag-terms.ts';
 
 export interface PhotoTextLine extends TextLineAnswer {
@@ -60,7 +60,7 @@ const LineRow = z.object({
 });
 
 /** A content's lines in reading order. */
-export function photoTextOf(db: Catalog, contentId: number): PhotoTextLine[] {
+export function photoTextOf(db: ReadableCatalog, contentId: number): PhotoTextLine[] {
   return db
     .prepare(
       `SELECT text, box, confidence, language, model FROM photo_text_lines
@@ -76,7 +76,7 @@ export function photoTextOf(db: Catalog, contentId: number): PhotoTextLine[] {
 
 /** Whether the text engine has read this content (with or without finding text), and with which model. */
 export function textReadingOf(
-  db: Catalog,
+  db: ReadableCatalog,
   contentId: number,
 ): { readonly model: string; readonly at: number } | null {
   const row = db
@@ -95,7 +95,7 @@ const trigramLength = 3;
  * Contents whose text contains the word (normalised as search words are), ascending. Empty
  * for a word that normalises to nothing.
  */
-export function contentsWithTextContaining(db: Catalog, word: string): number[] {
+export function contentsWithTextContaining(db: ReadableCatalog, word: string): number[] {
   const needle = normaliseSearchText(word);
   if (needle === '') return [];
   if (Array.from(needle).length >= trigramLength) {
@@ -116,7 +116,7 @@ export function contentsWithTextContaining(db: Catalog, word: string): number[] 
 }
 
 /** Every content's searchable text (the in-memory search snapshot reads this). */
-export function* allSearchableText(db: Catalog): Iterable<[number, string]> {
+export function* allSearchableText(db: ReadableCatalog): Iterable<[number, string]> {
   yield* db
     .prepare<[], [number, string]>(`SELECT rowid, body FROM photo_text_search`)
     .raw()
@@ -124,7 +124,7 @@ export function* allSearchableText(db: Catalog): Iterable<[number, string]> {
 }
 
 /** How many contents have text, and how many lines in all (status, tests). */
-export function countPhotoText(db: Catalog): { contents: number; lines: number } {
+export function countPhotoText(db: ReadableCatalog): { contents: number; lines: number } {
   const row = db
     .prepare<[], { contents: number; lines: number }>(
       `SELECT count(DISTINCT content_id) AS contents, count(*) AS lines FROM photo_text_lines`,
@@ -134,7 +134,7 @@ export function countPhotoText(db: Catalog): { contents: number; lines: number }
 }
 
 /** How far text reading is: contents read (any model), with text, and lines. */
-export function textReadingTotals(db: Catalog): {
+export function textReadingTotals(db: ReadableCatalog): {
   contents: number;
   read: number;
   withText: number;
@@ -160,10 +160,18 @@ export interface PhotoTextReport {
   readonly lines: PhotoTextLine[];
 }
 
-export function photoTextReport(db: Catalog, contentId: number | null): PhotoTextReport {
+export function photoTextReport(db: ReadableCatalog, contentId: number | null): PhotoTextReport {
   if (contentId === null) return { state: 'not-read', model: null, lines: [] };
   const lines = photoTextOf(db, contentId);
   const reading = textReadingOf(db, contentId);
   if (lines.length > 0) return { state: 'text', model: lines[0]?.model ?? null, lines };
   return { state: reading ? 'no-text' : 'not-read', model: reading?.model ?? null, lines: [] };
+}
+
+/** Contents with at least one line of text (`has:text` in the search snapshot). */
+export function iterateContentsWithText(db: ReadableCatalog): IterableIterator<number> {
+  return db
+    .prepare<[], number>(`SELECT DISTINCT content_id FROM photo_text_lines`)
+    .pluck()
+    .iterate();
 }

@@ -5,7 +5,7 @@
 // Then: `PRAGMA integrity_check` is ok, every photo is ingested and has every engine's result,
 // no job is left (none lost, none failed), and the emulators' logs show no duplicate
 // successful paid call that a kill does not explain. See [Note: Never pay twice] in
-// main/jobs/job-runner.ts for the window, and `measureDuplicates` for how it is measured.
+// main/jobs/tag-job-protocol.ts for the window, and `measureDuplicates` for how it is measured.
 //
 // The emulators tag with the fast pixel-region tagger (main/emulators/huawei/
 // pixel-region-tagger.ts) instead of the on-device model: the subject here is the queue's

@@ -2,6 +2,7 @@
 // box, confidence, language and model), or why there is none (not read yet, no text found).
 // `tujian show` prints the same lines after the tags (`printPhotoText`).
 import { type PhotoTextReport, photoTextReport } from '../../catalog/photo-text.ts';
+import { getPhoto } from '../../catalog/photos.ts';
 import { escapeControlChars } from '../../util/terminal-text.ts';
 import { type CliCommand } from '../cli-command.ts';
 import { openCliContext } from '../cli-context.ts';
@@ -42,11 +43,7 @@ export const textCommand: CliCommand = {
         );
         return Promise.resolve(ExitCode.failure);
       }
-      const contentId =
-        ctx.db
-          .prepare<[number], number | null>(`SELECT content_id FROM photos WHERE id = ?`)
-          .pluck()
-          .get(found.photoId) ?? null;
+      const contentId = getPhoto(ctx.db, found.photoId)?.contentId ?? null;
       const report = photoTextReport(ctx.db, contentId);
       if (inv.global.json) inv.io.printJson(report);
       else if (report.state === 'text')
