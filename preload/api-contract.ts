@@ -8,7 +8,16 @@
 // test/preload checks they stay equal.
 import { z } from 'zod';
 
-export const engineIds = ['local', 'huawei', 'volcengine', 'aliyun', 'vlm', 'text'] as const;
+export const engineIds = [
+  'local',
+  'huawei',
+  'volcengine',
+  'aliyun',
+  'vlm',
+  'tencent',
+  'baidu',
+  'text',
+] as const;
 export const EngineId = z.enum(engineIds);
 export type EngineId = z.infer<typeof EngineId>;
 

@@ -301,7 +301,7 @@ export const retryCommand: CliCommand = {
   name: 'retry',
   summary:
     'Requeue failed jobs and restart stopped engines (all, or one); run "tujian index" to process them',
-  usage: 'tujian retry [--engine local|huawei|volcengine|aliyun]',
+  usage: 'tujian retry [--engine local|huawei|volcengine|aliyun|tencent|baidu]',
   options: { engine: { type: 'string' } },
   run(inv) {
     const engineName = stringOption(inv, 'engine');

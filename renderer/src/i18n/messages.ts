@@ -155,6 +155,8 @@ const en = {
   'engine.volcengine': 'Volcengine',
   'engine.aliyun': 'Alibaba Cloud',
   'engine.vlm': 'Vision-language model',
+  'engine.tencent': 'Tencent Cloud',
+  'engine.baidu': 'Baidu AI Cloud',
   'engine.text': 'Text reading',
   'engine.user': 'You',
   'activity.title': 'Activity',
@@ -244,6 +246,10 @@ const en = {
     'This address is not on this computer: every photo this engine tags is sent to {host}.',
   'settings.volcengineDetects':
     'Answers only yes or no: does the photo show a person-like subject (no score, no other tags).',
+  'settings.tencentAbout':
+    'Image tagging (DetectLabelPro; DetectLabel with the album scene where Pro is not available). The photo is sent directly, no bucket needed. Enter the SecretId and SecretKey of an API key; region e.g. ap-guangzhou. Labels come in Chinese; English is shown where Tujian knows the name, otherwise the Chinese name stands.',
+  'settings.baiduAbout':
+    'Object and scene recognition (advanced_general). The photo is sent directly, no bucket needed. Enter the API Key and Secret Key of an application that has image recognition; no region. Labels come in Chinese; English is shown where Tujian knows the name, otherwise the Chinese name stands.',
   'settings.retirement':
     '{engine} is being retired by its vendor: no longer sold from {endOfSale}, service ends around {endOfService}. Your tags from it stay searchable; move its photos to another engine with: tujian engines migrate {id} --to <engine>.',
   'error.unauthorized':
@@ -407,6 +413,8 @@ const zh: Record<MessageKey, string> = {
   'engine.volcengine': '火山引擎',
   'engine.aliyun': '阿里云',
   'engine.vlm': '视觉语言模型',
+  'engine.tencent': '腾讯云',
+  'engine.baidu': '百度智能云',
   'engine.text': '文字识别',
   'engine.user': '手动',
   'activity.title': '任务',
@@ -491,6 +499,10 @@ const zh: Record<MessageKey, string> = {
     '由您自己运行的模型服务（Ollama、LM Studio、llama.cpp、vLLM）给出开放词汇标签。默认在本机：http://127.0.0.1。',
   'settings.endpointOffMachine': '此地址不在本机：该引擎处理的每张照片都会发送到 {host}。',
   'settings.volcengineDetects': '只回答是或否：照片中是否含人物主体（无置信度，无其他标签）。',
+  'settings.tencentAbout':
+    '图像标签（DetectLabelPro；如该账号或地域不支持，则改用 DetectLabel 相册版）。照片直接发送，无需存储桶。请填写 API 密钥的 SecretId 和 SecretKey；地域如 ap-guangzhou。标签为中文；图鉴已知英文名的显示英文，否则仍显示中文名。',
+  'settings.baiduAbout':
+    '通用物体和场景识别（advanced_general）。照片直接发送，无需存储桶。请填写已开通图像识别的应用的 API Key 和 Secret Key；无需地域。标签为中文；图鉴已知英文名的显示英文，否则仍显示中文名。',
   'settings.retirement':
     '{engine} 即将被服务商下线：{endOfSale} 起停止售卖，约 {endOfService} 停止服务。已有标签保留且可搜索；可用 tujian engines migrate {id} --to <引擎> 将其照片交给其他引擎。',
   'error.unauthorized': '此页面已失去访问权限。请重新打开 `tujian serve` 输出的地址。',
