@@ -15,6 +15,7 @@ import {
 } from '../../preload/api-contract.ts';
 import {
   engineSettingsSchemas,
+  isCloudEngine,
   loadEngineSettings,
   redact,
   saveEngineSettings,
@@ -82,6 +83,7 @@ interface CredentialSpec {
  */
 export const credentialSpecs: Record<EngineId, readonly CredentialSpec[]> = {
   local: [],
+  text: [],
   huawei: [
     { key: 'auth.ak', label: 'Access Key ID (AK)', secret: false },
     { key: 'auth.sk', label: 'Secret Access Key (SK)', secret: true },
@@ -118,6 +120,7 @@ export const credentialSpecs: Record<EngineId, readonly CredentialSpec[]> = {
 
 const defaultRegions: Record<EngineId, string | null> = {
   local: null,
+  text: null,
   huawei: 'cn-north-4',
   volcengine: 'cn-north-1',
   aliyun: 'cn-shanghai',
@@ -143,8 +146,8 @@ type StoredEngineSettings = z.infer<typeof StoredEngineSettings>;
 function readStored(db: Catalog, engine: EngineId): StoredEngineSettings {
   const parsed = StoredEngineSettings.safeParse(readSettingJson(db, `engine.${engine}`) ?? {});
   const stored = parsed.success ? parsed.data : StoredEngineSettings.parse({});
-  // The on-device engine is on unless the user turned it off.
-  if (engine === 'local' && readSettingJson(db, `engine.${engine}`) === undefined)
+  // The on-device engines are on unless the user turned them off.
+  if (!isCloudEngine(engine) && readSettingJson(db, `engine.${engine}`) === undefined)
     stored.enabled = true;
   return stored;
 }
@@ -200,7 +203,7 @@ function vlmEndpointOf(s: StoredEngineSettings): string {
 }
 
 function isCloud(engine: EngineId): engine is CloudEngineId {
-  return engine !== 'local';
+  return isCloudEngine(engine);
 }
 
 export function createCatalogEngineSettings(
@@ -253,7 +256,7 @@ export function createCatalogEngineSettings(
     return {
       engine,
       enabled: s.enabled,
-      cloud: engine !== 'local',
+      cloud: isCloud(engine),
       credentials: fields,
       region: s.region ?? defaultRegions[engine],
       endpoint: s.endpoint,

@@ -19,6 +19,7 @@ import { huaweiProfile } from './huawei/huawei-profile.ts';
 import { localProfile } from './local/local-profile.ts';
 import { vlmProfile } from './vlm/vlm-profile.ts';
 import { tencentProfile } from './tencent/tencent-profile.ts';
+import { textProfile } from './text/text-profile.ts';
 import { volcengineProfile } from './volcengine/volcengine-profile.ts';
 
 export interface EngineProfile {
@@ -62,6 +63,7 @@ export const engineProfiles = {
   vlm: vlmProfile,
   tencent: tencentProfile,
   baidu: baiduProfile,
+  text: textProfile,
 } as const satisfies Readonly<Record<string, EngineProfile>>;
 
 /** Every profile, read as the general shape (with its id narrowed to the registry's keys). */

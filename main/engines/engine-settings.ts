@@ -32,6 +32,11 @@ export const cloudEngineIds = [
 ] as const;
 export type CloudEngineId = (typeof cloudEngineIds)[number];
 
+/** A cloud engine (settings, credentials, a service to call), not an on-device one. */
+export function isCloudEngine(id: string): id is CloudEngineId {
+  return cloudEngineIds.some((cloud) => cloud === id);
+}
+
 export const engineSettingsSchemas = {
   huawei: huaweiSettingsSchema,
   volcengine: volcengineSettingsSchema,

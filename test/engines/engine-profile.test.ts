@@ -17,6 +17,7 @@ describe('engineProfiles', () => {
       'vlm',
       'tencent',
       'baidu',
+      'text',
     ]);
     expect(EngineId.options).toEqual(engineIds);
     expect(TagSource.options).toEqual([...engineIds, 'user']);
