@@ -8,7 +8,16 @@
 // test/preload checks they stay equal.
 import { z } from 'zod';
 
-export const engineIds = ['local', 'huawei', 'volcengine', 'aliyun', 'vlm'] as const;
+export const engineIds = [
+  'local',
+  'huawei',
+  'volcengine',
+  'aliyun',
+  'vlm',
+  'tencent',
+  'baidu',
+  'text',
+] as const;
 export const EngineId = z.enum(engineIds);
 export type EngineId = z.infer<typeof EngineId>;
 
@@ -152,6 +161,17 @@ export const PhotoTagView = z.object({
 });
 export type PhotoTagView = z.infer<typeof PhotoTagView>;
 
+const unit = z.number().min(0).max(1);
+
+/** One line of text read in a photo: its corners (tl, tr, br, bl) in 0–1 of the preview. */
+export const PhotoTextLineView = z.object({
+  text: z.string(),
+  box: z.array(z.tuple([unit, unit])).length(4),
+  confidence: z.number().min(0).max(100),
+  language: z.enum(['zh', 'en', 'mixed', 'und']),
+});
+export type PhotoTextLineView = z.infer<typeof PhotoTextLineView>;
+
 export const PhotoDetails = z.object({
   photo: PhotoSummary,
   folderPath: z.string(),
@@ -171,6 +191,12 @@ export const PhotoDetails = z.object({
   tags: z.array(PhotoTagView),
   rejected: z.array(z.object({ tagId: Id, name: z.string(), zh: z.string(), en: z.string() })),
   hasPreview: z.boolean(),
+  /** Text read in the photo (the `text` engine); `not-read`: not yet, or off for its folder. */
+  text: z.object({
+    state: z.enum(['text', 'no-text', 'not-read']),
+    model: z.string().nullable(),
+    lines: z.array(PhotoTextLineView),
+  }),
 });
 export type PhotoDetails = z.infer<typeof PhotoDetails>;
 

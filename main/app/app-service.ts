@@ -288,7 +288,7 @@ export function createAppService(deps: AppServiceDeps): AppService {
     'folders.list': () => listFolders(db),
     'folders.add': async ({ path, engines }) => {
       // `~/Pictures` is the user's, not the server's working folder.
-      const id = await deps.library.addFolder(expandHome(path), engines ?? ['local']);
+      const id = await deps.library.addFolder(expandHome(path), engines ?? ['local', 'text']);
       changed('folders');
       return getFolder(db, id);
     },

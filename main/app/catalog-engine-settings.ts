@@ -15,6 +15,7 @@ import {
 } from '../../preload/api-contract.ts';
 import {
   engineSettingsSchemas,
+  isCloudEngine,
   loadEngineSettings,
   redact,
   saveEngineSettings,
@@ -128,7 +129,7 @@ async function assembleConfig(
 }
 
 function isCloud(engine: EngineId): engine is CloudEngineId {
-  return engine !== 'local';
+  return isCloudEngine(engine);
 }
 
 export function createCatalogEngineSettings(
@@ -181,7 +182,7 @@ export function createCatalogEngineSettings(
     return {
       engine,
       enabled: s.enabled,
-      cloud: engine !== 'local',
+      cloud: isCloud(engine),
       credentials: fields,
       region:
         s.region ?? (isCloud(engine) ? cloudEngineDefinition(engine).card.defaultRegion : null),

@@ -11,6 +11,7 @@ import {
 } from '../catalog/folders.ts';
 import { countTagJobsByEngine, listFailedJobsWithPhotos } from '../catalog/jobs-table.ts';
 import { countEngineResults, listContentTags } from '../catalog/photo-tags.ts';
+import { type PhotoTextReport, photoTextReport } from '../catalog/photo-text.ts';
 import {
   getPhotoDetailRow,
   getPhotoSummaryRows,
@@ -91,6 +92,19 @@ export function getPhotoSummaries(db: Catalog, ids: readonly number[]): PhotoSum
   });
 }
 
+function textView(report: PhotoTextReport): PhotoDetails['text'] {
+  return {
+    state: report.state,
+    model: report.model,
+    lines: report.lines.map(({ text, box, confidence, language }) => ({
+      text,
+      box,
+      confidence,
+      language,
+    })),
+  };
+}
+
 export function getPhotoDetails(db: Catalog, id: number): PhotoDetails {
   const row = getPhotoDetailRow(db, id);
   if (!row) throw new ApiError('not-found', `No photo with id ${id}.`);
@@ -138,6 +152,7 @@ export function getPhotoDetails(db: Catalog, id: number): PhotoDetails {
     ),
     rejected: [...rejected.values()],
     hasPreview: row.has_preview === 1,
+    text: textView(photoTextReport(db, contentId)),
   };
 }
 

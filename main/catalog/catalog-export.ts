@@ -37,6 +37,8 @@ export interface ExportPhoto {
   readonly lat: number | null;
   readonly lon: number | null;
   readonly tags: readonly ExportTag[];
+  /** Text read in the photo (the `text` engine), one line per line; '' when none. */
+  readonly text: string;
 }
 
 interface PhotoRow {
@@ -82,6 +84,10 @@ export function* exportPhotos(
      WHERE pt.content_id IN (SELECT value FROM json_each(?)) AND pt.state != 'rejected'
      ORDER BY pt.content_id, pt.state = 'user' DESC, pt.confidence DESC, t.name, pt.engine`,
   );
+  const textOfPage = db.prepare(
+    `SELECT content_id, text FROM photo_text_lines
+     WHERE content_id IN (SELECT value FROM json_each(?)) ORDER BY content_id, line_no`,
+  );
   const buildPage = (rows: readonly PhotoRow[]): ExportPhoto[] => {
     const contentIds = [
       ...new Set(rows.flatMap((r) => (r.content_id === null ? [] : [r.content_id]))),
@@ -100,11 +106,26 @@ export function* exportPhotos(
         });
       }
     }
+    const texts = new Map<number, string[]>();
+    if (contentIds.length > 0) {
+      for (const line of textOfPage.all(JSON.stringify(contentIds)) as {
+        content_id: number;
+        text: string;
+      }[]) {
+        const list = texts.get(line.content_id) ?? [];
+        if (list.length === 0) texts.set(line.content_id, list);
+        list.push(line.text);
+      }
+    }
     return rows.map((row) =>
-      build(row, row.content_id === null ? [] : (tags.get(row.content_id) ?? [])),
+      build(
+        row,
+        row.content_id === null ? [] : (tags.get(row.content_id) ?? []),
+        row.content_id === null ? '' : (texts.get(row.content_id) ?? []).join('\n'),
+      ),
     );
   };
-  const build = (row: PhotoRow, tags: ExportTag[]): ExportPhoto => ({
+  const build = (row: PhotoRow, tags: ExportTag[], text: string): ExportPhoto => ({
     id: row.id,
     path: joinPath(row.folder, row.rel_path),
     folder: row.folder,
@@ -121,6 +142,7 @@ export function* exportPhotos(
     lat: row.lat,
     lon: row.lon,
     tags,
+    text,
   });
 
   if (photoIds === null) {
@@ -216,8 +238,8 @@ export const csvColumns: Record<CsvLayout, readonly string[]> = {
     'model',
     'state',
   ],
-  // One row per photo: tag names joined with "; " (for spreadsheets).
-  photos: [...photoColumns, 'tags_en', 'tags_zh'],
+  // One row per photo: tag names joined with "; " (for spreadsheets), and the text read in it.
+  photos: [...photoColumns, 'tags_en', 'tags_zh', 'text'],
 };
 
 function photoFields(p: ExportPhoto): (string | number | null)[] {
@@ -254,6 +276,7 @@ export function writeCsv(
           ...base,
           unique(photo.tags.map((t) => t.en)),
           unique(photo.tags.map((t) => t.zh)),
+          photo.text === '' ? null : photo.text,
         ]),
       );
       continue;

@@ -46,6 +46,12 @@ export class FolderError extends Error {
 
 const enginesSchema = z.array(z.string().min(1));
 
+/**
+ * The engines a new folder runs: the on-device ones, objects and text ([Note: Text reading is
+ * on by default] in main/engines/text/text-profile.ts).
+ */
+export const defaultFolderEngines: readonly string[] = ['local', 'text'];
+
 interface FolderRow {
   id: number;
   path: string;
@@ -112,7 +118,7 @@ export function addFolder(db: Catalog, path: string, options: AddFolderOptions =
   if (!stats.isDirectory()) {
     throw new FolderError('not-a-directory', `Cannot add ${real}: it is not a folder.`);
   }
-  const engines = enginesSchema.parse(options.engines ?? ['local']);
+  const engines = enginesSchema.parse(options.engines ?? defaultFolderEngines);
   const now = options.now ?? Date.now();
   return db
     .transaction(() => {

@@ -16,6 +16,7 @@ import { enginesCommand } from './commands/engines-command.ts';
 import { emulateCommand, serveCommand } from './commands/host-commands.ts';
 import { safetyCommands } from './commands/safety-commands.ts';
 import { jobsCommands } from './commands/jobs-commands.ts';
+import { textCommand } from './commands/text-command.ts';
 
 export function cliCommands(): readonly CliCommand[] {
   return [
@@ -30,6 +31,7 @@ export function cliCommands(): readonly CliCommand[] {
     statusCommand,
     tagsCommand,
     showCommand,
+    textCommand,
     failuresCommand,
     retryCommand,
     enginesCommand,

@@ -61,4 +61,15 @@ export const emulatorStarters: { readonly [Id in CloudEngineId]: EmulatorStarter
       close: () => emulator.close(),
     };
   },
+  tencent: async (options) => {
+    const { startTencentEmulator, tencentEmulatorBanner } =
+      await import('./tencent/tencent-emulator.ts');
+    const emulator = await startTencentEmulator(options);
+    return { banner: tencentEmulatorBanner(emulator), close: () => emulator.close() };
+  },
+  baidu: async (options) => {
+    const { startBaiduEmulator, baiduEmulatorBanner } = await import('./baidu/baidu-emulator.ts');
+    const emulator = await startBaiduEmulator(options);
+    return { banner: baiduEmulatorBanner(emulator), close: () => emulator.close() };
+  },
 };

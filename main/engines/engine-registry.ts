@@ -1,4 +1,5 @@
-// Builds the engines a host runs with: the on-device engine always (no account, no network),
+// Builds the engines a host runs with: the on-device engines always (objects and text; no
+// account, no network),
 // and each cloud engine whose settings and secrets are present and valid. CLI, web host and
 // desktop host all build their engines here, so "configured" means the same everywhere.
 import type { TaggingEngine } from './engine.ts';
@@ -15,6 +16,7 @@ import {
   settingsFingerprint,
 } from './engine-settings.ts';
 import { createLocalEngine } from './local/local-engine.ts';
+import { createTextEngine } from './text/text-engine.ts';
 import type { EngineId } from './tag-model.ts';
 
 export interface EngineSet {
@@ -49,16 +51,22 @@ export interface EngineSetOptions {
   readonly only?: readonly EngineId[];
 }
 
-/** Just the on-device engine, built synchronously (hosts that configure cloud engines later). */
+/** Just the on-device engines, built synchronously (hosts that configure cloud engines later). */
 export function createLocalEngineSet(): EngineSet {
   const local = createLocalEngine();
+  const text = createTextEngine();
   return {
-    engines: new Map<EngineId, TaggingEngine>([['local', local]]),
-    concurrency: { local: local.concurrency },
+    engines: new Map<EngineId, TaggingEngine>([
+      ['local', local],
+      ['text', text],
+    ]),
+    concurrency: { local: local.concurrency, text: text.concurrency },
     limits: {},
     fingerprints: {},
     unavailable: new Map(),
-    close: () => local.close(),
+    close: async () => {
+      await Promise.all([local.close(), text.close()]);
+    },
   };
 }
 
@@ -72,6 +80,12 @@ export async function createEngineSet(options: EngineSetOptions): Promise<Engine
     const local = createLocalEngine();
     engines.set('local', local);
     concurrency.local = local.concurrency;
+  }
+  if (wanted('text')) {
+    // Like the local engine: the reader process starts with the first photo.
+    const text = createTextEngine();
+    engines.set('text', text);
+    concurrency.text = text.concurrency;
   }
   const limits: Partial<Record<EngineId, { qps: number; concurrency: number }>> = {};
   const fingerprints: Partial<Record<EngineId, string>> = {};

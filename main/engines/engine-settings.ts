@@ -24,10 +24,13 @@ import { EngineId } from './tag-model.ts';
 
 export type { CloudEngineId };
 
-/** The cloud engines, in registry order (every registered engine but the on-device one). */
-export const cloudEngineIds: readonly CloudEngineId[] = registeredEngineIds.filter(
-  (id): id is CloudEngineId => id !== 'local',
-);
+/** A cloud engine (settings, credentials, a service to call), not an on-device one. */
+export function isCloudEngine(id: string): id is CloudEngineId {
+  return Object.hasOwn(cloudEngineDefinitions, id);
+}
+
+/** The cloud engines, in registry order (every registered engine but the on-device ones). */
+export const cloudEngineIds: readonly CloudEngineId[] = registeredEngineIds.filter(isCloudEngine);
 
 /** Each cloud engine's settings schema, from its definition (engine-definitions.ts). */
 export const engineSettingsSchemas = Object.fromEntries(

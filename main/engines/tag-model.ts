@@ -54,12 +54,33 @@ export function isScored(tag: NormalisedTag): tag is ScoredTag {
   return tag.confidence !== null;
 }
 
+const unit = z.number().min(0).max(1);
+
+/**
+ * A line of text read in the image (the text engine, main/engines/text/). `und`: a line with
+ * neither Han nor Latin letters (digits, symbols: "12:30", "¥38").
+ */
+export const TextLineAnswer = z.object({
+  text: z.string().min(1),
+  /** Corners tl, tr, br, bl in 0–1 of the oriented image's width and height. */
+  box: z.array(z.tuple([unit, unit])).length(4),
+  /** 0–100, like a tag's. */
+  confidence: z.number().min(0).max(100),
+  language: z.enum(['zh', 'en', 'mixed', 'und']),
+});
+export type TextLineAnswer = z.infer<typeof TextLineAnswer>;
+
 /** What one engine said about one image. */
 export const EngineAnswer = z.object({
   engine: EngineId,
   /** Model name and version, so a model change can re-tag cleanly. */
   model: z.string().min(1),
   tags: z.array(NormalisedTag),
+  /**
+   * Text read in the image, by an engine that reads text. `lines: []` is a result ("no text":
+   * never read again for this model); absent means the engine does not read text.
+   */
+  text: z.object({ lines: z.array(TextLineAnswer) }).optional(),
 });
 export type EngineAnswer = z.infer<typeof EngineAnswer>;
 

@@ -31,6 +31,7 @@ import {
   sourcePathForContent,
 } from '../catalog/contents.ts';
 import { hasEngineResult, saveEngineAnswer } from '../catalog/photo-tags.ts';
+import { savePhotoText } from '../catalog/photo-text.ts';
 import type { TaggingEngine, TagRequest } from '../engines/engine.ts';
 import { engineProfileList } from '../engines/engine-profile.ts';
 import { EngineId, type EngineAnswer } from '../engines/tag-model.ts';
@@ -320,6 +321,7 @@ export class TagJobProtocol {
       .transaction((): 'done' | 'kept' | 'dropped' => {
         if (completeJob(db, job)) {
           saveEngineAnswer(db, job.contentId, answer, settingsKey, this.ctx.now());
+          savePhotoText(db, job.contentId, answer);
           return 'done';
         }
         // Taken over ([Note: Fenced job writes]): the answer is paid for, so it is kept for
@@ -327,6 +329,7 @@ export class TagJobProtocol {
         // newer answer with this older one).
         if (hasEngineResult(db, job.contentId, job.engine, settingsKey)) return 'dropped';
         saveEngineAnswer(db, job.contentId, answer, settingsKey, this.ctx.now());
+        savePhotoText(db, job.contentId, answer);
         return 'kept';
       })
       .immediate();

@@ -24,6 +24,8 @@ export type QueryFilter =
   | { readonly field: 'date'; readonly from: number | null; readonly to: number | null }
   | { readonly field: 'camera'; readonly value: string }
   | { readonly field: 'folder'; readonly value: string }
+  /** Words read in the photo contain this text (`text:"…"`, `文字:`): main/catalog/photo-text.ts. */
+  | { readonly field: 'text'; readonly value: string }
   | { readonly field: 'faces'; readonly min: number; readonly max: number | null }
   | { readonly field: 'has'; readonly value: HasValue }
   | { readonly field: 'status'; readonly value: StatusValue };
@@ -83,6 +85,8 @@ const filterNames: Record<string, QueryFilter['field'] | 'conf'> = {
   有: 'has',
   status: 'status',
   状态: 'status',
+  text: 'text',
+  文字: 'text',
 };
 
 const typeValues: Record<string, TagType> = {
@@ -106,6 +110,10 @@ const engineValues: Record<string, TagSource> = {
   阿里云: 'aliyun',
   视觉模型: 'vlm',
   大模型: 'vlm',
+  腾讯: 'tencent',
+  腾讯云: 'tencent',
+  百度: 'baidu',
+  百度智能云: 'baidu',
   用户: 'user',
 };
 
@@ -333,6 +341,7 @@ function parseFilter(
       return parseDateRange(name, value, at);
     case 'camera':
     case 'folder':
+    case 'text':
       if (value.trim() === '')
         return valueError(name, value, at, 'some text (quote it if it has spaces)');
       return { field, value: value.trim() };
@@ -694,6 +703,7 @@ function formatFilter(f: QueryFilter): string {
       return `conf${f.op}${f.value}`;
     case 'camera':
     case 'folder':
+    case 'text':
       return `${f.field}:"${f.value}"`;
     case 'faces':
       return `faces:${f.min}${f.max === null ? '+' : f.max === f.min ? '' : `-${f.max}`}`;

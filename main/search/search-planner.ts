@@ -15,7 +15,18 @@
 // "Huawei said dog with more than 80", and the photo must have at least one tag meeting them
 // (so `engine:user` alone lists photos the user tagged). Anywhere else they stand alone:
 // `-engine:huawei` is "no Huawei tag", `(dog OR type:scene)` is "dog, or any scene tag".
+//
+// [Note: Words match text in photos]
+// A word (or an OR of words) matches a photo whose tags name it OR whose text read in the
+// photo contains it (main/catalog/photo-text.ts, [Note: Text search index]): `咖啡` finds the
+// café sign as well as the coffee tag. The text matches are resolved to content ids before the
+// SQL is built, like tag words to tag ids; a word with text matches drives the search from the
+// union of its tag rows and those contents. With top-level tag qualifiers (`type:`, `engine:`,
+// `conf`) words match tags only: the qualifiers say which tag rows count, and text has none.
+// `text:"…"` matches text only, `has:text` is "some text was read". search-snapshot.ts mirrors
+// this line by line.
 import type { Catalog } from '../catalog/catalog-connection.ts';
+import { contentsWithTextContaining } from '../catalog/photo-text.ts';
 import { countContentsTakenBetween } from '../catalog/contents.ts';
 import { estimateContentsWithTags, filterTagIdsByType } from '../catalog/photo-tags.ts';
 import type { ConfOp, QueryFilter, QueryNode } from './query-parser.ts';
@@ -30,8 +41,6 @@ import {
 export const faceTagNames: readonly string[] = ['face'];
 /** The engine whose face boxes `faces:` counts (the only one that reports a box per face). */
 export const faceEngine = 'local';
-/** Canonical names of tags meaning "the picture has text" (`has:text`). */
-export const textTagNames: readonly string[] = ['document', 'text'];
 
 type Param = string | number;
 /** A filter that qualifies tag rows (see [Note: Tag qualifiers]). */
@@ -97,6 +106,8 @@ function dependsOnContentOnly(n: QueryNode): boolean {
           return true;
         case 'has':
           return n.filter.value !== 'date' && n.filter.value !== 'location';
+        case 'text':
+          return true;
         case 'date':
         case 'camera':
         case 'folder':
@@ -110,6 +121,36 @@ function dependsOnContentOnly(n: QueryNode): boolean {
   return false;
 }
 
+/** Contents whose text contains a word, cached per compile (shared with search-snapshot.ts). */
+export class TextMatches {
+  private readonly cache = new Map<string, readonly number[]>();
+
+  constructor(private readonly find: (word: string) => readonly number[]) {}
+
+  of(word: string): readonly number[] {
+    let ids = this.cache.get(word);
+    if (!ids) {
+      ids = this.find(word);
+      this.cache.set(word, ids);
+    }
+    return ids;
+  }
+
+  /**
+   * The contents a word, or an OR of plain words, matches by text (ascending); empty when
+   * the query's tag qualifiers make words match tags only ([Note: Words match text in photos]).
+   */
+  forNode(n: QueryNode, hasQualifiers: boolean): readonly number[] {
+    if (hasQualifiers) return [];
+    if (n.kind === 'word') return this.of(n.text);
+    if (n.kind !== 'or') return [];
+    const union = new Set<number>();
+    for (const c of n.children)
+      if (c.kind === 'word') for (const id of this.of(c.text)) union.add(id);
+    return [...union].sort((a, b) => a - b);
+  }
+}
+
 class Compiler {
   readonly params: Param[] = [];
   readonly queryTagIds = new Set<number>();
@@ -119,11 +160,32 @@ class Compiler {
   /** Top-level conditions evaluated inside the tag driver (see `driverSet`). */
   contentConditions: readonly QueryNode[] = [];
   private readonly wordCache = new Map<string, number[]>();
+  readonly text: TextMatches;
 
   constructor(
     private readonly db: Catalog,
     private readonly qualifiers: readonly Qualifier[],
-  ) {}
+  ) {
+    this.text = new TextMatches((word) => contentsWithTextContaining(db, word));
+  }
+
+  /** `ref IN (contents)`, false (not NULL) for a photo without content, as the snapshot tests it. */
+  contentIn(contents: readonly number[]): string {
+    if (contents.length === 0) return '0';
+    return `(${this.ref} IS NOT NULL AND ${this.inList(this.ref, contents, false)})`;
+  }
+
+  /** A word or OR of words: its tags, or its text ([Note: Words match text in photos]). */
+  wordMatch(n: QueryNode, ids: readonly number[], positive: boolean, asDriver: boolean): string {
+    const text = this.text.forNode(n, this.qualifiers.length > 0);
+    if (text.length === 0) return this.tagSet(ids, positive, asDriver);
+    if (asDriver) {
+      if (positive) for (const id of ids) this.queryTagIds.add(id);
+      return this.driverSet(ids, text);
+    }
+    const tags = this.tagSet(ids, positive, false);
+    return `(${tags} OR ${this.contentIn(text)})`;
+  }
 
   /** Tag ids a word matches, narrowed by the top-level `type:` qualifiers. */
   wordIds(text: string, prefix = false): number[] {
@@ -189,14 +251,28 @@ class Compiler {
    * there by the other top-level conditions that depend on the content only (other tag
    * words, boxes, faces, …), so photos and contents are read only for contents that match.
    */
-  driverSet(ids: readonly number[]): string {
-    const inList = this.inList('d.tag_id', ids, false);
-    let sql = `p.content_id IN (SELECT d.content_id FROM photo_tags d WHERE ${inList} AND d.state != 'rejected'${this.rowQualifiers(this.qualifiers, false, 'd')}`;
+  driverSet(ids: readonly number[], textContents: readonly number[] = []): string {
     const saved = this.ref;
-    this.ref = 'd.content_id';
-    for (const n of this.contentConditions) sql += ` AND ${this.node(n, true, null)}`;
-    this.ref = saved;
-    return `${sql})`;
+    const parts: string[] = [];
+    if (ids.length > 0) {
+      const inList = this.inList('d.tag_id', ids, false);
+      let sql = `SELECT d.content_id FROM photo_tags d WHERE ${inList} AND d.state != 'rejected'${this.rowQualifiers(this.qualifiers, false, 'd')}`;
+      this.ref = 'd.content_id';
+      for (const n of this.contentConditions) sql += ` AND ${this.node(n, true, null)}`;
+      this.ref = saved;
+      parts.push(sql);
+    }
+    if (textContents.length > 0) {
+      // The contents whose text matched, filtered by the same content conditions.
+      this.params.push(JSON.stringify(textContents));
+      let sql = `SELECT t.value FROM json_each(?) t WHERE 1`;
+      this.ref = 't.value';
+      for (const n of this.contentConditions) sql += ` AND ${this.node(n, true, null)}`;
+      this.ref = saved;
+      parts.push(sql);
+    }
+    if (parts.length === 0) return '0';
+    return `p.content_id IN (${parts.join(' UNION ')})`;
   }
 
   /**
@@ -250,12 +326,6 @@ class Compiler {
       `EXISTS (SELECT 1 FROM photo_tags pt WHERE pt.content_id = ${this.ref}` +
       ` AND pt.state != 'rejected'${this.rowQualifiers(qualifiers, true)})`
     );
-  }
-
-  liveTagOf(names: readonly string[]): string {
-    const ids = tagIdsByName(this.db, names);
-    if (ids.length === 0) return '0';
-    return `EXISTS (SELECT 1 FROM photo_tags pt WHERE pt.content_id = ${this.ref} AND ${this.tagIn(ids)} AND pt.state != 'rejected')`;
   }
 
   filter(f: QueryFilter): string {
@@ -313,7 +383,8 @@ class Compiler {
               ` WHERE b.content_id = ${this.ref} AND pt.state != 'rejected')`
             );
           case 'text':
-            return this.liveTagOf(textTagNames);
+            // Text was read in the photo (the `text` engine's lines), not a guess from a tag.
+            return `EXISTS (SELECT 1 FROM photo_text_lines tl WHERE tl.content_id = ${this.ref})`;
           case 'faces':
             return this.filter({ field: 'faces', min: 1, max: null });
           case 'date':
@@ -322,6 +393,8 @@ class Compiler {
             return '(c.lat IS NOT NULL AND c.lon IS NOT NULL)';
         }
         break;
+      case 'text':
+        return this.contentIn(this.text.of(f.value));
       case 'status':
         if (f.value === 'offline' || f.value === 'online') {
           this.needsFolders = true;
@@ -341,7 +414,7 @@ class Compiler {
       case 'word': {
         // A "word" of punctuation only (`--`, `;`) names nothing and restricts nothing.
         const ids = this.tagSetIds(n);
-        return ids === null ? '1' : this.tagSet(ids, positive, n === driver);
+        return ids === null ? '1' : this.wordMatch(n, ids, positive, n === driver);
       }
       case 'filter':
         if (n === driver && n.filter.field === 'date') return this.dateDriver(n.filter);
@@ -352,7 +425,7 @@ class Compiler {
         return `(${n.children.map((c) => this.node(c, positive, driver)).join(' AND ')})`;
       case 'or': {
         const ids = this.tagSetIds(n);
-        if (ids !== null) return this.tagSet(ids, positive, n === driver);
+        if (ids !== null) return this.wordMatch(n, ids, positive, n === driver);
         return `(${n.children.map((c) => this.node(c, positive, driver)).join(' OR ')})`;
       }
     }
@@ -376,7 +449,8 @@ export function planSearch(db: Catalog, query: QueryNode): SearchPlan {
   for (const c of rest) {
     const ids = compiler.tagSetIds(c);
     if (ids !== null) {
-      const n = ids.length === 0 ? 0 : estimateContentsWithTags(db, ids);
+      const text = compiler.text.forNode(c, qualifiers.length > 0).length;
+      const n = (ids.length === 0 ? 0 : estimateContentsWithTags(db, ids)) + text;
       if (!driver || n < driver.estimate)
         driver = { node: c, kind: 'tag', tagIds: ids, estimate: n };
     } else if (c.kind === 'filter' && c.filter.field === 'date') {

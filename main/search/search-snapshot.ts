@@ -41,9 +41,10 @@ import {
   faceTagNames,
   isQualifier,
   mentionsMissing,
-  textTagNames,
   type Qualifier,
+  TextMatches,
 } from './search-planner.ts';
+import { allSearchableText, iterateContentsWithText } from '../catalog/photo-text.ts';
 import type { SearchSort } from './search-sort.ts';
 import {
   normaliseSearchText,
@@ -95,6 +96,11 @@ export interface SearchSnapshot {
   /** By content id: its photos (indexes into the photo arrays). */
   readonly contentPhotoStart: Int32Array;
   readonly contentPhotos: Int32Array;
+  /** By content id: 1 when text lines were read in it (`has:text`). */
+  readonly contentHasText: Uint8Array;
+  /** Searchable text of the contents that have some ([Note: Text search index]). */
+  readonly textContent: Int32Array;
+  readonly textBody: readonly string[];
 }
 
 export { readSearchGeneration };
@@ -215,6 +221,12 @@ function readSnapshot(db: ReadableCatalog): SearchSnapshot {
     }
   }
 
+  const contentHasText = new Uint8Array(maxContent + 1);
+  for (const c of iterateContentsWithText(db)) if (c <= maxContent) contentHasText[c] = 1;
+  const texts = [...allSearchableText(db)].sort((a, b) => a[0] - b[0]);
+  const textContent = Int32Array.from(texts, ([c]) => c);
+  const textBody = texts.map(([, body]) => body);
+
   return {
     generation,
     photoCount,
@@ -239,6 +251,9 @@ function readSnapshot(db: ReadableCatalog): SearchSnapshot {
     tagType,
     contentPhotoStart,
     contentPhotos,
+    contentHasText,
+    textContent,
+    textBody,
   };
 }
 
@@ -273,8 +288,11 @@ function foldAscii(text: string): string {
 /** A compiled query: a test per photo, and the tag sets that can drive it. */
 interface CompiledQuery {
   readonly test: (photo: number) => boolean;
-  /** Positive top-level tag sets (each: a content needs a live row of one of these tags). */
-  readonly requiredTagSets: readonly (readonly number[])[];
+  /**
+   * Positive top-level tag sets (each: a content needs a live row of one of these tags, or
+   * is one of `text`, the contents whose text matched: [Note: Words match text in photos]).
+   */
+  readonly requiredTagSets: readonly { tags: readonly number[]; text: readonly number[] }[];
   /** A positive top-level date range, if any. */
   readonly dateRange: { readonly from: number | null; readonly to: number | null } | null;
   /** Tags named by positive words: the best confidence is taken over these. */
@@ -285,12 +303,41 @@ class SnapshotCompiler {
   readonly queryTagIds = new Set<number>();
   private readonly wordCache = new Map<string, number[]>();
   private readonly missingStatus = photoStatuses.indexOf('missing');
+  readonly text: TextMatches;
 
   constructor(
     private readonly s: SearchSnapshot,
     private readonly db: ReadableCatalog,
     private readonly qualifiers: readonly Qualifier[],
-  ) {}
+  ) {
+    // From the snapshot's own copy of the text (not SQL), so the differential test compares
+    // two implementations: `includes` here, FTS5 trigram / instr there.
+    this.text = new TextMatches((word) => {
+      const needle = normaliseSearchText(word);
+      if (needle === '') return [];
+      const found: number[] = [];
+      s.textBody.forEach((body, i) => {
+        if (body.includes(needle)) found.push(s.textContent[i] ?? 0);
+      });
+      return found;
+    });
+  }
+
+  /** The content is one of these (false for a photo without content). */
+  contentIn(contents: readonly number[]): Test {
+    if (contents.length === 0) return FALSE;
+    const set = new Set(contents);
+    return (_p, c) => (c >= 0 && set.has(c) ? 1 : 0);
+  }
+
+  /** A word or OR of words: its tags, or its text ([Note: Words match text in photos]). */
+  wordMatch(n: QueryNode, ids: readonly number[], positive: boolean): Test {
+    const tags = this.tagSet(ids, positive);
+    const text = this.text.forNode(n, this.qualifiers.length > 0);
+    if (text.length === 0) return tags;
+    const inText = this.contentIn(text);
+    return (p, c) => (tags(p, c) === 1 || inText(p, c) === 1 ? 1 : 0);
+  }
 
   wordIds(text: string, prefix = false): number[] {
     const key = prefix ? `prefix:${text}` : `word:${text}`;
@@ -441,10 +488,8 @@ class SnapshotCompiler {
             return this.anyRow(null, null);
           case 'boxes':
             return this.anyRow(null, (r) => (s.rowBoxes[r] ?? 0) > 0);
-          case 'text': {
-            const ids = tagIdsByName(this.db, textTagNames);
-            return ids.length === 0 ? FALSE : this.anyRow(ids, null);
-          }
+          case 'text':
+            return (_p, c) => (c >= 0 && s.contentHasText[c] === 1 ? 1 : 0);
           case 'faces':
             return this.filter({ field: 'faces', min: 1, max: null });
           case 'date':
@@ -453,6 +498,8 @@ class SnapshotCompiler {
             return (_p, c) => (c >= 0 && s.contentLocated[c] === 1 ? 1 : 0);
         }
         break;
+      case 'text':
+        return this.contentIn(this.text.of(f.value));
       case 'status': {
         if (f.value === 'offline' || f.value === 'online') {
           const online = f.value === 'online';
@@ -471,7 +518,7 @@ class SnapshotCompiler {
         return TRUE;
       case 'word': {
         const ids = this.tagSetIds(n);
-        return ids === null ? TRUE : this.tagSet(ids, positive);
+        return ids === null ? TRUE : this.wordMatch(n, ids, positive);
       }
       case 'filter':
         return this.filter(n.filter);
@@ -493,7 +540,7 @@ class SnapshotCompiler {
       }
       case 'or': {
         const ids = this.tagSetIds(n);
-        if (ids !== null) return this.tagSet(ids, positive);
+        if (ids !== null) return this.wordMatch(n, ids, positive);
         const children = n.children.map((c) => this.node(c, positive));
         return (p, c) => {
           let result: Truth = 0;
@@ -512,11 +559,12 @@ class SnapshotCompiler {
     const top = query.kind === 'and' ? query.children : [query];
     const rest = top.filter((c) => !(c.kind === 'filter' && isQualifier(c.filter)));
     const conditions: Test[] = rest.map((c) => this.node(c, true));
-    const requiredTagSets: number[][] = [];
+    const requiredTagSets: { tags: number[]; text: readonly number[] }[] = [];
     let dateRange: CompiledQuery['dateRange'] = null;
     for (const c of rest) {
       const ids = this.tagSetIds(c);
-      if (ids !== null) requiredTagSets.push(ids);
+      if (ids !== null)
+        requiredTagSets.push({ tags: ids, text: this.text.forNode(c, this.qualifiers.length > 0) });
       else if (c.kind === 'filter' && c.filter.field === 'date' && dateRange === null)
         dateRange = { from: c.filter.from, to: c.filter.to };
     }
@@ -560,32 +608,34 @@ export function compileSnapshotQuery(
  * read from memory), or every photo when the query requires no tag.
  */
 function candidatePhotos(s: SearchSnapshot, compiled: CompiledQuery): Iterable<number> {
-  let best: readonly number[] | null = null;
+  let best: { tags: readonly number[]; text: readonly number[] } | null = null;
   let bestSize = Infinity;
-  for (const ids of compiled.requiredTagSets) {
-    let size = 0;
-    for (const id of ids) size += (s.tagStart[id + 1] ?? 0) - (s.tagStart[id] ?? 0);
+  for (const set of compiled.requiredTagSets) {
+    let size = set.text.length;
+    for (const id of set.tags) size += (s.tagStart[id + 1] ?? 0) - (s.tagStart[id] ?? 0);
     if (size < bestSize) {
-      best = ids;
+      best = set;
       bestSize = size;
     }
   }
   if (best === null) return allPhotos(s.photoCount);
-  const ids = best;
+  const { tags: ids, text } = best;
   return (function* () {
-    const seen = ids.length > 1 ? new Uint8Array(s.contentPhotoStart.length) : null;
+    const seen =
+      ids.length > 1 || text.length > 0 ? new Uint8Array(s.contentPhotoStart.length) : null;
+    const photosOf = function* (c: number) {
+      if (seen) {
+        if (seen[c] === 1) return;
+        seen[c] = 1;
+      }
+      const last = s.contentPhotoStart[c + 1] ?? 0;
+      for (let k = s.contentPhotoStart[c] ?? 0; k < last; k++) yield s.contentPhotos[k] ?? 0;
+    };
     for (const id of ids) {
       const end = s.tagStart[id + 1] ?? 0;
-      for (let i = s.tagStart[id] ?? 0; i < end; i++) {
-        const c = s.tagContents[i] ?? 0;
-        if (seen) {
-          if (seen[c] === 1) continue;
-          seen[c] = 1;
-        }
-        const last = s.contentPhotoStart[c + 1] ?? 0;
-        for (let k = s.contentPhotoStart[c] ?? 0; k < last; k++) yield s.contentPhotos[k] ?? 0;
-      }
+      for (let i = s.tagStart[id] ?? 0; i < end; i++) yield* photosOf(s.tagContents[i] ?? 0);
     }
+    for (const c of text) if (c < s.contentPhotoStart.length - 1) yield* photosOf(c);
   })();
 }
 
@@ -676,6 +726,8 @@ export function snapshotBuffers(s: SearchSnapshot): ArrayBuffer[] {
     s.tagType,
     s.contentPhotoStart,
     s.contentPhotos,
+    s.contentHasText,
+    s.textContent,
   ];
   return [...new Set(arrays.map((a) => a.buffer as ArrayBuffer))];
 }
@@ -705,4 +757,7 @@ export const SearchSnapshotMessage = z.object({
   tagType: z.instanceof(Uint8Array),
   contentPhotoStart: z.instanceof(Int32Array),
   contentPhotos: z.instanceof(Int32Array),
+  contentHasText: z.instanceof(Uint8Array),
+  textContent: z.instanceof(Int32Array),
+  textBody: z.array(z.string()),
 });

@@ -14,6 +14,7 @@ import {
 } from '../../main/catalog/catalog-export.ts';
 import { insertContent } from '../../main/catalog/contents.ts';
 import { saveEngineAnswer, upsertTag } from '../../main/catalog/photo-tags.ts';
+import { savePhotoText } from '../../main/catalog/photo-text.ts';
 import { setPhotoIngested, upsertPhoto } from '../../main/catalog/photos.ts';
 
 let dir: string;
@@ -197,10 +198,42 @@ describe(writeCsv.name, () => {
       collect((write) => writeCsv(exportPhotos(db), write, 'photos')),
     );
     expect(header).toEqual(csvColumns.photos);
-    expect(rows.map((r) => r.slice(-2))).toEqual([
+    expect(rows.map((r) => r.slice(-3, -1))).toEqual([
       ['', ''],
       ['grandma; dog; beach', '外婆; 狗; 海滩'],
     ]);
+    expect(rows.map((r) => r.at(-1))).toEqual(['', '']);
+  });
+
+  it('exports the text read in a photo, line by line, in JSON and the photos layout', () => {
+    const { dog } = seed();
+    const dogContent = db
+      .prepare<[number], number>(`SELECT content_id FROM photos WHERE id = ?`)
+      .pluck()
+      .get(dog);
+    savePhotoText(db, dogContent ?? 0, {
+      engine: 'text',
+      model: 't1',
+      tags: [],
+      text: {
+        lines: ['小心狗', '=HYPERLINK("x")'].map((text) => ({
+          text,
+          box: [
+            [0, 0],
+            [1, 0],
+            [1, 1],
+            [0, 1],
+          ] as [number, number][],
+          confidence: 90,
+          language: 'mixed' as const,
+        })),
+      },
+    });
+    const photos = [...exportPhotos(db)];
+    expect(photos.map((p) => p.text)).toEqual(['', '小心狗\n=HYPERLINK("x")']);
+    const [, , row] = parseCsv(collect((write) => writeCsv(exportPhotos(db), write, 'photos')));
+    // text from pixels is untrusted like a file name: a cell starting with = is neutralised
+    expect(row?.at(-1)).toBe('小心狗\n=HYPERLINK("x")');
   });
 
   it('quotes exactly the fields that need it', () => {
@@ -250,6 +283,7 @@ describe(writeCsv.name, () => {
           lat: -33.8568,
           lon: 151.2153,
           tags: [],
+          text: '=1+1',
         },
       ],
       (chunk) => (text += chunk),
@@ -270,6 +304,7 @@ describe(writeCsv.name, () => {
       '10',
       '',
       '',
+      "'=1+1",
     ]);
     expect(text).toContain(',-33.8568,151.2153,');
   });

@@ -6,7 +6,10 @@ import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { emulatorStarters } from '../../main/emulators/emulator-registry.ts';
 import type { CloudEngineDefinition } from '../../main/engines/engine-definition.ts';
-import { cloudEngineDefinitions } from '../../main/engines/engine-definitions.ts';
+import {
+  cloudEngineDefinitions,
+  onDeviceEngineIds,
+} from '../../main/engines/engine-definitions.ts';
 import { registeredEngineIds } from '../../main/engines/engine-profile.ts';
 import {
   cloudEngineIds,
@@ -17,9 +20,9 @@ import {
 const definitions: readonly CloudEngineDefinition<string>[] = Object.values(cloudEngineDefinitions);
 
 describe('cloudEngineDefinitions', () => {
-  it('holds one definition per registered engine but the on-device one, under its own id', () => {
+  it('holds one definition per registered engine but the on-device ones, under its own id', () => {
     expect(Object.keys(cloudEngineDefinitions)).toEqual(
-      registeredEngineIds.filter((id) => id !== 'local'),
+      registeredEngineIds.filter((id) => !(onDeviceEngineIds as readonly string[]).includes(id)),
     );
     expect(cloudEngineIds).toEqual(Object.keys(cloudEngineDefinitions));
     for (const [key, definition] of Object.entries(cloudEngineDefinitions))

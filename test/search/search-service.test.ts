@@ -7,6 +7,7 @@ import {
   searchPhotos,
   type SearchSort,
 } from '../../main/search/search-service.ts';
+import { savePhotoText } from '../../main/catalog/photo-text.ts';
 import { commonTags, SearchFixture } from './search-fixture.ts';
 
 let fx: SearchFixture;
@@ -88,6 +89,33 @@ beforeAll(() => {
     tags: [{ tag: 'cat', confidence: 40 }],
   });
   fx.db.prepare(`UPDATE folders SET status = 'offline' WHERE path = '/offline'`).run();
+  // Text read in two photos (the text engine): a menu in the document, a floor sign.
+  const contentOf = (relPath: string) =>
+    fx.db
+      .prepare<[string], number>(`SELECT content_id FROM photos WHERE rel_path = ?`)
+      .pluck()
+      .get(relPath) ?? 0;
+  const lines = (...texts: string[]) => ({
+    engine: 'text' as const,
+    model: 't1',
+    tags: [],
+    text: {
+      lines: texts.map((text) => ({
+        text,
+        box: [
+          [0.1, 0.1],
+          [0.5, 0.1],
+          [0.5, 0.2],
+          [0.1, 0.2],
+        ] as [number, number][],
+        confidence: 95,
+        language: 'mixed' as const,
+      })),
+    },
+  });
+  savePhotoText(fx.db, contentOf('Docs/h.jpg'), lines('今日咖啡 ¥18', 'Coffee of the day'));
+  savePhotoText(fx.db, contentOf('People/g.jpg'), lines('小心地滑 Caution wet floor'));
+  savePhotoText(fx.db, contentOf('Home/e.jpg'), { ...lines(), text: { lines: [] } });
 });
 afterAll(() => {
   fx.close();
@@ -216,13 +244,44 @@ describe(searchPhotos.name, () => {
       'copy-of-a.jpg',
     ]);
     expect(sorted('has:boxes')).toEqual(['Docs/h.jpg', 'People/g.jpg']);
-    expect(sorted('has:text')).toEqual(['Docs/h.jpg']);
+    expect(sorted('has:text')).toEqual(['Docs/h.jpg', 'People/g.jpg']);
     expect(sorted('has:location')).toEqual(['Trips/2023/a.jpg', 'copy-of-a.jpg']);
     expect(sorted('status:offline')).toEqual(['o.jpg']);
     expect(sorted('status:broken')).toEqual(['Home/j.jpg']);
     expect(sorted('status:pending')).toEqual(['Trips/i.jpg']);
     expect(sorted('-tagged')).toEqual(['Home/j.jpg', 'Trips/i.jpg']);
     expect(sorted('未标记')).toEqual(sorted('-tagged'));
+  });
+
+  it('matches words in the text read in photos as well as tags, and text:/文字: in text only', () => {
+    expect(sorted('咖啡')).toEqual(['Docs/h.jpg']);
+    expect(sorted('coffee')).toEqual(['Docs/h.jpg']);
+    expect(sorted('"of the day"')).toEqual(['Docs/h.jpg']);
+    // a tag hit and a text hit together: the dog photos and the photo of the sign
+    expect(sorted('dog OR floor')).toEqual([
+      'Home/c.jpg',
+      'People/g.jpg',
+      'Trips/2023/a.jpg',
+      'copy-of-a.jpg',
+    ]);
+    expect(sorted('小心 person')).toEqual(['People/g.jpg']);
+    expect(sorted('text:floor')).toEqual(['People/g.jpg']);
+    expect(sorted('text:dog')).toEqual([]);
+    expect(sorted('文字:咖啡')).toEqual(['Docs/h.jpg']);
+    expect(sorted('text:"wet floor"')).toEqual(['People/g.jpg']);
+    // tag qualifiers are about tag rows: with them, words match tags only
+    expect(sorted('floor engine:local')).toEqual([]);
+    // "no text" read is not text
+    expect(sorted('has:text')).toEqual(['Docs/h.jpg', 'People/g.jpg']);
+    // by confidence, photos the word tags come first; a text-only hit has no tag score
+    expect(paths('dog OR floor', 'confidence-desc').at(-1)).toBe('People/g.jpg');
+    // facets count the text hits' tags too
+    const facets = searchPhotos(fx.db, '咖啡 OR 小心').facets;
+    expect(Object.fromEntries((facets?.tags ?? []).map((t) => [t.name, t.count]))).toMatchObject({
+      face: 2,
+      document: 1,
+      person: 1,
+    });
   });
 
   it('leaves missing files out unless asked for', () => {

@@ -5,6 +5,7 @@
 // query that reproduces on every run.
 import type { Catalog } from '../../main/catalog/catalog-connection.ts';
 import type { TagType } from '../../main/engines/tag-model.ts';
+import { savePhotoText } from '../../main/catalog/photo-text.ts';
 import { refreshTagTerms } from '../../main/catalog/tag-terms.ts';
 import { SearchFixture, type FixturePhotoTag, type FixtureTag } from './search-fixture.ts';
 
@@ -282,6 +283,41 @@ export function buildSnapshotCatalog(seed = 0x5eed_0006): SearchFixture {
     for (const a of snapshotAliases) {
       alias.run(a.name, a.type, fx.tagId(a.target), a.zh, a.en);
     }
+
+    // Text read in photos ([Note: Words match text in photos]): lines that share words and
+    // characters with tag names (咖啡 in 咖啡馆, "hot dog", 人), run-together words, a line of
+    // punctuation only (text, but nothing searchable), and "no text" results (no lines).
+    const textLines = [
+      '欢迎光临咖啡馆',
+      'Coffee-Shop',
+      'HOT DOG 热狗 ¥12',
+      'Thesemarkers are 16 px',
+      '人民广场',
+      '安全出口 EXIT',
+      'dogma',
+      '——',
+      'Café 文字',
+      '12:30',
+    ];
+    const lineBox: [number, number][] = [
+      [0.1, 0.1],
+      [0.6, 0.1],
+      [0.6, 0.2],
+      [0.1, 0.2],
+    ];
+    for (const { id } of db
+      .prepare<[], { id: number }>(`SELECT id FROM contents ORDER BY id`)
+      .all()) {
+      if (random() > 0.3) continue;
+      const count = Math.floor(random() * 3);
+      const lines = Array.from({ length: count }, () => ({
+        text: pick(random, textLines),
+        box: lineBox,
+        confidence: 90,
+        language: 'mixed' as const,
+      }));
+      savePhotoText(db, id, { engine: 'text', model: 't1', tags: [], text: { lines } });
+    }
   })();
   refreshTagTerms(db);
   return fx;
@@ -360,6 +396,21 @@ const words = [
   '幽灵',
   '面部',
   '脸庞',
+  // text read in photos (and tags sharing their characters)
+  'coffee',
+  'COFFEE',
+  '咖',
+  '光临',
+  '欢迎光临咖啡馆',
+  'exit',
+  '出口',
+  'markers',
+  'thesemarkers',
+  '16',
+  '12',
+  '人民',
+  '¥12',
+  '——',
   // prefixes, which match only Chinese names
   'do',
   'ca',
@@ -514,6 +565,15 @@ const otherFilters = [
   'has:boxes',
   'has:box',
   'has:text',
+  'text:咖啡',
+  'text:"coffee shop"',
+  'text:coffee-shop',
+  '文字:出口',
+  'text:dog',
+  'text:狗',
+  'text:——',
+  'text:"热狗 ¥12"',
+  'TEXT:markers',
   'has:faces',
   'has:date',
   'has:location',
@@ -577,6 +637,26 @@ const invalidQueries = [
 /** Queries written by hand for the corners the random ones may miss. */
 export const cornerQueries: readonly string[] = [
   '',
+  // Words match tags or text read in the photo; qualifiers make them match tags only.
+  '咖啡',
+  'coffee',
+  '咖啡 -咖啡馆',
+  '-咖啡',
+  '-coffee',
+  'coffee OR dog',
+  '(coffee OR 出口) has:date',
+  'coffee engine:local',
+  'type:scene 咖啡',
+  'hot dog',
+  '"hot dog"',
+  '人 has:text',
+  '-has:text',
+  'has:text -text:coffee',
+  'text:咖啡 OR 狗',
+  '-text:dog',
+  'markers date:2020..',
+  '16 status:broken',
+  '——',
   // Tags without a confidence (Volcengine): no conf filter matches them, either way round.
   'engine:volcengine conf>80',
   'engine:volcengine conf<=100',
@@ -630,6 +710,15 @@ export const cornerQueries: readonly string[] = [
   'has:boxes',
   '-has:boxes',
   'has:text',
+  'text:咖啡',
+  'text:"coffee shop"',
+  'text:coffee-shop',
+  '文字:出口',
+  'text:dog',
+  'text:狗',
+  'text:——',
+  'text:"热狗 ¥12"',
+  'TEXT:markers',
   'has:text type:object',
   'status:missing',
   '-status:missing',

@@ -10,6 +10,8 @@ import {
   listTagsWithPhotoCounts,
 } from '../../catalog/photo-tags.ts';
 import { findPhotoIdByPath, listUnreadablePhotos, readPhotoDetails } from '../../catalog/photos.ts';
+import { photoTextReport, textReadingTotals } from '../../catalog/photo-text.ts';
+import { photoTextLines } from './text-command.ts';
 import { engineRetirementStatus } from '../../engines/engine-profile.ts';
 import type { RetirementStatus } from '../../engines/engine-retirement.ts';
 import { EngineId, engineIds } from '../../engines/tag-model.ts';
@@ -100,10 +102,12 @@ export const statusCommand: CliCommand = {
       const control = jobsStatus(ctx.db);
       const sidecars = sidecarStatus(ctx.db);
       const engineNotices = retirementNotices(ctx.db, folders, Date.now());
+      const text = textReadingTotals(ctx.db);
       const report = {
         dataFolder: ctx.paths.root,
         folders,
         ...counts,
+        text,
         jobs,
         control,
         storage: { thumbnails, previews },
@@ -123,6 +127,9 @@ export const statusCommand: CliCommand = {
       }
       inv.io.print(
         `Distinct photos (by content): ${String(counts.contents)}, tagged: ${String(counts.tagged)}, tag names: ${String(counts.tags)}`,
+      );
+      inv.io.print(
+        `Text read: ${String(text.read)} of ${String(text.contents)} photos, ${String(text.withText)} with text (${String(text.lines)} lines)`,
       );
       if (jobs.length === 0) inv.io.print('Jobs: none waiting');
       for (const j of jobs) {
@@ -195,7 +202,8 @@ export function findPhotoByFilePath(db: ReadableCatalog, filePath: string) {
 
 export const showCommand: CliCommand = {
   name: 'show',
-  summary: "One photo's facts and tags (name, zh, en, type, confidence, engine, model, boxes)",
+  summary:
+    "One photo's facts, tags (name, zh, en, type, confidence, engine, model, boxes) and text read in it",
   usage: 'tujian show <photo path> [--json]',
   run(inv) {
     const [file] = inv.positionals;
@@ -238,8 +246,9 @@ export const showCommand: CliCommand = {
         boxes: t.boxes,
         ...(t.extra ? { extra: t.extra } : {}),
       }));
+      const text = photoTextReport(ctx.db, photo.content_id);
       if (inv.global.json) {
-        inv.io.printJson({ ...facts, tags: tagRows });
+        inv.io.printJson({ ...facts, tags: tagRows, text });
         return Promise.resolve(ExitCode.ok);
       }
       for (const [key, value] of Object.entries(facts)) {
@@ -254,6 +263,7 @@ export const showCommand: CliCommand = {
           `  ${t.zh} / ${t.en}  ${t.type}  ${t.confidence === null ? 'detected' : `${t.confidence.toFixed(1)}%`}  ${t.engine} (${t.model})${t.boxes.length > 0 ? `  ${String(t.boxes.length)} box(es)` : ''}`,
         );
       }
+      for (const line of photoTextLines(text)) inv.io.print(line);
       return Promise.resolve(ExitCode.ok);
     } finally {
       ctx.close();
@@ -295,7 +305,7 @@ export const retryCommand: CliCommand = {
   name: 'retry',
   summary:
     'Requeue failed jobs and restart stopped engines (all, or one); run "tujian index" to process them',
-  usage: 'tujian retry [--engine local|huawei|volcengine|aliyun]',
+  usage: 'tujian retry [--engine local|huawei|volcengine|aliyun|tencent|baidu]',
   options: { engine: { type: 'string' } },
   run(inv) {
     const engineName = stringOption(inv, 'engine');

@@ -16,8 +16,8 @@ import { engineProfiles, engineRetirementStatus } from '../../engines/engine-pro
 import { listFolders, setFolderEngines } from '../../catalog/folders.ts';
 import { catalogSettingsBackend } from '../../catalog/settings.ts';
 import {
-  cloudEngineIds,
   type EngineSettings,
+  isCloudEngine,
   loadEngineSettings,
   redactSettings,
   saveEngineSettings,
@@ -60,21 +60,27 @@ export const enginesCommand: CliCommand = {
           const folders = listFolders(ctx.db);
           const rows = [];
           for (const id of engineIds) {
-            const loaded =
-              id === 'local' ? undefined : await loadEngineSettings(id, backend, secrets);
+            const loaded = isCloudEngine(id)
+              ? { id, result: await loadEngineSettings(id, backend, secrets) }
+              : undefined;
             rows.push({
               engine: id,
-              configured: id === 'local' ? true : (loaded?.ok ?? false),
-              problem: loaded && !loaded.ok && loaded.reason === 'invalid' ? loaded.message : null,
-              settings: loaded?.ok && id !== 'local' ? redactSettings(id, loaded.settings) : null,
+              configured: loaded ? loaded.result.ok : true,
+              problem:
+                loaded && !loaded.result.ok && loaded.result.reason === 'invalid'
+                  ? loaded.result.message
+                  : null,
+              settings: loaded?.result.ok
+                ? redactSettings(loaded.id, loaded.result.settings)
+                : null,
               stopped: controls.stopped.get(id) ?? null,
               paused: controls.pausedAll || controls.pausedEngines.has(id),
               folders: folders.filter((f) => f.engines.includes(id)).map((f) => f.path),
               retirement: engineRetirementStatus(id, Date.now()),
               // [Note: A model server off this machine] (vlm-settings.ts).
               offMachineHost:
-                id === 'vlm' && loaded?.ok
-                  ? vlmOffMachineHost(loaded.settings as EngineSettings<'vlm'>)
+                id === 'vlm' && loaded?.result.ok
+                  ? vlmOffMachineHost(loaded.result.settings as EngineSettings<'vlm'>)
                   : null,
             });
           }
@@ -111,7 +117,7 @@ export const enginesCommand: CliCommand = {
         }
         case 'set': {
           const engine = parseEngine(name);
-          if (engine === 'local') throw new UsageError('the on-device engine has no settings');
+          if (!isCloudEngine(engine)) throw new UsageError('an on-device engine has no settings');
           if (!arg)
             throw new UsageError('engines set needs a JSON settings file, or - for standard input');
           const text = arg === '-' ? readFileSync(0, 'utf8') : readFileSync(resolve(arg), 'utf8');
@@ -145,7 +151,7 @@ export const enginesCommand: CliCommand = {
           inv.io.print(
             `${folder.path}: engines ${[...next].join(', ') || 'none'}. Run "tujian index" to tag.`,
           );
-          if (action === 'enable' && cloudEngineIds.some((c) => c === engine)) {
+          if (action === 'enable' && isCloudEngine(engine)) {
             inv.io.print(
               `Photos of this folder will be sent to ${engine} (downscaled, without EXIF/GPS).`,
             );
@@ -157,8 +163,9 @@ export const enginesCommand: CliCommand = {
           const to = parseEngine(stringOption(inv, 'to'));
           // Everything after the engine is the query (it may hold spaces when quoted or not).
           const query = inv.positionals.slice(2).join(' ').trim();
-          const loaded =
-            to === 'local' ? undefined : await loadEngineSettings(to, backend, secrets);
+          const loaded = isCloudEngine(to)
+            ? await loadEngineSettings(to, backend, secrets)
+            : undefined;
           const qps = loaded?.ok ? loaded.settings.qps : engineProfiles[to].callLimits.qps;
           const options = { from, to, qps, ...(query === '' ? {} : { query }) };
           let estimate;
@@ -186,7 +193,7 @@ export const enginesCommand: CliCommand = {
                 : `, budget left: ${String(estimate.budgetRemaining)}`) +
               '.',
           );
-          if (!loaded?.ok && to !== 'local')
+          if (!loaded?.ok && isCloudEngine(to))
             inv.io.print(`${to} is not configured yet: tujian engines set ${to} <settings.json>`);
           if (estimate.notEnabled > 0)
             inv.io.print(

@@ -1,7 +1,7 @@
 // Reads the text in one decoded image with PP-OCRv4 on onnxruntime-node: a cheap detection
 // pass decides whether there is text at all ([Note: Text gate]); only then the full-size
 // detection, the angle classifier and the recogniser run. Runs inside the text worker
-// (text-worker.ts), never on the main thread: one photo takes hundreds of milliseconds.
+// process (text-process.ts), never on the main thread: one photo takes hundreds of milliseconds.
 import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';

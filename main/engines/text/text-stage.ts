@@ -104,6 +104,11 @@ export class TextStage {
     };
   }
 
+  /** The reader processes' ids ([Note: Text reading in a child process]). */
+  get readerPids(): number[] {
+    return this.pool.readerPids;
+  }
+
   async close(): Promise<void> {
     await this.pool.close();
   }

@@ -1,8 +1,20 @@
-// The text stage's worker threads: requests queue until a worker is free, a worker that dies
+// The text stage's reader processes: requests queue until a reader is free, a reader that dies
 // is replaced and its photo fails (retryably), and every reply is validated
 // (text-worker-messages.ts). Reading never runs on the caller's thread.
-import type { Worker } from 'node:worker_threads';
-import { siblingModuleUrl, startModuleWorker } from '../../util/module-worker.ts';
+//
+// [Note: Text reading in a child process]
+// onnxruntime-node cannot be stopped mid-inference inside a worker thread: terminating the
+// thread while a session runs throws a Napi::Error on the native side that nobody catches,
+// and `std::terminate` aborts the WHOLE process ("terminate called after throwing an instance
+// of 'Napi::Error'") — the app, or the vitest fork in CI. So each reader is a child process
+// (child_process.fork of text-process.ts): killing a process mid-inference is always safe, a
+// native crash in the models takes only that process, and its photo ends as worker-died. The
+// images cross the IPC channel with structured-clone serialization (one copy, ~2.7 MB for a
+// 960 px image, small next to the inference). The readers run at a lower OS priority than
+// the app ([Note: Text after the object pass] in text-profile.ts).
+import type { ChildProcess } from 'node:child_process';
+import { setPriority } from 'node:os';
+import { forkModuleProcess, siblingModuleUrl } from '../../util/module-worker.ts';
 import type { RgbImage } from './text-geometry.ts';
 import { TextWorkerReply, type TextWorkerRequest } from './text-worker-messages.ts';
 
@@ -22,11 +34,22 @@ export class TextStageError extends Error {
 export type TextWorkerResult =
   Extract<TextWorkerReply, { type: 'result' }> | Extract<TextWorkerReply, { type: 'failed' }>;
 
-export type TextWorkerFactory = () => Worker;
+export type TextWorkerFactory = () => ChildProcess;
 
-const workerUrl = siblingModuleUrl(import.meta.url, 'text-worker');
+const processUrl = siblingModuleUrl(import.meta.url, 'text-process');
 
-export const startTextWorker: TextWorkerFactory = () => startModuleWorker(workerUrl);
+/** How much lower than the app the readers run (a nice value; 0 = the same). */
+const readerNiceness = 10;
+
+export const startTextWorker: TextWorkerFactory = () => {
+  const child = forkModuleProcess(processUrl);
+  try {
+    if (child.pid !== undefined) setPriority(child.pid, readerNiceness);
+  } catch {
+    // Not allowed here (some Windows setups): reading at normal priority is still correct.
+  }
+  return child;
+};
 
 interface Job {
   id: number;
@@ -36,7 +59,7 @@ interface Job {
 }
 
 interface Slot {
-  worker: Worker;
+  worker: ChildProcess;
   ready: boolean;
   job: Job | undefined;
 }
@@ -62,10 +85,12 @@ export class TextWorkerPool {
       this.onMessage(slot, raw);
     });
     slot.worker.on('error', (error) => {
-      this.onDeath(slot, `The text worker failed: ${error.message}`);
+      // Could not be started, or a message could not be sent: the reader is of no more use.
+      slot.worker.kill('SIGKILL');
+      this.onDeath(slot, `The text reader failed: ${error.message}`);
     });
-    slot.worker.on('exit', (code) => {
-      this.onDeath(slot, `The text worker exited (code ${code})`);
+    slot.worker.on('exit', (code, signal) => {
+      this.onDeath(slot, `The text reader exited (${signal ?? `code ${String(code)}`})`);
     });
     return slot;
   }
@@ -133,11 +158,14 @@ export class TextWorkerPool {
       const job = this.queue.shift();
       if (!job) return;
       slot.job = job;
-      slot.worker.postMessage(job.request, [job.request.pixels.buffer as ArrayBuffer]);
+      slot.worker.send(job.request, (error) => {
+        // The reader died between dispatch and delivery: its 'exit' fails the job.
+        if (error) slot.worker.kill('SIGKILL');
+      });
     }
   }
 
-  /** Reads one decoded image; its pixel buffer is transferred (not copied). */
+  /** Reads one decoded image (its pixels are copied to the reader). */
   read(image: RgbImage): Promise<TextWorkerResult> {
     if (this.closed)
       return Promise.reject(new TextStageError('closed', 'The text stage is closed'));
@@ -146,11 +174,13 @@ export class TextWorkerPool {
         new TextStageError('model-load', `Cannot load the text models: ${this.loadError}`),
       );
     }
-    // A view on a larger buffer (sharp's pool) must not transfer that whole buffer away.
-    const own =
-      image.pixels.byteOffset === 0 && image.pixels.byteLength === image.pixels.buffer.byteLength
-        ? image.pixels
-        : image.pixels.slice();
+    // A plain Uint8Array of exactly the image (a Buffer view on sharp's pool would be
+    // serialised as a Buffer with the pool's other bytes around it).
+    const own = new Uint8Array(
+      image.pixels.buffer,
+      image.pixels.byteOffset,
+      image.pixels.byteLength,
+    ).slice();
     return new Promise((resolve, reject) => {
       const id = this.nextId++;
       this.queue.push({
@@ -168,6 +198,11 @@ export class TextWorkerPool {
     return this.slots.filter((slot) => slot.job !== undefined).length;
   }
 
+  /** The reader processes' ids (benchmarks read their CPU time and memory). */
+  get readerPids(): number[] {
+    return this.slots.flatMap((slot) => (slot.worker.pid === undefined ? [] : [slot.worker.pid]));
+  }
+
   get workerCount(): number {
     return this.slots.length;
   }
@@ -177,6 +212,18 @@ export class TextWorkerPool {
     this.closed = true;
     this.failAll(new TextStageError('closed', 'The text stage was closed'));
     const slots = this.slots.splice(0);
-    await Promise.all(slots.map((slot) => slot.worker.terminate()));
+    // Killing a reader mid-photo is safe ([Note: Text reading in a child process]).
+    await Promise.all(slots.map((slot) => killAndWait(slot.worker)));
   }
+}
+
+/** Kills a reader process and resolves once it has exited. */
+export function killAndWait(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    child.once('exit', () => {
+      resolve();
+    });
+    child.kill('SIGKILL');
+  });
 }

@@ -153,6 +153,7 @@ export function LibraryView(props: {
         photos={search.photos}
         total={search.total}
         ids={ids}
+        sort={props.sort}
         selection={selection}
         onSelection={setSelection}
         onOpen={openIndex}

@@ -1,5 +1,6 @@
 // One photo, large: the preview with the tag boxes drawn over it (hover a tag to highlight
-// its boxes), the tags grouped by type with confidence and engine, add/remove tags,
+// its boxes) and the outlines of the text read in it (PhotoText.tsx: hover a line to see its
+// box), the tags grouped by type with confidence and engine, add/remove tags,
 // removed tags (restorable), rename or merge a tag (its "⋯" menu), the EXIF facts, and open
 // original / show in folder (desktop).
 import { useEffect, useRef, useState } from 'react';
@@ -13,6 +14,7 @@ import { baseName, formatBytes, formatConfidence, formatDate } from '../../lib/f
 import { groupTags, tagLabel, type TagEntry } from '../../lib/tag-groups.ts';
 import { TagMenu } from '../tags/TagMenu.tsx';
 import { engineLabel } from '../../lib/engine-names.ts';
+import { PhotoTextSection, TextBoxes } from './PhotoText.tsx';
 
 export function PhotoView(props: {
   photo: PhotoSummary;
@@ -32,6 +34,7 @@ export function PhotoView(props: {
   const [details, setDetails] = useState<PhotoDetails | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [hovered, setHovered] = useState<number | null>(null);
+  const [hoveredLine, setHoveredLine] = useState<number | null>(null);
   const [newTag, setNewTag] = useState('');
   const [reload, setReload] = useState(0);
   const [previewFailed, setPreviewFailed] = useState(false);
@@ -198,6 +201,9 @@ export function PhotoView(props: {
                     </span>
                   </div>
                 )),
+              )}
+              {current && (
+                <TextBoxes text={current.text} hovered={hoveredLine} onHover={setHoveredLine} />
               )}
             </div>
           ) : (
@@ -373,6 +379,7 @@ export function PhotoView(props: {
                 </div>
               )}
             </section>
+            <PhotoTextSection text={current.text} hovered={hoveredLine} onHover={setHoveredLine} />
             <section className="info-section">
               <h2>{t('photo.facts')}</h2>
               <dl className="facts" data-testid="photo-facts">

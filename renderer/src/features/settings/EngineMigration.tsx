@@ -114,7 +114,7 @@ export function EngineMigration(props: { from: EngineId; engines: readonly Engin
           )}
         </ul>
       )}
-      <div className="engine-actions">
+      <div className="migration-actions">
         {message && (
           <span className={message.ok ? 'ok' : 'warn'} data-testid="migrate-message">
             {message.text}

@@ -238,6 +238,16 @@ function EngineCard({
           {settings.engine === 'volcengine' && (
             <p className="field-hint">{t('settings.volcengineDetects')}</p>
           )}
+          {settings.engine === 'tencent' && (
+            <p className="field-hint" data-testid="engine-about">
+              {t('settings.tencentAbout')}
+            </p>
+          )}
+          {settings.engine === 'baidu' && (
+            <p className="field-hint" data-testid="engine-about">
+              {t('settings.baiduAbout')}
+            </p>
+          )}
         </div>
         <label className="toggle">
           <input
