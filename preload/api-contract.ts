@@ -12,7 +12,7 @@ export const engineIds = ['local', 'huawei', 'volcengine', 'aliyun'] as const;
 export const EngineId = z.enum(engineIds);
 export type EngineId = z.infer<typeof EngineId>;
 
-export const tagTypes = ['object', 'scene', 'concept'] as const;
+export const tagTypes = ['object', 'scene', 'concept', 'person'] as const;
 export const TagType = z.enum(tagTypes);
 export type TagType = z.infer<typeof TagType>;
 

@@ -18,6 +18,7 @@
 // task id was committed (async submit): on restart the job runs again and pays a second
 // time. The window is one HTTP answer plus one SQLite commit wide; test/crash measures it.
 import type { Catalog } from '../catalog/catalog-connection.ts';
+import { saveAnswerFaces } from '../catalog/people.ts';
 import { hasEngineResult, saveEngineAnswer } from '../catalog/photo-tags.ts';
 import type { TaggingEngine, TagRequest } from '../engines/engine.ts';
 import { engineProfileList } from '../engines/engine-profile.ts';
@@ -870,6 +871,7 @@ export class JobRunner {
     // SQLITE_BUSY because another process wrote meanwhile would be paid for again.
     db.transaction(() => {
       saveEngineAnswer(db, job.contentId, answer, settingsKey, this.now());
+      saveAnswerFaces(db, job.contentId, answer, this.now());
       completeJob(db, job.id);
     }).immediate();
     this.emitFinished(job, 'done');

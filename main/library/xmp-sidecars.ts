@@ -142,6 +142,7 @@ const typeBranch: Record<string, string> = {
   object: 'objects',
   scene: 'scenes',
   concept: 'concepts',
+  person: 'people',
 };
 const userBranch = 'user';
 

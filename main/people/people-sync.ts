@@ -1,0 +1,283 @@
+// Keeps persons current as faces arrive: the two steps of [Note: People clustering never
+// undoes the user] (face-clustering.ts) applied to the catalog.
+//  - Incremental matching: each new face (stored by the runner's commit, `saveAnswerFaces`)
+//    joins the person of its nearest face within matchDistance, compared with at most
+//    `exemplarsPerPerson` faces per person (pinned first, then the newest): bounded work per
+//    face, whatever the library's size. Faces that match nobody wait for the full pass.
+//  - The full re-cluster: a persisted job (the `face_recluster` row, migration 0013) that is
+//    due once enough faces arrived since the last pass, or when asked for; it runs in the
+//    face-recluster worker (never on this thread) and its result is applied in one
+//    transaction that re-checks every user decision made while the worker ran.
+// Hosts that run long start() it; one-shot commands flush() it before they exit.
+import type { Catalog } from '../catalog/catalog-connection.ts';
+import {
+  applyFaceMatches,
+  applyRecluster,
+  countAllFaces,
+  countModelFaces,
+  listFaceModels,
+  modelDescriptorLength,
+  iterateClusterFaces,
+  listMatchPendingFaces,
+  listPersonExemplars,
+  markReclusterFinished,
+  markReclusterStarted,
+  readClusterPersons,
+  readFaceRejections,
+  readReclusterState,
+} from '../catalog/people.ts';
+import {
+  assignNewFace,
+  defaultClusteringOptions,
+  type ClusterFace,
+  type ClusteringOptions,
+  type MatchCandidate,
+} from './face-clustering.ts';
+import type { QuantisedDescriptors } from './face-index.ts';
+import { isClusterable } from './face-quality.ts';
+import { reclusterInWorker } from './face-recluster.ts';
+
+export interface PeopleSyncLog {
+  info(message: string): void;
+  warn(message: string): void;
+}
+
+export interface PeopleSyncOptions {
+  readonly log?: PeopleSyncLog;
+  readonly clustering?: ClusteringOptions;
+  /** Faces per person a new face is compared with. */
+  readonly exemplarsPerPerson?: number;
+  /** Pending faces matched per transaction. */
+  readonly batchSize?: number;
+  /** A full pass is due once this many faces arrived since the last one… */
+  readonly reclusterAfterFaces?: number;
+  /** …or once the oldest of fewer faces has waited this long. */
+  readonly reclusterAfterMs?: number;
+  /** How often start() looks for work. */
+  readonly pollMs?: number;
+  readonly now?: () => number;
+}
+
+/**
+ * 16 faces per person: a person's look varies (age, glasses, light), and the nearest of 16
+ * recent faces is almost always as near as the nearest of all of them, while 5,000 persons
+ * still cost only 80k comparisons per batch.
+ */
+const defaultExemplarsPerPerson = 16;
+
+/** Squared Euclidean distance of two descriptors. */
+function distance(a: Float32Array, b: Float32Array): number {
+  let sum = 0;
+  const n = Math.min(a.length, b.length);
+  for (let k = 0; k < n; k++) {
+    const d = (a[k] as number) - (b[k] as number);
+    sum += d * d;
+  }
+  return Math.sqrt(sum);
+}
+
+/** Matches pending faces to persons; returns how many faces were looked at and assigned. */
+export function matchPendingFaces(
+  db: Catalog,
+  options: PeopleSyncOptions = {},
+): { looked: number; assigned: number } {
+  const clustering = options.clustering ?? defaultClusteringOptions;
+  const perPerson = options.exemplarsPerPerson ?? defaultExemplarsPerPerson;
+  const now = options.now ?? Date.now;
+  let looked = 0;
+  let assigned = 0;
+  const exemplarsByModel = new Map<string, ReturnType<typeof listPersonExemplars>>();
+  for (;;) {
+    const pending = listMatchPendingFaces(db, options.batchSize ?? 500);
+    if (pending.length === 0) break;
+    const decisions = pending.map((face) => {
+      if (!face.descriptor || !isClusterable(face)) return { faceId: face.id, personId: null };
+      let exemplars = exemplarsByModel.get(face.model);
+      if (!exemplars) {
+        exemplars = listPersonExemplars(db, face.model, perPerson);
+        exemplarsByModel.set(face.model, exemplars);
+      }
+      const nearest = new Map<number, number>();
+      for (const e of exemplars) {
+        const d = distance(face.descriptor, e.descriptor);
+        if (d < (nearest.get(e.personId) ?? Infinity)) nearest.set(e.personId, d);
+      }
+      const candidates: MatchCandidate[] = [...nearest].map(([personId, d]) => ({
+        personId,
+        distance: d,
+      }));
+      return { faceId: face.id, personId: assignNewFace(candidates, face.rejected, clustering) };
+    });
+    looked += pending.length;
+    assigned += applyFaceMatches(db, decisions, now());
+  }
+  return { looked, assigned };
+}
+
+/** Whether the persisted re-cluster job is due now. */
+export function isReclusterDue(db: Catalog, options: PeopleSyncOptions = {}): boolean {
+  const state = readReclusterState(db);
+  if (state.requestedAt === null) return false;
+  const now = (options.now ?? Date.now)();
+  return (
+    state.facesSince >= (options.reclusterAfterFaces ?? 50) ||
+    // A small library (the first import above all) is clustered at once.
+    state.facesSince * 5 >= countAllFaces(db) ||
+    now - state.requestedAt >= (options.reclusterAfterMs ?? 10 * 60_000) ||
+    state.facesSince === 0 // asked for explicitly (requestRecluster)
+  );
+}
+
+/**
+ * The full pass, once per descriptor model (descriptors of two models are never compared;
+ * normally there is one), each in the worker.
+ */
+export async function reclusterCatalog(
+  db: Catalog,
+  options: PeopleSyncOptions = {},
+): Promise<{ faces: number; changed: number; created: number; ms: number }> {
+  const total = { faces: 0, changed: 0, created: 0, ms: 0 };
+  for (const model of listFaceModels(db)) {
+    const one = await reclusterModel(db, model, options);
+    total.faces += one.faces;
+    total.changed += one.changed;
+    total.created += one.created;
+    total.ms += one.ms;
+  }
+  if (total.faces === 0) applyRecluster(db, [], [], [], (options.now ?? Date.now)());
+  return total;
+}
+
+/**
+ * The full pass over the faces of one model. Descriptors are quantised as they are read
+ * (1 KB per face), so 150k faces never hold 600 MB of floats on this thread.
+ */
+async function reclusterModel(
+  db: Catalog,
+  model: string,
+  options: PeopleSyncOptions,
+): Promise<{ faces: number; changed: number; created: number; ms: number }> {
+  const now = options.now ?? Date.now;
+  const started = performance.now();
+  markReclusterStarted(db, now());
+  try {
+    // Sized for every face of the model (an upper bound: unclusterable ones take no row).
+    const total = countModelFaces(db, model);
+    const dims = Math.max(1, modelDescriptorLength(db, model));
+    const codes = new Int8Array(total * dims);
+    const scales = new Float32Array(total);
+    const rejections = readFaceRejections(db);
+    const faces: ClusterFace[] = [];
+    const faceIds: number[] = [];
+    let rows = 0;
+    for (const r of iterateClusterFaces(db, model)) {
+      const clusterable = r.descriptor?.length === dims && isClusterable(r);
+      let index = 0;
+      if (clusterable && r.descriptor) {
+        index = rows++;
+        quantiseInto(codes, scales, dims, index, r.descriptor);
+      }
+      faceIds.push(r.id);
+      faces.push({
+        index,
+        personId: r.personId,
+        pinned: r.pinned,
+        rejected: rejections.get(r.id) ?? [],
+        clusterable,
+      });
+    }
+    const descriptors: QuantisedDescriptors = {
+      count: rows,
+      dims,
+      codes: codes.slice(0, rows * dims),
+      scales: scales.slice(0, rows),
+    };
+    const result = await reclusterInWorker(
+      descriptors,
+      faces,
+      readClusterPersons(db),
+      options.clustering ?? defaultClusteringOptions,
+    );
+    const applied = applyRecluster(db, faceIds, result.personOf, result.newPersons, now());
+    const ms = performance.now() - started;
+    markReclusterFinished(db, { ms });
+    return { faces: faceIds.length, ...applied, ms };
+  } catch (error) {
+    markReclusterFinished(db, { ms: performance.now() - started, error: String(error) });
+    throw error;
+  }
+}
+
+/** The int8 code of one descriptor, as face-index.ts quantiseDescriptors does it. */
+function quantiseInto(
+  codes: Int8Array,
+  scales: Float32Array,
+  dims: number,
+  index: number,
+  d: Float32Array,
+): void {
+  let max = 0;
+  for (const v of d) max = Math.max(max, Math.abs(v));
+  const scale = max > 0 ? max / 127 : 1;
+  scales[index] = scale;
+  const offset = index * dims;
+  for (let k = 0; k < dims; k++) codes[offset + k] = Math.round((d[k] as number) / scale);
+}
+
+export interface PeopleSync {
+  /** Looks for work every pollMs until close(). */
+  start(): void;
+  /** Matches every pending face and runs the full pass if it is due. */
+  flush(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export function createPeopleSync(db: Catalog, options: PeopleSyncOptions = {}): PeopleSync {
+  let timer: NodeJS.Timeout | undefined;
+  let running: Promise<void> | undefined;
+  let closed = false;
+  const pass = async () => {
+    const matched = matchPendingFaces(db, options);
+    if (matched.assigned > 0) {
+      options.log?.info(`people: ${String(matched.assigned)} new faces joined their persons`);
+    }
+    if (isReclusterDue(db, options)) {
+      const done = await reclusterCatalog(db, options);
+      options.log?.info(
+        `people: re-clustered ${String(done.faces)} faces in ${done.ms.toFixed(0)} ms ` +
+          `(${String(done.changed)} moved, ${String(done.created)} new persons)`,
+      );
+    }
+  };
+  const runOnce = (): Promise<void> => {
+    running ??= pass()
+      .catch((error: unknown) => {
+        options.log?.warn(`people: ${String(error)}`);
+      })
+      .finally(() => {
+        running = undefined;
+      });
+    return running;
+  };
+  const schedule = () => {
+    if (closed) return;
+    timer = setTimeout(() => {
+      void runOnce().then(schedule);
+    }, options.pollMs ?? 5000);
+    timer.unref();
+  };
+  return {
+    start() {
+      if (timer === undefined && !closed) schedule();
+    },
+    async flush() {
+      await running;
+      await runOnce();
+    },
+    async close() {
+      closed = true;
+      clearTimeout(timer);
+      await running;
+    },
+  };
+}
