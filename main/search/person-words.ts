@@ -18,6 +18,6 @@ export function typedWordPrefix(name: string): TagType | undefined {
 }
 
 /** The query text of a typed word (formatQuery). */
-export function formatTypedWord(tagType: TagType, text: string): string {
-  return `${tagType}:"${text}"`;
+export function formatTypedWord(tagType: TagType, text: string, quoted: boolean): string {
+  return quoted || /[\s()"]/.test(text) ? `${tagType}:"${text}"` : `${tagType}:${text}`;
 }

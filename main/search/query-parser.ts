@@ -232,7 +232,10 @@ function tokenize(text: string): Token[] {
     else {
       const m = compareRe.exec(run);
       const field = m?.[1] !== undefined ? filterNames[m[1].toLowerCase()] : undefined;
-      const wordType = m?.[1] !== undefined && m[2] === ':' ? typedWordPrefix(m[1]) : undefined;
+      const wordType =
+        m?.[1] !== undefined && m[2] !== undefined && normaliseOp(m[2]) === ':'
+          ? typedWordPrefix(m[1])
+          : undefined;
       if (m && wordType !== undefined) {
         let value = run.slice(m[0].length);
         let end = j;
@@ -697,7 +700,7 @@ export function formatQuery(node: QueryNode): string {
         ? `-(${formatQuery(node.child)})`
         : `-${formatQuery(node.child)}`;
     case 'word':
-      if (node.tagType !== undefined) return formatTypedWord(node.tagType, node.text);
+      if (node.tagType !== undefined) return formatTypedWord(node.tagType, node.text, node.quoted);
       return node.quoted || /[\s()"|:]|^-|^(OR|AND|NOT)$/.test(node.text)
         ? `"${node.text}"`
         : node.text;
