@@ -171,11 +171,12 @@ async function reclusterModel(
     const faceIds: number[] = [];
     let rows = 0;
     for (const r of iterateClusterFaces(db, model)) {
-      const clusterable = r.descriptor?.length === dims && isClusterable(r);
+      const descriptor = r.descriptor?.length === dims ? r.descriptor : null;
+      const clusterable = descriptor !== null && isClusterable(r);
       let index = 0;
-      if (clusterable && r.descriptor) {
+      if (clusterable) {
         index = rows++;
-        quantiseInto(codes, scales, dims, index, r.descriptor);
+        quantiseInto(codes, scales, dims, index, descriptor);
       }
       faceIds.push(r.id);
       faces.push({

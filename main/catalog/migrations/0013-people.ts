@@ -65,7 +65,9 @@ export const migration0013People: Migration = {
   name: 'people',
   up: `
 CREATE TABLE persons (
-  id INTEGER PRIMARY KEY,
+  -- AUTOINCREMENT: an id is never given again, so a merged-away id (person_merges) and an
+  -- id the user saw in a list or a script keep naming one person.
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
   -- The person's tag ([Note: A person is a tag]); NULL while the person has no name.
   tag_id INTEGER UNIQUE REFERENCES tags(id) ON DELETE SET NULL,
   hidden INTEGER NOT NULL DEFAULT 0 CHECK (hidden IN (0, 1)),
