@@ -271,7 +271,8 @@ export function createPerson(db: Catalog, now: number): number {
 
 /**
  * Names a person (either name may be left out: the other stands in for it). The first name
- * creates the person's tag, so the person becomes searchable and is written to sidecars.
+ * creates the person's tag, so the person becomes searchable and is written to sidecars; the
+ * faces the person has are pinned to it ([Note: People decisions are constraints]).
  */
 export function namePerson(
   db: Catalog,
@@ -284,6 +285,11 @@ export function namePerson(
   if (zhIn === '' && enIn === '') throw new Error('A person needs a name (zh or en)');
   db.transaction(() => {
     const id = resolvePersonId(db, personId);
+    // Naming is the user confirming the faces they were shown: pinned, so a later pass can
+    // neither drag them into another person nor let one moved face pull the rest along.
+    db.prepare<[number]>(
+      `UPDATE faces SET assigned_by = 'user', match_pending = 0 WHERE person_id = ?`,
+    ).run(id);
     const tagId = db
       .prepare<[number], number | null>(`SELECT tag_id FROM persons WHERE id = ?`)
       .pluck()
@@ -310,8 +316,9 @@ export function namePerson(
 
 /**
  * Merges `fromId` into `intoId`: its faces move and are pinned there (the user said they are
- * one person, so no pass may split them again), its rejections follow, and a name the
- * target lacks comes with it. The old id keeps leading to the target (`person_merges`).
+ * one person, so no pass may split them again) except those that rejected `intoId`, its
+ * rejections follow, and a name the target lacks comes with it. The old id keeps leading to
+ * the target (`person_merges`).
  */
 export function mergePersons(db: Catalog, fromId: number, intoId: number, now: number): void {
   db.transaction(() => {
@@ -319,11 +326,12 @@ export function mergePersons(db: Catalog, fromId: number, intoId: number, now: n
     const into = resolvePersonId(db, intoId);
     if (from === into) return;
     const contents = contentsOfPerson(db, from);
-    // The merge overrides an earlier "not this person" between the two.
+    // A face that the user said is not `into` does not go there with the rest: it is left
+    // without a person (its "not this person" is the more specific decision).
     db.prepare<[number, number]>(
-      `DELETE FROM face_rejections WHERE person_id = ? AND face_id IN
-         (SELECT id FROM faces WHERE person_id = ?)`,
-    ).run(into, from);
+      `UPDATE faces SET person_id = NULL, assigned_by = NULL, match_pending = 0
+       WHERE person_id = ? AND id IN (SELECT face_id FROM face_rejections WHERE person_id = ?)`,
+    ).run(from, into);
     db.prepare<[number, number]>(
       `UPDATE faces SET person_id = ?, assigned_by = 'user', match_pending = 0 WHERE person_id = ?`,
     ).run(into, from);
@@ -588,6 +596,22 @@ export function listPersonFaces(db: Catalog, personId: number, limit = 1000): Fa
     )
     .all(id, limit)
     .map(toFaceInfo);
+}
+
+/** Where the photos of these contents are (missing ones left out), by content. */
+export function listPhotoPlacesOfContents(
+  db: Catalog,
+  contentIds: readonly number[],
+): { photoId: number; contentId: number; path: string }[] {
+  return db
+    .prepare<[string], { photoId: number; contentId: number; path: string }>(
+      `SELECT p.id AS photoId, p.content_id AS contentId,
+              f.path || '/' || p.rel_path AS path
+       FROM photos p JOIN folders f ON f.id = p.folder_id
+       WHERE p.content_id IN (SELECT value FROM json_each(?)) AND p.status != 'missing'
+       ORDER BY f.path, p.rel_path`,
+    )
+    .all(JSON.stringify([...new Set(contentIds)]));
 }
 
 export function getFace(db: Catalog, faceId: number): FaceInfo {

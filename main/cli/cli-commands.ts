@@ -16,6 +16,7 @@ import { enginesCommand } from './commands/engines-command.ts';
 import { emulateCommand, serveCommand } from './commands/host-commands.ts';
 import { safetyCommands } from './commands/safety-commands.ts';
 import { jobsCommands } from './commands/jobs-commands.ts';
+import { peopleCommand } from './commands/people-commands.ts';
 
 export function cliCommands(): readonly CliCommand[] {
   return [
@@ -27,6 +28,7 @@ export function cliCommands(): readonly CliCommand[] {
     searchCommand,
     albumsCommand,
     tagCommand,
+    peopleCommand,
     statusCommand,
     tagsCommand,
     showCommand,

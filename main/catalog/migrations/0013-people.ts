@@ -13,7 +13,10 @@
 // a photo), which stays rejected and is never added back.
 //
 // [Note: People decisions are constraints]
-// `faces.assigned_by = 'user'` pins a face to its person (the user named, moved or merged it);
+// `faces.assigned_by = 'user'` pins a face to its person: the user moved or merged it, or
+// named its person while it was there (naming confirms the faces shown, as PhotoPrism marks
+// them manual; otherwise one face moved out of a person would pull the person's unpinned
+// faces along in the next pass, since the clustering joins a group to its pinned face);
 // `face_rejections` keeps "not this person"; a named person is never deleted by a pass. The
 // clustering (main/people/face-clustering.ts) takes them as constraints, and re-tagging hands
 // them to the new face rows that cover the old boxes (`replaceContentFaces`).
