@@ -458,7 +458,12 @@ export interface PersonSummary {
   readonly faces: number;
   readonly photos: number;
   /** The face shown for the person: a pinned one first, then the most confident. */
-  readonly cover: { readonly faceId: number; readonly contentId: number; readonly hash: string };
+  readonly cover: {
+    readonly faceId: number;
+    readonly contentId: number;
+    readonly hash: string;
+    readonly box: FaceBoxRow;
+  };
 }
 
 interface PersonRow {
@@ -472,6 +477,10 @@ interface PersonRow {
   cover_face: number;
   cover_content: number;
   cover_hash: string;
+  x: number;
+  y: number;
+  w: number;
+  h: number;
 }
 
 const personSelect = `
@@ -479,9 +488,10 @@ const personSelect = `
     (SELECT count(*) FROM faces f WHERE f.person_id = p.id) AS faces,
     (SELECT count(DISTINCT ph.id) FROM faces f JOIN photos ph ON ph.content_id = f.content_id
        WHERE f.person_id = p.id AND ph.status != 'missing') AS photos,
-    c.face_id AS cover_face, c.content_id AS cover_content, c.hash AS cover_hash
+    c.face_id AS cover_face, c.content_id AS cover_content, c.hash AS cover_hash,
+    c.x, c.y, c.w, c.h
   FROM persons p LEFT JOIN tags t ON t.id = p.tag_id
-  JOIN (SELECT f.person_id, f.id AS face_id, f.content_id, ct.hash,
+  JOIN (SELECT f.person_id, f.id AS face_id, f.content_id, ct.hash, f.x, f.y, f.w, f.h,
           row_number() OVER (PARTITION BY f.person_id
             ORDER BY f.assigned_by = 'user' DESC, f.confidence * f.source_side DESC, f.id) AS n
         FROM faces f JOIN contents ct ON ct.id = f.content_id WHERE f.person_id IS NOT NULL) c
@@ -496,7 +506,12 @@ function toSummary(r: PersonRow): PersonSummary {
     hidden: r.hidden === 1,
     faces: r.faces,
     photos: r.photos,
-    cover: { faceId: r.cover_face, contentId: r.cover_content, hash: r.cover_hash },
+    cover: {
+      faceId: r.cover_face,
+      contentId: r.cover_content,
+      hash: r.cover_hash,
+      box: { x: r.x, y: r.y, w: r.w, h: r.h },
+    },
   };
 }
 
@@ -612,6 +627,39 @@ export function listPhotoPlacesOfContents(
        ORDER BY f.path, p.rel_path`,
     )
     .all(JSON.stringify([...new Set(contentIds)]));
+}
+
+/** The named person one of whose names is `name` (case-insensitive), if any. */
+export function findPersonByName(db: Catalog, name: string): number | undefined {
+  return db
+    .prepare<[string, string], number>(
+      `SELECT p.id FROM persons p JOIN tags t ON t.id = p.tag_id
+       WHERE t.zh = ? COLLATE NOCASE OR t.en = ? COLLATE NOCASE ORDER BY p.id LIMIT 1`,
+    )
+    .pluck()
+    .get(name, name);
+}
+
+/** A photo showing the content (the first that is not missing), for opening a face's photo. */
+export function photoOfContent(db: Catalog, contentId: number): number | null {
+  return (
+    db
+      .prepare<[number], number>(
+        `SELECT id FROM photos WHERE content_id = ? ORDER BY status = 'missing', id LIMIT 1`,
+      )
+      .pluck()
+      .get(contentId) ?? null
+  );
+}
+
+/** The content a photo shows, if it was read. */
+export function contentOfPhoto(db: Catalog, photoId: number): number | null {
+  return (
+    db
+      .prepare<[number], number | null>(`SELECT content_id FROM photos WHERE id = ?`)
+      .pluck()
+      .get(photoId) ?? null
+  );
 }
 
 export function getFace(db: Catalog, faceId: number): FaceInfo {
