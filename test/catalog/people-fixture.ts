@@ -66,11 +66,11 @@ export class PeopleFixture {
   }
 
   /** A photo (its own content) showing one face of `who`, taken on `takenAt` (ISO day). */
-  addPhoto(file: string, who: string, takenAt = '2024-06-01'): number {
+  addPhoto(file: string, who: string, takenAt = '2024-06-01', hash = `hash-${file}`): number {
     const contentId = Number(
       this.db
         .prepare(`INSERT INTO contents (hash, size, taken_at, created_at) VALUES (?, 1, ?, 0)`)
-        .run(`hash-${file}`, Date.parse(`${takenAt}T12:00:00Z`)).lastInsertRowid,
+        .run(hash, Date.parse(`${takenAt}T12:00:00Z`)).lastInsertRowid,
     );
     this.db
       .prepare(
