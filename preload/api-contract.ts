@@ -8,7 +8,7 @@
 // test/preload checks they stay equal.
 import { z } from 'zod';
 
-export const engineIds = ['local', 'huawei', 'volcengine', 'aliyun'] as const;
+export const engineIds = ['local', 'huawei', 'volcengine', 'aliyun', 'vlm'] as const;
 export const EngineId = z.enum(engineIds);
 export type EngineId = z.infer<typeof EngineId>;
 
@@ -325,6 +325,8 @@ export const CredentialField = z.object({
   isSet: z.boolean(),
   /** Non-secret values are shown. */
   value: z.string().nullable(),
+  /** The values allowed, when the field is a choice (shown as a list). */
+  choices: z.array(z.string()).nullable(),
 });
 
 export const EngineSettingsView = z.object({
@@ -341,6 +343,11 @@ export const EngineSettingsView = z.object({
   qps: z.number().positive().nullable(),
   monthlyBudget: z.number().int().nonnegative().nullable(),
   hostingBucket: z.string().nullable(),
+  /**
+   * The endpoint is off this machine although the engine is meant to run on it (a model server
+   * elsewhere): every photo the engine tags is sent there.
+   */
+  endpointOffMachine: z.boolean(),
   /** Why the settings are not yet usable by the engine (null when complete). */
   problem: z.string().nullable(),
   /** The settings the engine still needs (config paths, e.g. `auth.ak`, `projectId`). */

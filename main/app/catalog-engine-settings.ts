@@ -25,6 +25,13 @@ import { isHttpUrl } from '../engines/http-url.ts';
 import { checkAliyunCredentials } from '../engines/aliyun/aliyun-engine.ts';
 import type { ConnectionStep } from '../engines/hosting/image-hosting.ts';
 import { checkVolcengineCredentials } from '../engines/volcengine/volcengine-engine.ts';
+import { checkVlmConnection } from '../engines/vlm/vlm-engine.ts';
+import {
+  isLoopbackUrl,
+  resolveVlmEndpoint,
+  vlmProtocols,
+  type VlmProtocol,
+} from '../engines/vlm/vlm-settings.ts';
 import { readBudget, writeBudget } from '../jobs/engine-budget.ts';
 import { clearEngineStop } from '../jobs/job-controls.ts';
 import {
@@ -62,6 +69,8 @@ interface CredentialSpec {
   readonly secret: boolean;
   /** An endpoint the engine will call: only an http(s) URL is stored (`httpUrl`). */
   readonly url?: true;
+  /** The values allowed (a choice, not free text). */
+  readonly choices?: readonly string[];
 }
 
 /**
@@ -90,6 +99,11 @@ export const credentialSpecs: Record<EngineId, readonly CredentialSpec[]> = {
     { key: 'hosting.accessKeyId', label: 'Hosting access key', secret: false },
     { key: 'hosting.secretAccessKey', label: 'Hosting secret key', secret: true },
   ],
+  vlm: [
+    { key: 'protocol', label: 'Protocol', secret: false, choices: vlmProtocols },
+    { key: 'model', label: 'Model (e.g. qwen2.5vl:7b)', secret: false },
+    { key: 'apiKey', label: 'API key (if the server wants one)', secret: true },
+  ],
 };
 
 const defaultRegions: Record<EngineId, string | null> = {
@@ -97,6 +111,7 @@ const defaultRegions: Record<EngineId, string | null> = {
   huawei: 'cn-north-4',
   volcengine: 'cn-north-1',
   aliyun: 'cn-shanghai',
+  vlm: null,
 };
 
 const StoredEngineSettings = z.object({
@@ -155,13 +170,21 @@ async function assembleConfig(
   if (s.endpoint) config.endpoint = s.endpoint;
   if (s.qps !== null) config.qps = s.qps;
   if (engine !== 'volcengine') config.threshold = s.threshold;
-  if (engine === 'huawei') {
+  if (engine === 'huawei' || engine === 'vlm') {
     if (s.language) config.language = s.language;
     if (s.limit !== null) config.limit = s.limit;
   }
   if (engine === 'aliyun' && s.scenes) config.scenes = s.scenes;
   if (s.hostingBucket) setPath(config, 'hosting.bucket', s.hostingBucket);
   return config;
+}
+
+/** Where the model server is, by the card's fields ([Note: A model server off this machine]). */
+function vlmEndpointOf(s: StoredEngineSettings): string {
+  const protocol = (vlmProtocols as readonly string[]).includes(s.plain.protocol ?? '')
+    ? (s.plain.protocol as VlmProtocol)
+    : 'ollama';
+  return resolveVlmEndpoint({ protocol, endpoint: s.endpoint ?? undefined });
 }
 
 function isCloud(engine: EngineId): engine is CloudEngineId {
@@ -211,6 +234,7 @@ export function createCatalogEngineSettings(
           secret: spec.secret,
           isSet: value !== undefined && value !== '',
           value: spec.secret ? null : (value ?? null),
+          choices: spec.choices ? [...spec.choices] : null,
         };
       }),
     );
@@ -228,6 +252,7 @@ export function createCatalogEngineSettings(
       qps: s.qps,
       monthlyBudget: readBudget(db, engine).perMonth ?? null,
       hostingBucket: s.hostingBucket,
+      endpointOffMachine: engine === 'vlm' && !isLoopbackUrl(vlmEndpointOf(s)),
       ...(await problemOf(engine, s)),
       retirement: retirementView(engine),
     };
@@ -245,6 +270,11 @@ export function createCatalogEngineSettings(
         const spec = credentialSpecs[engine].find((c) => c.key === key);
         if (spec?.url && value !== '' && !isHttpUrl(value))
           throw new ApiError('invalid-input', `${spec.label} must be an http(s) URL.`);
+        if (spec?.choices && value !== '' && !spec.choices.includes(value))
+          throw new ApiError(
+            'invalid-input',
+            `${spec.label} must be one of: ${spec.choices.join(', ')}.`,
+          );
       }
       const s = readStored(db, engine);
       for (const [key, value] of Object.entries(patch.credentials ?? {})) {
@@ -309,6 +339,9 @@ export function createCatalogEngineSettings(
             break;
           case 'aliyun':
             step = await checkAliyunCredentials(loaded.settings as EngineSettings<'aliyun'>);
+            break;
+          case 'vlm':
+            step = await checkVlmConnection(loaded.settings as EngineSettings<'vlm'>);
             break;
           case 'huawei':
             return {

@@ -3,12 +3,24 @@
 // exists in the catalog (orphans, safe to delete), contents whose renditions are gone, and
 // photos whose original is gone while their folder is online. Only `fixOrphans` changes
 // anything, and only files under the data folder's thumbnail and preview stores.
+//
+// [Note: A write in progress is not an orphan]
+// Another Tujian (watch, serve, the desktop app) may be ingesting while `check` runs. Ingest
+// writes a photo's renditions first and inserts its content row after reading the metadata
+// (main/library/photo-ingest.ts), and a rendition is a `.<pid>-<random>.tmp` file while it is
+// written. Either looks like an orphan for a moment; deleting it would leave a content whose
+// preview is gone (the offline view loses that photo). So a file modified within
+// `writeInProgressMs` is counted as in progress and never removed, a temporary file whose writer
+// is still running is kept at any age, and each file's content row is looked up again just
+// before it is removed.
 import { readdir, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { isSameVolume, volumeIdentityOf } from './folders.ts';
 import type { Catalog } from './catalog-connection.ts';
 import { integrityProblems } from './catalog-backup.ts';
 import { dataPaths } from '../util/data-dir.ts';
+import { isPidRunning } from '../util/process-liveness.ts';
+import { tempFileWriterPid } from '../util/temp-file-name.ts';
 
 export interface OrphanFile {
   readonly kind: 'thumbnail' | 'preview';
@@ -32,6 +44,8 @@ export interface CheckReport {
   readonly orphanBytes: number;
   /** Files deleted by `fixOrphans`. */
   readonly removedOrphans: number;
+  /** Unclaimed files another process may be writing right now (left alone, see the note). */
+  readonly inProgressCount: number;
   /** Contents marked as having renditions whose thumbnail or preview file is gone. */
   readonly missingRenditions: readonly { readonly hash: string; readonly kind: string }[];
   readonly missingRenditionCount: number;
@@ -48,16 +62,30 @@ export interface CheckOptions {
   readonly fixOrphans?: boolean;
   /** Stop listing after this many of each kind (counts in the report stay exact). */
   readonly listLimit?: number;
+  /** The clock, for the in-progress window (tests). */
+  readonly now?: () => number;
+  /** The pid check for temporary files' writers (tests). */
+  readonly isWriterAlive?: (pid: number) => boolean;
 }
 
-const hashFile = /^([0-9a-f]{64})\.webp$/;
+/** See [Note: A write in progress is not an orphan]; a rendition write takes well under a second. */
+export const writeInProgressMs = 10 * 60_000;
 
-async function listStore(
-  root: string,
-  kind: OrphanFile['kind'],
-): Promise<{ hash: string | null; path: string; bytes: number; kind: OrphanFile['kind'] }[]> {
-  const found: { hash: string | null; path: string; bytes: number; kind: OrphanFile['kind'] }[] =
-    [];
+// A rendition `<hash>.webp`, or the temporary file it is written to.
+const hashFile = /^([0-9a-f]{64})\.webp(?:\.\d+(?:-[0-9a-z]+)?\.tmp)?$/;
+
+interface StoredFile {
+  /** The content hash the name carries (also for a temporary file of that rendition). */
+  readonly hash: string | null;
+  readonly path: string;
+  readonly name: string;
+  readonly bytes: number;
+  readonly modifiedMs: number;
+  readonly kind: OrphanFile['kind'];
+}
+
+async function listStore(root: string, kind: OrphanFile['kind']): Promise<StoredFile[]> {
+  const found: StoredFile[] = [];
   let shards: string[];
   try {
     shards = await readdir(root);
@@ -78,7 +106,14 @@ async function listStore(
       if (!info?.isFile()) continue;
       // Leftover temporary files of an interrupted write count as orphans too.
       const match = hashFile.exec(name);
-      found.push({ hash: match?.[1] ?? null, path, bytes: info.size, kind });
+      found.push({
+        hash: match?.[1] ?? null,
+        path,
+        name,
+        bytes: info.size,
+        modifiedMs: info.mtimeMs,
+        kind,
+      });
     }
   }
   return found;
@@ -115,15 +150,36 @@ export async function checkCatalog(
     ...(await listStore(paths.thumbnails, 'thumbnail')),
     ...(await listStore(paths.previews, 'preview')),
   ];
+  const now = options.now ?? Date.now;
+  const isWriterAlive = options.isWriterAlive ?? isPidRunning;
   const orphans: OrphanFile[] = [];
+  const orphanHashes = new Map<string, string | null>();
+  let inProgressCount = 0;
   const present = { thumbnail: new Set<string>(), preview: new Set<string>() };
   for (const file of stored) {
-    if (file.hash !== null && contents.has(file.hash)) present[file.kind].add(file.hash);
-    else orphans.push({ kind: file.kind, path: file.path, bytes: file.bytes });
+    const writer = tempFileWriterPid(file.name);
+    if (writer === undefined && file.hash !== null && contents.has(file.hash)) {
+      present[file.kind].add(file.hash);
+      continue;
+    }
+    const beingWritten =
+      now() - file.modifiedMs < writeInProgressMs ||
+      (writer !== undefined && (writer === process.pid || isWriterAlive(writer)));
+    if (beingWritten) {
+      inProgressCount++;
+      continue;
+    }
+    // A finished temporary file of a dead writer is an orphan even when its content exists.
+    orphans.push({ kind: file.kind, path: file.path, bytes: file.bytes });
+    orphanHashes.set(file.path, writer === undefined ? file.hash : null);
   }
   let removedOrphans = 0;
   if (options.fixOrphans) {
+    const contentExists = db.prepare('SELECT 1 FROM contents WHERE hash = ?').pluck();
     for (const orphan of orphans) {
+      // Claimed since the listing (another process committed its content meanwhile): keep it.
+      const hash = orphanHashes.get(orphan.path);
+      if (hash != null && contentExists.get(hash) !== undefined) continue;
       await rm(orphan.path, { force: true });
       removedOrphans++;
     }
@@ -175,6 +231,7 @@ export async function checkCatalog(
     orphanCount: orphans.length,
     orphanBytes: orphans.reduce((n, o) => n + o.bytes, 0),
     removedOrphans,
+    inProgressCount,
     missingRenditions: missingRenditions.slice(0, limit),
     missingRenditionCount: missingRenditions.length,
     missingOriginals: missingOriginals.slice(0, limit),

@@ -16,6 +16,7 @@ import {
 } from './engine-retirement.ts';
 import { huaweiProfile } from './huawei/huawei-profile.ts';
 import { localProfile } from './local/local-profile.ts';
+import { vlmProfile } from './vlm/vlm-profile.ts';
 import { volcengineProfile } from './volcengine/volcengine-profile.ts';
 
 export interface EngineProfile {
@@ -56,6 +57,7 @@ export const engineProfiles = {
   huawei: huaweiProfile,
   volcengine: volcengineProfile,
   aliyun: aliyunProfile,
+  vlm: vlmProfile,
 } as const satisfies Readonly<Record<string, EngineProfile>>;
 
 /** Every profile, read as the general shape (with its id narrowed to the registry's keys). */

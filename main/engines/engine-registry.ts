@@ -17,6 +17,7 @@ import {
 import { createHuaweiEngine } from './huawei/huawei-engine.ts';
 import { createLocalEngine } from './local/local-engine.ts';
 import type { EngineId } from './tag-model.ts';
+import { createVlmEngine } from './vlm/vlm-engine.ts';
 import { createVolcengineEngine } from './volcengine/volcengine-engine.ts';
 
 export interface EngineSet {
@@ -102,6 +103,7 @@ export async function createEngineSet(options: EngineSetOptions): Promise<Engine
   await build('huawei', (settings) => createHuaweiEngine(settings));
   await build('volcengine', (settings) => createVolcengineEngine({ settings }));
   await build('aliyun', (settings) => createAliyunEngine({ settings }));
+  await build('vlm', (settings) => createVlmEngine(settings));
   return {
     engines,
     concurrency,

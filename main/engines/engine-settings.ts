@@ -17,15 +17,17 @@ import { aliyunSettingsSchema } from './aliyun/aliyun-settings.ts';
 import { huaweiSettingsSchema } from './huawei/huawei-settings.ts';
 import { EngineError } from './engine.ts';
 import { EngineId } from './tag-model.ts';
+import { vlmSettingsSchema } from './vlm/vlm-settings.ts';
 import { volcengineSettingsSchema } from './volcengine/volcengine-settings.ts';
 
-export const cloudEngineIds = ['huawei', 'volcengine', 'aliyun'] as const;
+export const cloudEngineIds = ['huawei', 'volcengine', 'aliyun', 'vlm'] as const;
 export type CloudEngineId = (typeof cloudEngineIds)[number];
 
 export const engineSettingsSchemas = {
   huawei: huaweiSettingsSchema,
   volcengine: volcengineSettingsSchema,
   aliyun: aliyunSettingsSchema,
+  vlm: vlmSettingsSchema,
 } as const;
 export type EngineSettings<E extends CloudEngineId> = z.output<(typeof engineSettingsSchemas)[E]>;
 export type EngineSettingsInput<E extends CloudEngineId> = z.input<
@@ -37,6 +39,7 @@ export const engineSecretPaths: Readonly<Record<CloudEngineId, readonly string[]
   huawei: ['auth.sk', 'auth.securityToken', 'auth.password'],
   volcengine: ['secretAccessKey', 'sessionToken', 'hosting.secretAccessKey'],
   aliyun: ['accessKeySecret', 'securityToken', 'callback.seed', 'hosting.secretAccessKey'],
+  vlm: ['apiKey'],
 };
 
 /** Where secrets live. The Electron host implements it with safeStorage. */

@@ -24,8 +24,10 @@ export class EngineError extends Error {
     message: string,
     readonly errorClass: ErrorClass,
     readonly retryAfterMs?: number,
+    /** The failure underneath (a fetch TypeError whose own cause has the system code). */
+    options?: { readonly cause?: unknown },
   ) {
-    super(message);
+    super(message, options);
     this.name = 'EngineError';
   }
 }

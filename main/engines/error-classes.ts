@@ -49,30 +49,64 @@ export interface JsonAnswer {
  * not JSON become classified EngineErrors (timeout/network → retry; a non-JSON 429 →
  * retry-later), so each client only maps the vendor's own envelopes.
  */
-export async function postForJson(
+export function postForJson(
   engine: EngineId,
   label: string,
   doFetch: typeof fetch,
   url: URL,
   init: { headers: Record<string, string>; body: string | Buffer; timeoutMs: number },
 ): Promise<JsonAnswer> {
+  return requestJson(engine, label, doFetch, url, { method: 'POST', ...init });
+}
+
+/**
+ * The system error code under a failed fetch (`ECONNREFUSED`, `ENOTFOUND`…): undici throws
+ * `TypeError('fetch failed')` whose cause carries it. Found on an EngineError's cause chain.
+ */
+export function networkSystemCode(error: unknown): string | undefined {
+  let cursor: unknown = error;
+  for (let depth = 0; depth < 4 && cursor instanceof Error; depth++) {
+    const code = (cursor as NodeJS.ErrnoException).code;
+    if (typeof code === 'string' && /^E[A-Z]+$/.test(code)) return code;
+    cursor = cursor.cause;
+  }
+  return undefined;
+}
+
+/** One JSON request (GET or POST); see `postForJson`. */
+export async function requestJson(
+  engine: EngineId,
+  label: string,
+  doFetch: typeof fetch,
+  url: URL,
+  init: {
+    method: 'GET' | 'POST';
+    headers: Record<string, string>;
+    body?: string | Buffer;
+    timeoutMs: number;
+    signal?: AbortSignal | undefined;
+  },
+): Promise<JsonAnswer> {
   let response: Response;
   let text: string;
+  const timeout = AbortSignal.timeout(init.timeoutMs);
   try {
     response = await doFetch(url, {
-      method: 'POST',
+      method: init.method,
       headers: init.headers,
-      body: init.body,
-      signal: AbortSignal.timeout(init.timeoutMs),
+      ...(init.body === undefined ? {} : { body: init.body }),
+      signal: init.signal ? AbortSignal.any([timeout, init.signal]) : timeout,
     });
     text = await response.text();
   } catch (error) {
-    const timedOut = (error as Error).name === 'TimeoutError';
+    const timedOut = (error as Error).name === 'TimeoutError' || timeout.aborted;
     throw new EngineError(
       engine,
       timedOut ? 'timeout' : 'network',
       `${label}: ${timedOut ? `no answer within ${String(init.timeoutMs)} ms` : `network error: ${(error as Error).message}`}`,
       'retry',
+      undefined,
+      { cause: error },
     );
   }
   const retryAfterMs = parseRetryAfter(response.headers.get('retry-after'));

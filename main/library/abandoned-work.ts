@@ -11,22 +11,14 @@ import type { Catalog } from '../catalog/catalog-connection.ts';
 import { recoverInterruptedJobs } from '../catalog/job-queue.ts';
 import { dataPaths } from '../util/data-dir.ts';
 import { isPidRunning } from '../util/process-liveness.ts';
+import { tempFileWriterPid } from '../util/temp-file-name.ts';
 import type { LibraryLog } from './library-deps.ts';
-
-/** `<name>.<pid>.tmp` or `<name>.<pid>-<random>.tmp`: the pid of the process writing it. */
-const tempFileName = /\.(\d+)(?:-[0-9a-z]+)?\.tmp$/;
 
 export interface TempSweepReport {
   /** Removed files (their writer is gone). */
   readonly removed: readonly string[];
   /** Temporary files of writers still running, left alone. */
   readonly kept: number;
-}
-
-/** The writer's pid a temporary file's name carries, if it is one of ours. */
-export function tempFileWriterPid(name: string): number | undefined {
-  const match = tempFileName.exec(name);
-  return match?.[1] === undefined ? undefined : Number(match[1]);
 }
 
 async function entriesOf(

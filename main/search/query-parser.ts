@@ -5,7 +5,7 @@
 // where and what; it never throws anything else, whatever the input (test/search has a
 // fuzz test). The tree is plain data: the planner (search-planner.ts) turns it into SQL with
 // bound parameters, so nothing typed here ever becomes SQL text.
-import { tagTypes, type TagSource, type TagType } from '../engines/tag-model.ts';
+import { tagTypes, TagSource, type TagType } from '../engines/tag-model.ts';
 import { formatTypedWord, typedWordPrefix } from './person-words.ts';
 
 export const photoStatuses = ['ok', 'pending', 'broken', 'skipped', 'missing'] as const;
@@ -100,18 +100,17 @@ const typeValues: Record<string, TagType> = {
   人物: 'person',
 };
 
+// Every engine id (from the one registry) is a value, plus the Chinese names users type.
 const engineValues: Record<string, TagSource> = {
-  local: 'local',
+  ...(Object.fromEntries(TagSource.options.map((id) => [id, id])) as Record<string, TagSource>),
   本地: 'local',
-  huawei: 'huawei',
   华为: 'huawei',
-  volcengine: 'volcengine',
   火山: 'volcengine',
   火山引擎: 'volcengine',
-  aliyun: 'aliyun',
   阿里: 'aliyun',
   阿里云: 'aliyun',
-  user: 'user',
+  视觉模型: 'vlm',
+  大模型: 'vlm',
   用户: 'user',
 };
 
@@ -346,7 +345,13 @@ function parseFilter(
     }
     case 'engine': {
       const engine = engineValues[key];
-      if (!engine) return valueError(name, value, at, 'local, huawei, volcengine, aliyun or user');
+      if (!engine)
+        return valueError(
+          name,
+          value,
+          at,
+          `${TagSource.options.slice(0, -1).join(', ')} or ${TagSource.options.at(-1) ?? 'user'}`,
+        );
       return { field, value: engine };
     }
     case 'conf':

@@ -13,6 +13,8 @@ import {
   loadEngineSettings,
 } from '../../main/engines/engine-settings.ts';
 import type { ApiInput, ApiOutput, Channel } from '../../preload/api-contract.ts';
+import { tagPixelRegions } from '../../main/emulators/huawei/pixel-region-tagger.ts';
+import { startVlmEmulator } from '../../main/emulators/vlm/vlm-emulator.ts';
 import { createE2eLibrary, type E2eLibrary } from '../e2e/e2e-library.ts';
 
 describe(createAppService.name, () => {
@@ -228,6 +230,60 @@ describe(createAppService.name, () => {
       limit: 1000,
     });
     expect(await call('settings.testEngine', { engine: 'aliyun' })).toMatchObject({ ok: false });
+  });
+
+  it('sets up the vision-language model engine: a protocol choice, local by default, a warning off the machine, Test connection', async () => {
+    const emulator = await startVlmEmulator({ tagger: tagPixelRegions });
+    try {
+      const fresh = (await call('settings.engines', {})).find((v) => v.engine === 'vlm');
+      expect(fresh).toMatchObject({ cloud: true, endpointOffMachine: false, region: null });
+      expect(fresh?.problemFields).toEqual(['model']);
+      expect(fresh?.credentials.find((c) => c.key === 'protocol')?.choices).toEqual([
+        'ollama',
+        'openai',
+      ]);
+      expect(
+        await fails('settings.setEngine', { engine: 'vlm', credentials: { protocol: 'grpc' } }),
+      ).toBe('invalid-input');
+
+      const view = await call('settings.setEngine', {
+        engine: 'vlm',
+        enabled: true,
+        credentials: { protocol: 'ollama', model: 'emulated-vl' },
+        endpoint: emulator.ollamaUrl,
+        limit: 12,
+      });
+      expect(view).toMatchObject({ problem: null, endpointOffMachine: false });
+      const loaded = await loadEngineSettings(
+        'vlm',
+        catalogSettingsBackend(context.db),
+        envSecretStore({}),
+      );
+      expect(loaded).toMatchObject({
+        ok: true,
+        settings: {
+          protocol: 'ollama',
+          model: 'emulated-vl',
+          endpoint: emulator.ollamaUrl,
+          limit: 12,
+        },
+      });
+      const test = await call('settings.testEngine', { engine: 'vlm' });
+      expect(test).toMatchObject({ ok: true });
+      expect(test.message).toMatch(/on this machine/);
+
+      // Pointed at another machine: the card warns that every photo goes there.
+      const remote = await call('settings.setEngine', {
+        engine: 'vlm',
+        endpoint: 'https://dashscope.aliyuncs.com/compatible-mode/v1',
+      });
+      expect(remote.endpointOffMachine).toBe(true);
+      const others = (await call('settings.engines', {})).filter((v) => v.engine !== 'vlm');
+      expect(others.every((v) => !v.endpointOffMachine)).toBe(true);
+    } finally {
+      await call('settings.setEngine', { engine: 'vlm', enabled: false, endpoint: null });
+      await emulator.close();
+    }
   });
 
   it('keeps the UI language and refuses desktop-only calls in the web host', async () => {

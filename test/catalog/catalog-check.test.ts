@@ -1,8 +1,12 @@
 import Database from 'better-sqlite3';
-import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, renameSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { checkCatalog, checkFoundDamage } from '../../main/catalog/catalog-check.ts';
+import {
+  checkCatalog,
+  checkFoundDamage,
+  writeInProgressMs,
+} from '../../main/catalog/catalog-check.ts';
 import { openCatalog } from '../../main/catalog/catalog-connection.ts';
 import { addFolder } from '../../main/catalog/folders.ts';
 import { findPhotoByPath } from '../../main/catalog/photos.ts';
@@ -63,7 +67,12 @@ describe(checkCatalog.name, () => {
     rmSync(join(lib.photos, 'b.jpg'));
     renameSync(usb, `${usb}-away`);
 
-    const report = await checkCatalog(lib.db, lib.dataRoot);
+    // Seen well after the writes, with the temp file's writer (pid 123) gone: see the test below.
+    const later = {
+      now: () => Date.now() + writeInProgressMs + 60_000,
+      isWriterAlive: () => false,
+    };
+    const report = await checkCatalog(lib.db, lib.dataRoot, later);
     expect(checkFoundDamage(report)).toBe(false);
     expect(report.orphanCount).toBe(2);
     expect(report.orphanBytes).toBe(150);
@@ -81,13 +90,47 @@ describe(checkCatalog.name, () => {
     expect(report.removedOrphans).toBe(0);
     expect(existsSync(orphan)).toBe(true);
 
-    const fixed = await checkCatalog(lib.db, lib.dataRoot, { fixOrphans: true });
+    const fixed = await checkCatalog(lib.db, lib.dataRoot, { ...later, fixOrphans: true });
     expect(fixed.removedOrphans).toBe(2);
     expect(existsSync(orphan)).toBe(false);
     expect(existsSync(leftover)).toBe(false);
     // Real renditions are never touched.
     expect(existsSync(thumbnailPath(lib.dataRoot, aHash))).toBe(true);
-    expect((await checkCatalog(lib.db, lib.dataRoot)).orphanCount).toBe(0);
+    expect((await checkCatalog(lib.db, lib.dataRoot, later)).orphanCount).toBe(0);
+  });
+
+  it('leaves alone what another Tujian is writing right now (a fresh rendition, a live temp file)', async () => {
+    writeFileSync(join(lib.photos, 'a.jpg'), await makeJpeg({ colour: '#ff0000' }));
+    await ingestFolder(lib, lib.folder.id);
+    // Another process's ingest has just written a new photo's renditions and is reading its
+    // metadata before inserting the content row (photo-ingest.ts writes renditions first).
+    const comingHash = 'cd'.repeat(32);
+    const coming = previewPath(lib.dataRoot, comingHash);
+    mkdirSync(join(coming, '..'), { recursive: true });
+    writeFileSync(coming, 'p'.repeat(80));
+    // And a thumbnail being written by a live process (this one), written long ago by its clock.
+    const writing = `${thumbnailPath(lib.dataRoot, comingHash)}.${String(process.pid)}-k2.tmp`;
+    mkdirSync(join(writing, '..'), { recursive: true });
+    writeFileSync(writing, 't'.repeat(20));
+    const old = new Date(Date.now() - 2 * writeInProgressMs);
+    utimesSync(writing, old, old);
+
+    const fixed = await checkCatalog(lib.db, lib.dataRoot, { fixOrphans: true });
+    expect(fixed.removedOrphans).toBe(0);
+    expect(fixed.orphanCount).toBe(0);
+    expect(fixed.inProgressCount).toBe(2);
+    expect(existsSync(coming)).toBe(true);
+    expect(existsSync(writing)).toBe(true);
+
+    // Once the window has passed and the writer is gone, both are orphans and go.
+    const later = await checkCatalog(lib.db, lib.dataRoot, {
+      fixOrphans: true,
+      now: () => Date.now() + writeInProgressMs + 60_000,
+      isWriterAlive: (pid) => pid !== process.pid,
+    });
+    expect(later.removedOrphans).toBe(1);
+    expect(existsSync(coming)).toBe(false);
+    expect(existsSync(writing)).toBe(true);
   });
 
   it('reports a damaged index from integrity_check', async () => {

@@ -158,6 +158,19 @@ describe.skipIf(!hasChromium)('daily use (startWebHost in Chromium)', () => {
     await expect.poll(() => page.locator('[data-testid=photo-view]').count()).toBe(0);
   });
 
+  it('Escape in the tag box first clears what was typed, then closes the viewer', async () => {
+    await page.dblclick('[data-testid=grid-cell][title="dog.jpg"]');
+    await page.waitForSelector('[data-testid=photo-view] [data-testid=tag-row]');
+    await page.fill('[data-testid=add-tag-input]', 'half typed');
+    await page.keyboard.press('Escape');
+    expect(await page.inputValue('[data-testid=add-tag-input]')).toBe('');
+    expect(await page.locator('[data-testid=photo-view]').count()).toBe(1);
+    expect(await page.evaluate(`document.activeElement?.dataset.testid`)).toBe('add-tag-input');
+    await page.keyboard.press('Escape');
+    await expect.poll(() => page.locator('[data-testid=photo-view]').count()).toBe(0);
+    expect(await page.evaluate(`document.activeElement?.dataset.testid`)).toBe('photo-grid');
+  });
+
   it('1: a cloud card not set up says so in the UI language, by name, with the fields marked', async () => {
     await setLanguage('zh');
     await page.click('[data-testid=open-settings]');

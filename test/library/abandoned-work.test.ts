@@ -7,7 +7,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { sweepStaleTempFiles, tempFileWriterPid } from '../../main/library/abandoned-work.ts';
+import { sweepStaleTempFiles } from '../../main/library/abandoned-work.ts';
+import { tempFileWriterPid } from '../../main/util/temp-file-name.ts';
 import { previewPath, thumbnailPath } from '../../main/library/library-files.ts';
 
 const run = promisify(execFile);

@@ -89,6 +89,8 @@ describe(parseQuery.name, () => {
     expect(f('type:scene')).toEqual({ field: 'type', value: 'scene' });
     expect(f('类型:概念')).toEqual({ field: 'type', value: 'concept' });
     expect(f('engine:huawei')).toEqual({ field: 'engine', value: 'huawei' });
+    expect(f('engine:vlm')).toEqual({ field: 'engine', value: 'vlm' });
+    expect(f('engine:视觉模型')).toEqual({ field: 'engine', value: 'vlm' });
     expect(f('引擎:用户')).toEqual({ field: 'engine', value: 'user' });
     expect(f('引擎:火山')).toEqual({ field: 'engine', value: 'volcengine' });
     expect(f('conf>80')).toEqual({ field: 'conf', op: '>', value: 80 });

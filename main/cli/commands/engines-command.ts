@@ -17,11 +17,13 @@ import { listFolders, setFolderEngines } from '../../catalog/folders.ts';
 import { catalogSettingsBackend } from '../../catalog/settings.ts';
 import {
   cloudEngineIds,
+  type EngineSettings,
   loadEngineSettings,
   redactSettings,
   saveEngineSettings,
 } from '../../engines/engine-settings.ts';
 import { EngineId, engineIds } from '../../engines/tag-model.ts';
+import { vlmOffMachineHost } from '../../engines/vlm/vlm-settings.ts';
 import { clearEngineStop, readJobControls } from '../../jobs/job-controls.ts';
 import { type CliCommand, stringOption } from '../cli-command.ts';
 import { openCliContext } from '../cli-context.ts';
@@ -69,6 +71,11 @@ export const enginesCommand: CliCommand = {
               paused: controls.pausedAll || controls.pausedEngines.has(id),
               folders: folders.filter((f) => f.engines.includes(id)).map((f) => f.path),
               retirement: engineRetirementStatus(id, Date.now()),
+              // [Note: A model server off this machine] (vlm-settings.ts).
+              offMachineHost:
+                id === 'vlm' && loaded?.ok
+                  ? vlmOffMachineHost(loaded.settings as EngineSettings<'vlm'>)
+                  : null,
             });
           }
           if (inv.global.json) {
@@ -88,6 +95,10 @@ export const enginesCommand: CliCommand = {
               `           folders: ${r.folders.length > 0 ? r.folders.join(', ') : 'none (enable with: tujian engines enable <id> <folder>)'}`,
             );
             if (r.retirement) inv.io.print(`           notice: ${r.retirement.notice}`);
+            if (r.offMachineHost)
+              inv.io.print(
+                `           notice: the model server is not on this machine; photos are sent to ${r.offMachineHost}`,
+              );
           }
           return ExitCode.ok;
         }

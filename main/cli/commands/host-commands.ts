@@ -98,18 +98,18 @@ export const serveCommand: CliCommand = {
   },
 };
 
-const emulatorNames = ['huawei', 'volcengine', 'aliyun'] as const;
+const emulatorNames = ['huawei', 'volcengine', 'aliyun', 'vlm'] as const;
 
 export const emulateCommand: CliCommand = {
   name: 'emulate',
   summary:
     "Run a cloud engine's emulator on 127.0.0.1 (first line: base URL and test credentials as JSON)",
-  usage: 'tujian emulate huawei|volcengine|aliyun [--port N]',
+  usage: 'tujian emulate huawei|volcengine|aliyun|vlm [--port N]',
   options: { port: { type: 'string' } },
   async run(inv) {
     const [name] = inv.positionals;
     if (!emulatorNames.some((n) => n === name))
-      throw new UsageError('name an emulator: huawei, volcengine or aliyun');
+      throw new UsageError('name an emulator: huawei, volcengine, aliyun or vlm');
     const port = parsePort(stringOption(inv, 'port'));
     const options = port === undefined ? {} : { port };
     // The emulators ship with the app in main/emulators/ ("try without an account"; the tests
@@ -131,6 +131,18 @@ export const emulateCommand: CliCommand = {
         baseUrl: emulator.baseUrl,
         control: `${emulator.baseUrl}/__emulator`,
         credentials: emulator.credentials,
+      };
+      close = () => emulator.close();
+    } else if (name === 'vlm') {
+      const { startVlmEmulator, vlmEmulatorModels } =
+        await import('../../emulators/vlm/vlm-emulator.ts');
+      const emulator = await startVlmEmulator(options);
+      banner = {
+        emulator: 'vlm',
+        ollamaUrl: emulator.ollamaUrl,
+        openAiUrl: emulator.openAiUrl,
+        control: `${emulator.baseUrl}/__emulator`,
+        models: vlmEmulatorModels,
       };
       close = () => emulator.close();
     } else {

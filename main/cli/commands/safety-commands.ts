@@ -151,6 +151,10 @@ export const checkCommand: CliCommand = {
                 ? ' — remove them with --fix-orphans'
                 : ''),
         );
+        if (report.inProgressCount > 0)
+          p(
+            `Files being written by another Tujian right now: ${String(report.inProgressCount)} (left alone)`,
+          );
         if (report.missingRenditionCount > 0)
           p(
             `Contents whose thumbnail or preview file is gone: ${String(report.missingRenditionCount)} (rebuilt when the photo is indexed again)`,

@@ -7,9 +7,11 @@ import {
   renameSync,
   rmSync,
   writeFileSync,
+  utimesSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { writeInProgressMs } from '../../../main/catalog/catalog-check.ts';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { integrityProblems } from '../../../main/catalog/catalog-backup.ts';
 import { openCatalog } from '../../../main/catalog/catalog-connection.ts';
@@ -174,6 +176,12 @@ describe('safetyCommands', () => {
     const orphan = thumbnailPath(data, 'c'.repeat(64));
     mkdirSync(join(orphan, '..'), { recursive: true });
     writeFileSync(orphan, 'stale');
+    // Just written, it may be another process's write in progress: reported, left alone.
+    const fresh = await cli('check', '--fix-orphans');
+    expect(fresh.out).toMatch(/being written by another Tujian right now: 1/);
+    expect(existsSync(orphan)).toBe(true);
+    const old = new Date(Date.now() - 2 * writeInProgressMs);
+    utimesSync(orphan, old, old);
     const found = await cli('check');
     expect(found.code).toBe(3);
     expect(found.out).toMatch(/Orphan thumbnails\/previews: 1 .*--fix-orphans/);

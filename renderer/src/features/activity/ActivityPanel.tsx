@@ -12,6 +12,7 @@ import { Icon } from '../../components/Icon.tsx';
 import { useI18n } from '../../i18n/i18n.tsx';
 import { describeError } from '../../lib/errors.ts';
 import { formatCount, formatDate, formatDuration } from '../../lib/format.ts';
+import { engineLabel } from '../../lib/engine-names.ts';
 
 export function ActivityPanel({
   status,
@@ -133,7 +134,7 @@ export function ActivityPanel({
                     {f.code && <code>{f.code}</code>} {f.reason}
                   </span>
                   <span className="muted small">
-                    {f.engine ? `${t(`engine.${knownEngine(f.engine)}`)} · ` : ''}
+                    {f.engine ? `${engineLabel(f.engine, t)} · ` : ''}
                     {t('activity.attempts', { count: f.attempts })} ·{' '}
                     {formatDate(f.updatedAt, lang)}
                   </span>
@@ -238,8 +239,4 @@ function Progress({ done, remaining }: { done: number; remaining: number }) {
       <div className="progress-fill" style={{ width: `${Math.round(share * 1000) / 10}%` }} />
     </div>
   );
-}
-
-function knownEngine(engine: string): 'local' | 'huawei' | 'volcengine' | 'aliyun' {
-  return engine === 'huawei' || engine === 'volcengine' || engine === 'aliyun' ? engine : 'local';
 }

@@ -9,6 +9,7 @@ import { tagLabel } from '../../lib/tag-groups.ts';
 import { replaceTagTerms } from '../../lib/tag-query.ts';
 import type { TagChange } from '../tags/TagDialog.tsx';
 import { TagMenu } from '../tags/TagMenu.tsx';
+import { engineLabel } from '../../lib/engine-names.ts';
 
 interface FacetItem {
   key: string;
@@ -66,7 +67,7 @@ export function FacetPanel(props: {
       testId: 'facet-engines',
       items: f.engines.map((e) => ({
         key: e.engine,
-        label: isKnownEngine(e.engine) ? t(`engine.${e.engine}`) : e.engine,
+        label: engineLabel(e.engine, t),
         term: `engine:${e.engine}`,
         count: e.count,
       })),
@@ -123,10 +124,4 @@ export function FacetPanel(props: {
       ))}
     </aside>
   );
-}
-
-function isKnownEngine(
-  engine: string,
-): engine is 'local' | 'huawei' | 'volcengine' | 'aliyun' | 'user' {
-  return ['local', 'huawei', 'volcengine', 'aliyun', 'user'].includes(engine);
 }

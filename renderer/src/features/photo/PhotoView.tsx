@@ -13,6 +13,7 @@ import { describeError } from '../../lib/errors.ts';
 import { baseName, formatBytes, formatConfidence, formatDate } from '../../lib/format.ts';
 import { groupTags, tagLabel, type TagEntry } from '../../lib/tag-groups.ts';
 import { TagMenu } from '../tags/TagMenu.tsx';
+import { engineLabel } from '../../lib/engine-names.ts';
 
 export function PhotoView(props: {
   photo: PhotoSummary;
@@ -81,8 +82,10 @@ export function PhotoView(props: {
 
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
-      if (e.target instanceof HTMLInputElement) return;
+      // Escape closes the viewer from anywhere in it, the tag box too (the box clears its own
+      // text on a first Escape and stops it there); arrows in a text box move the caret.
       if (e.key === 'Escape') onClose();
+      else if (e.target instanceof HTMLInputElement) return;
       else if (e.key === 'ArrowLeft') onNavigate(index - 1);
       else if (e.key === 'ArrowRight') onNavigate(index + 1);
     };
@@ -245,6 +248,12 @@ export function PhotoView(props: {
                   onChange={(e) => {
                     setNewTag(e.target.value);
                   }}
+                  onKeyDown={(e) => {
+                    if (e.key === 'Escape' && newTag !== '') {
+                      e.stopPropagation();
+                      setNewTag('');
+                    }
+                  }}
                 />
                 <button
                   type="submit"
@@ -317,7 +326,7 @@ export function PhotoView(props: {
                           <span className="engines">
                             {entry.sources.map((s) => (
                               <span key={s.engine} className={`engine-chip ${s.engine}`}>
-                                {t(`engine.${knownEngine(s.engine)}`)}
+                                {engineLabel(s.engine, t)}
                               </span>
                             ))}
                           </span>
@@ -514,10 +523,4 @@ function handleOf(details: PhotoDetails, entry: TagEntry) {
     zh: row?.zh ?? entry.label,
     en: row?.en ?? entry.label,
   };
-}
-
-function knownEngine(engine: string): 'local' | 'huawei' | 'volcengine' | 'aliyun' | 'user' {
-  return engine === 'huawei' || engine === 'volcengine' || engine === 'aliyun' || engine === 'user'
-    ? engine
-    : 'local';
 }

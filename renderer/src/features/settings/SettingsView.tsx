@@ -14,6 +14,7 @@ import { Icon } from '../../components/Icon.tsx';
 import { useI18n } from '../../i18n/i18n.tsx';
 import { describeError } from '../../lib/errors.ts';
 import type { Translate } from '../../i18n/translate.ts';
+import { isMessageKey } from '../../i18n/messages.ts';
 
 export function SettingsView(props: {
   info: AppInfo;
@@ -223,7 +224,11 @@ function EngineCard({
         <div>
           <h3>{t(`engine.${settings.engine}`)}</h3>
           <p className="field-hint">
-            {settings.cloud ? t('settings.cloudHint') : t('settings.localHint')}
+            {settings.engine === 'vlm'
+              ? t('settings.vlmHint')
+              : settings.cloud
+                ? t('settings.cloudHint')
+                : t('settings.localHint')}
           </p>
           {settings.engine === 'volcengine' && (
             <p className="field-hint">{t('settings.volcengineDetects')}</p>
@@ -255,6 +260,12 @@ function EngineCard({
           </span>
         </div>
       )}
+      {settings.endpointOffMachine && (
+        <div className="engine-problem" role="note" data-testid="engine-off-machine">
+          <Icon name="warning" size={14} />
+          <span>{t('settings.endpointOffMachine', { host: hostOf(settings.endpoint ?? '') })}</span>
+        </div>
+      )}
       {settings.cloud && settings.problem && (
         <div className="engine-problem" role="note" data-testid="engine-problem">
           <Icon name="warning" size={14} />
@@ -274,7 +285,7 @@ function EngineCard({
             {settings.credentials.map((c) => (
               <label key={c.key} className="field">
                 <span className="field-label">
-                  {c.label}
+                  {credentialLabel(settings.engine, c, t)}
                   {settings.problemFields.includes(c.key) && (
                     <span className="field-needed" data-testid="field-needed">
                       {t('settings.fieldNeeded')}
@@ -291,6 +302,20 @@ function EngineCard({
                       setSecrets((s) => ({ ...s, [c.key]: e.target.value }));
                     }}
                   />
+                ) : c.choices ? (
+                  <select
+                    value={draft.plain[c.key] ?? ''}
+                    onChange={(e) => {
+                      setDraft((d) => ({ ...d, plain: { ...d.plain, [c.key]: e.target.value } }));
+                    }}
+                  >
+                    <option value="">—</option>
+                    {c.choices.map((choice) => (
+                      <option key={choice} value={choice}>
+                        {choice}
+                      </option>
+                    ))}
+                  </select>
                 ) : (
                   <input
                     value={draft.plain[c.key] ?? ''}
@@ -307,13 +332,15 @@ function EngineCard({
         <div className="field-grid">
           {settings.cloud && (
             <>
-              <TextField
-                label={t('settings.region')}
-                value={draft.region}
-                onChange={(v) => {
-                  set('region', v);
-                }}
-              />
+              {settings.engine !== 'vlm' && (
+                <TextField
+                  label={t('settings.region')}
+                  value={draft.region}
+                  onChange={(v) => {
+                    set('region', v);
+                  }}
+                />
+              )}
               <TextField
                 label={t('settings.endpoint')}
                 value={draft.endpoint}
@@ -370,20 +397,24 @@ function EngineCard({
                   set('budget', v);
                 }}
               />
-              <TextField
-                label={t('settings.scenes')}
-                value={draft.scenes}
-                onChange={(v) => {
-                  set('scenes', v);
-                }}
-              />
-              <TextField
-                label={t('settings.bucket')}
-                value={draft.bucket}
-                onChange={(v) => {
-                  set('bucket', v);
-                }}
-              />
+              {settings.engine !== 'vlm' && (
+                <TextField
+                  label={t('settings.scenes')}
+                  value={draft.scenes}
+                  onChange={(v) => {
+                    set('scenes', v);
+                  }}
+                />
+              )}
+              {settings.engine !== 'vlm' && (
+                <TextField
+                  label={t('settings.bucket')}
+                  value={draft.bucket}
+                  onChange={(v) => {
+                    set('bucket', v);
+                  }}
+                />
+              )}
             </>
           )}
         </div>
@@ -480,6 +511,25 @@ function TextField(props: {
       />
     </label>
   );
+}
+
+/** A credential field's label in the UI language where one is written, else the server's. */
+function credentialLabel(
+  engine: EngineSettingsView['engine'],
+  field: EngineSettingsView['credentials'][number],
+  t: Translate,
+): string {
+  const key = `credential.${engine}.${field.key}`;
+  return isMessageKey(key) ? t(key) : field.label;
+}
+
+/** The host of an endpoint as typed, for the off-machine warning. */
+function hostOf(endpoint: string): string {
+  try {
+    return new URL(endpoint).host;
+  } catch {
+    return endpoint;
+  }
 }
 
 /** Why a cloud engine cannot be used yet, in the UI's language (never the schema's text). */
