@@ -33,16 +33,24 @@ describe.skipIf(!hasChromium)('people (web UI in Chromium)', () => {
   beforeAll(async () => {
     ensureRendererBuilt();
     fx = new PeopleFixture();
-    for (const who of ['amy', 'howard']) {
-      for (let i = 1; i <= 3; i++) {
+    // Amy and Howard three times each; Penny once (one face: no person until named).
+    for (const [who, count] of [
+      ['amy', 3],
+      ['howard', 3],
+      ['penny', 1],
+    ] as const) {
+      for (let i = 1; i <= count; i++) {
         const bytes = readFileSync(join(fixtures, who, `${who}${String(i)}.png`));
         const hash = createHash('sha256').update(bytes).digest('hex');
-        const thumb = join(dataPaths(fx.data).thumbnails, hash.slice(0, 2), `${hash}.webp`);
-        mkdirSync(dirname(thumb), { recursive: true });
-        await sharp(bytes).webp().toFile(thumb);
+        for (const kind of ['thumbnails', 'previews'] as const) {
+          const out = join(dataPaths(fx.data)[kind], hash.slice(0, 2), `${hash}.webp`);
+          mkdirSync(dirname(out), { recursive: true });
+          await sharp(bytes).webp().toFile(out);
+        }
         fx.addPhoto(`${who}${String(i)}.png`, who, `2024-0${String(i)}-0${String(i)}`, hash);
       }
     }
+    fx.db.exec(`UPDATE contents SET has_preview = 1, width = 150, height = 150`);
     await reclusterCatalog(fx.db);
     fx.db.close();
     host = await startWebHost({ dataRoot: fx.data });
@@ -87,6 +95,24 @@ describe.skipIf(!hasChromium)('people (web UI in Chromium)', () => {
     await expect.poll(() => page.locator('[data-testid=person-face]').count()).toBe(6);
     await page.click('[data-testid=person-photos]');
     await expect.poll(resultCount).toBe('6 photos');
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('asks "Who is this?" on an unnamed face; the name labels its box and finds the photo', async () => {
+    await page.click('[data-testid=nav-all]');
+    await page.dblclick('[data-testid=grid-cell][title="penny1.png"]');
+    await page.waitForSelector('[data-testid=photo-faces]');
+    await page.click('[data-testid=who-is-this]');
+    await page.fill('[data-testid=who-is-this-name]', 'Penny');
+    await page.press('[data-testid=who-is-this-name]', 'Enter');
+    await expect.poll(() => page.textContent('[data-testid=face-name]')).toBe('Penny');
+    await expect
+      .poll(async () => (await page.locator('[data-testid=tag-box]').allTextContents()).join(' '))
+      .toContain('Penny');
+    await page.click('[data-testid=photo-close]');
+    await page.fill('[data-testid=search-input]', '人物:Penny');
+    await page.keyboard.press('Enter');
+    await expect.poll(resultCount).toBe('1 photo');
     expect(pageErrors).toEqual([]);
   });
 });
