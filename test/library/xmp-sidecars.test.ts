@@ -4,7 +4,23 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { saveEngineAnswer, upsertTag } from '../../main/catalog/photo-tags.ts';
 import { findPhotoByPath } from '../../main/catalog/photos.ts';
-import { mergeTags } from '../../main/catalog/tag-editing.ts';
+import { mergeTags, removeTag } from '../../main/catalog/tag-editing.ts';
+import {
+  listContentFaces,
+  listPersons,
+  moveFace,
+  namePerson,
+  replaceContentFaces,
+} from '../../main/catalog/people.ts';
+import type { AnswerFace } from '../../main/engines/tag-model.ts';
+
+/** One face with a descriptor (its values do not matter here: no clustering runs). */
+const personFace = (): AnswerFace => ({
+  box: { x: 0.3, y: 0.2, w: 0.3, h: 0.4, confidence: 90 },
+  descriptor: new Float32Array(8).fill(0.35),
+  sourceSide: 100,
+  sharpness: 30,
+});
 import {
   XmpSettings,
   createKeywordImporter,
@@ -326,6 +342,28 @@ describe(keywordsForContent.name, () => {
     expect(
       keywordsForContent(lib.db, contentId, { languages: 'en', minConfidence: 90 }).subject,
     ).toEqual(['person']);
+  });
+
+  it('writes a named person under Tujian|people in both languages, and not after the user removed it', async () => {
+    const { contentId } = await ingestOne('p.jpg', '#0b0c0a');
+    replaceContentFaces(lib.db, contentId, [personFace()], 'test-faces', 1);
+    const face = listContentFaces(lib.db, contentId)[0];
+    const personId = moveFace(lib.db, face?.id ?? 0, null, 1);
+    namePerson(lib.db, personId, { zh: '妈妈', en: 'Mum' }, 1);
+    expect(keywordsForContent(lib.db, contentId, { languages: 'both', minConfidence: 90 })).toEqual(
+      {
+        subject: ['Mum', '妈妈'],
+        hierarchical: ['Tujian|people|Mum', 'Tujian|people|妈妈'],
+      },
+    );
+    const photo = lib.db
+      .prepare(`SELECT id FROM photos WHERE content_id = ?`)
+      .pluck()
+      .get(contentId);
+    removeTag(lib.db, { photoIds: [photo as number] }, listPersons(lib.db)[0]?.tagId ?? 0);
+    expect(
+      keywordsForContent(lib.db, contentId, { languages: 'both', minConfidence: 0 }).subject,
+    ).toEqual([]);
   });
 
   it('merges by replacing only the Tujian branch', () => {

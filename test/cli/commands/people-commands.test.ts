@@ -67,6 +67,15 @@ describe(`tujian ${peopleCommand.name}`, () => {
     expect(await searchPaths('人物:爸爸')).toEqual(['dad1.jpg', 'dad2.jpg', 'dad3.jpg']);
     // The smart-album query of the issue: Mum, not Dad, in 2024.
     expect(await searchPaths('妈妈 -爸爸 date:2024')).toEqual(mumFiles);
+    // …saved as a smart album, and exported with the person as a tag.
+    await json(['albums', 'add', 'Mum 2024', '妈妈 -爸爸 date:2024']);
+    const albums = await json<{ name: string; count: number }[]>(['albums']);
+    expect(albums.find((a) => a.name === 'Mum 2024')?.count).toBe(4);
+    const exported = await runCliCaptured(['export', '--format', 'json', '人物:妈妈'], fx.data);
+    expect(exported.code, exported.err).toBe(0);
+    expect(exported.out).toContain('妈妈');
+    expect(exported.out).toContain('mum1.jpg');
+    expect(exported.out).not.toContain('dad1.jpg');
 
     // show: faces and photos.
     const shown = await json<{ faces: { id: number }[]; photos: { path: string }[] }>([
