@@ -225,6 +225,62 @@ describe(writeSidecars.name, () => {
   });
 });
 
+describe('MWG face regions', () => {
+  it('writes named faces as mwg-rs regions ExifTool reads back, keeping regions other tools wrote', async () => {
+    const { photoId, contentId } = await ingestOne('family/mum.jpg', '#7a6a5a');
+    const sidecar = join(lib.photos, 'family', 'mum.jpg.xmp');
+    // digiKam was here first: one region of its own.
+    execFileSync(exiftoolCli, [
+      '-q',
+      '-o',
+      sidecar,
+      '-struct',
+      '-XMP-mwg-rs:RegionInfo={AppliedToDimensions={W=64,H=48,Unit=pixel},RegionList=[{Area={X=0.1,Y=0.1,W=0.05,H=0.05,Unit=normalized},Name=Grandpa,Type=Face}]}',
+      join(lib.photos, 'family', 'mum.jpg'),
+    ]);
+    replaceContentFaces(lib.db, contentId, [personFace()], 'test-faces', 1);
+    const personId = moveFace(lib.db, listContentFaces(lib.db, contentId)[0]?.id ?? 0, null, 1);
+    namePerson(lib.db, personId, { zh: '妈妈', en: 'Mum' }, 1);
+
+    expect(await writeSidecars(tool, lib.db, settings(), [photoId])).toMatchObject({ written: 1 });
+    const regionsOf = () =>
+      (
+        JSON.parse(
+          execFileSync(exiftoolCli, [
+            '-j',
+            '-struct',
+            '-XMP-mwg-rs:RegionInfo',
+            sidecar,
+          ]).toString(),
+        ) as { RegionInfo?: { AppliedToDimensions?: unknown; RegionList?: unknown[] } }[]
+      )[0]?.RegionInfo;
+    expect(regionsOf()).toEqual({
+      AppliedToDimensions: { W: 64, H: 48, Unit: 'pixel' },
+      RegionList: [
+        {
+          Area: { X: 0.1, Y: 0.1, W: 0.05, H: 0.05, Unit: 'normalized' },
+          Name: 'Grandpa',
+          Type: 'Face',
+        },
+        {
+          Area: { X: 0.45, Y: 0.4, W: 0.3, H: 0.4, Unit: 'normalized' },
+          Name: 'Mum',
+          Type: 'Face',
+          Description: 'Tujian',
+        },
+      ],
+    });
+    expect(await writeSidecars(tool, lib.db, settings(), [photoId])).toMatchObject({
+      unchanged: 1,
+    });
+    // A rename replaces our region only.
+    namePerson(lib.db, personId, { en: 'Mother' }, 2);
+    await writeSidecars(tool, lib.db, settings(), [photoId]);
+    const names = (regionsOf()?.RegionList ?? []).map((r) => (r as { Name?: string }).Name);
+    expect(names).toEqual(['Grandpa', 'Mother']);
+  });
+});
+
 describe(readKeywords.name, () => {
   it('reads embedded IPTC and XMP keywords and sidecars, but not our engine keywords', async () => {
     const { photoId, contentId } = await ingestOne('x.jpg', '#445566');
@@ -354,6 +410,7 @@ describe(keywordsForContent.name, () => {
       {
         subject: ['Mum', '妈妈'],
         hierarchical: ['Tujian|people|Mum', 'Tujian|people|妈妈'],
+        regions: [{ name: 'Mum', x: 0.45, y: 0.4, w: 0.3, h: 0.4, ours: true }],
       },
     );
     const photo = lib.db
