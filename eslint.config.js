@@ -99,6 +99,17 @@ export default tseslint.config(
           selector: 'ImportExpression[source.value=/(^|\\/)(test|bench)\\//]',
           message: 'main/ ships without test/ and bench/ (electron-builder.yml files).',
         },
+        // The catalog owns the SQL: a prepared statement outside main/catalog/ is a table
+        // access that belongs in a catalog module (issue 11 §3).
+        ...(folder === 'catalog'
+          ? []
+          : [
+              {
+                selector: "CallExpression[callee.property.name='prepare']",
+                message:
+                  'SQL lives in main/catalog/: add a function to a catalog module and call it instead of db.prepare().',
+              },
+            ]),
       ],
     },
   })),

@@ -1,9 +1,10 @@
-// Sustained tagging rate against a rate-limited cloud service (issue 5):
-//   node bin/run-ts.js bench/cloud.ts [--photos 5000] [--qps 50] [--fault-rate 0.1]
-//     [--service-qps N (default: = --qps)] [--concurrency 10]
-// The Huawei Image Tagging V2 emulator (a real HTTP server on 127.0.0.1, signatures checked)
-// enforces a per-key QPS limit and injects 429 (APIG.0308) and 5xx answers on `--fault-rate`
-// of the calls (half each); the REAL Huawei client and the job runner (shared limiter, retry
+// Sustained tagging rate against a rate-limited cloud service (issue 5, issue 13):
+//   node bin/run-ts.js bench/cloud.ts [--engine huawei|tencent|baidu] [--photos 5000]
+//     [--qps 50] [--fault-rate 0.1] [--service-qps N (default: = --qps)] [--concurrency 10]
+// The engine's emulator (a real HTTP server on 127.0.0.1, signatures or tokens checked)
+// enforces a per-key QPS limit and injects the vendor's throttling answer (Huawei APIG.0308,
+// Tencent RequestLimitExceeded, Baidu 18) and 5xx answers on `--fault-rate` of the calls (half
+// each); the engine's REAL client and the job runner (shared limiter, retry
 // policy with its default backoff) tag `--photos` generated images. The emulator tags with its
 // cheap deterministic pixel-region tagger, not the on-device model (said in the JSON), so the
 // service is never the bottleneck. Photos are inserted into the catalog directly (real sha256
@@ -17,14 +18,22 @@ import { parseArgs } from 'node:util';
 import sharp from 'sharp';
 import { openCatalog } from '../main/catalog/catalog-connection.ts';
 import type { TaggingEngine } from '../main/engines/engine.ts';
+import { createBaiduEngine } from '../main/engines/baidu/baidu-engine.ts';
 import { createHuaweiEngine } from '../main/engines/huawei/huawei-engine.ts';
+import { createTencentEngine } from '../main/engines/tencent/tencent-engine.ts';
 import type { EngineId } from '../main/engines/tag-model.ts';
 import { EngineLimiterRegistry } from '../main/jobs/engine-limiter.ts';
 import { countJobs, enqueueTag } from '../main/catalog/job-queue.ts';
 import { JobRunner, type RunnerEvent } from '../main/jobs/job-runner.ts';
 import { silentLogger } from '../main/util/logger.ts';
-import { duplicatePaidCalls } from '../main/emulators/emulator-kit.ts';
+import {
+  type CallRecord,
+  duplicatePaidCalls,
+  type FaultConfig,
+} from '../main/emulators/emulator-kit.ts';
+import { startBaiduEmulator } from '../main/emulators/baidu/baidu-emulator.ts';
 import { startHuaweiEmulator } from '../main/emulators/huawei/huawei-emulator.ts';
+import { startTencentEmulator } from '../main/emulators/tencent/tencent-emulator.ts';
 
 const { values } = parseArgs({
   options: {
@@ -33,6 +42,7 @@ const { values } = parseArgs({
     'service-qps': { type: 'string' },
     'fault-rate': { type: 'string', default: '0.1' },
     concurrency: { type: 'string', default: '10' },
+    engine: { type: 'string', default: 'huawei' },
   },
 });
 const photoCount = Number(values.photos);
@@ -42,6 +52,79 @@ const faultRate = Number(values['fault-rate']);
 const concurrency = Number(values.concurrency);
 const progress = (line: string) => process.stderr.write(`${line}\n`);
 
+/** One engine under test: its emulator, its real engine, and the route that tags (and bills). */
+interface BenchTarget {
+  readonly id: 'huawei' | 'tencent' | 'baidu';
+  readonly description: string;
+  readonly route: string;
+  readonly setFaults: (config: FaultConfig) => void;
+  readonly clearCalls: () => void;
+  readonly calls: () => readonly CallRecord[];
+  readonly close: () => Promise<void>;
+  readonly engine: TaggingEngine;
+}
+
+// The engine has no limiter of its own: the runner's, one per engine, is measured.
+async function startTarget(name: string): Promise<BenchTarget> {
+  if (name === 'tencent') {
+    const emulator = await startTencentEmulator({ tagger: 'pixels' });
+    const c = emulator.credentials;
+    return {
+      id: 'tencent',
+      description: 'tencent (real client, DetectLabelPro) vs Tencent tiia emulator on 127.0.0.1',
+      route: 'tiia',
+      ...emulator,
+      engine: createTencentEngine({
+        endpoint: emulator.baseUrl,
+        region: c.region,
+        secretId: c.secretId,
+        secretKey: c.secretKey,
+        qps: Math.min(qps, 20),
+        concurrency: Math.min(concurrency, 20),
+        // The bench photos are 64×48: below the recommended 50 px the engine would refuse them.
+        minSide: 1,
+        requestTimeoutMs: 30_000,
+      }),
+    };
+  }
+  if (name === 'baidu') {
+    const emulator = await startBaiduEmulator({ tagger: 'pixels' });
+    const c = emulator.credentials;
+    return {
+      id: 'baidu',
+      description: 'baidu (real client, advanced_general) vs Baidu AI emulator on 127.0.0.1',
+      route: 'advanced_general',
+      ...emulator,
+      engine: createBaiduEngine({
+        endpoint: emulator.baseUrl,
+        apiKey: c.apiKey,
+        secretKey: c.secretKey,
+        qps,
+        concurrency: Math.min(concurrency, 20),
+        requestTimeoutMs: 30_000,
+      }),
+    };
+  }
+  if (name !== 'huawei') throw new Error(`--engine must be huawei, tencent or baidu, not ${name}`);
+  const emulator = await startHuaweiEmulator({ tagger: 'pixels' });
+  const c = emulator.credentials;
+  return {
+    id: 'huawei',
+    description: 'huawei (real client) vs Huawei Image Tagging V2 emulator on 127.0.0.1',
+    route: 'image-tagging',
+    ...emulator,
+    engine: createHuaweiEngine({
+      endpoint: emulator.baseUrl,
+      iamEndpoint: emulator.baseUrl,
+      projectId: c.projectId,
+      auth: { kind: 'aksk', ak: c.ak, sk: c.sk },
+      qps,
+      concurrency,
+      requestTimeoutMs: 30_000,
+    }),
+  };
+}
+
 function percentile(sorted: readonly number[], p: number): number {
   if (sorted.length === 0) return 0;
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
@@ -50,13 +133,15 @@ function percentile(sorted: readonly number[], p: number): number {
 const work = mkdtempSync(join(tmpdir(), 'tujian-bench-cloud-'));
 const folder = join(work, 'photos');
 mkdirSync(folder);
-const emulator = await startHuaweiEmulator({ tagger: 'pixels' });
+const target = await startTarget(values.engine);
+const engineId = target.id;
 try {
   progress(`generating ${String(photoCount)} photos…`);
   const db = openCatalog(join(work, 'catalog.sqlite'));
-  db.prepare(
-    `INSERT INTO folders (id, path, engines, added_at) VALUES (1, ?, '["huawei"]', 0)`,
-  ).run(folder);
+  db.prepare(`INSERT INTO folders (id, path, engines, added_at) VALUES (1, ?, ?, 0)`).run(
+    folder,
+    JSON.stringify([engineId]),
+  );
   const insertContent = db.prepare(
     `INSERT INTO contents (id, hash, size, created_at) VALUES (?, ?, ?, 0)`,
   );
@@ -93,28 +178,18 @@ try {
   }
   const enqueuedAt = Date.now();
   db.transaction(() => {
-    for (let i = 1; i <= photoCount; i++) enqueueTag(db, i, 'huawei', enqueuedAt);
+    for (let i = 1; i <= photoCount; i++) enqueueTag(db, i, engineId, enqueuedAt);
   })();
 
-  emulator.setFaults({
+  target.setFaults({
     qpsPerKey: serviceQps,
     faults: [
-      { kind: 'throttle', route: 'image-tagging', probability: faultRate / 2 },
-      { kind: 'server-error', route: 'image-tagging', status: 503, probability: faultRate / 2 },
+      { kind: 'throttle', route: target.route, probability: faultRate / 2 },
+      { kind: 'server-error', route: target.route, status: 503, probability: faultRate / 2 },
     ],
   });
-  emulator.clearCalls();
-  const c = emulator.credentials;
-  const engine = createHuaweiEngine({
-    endpoint: emulator.baseUrl,
-    iamEndpoint: emulator.baseUrl,
-    projectId: c.projectId,
-    auth: { kind: 'aksk', ak: c.ak, sk: c.sk },
-    // The engine has no limiter of its own: the runner's, one per engine, is measured.
-    qps,
-    concurrency,
-    requestTimeoutMs: 30_000,
-  });
+  target.clearCalls();
+  const engine = target.engine;
 
   const started = new Map<number, number>();
   const latencies: number[] = [];
@@ -144,16 +219,16 @@ try {
     db,
     log: silentLogger,
     ingestPhoto: () => Promise.reject(new Error('no ingest in this bench')),
-    engines: new Map<EngineId, TaggingEngine>([['huawei', engine]]),
+    engines: new Map<EngineId, TaggingEngine>([[engineId, engine]]),
     limiters: new EngineLimiterRegistry(),
-    limits: { huawei: { qps, concurrency } },
+    limits: { [engineId]: { qps, concurrency } },
     onEvent,
   });
   const t0 = performance.now();
   await runner.runUntilIdle();
   const seconds = (performance.now() - t0) / 1000;
 
-  const calls = emulator.calls().filter((call) => call.route === 'image-tagging');
+  const calls = target.calls().filter((call) => call.route === target.route);
   const qpsRejected = calls.filter((call) => call.outcome === 'fault:qps').length;
   const injected = calls.filter(
     (call) => call.outcome === 'fault:throttle' || call.outcome === 'fault:server-error',
@@ -171,7 +246,7 @@ try {
   const overallRate = calls.length / Math.max(0.001, callSpan);
   const left = countJobs(db).reduce((n, row) => n + row.queued + row.running, 0);
   const withResult = (
-    db.prepare(`SELECT COUNT(*) AS n FROM engine_results WHERE engine = 'huawei'`).get() as {
+    db.prepare(`SELECT COUNT(*) AS n FROM engine_results WHERE engine = ?`).get(engineId) as {
       n: number;
     }
   ).n;
@@ -182,7 +257,7 @@ try {
   process.stdout.write(
     `${JSON.stringify({
       bench: 'cloud',
-      engine: 'huawei (real client) vs Huawei Image Tagging V2 emulator on 127.0.0.1',
+      engine: target.description,
       emulatorTagger: 'pixel-region tagger (cheap, deterministic; not the on-device model)',
       photos: photoCount,
       configuredQps: qps,
@@ -202,7 +277,7 @@ try {
       failedJobs: failed,
       lostJobs: photoCount - withResult - failed - left,
       jobsLeft: left,
-      duplicatePaidCalls: [...duplicatePaidCalls(emulator.calls()).values()].reduce(
+      duplicatePaidCalls: [...duplicatePaidCalls(target.calls()).values()].reduce(
         (n, k) => n + k - 1,
         0,
       ),
@@ -222,6 +297,6 @@ try {
     })}\n`,
   );
 } finally {
-  await emulator.close();
+  await target.close();
   rmSync(work, { recursive: true, force: true });
 }

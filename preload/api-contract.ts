@@ -8,7 +8,15 @@
 // test/preload checks they stay equal.
 import { z } from 'zod';
 
-export const engineIds = ['local', 'huawei', 'volcengine', 'aliyun', 'vlm'] as const;
+export const engineIds = [
+  'local',
+  'huawei',
+  'volcengine',
+  'aliyun',
+  'vlm',
+  'tencent',
+  'baidu',
+] as const;
 export const EngineId = z.enum(engineIds);
 export type EngineId = z.infer<typeof EngineId>;
 
@@ -367,6 +375,36 @@ export const EngineSettingsView = z.object({
 });
 export type EngineSettingsView = z.infer<typeof EngineSettingsView>;
 
+/** Moving photos off an engine (a retiring one): `tujian engines migrate` in the app. */
+export const EngineMigrationInput = z.object({
+  from: EngineId,
+  to: EngineId,
+  /** The app's query language; '' for every photo. */
+  query: z.string().max(2000).default(''),
+});
+export type EngineMigrationInput = z.input<typeof EngineMigrationInput>;
+
+export const EngineMigrationEstimate = z.object({
+  from: EngineId,
+  to: EngineId,
+  /** Photos (files) whose scene/concept tags came only from `from`. */
+  photos: z.number().int().nonnegative(),
+  /** Distinct contents among them (duplicates are tagged once). */
+  contents: z.number().int().nonnegative(),
+  /** Contents `to` answered already (never sent again). */
+  alreadyAnswered: z.number().int().nonnegative(),
+  /** Contents with a job for `to` already queued. */
+  alreadyQueued: z.number().int().nonnegative(),
+  /** Contents only in folders where `to` is off, and those folders. */
+  notEnabled: z.number().int().nonnegative(),
+  foldersToEnable: z.array(z.string()),
+  /** Calls (paid, for a cloud engine) a migration would make now. */
+  calls: z.number().int().nonnegative(),
+  /** Calls left in `to`'s budget (null: no budget). */
+  budgetRemaining: z.number().int().nonnegative().nullable(),
+});
+export type EngineMigrationEstimate = z.infer<typeof EngineMigrationEstimate>;
+
 export const EngineSettingsPatch = z.object({
   engine: EngineId,
   enabled: z.boolean().optional(),
@@ -522,6 +560,10 @@ export const apiContract = {
   'activity.pause': channel(z.object({ engine: EngineId.nullable(), paused: z.boolean() }), Ok),
 
   'settings.engines': channel(Empty, z.array(EngineSettingsView)),
+  /** What moving the photos off an engine would do; changes nothing. */
+  'engines.migrationEstimate': channel(EngineMigrationInput, EngineMigrationEstimate),
+  /** Queues those photos for the other engine (ordinary jobs: budget, pause, never paid twice). */
+  'engines.migrate': channel(EngineMigrationInput, z.object({ queued: z.number().int() })),
   'settings.setEngine': channel(EngineSettingsPatch, EngineSettingsView),
   'settings.testEngine': channel(
     z.object({ engine: EngineId }),

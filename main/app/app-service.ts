@@ -37,6 +37,7 @@ import {
   type ApiEvent,
   type ApiHandlers,
   type EngineId,
+  type EngineMigrationEstimate,
   type EngineSettingsPatch,
   type EngineSettingsView,
   type RescanResult,
@@ -55,6 +56,12 @@ import {
 } from './catalog-views.ts';
 import { readSettingJson, writeOrDeleteSetting } from '../catalog/settings.ts';
 import { countIngest, retryFailedJobsById } from '../catalog/jobs-table.ts';
+import { QueryParseError } from '../search/search-service.ts';
+import {
+  estimateEngineMigration,
+  MigrationError,
+  queueEngineMigration,
+} from './engine-migration.ts';
 
 export type RescanCounts = NonNullable<RescanResult['found']>;
 
@@ -87,6 +94,10 @@ export interface JobsPort {
   stoppedReason(engine: EngineId): string | null;
   /** Failed jobs back to the queue (all when null); returns how many. */
   retry(jobIds: readonly number[] | null): number;
+  /** What moving photos off an engine would do (main/app/engine-migration.ts). */
+  estimateMigration(input: MigrationRequest): EngineMigrationEstimate;
+  /** Queues them; returns how many contents were queued. */
+  queueMigration(input: MigrationRequest): number;
   /** Whether the runner is working right now. */
   isRunning(): boolean;
   /** Set while a full data disk keeps the runner paused: [Note: A full disk pauses the run]. */
@@ -123,6 +134,28 @@ export interface AppServiceDeps {
 }
 
 const uiLanguageKey = 'ui.language';
+
+/** What the app asks of an engine migration (the API's input, defaults applied). */
+export interface MigrationRequest {
+  readonly from: EngineId;
+  readonly to: EngineId;
+  readonly query: string;
+}
+
+/** A migration's errors as the API's: a bad query is a syntax hint, a bad pair invalid input. */
+function translateMigrationErrors<T>(work: () => T): T {
+  try {
+    return work();
+  } catch (error) {
+    if (error instanceof QueryParseError)
+      throw new ApiError('query-syntax', error.message, {
+        start: error.position,
+        length: Math.max(1, error.length),
+      });
+    if (error instanceof MigrationError) throw new ApiError('invalid-input', error.message);
+    throw error;
+  }
+}
 
 /** The catalog modules' own errors, as the API's error codes. */
 function translateCatalogErrors<T>(work: () => T): T {
@@ -405,6 +438,10 @@ export function createAppService(deps: AppServiceDeps): AppService {
     'activity.status': () => activityStatus(),
     'activity.failures': ({ limit }) => listFailures(db, limit),
     'activity.retry': ({ jobIds }) => ({ retried: deps.jobs.retry(jobIds) }),
+    'engines.migrationEstimate': (input) =>
+      translateMigrationErrors(() => deps.jobs.estimateMigration(input)),
+    'engines.migrate': (input) =>
+      translateMigrationErrors(() => ({ queued: deps.jobs.queueMigration(input) })),
     'activity.pause': ({ engine, paused }) => {
       deps.jobs.setPaused(engine, paused);
       return { ok: true };
@@ -443,6 +480,27 @@ export function createCatalogJobsPort(
     },
     retry(jobIds) {
       return retryFailedJobsById(db, jobIds, (options.now ?? Date.now)());
+    },
+    estimateMigration(input) {
+      const estimate = estimateEngineMigration(db, {
+        ...input,
+        now: (options.now ?? Date.now)(),
+      });
+      return {
+        from: estimate.from,
+        to: estimate.to,
+        photos: estimate.photos,
+        contents: estimate.contents,
+        alreadyAnswered: estimate.alreadyAnswered,
+        alreadyQueued: estimate.alreadyQueued,
+        notEnabled: estimate.notEnabled,
+        foldersToEnable: [...estimate.foldersToEnable],
+        calls: estimate.calls,
+        budgetRemaining: estimate.budgetRemaining,
+      };
+    },
+    queueMigration(input) {
+      return queueEngineMigration(db, { ...input, now: (options.now ?? Date.now)() });
     },
     isRunning: options.isRunning ?? (() => false),
     ...(options.diskFull ? { diskFull: options.diskFull } : {}),

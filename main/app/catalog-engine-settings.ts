@@ -23,7 +23,9 @@ import {
 } from '../engines/engine-settings.ts';
 import { isHttpUrl } from '../engines/http-url.ts';
 import { checkAliyunCredentials } from '../engines/aliyun/aliyun-engine.ts';
+import { checkBaiduCredentials } from '../engines/baidu/baidu-engine.ts';
 import type { ConnectionStep } from '../engines/hosting/image-hosting.ts';
+import { checkTencentCredentials } from '../engines/tencent/tencent-engine.ts';
 import { checkVolcengineCredentials } from '../engines/volcengine/volcengine-engine.ts';
 import { checkVlmConnection } from '../engines/vlm/vlm-engine.ts';
 import {
@@ -104,6 +106,14 @@ export const credentialSpecs: Record<EngineId, readonly CredentialSpec[]> = {
     { key: 'model', label: 'Model (e.g. qwen2.5vl:7b)', secret: false },
     { key: 'apiKey', label: 'API key (if the server wants one)', secret: true },
   ],
+  tencent: [
+    { key: 'secretId', label: 'SecretId', secret: false },
+    { key: 'secretKey', label: 'SecretKey', secret: true },
+  ],
+  baidu: [
+    { key: 'apiKey', label: 'API Key', secret: false },
+    { key: 'secretKey', label: 'Secret Key', secret: true },
+  ],
 };
 
 const defaultRegions: Record<EngineId, string | null> = {
@@ -112,6 +122,8 @@ const defaultRegions: Record<EngineId, string | null> = {
   volcengine: 'cn-north-1',
   aliyun: 'cn-shanghai',
   vlm: null,
+  tencent: 'ap-guangzhou',
+  baidu: null,
 };
 
 const StoredEngineSettings = z.object({
@@ -342,6 +354,12 @@ export function createCatalogEngineSettings(
             break;
           case 'vlm':
             step = await checkVlmConnection(loaded.settings as EngineSettings<'vlm'>);
+            break;
+          case 'tencent':
+            step = await checkTencentCredentials(loaded.settings as EngineSettings<'tencent'>);
+            break;
+          case 'baidu':
+            step = await checkBaiduCredentials(loaded.settings as EngineSettings<'baidu'>);
             break;
           case 'huawei':
             return {

@@ -100,6 +100,11 @@ export function startLibraryRuntime(options: LibraryRuntimeOptions): LibraryRunt
         runner.wake();
         return n;
       },
+      queueMigration(input) {
+        const n = jobs.queueMigration(input);
+        runner.wake();
+        return n;
+      },
     },
     ready: service.ready.then(() => undefined),
     async drain() {

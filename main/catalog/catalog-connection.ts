@@ -6,7 +6,43 @@ import { dirname } from 'node:path';
 import type { Migration } from './migrations/migration.ts';
 import { migrations as allMigrations } from './migrations/index.ts';
 
+/** A connection that may write: migrations, the job queue, ingest, tag edits. */
 export type Catalog = Database.Database;
+/** The same, named for what it may do where both kinds meet (Signal-Desktop's WritableDB). */
+export type WritableCatalog = Catalog;
+
+// [Note: Read and write connections typed apart]
+// After Signal-Desktop's ReadableDB/WritableDB: code that only reads takes a
+// `ReadableCatalog`, which has no way to write. Signal brands the full Database type, which
+// still lets a "readable" connection call `run()`; here the read type is structural instead:
+// `prepare` returns a statement with `get`/`all`/`iterate`/`pluck`/`raw` and no `run`, there is
+// no `exec`, and a transaction can only be `deferred` (a read snapshot). A writable `Catalog`
+// is also a `ReadableCatalog` (a writer may read), never the other way round, so passing a
+// read connection to a writer does not compile. `openReadOnlyCatalog` gives one that SQLite
+// also opens read-only.
+
+/** A prepared statement of a read connection: it can read rows, not run a change. */
+export interface ReadStatement<BindParameters extends unknown[], Result> {
+  get(...params: BindParameters): Result | undefined;
+  all(...params: BindParameters): Result[];
+  iterate(...params: BindParameters): IterableIterator<Result>;
+  pluck(toggleState?: boolean): this;
+  raw(toggleState?: boolean): this;
+}
+
+/** A catalog connection that can only read: see [Note: Read and write connections typed apart]. */
+export interface ReadableCatalog {
+  readonly name: string;
+  readonly inTransaction: boolean;
+  prepare<BindParameters extends unknown[] | object = unknown[], Result = unknown>(
+    source: string,
+  ): BindParameters extends unknown[]
+    ? ReadStatement<BindParameters, Result>
+    : ReadStatement<[BindParameters], Result>;
+  /** A read transaction: every read inside sees one point in time. */
+  transaction<Result>(fn: () => Result): { deferred(): Result };
+  close(): unknown;
+}
 
 export class CatalogTooNewError extends Error {
   constructor(
@@ -51,6 +87,14 @@ export function openCatalog(file: string, options: OpenCatalogOptions = {}): Cat
     db.close();
     throw error;
   }
+}
+
+/**
+ * Open an existing catalog read-only, for code that only reads (the search snapshot worker):
+ * SQLite refuses writes on it, and its type has no way to ask for one.
+ */
+export function openReadOnlyCatalog(file: string): ReadableCatalog {
+  return openCatalog(file, { readonly: true });
 }
 
 export function latestSchemaVersion(migrations: readonly Migration[] = allMigrations): number {

@@ -1,6 +1,7 @@
 // The `contents` table: one row per distinct file content (sha256 of the bytes), holding what
 // is true of the bytes wherever they are — dimensions, EXIF facts, whether previews exist.
 // See [Note: Tags belong to content] in migrations/0001-initial.ts.
+import { EngineId } from '../engines/tag-model.ts';
 import type { Catalog } from './catalog-connection.ts';
 
 export interface ContentFacts {
@@ -149,4 +150,44 @@ export function countContentsTakenBetween(db: Catalog, from: number, to: number)
       )
       .get(from, to)?.n ?? 0
   );
+}
+
+/** Engines enabled on any folder holding a copy of this content. */
+export function enginesEnabledForContent(db: Catalog, contentId: number): EngineId[] {
+  const rows = db
+    .prepare<[number], { engines: string }>(
+      `SELECT DISTINCT f.engines FROM photos p JOIN folders f ON f.id = p.folder_id WHERE p.content_id = ?`,
+    )
+    .all(contentId);
+  const enabled = new Set<EngineId>();
+  for (const row of rows) {
+    const parsed = EngineId.array().safeParse(JSON.parse(row.engines));
+    if (parsed.success) for (const id of parsed.data) enabled.add(id);
+  }
+  return [...enabled];
+}
+
+/** An online copy of the content to read from, if any. */
+export function sourcePathForContent(
+  db: Catalog,
+  contentId: number,
+): { path: string; hash: string } | undefined {
+  const row = db
+    .prepare<[number], { folder: string; rel_path: string; hash: string }>(
+      `SELECT f.path AS folder, p.rel_path, c.hash FROM photos p
+       JOIN folders f ON f.id = p.folder_id JOIN contents c ON c.id = p.content_id
+       WHERE p.content_id = ? AND p.status = 'ok' AND f.status = 'online' LIMIT 1`,
+    )
+    .get(contentId);
+  return row ? { path: `${row.folder}/${row.rel_path}`, hash: row.hash } : undefined;
+}
+
+/** Ids of the contents that have at least one photo ingested fine. */
+export function listIngestedContentIds(db: Catalog): number[] {
+  return db
+    .prepare<[], number>(
+      `SELECT DISTINCT c.id FROM contents c JOIN photos p ON p.content_id = c.id WHERE p.status = 'ok'`,
+    )
+    .pluck()
+    .all();
 }

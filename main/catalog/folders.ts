@@ -12,6 +12,7 @@ import { statSync, realpathSync, type Stats } from 'node:fs';
 import { isAbsolute, resolve, sep } from 'node:path';
 import { z } from 'zod';
 import type { Catalog } from './catalog-connection.ts';
+import { EngineId } from '../engines/tag-model.ts';
 
 export type FolderStatus = 'online' | 'offline';
 
@@ -305,4 +306,31 @@ export function removeFolder(db: Catalog, id: number): { photos: number } {
     ).run();
     return { photos };
   })();
+}
+
+/** Each folder with its photo counts by status (`tujian status`). */
+export interface FolderSummary {
+  id: number;
+  path: string;
+  status: string;
+  engines: string[];
+  photos: number;
+  ok: number;
+  broken: number;
+  skipped: number;
+  missing: number;
+  pending: number;
+}
+
+export function summariseFolders(db: Catalog): FolderSummary[] {
+  return db
+    .prepare<[], Omit<FolderSummary, 'engines'> & { engines: string }>(
+      `SELECT f.id, f.path, f.status, f.engines, COUNT(p.id) AS photos,
+         COALESCE(SUM(p.status = 'ok'), 0) AS ok, COALESCE(SUM(p.status = 'broken'), 0) AS broken,
+         COALESCE(SUM(p.status = 'skipped'), 0) AS skipped, COALESCE(SUM(p.status = 'missing'), 0) AS missing,
+         COALESCE(SUM(p.status = 'pending'), 0) AS pending
+       FROM folders f LEFT JOIN photos p ON p.folder_id = f.id GROUP BY f.id ORDER BY f.path`,
+    )
+    .all()
+    .map((f) => ({ ...f, engines: EngineId.array().catch([]).parse(JSON.parse(f.engines)) }));
 }

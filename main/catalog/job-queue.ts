@@ -14,6 +14,19 @@
 // kill: at once) or its lease ran out (a hung process, or an owner on another machine). So
 // no writer lock is needed, and read-only commands never wait for one.
 //
+// [Note: Fenced job writes]
+// A lease can run out while its holder still runs (a process on another machine that hung,
+// then woke up), and recovery hands the job to someone else. Without a fence the old holder,
+// waking, would still write the job: finish it under the new holder (a second finish), or
+// requeue it (a third process could claim it and pay again). So every claim, and every
+// take-over by recovery, adds one to the job's `lease_generation` (migration 11), the claim
+// returns it in `Job.lease`, and every write of a held job (finish, requeue, defer, release,
+// fail, record a task, renew) names that generation: a write from an older one changes
+// nothing, and the function returns false. What the old holder already paid for is not lost:
+// the runner keeps its answer in the never-pay-twice record if the new holder has not
+// answered yet, so the new holder finds it and does not call again ([Note: Never pay twice]
+// in main/jobs/tag-job-protocol.ts).
+//
 // [Note: Async tasks survive restarts]
 // An async engine's remote task id is written to the job row before any waiting, so after
 // a restart the job resumes polling that task instead of submitting (and paying) again.
@@ -61,11 +74,20 @@ const JobRow = z.object({
   remote_task_id: z.string().nullable(),
   last_error_code: z.string().nullable(),
   last_error: z.string().nullable(),
+  lease_generation: z.number().int(),
 });
+
+/** A claimed job as its writes name it: the id and the lease generation the claim took. */
+export interface HeldJob {
+  readonly id: number;
+  /** The fencing token: see [Note: Fenced job writes]. */
+  readonly lease: number;
+}
 
 export type Job =
   | {
       readonly id: number;
+      readonly lease: number;
       readonly kind: 'ingest';
       readonly photoId: number;
       readonly attempts: number;
@@ -73,6 +95,7 @@ export type Job =
     }
   | {
       readonly id: number;
+      readonly lease: number;
       readonly kind: 'tag';
       readonly contentId: number;
       readonly engine: EngineId;
@@ -88,6 +111,7 @@ function toJob(raw: unknown): Job {
     if (row.photo_id === null) throw new Error(`Ingest job ${String(row.id)} has no photo`);
     return {
       id: row.id,
+      lease: row.lease_generation,
       kind: 'ingest',
       photoId: row.photo_id,
       attempts: row.attempts,
@@ -99,6 +123,7 @@ function toJob(raw: unknown): Job {
   }
   return {
     id: row.id,
+    lease: row.lease_generation,
     kind: 'tag',
     contentId: row.content_id,
     engine: row.engine,
@@ -202,31 +227,42 @@ export function claimNextJob(db: Catalog, options: ClaimOptions): Job | undefine
       const job = toJob(row);
       db.prepare(
         `UPDATE jobs SET state = 'running', attempts = attempts + 1, lease_until = ?, lease_owner = ?,
-           updated_at = ? WHERE id = ?`,
+           lease_generation = lease_generation + 1, updated_at = ? WHERE id = ?`,
       ).run(lease, owner, now, job.id);
-      return { ...job, attempts: job.attempts + 1 };
+      return { ...job, attempts: job.attempts + 1, lease: job.lease + 1 };
     })
     .immediate();
 }
 
-/** The job's outcome is committed: remove it. */
-export function completeJob(db: Catalog, jobId: number): void {
-  db.prepare(`DELETE FROM jobs WHERE id = ?`).run(jobId);
+/**
+ * The job's outcome is committed: remove it. False when the lease was taken over ([Note:
+ * Fenced job writes]): the job is someone else's now and stays.
+ */
+export function completeJob(db: Catalog, held: HeldJob): boolean {
+  return (
+    db
+      .prepare(`DELETE FROM jobs WHERE id = ? AND state = 'running' AND lease_generation = ?`)
+      .run(held.id, held.lease).changes > 0
+  );
 }
 
 /** Put a job back to run again at `runAt`, keeping the error that caused it. */
 export function rescheduleJob(
   db: Catalog,
-  jobId: number,
+  held: HeldJob,
   runAt: number,
   error?: { code: string; message: string },
   now: number = Date.now(),
-): void {
-  db.prepare(
-    `UPDATE jobs SET state = 'queued', next_run_at = ?, lease_until = NULL, lease_owner = NULL,
+): boolean {
+  return (
+    db
+      .prepare(
+        `UPDATE jobs SET state = 'queued', next_run_at = ?, lease_until = NULL, lease_owner = NULL,
        last_error_code = COALESCE(?, last_error_code), last_error = COALESCE(?, last_error), updated_at = ?
-     WHERE id = ?`,
-  ).run(runAt, error?.code ?? null, error?.message ?? null, now, jobId);
+     WHERE id = ? AND state = 'running' AND lease_generation = ?`,
+      )
+      .run(runAt, error?.code ?? null, error?.message ?? null, now, held.id, held.lease).changes > 0
+  );
 }
 
 /**
@@ -236,17 +272,21 @@ export function rescheduleJob(
  */
 export function rescheduleThrottledJob(
   db: Catalog,
-  jobId: number,
+  held: HeldJob,
   runAt: number,
   error: { code: string; message: string },
   now: number = Date.now(),
-): void {
-  db.prepare(
-    `UPDATE jobs SET state = 'queued', next_run_at = ?, lease_until = NULL, lease_owner = NULL, attempts = MAX(0, attempts - 1),
+): boolean {
+  return (
+    db
+      .prepare(
+        `UPDATE jobs SET state = 'queued', next_run_at = ?, lease_until = NULL, lease_owner = NULL, attempts = MAX(0, attempts - 1),
        payload = json_set(payload, '$.throttles', COALESCE(json_extract(payload, '$.throttles'), 0) + 1),
        last_error_code = ?, last_error = ?, updated_at = ?
-     WHERE id = ?`,
-  ).run(runAt, error.code, error.message, now, jobId);
+     WHERE id = ? AND state = 'running' AND lease_generation = ?`,
+      )
+      .run(runAt, error.code, error.message, now, held.id, held.lease).changes > 0
+  );
 }
 
 /**
@@ -255,14 +295,18 @@ export function rescheduleThrottledJob(
  */
 export function deferJob(
   db: Catalog,
-  jobId: number,
+  held: HeldJob,
   runAt: number,
   now: number = Date.now(),
-): void {
-  db.prepare(
-    `UPDATE jobs SET state = 'queued', next_run_at = ?, lease_until = NULL, lease_owner = NULL, attempts = MAX(0, attempts - 1), updated_at = ?
-     WHERE id = ?`,
-  ).run(runAt, now, jobId);
+): boolean {
+  return (
+    db
+      .prepare(
+        `UPDATE jobs SET state = 'queued', next_run_at = ?, lease_until = NULL, lease_owner = NULL, attempts = MAX(0, attempts - 1), updated_at = ?
+     WHERE id = ? AND state = 'running' AND lease_generation = ?`,
+      )
+      .run(runAt, now, held.id, held.lease).changes > 0
+  );
 }
 
 /**
@@ -272,44 +316,56 @@ export function deferJob(
  */
 export function releaseJob(
   db: Catalog,
-  jobId: number,
+  held: HeldJob,
   runAt: number,
   error?: { code: string; message: string },
   now: number = Date.now(),
-): void {
-  db.prepare(
-    `UPDATE jobs SET state = 'queued', next_run_at = ?, lease_until = NULL, lease_owner = NULL, attempts = MAX(0, attempts - 1),
+): boolean {
+  return (
+    db
+      .prepare(
+        `UPDATE jobs SET state = 'queued', next_run_at = ?, lease_until = NULL, lease_owner = NULL, attempts = MAX(0, attempts - 1),
        last_error_code = COALESCE(?, last_error_code), last_error = COALESCE(?, last_error), updated_at = ?
-     WHERE id = ?`,
-  ).run(runAt, error?.code ?? null, error?.message ?? null, now, jobId);
+     WHERE id = ? AND state = 'running' AND lease_generation = ?`,
+      )
+      .run(runAt, error?.code ?? null, error?.message ?? null, now, held.id, held.lease).changes > 0
+  );
 }
 
 /** The job will not be retried by itself; `retryFailedJobs` requeues it. */
 export function failJob(
   db: Catalog,
-  jobId: number,
+  held: HeldJob,
   code: string,
   message: string,
   now: number = Date.now(),
-): void {
-  db.prepare(
-    `UPDATE jobs SET state = 'failed', lease_until = NULL, lease_owner = NULL, last_error_code = ?, last_error = ?, updated_at = ? WHERE id = ?`,
-  ).run(code, message, now, jobId);
+): boolean {
+  return (
+    db
+      .prepare(
+        `UPDATE jobs SET state = 'failed', lease_until = NULL, lease_owner = NULL, last_error_code = ?, last_error = ?, updated_at = ?
+     WHERE id = ? AND state = 'running' AND lease_generation = ?`,
+      )
+      .run(code, message, now, held.id, held.lease).changes > 0
+  );
 }
 
 /** Persist the async task id (and payload) before waiting; see [Note: Async tasks survive restarts]. */
 export function recordRemoteTask(
   db: Catalog,
-  jobId: number,
+  held: HeldJob,
   remoteTaskId: string | null,
   payload: z.input<typeof TagJobPayload>,
   now: number = Date.now(),
-): void {
-  db.prepare(`UPDATE jobs SET remote_task_id = ?, payload = ?, updated_at = ? WHERE id = ?`).run(
-    remoteTaskId,
-    JSON.stringify(TagJobPayload.parse(payload)),
-    now,
-    jobId,
+): boolean {
+  return (
+    db
+      .prepare(
+        `UPDATE jobs SET remote_task_id = ?, payload = ?, updated_at = ?
+         WHERE id = ? AND state = 'running' AND lease_generation = ?`,
+      )
+      .run(remoteTaskId, JSON.stringify(TagJobPayload.parse(payload)), now, held.id, held.lease)
+      .changes > 0
   );
 }
 
@@ -374,6 +430,7 @@ export function recoverInterruptedJobs(
 ): number {
   const requeue = db.prepare(
     `UPDATE jobs SET state = 'queued', lease_until = NULL, lease_owner = NULL, updated_at = :now,
+       lease_generation = lease_generation + 1,
        attempts = CASE WHEN remote_task_id IS NULL THEN attempts ELSE MAX(0, attempts - 1) END,
        next_run_at = CASE WHEN remote_task_id IS NULL
          THEN :now + MIN(:maxDelay, :perAttempt * MAX(1, attempts))
@@ -436,18 +493,19 @@ export function jobsHeldElsewhere(
  */
 export function renewJobLeases(
   db: Catalog,
-  jobIds: readonly number[],
+  jobs: readonly HeldJob[],
   leaseUntil: number,
   owner: ProcessIdentity = currentProcessIdentity(),
 ): number {
-  if (jobIds.length === 0) return 0;
+  if (jobs.length === 0) return 0;
   const renew = db.prepare(
-    `UPDATE jobs SET lease_until = ? WHERE id = ? AND state = 'running' AND lease_owner = ?`,
+    `UPDATE jobs SET lease_until = ?
+     WHERE id = ? AND state = 'running' AND lease_owner = ? AND lease_generation = ?`,
   );
   const ownerText = JSON.stringify(owner);
   return db.transaction(() => {
     let renewed = 0;
-    for (const id of jobIds) renewed += renew.run(leaseUntil, id, ownerText).changes;
+    for (const job of jobs) renewed += renew.run(leaseUntil, job.id, ownerText, job.lease).changes;
     return renewed;
   })();
 }
@@ -513,6 +571,21 @@ export function nextRunAt(db: Catalog, kind: JobKind): number | undefined {
       `SELECT MIN(next_run_at) AS at FROM jobs WHERE state = 'queued' AND kind = ?`,
     )
     .get(kind);
+  return row?.at ?? undefined;
+}
+
+/** When the next queued job of these lanes (ingest, and tag jobs of `engines`) is due, if any. */
+export function nextQueuedRunAt(
+  db: Catalog,
+  lanes: { readonly ingest: boolean; readonly engines: readonly EngineId[] },
+): number | undefined {
+  const { engines } = lanes;
+  const row = db
+    .prepare<unknown[], { at: number | null }>(
+      `SELECT MIN(next_run_at) AS at FROM jobs WHERE state = 'queued' AND (
+         (kind = 'ingest' AND ? = 1) OR (kind = 'tag' AND engine IN (${engines.map(() => '?').join(', ') || 'NULL'})))`,
+    )
+    .get(lanes.ingest ? 1 : 0, ...engines);
   return row?.at ?? undefined;
 }
 

@@ -420,3 +420,32 @@ export function engineHasAnswers(db: Catalog, engine: string): boolean {
       .get(engine) !== undefined
   );
 }
+
+/** Every tag with its photo count and the tags merged into it, most used first (`tujian tags`). */
+export function listTagsWithPhotoCounts(db: Catalog): {
+  name: string;
+  zh: string;
+  en: string;
+  type: string;
+  photos: number;
+  also: { name: string; type: string; zh: string; en: string }[];
+}[] {
+  return db
+    .prepare<
+      [],
+      { name: string; zh: string; en: string; type: string; photos: number; also: string }
+    >(
+      // `also`: tags merged into this one ([Note: Merged tags stay merged] in migration 0006).
+      `SELECT t.name, t.zh, t.en, t.type, COUNT(DISTINCT p.id) AS photos,
+         (SELECT json_group_array(json_object('name', name, 'type', type, 'zh', zh, 'en', en))
+          FROM (SELECT * FROM tag_aliases a WHERE a.tag_id = t.id ORDER BY a.name)) AS also
+       FROM tags t JOIN photo_tags pt ON pt.tag_id = t.id AND pt.state != 'rejected'
+       JOIN photos p ON p.content_id = pt.content_id
+       GROUP BY t.id ORDER BY photos DESC, t.name`,
+    )
+    .all()
+    .map((r) => ({
+      ...r,
+      also: JSON.parse(r.also) as { name: string; type: string; zh: string; en: string }[],
+    }));
+}

@@ -472,3 +472,31 @@ export function findPhotoIdsByPathText(db: Catalog, path: string): number[] {
     .pluck()
     .all(path, path);
 }
+
+/** What `tujian show` tells of a photo: its row and its content's facts. */
+export interface PhotoDetails {
+  id: number;
+  status: string;
+  error: string | null;
+  size: number;
+  content_id: number | null;
+  hash: string | null;
+  format: string | null;
+  width: number | null;
+  height: number | null;
+  taken_at: number | null;
+  camera: string | null;
+  lat: number | null;
+  lon: number | null;
+  orientation: number | null;
+}
+
+export function readPhotoDetails(db: Catalog, photoId: number): PhotoDetails | undefined {
+  return db
+    .prepare<[number], PhotoDetails>(
+      `SELECT p.id, p.status, p.error, p.size, p.content_id, c.hash, c.format, c.width, c.height, c.taken_at,
+             c.camera, c.lat, c.lon, c.orientation
+           FROM photos p LEFT JOIN contents c ON c.id = p.content_id WHERE p.id = ?`,
+    )
+    .get(photoId);
+}

@@ -11,7 +11,7 @@
 // Autocomplete is looser on the English side: a word only has to start with the typed text.
 // A tag is also found by the names of the tags merged into it ([Note: Merged tags stay merged]
 // in migration 0006): their names are indexed as terms of the surviving tag.
-import type { Catalog } from './catalog-connection.ts';
+import type { Catalog, ReadableCatalog } from './catalog-connection.ts';
 import type { TagType } from '../engines/tag-model.ts';
 
 /** Case-fold and simplify text for matching: punctuation and runs of spaces become one space. */
@@ -108,7 +108,7 @@ interface TermRow {
   whole: number;
 }
 
-function termRange(db: Catalog, prefix: string): TermRow[] {
+function termRange(db: ReadableCatalog, prefix: string): TermRow[] {
   return db
     .prepare<[string, string], TermRow>(
       `SELECT term, tag_id, contains, whole FROM tag_terms WHERE term >= ? AND term < ?`,
@@ -121,7 +121,7 @@ function termRange(db: Catalog, prefix: string): TermRow[] {
  * `prefix` (a word still being typed) every term starting with it matches, as autocomplete
  * offers them.
  */
-export function resolveTagWord(db: Catalog, word: string, prefix = false): number[] {
+export function resolveTagWord(db: ReadableCatalog, word: string, prefix = false): number[] {
   const w = normaliseSearchText(word);
   if (w === '') return [];
   const ids = new Set<number>();
@@ -137,7 +137,7 @@ export function resolveTagWord(db: Catalog, word: string, prefix = false): numbe
  * Ids of tags with one of the given canonical names (e.g. the face or text concepts),
  * including the tags such a name was merged into ([Note: Merged tags stay merged]).
  */
-export function tagIdsByName(db: Catalog, names: readonly string[]): number[] {
+export function tagIdsByName(db: ReadableCatalog, names: readonly string[]): number[] {
   return db
     .prepare<[string, string], { id: number }>(
       `SELECT id FROM tags WHERE name IN (SELECT value FROM json_each(?))

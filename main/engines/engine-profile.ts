@@ -9,6 +9,7 @@
 // settings' defaults (`<engine>-settings.ts`) and the runner's result retention all read it,
 // so they cannot disagree. See [Note: Engine call limits] for where the numbers come from.
 import { aliyunProfile } from './aliyun/aliyun-profile.ts';
+import { baiduProfile } from './baidu/baidu-profile.ts';
 import {
   type EngineRetirement,
   retirementStatus,
@@ -17,6 +18,7 @@ import {
 import { huaweiProfile } from './huawei/huawei-profile.ts';
 import { localProfile } from './local/local-profile.ts';
 import { vlmProfile } from './vlm/vlm-profile.ts';
+import { tencentProfile } from './tencent/tencent-profile.ts';
 import { volcengineProfile } from './volcengine/volcengine-profile.ts';
 
 export interface EngineProfile {
@@ -58,6 +60,8 @@ export const engineProfiles = {
   volcengine: volcengineProfile,
   aliyun: aliyunProfile,
   vlm: vlmProfile,
+  tencent: tencentProfile,
+  baidu: baiduProfile,
 } as const satisfies Readonly<Record<string, EngineProfile>>;
 
 /** Every profile, read as the general shape (with its id narrowed to the registry's keys). */

@@ -3,6 +3,7 @@
 // desktop host all build their engines here, so "configured" means the same everywhere.
 import type { TaggingEngine } from './engine.ts';
 import { createAliyunEngine } from './aliyun/aliyun-engine.ts';
+import { createBaiduEngine } from './baidu/baidu-engine.ts';
 import {
   type CloudEngineId,
   chainSecretStores,
@@ -18,6 +19,7 @@ import { createHuaweiEngine } from './huawei/huawei-engine.ts';
 import { createLocalEngine } from './local/local-engine.ts';
 import type { EngineId } from './tag-model.ts';
 import { createVlmEngine } from './vlm/vlm-engine.ts';
+import { createTencentEngine } from './tencent/tencent-engine.ts';
 import { createVolcengineEngine } from './volcengine/volcengine-engine.ts';
 
 export interface EngineSet {
@@ -104,6 +106,8 @@ export async function createEngineSet(options: EngineSetOptions): Promise<Engine
   await build('volcengine', (settings) => createVolcengineEngine({ settings }));
   await build('aliyun', (settings) => createAliyunEngine({ settings }));
   await build('vlm', (settings) => createVlmEngine(settings));
+  await build('tencent', (settings) => createTencentEngine(settings));
+  await build('baidu', (settings) => createBaiduEngine(settings));
   return {
     engines,
     concurrency,

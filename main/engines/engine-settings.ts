@@ -14,13 +14,22 @@ import { chmod, mkdir, readFile, rename, stat, writeFile } from 'node:fs/promise
 import { dirname } from 'node:path';
 import { z } from 'zod';
 import { aliyunSettingsSchema } from './aliyun/aliyun-settings.ts';
+import { baiduSettingsSchema } from './baidu/baidu-settings.ts';
 import { huaweiSettingsSchema } from './huawei/huawei-settings.ts';
+import { tencentSettingsSchema } from './tencent/tencent-settings.ts';
 import { EngineError } from './engine.ts';
 import { EngineId } from './tag-model.ts';
 import { vlmSettingsSchema } from './vlm/vlm-settings.ts';
 import { volcengineSettingsSchema } from './volcengine/volcengine-settings.ts';
 
-export const cloudEngineIds = ['huawei', 'volcengine', 'aliyun', 'vlm'] as const;
+export const cloudEngineIds = [
+  'huawei',
+  'volcengine',
+  'aliyun',
+  'vlm',
+  'tencent',
+  'baidu',
+] as const;
 export type CloudEngineId = (typeof cloudEngineIds)[number];
 
 export const engineSettingsSchemas = {
@@ -28,6 +37,8 @@ export const engineSettingsSchemas = {
   volcengine: volcengineSettingsSchema,
   aliyun: aliyunSettingsSchema,
   vlm: vlmSettingsSchema,
+  tencent: tencentSettingsSchema,
+  baidu: baiduSettingsSchema,
 } as const;
 export type EngineSettings<E extends CloudEngineId> = z.output<(typeof engineSettingsSchemas)[E]>;
 export type EngineSettingsInput<E extends CloudEngineId> = z.input<
@@ -40,6 +51,8 @@ export const engineSecretPaths: Readonly<Record<CloudEngineId, readonly string[]
   volcengine: ['secretAccessKey', 'sessionToken', 'hosting.secretAccessKey'],
   aliyun: ['accessKeySecret', 'securityToken', 'callback.seed', 'hosting.secretAccessKey'],
   vlm: ['apiKey'],
+  tencent: ['secretKey', 'sessionToken'],
+  baidu: ['secretKey'],
 };
 
 /** Where secrets live. The Electron host implements it with safeStorage. */
@@ -74,6 +87,7 @@ const vendorEnvAliases: Readonly<Record<string, string>> = {
   'volcengine.secretAccessKey': 'VOLC_SECRETKEY',
   'aliyun.accessKeySecret': 'ALIBABA_CLOUD_ACCESS_KEY_SECRET',
   'huawei.auth.sk': 'HUAWEICLOUD_SDK_SK',
+  'tencent.secretKey': 'TENCENTCLOUD_SECRET_KEY',
 };
 
 /** Read-only secrets from environment variables (CLI and web hosts). */
@@ -376,8 +390,9 @@ const redactions: readonly [RegExp, (substring: string, ...groups: string[]) => 
     /(["']?(?:secretAccessKey|accessKeySecret|secretKey|sk|password|sessionToken|securityToken|token|seed|checksum)["']?\s*[:=]\s*["']?)[^"',}\s&]+/gi,
     (_m, p: string) => `${p}***`,
   ],
-  // Access key ids that announce themselves (Volcengine AKLT…, Aliyun LTAI…, AWS AKIA…).
-  [/\b(AKLT|LTAI|AKIA|ASIA)[A-Za-z0-9]{8,}/g, (m: string) => maskId(m)],
+  // Access key ids that announce themselves (Volcengine AKLT…, Aliyun LTAI…, AWS AKIA…,
+  // Tencent AKID…).
+  [/\b(AKLT|LTAI|AKIA|ASIA|AKID)[A-Za-z0-9]{8,}/g, (m: string) => maskId(m)],
 ];
 
 /** Hides AK/SK, signatures and tokens in text meant for logs or error messages. */

@@ -26,7 +26,7 @@
 // exceeds a service's one-second sliding window, and loses no rate while callers are
 // waiting (the bucket is only "wasted" when nobody is queued, i.e. when the rate is not the
 // bottleneck). Throttling answers with Retry-After push the whole bucket back (`holdOff`) when
-// two or more come within a second (the runner decides, job-runner.ts `noteThrottle`), so the
+// two or more come within a second (the runner decides, job-failure-handling.ts `noteThrottle`), so the
 // other callers do not keep hitting a service that asked for quiet; a lone 429 (a blip of a
 // strict one-second window) only delays its own job, and costs the lane no rate.
 import { engineProfileList } from '../engines/engine-profile.ts';

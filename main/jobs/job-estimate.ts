@@ -1,6 +1,6 @@
 // How many paid calls a tagging run would make, before it runs (`tujian estimate`): distinct
 // contents (duplicates count once) in the chosen folders that have no result of the engine
-// yet (see [Note: Never pay twice] in job-runner.ts), plus the photos not hashed yet, which
+// yet (see [Note: Never pay twice] in tag-job-protocol.ts), plus the photos not hashed yet, which
 // cannot be deduplicated before they are read (an upper bound). Budget and QPS turn the
 // number into days and hours.
 import type { Catalog } from '../catalog/catalog-connection.ts';

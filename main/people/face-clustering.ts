@@ -1,7 +1,8 @@
 // Grouping faces into persons: pure functions over descriptors and the user's decisions, so the
 // rules are tested without a catalog or a model. Two entry points:
 //   assignNewFace — incremental, as photos arrive: a face joins the person of its nearest
-//     assigned face when that face is within `matchDistance`, else it waits for the next pass;
+//     assigned face when that face is within `matchDistance` and the face is near enough the
+//     person as a whole (PersonCentres), else it waits for the next pass;
 //   recluster — the full pass (run in a worker, face-recluster-worker.ts), DBSCAN-like.
 //
 // [Note: People clustering never undoes the user]
@@ -12,16 +13,35 @@
 //    group never takes a person one of its faces rejected;
 //  - a named person keeps its id and name; it may gain faces, and only loses those the
 //    algorithm had put there (never a pinned one).
+//
+// [Note: Joins that resist chaining]
 // Immich clusters with DBSCAN (a face is a core face when `minFaces` faces lie within
-// `maxDistance`; groups grow from core faces) and PhotoPrism separates the distance that forms
-// clusters from the one that matches a face to an existing cluster, with a core size. We do
-// the same: groups grow from core faces by single linkage over core–core edges (closest first,
-// refusing any join that breaks a constraint), border faces join their nearest core face, and
-// groups with fewer than `minFaces` faces and no pinned face stay unassigned.
-// Known limit (bench/people.ts, 150k synthetic faces of ~5,000 persons): single linkage chains
-// persons together once the library is large enough that some stranger lies within ε of some
-// face (pairwise precision 0.001 there); a linkage that resists chaining (shared neighbours
-// or a group-centroid check before each join) is the next step before this runs on libraries.
+// `maxDistance`; groups grow from core faces; a face that is not core is deferred and later
+// joins the person of a near face) and PhotoPrism runs DBSCAN with a core of 4 faces, then
+// keeps each cluster as a centre with a radius and matches new faces against the centre with
+// its own, tighter distance. Both grow groups by single linkage: one pair of faces within ε
+// joins two groups. On faceres descriptors two photos of one person are 0.81 ± 0.10 apart and
+// two persons 1.10 ± 0.06 (the tails overlap), so in a library of 150k faces some stranger is
+// within ε of some face of nearly every person, and single linkage chained thousands of
+// persons into a few (pairwise precision 0.001 on bench/people.ts's synthetic library).
+// Here: the k nearest faces within ε of each face (FaceIndex.nearest, never all pairs) make
+// the graph; core faces (minFaces, as DBSCAN) are joined closest edge first, and a join of
+// two groups must also pass two tests on the groups as wholes, both O(dims) from each group's
+// descriptor sum (GroupCentres):
+//  - centre test: the distance between the two groups' mean descriptors, less what sampling
+//    noise explains (faceSpread²·(1/na + 1/nb): the expected squared distance between two
+//    means of one person's faces), must be ≤ centreDistance. Two single faces pass when
+//    within ≈ ε; a big group takes a stranger only if it is near the group's centre; two big
+//    groups of different persons never pass (their means stay ≈ 0.75 apart);
+//  - group test (average linkage): the root-mean-square distance between two faces of the
+//    joined group must be ≤ groupDistance, which stops small mixed groups from snowballing
+//    (a mix of strangers has faces ≈ 1.06 apart, one person ≈ 0.81).
+// A refused edge is retried once after the first sweep (groups have grown, their means are
+// better). Border faces join their nearest core face's group under the same tests.
+// Measured (bench/people.ts, 150k synthetic faces of 6,693 persons): pairwise precision 0.992,
+// recall 0.829, 154 s of CPU on one thread (486 s wall on a 2-core machine at load 12), +205 MB.
+// Most of the CPU is the k-nearest search (one query per face); it is the part to spread over
+// worker threads before the 60 s target can hold on a 4-core machine.
 import { FaceIndex, type FaceIndexOptions, type QuantisedDescriptors } from './face-index.ts';
 
 export interface ClusteringOptions {
@@ -31,21 +51,52 @@ export interface ClusteringOptions {
   matchDistance: number;
   /** Neighbours (the face included) that make a core face, and the smallest unpinned group. */
   minFaces: number;
+  /**
+   * Centre test of [Note: Joins that resist chaining]: two groups join only when the distance
+   * between their person centres, estimated from their means, is at most this.
+   */
+  centreDistance?: number;
+  /**
+   * Average linkage over the whole group: the root-mean-square distance between two faces of
+   * the group a join would make must not exceed this.
+   */
+  groupDistance?: number;
+  /** Root-mean-square distance of one face from its person's centre (measured, see below). */
+  faceSpread?: number;
+  /** Nearest neighbours kept per face in the re-cluster's neighbour graph. */
+  neighbours?: number;
 }
 
 /**
- * Tuned on the labelled photos of test/fixtures/people with bench/people.ts: faceres puts two
- * photos of one person 0.815 apart (median, p90 0.935) and two persons at least 0.894 apart.
- * The sweep on the first half of the persons gives precision 1 and recall 1 for ε 0.85–0.9 and
- * precision 0.62 from 0.925; we ship the low end of that plateau (ε 0.85: precision first, a
- * split person is one merge for the user, a mixed one is a mess), which scores precision 1,
- * recall 0.75 on the held-out half. matchDistance equals ε: incremental matching measured
- * precision 1 with it. minFaces 2 and 3 score alike here; 2 lets a person seen twice exist.
+ * Measured with bench/people.ts on the labelled photos of test/fixtures/people (37 faces of 8
+ * persons) and on its 150k synthetic library shaped after them ([Note: Synthetic faces like the
+ * real ones]). faceres puts two photos of one person 0.81 ± 0.10 apart (p95 0.96) and two
+ * persons 1.10 ± 0.06 apart (min 0.89). With the centre test, ε can sit above the closest
+ * strangers: the sweep scores precision 1 for every ε 0.85–1.0 with centreDistance ≤ 0.6 and
+ * breaks (0.81 and lower) at 0.7; recall is 0.96 at ε 0.9 with centre 0.45 or 0.5, 0.82 at 0.4.
+ * The synthetic library decides between those: at 60k faces centre 0.5 scores precision 0.977
+ * (0.924 at 150k: persons of a few dozen faces merge in pairs), 0.45 scores 0.998 with recall
+ * 0.87, 0.4 scores 0.999 with recall 0.83. We ship ε 0.9 and centre 0.45 — on the held-out half
+ * of the real persons, precision 1 and recall 0.92.
+ * faceSpread is the measured rms distance of a face from its person's centre (E|x−y|² = 2σ²
+ * over same-person pairs: σ 0.57). groupDistance 0.9 sits between one person's rms pair
+ * distance (0.81) and a mix of strangers' (1.10); 0.85 cost real recall (0.79 from 0.96) and
+ * synthetic recall (0.80 from 0.87) for little precision. matchDistance equals ε and the
+ * incremental path applies the same centre test. minFaces 2 lets a person seen twice exist (2
+ * and 3 score alike here). neighbours 10 is not tuned (the k of the neighbour graph; see FaceIndex.nearest).
  */
 export const defaultClusteringOptions: ClusteringOptions = {
-  clusterDistance: 0.85,
-  matchDistance: 0.85,
+  clusterDistance: 0.9,
+  matchDistance: 0.9,
   minFaces: 2,
+};
+
+/** Defaults of the optional ClusteringOptions (see defaultClusteringOptions). */
+export const defaultLinkage = {
+  centreDistance: 0.45,
+  groupDistance: 0.9,
+  faceSpread: 0.57,
+  neighbours: 10,
 };
 
 /** One face as the clustering sees it; `index` is its row in the quantised descriptors. */
@@ -118,6 +169,21 @@ class ConstrainedGroups {
     return this.rejected[root]?.has(person) ?? false;
   }
 
+  sizeOf(root: number): number {
+    return this.size[root] ?? 1;
+  }
+
+  /** Whether the user's decisions let the groups with roots ra and rb become one. */
+  allowed(ra: number, rb: number): boolean {
+    if (ra === rb) return true;
+    const pa = this.pinnedOf(ra);
+    const pb = this.pinnedOf(rb);
+    if (pa !== null && pb !== null && pa !== pb) return false;
+    if (pa !== null && this.rejects(rb, pa)) return false;
+    if (pb !== null && this.rejects(ra, pb)) return false;
+    return true;
+  }
+
   /** Joins the groups of a and b unless that breaks a constraint; true when joined (or same). */
   union(a: number, b: number): boolean {
     let ra = this.find(a);
@@ -131,7 +197,11 @@ class ConstrainedGroups {
     if ((this.size[ra] ?? 0) < (this.size[rb] ?? 0)) [ra, rb] = [rb, ra];
     this.parent[rb] = ra;
     this.size[ra] = (this.size[ra] ?? 0) + (this.size[rb] ?? 0);
-    if (pa === null && pb !== null) this.pinnedPerson[ra] = pb;
+    // The kept root takes the pin of either side: pa and pb were read before the swap above,
+    // so which root had it is not known here (setting it only when the kept root had none
+    // lost the pin whenever the smaller group was the pinned one).
+    const pinned = pa ?? pb;
+    if (pinned !== null) this.pinnedPerson[ra] = pinned;
     const small = this.rejected[rb];
     if (small) {
       const big = this.rejected[ra];
@@ -143,10 +213,155 @@ class ConstrainedGroups {
   }
 }
 
+/** Options of the anti-chaining rule, with the defaults filled in. */
+function linkageOf(options: ClusteringOptions): typeof defaultLinkage {
+  return {
+    centreDistance: options.centreDistance ?? defaultLinkage.centreDistance,
+    groupDistance: options.groupDistance ?? defaultLinkage.groupDistance,
+    faceSpread: options.faceSpread ?? defaultLinkage.faceSpread,
+    // At most 255: the per-face neighbour count is a Uint8Array.
+    neighbours: Math.min(
+      255,
+      Math.max(options.neighbours ?? defaultLinkage.neighbours, options.minFaces - 1, 1),
+    ),
+  };
+}
+
+/**
+ * The sum of the descriptors of each group of two or more faces, for the centre test of
+ * [Note: Joins that resist chaining]. Sums live in pooled Float32Array slots allocated when a
+ * group first grows and freed when it is absorbed, so memory follows the number of live groups,
+ * not the number of faces.
+ */
+class GroupCentres {
+  private readonly slotOf: Int32Array;
+  /** Σ|xᵢ|² of each group of two or more (−1: not yet computed). */
+  private readonly normSq: Float64Array;
+  private readonly chunks: Float32Array[] = [];
+  private readonly free: number[] = [];
+  private slotsUsed = 0;
+  private static readonly chunkSlots = 256;
+  private readonly scratchA: Float32Array;
+  private readonly scratchB: Float32Array;
+
+  constructor(
+    private readonly q: QuantisedDescriptors,
+    private readonly rowOf: (position: number) => number,
+    count: number,
+  ) {
+    this.slotOf = new Int32Array(count).fill(-1);
+    this.normSq = new Float64Array(count).fill(-1);
+    this.scratchA = new Float32Array(q.dims);
+    this.scratchB = new Float32Array(q.dims);
+  }
+
+  private view(slot: number): Float32Array {
+    const chunk = this.chunks[Math.floor(slot / GroupCentres.chunkSlots)] ?? new Float32Array();
+    const offset = (slot % GroupCentres.chunkSlots) * this.q.dims;
+    return chunk.subarray(offset, offset + this.q.dims);
+  }
+
+  private decodeInto(position: number, out: Float32Array): Float32Array {
+    const row = this.rowOf(position);
+    const s = this.q.scales[row] ?? 0;
+    const o = row * this.q.dims;
+    for (let k = 0; k < this.q.dims; k++) out[k] = (this.q.codes[o + k] ?? 0) * s;
+    return out;
+  }
+
+  /** The group's descriptor sum: its pooled slot, or its one face decoded into `scratch`. */
+  private sumOf(root: number, scratch: Float32Array): Float32Array {
+    const slot = this.slotOf[root] ?? -1;
+    return slot >= 0 ? this.view(slot) : this.decodeInto(root, scratch);
+  }
+
+  /**
+   * For two groups: the squared distance between their mean descriptors, and the mean squared
+   * distance between two faces of their union (Σ_{i<j}|xᵢ−xⱼ|² = nΣ|xᵢ|² − |Σxᵢ|², so both come
+   * from the sums in one pass).
+   */
+  compare(
+    rootA: number,
+    sizeA: number,
+    rootB: number,
+    sizeB: number,
+  ): { meanDistanceSq: number; unionPairDistanceSq: number } {
+    const a = this.sumOf(rootA, this.scratchA);
+    const b = this.sumOf(rootB, this.scratchB);
+    let aa = 0;
+    let bb = 0;
+    let ab = 0;
+    for (let k = 0; k < a.length; k++) {
+      const x = a[k] as number;
+      const y = b[k] as number;
+      aa += x * x;
+      bb += y * y;
+      ab += x * y;
+    }
+    const meanDistanceSq = Math.max(
+      0,
+      aa / (sizeA * sizeA) + bb / (sizeB * sizeB) - (2 * ab) / (sizeA * sizeB),
+    );
+    const n = sizeA + sizeB;
+    const normSq = this.normSqOf(rootA) + this.normSqOf(rootB);
+    const unionPairDistanceSq = Math.max(
+      0,
+      (2 * (n * normSq - (aa + bb + 2 * ab))) / (n * (n - 1)),
+    );
+    return { meanDistanceSq, unionPairDistanceSq };
+  }
+
+  /** Σ|xᵢ|² over the group (≈ its size: descriptors are unit vectors up to quantisation). */
+  private normSqOf(root: number): number {
+    const kept = this.normSq[root] ?? -1;
+    if (kept >= 0) return kept;
+    const row = this.rowOf(root);
+    const s = this.q.scales[row] ?? 0;
+    let sum = 0;
+    const o = row * this.q.dims;
+    for (let k = 0; k < this.q.dims; k++) sum += (this.q.codes[o + k] ?? 0) ** 2;
+    return sum * s * s;
+  }
+
+  /** Group `absorbed` was joined into `kept`: kept's sum becomes the sum of both. */
+  merge(kept: number, absorbed: number): void {
+    this.normSq[kept] = this.normSqOf(kept) + this.normSqOf(absorbed);
+    if ((this.slotOf[kept] ?? -1) < 0) {
+      const slot = this.allocate();
+      this.slotOf[kept] = slot;
+      this.decodeInto(kept, this.view(slot));
+    }
+    const target = this.sumOf(kept, this.scratchA);
+    const source = this.sumOf(absorbed, this.scratchB);
+    for (let k = 0; k < target.length; k++)
+      target[k] = (target[k] as number) + (source[k] as number);
+    const freed = this.slotOf[absorbed] ?? -1;
+    if (freed >= 0) {
+      this.free.push(freed);
+      this.slotOf[absorbed] = -1;
+    }
+  }
+
+  private allocate(): number {
+    const reused = this.free.pop();
+    if (reused !== undefined) return reused;
+    const slot = this.slotsUsed++;
+    if (slot % GroupCentres.chunkSlots === 0)
+      this.chunks.push(new Float32Array(GroupCentres.chunkSlots * this.q.dims));
+    return slot;
+  }
+
+  /** Bytes held by the sums, for the benchmark. */
+  get byteLength(): number {
+    return this.chunks.length * GroupCentres.chunkSlots * this.q.dims * 4;
+  }
+}
+
 /**
  * The full pass. `descriptors` holds every face's descriptor (row `face.index`); unclusterable
- * faces are skipped. Cost: one radius query per clusterable face through FaceIndex, never a
- * comparison of every pair.
+ * faces are skipped. Cost: one k-nearest query per clusterable face through FaceIndex (bounded
+ * work each), a counting sort of the neighbour edges and one centre test per candidate join;
+ * never a comparison of every pair. See [Note: Joins that resist chaining].
  */
 export function recluster(
   descriptors: QuantisedDescriptors,
@@ -155,6 +370,7 @@ export function recluster(
   options: ClusteringOptions = defaultClusteringOptions,
   indexOptions?: FaceIndexOptions,
 ): ReclusterResult {
+  const linkage = linkageOf(options);
   const positions = faces.flatMap((f, i) => (f.clusterable ? [i] : []));
   const rowToPosition = new Map<number, number>();
   faces.forEach((f, i) => {
@@ -162,46 +378,111 @@ export function recluster(
   });
   const index = positions.length > 0 ? new FaceIndex(descriptors, indexOptions) : undefined;
 
-  // 1. Neighbourhoods: each clusterable face's neighbours within clusterDistance.
-  const neighbourCount = new Uint32Array(faces.length);
-  const edgeA: number[] = [];
-  const edgeB: number[] = [];
-  const edgeD: number[] = [];
-  const nearest = new Map<number, { to: number; distance: number }[]>();
+  // 1. The k-nearest-neighbour graph within clusterDistance, in typed arrays (k per face).
+  const k = linkage.neighbours;
+  const neighbourOf = new Int32Array(faces.length * k).fill(-1);
+  const neighbourDistance = new Float32Array(faces.length * k);
+  const neighbourCount = new Uint8Array(faces.length);
   for (const position of positions) {
     const face = faces[position];
     if (!face || !index) continue;
-    const found = index.neighbours(face.index, options.clusterDistance);
-    const near: { to: number; distance: number }[] = [];
+    // Ask for a few more than k: rows of unclusterable faces are dropped below.
+    const found = index.nearest(face.index, k + 2, options.clusterDistance);
+    let kept = 0;
     for (const { face: row, distance } of found) {
       const other = rowToPosition.get(row);
-      if (other === undefined) continue;
-      near.push({ to: other, distance });
-      if (other > position) {
-        edgeA.push(position);
-        edgeB.push(other);
-        edgeD.push(distance);
-      }
+      if (other === undefined || kept >= k) continue;
+      neighbourOf[position * k + kept] = other;
+      neighbourDistance[position * k + kept] = distance;
+      kept++;
     }
-    neighbourCount[position] = near.length + 1;
-    near.sort((a, b) => a.distance - b.distance);
-    nearest.set(position, near);
+    neighbourCount[position] = kept;
   }
-  const isCore = (p: number) => (neighbourCount[p] ?? 0) >= options.minFaces;
+  const isCore = (p: number) => (neighbourCount[p] ?? 0) + 1 >= options.minFaces;
+  const listed = (from: number, to: number) => {
+    for (let j = 0; j < (neighbourCount[from] ?? 0); j++)
+      if (neighbourOf[from * k + j] === to) return true;
+    return false;
+  };
 
-  // 2. Core–core edges, closest first (single linkage), each join checked against constraints.
-  const groups = new ConstrainedGroups(faces);
-  const order = Array.from(edgeD.keys()).sort((x, y) => (edgeD[x] ?? 0) - (edgeD[y] ?? 0));
-  for (const e of order) {
-    const a = edgeA[e] ?? 0;
-    const b = edgeB[e] ?? 0;
-    if (isCore(a) && isCore(b)) groups.union(a, b);
+  // 2. Core–core edges (each pair once), closest first by a counting sort on the distance.
+  const edgeFrom: number[] = [];
+  const edgeSlot: number[] = [];
+  for (const position of positions) {
+    if (!isCore(position)) continue;
+    for (let j = 0; j < (neighbourCount[position] ?? 0); j++) {
+      const other = neighbourOf[position * k + j] ?? -1;
+      if (other < 0 || !isCore(other)) continue;
+      if (other < position && listed(other, position)) continue; // emitted from `other`
+      edgeFrom.push(position);
+      edgeSlot.push(position * k + j);
+    }
   }
-  // 3. Border faces join the group of their nearest core face that accepts them.
+  const buckets = 4096;
+  const keyOf = (e: number) =>
+    Math.min(
+      buckets - 1,
+      Math.floor(((neighbourDistance[edgeSlot[e] ?? 0] ?? 0) / options.clusterDistance) * buckets),
+    );
+  const starts = new Uint32Array(buckets + 1);
+  for (let e = 0; e < edgeFrom.length; e++) {
+    const next = keyOf(e) + 1;
+    starts[next] = (starts[next] ?? 0) + 1;
+  }
+  for (let b = 0; b < buckets; b++) starts[b + 1] = (starts[b + 1] ?? 0) + (starts[b] ?? 0);
+  const order = new Uint32Array(edgeFrom.length);
+  for (let e = 0; e < edgeFrom.length; e++) {
+    const key = keyOf(e);
+    order[starts[key] ?? 0] = e;
+    starts[key] = (starts[key] ?? 0) + 1;
+  }
+
+  // 3. Joins, closest edge first, each checked against the user's constraints and the centre
+  // test. A join refused early can pass once the groups have grown (their means settle), so
+  // the refused edges get one more pass.
+  const groups = new ConstrainedGroups(faces);
+  const centres = new GroupCentres(descriptors, (p) => faces[p]?.index ?? 0, faces.length);
+  const spreadSq = linkage.faceSpread * linkage.faceSpread;
+  const centreSq = linkage.centreDistance * linkage.centreDistance;
+  const groupSq = linkage.groupDistance * linkage.groupDistance;
+  const centresClose = (ra: number, rb: number) => {
+    const na = groups.sizeOf(ra);
+    const nb = groups.sizeOf(rb);
+    const { meanDistanceSq, unionPairDistanceSq } = centres.compare(ra, na, rb, nb);
+    return (
+      meanDistanceSq - spreadSq * (1 / na + 1 / nb) <= centreSq && unionPairDistanceSq <= groupSq
+    );
+  };
+  const tryJoin = (a: number, b: number): boolean => {
+    const ra = groups.find(a);
+    const rb = groups.find(b);
+    if (ra === rb) return true;
+    if (!groups.allowed(ra, rb) || !centresClose(ra, rb)) return false;
+    const kept = groups.union(a, b) ? groups.find(a) : -1;
+    if (kept < 0) return false;
+    centres.merge(kept, kept === ra ? rb : ra);
+    return true;
+  };
+  let pending: number[] = [];
+  for (const e of order) {
+    const a = edgeFrom[e] ?? 0;
+    const b = neighbourOf[edgeSlot[e] ?? 0] ?? 0;
+    if (!tryJoin(a, b)) pending.push(e);
+  }
+  for (let pass = 0; pass < 1 && pending.length > 0; pass++) {
+    const still: number[] = [];
+    for (const e of pending) {
+      if (!tryJoin(edgeFrom[e] ?? 0, neighbourOf[edgeSlot[e] ?? 0] ?? 0)) still.push(e);
+    }
+    pending = still;
+  }
+  // Border faces (not core) join the group of their nearest core neighbour that passes the
+  // same tests; the face alone is a group of one.
   for (const position of positions) {
     if (isCore(position)) continue;
-    for (const { to } of nearest.get(position) ?? []) {
-      if (isCore(to) && groups.union(to, position)) break;
+    for (let j = 0; j < (neighbourCount[position] ?? 0); j++) {
+      const other = neighbourOf[position * k + j] ?? -1;
+      if (other >= 0 && isCore(other) && tryJoin(other, position)) break;
     }
   }
 
@@ -271,24 +552,81 @@ export function recluster(
 export interface MatchCandidate {
   personId: number;
   distance: number;
+  /**
+   * The new face's distance from the mean descriptor of `personId`'s faces and how many faces
+   * that mean is over (PersonCentres gives both). When given, the face must also pass the
+   * centre test of [Note: Joins that resist chaining], so a person cannot drift face by face
+   * towards a stranger: each new face is held against the whole person, not one face of it.
+   */
+  centre?: { distance: number; faces: number };
 }
 
 /**
  * Incremental assignment of one new face: the person of the nearest assigned face, if within
- * matchDistance and not rejected for this face; null = wait for the next full pass. The caller
- * finds the candidates with a FaceIndex (or, for a few faces, by scanning).
+ * matchDistance, not rejected for this face and (when the candidate carries its person's
+ * centre) close enough to the person as a whole; null = wait for the next full pass. The
+ * caller finds the candidates with a FaceIndex (or, for a few faces, by scanning).
  */
 export function assignNewFace(
   candidates: readonly MatchCandidate[],
   rejected: readonly number[],
-  options: Pick<ClusteringOptions, 'matchDistance'> = defaultClusteringOptions,
+  options: Pick<ClusteringOptions, 'matchDistance'> &
+    Partial<Pick<ClusteringOptions, 'centreDistance' | 'faceSpread'>> = defaultClusteringOptions,
 ): number | null {
+  const centreSq = (options.centreDistance ?? defaultLinkage.centreDistance) ** 2;
+  const spreadSq = (options.faceSpread ?? defaultLinkage.faceSpread) ** 2;
   let best: MatchCandidate | undefined;
   for (const c of candidates) {
     if (c.distance > options.matchDistance || rejected.includes(c.personId)) continue;
+    if (c.centre && c.centre.distance ** 2 - spreadSq * (1 + 1 / c.centre.faces) > centreSq)
+      continue;
     if (!best || c.distance < best.distance) best = c;
   }
   return best?.personId ?? null;
+}
+
+/**
+ * The running mean descriptor of each person, for the incremental centre test (MatchCandidate
+ * `centre`). One float32 sum per person (4 KB each for faceres): persons, not faces.
+ */
+export class PersonCentres {
+  private readonly sums = new Map<number, { sum: Float32Array; faces: number }>();
+
+  /** Counts a face (its descriptor, any scale) towards `personId`'s mean. */
+  add(personId: number, descriptor: ArrayLike<number>): void {
+    let entry = this.sums.get(personId);
+    if (!entry) {
+      entry = { sum: new Float32Array(descriptor.length), faces: 0 };
+      this.sums.set(personId, entry);
+    }
+    for (let k = 0; k < descriptor.length; k++)
+      entry.sum[k] = (entry.sum[k] as number) + (descriptor[k] as number);
+    entry.faces++;
+  }
+
+  /** Counts row `row` of quantised descriptors towards `personId`'s mean. */
+  addRow(personId: number, q: QuantisedDescriptors, row: number): void {
+    const s = q.scales[row] ?? 0;
+    this.add(
+      personId,
+      Float32Array.from(q.codes.subarray(row * q.dims, (row + 1) * q.dims), (c) => c * s),
+    );
+  }
+
+  /** Distance from `descriptor` to `personId`'s mean and the faces behind it; undefined if none. */
+  centreOf(
+    personId: number,
+    descriptor: ArrayLike<number>,
+  ): { distance: number; faces: number } | undefined {
+    const entry = this.sums.get(personId);
+    if (!entry || entry.faces === 0) return undefined;
+    let sum = 0;
+    for (let k = 0; k < descriptor.length; k++) {
+      const diff = (descriptor[k] as number) - (entry.sum[k] as number) / entry.faces;
+      sum += diff * diff;
+    }
+    return { distance: Math.sqrt(sum), faces: entry.faces };
+  }
 }
 
 /** Pairwise precision and recall of a clustering against labels (unassigned = singleton). */

@@ -12,6 +12,14 @@
 // the cost on data where that proof rarely holds, at most `maxProbes` buckets are visited: the
 // search is then approximate (a far neighbour may be missed), which can only split a cluster,
 // never join two; bench/people.ts reports the recall this costs.
+//
+// The full re-cluster asks a narrower question — the k nearest faces within a radius — and
+// `nearest` answers it at a bounded cost, whatever the radius (an IVF search): it visits the
+// `nearestProbes` buckets whose centroids are closest in the projection, ranks their members
+// by projected distance, and computes the exact distance only for the best `nearestRerank`.
+// Ranking by the projection can put a true neighbour behind strangers, so this one is
+// approximate even when no bucket is skipped; test/people/face-index.test.ts measures its
+// recall against brute force, and a missed neighbour again can only split, never join.
 
 export interface FaceIndexOptions {
   /** Dimensions kept by the projection (PCA on a sample). */
@@ -22,11 +30,15 @@ export interface FaceIndexOptions {
   maxProbes: number;
   /** Seed for the sample and k-means initialisation (results are reproducible). */
   seed: number;
+  /** `nearest`: buckets visited per query (default 6). */
+  nearestProbes?: number;
+  /** `nearest`: candidates (best by projected distance) whose exact distance is computed (default 24). */
+  nearestRerank?: number;
 }
 
 export const defaultFaceIndexOptions: FaceIndexOptions = {
-  projectedDims: 48,
-  sampleSize: 3000,
+  projectedDims: 32,
+  sampleSize: 2000,
   maxProbes: 12,
   seed: 1,
 };
@@ -120,7 +132,7 @@ function principalDirections(
   for (let i = 0; i < basis.length; i++) basis[i] = random() - 0.5;
   orthonormaliseRows(basis, dims, d);
   const projected = new Float64Array(m * dims);
-  for (let iteration = 0; iteration < 4; iteration++) {
+  for (let iteration = 0; iteration < 3; iteration++) {
     // projected = data · basisᵀ, then basis = projectedᵀ · data (one power step of XᵀX).
     projected.fill(0);
     for (let r = 0; r < m; r++) {
@@ -180,6 +192,9 @@ export class FaceIndex {
   private readonly radii: Float32Array;
   private readonly members: Uint32Array[];
   private readonly codeNormSq: Float64Array;
+  /** Buckets visited by `nearest`, per face, and each face's closest buckets (n × probes). */
+  private readonly probes: number;
+  private readonly probeLists: Int32Array;
 
   constructor(
     readonly descriptors: QuantisedDescriptors,
@@ -190,17 +205,28 @@ export class FaceIndex {
     this.dims = Math.min(options.projectedDims, descriptors.dims, Math.max(1, n));
     const sample = sampleIndexes(n, options.sampleSize, random);
     const { basis, mean } = principalDirections(descriptors, sample, this.dims, random);
-    const row = new Float64Array(descriptors.dims);
     const d = descriptors.dims;
+    // projected = (x − mean)·basisᵀ = scale · (codes·basisᵀ) − mean·basisᵀ: the int8 codes are
+    // read as they are (no decoded copy), against a float32 basis — this loop is n·d·dims
+    // multiply-adds, the largest single cost of building the index.
+    const basis32 = Float32Array.from(basis);
+    const meanProjection = new Float64Array(this.dims);
+    for (let j = 0; j < this.dims; j++) {
+      let sum = 0;
+      for (let k = 0; k < d; k++) sum += (mean[k] as number) * (basis[j * d + k] as number);
+      meanProjection[j] = sum;
+    }
     this.projected = new Float32Array(n * this.dims);
+    const codes = descriptors.codes;
     for (let i = 0; i < n; i++) {
-      decode(descriptors, i, row);
-      for (let k = 0; k < d; k++) row[k] = (row[k] as number) - (mean[k] as number);
+      const o = i * d;
+      const scale = descriptors.scales[i] as number;
       for (let j = 0; j < this.dims; j++) {
         let sum = 0;
         const offset = j * d;
-        for (let k = 0; k < d; k++) sum += (row[k] as number) * (basis[offset + k] as number);
-        this.projected[i * this.dims + j] = sum;
+        for (let k = 0; k < d; k++)
+          sum += (codes[o + k] as number) * (basis32[offset + k] as number);
+        this.projected[i * this.dims + j] = scale * sum - (meanProjection[j] as number);
       }
     }
     // About 2√n buckets of √n/2 faces: a query scans the centroids and a few small buckets.
@@ -215,8 +241,16 @@ export class FaceIndex {
     const assignment = new Uint32Array(n);
     const counts = new Uint32Array(bucketCount);
     this.radii = new Float32Array(bucketCount);
+    // The assignment scans every centroid for every face anyway: it keeps each face's
+    // `nearestProbes` closest buckets, so `nearest` does not scan the centroids again.
+    this.probes = Math.min(bucketCount, options.nearestProbes ?? 6);
+    this.probeLists = new Int32Array(n * this.probes);
+    const probeDist = new Float64Array(this.probes);
     for (let i = 0; i < n; i++) {
-      const [best, distSq] = this.nearestCentroid(i);
+      const list = this.probeLists.subarray(i * this.probes, (i + 1) * this.probes);
+      this.closestBuckets(i, list, probeDist);
+      const best = list[0] ?? 0;
+      const distSq = probeDist[0] ?? 0;
       assignment[i] = best;
       counts[best] = (counts[best] as number) + 1;
       this.radii[best] = Math.max(this.radii[best] ?? 0, Math.sqrt(distSq));
@@ -233,18 +267,32 @@ export class FaceIndex {
     this.stats = { buckets: bucketCount, candidates: 0, queries: 0, truncatedQueries: 0 };
   }
 
-  private nearestCentroid(face: number): [number, number] {
-    let best = 0;
-    let bestSq = Infinity;
-    const count = this.centroids.length / this.dims;
+  /** The buckets whose centroids are closest to `face`, closest first (insertion into a short list). */
+  private closestBuckets(face: number, bucket: Int32Array, distSq: Float64Array): void {
+    const dims = this.dims;
+    const probes = bucket.length;
+    const count = this.centroids.length / dims;
+    const q = face * dims;
+    bucket.fill(-1);
+    distSq.fill(Infinity);
     for (let c = 0; c < count; c++) {
-      const sq = projectedDistanceSq(this.projected, face, this.centroids, c, this.dims);
-      if (sq < bestSq) {
-        bestSq = sq;
-        best = c;
+      const worst = distSq[probes - 1] as number;
+      let sum = 0;
+      const o = c * dims;
+      for (let j = 0; j < dims && sum < worst; j++) {
+        const diff = (this.projected[q + j] as number) - (this.centroids[o + j] as number);
+        sum += diff * diff;
       }
+      if (sum >= worst) continue;
+      let slot = probes - 1;
+      while (slot > 0 && (distSq[slot - 1] as number) > sum) {
+        distSq[slot] = distSq[slot - 1] as number;
+        bucket[slot] = bucket[slot - 1] as number;
+        slot--;
+      }
+      distSq[slot] = sum;
+      bucket[slot] = c;
     }
-    return [best, bestSq];
   }
 
   /** Faces (other than `face`) within `radius` of it, with their distances. */
@@ -303,6 +351,59 @@ export class FaceIndex {
     return found;
   }
 
+  /**
+   * The `k` faces nearest to `face` within `radius` (closest first), approximately: see
+   * [Note: Face neighbour index]. Cost per query: one scan of the centroids, the members of
+   * `nearestProbes` buckets in the projection, `nearestRerank` exact distances.
+   */
+  nearest(face: number, k: number, radius: number): { face: number; distance: number }[] {
+    this.stats.queries++;
+    const dims = this.dims;
+    const rerank = Math.max(k, this.options.nearestRerank ?? 24);
+    const q = face * dims;
+    const probeBucket = this.probeLists.subarray(face * this.probes, (face + 1) * this.probes);
+    // The best `rerank` members by projected distance (a bounded max-heap), none farther than
+    // the radius in the projection (a projection never lengthens a distance).
+    const heapFace = new Int32Array(rerank);
+    const heapDist = new Float64Array(rerank);
+    let heapSize = 0;
+    const radiusSq = radius * radius;
+    for (const bucket of probeBucket) {
+      if (bucket < 0) continue;
+      for (const other of this.members[bucket] ?? []) {
+        if (other === face) continue;
+        const bound = heapSize === rerank ? Math.min(radiusSq, heapDist[0] as number) : radiusSq;
+        let sum = 0;
+        const o = other * dims;
+        for (let j = 0; j < dims && sum <= bound; j++) {
+          const diff = (this.projected[q + j] as number) - (this.projected[o + j] as number);
+          sum += diff * diff;
+        }
+        if (sum > bound) continue;
+        if (heapSize < rerank) {
+          heapPush(heapFace, heapDist, heapSize++, other, sum);
+        } else {
+          heapReplaceTop(heapFace, heapDist, heapSize, other, sum);
+        }
+      }
+    }
+    const found: { face: number; distance: number }[] = [];
+    for (let h = 0; h < heapSize; h++) {
+      const other = heapFace[h] as number;
+      this.stats.candidates++;
+      const sq = this.exactDistanceSq(face, other);
+      if (sq <= radiusSq) found.push({ face: other, distance: Math.sqrt(sq) });
+    }
+    found.sort((a, b) => a.distance - b.distance);
+    if (found.length > k) found.length = k;
+    return found;
+  }
+
+  /** Exact distance between two indexed faces (int8 codes). */
+  distance(a: number, b: number): number {
+    return Math.sqrt(this.exactDistanceSq(a, b));
+  }
+
   /** quantisedDistanceSq with the squared code norms computed once per face. */
   private exactDistanceSq(a: number, b: number): number {
     const { dims, codes, scales } = this.descriptors;
@@ -330,17 +431,55 @@ export class FaceIndex {
   }
 }
 
+/** Max-heap on `dist` (the root is the worst kept candidate). */
+function heapPush(faces: Int32Array, dist: Float64Array, size: number, face: number, d: number) {
+  let i = size;
+  while (i > 0) {
+    const parent = (i - 1) >> 1;
+    if ((dist[parent] as number) >= d) break;
+    faces[i] = faces[parent] as number;
+    dist[i] = dist[parent] as number;
+    i = parent;
+  }
+  faces[i] = face;
+  dist[i] = d;
+}
+
+function heapReplaceTop(
+  faces: Int32Array,
+  dist: Float64Array,
+  size: number,
+  face: number,
+  d: number,
+) {
+  let i = 0;
+  for (;;) {
+    const left = 2 * i + 1;
+    if (left >= size) break;
+    const right = left + 1;
+    const child = right < size && (dist[right] as number) > (dist[left] as number) ? right : left;
+    if ((dist[child] as number) <= d) break;
+    faces[i] = faces[child] as number;
+    dist[i] = dist[child] as number;
+    i = child;
+  }
+  faces[i] = face;
+  dist[i] = d;
+}
+
+/** Squared distance in the projection; stops early (returning a partial sum) past `bound`. */
 function projectedDistanceSq(
   a: Float32Array,
   i: number,
   b: Float32Array,
   j: number,
   dims: number,
+  bound = Infinity,
 ): number {
   let sum = 0;
   const oa = i * dims;
   const ob = j * dims;
-  for (let k = 0; k < dims; k++) {
+  for (let k = 0; k < dims && sum < bound; k++) {
     const diff = (a[oa + k] as number) - (b[ob + k] as number);
     sum += diff * diff;
   }
@@ -369,14 +508,14 @@ function kMeans(
   }
   const sums = new Float64Array(k * dims);
   const counts = new Uint32Array(k);
-  for (let round = 0; round < 8; round++) {
+  for (let round = 0; round < 6; round++) {
     sums.fill(0);
     counts.fill(0);
     for (const p of sample) {
       let best = 0;
       let bestSq = Infinity;
       for (let c = 0; c < k; c++) {
-        const sq = projectedDistanceSq(points, p, centroids, c, dims);
+        const sq = projectedDistanceSq(points, p, centroids, c, dims, bestSq);
         if (sq < bestSq) {
           bestSq = sq;
           best = c;

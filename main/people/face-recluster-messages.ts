@@ -22,6 +22,10 @@ export const ReclusterRequest = z.object({
     clusterDistance: z.number().positive(),
     matchDistance: z.number().positive(),
     minFaces: z.number().int().min(1),
+    centreDistance: z.number().positive().optional(),
+    groupDistance: z.number().positive().optional(),
+    faceSpread: z.number().nonnegative().optional(),
+    neighbours: z.number().int().min(1).max(255).optional(),
   }),
 });
 export type ReclusterRequest = z.infer<typeof ReclusterRequest>;

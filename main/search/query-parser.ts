@@ -111,6 +111,10 @@ const engineValues: Record<string, TagSource> = {
   阿里云: 'aliyun',
   视觉模型: 'vlm',
   大模型: 'vlm',
+  腾讯: 'tencent',
+  腾讯云: 'tencent',
+  百度: 'baidu',
+  百度智能云: 'baidu',
   用户: 'user',
 };
 

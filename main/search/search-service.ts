@@ -10,6 +10,16 @@
 // offset: a photo added or removed before the cursor shifts nothing. Facet counts come from
 // the snapshot (exact) or from SQL over the result's content ids (sampled above a limit).
 import type { Catalog } from '../catalog/catalog-connection.ts';
+import {
+  countPlannedPhotos,
+  facetSql,
+  iterateFacetRows,
+  listFacetTagNames,
+  listFolderPathsByIds,
+  listPlannedRows,
+  listSearchItemRows,
+  listTagTypePairs,
+} from '../catalog/search-queries.ts';
 import { tagTypes, type TagType } from '../engines/tag-model.ts';
 import { parseQuery, type ParseOptions, type PhotoStatus, type QueryNode } from './query-parser.ts';
 import { planSearch, type SearchPlan } from './search-planner.ts';
@@ -297,13 +307,7 @@ export function countPhotos(
   const parsed = typeof query === 'string' ? parseQuery(query) : query;
   if (snapshot) return matchSnapshotPhotos(snapshot, db, parsed).photos.length;
   const plan = planSearch(db, parsed);
-  return (
-    db
-      .prepare<(string | number)[], { n: number }>(
-        `SELECT count(*) AS n FROM ${plan.from} WHERE ${plan.where}`,
-      )
-      .get(...plan.params)?.n ?? 0
-  );
+  return countPlannedPhotos(db, plan);
 }
 
 /**
@@ -335,7 +339,7 @@ export function searchPhotos(
     const plan = planSearch(db, parsed);
     queryTagIds = plan.queryTagIds;
     const keys = keySql(plan, sort);
-    rows = db.prepare<(string | number)[], KeyRow>(keys.sql).all(...keys.params, ...plan.params);
+    rows = listPlannedRows<KeyRow>(db, keys.sql, [...keys.params, ...plan.params]);
   }
 
   // Only the page is sorted: the rows after the cursor are counted and the first `limit` of
@@ -386,14 +390,11 @@ function loadItems(
 ): SearchItem[] {
   if (page.length === 0) return [];
   const best = bestConfidenceSql(queryTagIds);
-  const rows = db
-    .prepare<(string | number)[], ItemRow>(
-      `SELECT p.id, p.content_id, p.folder_id, f.path AS folder_path, f.status AS folder_status,
-              p.rel_path, p.status, c.hash, c.width, c.height, c.taken_at, c.camera, ${best.sql} AS best
-       FROM photos p JOIN folders f ON f.id = p.folder_id LEFT JOIN contents c ON c.id = p.content_id
-       WHERE p.id IN (SELECT value FROM json_each(?))`,
-    )
-    .all(...best.params, JSON.stringify(page.map((r) => r.id)));
+  const rows = listSearchItemRows<ItemRow>(
+    db,
+    best,
+    page.map((r) => r.id),
+  );
   const byId = new Map(rows.map((r) => [r.id, r]));
   return page.flatMap((k) => {
     const r = byId.get(k.id);
@@ -423,13 +424,7 @@ function loadItems(
  * the photo): `CROSS JOIN` keeps json_each as the outer loop, each entry one primary-key
  * range of photo_tags, rows in (content, tag, engine) order. Counted in one pass in JS.
  */
-export const facetSql = {
-  rows: `SELECT j.key, pt.tag_id, pt.engine
-         FROM json_each(?) j CROSS JOIN photo_tags pt ON pt.content_id = j.value
-         WHERE pt.state != 'rejected'`,
-  tagNames: `SELECT id AS tagId, name, type, zh, en FROM tags WHERE id IN (SELECT value FROM json_each(?))`,
-  tagTypes: `SELECT id, type FROM tags`,
-} as const;
+export { facetSql };
 
 // [Note: Facets on huge results]
 // Tag, engine and type counts join every result photo to its tag rows: about ten rows per
@@ -491,19 +486,14 @@ function assembleFacets(
   const scaled = <T extends { count: number }>(list: T[]): T[] =>
     scale === 1 ? list : list.map((x) => ({ ...x, count: Math.round(x.count * scale) }));
   const folderPaths = new Map(
-    db
-      .prepare<[string], { id: number; path: string }>(
-        `SELECT id, path FROM folders WHERE id IN (SELECT value FROM json_each(?))`,
-      )
-      .all(JSON.stringify([...folders.keys()]))
-      .map((f) => [f.id, f.path]),
+    listFolderPathsByIds(db, [...folders.keys()]).map((f) => [f.id, f.path]),
   );
   const top = [...counts.tagCounts].sort((a, b) => b[1] - a[1] || a[0] - b[0]).slice(0, tagLimit);
   const names = new Map(
-    db
-      .prepare<[string], Omit<FacetTag, 'count'>>(facetSql.tagNames)
-      .all(JSON.stringify(top.map(([id]) => id)))
-      .map((t) => [t.tagId, t]),
+    listFacetTagNames<Omit<FacetTag, 'count'>>(
+      db,
+      top.map(([id]) => id),
+    ).map((t) => [t.tagId, t]),
   );
   const tags: FacetTag[] = top
     .flatMap(([id, count]) => {
@@ -608,7 +598,7 @@ function computeFacets(
   const engineHits: number[] = [];
   const typeCounts = new Map<TagType, number>();
   if (contentIds.length > 0) {
-    const typeOf = new Map(db.prepare<[], [number, TagType]>(facetSql.tagTypes).raw().all());
+    const typeOf = new Map(listTagTypePairs<TagType>(db));
     let photo = -1;
     let lastTag = -1;
     let engines = 0;
@@ -619,8 +609,7 @@ function computeFacets(
       }
       for (const t of types) typeCounts.set(t, (typeCounts.get(t) ?? 0) + 1);
     };
-    const rowsOf = db.prepare<[string], [number, number, string]>(facetSql.rows).raw();
-    for (const [key, tagId, engine] of rowsOf.iterate(JSON.stringify(contentIds))) {
+    for (const [key, tagId, engine] of iterateFacetRows(db, contentIds)) {
       if (key !== photo) {
         if (photo !== -1) flush();
         photo = key;

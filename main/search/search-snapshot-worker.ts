@@ -3,11 +3,11 @@
 // serves the UI. One snapshot per worker: started by search-index.ts, it answers once and ends.
 import { parentPort, workerData } from 'node:worker_threads';
 import { z } from 'zod';
-import { openCatalog } from '../catalog/catalog-connection.ts';
+import { openReadOnlyCatalog } from '../catalog/catalog-connection.ts';
 import { loadSearchSnapshot, snapshotBuffers } from './search-snapshot.ts';
 
 const { catalogFile } = z.object({ catalogFile: z.string() }).parse(workerData);
-const db = openCatalog(catalogFile, { readonly: true });
+const db = openReadOnlyCatalog(catalogFile);
 try {
   const snapshot = loadSearchSnapshot(db);
   parentPort?.postMessage(snapshot, snapshotBuffers(snapshot));

@@ -17,13 +17,22 @@
 // match a photo without a camera, because NOT NULL is NULL): a change to the planner must be
 // made here too, and the differential test fails until it is.
 import { z } from 'zod';
-import type { Catalog } from '../catalog/catalog-connection.ts';
+import type { ReadableCatalog, WritableCatalog } from '../catalog/catalog-connection.ts';
+import {
+  iterateContentFacts,
+  iterateFolderStates,
+  iterateLiveTagRows,
+  iterateTagTypes,
+  listBoxCounts,
+  listPhotoRows,
+  readSearchGeneration,
+  readSnapshotSizes,
+} from '../catalog/search-snapshot-rows.ts';
 import { tagTypes, type TagType } from '../engines/tag-model.ts';
 import {
   parseQuery,
   photoStatuses,
   type ConfOp,
-  type PhotoStatus,
   type QueryFilter,
   type QueryNode,
 } from './query-parser.ts';
@@ -88,37 +97,24 @@ export interface SearchSnapshot {
   readonly contentPhotos: Int32Array;
 }
 
-/** The catalog's current search generation (migration 5). */
-export function readSearchGeneration(db: Catalog): number {
-  return db.prepare<[], number>(`SELECT n FROM search_generation WHERE id = 1`).pluck().get() ?? -1;
-}
+export { readSearchGeneration };
 
 /** Read everything a search needs, in one read transaction (a consistent point in time). */
-export function loadSearchSnapshot(db: Catalog): SearchSnapshot {
+export function loadSearchSnapshot(db: ReadableCatalog): SearchSnapshot {
   const read = () => readSnapshot(db);
   return db.inTransaction ? read() : db.transaction(read).deferred();
 }
 
-function readSnapshot(db: Catalog): SearchSnapshot {
+function readSnapshot(db: ReadableCatalog): SearchSnapshot {
   const generation = readSearchGeneration(db);
-  const one = (sql: string) => db.prepare<[], number | null>(sql).pluck().get() ?? 0;
-  const maxContent = one(`SELECT max(id) FROM contents`);
-  const maxTag = one(`SELECT max(id) FROM tags`);
-  const rowCount = one(`SELECT count(*) FROM photo_tags`);
+  const { maxContent, maxTag, rowCount } = readSnapshotSizes(db);
 
   const tagType = new Uint8Array(maxTag + 1);
-  for (const [id, type] of db
-    .prepare<[], [number, TagType]>(`SELECT id, type FROM tags`)
-    .raw()
-    .iterate())
-    tagType[id] = tagTypes.indexOf(type) + 1;
+  for (const [id, type] of iterateTagTypes(db)) tagType[id] = tagTypes.indexOf(type as TagType) + 1;
 
   const folderPath = new Map<number, string>();
   const folderOnline = new Map<number, boolean>();
-  for (const [id, path, status] of db
-    .prepare<[], [number, string, string]>(`SELECT id, path, status FROM folders`)
-    .raw()
-    .iterate()) {
+  for (const [id, path, status] of iterateFolderStates(db)) {
     folderPath.set(id, path);
     folderOnline.set(id, status === 'online');
   }
@@ -126,23 +122,13 @@ function readSnapshot(db: Catalog): SearchSnapshot {
   const contentTaken = new Float64Array(maxContent + 1).fill(Number.NaN);
   const contentCamera: (string | null)[] = new Array<string | null>(maxContent + 1).fill(null);
   const contentLocated = new Uint8Array(maxContent + 1);
-  for (const [id, taken, camera, located] of db
-    .prepare<[], [number, number | null, string | null, number]>(
-      `SELECT id, taken_at, camera, lat IS NOT NULL AND lon IS NOT NULL FROM contents`,
-    )
-    .raw()
-    .iterate()) {
+  for (const [id, taken, camera, located] of iterateContentFacts(db)) {
     if (taken !== null) contentTaken[id] = taken;
     contentCamera[id] = camera;
     contentLocated[id] = located;
   }
 
-  const photoRows = db
-    .prepare<[], [number, number | null, number, PhotoStatus, string]>(
-      `SELECT id, content_id, folder_id, status, rel_path FROM photos ORDER BY id`,
-    )
-    .raw()
-    .all();
+  const photoRows = listPhotoRows(db);
   const photoCount = photoRows.length;
   const photoId = new Int32Array(photoCount);
   const photoContent = new Int32Array(photoCount);
@@ -168,13 +154,7 @@ function readSnapshot(db: Catalog): SearchSnapshot {
   });
 
   // Box counts per (content, tag, engine), merged with the tag rows below: both in key order.
-  const boxes = db
-    .prepare<[], [number, number, string, number]>(
-      `SELECT content_id, tag_id, engine, count(*) FROM tag_boxes
-       GROUP BY content_id, tag_id, engine ORDER BY content_id, tag_id, engine`,
-    )
-    .raw()
-    .all();
+  const boxes = listBoxCounts(db);
   let boxAt = 0;
 
   const rowStart = new Int32Array(maxContent + 2);
@@ -187,13 +167,7 @@ function readSnapshot(db: Catalog): SearchSnapshot {
   let n = 0;
   let lastContent = 0;
   let lastTag = -1;
-  for (const [content, tag, engine, confidence] of db
-    .prepare<[], [number, number, string, number | null]>(
-      `SELECT content_id, tag_id, engine, confidence FROM photo_tags
-       WHERE state != 'rejected' ORDER BY content_id, tag_id, engine`,
-    )
-    .raw()
-    .iterate()) {
+  for (const [content, tag, engine, confidence] of iterateLiveTagRows(db)) {
     if (content !== lastContent) {
       for (let c = lastContent + 1; c <= content; c++) rowStart[c] = n;
       lastContent = content;
@@ -314,7 +288,7 @@ class SnapshotCompiler {
 
   constructor(
     private readonly s: SearchSnapshot,
-    private readonly db: Catalog,
+    private readonly db: ReadableCatalog,
     private readonly qualifiers: readonly Qualifier[],
   ) {}
 
@@ -576,7 +550,8 @@ class SnapshotCompiler {
 /** Compile a query against a snapshot (tag words are resolved through the catalog). */
 export function compileSnapshotQuery(
   snapshot: SearchSnapshot,
-  db: Catalog,
+  // Writable: the tag-term index is brought up to date first (refreshTagTerms writes).
+  db: WritableCatalog,
   query: QueryNode,
 ): CompiledQuery {
   refreshTagTerms(db);
@@ -646,7 +621,7 @@ function bestConfidence(
 /** Matching photos (photo indexes into the snapshot) and the query's tags. */
 export function matchSnapshotPhotos(
   snapshot: SearchSnapshot,
-  db: Catalog,
+  db: WritableCatalog,
   query: QueryNode,
 ): { photos: number[]; queryTagIds: readonly number[] } {
   const compiled = compileSnapshotQuery(snapshot, db, query);
@@ -658,7 +633,7 @@ export function matchSnapshotPhotos(
 /** The key rows of the matching photos, unsorted: what `keySql` reads, from memory. */
 export function snapshotKeyRows(
   snapshot: SearchSnapshot,
-  db: Catalog,
+  db: WritableCatalog,
   query: string | QueryNode,
   sort: SearchSort,
 ): SearchKeyRow[] {

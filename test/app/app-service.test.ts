@@ -286,6 +286,18 @@ describe(createAppService.name, () => {
     }
   });
 
+  it('estimates and refuses engine migrations through the API (the UI of `engines migrate`)', async () => {
+    expect(
+      await call('engines.migrationEstimate', { from: 'huawei', to: 'aliyun', query: '' }),
+    ).toMatchObject({ from: 'huawei', to: 'aliyun', photos: 0, calls: 0 });
+    expect(await fails('engines.migrationEstimate', { from: 'huawei', to: 'huawei' })).toBe(
+      'invalid-input',
+    );
+    expect(await fails('engines.migrate', { from: 'huawei', to: 'aliyun', query: 'conf>>9' })).toBe(
+      'query-syntax',
+    );
+  });
+
   it('keeps the UI language and refuses desktop-only calls in the web host', async () => {
     expect((await call('app.info', {})).uiLanguage).toBeNull();
     await call('app.setUiLanguage', { language: 'zh' });

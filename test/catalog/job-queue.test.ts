@@ -118,7 +118,7 @@ describe(recoverInterruptedJobs.name, () => {
     expect(claimNextJob(db, { kind: 'ingest', now: 1_999 })).toBeUndefined();
     const again = claimNextJob(db, { kind: 'ingest', now: 2_000 });
     expect(again).toMatchObject({ photoId: 1, attempts: 2 });
-    if (again) completeJob(db, again.id);
+    if (again) completeJob(db, again);
     expect(countJobs(db)).toEqual([]);
   });
 
@@ -127,7 +127,7 @@ describe(recoverInterruptedJobs.name, () => {
     // Claimed by a process that has ended since (the restart this test stands for).
     const job = claimNextJob(db, { kind: 'tag', now: 1, owner: deadProcess() });
     if (job?.kind !== 'tag') throw new Error('expected a tag job');
-    recordRemoteTask(db, job.id, 'task-42', { cleanup: 'obj/key', resubmits: 0 });
+    recordRemoteTask(db, job, 'task-42', { cleanup: 'obj/key', resubmits: 0 });
     recoverInterruptedJobs(db, 5);
     // Polling decodes nothing: the cut-short poll is not an attempt and polls again at once.
     expect(claimNextJob(db, { kind: 'tag', now: 5 })).toMatchObject({
@@ -232,12 +232,12 @@ describe(renewJobLeases.name, () => {
     const job = claimNextJob(db, { kind: 'ingest', now: 0, leaseMs: 1_000, owner: elsewhere });
     if (!job) throw new Error('expected a job');
     // Another process cannot renew it; its holder can.
-    expect(renewJobLeases(db, [job.id], 10_000)).toBe(0);
-    expect(renewJobLeases(db, [job.id], 10_000, elsewhere)).toBe(1);
+    expect(renewJobLeases(db, [job], 10_000)).toBe(0);
+    expect(renewJobLeases(db, [job], 10_000, elsewhere)).toBe(1);
     expect(recoverInterruptedJobs(db, 5_000)).toBe(0);
     expect(recoverInterruptedJobs(db, 10_000)).toBe(1);
     // A job no longer running is not renewed (its lease was taken over).
-    expect(renewJobLeases(db, [job.id], 20_000, elsewhere)).toBe(0);
+    expect(renewJobLeases(db, [job], 20_000, elsewhere)).toBe(0);
   });
 });
 
@@ -246,10 +246,10 @@ describe(failJob.name, () => {
     enqueueTag(db, 3, 'huawei', 0);
     const job = claimNextJob(db, { kind: 'tag', now: 0 });
     if (!job) throw new Error('no job');
-    rescheduleJob(db, job.id, 10, { code: 'APIG.0308', message: 'throttled' });
+    rescheduleJob(db, job, 10, { code: 'APIG.0308', message: 'throttled' });
     const again = claimNextJob(db, { kind: 'tag', now: 10 });
     if (!again) throw new Error('no job');
-    failJob(db, again.id, 'AIS.0503', 'The image is damaged.');
+    failJob(db, again, 'AIS.0503', 'The image is damaged.');
     expect(listFailedJobs(db)).toMatchObject([
       { code: 'AIS.0503', message: 'The image is damaged.', attempts: 2 },
     ]);
@@ -267,8 +267,8 @@ describe(`${claimNextJob.name} with async tasks`, () => {
     const submit = claimNextJob(db, { kind: 'tag', engines: ['aliyun'], now: 100 });
     expect(submit).toMatchObject({ contentId: 1, attempts: 1 });
     if (!submit) throw new Error('no job');
-    recordRemoteTask(db, submit.id, 'task-1', { resubmits: 0, submittedAt: 100 }, 100);
-    releaseJob(db, submit.id, 150, undefined, 100);
+    recordRemoteTask(db, submit, 'task-1', { resubmits: 0, submittedAt: 100 }, 100);
+    releaseJob(db, submit, 150, undefined, 100);
     // Content 2 and 3 were queued long before the poll became due; the poll still goes first.
     const poll = claimNextJob(db, { kind: 'tag', engines: ['aliyun'], now: 200 });
     expect(poll).toMatchObject({
@@ -288,7 +288,7 @@ describe(`${claimNextJob.name} with async tasks`, () => {
     enqueueTag(db, 3, 'huawei', 20);
     const first = claimNextJob(db, { kind: 'tag', engines: ['huawei'], now: 100 });
     if (!first) throw new Error('no job');
-    rescheduleJob(db, first.id, 150, { code: 'APIG.0308', message: 'throttled' }, 100);
+    rescheduleJob(db, first, 150, { code: 'APIG.0308', message: 'throttled' }, 100);
     expect(claimNextJob(db, { kind: 'tag', engines: ['huawei'], now: 120 })).toMatchObject({
       contentId: 2,
     });
@@ -296,5 +296,33 @@ describe(`${claimNextJob.name} with async tasks`, () => {
       contentId: 1,
       attempts: 2,
     });
+  });
+});
+
+describe(`${completeJob.name} and the other writes of a held job`, () => {
+  it('refuse a holder whose lease was taken over: [Note: Fenced job writes]', () => {
+    enqueueTag(db, 3, 'huawei', 0);
+    const elsewhere = { host: `not-${hostname()}`, pid: 4242, startId: null };
+    const old = claimNextJob(db, { kind: 'tag', now: 0, leaseMs: 1_000, owner: elsewhere });
+    if (!old) throw new Error('no job');
+    expect(recoverInterruptedJobs(db, 5_000)).toBe(1);
+    const taken = claimNextJob(db, { kind: 'tag', now: 100_000 });
+    if (!taken) throw new Error('no job');
+    expect(taken.lease).toBeGreaterThan(old.lease);
+    const error = { code: 'E', message: 'stale' };
+    expect(completeJob(db, old)).toBe(false);
+    expect(rescheduleJob(db, old, 0, error)).toBe(false);
+    expect(releaseJob(db, old, 0, error)).toBe(false);
+    expect(failJob(db, old, 'E', 'stale')).toBe(false);
+    expect(recordRemoteTask(db, old, 'stale-task', { resubmits: 0 })).toBe(false);
+    expect(renewJobLeases(db, [old], 10_000_000, elsewhere)).toBe(0);
+    expect(db.prepare('SELECT state, remote_task_id, last_error FROM jobs').get()).toEqual({
+      state: 'running',
+      remote_task_id: null,
+      last_error: null,
+    });
+    // The holder's own writes go through.
+    expect(completeJob(db, taken)).toBe(true);
+    expect(countJobs(db)).toEqual([]);
   });
 });

@@ -5,7 +5,7 @@
 // Then: `PRAGMA integrity_check` is ok, every photo is ingested and has every engine's result,
 // no job is left (none lost, none failed), and the emulators' logs show no duplicate
 // successful paid call that a kill does not explain. See [Note: Never pay twice] in
-// main/jobs/job-runner.ts for the window, and `measureDuplicates` for how it is measured.
+// main/jobs/tag-job-protocol.ts for the window, and `measureDuplicates` for how it is measured.
 //
 // The emulators tag with the fast pixel-region tagger (main/emulators/huawei/
 // pixel-region-tagger.ts) instead of the on-device model: the subject here is the queue's
@@ -21,7 +21,9 @@ import { dataPaths } from '../../main/util/data-dir.ts';
 import { startS3rver } from '../engines/hosting/s3rver-fixture.ts';
 import { startAliyunEmulator } from '../../main/emulators/aliyun/aliyun-emulator.ts';
 import type { CallRecord, FaultConfig } from '../../main/emulators/emulator-kit.ts';
+import { startBaiduEmulator } from '../../main/emulators/baidu/baidu-emulator.ts';
 import { startHuaweiEmulator } from '../../main/emulators/huawei/huawei-emulator.ts';
+import { startTencentEmulator } from '../../main/emulators/tencent/tencent-emulator.ts';
 import { tagPixelRegions } from '../../main/emulators/huawei/pixel-region-tagger.ts';
 import type { CrashWorkerConfig } from './crash-worker.ts';
 
@@ -39,6 +41,8 @@ export interface CrashScenarioOptions {
   /** Probability of an injected 429 and, separately, of a 5xx, per engine call. */
   readonly faultRate: number;
   readonly withAliyun: boolean;
+  /** Also tag with the Tencent and Baidu engines against their emulators (issue 13). */
+  readonly withSuccessors?: boolean;
   readonly qps: number;
   readonly concurrency: number;
   /** Give up on one worker run after this long. */
@@ -74,6 +78,8 @@ export interface CrashScenarioReport {
   readonly leftJobs: readonly string[];
   readonly huawei: DuplicateReport;
   readonly aliyun: DuplicateReport | null;
+  readonly tencent: DuplicateReport | null;
+  readonly baidu: DuplicateReport | null;
   /**
    * Aliyun tasks accepted (asyncscan answered 200) minus distinct contents: tasks whose id the
    * worker never committed (killed between the submit's answer and the commit), resubmitted on
@@ -230,6 +236,10 @@ export async function runCrashScenario(
   const aliyun = options.withAliyun
     ? await startAliyunEmulator({ tagger: tagPixelRegions, processingMs: 200 })
     : undefined;
+  const tencent = options.withSuccessors
+    ? await startTencentEmulator({ tagger: 'pixels' })
+    : undefined;
+  const baidu = options.withSuccessors ? await startBaiduEmulator({ tagger: 'pixels' }) : undefined;
   try {
     await generatePhotos(folder, options.photos, options.duplicates, random);
     const faults = (routes: readonly string[]): FaultConfig => ({
@@ -240,6 +250,8 @@ export async function runCrashScenario(
     });
     huawei.setFaults(faults(['image-tagging']));
     aliyun?.kit.setFaults(faults(['asyncscan', 'results']));
+    tencent?.setFaults(faults(['tiia']));
+    baidu?.setFaults(faults(['advanced_general']));
     const c = huawei.credentials;
     const config: CrashWorkerConfig = {
       dataRoot,
@@ -252,6 +264,25 @@ export async function runCrashScenario(
               accessKeyId: aliyun.credentials.accessKeyId,
               accessKeySecret: aliyun.credentials.accessKeySecret,
               hosting: { ...s3.settings },
+            },
+          }
+        : {}),
+      ...(tencent
+        ? {
+            tencent: {
+              endpoint: tencent.baseUrl,
+              region: tencent.credentials.region,
+              secretId: tencent.credentials.secretId,
+              secretKey: tencent.credentials.secretKey,
+            },
+          }
+        : {}),
+      ...(baidu
+        ? {
+            baidu: {
+              endpoint: baidu.baseUrl,
+              apiKey: baidu.credentials.apiKey,
+              secretKey: baidu.credentials.secretKey,
             },
           }
         : {}),
@@ -294,7 +325,11 @@ export async function runCrashScenario(
       const notOk = db.prepare(`SELECT COUNT(*) AS n FROM photos WHERE status != 'ok'`).get() as {
         n: number;
       };
-      const engines = options.withAliyun ? ['huawei', 'aliyun'] : ['huawei'];
+      const engines = [
+        'huawei',
+        ...(options.withAliyun ? ['aliyun'] : []),
+        ...(options.withSuccessors ? ['tencent', 'baidu'] : []),
+      ];
       const contentsMissingResults: Record<string, number> = {};
       for (const engine of engines) {
         const row = db
@@ -345,6 +380,18 @@ export async function runCrashScenario(
           killTimes,
         ),
         aliyun: aliyun ? measureDuplicates(aliyun.kit.calls(), killTimes) : null,
+        tencent: tencent
+          ? measureDuplicates(
+              tencent.calls().filter((call) => call.route === 'tiia'),
+              killTimes,
+            )
+          : null,
+        baidu: baidu
+          ? measureDuplicates(
+              baidu.calls().filter((call) => call.route === 'advanced_general'),
+              killTimes,
+            )
+          : null,
         aliyunOrphanedTasks: aliyun
           ? aliyun.kit.calls().filter((call) => call.route === 'asyncscan' && call.status === 200)
               .length - options.photos
@@ -357,6 +404,8 @@ export async function runCrashScenario(
   } finally {
     await huawei.close();
     await aliyun?.close();
+    await tencent?.close();
+    await baidu?.close();
     await s3?.close();
     rmSync(work, { recursive: true, force: true });
   }

@@ -10,7 +10,9 @@ import { createAliyunEngine } from '../../main/engines/aliyun/aliyun-engine.ts';
 import { aliyunSettingsSchema } from '../../main/engines/aliyun/aliyun-settings.ts';
 import type { TaggingEngine } from '../../main/engines/engine.ts';
 import { createS3ImageHost } from '../../main/engines/hosting/image-hosting.ts';
+import { createBaiduEngine } from '../../main/engines/baidu/baidu-engine.ts';
 import { createHuaweiEngine } from '../../main/engines/huawei/huawei-engine.ts';
+import { createTencentEngine } from '../../main/engines/tencent/tencent-engine.ts';
 import type { EngineId } from '../../main/engines/tag-model.ts';
 import { enqueueIngest, recoverInterruptedJobs } from '../../main/catalog/job-queue.ts';
 import { JobRunner } from '../../main/jobs/job-runner.ts';
@@ -32,6 +34,16 @@ export const CrashWorkerConfig = z.object({
       hosting: z.record(z.string(), z.unknown()),
     })
     .optional(),
+  /** The successor engines (issue 13), both sync like Huawei; absent in the seed scenario. */
+  tencent: z
+    .object({
+      endpoint: z.string(),
+      region: z.string(),
+      secretId: z.string(),
+      secretKey: z.string(),
+    })
+    .optional(),
+  baidu: z.object({ endpoint: z.string(), apiKey: z.string(), secretKey: z.string() }).optional(),
   qps: z.number().positive(),
   concurrency: z.number().int().positive(),
 });
@@ -42,7 +54,12 @@ const config = CrashWorkerConfig.parse(
 );
 const db = openCatalog(dataPaths(config.dataRoot).catalog);
 recoverInterruptedJobs(db);
-const engineIds: EngineId[] = config.aliyun ? ['huawei', 'aliyun'] : ['huawei'];
+const engineIds: EngineId[] = [
+  'huawei',
+  ...(config.aliyun ? (['aliyun'] as const) : []),
+  ...(config.tencent ? (['tencent'] as const) : []),
+  ...(config.baidu ? (['baidu'] as const) : []),
+];
 const folder =
   listFolders(db).find((f) => f.path === config.folder) ??
   addFolder(db, config.folder, { engines: engineIds });
@@ -87,6 +104,21 @@ if (config.aliyun) {
   );
 }
 
+if (config.tencent) {
+  engines.set(
+    'tencent',
+    createTencentEngine({
+      ...config.tencent,
+      // The generated photos are small; the docs' 50 px is a recommendation, not a limit.
+      minSide: 1,
+      requestTimeoutMs: 10_000,
+    }),
+  );
+}
+if (config.baidu) {
+  engines.set('baidu', createBaiduEngine({ ...config.baidu, requestTimeoutMs: 10_000 }));
+}
+
 const runner = new JobRunner({
   db,
   log: createStderrLogger(),
@@ -95,6 +127,8 @@ const runner = new JobRunner({
   limits: {
     huawei: { qps: config.qps, concurrency: config.concurrency },
     aliyun: { qps: config.qps, concurrency: config.concurrency },
+    tencent: { qps: config.qps, concurrency: config.concurrency },
+    baidu: { qps: config.qps, concurrency: config.concurrency },
   },
   // Fast backoff: the harness injects many faults and must finish in CI's time.
   policy: { maxAttempts: 12, baseDelayMs: 20, maxDelayMs: 400, maxResubmits: 1 },

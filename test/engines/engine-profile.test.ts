@@ -9,11 +9,20 @@ describe('engineProfiles', () => {
   it('files each profile under its own id, and everything else reads its keys', () => {
     for (const [key, profile] of Object.entries(engineProfiles)) expect(profile.id).toBe(key);
     expect(engineIds).toEqual(Object.keys(engineProfiles));
-    expect(registeredEngineIds).toEqual(['local', 'huawei', 'volcengine', 'aliyun']);
+    expect(registeredEngineIds).toEqual([
+      'local',
+      'huawei',
+      'volcengine',
+      'aliyun',
+      'vlm',
+      'tencent',
+      'baidu',
+    ]);
     expect(EngineId.options).toEqual(engineIds);
     expect(TagSource.options).toEqual([...engineIds, 'user']);
     expect(Object.keys(defaultEngineCallLimits)).toEqual(engineIds);
     expect(defaultEngineCallLimits.huawei).toEqual(engineProfiles.huawei.callLimits);
-    expect(EngineId.safeParse('tencent').success).toBe(false);
+    expect(EngineId.safeParse('tencent').success).toBe(true);
+    expect(EngineId.safeParse('nosuch').success).toBe(false);
   });
 });

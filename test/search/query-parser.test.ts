@@ -93,6 +93,10 @@ describe(parseQuery.name, () => {
     expect(f('engine:视觉模型')).toEqual({ field: 'engine', value: 'vlm' });
     expect(f('引擎:用户')).toEqual({ field: 'engine', value: 'user' });
     expect(f('引擎:火山')).toEqual({ field: 'engine', value: 'volcengine' });
+    expect(f('engine:tencent')).toEqual({ field: 'engine', value: 'tencent' });
+    expect(f('引擎:腾讯云')).toEqual({ field: 'engine', value: 'tencent' });
+    expect(f('engine:baidu')).toEqual({ field: 'engine', value: 'baidu' });
+    expect(f('引擎:百度')).toEqual({ field: 'engine', value: 'baidu' });
     expect(f('conf>80')).toEqual({ field: 'conf', op: '>', value: 80 });
     expect(f('conf>=80')).toEqual({ field: 'conf', op: '>=', value: 80 });
     expect(f('conf<50')).toEqual({ field: 'conf', op: '<', value: 50 });

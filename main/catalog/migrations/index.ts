@@ -10,6 +10,7 @@ import { migration0007SidecarPending } from './0007-sidecar-pending.ts';
 import { migration0008SidecarFolderMoves } from './0008-sidecar-folder-moves.ts';
 import { migration0009JobLeaseOwner } from './0009-job-lease-owner.ts';
 import { migration0010TagConfidenceOptional } from './0010-tag-confidence-optional.ts';
+import { migration0011JobLeaseGeneration } from './0011-job-lease-generation.ts';
 import { migration0013People } from './0013-people.ts';
 
 export const migrations: readonly Migration[] = [
@@ -23,5 +24,6 @@ export const migrations: readonly Migration[] = [
   migration0008SidecarFolderMoves,
   migration0009JobLeaseOwner,
   migration0010TagConfidenceOptional,
+  migration0011JobLeaseGeneration,
   migration0013People,
 ];

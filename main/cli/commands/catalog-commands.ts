@@ -2,9 +2,14 @@
 import { readdirSync, statSync } from 'node:fs';
 import { join, relative, resolve, sep } from 'node:path';
 import type { Catalog } from '../../catalog/catalog-connection.ts';
-import { listFolders } from '../../catalog/folders.ts';
-import { countCatalogTags, engineHasAnswers, listContentTags } from '../../catalog/photo-tags.ts';
-import { findPhotoIdByPath, listUnreadablePhotos } from '../../catalog/photos.ts';
+import { listFolders, summariseFolders } from '../../catalog/folders.ts';
+import {
+  countCatalogTags,
+  engineHasAnswers,
+  listContentTags,
+  listTagsWithPhotoCounts,
+} from '../../catalog/photo-tags.ts';
+import { findPhotoIdByPath, listUnreadablePhotos, readPhotoDetails } from '../../catalog/photos.ts';
 import { engineRetirementStatus } from '../../engines/engine-profile.ts';
 import type { RetirementStatus } from '../../engines/engine-retirement.ts';
 import { EngineId, engineIds } from '../../engines/tag-model.ts';
@@ -44,32 +49,6 @@ export function folderBytes(root: string): { files: number; bytes: number } {
 
 function megabytes(bytes: number): string {
   return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
-}
-
-interface FolderSummary {
-  id: number;
-  path: string;
-  status: string;
-  engines: string[];
-  photos: number;
-  ok: number;
-  broken: number;
-  skipped: number;
-  missing: number;
-  pending: number;
-}
-
-export function summariseFolders(db: Catalog): FolderSummary[] {
-  return db
-    .prepare<[], Omit<FolderSummary, 'engines'> & { engines: string }>(
-      `SELECT f.id, f.path, f.status, f.engines, COUNT(p.id) AS photos,
-         COALESCE(SUM(p.status = 'ok'), 0) AS ok, COALESCE(SUM(p.status = 'broken'), 0) AS broken,
-         COALESCE(SUM(p.status = 'skipped'), 0) AS skipped, COALESCE(SUM(p.status = 'missing'), 0) AS missing,
-         COALESCE(SUM(p.status = 'pending'), 0) AS pending
-       FROM folders f LEFT JOIN photos p ON p.folder_id = f.id GROUP BY f.id ORDER BY f.path`,
-    )
-    .all()
-    .map((f) => ({ ...f, engines: EngineId.array().catch([]).parse(JSON.parse(f.engines)) }));
 }
 
 /** Sidecar writing and the sidecars still due ([Note: Sidecars follow tag changes]). */
@@ -178,24 +157,7 @@ export const tagsCommand: CliCommand = {
   run(inv) {
     const ctx = openCliContext(inv);
     try {
-      const rows = ctx.db
-        .prepare<
-          [],
-          { name: string; zh: string; en: string; type: string; photos: number; also: string }
-        >(
-          // `also`: tags merged into this one ([Note: Merged tags stay merged] in migration 0006).
-          `SELECT t.name, t.zh, t.en, t.type, COUNT(DISTINCT p.id) AS photos,
-             (SELECT json_group_array(json_object('name', name, 'type', type, 'zh', zh, 'en', en))
-              FROM (SELECT * FROM tag_aliases a WHERE a.tag_id = t.id ORDER BY a.name)) AS also
-           FROM tags t JOIN photo_tags pt ON pt.tag_id = t.id AND pt.state != 'rejected'
-           JOIN photos p ON p.content_id = pt.content_id
-           GROUP BY t.id ORDER BY photos DESC, t.name`,
-        )
-        .all()
-        .map((r) => ({
-          ...r,
-          also: JSON.parse(r.also) as { name: string; type: string; zh: string; en: string }[],
-        }));
+      const rows = listTagsWithPhotoCounts(ctx.db);
       if (inv.global.json) inv.io.printJson(rows);
       else if (rows.length === 0)
         inv.io.print('No tags yet. Index a folder with: tujian index <folder>');
@@ -243,31 +205,7 @@ export const showCommand: CliCommand = {
         );
         return Promise.resolve(ExitCode.failure);
       }
-      const photo = ctx.db
-        .prepare<
-          [number],
-          {
-            id: number;
-            status: string;
-            error: string | null;
-            size: number;
-            content_id: number | null;
-            hash: string | null;
-            format: string | null;
-            width: number | null;
-            height: number | null;
-            taken_at: number | null;
-            camera: string | null;
-            lat: number | null;
-            lon: number | null;
-            orientation: number | null;
-          }
-        >(
-          `SELECT p.id, p.status, p.error, p.size, p.content_id, c.hash, c.format, c.width, c.height, c.taken_at,
-             c.camera, c.lat, c.lon, c.orientation
-           FROM photos p LEFT JOIN contents c ON c.id = p.content_id WHERE p.id = ?`,
-        )
-        .get(found.photoId);
+      const photo = readPhotoDetails(ctx.db, found.photoId);
       if (!photo) return Promise.resolve(ExitCode.failure);
       const tags = photo.content_id === null ? [] : listContentTags(ctx.db, photo.content_id);
       const facts = {
@@ -353,7 +291,7 @@ export const retryCommand: CliCommand = {
   name: 'retry',
   summary:
     'Requeue failed jobs and restart stopped engines (all, or one); run "tujian index" to process them',
-  usage: 'tujian retry [--engine local|huawei|volcengine|aliyun]',
+  usage: 'tujian retry [--engine local|huawei|volcengine|aliyun|tencent|baidu]',
   options: { engine: { type: 'string' } },
   run(inv) {
     const engineName = stringOption(inv, 'engine');

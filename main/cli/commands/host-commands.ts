@@ -98,18 +98,18 @@ export const serveCommand: CliCommand = {
   },
 };
 
-const emulatorNames = ['huawei', 'volcengine', 'aliyun', 'vlm'] as const;
+const emulatorNames = ['huawei', 'volcengine', 'aliyun', 'vlm', 'tencent', 'baidu'] as const;
 
 export const emulateCommand: CliCommand = {
   name: 'emulate',
   summary:
     "Run a cloud engine's emulator on 127.0.0.1 (first line: base URL and test credentials as JSON)",
-  usage: 'tujian emulate huawei|volcengine|aliyun|vlm [--port N]',
+  usage: 'tujian emulate huawei|volcengine|aliyun|vlm|tencent|baidu [--port N]',
   options: { port: { type: 'string' } },
   async run(inv) {
     const [name] = inv.positionals;
     if (!emulatorNames.some((n) => n === name))
-      throw new UsageError('name an emulator: huawei, volcengine, aliyun or vlm');
+      throw new UsageError('name an emulator: huawei, volcengine, aliyun, vlm, tencent or baidu');
     const port = parsePort(stringOption(inv, 'port'));
     const options = port === undefined ? {} : { port };
     // The emulators ship with the app in main/emulators/ ("try without an account"; the tests
@@ -144,6 +144,18 @@ export const emulateCommand: CliCommand = {
         control: `${emulator.baseUrl}/__emulator`,
         models: vlmEmulatorModels,
       };
+      close = () => emulator.close();
+    } else if (name === 'tencent') {
+      const { startTencentEmulator, tencentEmulatorBanner } =
+        await import('../../emulators/tencent/tencent-emulator.ts');
+      const emulator = await startTencentEmulator(options);
+      banner = tencentEmulatorBanner(emulator);
+      close = () => emulator.close();
+    } else if (name === 'baidu') {
+      const { startBaiduEmulator, baiduEmulatorBanner } =
+        await import('../../emulators/baidu/baidu-emulator.ts');
+      const emulator = await startBaiduEmulator(options);
+      banner = baiduEmulatorBanner(emulator);
       close = () => emulator.close();
     } else {
       const { startAliyunEmulator } = await import('../../emulators/aliyun/aliyun-emulator.ts');

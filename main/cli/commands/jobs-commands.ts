@@ -21,12 +21,16 @@ function engineOption(inv: CliInvocation, required: boolean): EngineId | undefin
   const name = stringOption(inv, 'engine');
   if (name === undefined) {
     if (required)
-      throw new UsageError('name an engine with --engine local|huawei|volcengine|aliyun');
+      throw new UsageError(
+        'name an engine with --engine local|huawei|volcengine|aliyun|tencent|baidu',
+      );
     return undefined;
   }
   const parsed = EngineId.safeParse(name);
   if (!parsed.success)
-    throw new UsageError(`unknown engine "${name}" (local, huawei, volcengine or aliyun)`);
+    throw new UsageError(
+      `unknown engine "${name}" (local, huawei, volcengine, aliyun, tencent or baidu)`,
+    );
   return parsed.data;
 }
 
@@ -116,7 +120,7 @@ function pauseOrResume(paused: boolean): CliCommand {
     summary: paused
       ? 'Pause all work, or one engine (kept until "tujian resume"; a running watch obeys it)'
       : 'Resume all work, or one engine, after "tujian pause"',
-    usage: `tujian ${verb} [--engine local|huawei|volcengine|aliyun]`,
+    usage: `tujian ${verb} [--engine local|huawei|volcengine|aliyun|tencent|baidu]`,
     options: { engine: { type: 'string' } },
     run(inv) {
       const engine = engineOption(inv, false);

@@ -22,7 +22,9 @@ function parseEngines(inv: CliInvocation, option: string): EngineId[] | undefine
   return names.map((name) => {
     const parsed = EngineId.safeParse(name);
     if (!parsed.success)
-      throw new UsageError(`unknown engine "${name}" (local, huawei, volcengine, aliyun)`);
+      throw new UsageError(
+        `unknown engine "${name}" (local, huawei, volcengine, aliyun, tencent, baidu)`,
+      );
     return parsed.data;
   });
 }
@@ -246,7 +248,7 @@ export const indexCommand: CliCommand = {
   name: 'index',
   summary: 'Scan folders (all, or the one named — added if new), ingest new photos and tag them',
   usage:
-    'tujian index [folder] [--engine local,huawei,volcengine,aliyun] [--follow-outside-links] [--progress-seconds N] [--json]',
+    'tujian index [folder] [--engine local,huawei,volcengine,aliyun,tencent,baidu] [--follow-outside-links] [--progress-seconds N] [--json]',
   options: {
     engine: { type: 'string' },
     'follow-outside-links': { type: 'boolean' },

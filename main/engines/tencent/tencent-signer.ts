@@ -4,8 +4,8 @@
 // from the secret through the UTC date, the service name and "tc3_request". Test vectors come
 // from the SDK itself (test/engines/tencent/tencent-signer.test.ts).
 //
-// This is the first part of the Tencent image-tagging engine (issue 13); the engine is not
-// registered yet, so nothing calls it outside its tests.
+// The engine (tencent-client.ts) signs with `signTc3`; the emulator rebuilds the canonical
+// request from the headers the caller says it signed and checks it with `tc3Signature`.
 import { createHash, createHmac } from 'node:crypto';
 
 export const tc3Algorithm = 'TC3-HMAC-SHA256';
@@ -51,6 +51,31 @@ export interface Tc3Signature {
   readonly authorization: string;
 }
 
+/** The SHA-256 of data as lower-case hex (the canonical request's payload hash). */
+export { sha256Hex };
+
+/** Signs a canonical request: the string to sign and the key derived through date and service. */
+export function tc3Signature(input: {
+  readonly canonicalRequest: string;
+  readonly timestamp: number;
+  readonly service: string;
+  readonly secretKey: string;
+}): { scope: string; stringToSign: string; signature: string } {
+  const date = tc3Date(input.timestamp);
+  const scope = `${date}/${input.service}/tc3_request`;
+  const stringToSign = [
+    tc3Algorithm,
+    String(input.timestamp),
+    scope,
+    sha256Hex(input.canonicalRequest),
+  ].join('\n');
+  const kDate = hmac(`TC3${input.secretKey}`, date);
+  const kService = hmac(kDate, input.service);
+  const kSigning = hmac(kService, 'tc3_request');
+  const signature = createHmac('sha256', kSigning).update(stringToSign).digest('hex');
+  return { scope, stringToSign, signature };
+}
+
 export function signTc3(request: Tc3Request): Tc3Signature {
   const signedHeaders = 'content-type;host';
   const canonicalHeaders = `content-type:${request.contentType}\nhost:${request.host}\n`;
@@ -62,18 +87,12 @@ export function signTc3(request: Tc3Request): Tc3Signature {
     signedHeaders,
     sha256Hex(request.body),
   ].join('\n');
-  const date = tc3Date(request.timestamp);
-  const scope = `${date}/${request.service}/tc3_request`;
-  const stringToSign = [
-    tc3Algorithm,
-    String(request.timestamp),
-    scope,
-    sha256Hex(canonicalRequest),
-  ].join('\n');
-  const kDate = hmac(`TC3${request.secretKey}`, date);
-  const kService = hmac(kDate, request.service);
-  const kSigning = hmac(kService, 'tc3_request');
-  const signature = createHmac('sha256', kSigning).update(stringToSign).digest('hex');
+  const { scope, stringToSign, signature } = tc3Signature({
+    canonicalRequest,
+    timestamp: request.timestamp,
+    service: request.service,
+    secretKey: request.secretKey,
+  });
   return {
     canonicalRequest,
     stringToSign,

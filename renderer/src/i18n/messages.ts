@@ -167,6 +167,8 @@ const en = {
   'engine.volcengine': 'Volcengine',
   'engine.aliyun': 'Alibaba Cloud',
   'engine.vlm': 'Vision-language model',
+  'engine.tencent': 'Tencent Cloud',
+  'engine.baidu': 'Baidu AI Cloud',
   'engine.user': 'You',
   'activity.title': 'Activity',
   'activity.idle': 'All caught up',
@@ -229,6 +231,21 @@ const en = {
   'settings.host': 'Running as',
   'settings.hostDesktop': 'Desktop app',
   'settings.hostWeb': 'Web (tujian serve)',
+  'migrate.title': 'Move its photos to another engine',
+  'migrate.hint':
+    'Photos whose scene and concept tags came only from {engine}. Their {engine} tags are kept and stay searchable.',
+  'migrate.to': 'To',
+  'migrate.query': 'Only photos matching (optional)',
+  'migrate.notReady': '(not set up or off)',
+  'migrate.estimate': 'Estimate',
+  'migrate.summary': 'Photos: {photos} ({contents} distinct) · calls to {engine}: {calls}',
+  'migrate.answered': 'Already tagged by {engine} (not sent again): {count}',
+  'migrate.alreadyQueued': 'Already queued: {count}',
+  'migrate.notEnabled':
+    'In folders where {engine} is off (turn it on there first): {count} — {folders}',
+  'migrate.budget': 'Calls left in the budget: {count}',
+  'migrate.queue': 'Queue for {engine}',
+  'migrate.queued': 'Queued for {engine}: {count}',
   'settings.localHint': 'Runs on this computer; photos never leave it.',
   'settings.cloudHint': 'Sends a reduced copy of each photo to the service. Paid per call.',
   'credential.vlm.protocol': 'Protocol',
@@ -240,6 +257,10 @@ const en = {
     'This address is not on this computer: every photo this engine tags is sent to {host}.',
   'settings.volcengineDetects':
     'Answers only yes or no: does the photo show a person-like subject (no score, no other tags).',
+  'settings.tencentAbout':
+    'Image tagging (DetectLabelPro; DetectLabel with the album scene where Pro is not available). The photo is sent directly, no bucket needed. Enter the SecretId and SecretKey of an API key; region e.g. ap-guangzhou. Labels come in Chinese; English is shown where Tujian knows the name, otherwise the Chinese name stands.',
+  'settings.baiduAbout':
+    'Object and scene recognition (advanced_general). The photo is sent directly, no bucket needed. Enter the API Key and Secret Key of an application that has image recognition; no region. Labels come in Chinese; English is shown where Tujian knows the name, otherwise the Chinese name stands.',
   'settings.retirement':
     '{engine} is being retired by its vendor: no longer sold from {endOfSale}, service ends around {endOfService}. Your tags from it stay searchable; move its photos to another engine with: tujian engines migrate {id} --to <engine>.',
   'error.unauthorized':
@@ -415,6 +436,8 @@ const zh: Record<MessageKey, string> = {
   'engine.volcengine': '火山引擎',
   'engine.aliyun': '阿里云',
   'engine.vlm': '视觉语言模型',
+  'engine.tencent': '腾讯云',
+  'engine.baidu': '百度智能云',
   'engine.user': '手动',
   'activity.title': '任务',
   'activity.idle': '全部完成',
@@ -476,6 +499,19 @@ const zh: Record<MessageKey, string> = {
   'settings.host': '运行方式',
   'settings.hostDesktop': '桌面应用',
   'settings.hostWeb': '网页（tujian serve）',
+  'migrate.title': '将其照片转到其他引擎',
+  'migrate.hint': '场景和概念标签仅来自{engine}的照片。原有的{engine}标签会保留，仍可搜索。',
+  'migrate.to': '转到',
+  'migrate.query': '仅限匹配的照片（可选）',
+  'migrate.notReady': '（未设置或未启用）',
+  'migrate.estimate': '估算',
+  'migrate.summary': '照片：{photos}（{contents} 个不同内容）· 需调用{engine}：{calls} 次',
+  'migrate.answered': '已由{engine}标注（不会再次发送）：{count}',
+  'migrate.alreadyQueued': '已在队列中：{count}',
+  'migrate.notEnabled': '所在文件夹未启用{engine}（请先启用）：{count} — {folders}',
+  'migrate.budget': '额度剩余调用次数：{count}',
+  'migrate.queue': '加入{engine}队列',
+  'migrate.queued': '已加入{engine}队列：{count}',
   'settings.localHint': '在本机运行，照片不会离开这台电脑。',
   'settings.cloudHint': '将每张照片的缩小副本发送到该服务，按调用次数计费。',
   'credential.vlm.protocol': '协议',
@@ -485,6 +521,10 @@ const zh: Record<MessageKey, string> = {
     '由您自己运行的模型服务（Ollama、LM Studio、llama.cpp、vLLM）给出开放词汇标签。默认在本机：http://127.0.0.1。',
   'settings.endpointOffMachine': '此地址不在本机：该引擎处理的每张照片都会发送到 {host}。',
   'settings.volcengineDetects': '只回答是或否：照片中是否含人物主体（无置信度，无其他标签）。',
+  'settings.tencentAbout':
+    '图像标签（DetectLabelPro；如该账号或地域不支持，则改用 DetectLabel 相册版）。照片直接发送，无需存储桶。请填写 API 密钥的 SecretId 和 SecretKey；地域如 ap-guangzhou。标签为中文；图鉴已知英文名的显示英文，否则仍显示中文名。',
+  'settings.baiduAbout':
+    '通用物体和场景识别（advanced_general）。照片直接发送，无需存储桶。请填写已开通图像识别的应用的 API Key 和 Secret Key；无需地域。标签为中文；图鉴已知英文名的显示英文，否则仍显示中文名。',
   'settings.retirement':
     '{engine} 即将被服务商下线：{endOfSale} 起停止售卖，约 {endOfService} 停止服务。已有标签保留且可搜索；可用 tujian engines migrate {id} --to <引擎> 将其照片交给其他引擎。',
   'error.unauthorized': '此页面已失去访问权限。请重新打开 `tujian serve` 输出的地址。',

@@ -65,8 +65,8 @@ describe(aliyunCallbackMount.name, () => {
     enqueueTag(db, 1, 'aliyun', 0);
     const job = claimNextJob(db, { kind: 'tag', now: 0 });
     if (!job) throw new Error('no job');
-    recordRemoteTask(db, job.id, 'task-7', { resubmits: 0 });
-    rescheduleJob(db, job.id, 1_000_000);
+    recordRemoteTask(db, job, 'task-7', { resubmits: 0 });
+    rescheduleJob(db, job, 1_000_000);
 
     const content = JSON.stringify({
       code: 200,

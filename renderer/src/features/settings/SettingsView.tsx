@@ -9,6 +9,7 @@ import type {
   UiLanguage,
 } from '../../../../preload/api-contract.ts';
 import { useClient } from '../../api/client-context.tsx';
+import { EngineMigration } from './EngineMigration.tsx';
 import { Spinner } from '../../components/EmptyState.tsx';
 import { Icon } from '../../components/Icon.tsx';
 import { useI18n } from '../../i18n/i18n.tsx';
@@ -106,6 +107,7 @@ export function SettingsView(props: {
               <EngineCard
                 key={engine.engine}
                 settings={engine}
+                engines={engines}
                 onSaved={(next) => {
                   setEngines(
                     (list) => list?.map((x) => (x.engine === next.engine ? next : x)) ?? null,
@@ -157,9 +159,12 @@ export function SettingsView(props: {
 
 function EngineCard({
   settings,
+  engines,
   onSaved,
 }: {
   settings: EngineSettingsView;
+  /** Every engine's settings (a retiring engine's card offers the others to move to). */
+  engines: readonly EngineSettingsView[];
   onSaved: (s: EngineSettingsView) => void;
 }) {
   const { t } = useI18n();
@@ -233,6 +238,16 @@ function EngineCard({
           {settings.engine === 'volcengine' && (
             <p className="field-hint">{t('settings.volcengineDetects')}</p>
           )}
+          {settings.engine === 'tencent' && (
+            <p className="field-hint" data-testid="engine-about">
+              {t('settings.tencentAbout')}
+            </p>
+          )}
+          {settings.engine === 'baidu' && (
+            <p className="field-hint" data-testid="engine-about">
+              {t('settings.baiduAbout')}
+            </p>
+          )}
         </div>
         <label className="toggle">
           <input
@@ -266,6 +281,7 @@ function EngineCard({
           <span>{t('settings.endpointOffMachine', { host: hostOf(settings.endpoint ?? '') })}</span>
         </div>
       )}
+      {settings.retirement && <EngineMigration from={settings.engine} engines={engines} />}
       {settings.cloud && settings.problem && (
         <div className="engine-problem" role="note" data-testid="engine-problem">
           <Icon name="warning" size={14} />
