@@ -21,7 +21,7 @@ export const engineIds = [
 export const EngineId = z.enum(engineIds);
 export type EngineId = z.infer<typeof EngineId>;
 
-export const tagTypes = ['object', 'scene', 'concept'] as const;
+export const tagTypes = ['object', 'scene', 'concept', 'person'] as const;
 export const TagType = z.enum(tagTypes);
 export type TagType = z.infer<typeof TagType>;
 
@@ -250,6 +250,38 @@ export type TagMergeResult = z.infer<typeof TagMergeResult>;
 
 // ---------------------------------------------------------------------------------------
 // Albums (a smart album is a saved query)
+
+// People (issue 15): persons found in the photos; a named person is a tag of type `person`.
+
+export const FaceView = z.object({
+  id: Id,
+  /** A photo showing the face (its content may be in several places). */
+  photoId: Id.nullable(),
+  /** The content's hash: the face is cut out of its thumbnail by the UI. */
+  hash: z.string(),
+  box: z.object({ x: z.number(), y: z.number(), w: z.number(), h: z.number() }),
+  personId: Id.nullable(),
+  /** user: the user put it there (moved, merged, named); auto: found by the clustering. */
+  assignedBy: z.enum(['auto', 'user']).nullable(),
+  zh: z.string().nullable(),
+  en: z.string().nullable(),
+});
+export type FaceView = z.infer<typeof FaceView>;
+
+export const PersonView = z.object({
+  id: Id,
+  /** Null while unnamed. */
+  tagId: Id.nullable(),
+  zh: z.string().nullable(),
+  en: z.string().nullable(),
+  hidden: z.boolean(),
+  faces: z.number().int().nonnegative(),
+  photos: z.number().int().nonnegative(),
+  cover: FaceView,
+});
+export type PersonView = z.infer<typeof PersonView>;
+
+const PersonName = z.string().trim().min(1).max(100);
 
 export const AlbumInfo = z.object({
   id: Id,
@@ -495,6 +527,37 @@ export const apiContract = {
   /** Merge for good: the first tag disappears, its photos and names go to the second. */
   'tags.merge': channel(TagMergeInput, TagMergeResult),
 
+  'people.list': channel(
+    z.object({ includeHidden: z.boolean().default(false) }),
+    z.array(PersonView),
+  ),
+  /** One person with their faces (pinned first, then the newest). */
+  'people.get': channel(
+    z.object({ id: Id }),
+    z.object({ person: PersonView, faces: z.array(FaceView) }),
+  ),
+  'people.name': channel(
+    z.object({ id: Id, zh: PersonName.optional(), en: PersonName.optional() }),
+    PersonView,
+  ),
+  /** The first person becomes the second (for good: the user's decision). */
+  'people.merge': channel(z.object({ fromId: Id, intoId: Id }), PersonView),
+  /** A face belongs to another person (a new one when personId is null). */
+  'people.moveFace': channel(
+    z.object({ faceId: Id, personId: Id.nullable() }),
+    z.object({ personId: Id }),
+  ),
+  /** "Not this person": remembered, never undone by re-clustering. */
+  'people.rejectFace': channel(
+    z.object({ faceId: Id, personId: Id.optional() }),
+    z.object({ rejected: Id.nullable() }),
+  ),
+  /** "Who is this?": the face's person gets the name, or joins the person who has it. */
+  'people.nameFace': channel(z.object({ faceId: Id, name: PersonName }), FaceView),
+  'people.setHidden': channel(z.object({ id: Id, hidden: z.boolean() }), Ok),
+  /** The faces of a photo, left to right, with their persons' names. */
+  'photos.faces': channel(z.object({ id: Id }), z.array(FaceView)),
+
   'albums.list': channel(Empty, z.array(AlbumInfo)),
   'albums.create': channel(
     z.object({ name: AlbumName, query: z.string().trim().min(1).max(2000) }),
@@ -552,7 +615,7 @@ export const ApiEvent = z.discriminatedUnion('type', [
   z.object({
     type: z.literal('catalog-changed'),
     /** What changed, so views refresh only what they show. */
-    scope: z.enum(['photos', 'tags', 'folders', 'albums', 'settings']),
+    scope: z.enum(['photos', 'tags', 'folders', 'albums', 'settings', 'people']),
   }),
 ]);
 export type ApiEvent = z.infer<typeof ApiEvent>;

@@ -3,6 +3,7 @@
 // engines. Every side effect (file dialogs, opening files, engine settings, the job
 // runner, scanning) is a port passed in, so tests run it on a real catalog with real or
 // temporary collaborators and no host (STYLE.md rule 4).
+import { createPeopleHandlers } from './people-handlers.ts';
 import { AlbumError, deleteAlbum, renameAlbum } from '../catalog/albums.ts';
 import type { Catalog } from '../catalog/catalog-connection.ts';
 import {
@@ -268,6 +269,14 @@ export function createAppService(deps: AppServiceDeps): AppService {
   }
 
   const handlers: ApiHandlers = {
+    // Person tags are tags: a change refreshes the photo views and searches as well.
+    ...createPeopleHandlers(db, {
+      now,
+      changed: () => {
+        changed('people');
+        changed('tags');
+      },
+    }),
     'app.info': () => {
       const saved = readSettingJson(db, uiLanguageKey);
       return {

@@ -50,9 +50,11 @@ const typeWords: Record<string, TagType> = {
   object: 'object',
   scene: 'scene',
   concept: 'concept',
+  person: 'person',
   物体: 'object',
   场景: 'scene',
   概念: 'concept',
+  人物: 'person',
 };
 
 /** Splits `dog:object` (or `狗：物体`) into the name and the type; other text is all name. */

@@ -17,6 +17,7 @@ import { emulateCommand, serveCommand } from './commands/host-commands.ts';
 import { safetyCommands } from './commands/safety-commands.ts';
 import { jobsCommands } from './commands/jobs-commands.ts';
 import { textCommand } from './commands/text-command.ts';
+import { peopleCommand } from './commands/people-commands.ts';
 
 export function cliCommands(): readonly CliCommand[] {
   return [
@@ -28,6 +29,7 @@ export function cliCommands(): readonly CliCommand[] {
     searchCommand,
     albumsCommand,
     tagCommand,
+    peopleCommand,
     statusCommand,
     tagsCommand,
     showCommand,

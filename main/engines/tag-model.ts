@@ -3,7 +3,7 @@
 import { z } from 'zod';
 import { registeredEngineIds } from './engine-profile.ts';
 
-export const tagTypes = ['object', 'scene', 'concept'] as const;
+export const tagTypes = ['object', 'scene', 'concept', 'person'] as const;
 export const TagType = z.enum(tagTypes);
 export type TagType = z.infer<typeof TagType>;
 
@@ -69,6 +69,21 @@ export const TextLineAnswer = z.object({
   language: z.enum(['zh', 'en', 'mixed', 'und']),
 });
 export type TextLineAnswer = z.infer<typeof TextLineAnswer>;
+/**
+ * One face the engine found, with what people need (main/people): its box (with the
+ * detector's confidence), a unit-length descriptor (null when the box could not be cropped),
+ * and the measures that decide whether it may be clustered (main/people/face-quality.ts).
+ */
+export const AnswerFace = z.object({
+  box: TagBox,
+  descriptor: z
+    .custom<Float32Array>((v) => v instanceof Float32Array, 'descriptor must be a Float32Array')
+    .refine((v) => v.length > 0 && v.every(Number.isFinite), 'descriptor: finite values')
+    .nullable(),
+  sourceSide: z.number().nonnegative(),
+  sharpness: z.number().nonnegative(),
+});
+export type AnswerFace = z.infer<typeof AnswerFace>;
 
 /** What one engine said about one image. */
 export const EngineAnswer = z.object({
@@ -81,6 +96,11 @@ export const EngineAnswer = z.object({
    * never read again for this model); absent means the engine does not read text.
    */
   text: z.object({ lines: z.array(TextLineAnswer) }).optional(),
+  /**
+   * Faces with descriptors, from an engine that computes them (the local engine). Absent:
+   * the engine says nothing about faces, and the faces the catalog has are kept.
+   */
+  faces: z.object({ model: z.string().min(1), items: z.array(AnswerFace) }).optional(),
 });
 export type EngineAnswer = z.infer<typeof EngineAnswer>;
 

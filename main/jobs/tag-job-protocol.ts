@@ -15,6 +15,7 @@
 // paid call and BEFORE the answer's transaction committed (sync engines), or before the
 // task id was committed (async submit): on restart the job runs again and pays a second
 // time. The window is one HTTP answer plus one SQLite commit wide; test/crash measures it.
+import { saveAnswerFaces } from '../catalog/people.ts';
 import type { Catalog } from '../catalog/catalog-connection.ts';
 import {
   completeJob,
@@ -322,6 +323,7 @@ export class TagJobProtocol {
         if (completeJob(db, job)) {
           saveEngineAnswer(db, job.contentId, answer, settingsKey, this.ctx.now());
           savePhotoText(db, job.contentId, answer);
+          saveAnswerFaces(db, job.contentId, answer, this.ctx.now());
           return 'done';
         }
         // Taken over ([Note: Fenced job writes]): the answer is paid for, so it is kept for
@@ -330,6 +332,7 @@ export class TagJobProtocol {
         if (hasEngineResult(db, job.contentId, job.engine, settingsKey)) return 'dropped';
         saveEngineAnswer(db, job.contentId, answer, settingsKey, this.ctx.now());
         savePhotoText(db, job.contentId, answer);
+        saveAnswerFaces(db, job.contentId, answer, this.ctx.now());
         return 'kept';
       })
       .immediate();

@@ -23,6 +23,7 @@ import { createIngestSetup } from './ingest-setup.ts';
 import type { LibraryLog, ScanDeps } from './library-deps.ts';
 import { ingestPhoto } from './photo-ingest.ts';
 import { createSidecarSync } from './sidecar-sync.ts';
+import { createPeopleSync } from '../people/people-sync.ts';
 
 /** The engines a runtime tags with, as a host builds them (main/engines/engine-registry.ts). */
 export interface RuntimeEngines {
@@ -114,6 +115,8 @@ function buildCore(options: LibraryRuntimeOptions, engineSet: RuntimeEngines): R
       tried = true;
     },
   });
+  // New faces join their persons, and the full pass runs when due (main/people/people-sync.ts).
+  const people = createPeopleSync(db, { log: libraryLog });
   return {
     runner,
     libraryLog,
@@ -143,6 +146,9 @@ function buildCore(options: LibraryRuntimeOptions, engineSet: RuntimeEngines): R
           `jobs still in flight after ${String(maxMs)} ms; they run again at the next start`,
         );
       await engineSet.close?.();
+      // Before the sidecars: the persons found here are keywords of the photos.
+      await people.flush();
+      await people.close();
       // The last answers' sidecars, unless that takes long; marks left wait for the next start.
       await sidecars
         .flush(sidecarMaxMs === undefined ? {} : { maxMs: sidecarMaxMs })
@@ -154,6 +160,7 @@ function buildCore(options: LibraryRuntimeOptions, engineSet: RuntimeEngines): R
       return { settled };
     },
     startSidecars() {
+      people.start();
       sidecars.start();
     },
   };

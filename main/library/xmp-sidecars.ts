@@ -12,6 +12,10 @@
 // user or another tool and is kept. On read, engine keywords (our `Tujian|<type>` leaves) are
 // not imported — the engines will say them again — while `Tujian|user|…` keywords and other
 // tools' keywords become user tags, so a new catalog recovers the user's tags from sidecars.
+// Named persons are also written as MWG face regions (`mwg-rs:RegionInfo`, XmpFaceRegion
+// below): ours are marked `Description: Tujian` and replaced on rewrite; regions other tools
+// wrote are written back as read. (Reading other tools' region names into persons on ingest
+// is not done yet.)
 import { ExifTool, type WriteTags } from 'exiftool-vendored';
 import { mkdir, stat } from 'node:fs/promises';
 import { basename, dirname, extname, join } from 'node:path';
@@ -20,7 +24,12 @@ import type { Catalog, ReadableCatalog } from '../catalog/catalog-connection.ts'
 import { readSettingText, writeSettingJson } from '../catalog/settings.ts';
 import { getFolder } from '../catalog/folders.ts';
 import { getPhoto, listIngestedPhotoIds, listPhotoIdsOfContent } from '../catalog/photos.ts';
-import { addKeywordTag, listUnrejectedTagsByState, upsertTag } from '../catalog/photo-tags.ts';
+import {
+  addKeywordTag,
+  listContentTags,
+  listUnrejectedTagsByState,
+  upsertTag,
+} from '../catalog/photo-tags.ts';
 import { findTagByName } from '../catalog/tag-editing.ts';
 import { absolutePathOf } from './library-files.ts';
 import {
@@ -80,9 +89,88 @@ export function writeXmpSettings(db: Catalog, settings: Partial<XmpSettings>): X
 // ---------------------------------------------------------------------------------------
 // The ExifTool seam
 
+/**
+ * A face region of the MWG regions schema (`mwg-rs:RegionInfo`, as digiKam and Lightroom
+ * write it): the area's centre and size, normalised. Ours carry `Description: Tujian`, so a
+ * rewrite replaces only them; another tool's regions are written back exactly as read (`raw`).
+ */
+export interface XmpFaceRegion {
+  readonly name: string;
+  readonly x: number;
+  readonly y: number;
+  readonly w: number;
+  readonly h: number;
+  readonly ours: boolean;
+  readonly raw?: Readonly<Record<string, unknown>>;
+}
+
+export const regionMark = 'Tujian';
+
 export interface XmpKeywords {
   readonly subject: readonly string[];
   readonly hierarchical: readonly string[];
+  /** Absent: leave the file's regions alone. */
+  readonly regions?: readonly XmpFaceRegion[];
+  /** `mwg-rs:AppliedToDimensions` as read, written back unchanged. */
+  readonly regionDimensions?: Readonly<Record<string, unknown>>;
+}
+
+const RegionStruct = z
+  .object({
+    Area: z
+      .object({
+        X: z.coerce.number(),
+        Y: z.coerce.number(),
+        W: z.coerce.number(),
+        H: z.coerce.number(),
+      })
+      .partial()
+      .optional(),
+    Name: z.coerce.string().optional(),
+    Description: z.coerce.string().optional(),
+  })
+  .loose();
+const RegionInfo = z
+  .object({
+    RegionList: z.array(z.unknown()).optional(),
+    AppliedToDimensions: z.record(z.string(), z.unknown()).optional(),
+  })
+  .loose();
+
+/** The regions of a file's RegionInfo (a value other tools wrote: checked, never trusted). */
+export function parseRegionInfo(value: unknown): Pick<XmpKeywords, 'regions' | 'regionDimensions'> {
+  const info = RegionInfo.safeParse(value);
+  if (!info.success) return { regions: [] };
+  const regions = (info.data.RegionList ?? []).flatMap((item): XmpFaceRegion[] => {
+    const r = RegionStruct.safeParse(item);
+    if (!r.success) return [];
+    const area = r.data.Area ?? {};
+    return [
+      {
+        name: r.data.Name ?? '',
+        x: area.X ?? 0,
+        y: area.Y ?? 0,
+        w: area.W ?? 0,
+        h: area.H ?? 0,
+        ours: r.data.Description === regionMark,
+        raw: item as Record<string, unknown>,
+      },
+    ];
+  });
+  return {
+    regions,
+    ...(info.data.AppliedToDimensions ? { regionDimensions: info.data.AppliedToDimensions } : {}),
+  };
+}
+
+function regionStruct(r: XmpFaceRegion): Record<string, unknown> {
+  if (!r.ours && r.raw) return { ...r.raw };
+  return {
+    Area: { X: r.x, Y: r.y, W: r.w, H: r.h, Unit: 'normalized' },
+    Name: r.name,
+    Type: 'Face',
+    Description: regionMark,
+  };
 }
 
 export interface FileKeywords extends XmpKeywords {
@@ -114,20 +202,41 @@ export function createXmpTool(options: { exiftoolPath?: string } = {}): XmpTool 
   return {
     async read(path) {
       const tags: Record<string, unknown> = await exiftool.readRaw(path, {
-        readArgs: ['-XMP-dc:Subject', '-XMP-lr:HierarchicalSubject', '-IPTC:Keywords'],
+        readArgs: [
+          '-struct',
+          '-XMP-dc:Subject',
+          '-XMP-lr:HierarchicalSubject',
+          '-IPTC:Keywords',
+          '-XMP-mwg-rs:RegionInfo',
+        ],
       });
       return {
         subject: asList(tags.Subject),
         hierarchical: asList(tags.HierarchicalSubject),
         iptc: asList(tags.Keywords),
+        ...parseRegionInfo(tags.RegionInfo),
       };
     },
     async write(path, keywords) {
       // Group-qualified names: only the XMP-dc and XMP-lr lists, nothing else in the file.
+      const regions = keywords.regions;
       const tags = {
         'XMP-dc:Subject': keywords.subject.length > 0 ? [...keywords.subject] : null,
         'XMP-lr:HierarchicalSubject':
           keywords.hierarchical.length > 0 ? [...keywords.hierarchical] : null,
+        ...(regions === undefined
+          ? {}
+          : {
+              'XMP-mwg-rs:RegionInfo':
+                regions.length > 0
+                  ? {
+                      ...(keywords.regionDimensions
+                        ? { AppliedToDimensions: keywords.regionDimensions }
+                        : {}),
+                      RegionList: regions.map(regionStruct),
+                    }
+                  : null,
+            }),
       } as unknown as WriteTags;
       await exiftool.write(path, tags, { writeArgs: ['-overwrite_original'] });
     },
@@ -142,6 +251,7 @@ const typeBranch: Record<string, string> = {
   object: 'objects',
   scene: 'scenes',
   concept: 'concepts',
+  person: 'people',
 };
 const userBranch = 'user';
 
@@ -152,6 +262,11 @@ function unique(items: readonly string[]): string[] {
 /** A keyword may not contain the hierarchy separator; Lightroom treats `|` as a level break. */
 function clean(name: string): string {
   return name.replace(/\|/g, '/').trim();
+}
+
+/** Six decimals: a thousandth of a pixel on a 1000-pixel side, with no float noise in XMP. */
+function round6(v: number): number {
+  return Math.round(v * 1e6) / 1e6;
 }
 
 /** The keywords Tujian writes for one content; see [Note: Tujian's keywords in XMP]. */
@@ -182,7 +297,20 @@ export function keywordsForContent(
       hierarchical.push(`${hierarchyRoot}|${branch}|${name}`);
     }
   }
-  return { subject: unique(subject), hierarchical: unique(hierarchical) };
+  // Named persons' faces as MWG regions, in one language (a region has one name).
+  const regions = listContentTags(db, contentId)
+    .filter((t) => t.type === 'person')
+    .flatMap((t) =>
+      t.boxes.map((b): XmpFaceRegion => ({
+        name: clean(settings.languages === 'zh' ? t.zh : t.en),
+        x: round6(b.x + b.w / 2),
+        y: round6(b.y + b.h / 2),
+        w: round6(b.w),
+        h: round6(b.h),
+        ours: true,
+      })),
+    );
+  return { subject: unique(subject), hierarchical: unique(hierarchical), regions };
 }
 
 function leaf(path: string): string {
@@ -200,7 +328,22 @@ export function mergeKeywords(existing: XmpKeywords, ours: XmpKeywords): XmpKeyw
   return {
     subject: unique([...foreignSubject, ...ours.subject]),
     hierarchical: unique([...foreignHierarchical, ...ours.hierarchical]),
+    ...(ours.regions === undefined
+      ? {}
+      : { regions: [...(existing.regions ?? []).filter((r) => !r.ours), ...ours.regions] }),
+    ...(existing.regionDimensions ? { regionDimensions: existing.regionDimensions } : {}),
   };
+}
+
+function sameRegions(
+  a: readonly XmpFaceRegion[] | undefined,
+  b: readonly XmpFaceRegion[] | undefined,
+): boolean {
+  const key = (list: readonly XmpFaceRegion[] | undefined) =>
+    JSON.stringify(
+      (list ?? []).map((r) => [r.name, r.ours, ...[r.x, r.y, r.w, r.h].map((v) => v.toFixed(4))]),
+    );
+  return key(a) === key(b);
 }
 
 function sameList(a: readonly string[], b: readonly string[]): boolean {
@@ -287,7 +430,8 @@ export async function writeSidecar(
   if (
     present &&
     sameList(merged.subject, had.subject) &&
-    sameList(merged.hierarchical, had.hierarchical)
+    sameList(merged.hierarchical, had.hierarchical) &&
+    (merged.regions === undefined || sameRegions(merged.regions, had.regions))
   ) {
     return { status: 'unchanged', photoId, path };
   }

@@ -6,6 +6,7 @@
 // fuzz test). The tree is plain data: the planner (search-planner.ts) turns it into SQL with
 // bound parameters, so nothing typed here ever becomes SQL text.
 import { tagTypes, TagSource, type TagType } from '../engines/tag-model.ts';
+import { formatTypedWord, typedWordPrefix } from './person-words.ts';
 
 export const photoStatuses = ['ok', 'pending', 'broken', 'skipped', 'missing'] as const;
 export type PhotoStatus = (typeof photoStatuses)[number];
@@ -44,6 +45,8 @@ export type QueryNode =
       readonly text: string;
       readonly quoted: boolean;
       readonly prefix?: boolean;
+      /** `person:"Li Wei"`: only tags of this type (person-words.ts). */
+      readonly tagType?: TagType;
     }
   | { readonly kind: 'filter'; readonly filter: QueryFilter };
 
@@ -97,6 +100,8 @@ const typeValues: Record<string, TagType> = {
   场景: 'scene',
   concept: 'concept',
   概念: 'concept',
+  person: 'person',
+  人物: 'person',
 };
 
 // Every engine id (from the one registry) is a value, plus the Chinese names users type.
@@ -165,7 +170,14 @@ const taggedWords: Record<string, boolean> = {
 
 type Token =
   | { t: 'lparen' | 'rparen' | 'or' | 'and' | 'not' | 'minus'; start: number; end: number }
-  | { t: 'word'; text: string; quoted: boolean; start: number; end: number }
+  | {
+      t: 'word';
+      text: string;
+      quoted: boolean;
+      start: number;
+      end: number;
+      tagType?: TagType;
+    }
   | { t: 'filter'; filter: QueryFilter; negated: boolean; start: number; end: number };
 
 const quoteOpen = new Set(['"', '“', '”', '「']);
@@ -227,7 +239,22 @@ function tokenize(text: string): Token[] {
     else {
       const m = compareRe.exec(run);
       const field = m?.[1] !== undefined ? filterNames[m[1].toLowerCase()] : undefined;
-      if (m?.[1] !== undefined && m[2] !== undefined && field !== undefined) {
+      const wordType =
+        m?.[1] !== undefined && m[2] !== undefined && normaliseOp(m[2]) === ':'
+          ? typedWordPrefix(m[1])
+          : undefined;
+      if (m && wordType !== undefined) {
+        let value = run.slice(m[0].length);
+        let end = j;
+        let quoted = false;
+        if (value === '' && j < text.length && quoteOpen.has(text.charAt(j))) {
+          ({ value, end } = readQuoted(text, j));
+          quoted = true;
+        }
+        if (value.trim() === '') valueError(m[1] ?? '', value, i + m[0].length, 'a name');
+        tokens.push({ t: 'word', text: value, quoted, start: i, end, tagType: wordType });
+        j = end;
+      } else if (m?.[1] !== undefined && m[2] !== undefined && field !== undefined) {
         let value = run.slice(m[0].length);
         let end = j;
         if (value === '' && j < text.length && quoteOpen.has(text.charAt(j))) {
@@ -579,6 +606,9 @@ class Parser {
             t.end - t.start,
           );
         }
+        if (t.tagType !== undefined) {
+          return { kind: 'word', text: t.text, quoted: t.quoted, tagType: t.tagType };
+        }
         return t === this.prefixToken
           ? { kind: 'word', text: t.text, quoted: false, prefix: true }
           : { kind: 'word', text: t.text, quoted: t.quoted };
@@ -684,6 +714,7 @@ export function formatQuery(node: QueryNode): string {
         ? `-(${formatQuery(node.child)})`
         : `-${formatQuery(node.child)}`;
     case 'word':
+      if (node.tagType !== undefined) return formatTypedWord(node.tagType, node.text, node.quoted);
       return node.quoted || /[\s()"|:]|^-|^(OR|AND|NOT)$/.test(node.text)
         ? `"${node.text}"`
         : node.text;

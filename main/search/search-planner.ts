@@ -27,6 +27,7 @@
 // this line by line.
 import type { Catalog } from '../catalog/catalog-connection.ts';
 import { contentsWithTextContaining } from '../catalog/photo-text.ts';
+import type { TagType } from '../engines/tag-model.ts';
 import { countContentsTakenBetween } from '../catalog/contents.ts';
 import { estimateContentsWithTags, filterTagIdsByType } from '../catalog/photo-tags.ts';
 import type { ConfOp, QueryFilter, QueryNode } from './query-parser.ts';
@@ -188,11 +189,13 @@ class Compiler {
   }
 
   /** Tag ids a word matches, narrowed by the top-level `type:` qualifiers. */
-  wordIds(text: string, prefix = false): number[] {
-    const key = prefix ? `prefix:${text}` : `word:${text}`;
+  wordIds(text: string, prefix = false, tagType?: TagType): number[] {
+    const key = `${prefix ? 'prefix' : 'word'}:${tagType ?? ''}:${text}`;
     const cached = this.wordCache.get(key);
     if (cached) return cached;
     let ids = resolveTagWord(this.db, text, prefix);
+    // `person:"Li Wei"` (person-words.ts): this word names tags of its type only.
+    if (tagType !== undefined && ids.length > 0) ids = filterTagIdsByType(this.db, ids, tagType);
     for (const q of this.qualifiers) {
       if (q.field === 'type' && ids.length > 0) {
         ids = filterTagIdsByType(this.db, ids, q.value);
@@ -282,7 +285,9 @@ class Compiler {
    */
   tagSetIds(n: QueryNode): number[] | null {
     if (n.kind === 'word') {
-      return normaliseSearchText(n.text) === '' ? null : this.wordIds(n.text, n.prefix === true);
+      return normaliseSearchText(n.text) === ''
+        ? null
+        : this.wordIds(n.text, n.prefix === true, n.tagType);
     }
     if (n.kind !== 'or') return null;
     const union = new Set<number>();

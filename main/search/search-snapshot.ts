@@ -339,11 +339,16 @@ class SnapshotCompiler {
     return (p, c) => (tags(p, c) === 1 || inText(p, c) === 1 ? 1 : 0);
   }
 
-  wordIds(text: string, prefix = false): number[] {
-    const key = prefix ? `prefix:${text}` : `word:${text}`;
+  wordIds(text: string, prefix = false, tagType?: TagType): number[] {
+    const key = `${prefix ? 'prefix' : 'word'}:${tagType ?? ''}:${text}`;
     const cached = this.wordCache.get(key);
     if (cached) return cached;
     let ids = resolveTagWord(this.db, text, prefix);
+    // `person:"Li Wei"` (person-words.ts): this word names tags of its type only.
+    if (tagType !== undefined) {
+      const wordType = tagTypes.indexOf(tagType) + 1;
+      ids = ids.filter((id) => this.s.tagType[id] === wordType);
+    }
     for (const q of this.qualifiers) {
       if (q.field === 'type' && ids.length > 0) {
         const type = tagTypes.indexOf(q.value) + 1;
@@ -356,7 +361,9 @@ class SnapshotCompiler {
 
   tagSetIds(n: QueryNode): number[] | null {
     if (n.kind === 'word') {
-      return normaliseSearchText(n.text) === '' ? null : this.wordIds(n.text, n.prefix === true);
+      return normaliseSearchText(n.text) === ''
+        ? null
+        : this.wordIds(n.text, n.prefix === true, n.tagType);
     }
     if (n.kind !== 'or') return null;
     const union = new Set<number>();

@@ -20,9 +20,11 @@ import { LibraryView } from './features/library/LibraryView.tsx';
 import { ActivityPanel } from './features/activity/ActivityPanel.tsx';
 import { SettingsView } from './features/settings/SettingsView.tsx';
 import { ActivityButton } from './features/activity/ActivityButton.tsx';
+import { PeopleView } from './features/people/PeopleView.tsx';
 import { Icon } from './components/Icon.tsx';
 
 export interface Versions {
+  people: number;
   photos: number;
   folders: number;
   albums: number;
@@ -66,7 +68,9 @@ export function App() {
   const [sort, setSort] = useState<SearchSort>('taken-desc');
   const [albumId, setAlbumId] = useState<number | null>(initialUrl.albumId);
   const [panel, setPanel] = useState<'activity' | 'settings' | null>(null);
+  const [view, setView] = useState<'library' | 'people'>('library');
   const [versions, setVersions] = useState<Versions>({
+    people: 0,
     photos: 0,
     folders: 0,
     albums: 0,
@@ -104,7 +108,16 @@ export function App() {
             switch (event.scope) {
               case 'photos':
               case 'tags':
-                return { ...v, photos: v.photos + 1, albums: v.albums + 1, folders: v.folders + 1 };
+                // New answers bring new faces: the People view follows tag changes too.
+                return {
+                  ...v,
+                  photos: v.photos + 1,
+                  albums: v.albums + 1,
+                  folders: v.folders + 1,
+                  people: v.people + 1,
+                };
+              case 'people':
+                return { ...v, people: v.people + 1 };
               case 'folders':
                 return { ...v, folders: v.folders + 1, photos: v.photos + 1 };
               case 'albums':
@@ -167,11 +180,13 @@ export function App() {
   );
 
   const runQuery = useCallback((next: string, isTyping = false) => {
+    setView('library');
     setQuery(next);
     setTyping(isTyping);
     setAlbumId(null);
   }, []);
   const openAlbum = useCallback((album: AlbumInfo | null) => {
+    setView('library');
     setAlbumId(album?.id ?? null);
     setQuery(album?.query ?? '');
     setTyping(false);
@@ -250,6 +265,10 @@ export function App() {
             canPickFolder={info?.canPickFolder ?? false}
             addFolderSignal={addFolderSignal}
             onOpenAlbum={openAlbum}
+            peopleActive={view === 'people'}
+            onOpenPeople={() => {
+              setView('people');
+            }}
             onQuery={runQuery}
             onFoldersChanged={reloadFolders}
             onAlbumsChanged={reloadAlbums}
@@ -258,24 +277,37 @@ export function App() {
               setAlbumId(album.id);
             }}
           />
-          <LibraryView
-            query={query}
-            typing={typing}
-            photoId={photoId}
-            onPhotoId={setPhotoId}
-            sort={sort}
-            onSort={setSort}
-            onQuery={runQuery}
-            version={versions.photos}
-            title={activeAlbum?.name ?? null}
-            libraryEmpty={folders !== null && folders.length === 0}
-            canOpenFiles={info?.canOpenFiles ?? false}
-            offlineFolderIds={offlineFolderIds}
-            onAddFolder={() => {
-              setAddFolderSignal((n) => n + 1);
-            }}
-            onSyntaxError={setSyntaxError}
-          />
+          {view === 'people' ? (
+            <PeopleView
+              version={versions.people}
+              onChanged={() => {
+                setVersions((v) => ({ ...v, photos: v.photos + 1, albums: v.albums + 1 }));
+              }}
+              onShowPhotos={(q, id) => {
+                runQuery(q);
+                setPhotoId(id);
+              }}
+            />
+          ) : (
+            <LibraryView
+              query={query}
+              typing={typing}
+              photoId={photoId}
+              onPhotoId={setPhotoId}
+              sort={sort}
+              onSort={setSort}
+              onQuery={runQuery}
+              version={versions.photos}
+              title={activeAlbum?.name ?? null}
+              libraryEmpty={folders !== null && folders.length === 0}
+              canOpenFiles={info?.canOpenFiles ?? false}
+              offlineFolderIds={offlineFolderIds}
+              onAddFolder={() => {
+                setAddFolderSignal((n) => n + 1);
+              }}
+              onSyntaxError={setSyntaxError}
+            />
+          )}
         </div>
         {panel === 'activity' && (
           <ActivityPanel

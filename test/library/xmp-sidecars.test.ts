@@ -4,7 +4,23 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { saveEngineAnswer, upsertTag } from '../../main/catalog/photo-tags.ts';
 import { findPhotoByPath } from '../../main/catalog/photos.ts';
-import { mergeTags } from '../../main/catalog/tag-editing.ts';
+import { mergeTags, removeTag } from '../../main/catalog/tag-editing.ts';
+import {
+  listContentFaces,
+  listPersons,
+  moveFace,
+  namePerson,
+  replaceContentFaces,
+} from '../../main/catalog/people.ts';
+import type { AnswerFace } from '../../main/engines/tag-model.ts';
+
+/** One face with a descriptor (its values do not matter here: no clustering runs). */
+const personFace = (): AnswerFace => ({
+  box: { x: 0.3, y: 0.2, w: 0.3, h: 0.4, confidence: 90 },
+  descriptor: new Float32Array(8).fill(0.35),
+  sourceSide: 100,
+  sharpness: 30,
+});
 import {
   XmpSettings,
   createKeywordImporter,
@@ -209,6 +225,62 @@ describe(writeSidecars.name, () => {
   });
 });
 
+describe('MWG face regions', () => {
+  it('writes named faces as mwg-rs regions ExifTool reads back, keeping regions other tools wrote', async () => {
+    const { photoId, contentId } = await ingestOne('family/mum.jpg', '#7a6a5a');
+    const sidecar = join(lib.photos, 'family', 'mum.jpg.xmp');
+    // digiKam was here first: one region of its own.
+    execFileSync(exiftoolCli, [
+      '-q',
+      '-o',
+      sidecar,
+      '-struct',
+      '-XMP-mwg-rs:RegionInfo={AppliedToDimensions={W=64,H=48,Unit=pixel},RegionList=[{Area={X=0.1,Y=0.1,W=0.05,H=0.05,Unit=normalized},Name=Grandpa,Type=Face}]}',
+      join(lib.photos, 'family', 'mum.jpg'),
+    ]);
+    replaceContentFaces(lib.db, contentId, [personFace()], 'test-faces', 1);
+    const personId = moveFace(lib.db, listContentFaces(lib.db, contentId)[0]?.id ?? 0, null, 1);
+    namePerson(lib.db, personId, { zh: '妈妈', en: 'Mum' }, 1);
+
+    expect(await writeSidecars(tool, lib.db, settings(), [photoId])).toMatchObject({ written: 1 });
+    const regionsOf = () =>
+      (
+        JSON.parse(
+          execFileSync(exiftoolCli, [
+            '-j',
+            '-struct',
+            '-XMP-mwg-rs:RegionInfo',
+            sidecar,
+          ]).toString(),
+        ) as { RegionInfo?: { AppliedToDimensions?: unknown; RegionList?: unknown[] } }[]
+      )[0]?.RegionInfo;
+    expect(regionsOf()).toEqual({
+      AppliedToDimensions: { W: 64, H: 48, Unit: 'pixel' },
+      RegionList: [
+        {
+          Area: { X: 0.1, Y: 0.1, W: 0.05, H: 0.05, Unit: 'normalized' },
+          Name: 'Grandpa',
+          Type: 'Face',
+        },
+        {
+          Area: { X: 0.45, Y: 0.4, W: 0.3, H: 0.4, Unit: 'normalized' },
+          Name: 'Mum',
+          Type: 'Face',
+          Description: 'Tujian',
+        },
+      ],
+    });
+    expect(await writeSidecars(tool, lib.db, settings(), [photoId])).toMatchObject({
+      unchanged: 1,
+    });
+    // A rename replaces our region only.
+    namePerson(lib.db, personId, { en: 'Mother' }, 2);
+    await writeSidecars(tool, lib.db, settings(), [photoId]);
+    const names = (regionsOf()?.RegionList ?? []).map((r) => (r as { Name?: string }).Name);
+    expect(names).toEqual(['Grandpa', 'Mother']);
+  });
+});
+
 describe(readKeywords.name, () => {
   it('reads embedded IPTC and XMP keywords and sidecars, but not our engine keywords', async () => {
     const { photoId, contentId } = await ingestOne('x.jpg', '#445566');
@@ -326,6 +398,29 @@ describe(keywordsForContent.name, () => {
     expect(
       keywordsForContent(lib.db, contentId, { languages: 'en', minConfidence: 90 }).subject,
     ).toEqual(['person']);
+  });
+
+  it('writes a named person under Tujian|people in both languages, and not after the user removed it', async () => {
+    const { contentId } = await ingestOne('p.jpg', '#0b0c0a');
+    replaceContentFaces(lib.db, contentId, [personFace()], 'test-faces', 1);
+    const face = listContentFaces(lib.db, contentId)[0];
+    const personId = moveFace(lib.db, face?.id ?? 0, null, 1);
+    namePerson(lib.db, personId, { zh: '妈妈', en: 'Mum' }, 1);
+    expect(keywordsForContent(lib.db, contentId, { languages: 'both', minConfidence: 90 })).toEqual(
+      {
+        subject: ['Mum', '妈妈'],
+        hierarchical: ['Tujian|people|Mum', 'Tujian|people|妈妈'],
+        regions: [{ name: 'Mum', x: 0.45, y: 0.4, w: 0.3, h: 0.4, ours: true }],
+      },
+    );
+    const photo = lib.db
+      .prepare(`SELECT id FROM photos WHERE content_id = ?`)
+      .pluck()
+      .get(contentId);
+    removeTag(lib.db, { photoIds: [photo as number] }, listPersons(lib.db)[0]?.tagId ?? 0);
+    expect(
+      keywordsForContent(lib.db, contentId, { languages: 'both', minConfidence: 0 }).subject,
+    ).toEqual([]);
   });
 
   it('merges by replacing only the Tujian branch', () => {

@@ -210,11 +210,41 @@ describe(parseQuery.name, () => {
       '-(狗 OR 猫) "hot dog" type:scene engine:user conf>=80',
       'date:2023-05..2023-08 faces:2+ faces:1-3 has:text status:offline camera:"Canon EOS"',
       'folder:Trips -tagged date:2020.. date:..2019',
+      'person:"Li Wei" -人物:爸爸 type:person',
     ];
     for (const text of texts) {
       const tree = parseQuery(text);
       expect(parseQuery(formatQuery(tree)), text).toEqual(tree);
     }
+  });
+
+  it('parses person words: a name only matched against persons (person:, people:, 人物:)', () => {
+    const person = (text: string, quoted: boolean): QueryNode => ({
+      kind: 'word',
+      text,
+      quoted,
+      tagType: 'person',
+    });
+    expect(parseQuery('person:"Li Wei"')).toEqual(person('Li Wei', true));
+    expect(parseQuery('人物：妈妈 -PEOPLE:爸爸 date:2024')).toEqual({
+      kind: 'and',
+      children: [
+        person('妈妈', false),
+        { kind: 'not', child: person('爸爸', false) },
+        {
+          kind: 'filter',
+          filter: { field: 'date', from: utc('2024-01-01'), to: utc('2025-01-01') },
+        },
+      ],
+    });
+    expect(parseQuery('type:人物')).toEqual({
+      kind: 'filter',
+      filter: { field: 'type', value: 'person' },
+    });
+    expect(parseError('person:').message).toMatch(
+      /person: got nothing at position 8; expected a name/,
+    );
+    expect(parseError('人物:""').message).toMatch(/expected a name/);
   });
 
   it('never throws anything but QueryParseError on random input (fuzz)', () => {

@@ -176,6 +176,40 @@ function randomTags(random: Random): FixturePhotoTag[] {
   return rows;
 }
 
+/**
+ * Named persons ([Note: A person is a tag] in migration 0013): tags of type `person` whose
+ * rows come from the faces (engine `user`, model `people`, no confidence, the face boxes),
+ * one of them removed by the user. 妈妈 shares 妈 with no other tag, 李伟 / Li Wei shares
+ * "Li" with nothing, 小狗 as a person's zh name collides with the object 小狗 (puppy), and
+ * `Person` as a person's en name collides with the object `person`.
+ */
+export const snapshotPersons: readonly FixtureTag[] = [
+  { name: 'person1', zh: '妈妈', en: 'Mum', type: 'person' },
+  { name: 'person2', zh: '李伟', en: 'Li Wei', type: 'person' },
+  { name: 'person3', zh: '小狗', en: 'Person', type: 'person' },
+];
+
+function addPersonRows(fx: SearchFixture, random: Random): void {
+  fx.addTags(snapshotPersons);
+  const contents = fx.db.prepare<[], number>(`SELECT id FROM contents ORDER BY id`).pluck().all();
+  const row = fx.db.prepare(
+    `INSERT INTO photo_tags (content_id, tag_id, engine, model, confidence, state, created_at)
+     VALUES (?, ?, 'user', 'people', NULL, ?, 0)`,
+  );
+  const box = fx.db.prepare(
+    `INSERT INTO tag_boxes (content_id, tag_id, engine, x, y, w, h, confidence)
+     VALUES (?, ?, 'user', 0.3, 0.3, 0.2, 0.2, 88)`,
+  );
+  for (const contentId of contents) {
+    for (const person of snapshotPersons) {
+      if (random() >= 0.2) continue;
+      const tagId = fx.tagId(person.name);
+      row.run(contentId, tagId, random() < 0.1 ? 'rejected' : 'auto');
+      box.run(contentId, tagId);
+    }
+  }
+}
+
 /** The face tag `faces:` counts, by name and type. */
 function faceTagId(fx: SearchFixture, type: TagType): number {
   const row = fx.db
@@ -276,6 +310,8 @@ export function buildSnapshotCatalog(seed = 0x5eed_0006): SearchFixture {
       row.run(contentId, tagId, engine, engine === 'volcengine' ? null : 90, state);
       for (let b = 0; b < boxes; b++) box.run(contentId, tagId, engine);
     });
+
+    addPersonRows(fx, random);
 
     const alias = db.prepare(
       `INSERT INTO tag_aliases (name, type, tag_id, zh, en, created_at) VALUES (?, ?, ?, ?, ?, 0)`,
@@ -411,6 +447,20 @@ const words = [
   '人民',
   '¥12',
   '——',
+  // persons (snapshotPersons), plain and as person words
+  '妈妈',
+  '妈',
+  'mum',
+  'Li',
+  '"Li Wei"',
+  '李伟',
+  'person:妈妈',
+  'person:"Li Wei"',
+  '人物:李伟',
+  'person:小狗',
+  'person:person',
+  'PEOPLE:mum',
+  'person:狗',
   // prefixes, which match only Chinese names
   'do',
   'ca',
@@ -466,6 +516,7 @@ const qualifierFilters = [
   'type:object',
   'type:scene',
   'type:concept',
+  'type:person',
   '类型:场景',
   'type:物体',
   'TYPE:Concept',
@@ -657,6 +708,15 @@ export const cornerQueries: readonly string[] = [
   'markers date:2020..',
   '16 status:broken',
   '——',
+  // Persons: a person word narrows to persons; type:person narrows every word.
+  '妈妈 -李伟 date:2024',
+  'person:妈妈 -person:"Li Wei"',
+  'type:person',
+  'type:人物 小狗',
+  'person:小狗 OR 狗',
+  '-person:mum',
+  'person:"Li Wei" faces:1+',
+  'person:',
   // Tags without a confidence (Volcengine): no conf filter matches them, either way round.
   'engine:volcengine conf>80',
   'engine:volcengine conf<=100',

@@ -12,6 +12,7 @@ import { migration0009JobLeaseOwner } from './0009-job-lease-owner.ts';
 import { migration0010TagConfidenceOptional } from './0010-tag-confidence-optional.ts';
 import { migration0011JobLeaseGeneration } from './0011-job-lease-generation.ts';
 import { migration0012PhotoText } from './0012-photo-text.ts';
+import { migration0013People } from './0013-people.ts';
 
 export const migrations: readonly Migration[] = [
   migration0001Initial,
@@ -25,6 +26,6 @@ export const migrations: readonly Migration[] = [
   migration0009JobLeaseOwner,
   migration0010TagConfidenceOptional,
   migration0011JobLeaseGeneration,
-  // 13 is being added on another branch.
   migration0012PhotoText,
+  migration0013People,
 ];

@@ -12,6 +12,7 @@ import { createHash } from 'node:crypto';
 import type { EngineLimits, SyncEngine, TagRequest } from '../engine.ts';
 import { EngineError } from '../engine.ts';
 import type { EngineAnswer } from '../tag-model.ts';
+import { describeFaces } from './local-faces.ts';
 import { conceptThresholds } from './local-measure.ts';
 import { humanVersion } from './local-models.ts';
 import {
@@ -28,8 +29,11 @@ import {
 } from './local-prepare.ts';
 import { LocalWorkerPool, type WorkerFactory } from './local-worker-pool.ts';
 
-/** Bump when the engine's own logic changes the answers (part of the settings key). */
-const engineRevision = 1;
+/**
+ * Bump when the engine's own logic changes the answers (part of the settings key). 2: answers
+ * carry face descriptors (people, issue 15), so photos tagged before get them by re-tagging.
+ */
+const engineRevision = 2;
 
 export const localModelName = `centernet@human-${humanVersion}+blazeface@human-${humanVersion}`;
 
@@ -127,6 +131,7 @@ export function createLocalEngine(options: LocalEngineOptions = {}): LocalEngine
   async function run(
     input: string | Buffer,
     signal?: AbortSignal,
+    withFaces = false,
   ): Promise<{ answer: EngineAnswer; timings: LocalStageTimings }> {
     if (closed) throw new EngineError('local', 'closed', 'The local engine is closed', 'retry');
     await inFlight.acquire();
@@ -157,6 +162,21 @@ export function createLocalEngine(options: LocalEngineOptions = {}): LocalEngine
         localModelName,
         postprocessOptions,
       );
+      const faceBoxes = answer.tags.find((t) => t.name === 'face')?.instances ?? [];
+      if (withFaces) {
+        signal?.throwIfAborted();
+        // Descriptors for people (main/people): crops from the original, faceres in the worker.
+        const described = await describeFaces(getPool(), input, faceBoxes);
+        answer.faces = {
+          model: described.model,
+          items: described.faces.map((face, i) => ({
+            box: faceBoxes[i] ?? { ...face.box, confidence: 0 },
+            descriptor: face.descriptor ?? null,
+            sourceSide: face.sourceSide,
+            sharpness: face.sharpness,
+          })),
+        };
+      }
       return {
         answer,
         timings: {
@@ -186,7 +206,9 @@ export function createLocalEngine(options: LocalEngineOptions = {}): LocalEngine
     model: localModelName,
     concurrency,
     settingsKey: () => `local:${localModelName}:${key}`,
-    tag: async (request: TagRequest) => (await run(request.sourcePath, request.signal)).answer,
+    // Photos of the library get face descriptors; the emulators' answers (bytes) need none.
+    tag: async (request: TagRequest) =>
+      (await run(request.sourcePath, request.signal, true)).answer,
     tagImageBytes: async (bytes: Buffer) => (await run(bytes)).answer,
     tagWithTimings: (input: string | Buffer) => run(input),
     memory: () => getPool().memory(),

@@ -23,7 +23,8 @@ export interface TagEntry {
   readonly boxes: PhotoTagView['boxes'];
 }
 
-export const tagTypeOrder: readonly TagType[] = ['object', 'scene', 'concept'];
+// Persons first: who is in the photo is what people look for first.
+export const tagTypeOrder: readonly TagType[] = ['person', 'object', 'scene', 'concept'];
 
 /** A photo-view group: the user's own tags, or an engine tag type. */
 export type TagGroupKind = 'user' | TagType;
@@ -66,13 +67,17 @@ export function groupTags(
     }
   }
   const entries = [...byId.values()];
-  const user = entries.filter((e) => isUserTag(e)).sort((a, b) => a.label.localeCompare(b.label));
+  // A person's tag rows come from the faces (engine `user`, see [Note: A person is a tag]):
+  // they go under People, not under the user's own tags.
+  const user = entries
+    .filter((e) => isUserTag(e) && e.type !== 'person')
+    .sort((a, b) => a.label.localeCompare(b.label));
   return [
     { type: 'user' as const, entries: user },
     ...tagTypeOrder.map((type) => ({
       type,
       entries: entries
-        .filter((e) => e.type === type && !isUserTag(e))
+        .filter((e) => e.type === type && (type === 'person' || !isUserTag(e)))
         .sort(
           (a, b) => (b.confidence ?? -1) - (a.confidence ?? -1) || a.label.localeCompare(b.label),
         ),

@@ -1,7 +1,7 @@
 // Runs the real models (centernet + blazeface on TF.js WASM in a worker) on the shared sample
 // photos and on generated images. Models load once per file (beforeAll).
 import { existsSync, readFileSync } from 'node:fs';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -148,6 +148,23 @@ describe(createLocalEngine.name, () => {
       await writeFile(bmpPath, encodeBmp24(data, info.width, info.height, info.channels));
       const answer = await engine.tag({ sourcePath: bmpPath, contentHash: 'eagle-bmp' });
       expect(names(answer)).toContain('bird');
+    });
+
+    it('answers a library photo with one descriptor per face (people), validated by EngineAnswer', async () => {
+      const path = join(import.meta.dirname, '..', '..', 'fixtures', 'people', 'amy', 'amy1.png');
+      const answer = EngineAnswer.parse(
+        await engine.tag({ sourcePath: path, contentHash: 'amy1' }),
+      );
+      const boxes = answer.tags.find((t) => t.name === 'face')?.instances ?? [];
+      expect(boxes.length).toBeGreaterThan(0);
+      expect(answer.faces?.model).toBe('human-faceres');
+      expect(answer.faces?.items.map((f) => f.box)).toEqual(boxes);
+      for (const face of answer.faces?.items ?? []) {
+        expect(face.descriptor?.length).toBe(1024);
+        expect(face.sourceSide).toBeGreaterThan(0);
+      }
+      // The emulators' path (bytes) has no use for descriptors.
+      expect((await engine.tagImageBytes(await readFile(path))).faces).toBeUndefined();
     });
 
     it('reports boxes in the EXIF-oriented image', async () => {

@@ -22,6 +22,8 @@ export function Sidebar(props: {
   canPickFolder: boolean;
   addFolderSignal: number;
   onOpenAlbum: (album: AlbumInfo | null) => void;
+  peopleActive: boolean;
+  onOpenPeople: () => void;
   onQuery: (query: string) => void;
   onFoldersChanged: () => void;
   onAlbumsChanged: () => void;
@@ -44,7 +46,7 @@ export function Sidebar(props: {
     if (props.addFolderSignal > 0) startRef.current();
   }, [props.addFolderSignal]);
 
-  const allActive = props.activeAlbumId === null && props.query === '';
+  const allActive = !props.peopleActive && props.activeAlbumId === null && props.query === '';
 
   const createAlbum = () => {
     const name = albumName.trim();
@@ -116,6 +118,15 @@ export function Sidebar(props: {
       >
         <Icon name="photos" />
         <span className="nav-label">{t('nav.library')}</span>
+      </button>
+      <button
+        type="button"
+        className={`nav-item${props.peopleActive ? ' active' : ''}`}
+        data-testid="nav-people"
+        onClick={props.onOpenPeople}
+      >
+        <Icon name="photos" />
+        <span className="nav-label">{t('nav.people')}</span>
       </button>
 
       <section className="side-section">

@@ -3,6 +3,7 @@
 // box), the tags grouped by type with confidence and engine, add/remove tags,
 // removed tags (restorable), rename or merge a tag (its "⋯" menu), the EXIF facts, and open
 // original / show in folder (desktop).
+import { PhotoFaces } from '../people/PhotoFaces.tsx';
 import { useEffect, useRef, useState } from 'react';
 import type { PhotoDetails, PhotoSummary } from '../../../../preload/api-contract.ts';
 import { useClient } from '../../api/client-context.tsx';
@@ -220,6 +221,13 @@ export function PhotoView(props: {
         {!current && error === null && <Spinner label={t('photo.loading')} />}
         {current && (
           <>
+            <PhotoFaces
+              photoId={photo.id}
+              version={props.version + reload}
+              onChanged={() => {
+                setReload((n) => n + 1);
+              }}
+            />
             <section className="info-section">
               <h2>{t('photo.tags')}</h2>
               <form
