@@ -25,11 +25,19 @@ function layoutOf(aspects: readonly (number | null)[], sections?: readonly (stri
 const photoRows = (rows: readonly { kind: string }[]) =>
   rows.filter((r): r is PhotoRow => r.kind === 'photos');
 
+/** Every row, the computed tail included. */
+const allRows = (layout: ReturnType<typeof justifiedLayout>) =>
+  Array.from({ length: layout.rowCount }, (_, r) => {
+    const row = layout.rowAt(r);
+    if (!row) throw new Error(`no row ${String(r)}`);
+    return row;
+  });
+
 describe(justifiedLayout.name, () => {
   it('fills full rows to the width exactly, keeping every aspect ratio', () => {
     const aspects = [1.5, 0.75, 1, 1.5, 2, 1.33, 0.66, 1.5, 1, 1];
     const layout = layoutOf(aspects);
-    const rows = photoRows(layout.rows);
+    const rows = photoRows(allRows(layout));
     expect(rows.map((r) => r.end - r.start).reduce((a, b) => a + b)).toBe(aspects.length);
     for (const row of rows.slice(0, -1)) {
       const used = row.widths.reduce((a, b) => a + b) + base.gap * (row.widths.length - 1);
@@ -51,7 +59,7 @@ describe(justifiedLayout.name, () => {
       ['2024-05', '2024-05', '2024-04', '2024-04', '2024-04'],
     );
     // Photos of 300 px at the target height: a row of 968 px closes once it overflows (4).
-    const [header, first, secondHeader, second] = layout.rows;
+    const [header, first, secondHeader, second] = allRows(layout);
     expect(header).toMatchObject({ kind: 'header', start: 0 });
     expect(first).toMatchObject({ kind: 'photos', start: 0, end: 4 });
     // April starts inside the first row: its label sits over photo 2, after a wider gap.
@@ -72,9 +80,11 @@ describe(justifiedLayout.name, () => {
     expect(secondHeader).toMatchObject({ kind: 'photos', start: 4, end: 5 });
     expect(second).toBeUndefined();
     // Tops increase and nothing overlaps.
-    for (let i = 1; i < layout.rows.length; i++) {
-      const prev = layout.rows[i - 1];
-      expect(layout.rows[i]?.top).toBeGreaterThanOrEqual((prev?.top ?? 0) + (prev?.height ?? 0));
+    for (let i = 1; i < allRows(layout).length; i++) {
+      const prev = allRows(layout)[i - 1];
+      expect(allRows(layout)[i]?.top).toBeGreaterThanOrEqual(
+        (prev?.top ?? 0) + (prev?.height ?? 0),
+      );
     }
   });
 
@@ -83,30 +93,67 @@ describe(justifiedLayout.name, () => {
     const partly = layoutOf([...known.slice(0, 20), ...Array<null>(20).fill(null)]);
     const fully = layoutOf(known);
     const lastLoadedRow = partly.rowOf(19);
-    const closedBefore = photoRows(partly.rows.slice(0, lastLoadedRow));
+    const closedBefore = photoRows(allRows(partly).slice(0, lastLoadedRow));
     expect(closedBefore.length).toBeGreaterThan(0);
-    expect(photoRows(fully.rows.slice(0, lastLoadedRow))).toEqual(closedBefore);
-    const estimated = photoRows(partly.rows).at(-2);
+    expect(photoRows(allRows(fully).slice(0, lastLoadedRow))).toEqual(closedBefore);
+    const estimated = photoRows(allRows(partly)).at(-2);
     expect((estimated?.widths[0] ?? 0) / (estimated?.height ?? 1)).toBeCloseTo(estimatedAspect, 6);
+  });
+
+  it('lays out the photos not loaded yet as computed uniform rows, the same as one by one', () => {
+    const count = 5000;
+    const aspects = Array.from({ length: count }, (_, i) => 0.7 + ((i * 31) % 17) / 10);
+    const sections = aspects.map((_, i) => `m${String(Math.floor(i / 37))}`);
+    for (const loaded of [0, 1, 123, 400, 4999, 5000]) {
+      const common = {
+        ...base,
+        count,
+        aspectAt: (i: number) => (i < loaded ? (aspects[i] ?? 1) : null),
+      };
+      const fast = justifiedLayout({
+        ...common,
+        sectionAt: (i) => (i < loaded ? (sections[i] ?? null) : null),
+        loaded,
+      });
+      const slow = justifiedLayout({
+        ...common,
+        sectionAt: (i) => (i < loaded ? (sections[i] ?? null) : null),
+      });
+      expect(fast.rowCount).toBe(slow.rowCount);
+      expect(fast.height).toBeCloseTo(slow.height, 3);
+      const fastRows = allRows(fast);
+      allRows(slow).forEach((row, r) => {
+        const other = fastRows[r];
+        expect(other?.kind).toBe(row.kind);
+        expect(other?.top).toBeCloseTo(row.top, 3);
+        if (row.kind === 'photos' && other?.kind === 'photos') {
+          expect([other.start, other.end]).toEqual([row.start, row.end]);
+          expect(other.height).toBeCloseTo(row.height, 3);
+        }
+      });
+      for (const index of [0, Math.floor(count / 2), count - 1])
+        expect(fast.rowOf(index)).toBe(slow.rowOf(index));
+      expect(rowsInView(fast, 12_345, 13_000)).toEqual(rowsInView(slow, 12_345, 13_000));
+    }
   });
 
   it('finds rows by photo and by scroll position', () => {
     const layout = layoutOf(Array<number>(100).fill(1.5));
     for (const index of [0, 7, 55, 99]) {
-      const row = layout.rows[layout.rowOf(index)];
+      const row = allRows(layout)[layout.rowOf(index)];
       expect(row?.kind === 'photos' && row.start <= index && index < row.end).toBe(true);
     }
     const { first, last } = rowsInView(layout, 500, 900);
-    expect(layout.rows[first]?.top).toBeLessThanOrEqual(500);
-    expect((layout.rows[last]?.top ?? 0) < 900).toBe(true);
-    expect((layout.rows[last + 1]?.top ?? Infinity) >= 900).toBe(true);
+    expect(allRows(layout)[first]?.top).toBeLessThanOrEqual(500);
+    expect((allRows(layout)[last]?.top ?? 0) < 900).toBe(true);
+    expect((allRows(layout)[last + 1]?.top ?? Infinity) >= 900).toBe(true);
   });
 
   it('computes 100k photos quickly enough to redo on every page (a sanity bound, not a benchmark)', () => {
     const aspects = Array.from({ length: 100_000 }, (_, i) => 0.6 + ((i * 7919) % 100) / 50);
     const sections = aspects.map((_, i) => `m${String(Math.floor(i / 700))}`);
     const layout = layoutOf(aspects, sections);
-    expect(photoRows(layout.rows).reduce((n, r) => n + r.end - r.start, 0)).toBe(100_000);
+    expect(photoRows(allRows(layout)).reduce((n, r) => n + r.end - r.start, 0)).toBe(100_000);
   });
 });
 
@@ -130,7 +177,7 @@ describe(moveFocusInLayout.name, () => {
   it('moves up and down to the nearest photo in x, skipping headers', () => {
     const down = move(0, 'ArrowDown');
     expect(down).not.toBeNull();
-    expect(layout.rows[layout.rowOf(down ?? 0)]).toBe(photoRows(layout.rows)[1]);
+    expect(allRows(layout)[layout.rowOf(down ?? 0)]).toBe(photoRows(allRows(layout))[1]);
     expect(move(down, 'ArrowUp')).toBe(0);
     expect(move(0, 'ArrowUp')).toBe(0);
     expect(move(9, 'ArrowDown')).toBe(9);

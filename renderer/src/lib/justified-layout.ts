@@ -12,6 +12,12 @@
 
 export interface JustifiedInput {
   readonly count: number;
+  /**
+   * Photos from here on are not loaded yet (pages arrive in order): they are laid out as
+   * uniform rows computed on demand, so a page costs work for the loaded photos only.
+   * Default: `count` (everything laid out one by one).
+   */
+  readonly loaded?: number;
   /** width / height of photo `i`, or null when unknown (not loaded, no dimensions). */
   readonly aspectAt: (index: number) => number | null;
   /** The section (e.g. `2024-05`) photo `i` belongs to; null: no headers / not loaded. */
@@ -58,7 +64,11 @@ export interface PhotoRow {
 export type LayoutRow = HeaderRow | PhotoRow;
 
 export interface JustifiedLayout {
-  readonly rows: readonly LayoutRow[];
+  /** Rows: the laid-out ones first, then the uniform rows of photos not loaded yet. */
+  readonly rowCount: number;
+  readonly rowAt: (row: number) => LayoutRow | undefined;
+  /** The rows laid out one by one (every header is among them). */
+  readonly laidOut: readonly LayoutRow[];
   readonly height: number;
   /** The photo row holding photo `index`. */
   readonly rowOf: (index: number) => number;
@@ -130,11 +140,26 @@ export function justifiedLayout(input: JustifiedInput): JustifiedLayout {
     starts = [];
   };
 
+  const loaded = Math.min(input.count, input.loaded ?? input.count);
+  const estimatedRowWidth = (n: number) =>
+    n * estimatedAspect * input.targetHeight + (n - 1) * input.gap;
+  // Photos per uniform row of the tail: the first count that fills the width.
+  let perTailRow = 1;
+  while (estimatedRowWidth(perTailRow) < inner) perTailRow++;
+  /** The open row is finished with estimated photos, then the tail is uniform rows. */
+  let tailFrom = input.count;
   for (let i = 0; i < input.count; i++) {
-    const key = input.sectionAt(i);
+    if (i >= loaded && aspects.length === 0) {
+      tailFrom = i;
+      break;
+    }
+    const key = i < loaded ? input.sectionAt(i) : null;
     const opens = key !== null && key !== section;
     if (opens) section = key;
-    const aspect = Math.min(maxAspect, Math.max(minAspect, input.aspectAt(i) ?? estimatedAspect));
+    const aspect =
+      i < loaded
+        ? Math.min(maxAspect, Math.max(minAspect, input.aspectAt(i) ?? estimatedAspect))
+        : estimatedAspect;
     const gapBefore = aspects.length === 0 ? 0 : opens ? sectionGap : input.gap;
     aspects.push(aspect);
     gapsBefore.push(gapBefore);
@@ -143,13 +168,44 @@ export function justifiedLayout(input: JustifiedInput): JustifiedLayout {
     if (opens) starts.push([aspects.length - 1, key]);
     if (aspectSum * input.targetHeight + gapSum >= inner) closeRow(i + 1, true);
   }
-  closeRow(input.count, false);
-  const height = rows.length === 0 ? 0 : top - input.gap + input.padding;
+  if (tailFrom === input.count) closeRow(input.count, false);
+  // [Note: Rows before the photos arrive]: the tail as uniform rows, made when asked for.
+  const tailCount = input.count - tailFrom;
+  const tailFullRows = Math.floor(tailCount / perTailRow);
+  const tailRows = Math.ceil(tailCount / perTailRow);
+  const fullHeight = (inner - (perTailRow - 1) * input.gap) / (perTailRow * estimatedAspect);
+  const tailTop = top;
+  const tailRowAt = (t: number): PhotoRow | undefined => {
+    if (t < 0 || t >= tailRows) return undefined;
+    const start = tailFrom + t * perTailRow;
+    const end = Math.min(input.count, start + perTailRow);
+    const height = t < tailFullRows ? fullHeight : input.targetHeight;
+    const widths = Array.from({ length: end - start }, () => estimatedAspect * height);
+    const lefts = widths.map((w, k) => k * (w + input.gap));
+    return {
+      kind: 'photos',
+      top: tailTop + t * (fullHeight + input.gap),
+      height,
+      start,
+      end,
+      widths,
+      lefts,
+    };
+  };
+  if (tailRows > 0) {
+    top += tailFullRows * (fullHeight + input.gap);
+    if (tailRows > tailFullRows) top += input.targetHeight + input.gap;
+  }
+  const height = rows.length + tailRows === 0 ? 0 : top - input.gap + input.padding;
 
   return {
-    rows,
+    rowCount: rows.length + tailRows,
+    rowAt: (r) => (r < rows.length ? rows[r] : tailRowAt(r - rows.length)),
+    laidOut: rows,
     height,
     rowOf(index) {
+      if (index >= tailFrom && tailRows > 0)
+        return rows.length + Math.min(tailRows - 1, Math.floor((index - tailFrom) / perTailRow));
       // The last photo row starting at or before `index` (binary search).
       let lo = 0;
       let hi = photoRowStarts.length - 1;
@@ -169,16 +225,16 @@ export function rowsInView(
   from: number,
   to: number,
 ): { first: number; last: number } {
-  const rows = layout.rows;
+  // Binary search over every row's top (the tail's rows are computed, not stored).
   let lo = 0;
-  let hi = rows.length - 1;
+  let hi = layout.rowCount - 1;
   while (lo < hi) {
     const mid = (lo + hi + 1) >> 1;
-    if ((rows[mid]?.top ?? 0) <= from) lo = mid;
+    if ((layout.rowAt(mid)?.top ?? 0) <= from) lo = mid;
     else hi = mid - 1;
   }
   let last = lo;
-  while (last + 1 < rows.length && (rows[last + 1]?.top ?? Infinity) < to) last++;
+  while (last + 1 < layout.rowCount && (layout.rowAt(last + 1)?.top ?? Infinity) < to) last++;
   return { first: lo, last };
 }
 
@@ -224,12 +280,12 @@ export function moveFocusInLayout(
   if (key === 'Home') return 0;
   if (key === 'End') return count - 1;
   const at = layout.rowOf(focus);
-  const row = layout.rows[at];
+  const row = layout.rowAt(at);
   if (row?.kind !== 'photos') return focus;
   const x = centreOf(row, focus);
   const photoRowAt = (index: number, step: number): PhotoRow | undefined => {
-    for (let r = index; r >= 0 && r < layout.rows.length; r += step) {
-      const candidate = layout.rows[r];
+    for (let r = index; r >= 0 && r < layout.rowCount; r += step) {
+      const candidate = layout.rowAt(r);
       if (candidate?.kind === 'photos') return candidate;
     }
     return undefined;
@@ -244,7 +300,7 @@ export function moveFocusInLayout(
   const targetY = row.top + step * pageHeight;
   let r = rowsInView(layout, Math.max(0, targetY), Math.max(0, targetY) + 1).first;
   if (step > 0 ? r <= at : r >= at) r = at + step;
-  r = Math.min(layout.rows.length - 1, Math.max(0, r));
+  r = Math.min(layout.rowCount - 1, Math.max(0, r));
   const next = photoRowAt(r, step) ?? photoRowAt(r, -step);
   return next ? nearestIn(next, x) : focus;
 }

@@ -77,6 +77,7 @@ export function PhotoGrid(props: {
           const p = photos[i];
           return byDate && p ? monthSection(p.takenAt) : null;
         },
+        loaded: photos.length,
         width,
         targetHeight,
         gap,
@@ -95,7 +96,7 @@ export function PhotoGrid(props: {
     const previous = laidOut.current;
     laidOut.current = layout;
     if (!el || !previous || !anchor.current || el.scrollTop === 0) return;
-    const row = layout.rows[layout.rowOf(anchor.current.index)];
+    const row = layout.rowAt(layout.rowOf(anchor.current.index));
     if (!row) return;
     const top = Math.max(0, row.top - anchor.current.offset);
     if (Math.abs(top - el.scrollTop) > 1) {
@@ -109,12 +110,14 @@ export function PhotoGrid(props: {
     Math.max(0, view.top - overscanPx),
     view.top + view.height + overscanPx,
   );
-  const visible = layout.rows.slice(first, last + 1);
+  const visible = Array.from({ length: last - first + 1 }, (_, k) =>
+    layout.rowAt(first + k),
+  ).filter((row) => row !== undefined);
   const onScreen = rowsInView(layout, view.top, view.top + view.height);
-  const firstPhotoRow = layout.rows
-    .slice(onScreen.first, onScreen.last + 1)
+  const firstPhotoRow = visible
+    .slice(onScreen.first - first, onScreen.last - first + 1)
     .find((r) => r.kind === 'photos');
-  const lastOnScreen = layout.rows[onScreen.last];
+  const lastOnScreen = layout.rowAt(onScreen.last);
   const lastVisibleIndex =
     lastOnScreen?.kind === 'photos' ? lastOnScreen.end : (lastOnScreen?.start ?? 0);
 
@@ -133,7 +136,7 @@ export function PhotoGrid(props: {
   useEffect(() => {
     const el = scrollRef.current;
     if (focus === null || !el) return;
-    const row = layout.rows[layout.rowOf(focus)];
+    const row = layout.rowAt(layout.rowOf(focus));
     if (!row) return;
     // Bring the focused row fully on screen (with the header above it when there is one).
     if (row.top < el.scrollTop) el.scrollTop = Math.max(0, row.top - headerHeight);
@@ -151,7 +154,7 @@ export function PhotoGrid(props: {
         className="grid-scroll"
         tabIndex={0}
         role="grid"
-        aria-rowcount={layout.rows.length}
+        aria-rowcount={layout.rowCount}
         aria-multiselectable="true"
         data-testid="photo-grid"
         onScroll={() => {
@@ -303,7 +306,7 @@ function Timeline(props: {
   const years = useMemo(() => {
     const marks: { label: string; top: number }[] = [];
     let lastYear = '';
-    for (const row of layout.rows) {
+    for (const row of layout.laidOut) {
       if (row.kind !== 'header') continue;
       for (const { section } of row.labels) {
         const year = section === 'undated' ? props.undated : section.slice(0, 4);
