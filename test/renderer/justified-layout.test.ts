@@ -137,6 +137,27 @@ describe(justifiedLayout.name, () => {
     }
   });
 
+  it('reuses the rows of photos loaded before a page arrived, the same as laying out afresh', () => {
+    const count = 3000;
+    const aspects = Array.from({ length: count }, (_, i) => 0.5 + ((i * 13) % 23) / 9);
+    const sections = aspects.map((_, i) => `m${String(Math.floor(i / 53))}`);
+    const input = (loaded: number) => ({
+      ...base,
+      count,
+      aspectAt: (i: number) => (i < loaded ? (aspects[i] ?? 1) : null),
+      sectionAt: (i: number) => (i < loaded ? (sections[i] ?? null) : null),
+      loaded,
+    });
+    let previous = justifiedLayout(input(0));
+    for (let loaded = 250; loaded <= count; loaded += 250) {
+      const incremental = justifiedLayout({ ...input(loaded), previous });
+      const fresh = justifiedLayout(input(loaded));
+      expect(allRows(incremental)).toEqual(allRows(fresh));
+      expect(incremental.height).toBeCloseTo(fresh.height, 6);
+      previous = incremental;
+    }
+  });
+
   it('finds rows by photo and by scroll position', () => {
     const layout = layoutOf(Array<number>(100).fill(1.5));
     for (const index of [0, 7, 55, 99]) {

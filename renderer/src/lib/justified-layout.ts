@@ -18,6 +18,12 @@ export interface JustifiedInput {
    * Default: `count` (everything laid out one by one).
    */
   readonly loaded?: number;
+  /**
+   * The layout of the same photos before the last page arrived (same width and sizes): its
+   * rows of photos that were loaded then are kept as they are, so a page costs work for its
+   * own photos only ([Note: Rows before the photos arrive]: those rows cannot change).
+   */
+  readonly previous?: JustifiedLayout;
   /** width / height of photo `i`, or null when unknown (not loaded, no dimensions). */
   readonly aspectAt: (index: number) => number | null;
   /** The section (e.g. `2024-05`) photo `i` belongs to; null: no headers / not loaded. */
@@ -69,6 +75,8 @@ export interface JustifiedLayout {
   readonly rowAt: (row: number) => LayoutRow | undefined;
   /** The rows laid out one by one (every header is among them). */
   readonly laidOut: readonly LayoutRow[];
+  /** What it was laid out for (to tell whether a later layout may reuse its rows). */
+  readonly basis: { readonly loaded: number; readonly key: string };
   readonly height: number;
   /** The photo row holding photo `index`. */
   readonly rowOf: (index: number) => number;
@@ -141,6 +149,42 @@ export function justifiedLayout(input: JustifiedInput): JustifiedLayout {
   };
 
   const loaded = Math.min(input.count, input.loaded ?? input.count);
+  const basisKey = [
+    input.width,
+    input.targetHeight,
+    input.gap,
+    input.padding,
+    input.headerHeight,
+  ].join('|');
+  let first = 0;
+  const previous = input.previous;
+  if (previous && previous.basis.key === basisKey && previous.basis.loaded <= loaded) {
+    // Keep every row up to the last full row of photos that were loaded then.
+    let keep = -1;
+    for (let r = previous.laidOut.length - 1; r >= 0; r--) {
+      const row = previous.laidOut[r];
+      if (row?.kind === 'photos' && row.end <= previous.basis.loaded && row.end < input.count) {
+        keep = r;
+        break;
+      }
+    }
+    const last = previous.laidOut[keep];
+    if (last?.kind === 'photos') {
+      for (let r = 0; r <= keep; r++) {
+        const row = previous.laidOut[r];
+        if (!row) continue;
+        rows.push(row);
+        if (row.kind === 'photos') {
+          photoRowStarts.push(row.start);
+          photoRowIndex.push(rows.length - 1);
+        }
+      }
+      first = last.end;
+      rowStart = first;
+      top = last.top + last.height + input.gap;
+      section = first > 0 ? input.sectionAt(first - 1) : null;
+    }
+  }
   const estimatedRowWidth = (n: number) =>
     n * estimatedAspect * input.targetHeight + (n - 1) * input.gap;
   // Photos per uniform row of the tail: the first count that fills the width.
@@ -148,7 +192,7 @@ export function justifiedLayout(input: JustifiedInput): JustifiedLayout {
   while (estimatedRowWidth(perTailRow) < inner) perTailRow++;
   /** The open row is finished with estimated photos, then the tail is uniform rows. */
   let tailFrom = input.count;
-  for (let i = 0; i < input.count; i++) {
+  for (let i = first; i < input.count; i++) {
     if (i >= loaded && aspects.length === 0) {
       tailFrom = i;
       break;
@@ -202,6 +246,7 @@ export function justifiedLayout(input: JustifiedInput): JustifiedLayout {
     rowCount: rows.length + tailRows,
     rowAt: (r) => (r < rows.length ? rows[r] : tailRowAt(r - rows.length)),
     laidOut: rows,
+    basis: { loaded, key: basisKey },
     height,
     rowOf(index) {
       if (index >= tailFrom && tailRows > 0)

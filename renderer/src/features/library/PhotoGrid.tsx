@@ -65,27 +65,45 @@ export function PhotoGrid(props: {
 
   const byDate = props.sort === 'taken-desc' || props.sort === 'taken-asc';
   const { photos, total } = props;
-  const layout = useMemo(
-    () =>
-      justifiedLayout({
-        count: total,
-        aspectAt: (i) => {
-          const p = photos[i];
-          return p?.width && p.height ? p.width / p.height : null;
-        },
-        sectionAt: (i) => {
-          const p = photos[i];
-          return byDate && p ? monthSection(p.takenAt) : null;
-        },
-        loaded: photos.length,
-        width,
-        targetHeight,
-        gap,
-        padding,
-        headerHeight,
-      }),
-    [photos, total, width, byDate],
-  );
+  // The last layout and what it was made from: when a page is appended to the same result,
+  // its rows of loaded photos are reused (justified-layout.ts `previous`).
+  const made = useRef<{
+    layout: JustifiedLayout;
+    photos: readonly PhotoSummary[];
+    total: number;
+    byDate: boolean;
+  } | null>(null);
+  const layout = useMemo(() => {
+    const before = made.current;
+    const appended =
+      before !== null &&
+      before.total === total &&
+      before.byDate === byDate &&
+      before.photos.length <= photos.length &&
+      (before.photos.length === 0 ||
+        (before.photos[0] === photos[0] &&
+          before.photos[before.photos.length - 1] === photos[before.photos.length - 1]));
+    const next = justifiedLayout({
+      count: total,
+      aspectAt: (i) => {
+        const p = photos[i];
+        return p?.width && p.height ? p.width / p.height : null;
+      },
+      sectionAt: (i) => {
+        const p = photos[i];
+        return byDate && p ? monthSection(p.takenAt) : null;
+      },
+      loaded: photos.length,
+      ...(appended ? { previous: before.layout } : {}),
+      width,
+      targetHeight,
+      gap,
+      padding,
+      headerHeight,
+    });
+    made.current = { layout: next, photos, total, byDate };
+    return next;
+  }, [photos, total, width, byDate]);
 
   // [Note: Rows before the photos arrive] (justified-layout.ts): when a page changes the rows,
   // the photo at the top of the screen stays where it was.
