@@ -1,6 +1,11 @@
 // The interface every tagging engine implements (DESIGN.md §3), local or cloud.
 // The job runner (main/jobs) only talks to engines through this.
-import type { EngineLimits, PreparedImage } from '../imaging/prepare-for-engine.ts';
+import {
+  type EngineLimits,
+  PrepareError,
+  type PreparedImage,
+  type prepareForEngine,
+} from '../imaging/prepare-for-engine.ts';
 import type { EngineAnswer, EngineId } from './tag-model.ts';
 
 // The image limits and the prepared image are imaging's types (imaging sits below engines);
@@ -95,3 +100,28 @@ export interface AsyncEngine {
 }
 
 export type TaggingEngine = SyncEngine | AsyncEngine;
+
+/**
+ * The photo prepared within an engine's limits; one that cannot be (too small, cannot fit,
+ * unreadable) fails as that engine's permanent `client.<code>` error, `label` before the reason.
+ */
+export async function prepareForCall(
+  engine: EngineId,
+  prepare: typeof prepareForEngine,
+  sourcePath: string,
+  limits: EngineLimits,
+  label?: string,
+): Promise<PreparedImage> {
+  try {
+    return await prepare(sourcePath, limits);
+  } catch (error) {
+    if (error instanceof PrepareError)
+      throw new EngineError(
+        engine,
+        `client.${error.code}`,
+        label === undefined ? error.message : `${label}: ${error.message}`,
+        'permanent',
+      );
+    throw error;
+  }
+}

@@ -1,9 +1,9 @@
 // The Baidu AI Cloud 通用物体和场景识别 engine (issue 13): prepares the photo for the documented
 // limits (jpg/png/bmp, 15–4096 px, at most 4 MB of base64), sends it in the form body and maps
 // the results to the tag model (baidu-answer.ts).
-import { EngineError, type EngineLimits, type SyncEngine } from '../engine.ts';
+import { type EngineLimits, prepareForCall, type SyncEngine } from '../engine.ts';
 import type { ConnectionStep } from '../hosting/image-hosting.ts';
-import { PrepareError, prepareForEngine } from '../../imaging/prepare-for-engine.ts';
+import { prepareForEngine } from '../../imaging/prepare-for-engine.ts';
 import { mapBaiduAnswer } from './baidu-answer.ts';
 import { createBaiduClient, type BaiduClientDeps } from './baidu-client.ts';
 import {
@@ -63,20 +63,13 @@ export function createBaiduEngine(
       ].join('|');
     },
     async tag(request) {
-      let prepared;
-      try {
-        prepared = await prepare(request.sourcePath, limits);
-      } catch (error) {
-        if (error instanceof PrepareError) {
-          throw new EngineError(
-            'baidu',
-            `client.${error.code}`,
-            `Baidu AI: ${error.message}`,
-            'permanent',
-          );
-        }
-        throw error;
-      }
+      const prepared = await prepareForCall(
+        'baidu',
+        prepare,
+        request.sourcePath,
+        limits,
+        'Baidu AI',
+      );
       const answer = await client.advancedGeneral(prepared.data.toString('base64'));
       return mapBaiduAnswer(answer, { threshold: settings.threshold, model: baiduModel });
     },

@@ -2,8 +2,8 @@
 // limits (PNG/JPG/BMP, at most 4 MB of base64), sends it as ImageBase64 (no hosting needed)
 // to DetectLabelPro — or DetectLabel where Pro is not available ([Note: Tencent's Pro
 // fallback]) — and maps the labels to the tag model (tencent-answer.ts).
-import { EngineError, type EngineLimits, type SyncEngine } from '../engine.ts';
-import { PrepareError, prepareForEngine } from '../../imaging/prepare-for-engine.ts';
+import { EngineError, type EngineLimits, prepareForCall, type SyncEngine } from '../engine.ts';
+import { prepareForEngine } from '../../imaging/prepare-for-engine.ts';
 import { labelsOf, mapTencentLabels } from './tencent-answer.ts';
 import {
   createTencentClient,
@@ -88,20 +88,13 @@ export function createTencentEngine(
       ].join('|');
     },
     async tag(request) {
-      let prepared;
-      try {
-        prepared = await prepare(request.sourcePath, limits);
-      } catch (error) {
-        if (error instanceof PrepareError) {
-          throw new EngineError(
-            'tencent',
-            `client.${error.code}`,
-            `Tencent Cloud: ${error.message}`,
-            'permanent',
-          );
-        }
-        throw error;
-      }
+      const prepared = await prepareForCall(
+        'tencent',
+        prepare,
+        request.sourcePath,
+        limits,
+        'Tencent Cloud',
+      );
       const image = prepared.data.toString('base64');
       const used = action;
       let response;

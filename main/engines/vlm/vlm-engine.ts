@@ -2,8 +2,8 @@
 // (Ollama, LM Studio, llama.cpp, vLLM) or points to (an OpenAI-compatible cloud endpoint).
 // The photo is prepared like for any engine (oriented, within `uploadMaxSide`, metadata
 // stripped, JPEG), sent with the prompt, and the reply is validated tag by tag (vlm-answer.ts).
-import { EngineError, type EngineLimits, type SyncEngine } from '../engine.ts';
-import { PrepareError, prepareForEngine } from '../../imaging/prepare-for-engine.ts';
+import { EngineError, type EngineLimits, prepareForCall, type SyncEngine } from '../engine.ts';
+import { prepareForEngine } from '../../imaging/prepare-for-engine.ts';
 import type { EngineAnswer } from '../tag-model.ts';
 import { readVlmTags, VlmAnswerError } from './vlm-answer.ts';
 import { createVlmClient, type VlmClientDeps } from './vlm-client.ts';
@@ -65,14 +65,7 @@ export function createVlmEngine(
       ].join('|');
     },
     async tag(request): Promise<EngineAnswer> {
-      let prepared;
-      try {
-        prepared = await prepare(request.sourcePath, limits);
-      } catch (error) {
-        if (error instanceof PrepareError)
-          throw new EngineError('vlm', `client.${error.code}`, error.message, 'permanent');
-        throw error;
-      }
+      const prepared = await prepareForCall('vlm', prepare, request.sourcePath, limits);
       const reply = await client.describe(
         {
           base64: prepared.data.toString('base64'),
