@@ -112,26 +112,24 @@ function croppedOneSide(fraction: number): Variant {
 }
 
 const variants: Variant[] = [
-  ...[50, 70, 95].map(
-    (quality): Variant => ({
-      kind: `jpeg q${String(quality)}`,
-      make: (original) => sharp(original).jpeg({ quality }).toBuffer(),
-    }),
-  ),
+  ...[50, 70, 95].map((quality): Variant => ({
+    kind: `jpeg q${String(quality)}`,
+    make: (original) => sharp(original).jpeg({ quality }).toBuffer(),
+  })),
   { kind: 'webp q75', make: (original) => sharp(original).webp({ quality: 75 }).toBuffer() },
   ...[0.25, 0.5, 2].map(resized),
   ...[0.02, 0.05, 0.1].map(cropped),
   ...[0.05, 0.1].map(croppedOneSide),
-  ...[0.9, 1.1].map(
-    (factor): Variant => ({
-      kind: `brightness ×${String(factor)}`,
-      make: (original) =>
-        sharp(original).modulate({ brightness: factor }).jpeg({ quality: 90 }).toBuffer(),
-    }),
-  ),
+  ...[0.9, 1.1].map((factor): Variant => ({
+    kind: `brightness ×${String(factor)}`,
+    make: (original) =>
+      sharp(original).modulate({ brightness: factor }).jpeg({ quality: 90 }).toBuffer(),
+  })),
 ];
 
-async function thumbnailHash(input: Buffer | string): Promise<{ hash: PerceptualHash; ms: number }> {
+async function thumbnailHash(
+  input: Buffer | string,
+): Promise<{ hash: PerceptualHash; ms: number }> {
   const { thumbnail } = await makeRenditions(input);
   const started = performance.now();
   const hash = await perceptualHash(thumbnail);
@@ -203,11 +201,18 @@ const byThreshold = thresholds.map((threshold) => {
 const perKind = Object.fromEntries(
   variants.map((v) => {
     const ds = copies.filter((c) => c.kind === v.kind).map((c) => c.distance);
-    return [v.kind, { max: Math.max(...ds), mean: Number((ds.reduce((a, b) => a + b, 0) / ds.length).toFixed(2)) }];
+    return [
+      v.kind,
+      {
+        max: Math.max(...ds),
+        mean: Number((ds.reduce((a, b) => a + b, 0) / ds.length).toFixed(2)),
+      },
+    ];
   }),
 );
 const sortedMs = [...hashMs].sort((a, b) => a - b);
-const percentile = (p: number) => sortedMs[Math.min(sortedMs.length - 1, Math.floor(p * sortedMs.length))] ?? 0;
+const percentile = (p: number) =>
+  sortedMs[Math.min(sortedMs.length - 1, Math.floor(p * sortedMs.length))] ?? 0;
 const minDistinct = Math.min(...distinct.map((d) => d.distance));
 
 for (const row of byThreshold) console.log(JSON.stringify(row));

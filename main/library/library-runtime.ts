@@ -24,6 +24,7 @@ import type { LibraryLog, ScanDeps } from './library-deps.ts';
 import { ingestPhoto } from './photo-ingest.ts';
 import { createSidecarSync } from './sidecar-sync.ts';
 import { createPeopleSync } from '../people/people-sync.ts';
+import { createPerceptualHashBackfill } from './perceptual-hash-backfill.ts';
 
 /** The engines a runtime tags with, as a host builds them (main/engines/engine-registry.ts). */
 export interface RuntimeEngines {
@@ -117,6 +118,11 @@ function buildCore(options: LibraryRuntimeOptions, engineSet: RuntimeEngines): R
   });
   // New faces join their persons, and the full pass runs when due (main/people/people-sync.ts).
   const people = createPeopleSync(db, { log: libraryLog });
+  // Perceptual hashes of contents ingested before there were any (main/library/perceptual-hash-backfill.ts).
+  const perceptualHashes = createPerceptualHashBackfill(db, {
+    dataRoot: options.dataRoot,
+    log: libraryLog,
+  });
   return {
     runner,
     libraryLog,
@@ -149,6 +155,9 @@ function buildCore(options: LibraryRuntimeOptions, engineSet: RuntimeEngines): R
       // Before the sidecars: the persons found here are keywords of the photos.
       await people.flush();
       await people.close();
+      // A one-shot run hashes what it can in a few seconds; the rest at the next run.
+      await perceptualHashes.flush({ maxMs: 3000 });
+      await perceptualHashes.close();
       // The last answers' sidecars, unless that takes long; marks left wait for the next start.
       await sidecars
         .flush(sidecarMaxMs === undefined ? {} : { maxMs: sidecarMaxMs })
@@ -161,6 +170,7 @@ function buildCore(options: LibraryRuntimeOptions, engineSet: RuntimeEngines): R
     },
     startSidecars() {
       people.start();
+      perceptualHashes.start();
       sidecars.start();
     },
   };

@@ -23,6 +23,8 @@ import {
 } from '../catalog/photos.ts';
 import { ImageError, openImage, type ImageFacts } from '../imaging/image-open.ts';
 import { makeRenditions } from '../imaging/image-renditions.ts';
+import { perceptualHash } from '../imaging/perceptual-hash.ts';
+import { savePerceptualHash } from '../catalog/perceptual-hashes.ts';
 import { checkFolderOnline } from './folder-scanner.ts';
 import type { IngestDeps } from './library-deps.ts';
 import {
@@ -277,6 +279,7 @@ export async function ingestPhoto(deps: IngestDeps, photoId: number): Promise<In
   const thumbFile = thumbnailPath(dataRoot, file.hash);
   const previewFile = previewPath(dataRoot, file.hash);
   let facts: ImageFacts | undefined;
+  let thumbnailHash: Parameters<typeof savePerceptualHash>[2] | undefined;
   try {
     const renditionsExist = (await exists(thumbFile)) && (await exists(previewFile));
     if (!renditionsExist) {
@@ -284,6 +287,12 @@ export async function ingestPhoto(deps: IngestDeps, photoId: number): Promise<In
       facts = renditions.facts;
       await writeAtomically(thumbFile, renditions.thumbnail);
       await writeAtomically(previewFile, renditions.preview);
+      // [Note: Perceptual hash of the thumbnail]: the thumbnail is at hand, so hash it now; a
+      // content whose renditions already existed is left to the backfill.
+      thumbnailHash = await perceptualHash(renditions.thumbnail).then(
+        (hash) => ({ hash }),
+        (error: unknown) => ({ error: error instanceof Error ? error.message : String(error) }),
+      );
     } else if (!existing) {
       facts = (await openImage(input, deps.renditions ?? {})).facts;
     }
@@ -357,6 +366,9 @@ export async function ingestPhoto(deps: IngestDeps, photoId: number): Promise<In
     setPhotoIngested(db, photoId, ingest);
     return { status: 'ok', photoId, contentId, newContent };
   })();
+  if (outcome.status === 'ok' && thumbnailHash !== undefined) {
+    savePerceptualHash(db, contentId, thumbnailHash, now());
+  }
   if (outcome.status === 'ok' && outcome.newContent && deps.onNewContent) {
     try {
       await deps.onNewContent(outcome.contentId, path);

@@ -1,0 +1,346 @@
+// Perceptual hashes of contents and near-duplicate photos (migration 15): saving a content's
+// hash, what the backfill still has to hash, the contents near one content, the groups of
+// near-duplicates for the review page and `tujian duplicates`, and "Not duplicates".
+// See [Note: Near-duplicate search by bands] in migrations/0015-perceptual-hashes.ts.
+import {
+  bandWithOneBitFlips,
+  hammingDistance,
+  perceptualHashVersion,
+  type PerceptualHash,
+} from '../imaging/perceptual-hash.ts';
+import type { Catalog, ReadableCatalog } from './catalog-connection.ts';
+
+/**
+ * Two contents whose hashes are at most this many bits apart are near-duplicates. Chosen from
+ * `npm run bench:duplicates` (40 pictures, 560 made copies, 780 distinct pairs): re-encoding,
+ * resizing and brightness changes stay within 6 bits, a 2 % crop within 10; the closest two
+ * distinct pictures were 18 bits apart. 10 catches every copy but the heavier crops with no
+ * distinct pair inside; 12–14 would add a few 5 % crops for less margin to distinct photos.
+ */
+export const nearDuplicateThreshold = 10;
+
+interface BandRow {
+  content_id: number;
+  band0: number;
+  band1: number;
+  band2: number;
+  band3: number;
+}
+
+function hashOf(row: BandRow): PerceptualHash {
+  return [row.band0, row.band1, row.band2, row.band3];
+}
+
+/** Records a content's hash, or why its thumbnail could not be hashed. */
+export function savePerceptualHash(
+  db: Catalog,
+  contentId: number,
+  result: { readonly hash: PerceptualHash } | { readonly error: string },
+  now: number,
+): void {
+  const [b0, b1, b2, b3] = 'hash' in result ? result.hash : [null, null, null, null];
+  db.prepare<
+    [
+      number,
+      number,
+      number | null,
+      number | null,
+      number | null,
+      number | null,
+      string | null,
+      number,
+    ]
+  >(
+    `INSERT INTO perceptual_hashes (content_id, hash_version, band0, band1, band2, band3, error, created_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+     ON CONFLICT (content_id) DO UPDATE SET hash_version = excluded.hash_version,
+       band0 = excluded.band0, band1 = excluded.band1, band2 = excluded.band2,
+       band3 = excluded.band3, error = excluded.error, created_at = excluded.created_at`,
+  ).run(
+    contentId,
+    perceptualHashVersion,
+    b0,
+    b1,
+    b2,
+    b3,
+    'error' in result ? result.error : null,
+    now,
+  );
+}
+
+/** A content the backfill still has to hash: no row yet, or a row of an older recipe. */
+export interface UnhashedContent {
+  readonly contentId: number;
+  /** The sha256 that names its thumbnail file. */
+  readonly sha256: string;
+}
+
+/** The next contents to hash after `afterId`, in id order (the backfill's cursor). */
+export function listUnhashedContents(
+  db: ReadableCatalog,
+  afterId: number,
+  limit: number,
+): UnhashedContent[] {
+  return db
+    .prepare<[number, number, number], { contentId: number; sha256: string }>(
+      `SELECT c.id AS contentId, c.hash AS sha256 FROM contents c
+       LEFT JOIN perceptual_hashes ph ON ph.content_id = c.id
+       WHERE c.id > ? AND (ph.content_id IS NULL OR ph.hash_version != ?)
+       ORDER BY c.id LIMIT ?`,
+    )
+    .all(afterId, perceptualHashVersion, limit);
+}
+
+export function countUnhashedContents(db: ReadableCatalog): number {
+  return (
+    db
+      .prepare<[number], number>(
+        `SELECT count(*) FROM contents c LEFT JOIN perceptual_hashes ph ON ph.content_id = c.id
+         WHERE ph.content_id IS NULL OR ph.hash_version != ?`,
+      )
+      .pluck()
+      .get(perceptualHashVersion) ?? 0
+  );
+}
+
+export function getPerceptualHash(db: ReadableCatalog, contentId: number): PerceptualHash | null {
+  const row = db
+    .prepare<[number, number], BandRow>(
+      `SELECT content_id, band0, band1, band2, band3 FROM perceptual_hashes
+       WHERE content_id = ? AND hash_version = ? AND band0 IS NOT NULL`,
+    )
+    .get(contentId, perceptualHashVersion);
+  return row ? hashOf(row) : null;
+}
+
+/**
+ * The band lookup of [Note: Near-duplicate search by bands]: rows whose band i equals band i of
+ * `hash` or differs from it in one bit, for any i. Each band term is an IN list on its own index,
+ * so SQLite answers with one index search per value (a MULTI-INDEX OR), never a table scan.
+ */
+export const similarCandidatesSql = `SELECT content_id, band0, band1, band2, band3 FROM perceptual_hashes
+ WHERE hash_version = ? AND (
+   band0 IN (${Array(17).fill('?').join(', ')}) OR
+   band1 IN (${Array(17).fill('?').join(', ')}) OR
+   band2 IN (${Array(17).fill('?').join(', ')}) OR
+   band3 IN (${Array(17).fill('?').join(', ')}))`;
+
+export function similarCandidateParams(hash: PerceptualHash): number[] {
+  return [perceptualHashVersion, ...hash.flatMap((band) => bandWithOneBitFlips(band))];
+}
+
+/** Contents within `threshold` of a content (itself included, at 0), nearest first. */
+export function findSimilarContents(
+  db: ReadableCatalog,
+  contentId: number,
+  threshold: number = nearDuplicateThreshold,
+): { contentId: number; distance: number }[] {
+  const hash = getPerceptualHash(db, contentId);
+  if (!hash) return [];
+  return db
+    .prepare<number[], BandRow>(similarCandidatesSql)
+    .all(...similarCandidateParams(hash))
+    .map((row) => ({ contentId: row.content_id, distance: hammingDistance(hash, hashOf(row)) }))
+    .filter((c) => c.distance <= threshold)
+    .sort((a, b) => a.distance - b.distance || a.contentId - b.contentId);
+}
+
+/** The contents a photo's `similar:` search finds; empty when the photo is unknown or unhashed. */
+export function similarContentIdsOfPhoto(db: ReadableCatalog, photoId: number): number[] {
+  const contentId = db
+    .prepare<[number], number | null>(`SELECT content_id FROM photos WHERE id = ?`)
+    .pluck()
+    .get(photoId);
+  if (contentId === undefined || contentId === null) return [];
+  return findSimilarContents(db, contentId).map((c) => c.contentId);
+}
+
+function pairKey(a: number, b: number): string {
+  return a <= b ? `${String(a)}:${String(b)}` : `${String(b)}:${String(a)}`;
+}
+
+/** One photo of a duplicate group, with what the review page shows beside it. */
+export interface DuplicatePhoto {
+  readonly photoId: number;
+  readonly contentId: number;
+  readonly sha256: string;
+  readonly folderId: number;
+  readonly folderPath: string;
+  readonly relPath: string;
+  readonly folderOnline: boolean;
+  readonly size: number;
+  readonly mtimeMs: number;
+  readonly width: number | null;
+  readonly height: number | null;
+  readonly takenAt: number | null;
+  /** Bits from the group's first photo's hash (0 for the same bytes). */
+  readonly distance: number;
+}
+
+export interface DuplicateGroup {
+  /** The photos, the one most worth keeping first (most pixels, then the largest file). */
+  readonly photos: DuplicatePhoto[];
+}
+
+/**
+ * Groups of near-duplicate photos: contents joined when their hashes are within the threshold
+ * (candidates from the bands, never every pair) and the user did not say "Not duplicates" for
+ * the pair, plus the copies of the same bytes in several places. Only photos whose file is in
+ * the library (`ok`) count; a group needs two of them. Largest groups first.
+ */
+export function findDuplicateGroups(
+  db: ReadableCatalog,
+  threshold: number = nearDuplicateThreshold,
+): DuplicateGroup[] {
+  return db
+    .transaction(() => {
+      // Only contents that some photo in the library shows take part.
+      const rows = db
+        .prepare<[number], BandRow>(
+          `SELECT ph.content_id, ph.band0, ph.band1, ph.band2, ph.band3 FROM perceptual_hashes ph
+           WHERE ph.hash_version = ? AND ph.band0 IS NOT NULL
+             AND EXISTS (SELECT 1 FROM photos p WHERE p.content_id = ph.content_id AND p.status = 'ok')`,
+        )
+        .all(perceptualHashVersion);
+      const dismissed = new Set(
+        db
+          .prepare<[], { content_a: number; content_b: number }>(
+            `SELECT content_a, content_b FROM duplicate_dismissals`,
+          )
+          .all()
+          .map((d) => pairKey(d.content_a, d.content_b)),
+      );
+      // Band value → row indexes, per band.
+      const bands = [0, 1, 2, 3].map(() => new Map<number, number[]>());
+      const hashes = rows.map(hashOf);
+      hashes.forEach((hash, index) => {
+        hash.forEach((band, i) => {
+          const map = bands[i] as Map<number, number[]>;
+          const list = map.get(band);
+          if (list) list.push(index);
+          else map.set(band, [index]);
+        });
+      });
+      const parent = rows.map((_, i) => i);
+      const find = (i: number): number => {
+        let root = i;
+        while (parent[root] !== root) root = parent[root] as number;
+        while (parent[i] !== root) {
+          const next = parent[i] as number;
+          parent[i] = root;
+          i = next;
+        }
+        return root;
+      };
+      hashes.forEach((hash, index) => {
+        const self = rows[index] as BandRow;
+        hash.forEach((band, i) => {
+          const map = bands[i] as Map<number, number[]>;
+          for (const probe of bandWithOneBitFlips(band)) {
+            for (const other of map.get(probe) ?? []) {
+              if (other <= index) continue;
+              const otherRow = rows[other] as BandRow;
+              if (hammingDistance(hash, hashes[other] as PerceptualHash) > threshold) continue;
+              if (dismissed.has(pairKey(self.content_id, otherRow.content_id))) continue;
+              parent[find(other)] = find(index);
+            }
+          }
+        });
+      });
+      const components = new Map<number, number[]>();
+      rows.forEach((row, index) => {
+        const root = find(index);
+        const list = components.get(root);
+        if (list) list.push(row.content_id);
+        else components.set(root, [row.content_id]);
+      });
+      const hashByContent = new Map(rows.map((row, i) => [row.content_id, hashes[i]]));
+      // Copies of the same bytes are duplicates whatever their hash (or with none yet).
+      const copied = db
+        .prepare<[], number>(
+          `SELECT content_id FROM photos WHERE status = 'ok' AND content_id IS NOT NULL
+           GROUP BY content_id HAVING count(*) > 1`,
+        )
+        .pluck()
+        .all();
+      const copiedSet = new Set(copied);
+      const inComponent = new Set(rows.map((r) => r.content_id));
+      const candidateGroups = [...components.values()];
+      for (const contentId of copied) {
+        if (!inComponent.has(contentId)) candidateGroups.push([contentId]);
+      }
+      const photosOf = db.prepare<
+        [string],
+        Omit<DuplicatePhoto, 'distance' | 'folderOnline'> & { status: string }
+      >(
+        `SELECT p.id AS photoId, p.content_id AS contentId, c.hash AS sha256, p.folder_id AS folderId,
+                f.path AS folderPath, p.rel_path AS relPath, f.status AS status, p.size AS size,
+                p.mtime_ms AS mtimeMs, c.width AS width, c.height AS height, c.taken_at AS takenAt
+         FROM photos p JOIN contents c ON c.id = p.content_id JOIN folders f ON f.id = p.folder_id
+         WHERE p.status = 'ok' AND p.content_id IN (SELECT value FROM json_each(?))`,
+      );
+      const groups: DuplicateGroup[] = [];
+      for (const contentIds of candidateGroups) {
+        const photoCount = contentIds.length;
+        if (photoCount < 2 && !copiedSet.has(contentIds[0] as number)) continue;
+        // One content shown in several places, which the user said is meant.
+        if (
+          photoCount === 1 &&
+          dismissed.has(pairKey(contentIds[0] as number, contentIds[0] as number))
+        ) {
+          continue;
+        }
+        const photos = photosOf.all(JSON.stringify(contentIds));
+        if (photos.length < 2) continue;
+        photos.sort(
+          (a, b) =>
+            (b.width ?? 0) * (b.height ?? 0) - (a.width ?? 0) * (a.height ?? 0) ||
+            b.size - a.size ||
+            a.photoId - b.photoId,
+        );
+        const first = hashByContent.get((photos[0] as { contentId: number }).contentId);
+        groups.push({
+          photos: photos.map(({ status, ...photo }) => {
+            const hash = hashByContent.get(photo.contentId);
+            return {
+              ...photo,
+              folderOnline: status === 'online',
+              distance: first && hash ? hammingDistance(first, hash) : 0,
+            };
+          }),
+        });
+      }
+      return groups.sort(
+        (a, b) =>
+          b.photos.length - a.photos.length ||
+          (a.photos[0]?.photoId ?? 0) - (b.photos[0]?.photoId ?? 0),
+      );
+    })
+    .deferred();
+}
+
+/**
+ * "Not duplicates": no two of these contents form a group again (every pair is remembered; a
+ * content listed twice, or alone, means its copies in several places are meant).
+ */
+export function dismissDuplicates(db: Catalog, contentIds: readonly number[], now: number): number {
+  const unique = [...new Set(contentIds)].sort((a, b) => a - b);
+  const insert = db.prepare<[number, number, number]>(
+    `INSERT OR IGNORE INTO duplicate_dismissals (content_a, content_b, created_at) VALUES (?, ?, ?)`,
+  );
+  return db.transaction(() => {
+    let added = 0;
+    if (unique.length === 1) {
+      const only = unique[0] as number;
+      return insert.run(only, only, now).changes;
+    }
+    for (let i = 0; i < unique.length; i++) {
+      for (let j = i + 1; j < unique.length; j++) {
+        added += insert.run(unique[i] as number, unique[j] as number, now).changes;
+      }
+    }
+    // Copies of one content inside the group are part of the same decision.
+    for (const id of unique) added += insert.run(id, id, now).changes;
+    return added;
+  })();
+}
