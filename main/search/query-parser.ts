@@ -29,7 +29,9 @@ export type QueryFilter =
   | { readonly field: 'text'; readonly value: string }
   | { readonly field: 'faces'; readonly min: number; readonly max: number | null }
   | { readonly field: 'has'; readonly value: HasValue }
-  | { readonly field: 'status'; readonly value: StatusValue };
+  | { readonly field: 'status'; readonly value: StatusValue }
+  /** Photos near-duplicate to a photo (`similar:<photo id>`, `相似:`): catalog/perceptual-hashes.ts. */
+  | { readonly field: 'similar'; readonly photoId: number };
 
 export type QueryNode =
   | { readonly kind: 'all' }
@@ -90,6 +92,8 @@ const filterNames: Record<string, QueryFilter['field'] | 'conf'> = {
   状态: 'status',
   text: 'text',
   文字: 'text',
+  similar: 'similar',
+  相似: 'similar',
 };
 
 const typeValues: Record<string, TagType> = {
@@ -392,6 +396,12 @@ function parseFilter(
         return valueError(name, value, at, [...photoStatuses, 'offline', 'online'].join(', '));
       }
       return { field, value: status };
+    }
+    case 'similar': {
+      if (!/^\d{1,15}$/.test(key) || Number(key) < 1) {
+        return valueError(name, value, at, 'a photo id, like similar:42');
+      }
+      return { field, photoId: Number(key) };
     }
   }
 }
@@ -738,6 +748,8 @@ function formatFilter(f: QueryFilter): string {
       return `${f.field}:"${f.value}"`;
     case 'faces':
       return `faces:${f.min}${f.max === null ? '+' : f.max === f.min ? '' : `-${f.max}`}`;
+    case 'similar':
+      return `similar:${String(f.photoId)}`;
     case 'date': {
       const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
       const from = f.from === null ? '' : day(f.from);

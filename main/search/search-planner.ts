@@ -27,6 +27,7 @@
 // this line by line.
 import type { Catalog } from '../catalog/catalog-connection.ts';
 import { contentsWithTextContaining } from '../catalog/photo-text.ts';
+import { similarContentIdsOfPhoto } from '../catalog/perceptual-hashes.ts';
 import type { TagType } from '../engines/tag-model.ts';
 import { countContentsTakenBetween } from '../catalog/contents.ts';
 import { estimateContentsWithTags, filterTagIdsByType } from '../catalog/photo-tags.ts';
@@ -108,6 +109,7 @@ function dependsOnContentOnly(n: QueryNode): boolean {
         case 'has':
           return n.filter.value !== 'date' && n.filter.value !== 'location';
         case 'text':
+        case 'similar':
           return true;
         case 'date':
         case 'camera':
@@ -400,6 +402,9 @@ class Compiler {
         break;
       case 'text':
         return this.contentIn(this.text.of(f.value));
+      case 'similar':
+        // The band search answers first ([Note: Near-duplicate search by bands]); a short list.
+        return this.contentIn(similarContentIdsOfPhoto(this.db, f.photoId));
       case 'status':
         if (f.value === 'offline' || f.value === 'online') {
           this.needsFolders = true;

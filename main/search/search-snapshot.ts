@@ -45,6 +45,7 @@ import {
   TextMatches,
 } from './search-planner.ts';
 import { allSearchableText, iterateContentsWithText } from '../catalog/photo-text.ts';
+import { similarContentIdsOfPhoto } from '../catalog/perceptual-hashes.ts';
 import type { SearchSort } from './search-sort.ts';
 import {
   normaliseSearchText,
@@ -507,6 +508,9 @@ class SnapshotCompiler {
         break;
       case 'text':
         return this.contentIn(this.text.of(f.value));
+      case 'similar':
+        // Read from the catalog as the planner does: hashes are not part of the snapshot.
+        return this.contentIn(similarContentIdsOfPhoto(this.db, f.photoId));
       case 'status': {
         if (f.value === 'offline' || f.value === 'online') {
           const online = f.value === 'online';
