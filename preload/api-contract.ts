@@ -452,6 +452,48 @@ export const AppInfo = z.object({
 export type AppInfo = z.infer<typeof AppInfo>;
 
 // ---------------------------------------------------------------------------------------
+// Duplicates (near-duplicate photos: main/catalog/perceptual-hashes.ts)
+
+export const DuplicatePhotoView = z.object({
+  photoId: Id,
+  hash: z.string(),
+  folderPath: z.string(),
+  relPath: z.string(),
+  absolutePath: z.string(),
+  folderOnline: z.boolean(),
+  size: z.number().int().nonnegative(),
+  mtimeMs: z.number(),
+  width: z.number().nullable(),
+  height: z.number().nullable(),
+  takenAt: z.number().nullable(),
+  /** Bits between this photo's perceptual hash and the group's first (0: the same bytes). */
+  distance: z.number().int().min(0).max(64),
+});
+export type DuplicatePhotoView = z.infer<typeof DuplicatePhotoView>;
+
+export const DuplicateGroups = z.object({
+  /** Each group's first photo is the one most worth keeping (most pixels, then largest). */
+  groups: z.array(z.object({ photos: z.array(DuplicatePhotoView).min(2) })),
+  /** Photos whose hash is still being computed (the review is not complete yet). */
+  pending: z.number().int().nonnegative(),
+});
+export type DuplicateGroups = z.infer<typeof DuplicateGroups>;
+
+export const DuplicateTrashInput = z.object({
+  /** The photo kept; every other photo must be a near-duplicate (or a copy) of it. */
+  keepPhotoId: Id,
+  photoIds: z.array(Id).min(1).max(1000),
+  /** The user confirmed in a dialog that named the files: nothing moves without it. */
+  confirmed: z.literal(true),
+});
+
+export const DuplicateTrashResult = z.object({
+  moved: z.array(z.object({ photoId: Id, path: z.string(), to: z.string() })),
+  failed: z.array(z.object({ photoId: Id, path: z.string(), message: z.string() })),
+});
+export type DuplicateTrashResult = z.infer<typeof DuplicateTrashResult>;
+
+// ---------------------------------------------------------------------------------------
 // The channels
 
 function channel<I extends z.ZodType, O extends z.ZodType>(input: I, output: O) {
@@ -565,6 +607,16 @@ export const apiContract = {
   ),
   'albums.rename': channel(z.object({ id: Id, name: AlbumName }), AlbumInfo),
   'albums.delete': channel(z.object({ id: Id }), Ok),
+
+  /** Groups of near-duplicate photos for the review page. */
+  'duplicates.list': channel(Empty, DuplicateGroups),
+  /** "Not duplicates": these photos never form a group again (remembered). */
+  'duplicates.dismiss': channel(
+    z.object({ photoIds: z.array(Id).min(1).max(1000) }),
+    z.object({ dismissed: z.number().int() }),
+  ),
+  /** "Keep this one": the others go to the OS trash (or the folder's .tujian-trash), never unlinked. */
+  'duplicates.trash': channel(DuplicateTrashInput, DuplicateTrashResult),
 
   'activity.status': channel(Empty, ActivityStatus),
   'activity.failures': channel(

@@ -4,6 +4,7 @@
 // runner, scanning) is a port passed in, so tests run it on a real catalog with real or
 // temporary collaborators and no host (STYLE.md rule 4).
 import { createPeopleHandlers } from './people-handlers.ts';
+import { createDuplicateHandlers } from './duplicate-handlers.ts';
 import { AlbumError, deleteAlbum, renameAlbum } from '../catalog/albums.ts';
 import type { Catalog } from '../catalog/catalog-connection.ts';
 import {
@@ -115,6 +116,8 @@ export interface DesktopPort {
   pickFolder(): Promise<string | null>;
   openPath(path: string): Promise<void>;
   showInFolder(path: string): void;
+  /** Moves a file to the OS trash ([Note: Keep this one never deletes]). */
+  trashItem?(path: string): Promise<void>;
 }
 
 export interface AppServiceDeps {
@@ -276,6 +279,16 @@ export function createAppService(deps: AppServiceDeps): AppService {
         changed('people');
         changed('tags');
       },
+    }),
+    // Near-duplicates: "Keep this one" moves files, so the photos change.
+    ...createDuplicateHandlers(db, {
+      now,
+      changed: () => {
+        changed('photos');
+      },
+      ...(deps.desktop?.trashItem
+        ? { trashItem: (path: string) => deps.desktop?.trashItem?.(path) ?? Promise.resolve() }
+        : {}),
     }),
     'app.info': () => {
       const saved = readSettingJson(db, uiLanguageKey);

@@ -344,3 +344,28 @@ export function dismissDuplicates(db: Catalog, contentIds: readonly number[], no
     return added;
   })();
 }
+
+/** A photo as "Keep this one" needs it: where its file is and whether it is in the library. */
+export interface DuplicateCandidatePlace {
+  readonly photoId: number;
+  readonly contentId: number | null;
+  readonly status: string;
+  readonly folderPath: string;
+  readonly relPath: string;
+  readonly folderOnline: boolean;
+}
+
+export function readDuplicateCandidatePlaces(
+  db: ReadableCatalog,
+  photoIds: readonly number[],
+): DuplicateCandidatePlace[] {
+  return db
+    .prepare<[string], Omit<DuplicateCandidatePlace, 'folderOnline'> & { folderStatus: string }>(
+      `SELECT p.id AS photoId, p.content_id AS contentId, p.status AS status, f.path AS folderPath,
+              p.rel_path AS relPath, f.status AS folderStatus
+       FROM photos p JOIN folders f ON f.id = p.folder_id
+       WHERE p.id IN (SELECT value FROM json_each(?))`,
+    )
+    .all(JSON.stringify(photoIds))
+    .map(({ folderStatus, ...place }) => ({ ...place, folderOnline: folderStatus === 'online' }));
+}

@@ -19,6 +19,8 @@ export interface DesktopShellLike {
   readonly shell: {
     openPath(path: string): Promise<string>;
     showItemInFolder(path: string): void;
+    /** Optional so stand-ins without a trash still type-check; Electron always has it. */
+    trashItem?(path: string): Promise<void>;
   };
 }
 
@@ -47,5 +49,9 @@ export function createDesktopPort(
     showInFolder(path) {
       shell.showItemInFolder(path);
     },
+    // [Note: Keep this one never deletes]: the OS trash, where the user can take a file back.
+    ...(shell.trashItem
+      ? { trashItem: (path: string) => shell.trashItem?.(path) ?? Promise.resolve() }
+      : {}),
   };
 }
