@@ -18,6 +18,7 @@ import { safetyCommands } from './commands/safety-commands.ts';
 import { jobsCommands } from './commands/jobs-commands.ts';
 import { textCommand } from './commands/text-command.ts';
 import { peopleCommand } from './commands/people-commands.ts';
+import { duplicatesCommand } from './commands/duplicates-command.ts';
 
 export function cliCommands(): readonly CliCommand[] {
   return [
@@ -34,6 +35,7 @@ export function cliCommands(): readonly CliCommand[] {
     tagsCommand,
     showCommand,
     textCommand,
+    duplicatesCommand,
     failuresCommand,
     retryCommand,
     enginesCommand,
