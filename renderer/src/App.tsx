@@ -21,6 +21,7 @@ import { ActivityPanel } from './features/activity/ActivityPanel.tsx';
 import { SettingsView } from './features/settings/SettingsView.tsx';
 import { ActivityButton } from './features/activity/ActivityButton.tsx';
 import { PeopleView } from './features/people/PeopleView.tsx';
+import { DuplicatesView } from './features/duplicates/DuplicatesView.tsx';
 import { Icon } from './components/Icon.tsx';
 
 export interface Versions {
@@ -68,7 +69,7 @@ export function App() {
   const [sort, setSort] = useState<SearchSort>('taken-desc');
   const [albumId, setAlbumId] = useState<number | null>(initialUrl.albumId);
   const [panel, setPanel] = useState<'activity' | 'settings' | null>(null);
-  const [view, setView] = useState<'library' | 'people'>('library');
+  const [view, setView] = useState<'library' | 'people' | 'duplicates'>('library');
   const [versions, setVersions] = useState<Versions>({
     people: 0,
     photos: 0,
@@ -269,6 +270,10 @@ export function App() {
             onOpenPeople={() => {
               setView('people');
             }}
+            duplicatesActive={view === 'duplicates'}
+            onOpenDuplicates={() => {
+              setView('duplicates');
+            }}
             onQuery={runQuery}
             onFoldersChanged={reloadFolders}
             onAlbumsChanged={reloadAlbums}
@@ -277,7 +282,18 @@ export function App() {
               setAlbumId(album.id);
             }}
           />
-          {view === 'people' ? (
+          {view === 'duplicates' ? (
+            <DuplicatesView
+              version={versions.photos}
+              onChanged={() => {
+                setVersions((v) => ({ ...v, photos: v.photos + 1, albums: v.albums + 1 }));
+              }}
+              onShowPhoto={(q, id) => {
+                runQuery(q);
+                setPhotoId(id);
+              }}
+            />
+          ) : view === 'people' ? (
             <PeopleView
               version={versions.people}
               onChanged={() => {

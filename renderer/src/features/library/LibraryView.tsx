@@ -217,6 +217,11 @@ export function LibraryView(props: {
           folderOffline={props.offlineFolderIds.has(opened.photo.folderId)}
           version={props.version}
           onClose={closePhoto}
+          onShowSimilar={() => {
+            const id = opened.photo.id;
+            closePhoto();
+            props.onQuery(`similar:${String(id)}`);
+          }}
           onNavigate={(next) => {
             if (next >= 0 && next < search.total) {
               search.ensureLoaded(next);

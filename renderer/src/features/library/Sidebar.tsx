@@ -24,6 +24,8 @@ export function Sidebar(props: {
   onOpenAlbum: (album: AlbumInfo | null) => void;
   peopleActive: boolean;
   onOpenPeople: () => void;
+  duplicatesActive: boolean;
+  onOpenDuplicates: () => void;
   onQuery: (query: string) => void;
   onFoldersChanged: () => void;
   onAlbumsChanged: () => void;
@@ -46,7 +48,11 @@ export function Sidebar(props: {
     if (props.addFolderSignal > 0) startRef.current();
   }, [props.addFolderSignal]);
 
-  const allActive = !props.peopleActive && props.activeAlbumId === null && props.query === '';
+  const allActive =
+    !props.peopleActive &&
+    !props.duplicatesActive &&
+    props.activeAlbumId === null &&
+    props.query === '';
 
   const createAlbum = () => {
     const name = albumName.trim();
@@ -127,6 +133,15 @@ export function Sidebar(props: {
       >
         <Icon name="photos" />
         <span className="nav-label">{t('nav.people')}</span>
+      </button>
+      <button
+        type="button"
+        className={`nav-item${props.duplicatesActive ? ' active' : ''}`}
+        data-testid="nav-duplicates"
+        onClick={props.onOpenDuplicates}
+      >
+        <Icon name="copies" />
+        <span className="nav-label">{t('nav.duplicates')}</span>
       </button>
 
       <section className="side-section">

@@ -29,6 +29,8 @@ export function PhotoView(props: {
   version: number;
   onClose: () => void;
   onNavigate: (index: number) => void;
+  /** Shows the photo's near-duplicates in the grid (`similar:<id>`). */
+  onShowSimilar?: () => void;
 }) {
   const client = useClient();
   const { t, lang } = useI18n();
@@ -474,6 +476,19 @@ export function PhotoView(props: {
                   >
                     <Icon name="folder" size={14} />
                     {t('photo.showInFolder')}
+                  </button>
+                </div>
+              )}
+              {props.onShowSimilar && (
+                <div className="photo-actions">
+                  <button
+                    type="button"
+                    className="secondary-button"
+                    data-testid="photo-similar"
+                    onClick={props.onShowSimilar}
+                  >
+                    <Icon name="copies" size={14} />
+                    {t('photo.similar')}
                   </button>
                 </div>
               )}
