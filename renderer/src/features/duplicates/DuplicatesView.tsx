@@ -17,6 +17,16 @@ function groupKey(photos: readonly DuplicatePhotoView[]): number {
   return photos[0]?.photoId ?? 0;
 }
 
+/**
+ * Where the file is, short enough for a card: the library folder's name and the folders inside
+ * it (two copies in one library differ there); the full path is the tooltip.
+ */
+function folderLabel(photo: DuplicatePhotoView): string {
+  const folderName = photo.folderPath.split(/[/\\]/).filter(Boolean).at(-1) ?? photo.folderPath;
+  const slash = photo.relPath.lastIndexOf('/');
+  return slash < 0 ? folderName : `${folderName}/${photo.relPath.slice(0, slash)}`;
+}
+
 function ConfirmTrash(props: {
   files: readonly DuplicatePhotoView[];
   kept: DuplicatePhotoView;
@@ -215,7 +225,7 @@ export function DuplicatesView(props: {
         return (
           <section key={key} className="duplicate-group" data-testid="duplicate-group">
             <div className="duplicate-photos">
-              {group.photos.map((photo) => {
+              {group.photos.map((photo, index) => {
                 const isKept = keptId === photo.photoId;
                 const isMarked = keptId !== undefined && !isKept;
                 return (
@@ -248,10 +258,7 @@ export function DuplicatesView(props: {
                         {baseName(photo.relPath)}
                       </strong>
                       <span className="duplicate-folder" title={photo.absolutePath}>
-                        {photo.folderPath}
-                        {photo.relPath.includes('/')
-                          ? `/${photo.relPath.slice(0, photo.relPath.lastIndexOf('/'))}`
-                          : ''}
+                        {folderLabel(photo)}
                       </span>
                       <span className="duplicate-facts">
                         {photo.width !== null && photo.height !== null
@@ -266,9 +273,11 @@ export function DuplicatesView(props: {
                           : t('duplicates.modified', { date: formatDate(photo.mtimeMs, lang) })}
                       </span>
                       <span className="duplicate-facts">
-                        {photo.distance === 0 && photo.hash === group.photos[0]?.hash
+                        {group.photos.some((p) => p !== photo && p.hash === photo.hash)
                           ? t('duplicates.sameFile')
-                          : t('duplicates.distance', { bits: photo.distance })}
+                          : index === 0
+                            ? t('duplicates.mostPixels')
+                            : t('duplicates.distance', { bits: photo.distance })}
                         {!photo.folderOnline && ` · ${t('duplicates.offline')}`}
                       </span>
                       <button
