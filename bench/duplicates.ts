@@ -7,13 +7,20 @@
 // it), precision and recall of "is a near duplicate"; and ms per hash of a thumbnail.
 // Recall counts what the catalog's band search finds (candidates share a 16-bit band within one
 // bit: complete up to distance 7, main/catalog/perceptual-hashes.ts), not just the distance.
-//   node bin/run-ts.js bench/duplicates.ts [--dir D] [--generated N]
+//   node bin/run-ts.js bench/duplicates.ts [--dir D] [--generated N] [--library N] [--library-only]
 // The last output line is one JSON object.
-import { readdirSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import sharp from 'sharp';
+import { openCatalog } from '../main/catalog/catalog-connection.ts';
+import {
+  findDuplicateGroups,
+  findSimilarContents,
+  savePerceptualHash,
+} from '../main/catalog/perceptual-hashes.ts';
 import { makeRenditions } from '../main/imaging/image-renditions.ts';
 import {
   bandWithOneBitFlips,
@@ -26,6 +33,10 @@ const { values: args } = parseArgs({
   options: {
     dir: { type: 'string', default: '../shared/samples/photos' },
     generated: { type: 'string', default: '30' },
+    // Contents of the synthetic catalog the band search is timed on.
+    library: { type: 'string', default: '100000' },
+    // Only the library-scale timing (no photos hashed).
+    'library-only': { type: 'boolean', default: false },
   },
 });
 const dir = resolve(args.dir);
@@ -141,6 +152,11 @@ function bandCandidate(a: PerceptualHash, b: PerceptualHash): boolean {
   return a.some((band, i) => bandWithOneBitFlips(band).includes(b[i] as number));
 }
 
+if (args['library-only']) {
+  console.log(JSON.stringify({ library: timeLibrary(Math.max(1000, Number(args.library))) }));
+  process.exit(0);
+}
+
 const originals: { name: string; bytes: Buffer }[] = [];
 for (const name of readdirSync(dir).sort()) {
   if (!/\.(jpe?g|png|webp)$/i.test(name)) continue;
@@ -215,6 +231,94 @@ const percentile = (p: number) =>
   sortedMs[Math.min(sortedMs.length - 1, Math.floor(p * sortedMs.length))] ?? 0;
 const minDistinct = Math.min(...distinct.map((d) => d.distance));
 
+/**
+ * The band search at library scale: a real catalog file with `library` contents of random
+ * hashes (distinct pictures are about 32 bits apart), one in 50 with a near copy 1–8 bits away.
+ * Timed: the whole duplicates review (findDuplicateGroups) and one photo's similar search.
+ */
+function timeLibrary(size: number) {
+  const dir = mkdtempSync(join(tmpdir(), 'tujian-bench-duplicates-'));
+  try {
+    const db = openCatalog(join(dir, 'catalog.sqlite'));
+    const folder = db
+      .prepare<[string], { id: number }>(
+        `INSERT INTO folders (path, added_at) VALUES (?, 0) RETURNING id`,
+      )
+      .get(dir);
+    // mulberry32: well-mixed 32-bit values (an LCG's correlated outputs make false near pairs).
+    let seed = 12345;
+    const random16 = () => {
+      seed = (seed + 0x6d2b79f5) | 0;
+      let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+      t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+      return ((t ^ (t >>> 14)) >>> 0) & 0xffff;
+    };
+    const addContent = db.prepare<[string], { id: number }>(
+      `INSERT INTO contents (hash, size, created_at) VALUES (?, 1, 0) RETURNING id`,
+    );
+    const addPhoto = db.prepare<[number, string, number]>(
+      `INSERT INTO photos (folder_id, rel_path, size, mtime_ms, content_id, status) VALUES (?, ?, 1, 0, ?, 'ok')`,
+    );
+    let nearPairs = 0;
+    db.transaction(() => {
+      for (let i = 0; i < size; i++) {
+        const hash: [number, number, number, number] = [
+          random16(),
+          random16(),
+          random16(),
+          random16(),
+        ];
+        const add = (h: PerceptualHash, name: string) => {
+          const content = addContent.get(name.padStart(64, '0'));
+          if (!content || !folder) throw new Error('insert failed');
+          addPhoto.run(folder.id, name, content.id);
+          savePerceptualHash(db, content.id, { hash: h }, 0);
+        };
+        add(hash, String(i));
+        if (i % 50 === 0) {
+          const near = [...hash] as [number, number, number, number];
+          const bits = 1 + (i % 8);
+          for (let b = 0; b < bits; b++) {
+            const bit = (b * 23 + i) % 64;
+            near[bit >> 4] = (near[bit >> 4] as number) ^ (1 << (bit & 15));
+          }
+          add(near, `${String(i)}-copy`);
+          nearPairs++;
+        }
+      }
+    })();
+    db.pragma('optimize');
+    // CPU time beside wall time: the machine these run on is shared.
+    const cpuBefore = process.cpuUsage();
+    let started = performance.now();
+    const groups = findDuplicateGroups(db);
+    const groupsMs = performance.now() - started;
+    const cpu = process.cpuUsage(cpuBefore);
+    const groupsCpuMs = (cpu.user + cpu.system) / 1000;
+    const similarMs: number[] = [];
+    for (let id = 1; id <= 200; id++) {
+      started = performance.now();
+      findSimilarContents(db, id * 7);
+      similarMs.push(performance.now() - started);
+    }
+    similarMs.sort((a, b) => a - b);
+    db.close();
+    return {
+      contents: size + nearPairs,
+      nearPairs,
+      groupsFound: groups.length,
+      groupsMs: Math.round(groupsMs),
+      groupsCpuMs: Math.round(groupsCpuMs),
+      similarMsP50: Number((similarMs[100] ?? 0).toFixed(3)),
+      similarMsP95: Number((similarMs[190] ?? 0).toFixed(3)),
+    };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+const library = timeLibrary(Math.max(1000, Number(args.library)));
+console.log(JSON.stringify({ library }));
+
 for (const row of byThreshold) console.log(JSON.stringify(row));
 console.log(JSON.stringify({ perKind }));
 console.log(
@@ -225,6 +329,7 @@ console.log(
     minDistinctDistance: minDistinct,
     hashMsP50: Number(percentile(0.5).toFixed(2)),
     hashMsP95: Number(percentile(0.95).toFixed(2)),
+    library,
     byThreshold,
   }),
 );

@@ -5,6 +5,7 @@
 import {
   bandWithOneBitFlips,
   hammingDistance,
+  popcount16,
   perceptualHashVersion,
   type PerceptualHash,
 } from '../imaging/perceptual-hash.ts';
@@ -159,6 +160,58 @@ function pairKey(a: number, b: number): string {
   return a <= b ? `${String(a)}:${String(b)}` : `${String(b)}:${String(a)}`;
 }
 
+/**
+ * Calls `visit(i, j)` (i < j) for every pair of hashes within `threshold` that shares a band
+ * within one bit ([Note: Near-duplicate search by bands]); a pair may be visited more than once.
+ * Each band is indexed by counting sort (offsets per 16-bit value), so a probe is a slice of
+ * one array: 68 probes per hash, never a comparison of every pair.
+ */
+export function forEachNearPair(
+  hashes: readonly PerceptualHash[],
+  threshold: number,
+  visit: (i: number, j: number) => void,
+): void {
+  const n = hashes.length;
+  const bands = [0, 1, 2, 3].map((k) => Uint16Array.from(hashes, (h) => h[k] as number));
+  const indexes = bands.map((band) => {
+    const offsets = new Int32Array(65537);
+    for (let i = 0; i < n; i++) {
+      const slot = (band[i] as number) + 1;
+      offsets[slot] = (offsets[slot] as number) + 1;
+    }
+    for (let v = 0; v < 65536; v++)
+      offsets[v + 1] = (offsets[v + 1] as number) + (offsets[v] as number);
+    const next = offsets.slice(0, 65536);
+    const items = new Int32Array(n);
+    for (let i = 0; i < n; i++) {
+      const v = band[i] as number;
+      items[next[v] as number] = i;
+      next[v] = (next[v] as number) + 1;
+    }
+    return { band, offsets, items };
+  });
+  const [b0, b1, b2, b3] = bands as [Uint16Array, Uint16Array, Uint16Array, Uint16Array];
+  for (let i = 0; i < n; i++) {
+    for (const { band, offsets, items } of indexes) {
+      const value = band[i] as number;
+      for (let flip = -1; flip < 16; flip++) {
+        const probe = flip < 0 ? value : value ^ (1 << flip);
+        const end = offsets[probe + 1] as number;
+        for (let at = offsets[probe] as number; at < end; at++) {
+          const j = items[at] as number;
+          if (j <= i) continue;
+          const distance =
+            popcount16((b0[i] as number) ^ (b0[j] as number)) +
+            popcount16((b1[i] as number) ^ (b1[j] as number)) +
+            popcount16((b2[i] as number) ^ (b2[j] as number)) +
+            popcount16((b3[i] as number) ^ (b3[j] as number));
+          if (distance <= threshold) visit(i, j);
+        }
+      }
+    }
+  }
+}
+
 /** One photo of a duplicate group, with what the review page shows beside it. */
 export interface DuplicatePhoto {
   readonly photoId: number;
@@ -210,17 +263,7 @@ export function findDuplicateGroups(
           .all()
           .map((d) => pairKey(d.content_a, d.content_b)),
       );
-      // Band value → row indexes, per band.
-      const bands = [0, 1, 2, 3].map(() => new Map<number, number[]>());
       const hashes = rows.map(hashOf);
-      hashes.forEach((hash, index) => {
-        hash.forEach((band, i) => {
-          const map = bands[i] as Map<number, number[]>;
-          const list = map.get(band);
-          if (list) list.push(index);
-          else map.set(band, [index]);
-        });
-      });
       const parent = rows.map((_, i) => i);
       const find = (i: number): number => {
         let root = i;
@@ -232,20 +275,11 @@ export function findDuplicateGroups(
         }
         return root;
       };
-      hashes.forEach((hash, index) => {
-        const self = rows[index] as BandRow;
-        hash.forEach((band, i) => {
-          const map = bands[i] as Map<number, number[]>;
-          for (const probe of bandWithOneBitFlips(band)) {
-            for (const other of map.get(probe) ?? []) {
-              if (other <= index) continue;
-              const otherRow = rows[other] as BandRow;
-              if (hammingDistance(hash, hashes[other] as PerceptualHash) > threshold) continue;
-              if (dismissed.has(pairKey(self.content_id, otherRow.content_id))) continue;
-              parent[find(other)] = find(index);
-            }
-          }
-        });
+      forEachNearPair(hashes, threshold, (a, b) => {
+        const contentA = (rows[a] as BandRow).content_id;
+        const contentB = (rows[b] as BandRow).content_id;
+        if (dismissed.has(pairKey(contentA, contentB))) return;
+        parent[find(b)] = find(a);
       });
       const components = new Map<number, number[]>();
       rows.forEach((row, index) => {
@@ -269,15 +303,17 @@ export function findDuplicateGroups(
       for (const contentId of copied) {
         if (!inComponent.has(contentId)) candidateGroups.push([contentId]);
       }
-      const photosOf = db.prepare<
-        [string],
+      // One index lookup per content (photos_content); an IN over json_each made SQLite scan
+      // the photos table once per group.
+      const photosOfContent = db.prepare<
+        [number],
         Omit<DuplicatePhoto, 'distance' | 'folderOnline'> & { status: string }
       >(
         `SELECT p.id AS photoId, p.content_id AS contentId, c.hash AS sha256, p.folder_id AS folderId,
                 f.path AS folderPath, p.rel_path AS relPath, f.status AS status, p.size AS size,
                 p.mtime_ms AS mtimeMs, c.width AS width, c.height AS height, c.taken_at AS takenAt
          FROM photos p JOIN contents c ON c.id = p.content_id JOIN folders f ON f.id = p.folder_id
-         WHERE p.status = 'ok' AND p.content_id IN (SELECT value FROM json_each(?))`,
+         WHERE p.content_id = ? AND p.status = 'ok'`,
       );
       const groups: DuplicateGroup[] = [];
       for (const contentIds of candidateGroups) {
@@ -290,7 +326,7 @@ export function findDuplicateGroups(
         ) {
           continue;
         }
-        const photos = photosOf.all(JSON.stringify(contentIds));
+        const photos = contentIds.flatMap((id) => photosOfContent.all(id));
         if (photos.length < 2) continue;
         photos.sort(
           (a, b) =>

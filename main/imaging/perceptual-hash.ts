@@ -94,7 +94,7 @@ export async function perceptualHash(
 }
 
 /** Bits set in a 16-bit value. */
-function popcount16(value: number): number {
+export function popcount16(value: number): number {
   let v = value - ((value >> 1) & 0x5555);
   v = (v & 0x3333) + ((v >> 2) & 0x3333);
   v = (v + (v >> 4)) & 0x0f0f;

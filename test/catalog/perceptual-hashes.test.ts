@@ -13,6 +13,7 @@ import {
   dismissDuplicates,
   findDuplicateGroups,
   findSimilarContents,
+  forEachNearPair,
   listUnhashedContents,
   nearDuplicateThreshold,
   savePerceptualHash,
@@ -21,7 +22,7 @@ import {
   similarContentIdsOfPhoto,
 } from '../../main/catalog/perceptual-hashes.ts';
 import { markPhotosMissing, setPhotoIngested, upsertPhoto } from '../../main/catalog/photos.ts';
-import type { PerceptualHash } from '../../main/imaging/perceptual-hash.ts';
+import { hammingDistance, type PerceptualHash } from '../../main/imaging/perceptual-hash.ts';
 
 let root: string;
 let db: Catalog;
@@ -186,5 +187,47 @@ describe(listUnhashedContents.name, () => {
     db.prepare(`UPDATE perceptual_hashes SET hash_version = 0 WHERE content_id = ?`).run(second);
     expect(listUnhashedContents(db, 0, 10).map((c) => c.contentId)).toEqual([first, second]);
     expect(listUnhashedContents(db, first, 10).map((c) => c.contentId)).toEqual([second]);
+  });
+});
+
+describe(forEachNearPair.name, () => {
+  it('finds every pair within 7 bits that comparing all pairs finds, and none beyond the threshold', () => {
+    let seed = 7;
+    const random16 = () => {
+      seed = (seed * 48271) % 2147483647;
+      return seed & 0xffff;
+    };
+    const hashes: PerceptualHash[] = [];
+    for (let i = 0; i < 400; i++) {
+      const base: PerceptualHash = [random16(), random16(), random16(), random16()];
+      hashes.push(base);
+      // Copies 1–10 bits away, the bits spread over the bands.
+      if (i % 3 === 0) {
+        const bits = Array.from({ length: 1 + (i % 10) }, (_, k) => (k * 17 + i) % 64);
+        hashes.push(flipped(base, [...new Set(bits)]));
+      }
+    }
+    const found = new Set<string>();
+    forEachNearPair(hashes, 10, (i, j) => {
+      expect(i).toBeLessThan(j);
+      expect(
+        hammingDistance(hashes[i] as PerceptualHash, hashes[j] as PerceptualHash),
+      ).toBeLessThanOrEqual(10);
+      found.add(`${String(i)}:${String(j)}`);
+    });
+    let withinSeven = 0;
+    for (let i = 0; i < hashes.length; i++) {
+      for (let j = i + 1; j < hashes.length; j++) {
+        const d = hammingDistance(hashes[i] as PerceptualHash, hashes[j] as PerceptualHash);
+        if (d <= 7) {
+          withinSeven++;
+          expect(
+            found.has(`${String(i)}:${String(j)}`),
+            `${String(i)}:${String(j)} at ${String(d)}`,
+          ).toBe(true);
+        }
+      }
+    }
+    expect(withinSeven).toBeGreaterThan(80);
   });
 });
