@@ -106,3 +106,29 @@ describe(createDesktopPort.name, () => {
     });
   });
 });
+
+describe('createDesktopPort trashItem', () => {
+  it('moves a file to the OS trash through shell.trashItem, and only when the shell has one', async () => {
+    const trashed: string[] = [];
+    // Electron's shell cannot run here (no binary): a stand-in records the call.
+    const shell = {
+      openPath: () => Promise.resolve(''),
+      showItemInFolder: () => undefined,
+      trashItem: (path: string) => {
+        trashed.push(path);
+        return Promise.resolve();
+      },
+    };
+    const dialog = {
+      showOpenDialog: () => Promise.resolve({ canceled: true, filePaths: [] }),
+    } as unknown as DesktopShellLike['dialog'];
+    const port = createDesktopPort({ dialog, shell }, () => null);
+    const trash = port.trashItem?.bind(port);
+    await trash?.('/photos/copy.jpg');
+    expect(trashed).toEqual(['/photos/copy.jpg']);
+    const { trashItem: _omitted, ...withoutTrash } = shell;
+    expect('trashItem' in createDesktopPort({ dialog, shell: withoutTrash }, () => null)).toBe(
+      false,
+    );
+  });
+});
