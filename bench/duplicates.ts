@@ -19,13 +19,13 @@ import { openCatalog } from '../main/catalog/catalog-connection.ts';
 import {
   findDuplicateGroups,
   findSimilarContents,
+  hashSetDistance,
   savePerceptualHash,
 } from '../main/catalog/perceptual-hashes.ts';
 import { makeRenditions } from '../main/imaging/image-renditions.ts';
 import {
   bandWithOneBitFlips,
-  hammingDistance,
-  perceptualHash,
+  perceptualHashSet,
   type PerceptualHash,
 } from '../main/imaging/perceptual-hash.ts';
 
@@ -138,18 +138,27 @@ const variants: Variant[] = [
   })),
 ];
 
+/** As the app does it: the whole and centre-crop hashes of the 320 px thumbnail. */
 async function thumbnailHash(
   input: Buffer | string,
-): Promise<{ hash: PerceptualHash; ms: number }> {
+): Promise<{ hash: PerceptualHash[]; ms: number }> {
   const { thumbnail } = await makeRenditions(input);
   const started = performance.now();
-  const hash = await perceptualHash(thumbnail);
-  return { hash, ms: performance.now() - started };
+  const set = await perceptualHashSet(thumbnail);
+  return { hash: [set.hash, ...set.crops], ms: performance.now() - started };
 }
 
-/** Whether the catalog's band search would offer b as a candidate for a (a band within 1 bit). */
-function bandCandidate(a: PerceptualHash, b: PerceptualHash): boolean {
-  return a.some((band, i) => bandWithOneBitFlips(band).includes(b[i] as number));
+/**
+ * Whether the catalog's band search offers the pair (a band within one bit), pairing a whole
+ * hash with any hash of the other, as findSimilarContents and findDuplicateGroups do.
+ */
+function bandCandidate(a: readonly PerceptualHash[], b: readonly PerceptualHash[]): boolean {
+  const near = (x: PerceptualHash, y: PerceptualHash) =>
+    x.some((band, i) => bandWithOneBitFlips(band).includes(y[i] as number));
+  const [wholeA] = a;
+  const [wholeB] = b;
+  if (!wholeA || !wholeB) return false;
+  return b.some((y) => near(wholeA, y)) || a.some((x) => near(x, wholeB));
 }
 
 if (args['library-only']) {
@@ -167,7 +176,7 @@ for (let i = 0; i < generatedCount; i++) {
 }
 
 const hashMs: number[] = [];
-const originalHashes: PerceptualHash[] = [];
+const originalHashes: PerceptualHash[][] = [];
 for (const original of originals) {
   const { hash, ms } = await thumbnailHash(original.bytes);
   originalHashes.push(hash);
@@ -177,13 +186,13 @@ for (const original of originals) {
 /** Distance of each near-duplicate to its original, and whether the band search finds it. */
 const copies: { kind: string; distance: number; candidate: boolean }[] = [];
 for (const [i, original] of originals.entries()) {
-  const base = originalHashes[i] as PerceptualHash;
+  const base = originalHashes[i] as PerceptualHash[];
   for (const variant of variants) {
     const { hash, ms } = await thumbnailHash(await variant.make(original.bytes));
     hashMs.push(ms);
     copies.push({
       kind: variant.kind,
-      distance: hammingDistance(base, hash),
+      distance: hashSetDistance(base, hash),
       candidate: bandCandidate(base, hash),
     });
   }
@@ -192,9 +201,9 @@ for (const [i, original] of originals.entries()) {
 const distinct: { distance: number; candidate: boolean }[] = [];
 for (let i = 0; i < originalHashes.length; i++) {
   for (let j = i + 1; j < originalHashes.length; j++) {
-    const a = originalHashes[i] as PerceptualHash;
-    const b = originalHashes[j] as PerceptualHash;
-    distinct.push({ distance: hammingDistance(a, b), candidate: bandCandidate(a, b) });
+    const a = originalHashes[i] as PerceptualHash[];
+    const b = originalHashes[j] as PerceptualHash[];
+    distinct.push({ distance: hashSetDistance(a, b), candidate: bandCandidate(a, b) });
   }
 }
 

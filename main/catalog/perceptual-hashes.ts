@@ -36,12 +36,14 @@ function hashOf(row: BandRow): PerceptualHash {
 export function savePerceptualHash(
   db: Catalog,
   contentId: number,
-  result: { readonly hash: PerceptualHash } | { readonly error: string },
+  result:
+    | { readonly hash: PerceptualHash; readonly crops?: readonly PerceptualHash[] }
+    | { readonly error: string },
   now: number,
 ): void {
-  const [b0, b1, b2, b3] = 'hash' in result ? result.hash : [null, null, null, null];
-  db.prepare<
+  const insert = db.prepare<
     [
+      number,
       number,
       number,
       number | null,
@@ -52,21 +54,19 @@ export function savePerceptualHash(
       number,
     ]
   >(
-    `INSERT INTO perceptual_hashes (content_id, hash_version, band0, band1, band2, band3, error, created_at)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-     ON CONFLICT (content_id) DO UPDATE SET hash_version = excluded.hash_version,
-       band0 = excluded.band0, band1 = excluded.band1, band2 = excluded.band2,
-       band3 = excluded.band3, error = excluded.error, created_at = excluded.created_at`,
-  ).run(
-    contentId,
-    perceptualHashVersion,
-    b0,
-    b1,
-    b2,
-    b3,
-    'error' in result ? result.error : null,
-    now,
+    `INSERT INTO perceptual_hashes (content_id, variant, hash_version, band0, band1, band2, band3, error, created_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
+  db.transaction(() => {
+    db.prepare<[number]>(`DELETE FROM perceptual_hashes WHERE content_id = ?`).run(contentId);
+    if ('error' in result) {
+      insert.run(contentId, 0, perceptualHashVersion, null, null, null, null, result.error, now);
+      return;
+    }
+    [result.hash, ...(result.crops ?? [])].forEach((hash, variant) => {
+      insert.run(contentId, variant, perceptualHashVersion, ...hash, null, now);
+    });
+  })();
 }
 
 /** A content the backfill still has to hash: no row yet, or a row of an older recipe. */
@@ -85,7 +85,7 @@ export function listUnhashedContents(
   return db
     .prepare<[number, number, number], { contentId: number; sha256: string }>(
       `SELECT c.id AS contentId, c.hash AS sha256 FROM contents c
-       LEFT JOIN perceptual_hashes ph ON ph.content_id = c.id
+       LEFT JOIN perceptual_hashes ph ON ph.content_id = c.id AND ph.variant = 0
        WHERE c.id > ? AND (ph.content_id IS NULL OR ph.hash_version != ?)
        ORDER BY c.id LIMIT ?`,
     )
@@ -96,7 +96,8 @@ export function countUnhashedContents(db: ReadableCatalog): number {
   return (
     db
       .prepare<[number], number>(
-        `SELECT count(*) FROM contents c LEFT JOIN perceptual_hashes ph ON ph.content_id = c.id
+        `SELECT count(*) FROM contents c
+         LEFT JOIN perceptual_hashes ph ON ph.content_id = c.id AND ph.variant = 0
          WHERE ph.content_id IS NULL OR ph.hash_version != ?`,
       )
       .pluck()
@@ -104,30 +105,61 @@ export function countUnhashedContents(db: ReadableCatalog): number {
   );
 }
 
-export function getPerceptualHash(db: ReadableCatalog, contentId: number): PerceptualHash | null {
-  const row = db
-    .prepare<[number, number], BandRow>(
-      `SELECT content_id, band0, band1, band2, band3 FROM perceptual_hashes
-       WHERE content_id = ? AND hash_version = ? AND band0 IS NOT NULL`,
+interface VariantRow extends BandRow {
+  variant: number;
+}
+
+/** A content's hashes: the whole picture's first, then its centre crops'. */
+export function getPerceptualHashes(db: ReadableCatalog, contentId: number): PerceptualHash[] {
+  return db
+    .prepare<[number, number], VariantRow>(
+      `SELECT content_id, variant, band0, band1, band2, band3 FROM perceptual_hashes
+       WHERE content_id = ? AND hash_version = ? AND band0 IS NOT NULL ORDER BY variant`,
     )
-    .get(contentId, perceptualHashVersion);
-  return row ? hashOf(row) : null;
+    .all(contentId, perceptualHashVersion)
+    .map(hashOf);
+}
+
+/** The whole picture's hash of a content, or null when it has none (yet). */
+export function getPerceptualHash(db: ReadableCatalog, contentId: number): PerceptualHash | null {
+  return getPerceptualHashes(db, contentId)[0] ?? null;
 }
 
 /**
- * The band lookup of [Note: Near-duplicate search by bands]: rows whose band i equals band i of
- * `hash` or differs from it in one bit, for any i. Each band term is an IN list on its own index,
- * so SQLite answers with one index search per value (a MULTI-INDEX OR), never a table scan.
+ * The band lookup of [Note: Near-duplicate search by bands] for a content's hashes: rows whose
+ * band i equals band i of one of them or differs from it in one bit, for any i. Each band term
+ * is an IN list on its own index, so SQLite answers with index searches (a MULTI-INDEX OR),
+ * never a table scan.
  */
-export const similarCandidatesSql = `SELECT content_id, band0, band1, band2, band3 FROM perceptual_hashes
- WHERE hash_version = ? AND (
-   band0 IN (${Array(17).fill('?').join(', ')}) OR
-   band1 IN (${Array(17).fill('?').join(', ')}) OR
-   band2 IN (${Array(17).fill('?').join(', ')}) OR
-   band3 IN (${Array(17).fill('?').join(', ')}))`;
+export function similarCandidatesQuery(hashes: readonly PerceptualHash[]): {
+  sql: string;
+  params: number[];
+} {
+  const probes = [0, 1, 2, 3].map((band) => [
+    ...new Set(hashes.flatMap((hash) => bandWithOneBitFlips(hash[band] as number))),
+  ]);
+  const sql = `SELECT content_id, variant, band0, band1, band2, band3 FROM perceptual_hashes
+ WHERE hash_version = ? AND (${probes
+   .map((values, band) => `band${String(band)} IN (${values.map(() => '?').join(', ')})`)
+   .join(' OR ')})`;
+  return { sql, params: [perceptualHashVersion, ...probes.flat()] };
+}
 
-export function similarCandidateParams(hash: PerceptualHash): number[] {
-  return [perceptualHashVersion, ...hash.flatMap((band) => bandWithOneBitFlips(band))];
+/**
+ * The distance of two contents' hash sets: the whole hash of one against any hash of the other
+ * (a copy cropped all round is near its original's crop hash), never crop against crop.
+ */
+export function hashSetDistance(
+  a: readonly PerceptualHash[],
+  b: readonly PerceptualHash[],
+): number {
+  const [wholeA] = a;
+  const [wholeB] = b;
+  if (!wholeA || !wholeB) return 64;
+  let best = 64;
+  for (const hash of b) best = Math.min(best, hammingDistance(wholeA, hash));
+  for (const hash of a) best = Math.min(best, hammingDistance(hash, wholeB));
+  return best;
 }
 
 /** Contents within `threshold` of a content (itself included, at 0), nearest first. */
@@ -136,12 +168,21 @@ export function findSimilarContents(
   contentId: number,
   threshold: number = nearDuplicateThreshold,
 ): { contentId: number; distance: number }[] {
-  const hash = getPerceptualHash(db, contentId);
-  if (!hash) return [];
-  return db
-    .prepare<number[], BandRow>(similarCandidatesSql)
-    .all(...similarCandidateParams(hash))
-    .map((row) => ({ contentId: row.content_id, distance: hammingDistance(hash, hashOf(row)) }))
+  const hashes = getPerceptualHashes(db, contentId);
+  const [whole] = hashes;
+  if (!whole) return [];
+  const { sql, params } = similarCandidatesQuery(hashes);
+  const best = new Map<number, number>();
+  for (const row of db.prepare<number[], VariantRow>(sql).all(...params)) {
+    const hash = hashOf(row);
+    const distance =
+      row.variant === 0
+        ? Math.min(...hashes.map((own) => hammingDistance(own, hash)))
+        : hammingDistance(whole, hash);
+    best.set(row.content_id, Math.min(best.get(row.content_id) ?? 64, distance));
+  }
+  return [...best]
+    .map(([id, distance]) => ({ contentId: id, distance }))
     .filter((c) => c.distance <= threshold)
     .sort((a, b) => a.distance - b.distance || a.contentId - b.contentId);
 }
@@ -170,7 +211,14 @@ export function forEachNearPair(
   hashes: readonly PerceptualHash[],
   threshold: number,
   visit: (i: number, j: number) => void,
+  options: {
+    /** Hashes of one owner (a content's whole and crop hashes) are never paired. */
+    readonly owner?: ArrayLike<number>;
+    /** Whether each hash is a whole picture's; two crop hashes are never paired. */
+    readonly whole?: ArrayLike<boolean>;
+  } = {},
 ): void {
+  const { owner, whole } = options;
   const n = hashes.length;
   const bands = [0, 1, 2, 3].map((k) => Uint16Array.from(hashes, (h) => h[k] as number));
   const indexes = bands.map((band) => {
@@ -200,6 +248,8 @@ export function forEachNearPair(
         for (let at = offsets[probe] as number; at < end; at++) {
           const j = items[at] as number;
           if (j <= i) continue;
+          if (owner && owner[i] === owner[j]) continue;
+          if (whole && !whole[i] && !whole[j]) continue;
           const distance =
             popcount16((b0[i] as number) ^ (b0[j] as number)) +
             popcount16((b1[i] as number) ^ (b1[j] as number)) +
@@ -249,10 +299,12 @@ export function findDuplicateGroups(
     .transaction(() => {
       // Only contents that some photo in the library shows take part.
       const rows = db
-        .prepare<[number], BandRow>(
-          `SELECT ph.content_id, ph.band0, ph.band1, ph.band2, ph.band3 FROM perceptual_hashes ph
+        .prepare<[number], VariantRow>(
+          `SELECT ph.content_id, ph.variant, ph.band0, ph.band1, ph.band2, ph.band3
+           FROM perceptual_hashes ph
            WHERE ph.hash_version = ? AND ph.band0 IS NOT NULL
-             AND EXISTS (SELECT 1 FROM photos p WHERE p.content_id = ph.content_id AND p.status = 'ok')`,
+             AND EXISTS (SELECT 1 FROM photos p WHERE p.content_id = ph.content_id AND p.status = 'ok')
+           ORDER BY ph.content_id, ph.variant`,
         )
         .all(perceptualHashVersion);
       const dismissed = new Set(
@@ -263,8 +315,17 @@ export function findDuplicateGroups(
           .all()
           .map((d) => pairKey(d.content_a, d.content_b)),
       );
-      const hashes = rows.map(hashOf);
-      const parent = rows.map((_, i) => i);
+      // Each content's hashes, the whole picture's first (rows come in variant order).
+      const hashByContent = new Map<number, PerceptualHash[]>();
+      for (const row of rows) {
+        const list = hashByContent.get(row.content_id);
+        if (list) list.push(hashOf(row));
+        else hashByContent.set(row.content_id, [hashOf(row)]);
+      }
+      const contentIds = [...hashByContent.keys()];
+      const indexOfContent = new Map(contentIds.map((id, i) => [id, i]));
+      const owner = Int32Array.from(rows, (row) => indexOfContent.get(row.content_id) ?? -1);
+      const parent = contentIds.map((_, i) => i);
       const find = (i: number): number => {
         let root = i;
         while (parent[root] !== root) root = parent[root] as number;
@@ -275,20 +336,24 @@ export function findDuplicateGroups(
         }
         return root;
       };
-      forEachNearPair(hashes, threshold, (a, b) => {
-        const contentA = (rows[a] as BandRow).content_id;
-        const contentB = (rows[b] as BandRow).content_id;
-        if (dismissed.has(pairKey(contentA, contentB))) return;
-        parent[find(b)] = find(a);
-      });
+      forEachNearPair(
+        rows.map(hashOf),
+        threshold,
+        (a, b) => {
+          const contentA = (rows[a] as VariantRow).content_id;
+          const contentB = (rows[b] as VariantRow).content_id;
+          if (dismissed.has(pairKey(contentA, contentB))) return;
+          parent[find(owner[b] as number)] = find(owner[a] as number);
+        },
+        { owner, whole: rows.map((row) => row.variant === 0) },
+      );
       const components = new Map<number, number[]>();
-      rows.forEach((row, index) => {
+      contentIds.forEach((contentId, index) => {
         const root = find(index);
         const list = components.get(root);
-        if (list) list.push(row.content_id);
-        else components.set(root, [row.content_id]);
+        if (list) list.push(contentId);
+        else components.set(root, [contentId]);
       });
-      const hashByContent = new Map(rows.map((row, i) => [row.content_id, hashes[i]]));
       // Copies of the same bytes are duplicates whatever their hash (or with none yet).
       const copied = db
         .prepare<[], number>(
@@ -298,7 +363,7 @@ export function findDuplicateGroups(
         .pluck()
         .all();
       const copiedSet = new Set(copied);
-      const inComponent = new Set(rows.map((r) => r.content_id));
+      const inComponent = new Set(contentIds);
       const candidateGroups = [...components.values()];
       for (const contentId of copied) {
         if (!inComponent.has(contentId)) candidateGroups.push([contentId]);
@@ -341,7 +406,10 @@ export function findDuplicateGroups(
             return {
               ...photo,
               folderOnline: status === 'online',
-              distance: first && hash ? hammingDistance(first, hash) : 0,
+              distance:
+                photo.contentId === photos[0]?.contentId || !first || !hash
+                  ? 0
+                  : hashSetDistance(first, hash),
             };
           }),
         });

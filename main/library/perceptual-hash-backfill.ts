@@ -10,7 +10,7 @@
 import { readFile } from 'node:fs/promises';
 import type { Catalog } from '../catalog/catalog-connection.ts';
 import { listUnhashedContents, savePerceptualHash } from '../catalog/perceptual-hashes.ts';
-import { perceptualHash } from '../imaging/perceptual-hash.ts';
+import { perceptualHashSet } from '../imaging/perceptual-hash.ts';
 import { thumbnailPath } from './library-files.ts';
 
 export interface PerceptualHashBackfillOptions {
@@ -63,12 +63,7 @@ export function createPerceptualHashBackfill(
           continue;
         }
         try {
-          savePerceptualHash(
-            db,
-            content.contentId,
-            { hash: await perceptualHash(thumbnail) },
-            now(),
-          );
+          savePerceptualHash(db, content.contentId, await perceptualHashSet(thumbnail), now());
           done.hashed++;
         } catch (error) {
           savePerceptualHash(db, content.contentId, { error: String(error) }, now());

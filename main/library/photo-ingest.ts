@@ -23,7 +23,7 @@ import {
 } from '../catalog/photos.ts';
 import { ImageError, openImage, type ImageFacts } from '../imaging/image-open.ts';
 import { makeRenditions } from '../imaging/image-renditions.ts';
-import { perceptualHash } from '../imaging/perceptual-hash.ts';
+import { perceptualHashSet } from '../imaging/perceptual-hash.ts';
 import { savePerceptualHash } from '../catalog/perceptual-hashes.ts';
 import { checkFolderOnline } from './folder-scanner.ts';
 import type { IngestDeps } from './library-deps.ts';
@@ -289,10 +289,9 @@ export async function ingestPhoto(deps: IngestDeps, photoId: number): Promise<In
       await writeAtomically(previewFile, renditions.preview);
       // [Note: Perceptual hash of the thumbnail]: the thumbnail is at hand, so hash it now; a
       // content whose renditions already existed is left to the backfill.
-      thumbnailHash = await perceptualHash(renditions.thumbnail).then(
-        (hash) => ({ hash }),
-        (error: unknown) => ({ error: error instanceof Error ? error.message : String(error) }),
-      );
+      thumbnailHash = await perceptualHashSet(renditions.thumbnail).catch((error: unknown) => ({
+        error: error instanceof Error ? error.message : String(error),
+      }));
     } else if (!existing) {
       facts = (await openImage(input, deps.renditions ?? {})).facts;
     }

@@ -17,8 +17,7 @@ import {
   listUnhashedContents,
   nearDuplicateThreshold,
   savePerceptualHash,
-  similarCandidateParams,
-  similarCandidatesSql,
+  similarCandidatesQuery,
   similarContentIdsOfPhoto,
 } from '../../main/catalog/perceptual-hashes.ts';
 import { markPhotosMissing, setPhotoIngested, upsertPhoto } from '../../main/catalog/photos.ts';
@@ -83,9 +82,9 @@ function withHash(hash: PerceptualHash, relPaths: readonly string[], width = 100
 
 describe(findSimilarContents.name, () => {
   it('answers from the four band indexes, never a scan of the table', () => {
-    const rows = db
-      .prepare(`EXPLAIN QUERY PLAN ${similarCandidatesSql}`)
-      .all(...similarCandidateParams(base)) as { detail: string }[];
+    // A content's whole hash and two crop hashes, as the catalog asks for them.
+    const { sql, params } = similarCandidatesQuery([base, flipped(base, [3]), flipped(base, [40])]);
+    const rows = db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...params) as { detail: string }[];
     const plan = rows.map((row) => row.detail).join('; ');
     for (const band of [0, 1, 2, 3]) {
       expect(plan).toContain(

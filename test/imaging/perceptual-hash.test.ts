@@ -6,7 +6,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
-import { nearDuplicateThreshold } from '../../main/catalog/perceptual-hashes.ts';
+import { hashSetDistance, nearDuplicateThreshold } from '../../main/catalog/perceptual-hashes.ts';
 import { makeRenditions } from '../../main/imaging/image-renditions.ts';
 import {
   bandWithOneBitFlips,
@@ -14,6 +14,7 @@ import {
   hashGreyPixels,
   perceptualHash,
   perceptualHashHex,
+  perceptualHashSet,
 } from '../../main/imaging/perceptual-hash.ts';
 
 const samples = join(import.meta.dirname, '..', '..', '..', 'shared', 'samples', 'photos');
@@ -47,7 +48,7 @@ async function thumbnailHash(bytes: Buffer) {
 }
 
 describe(perceptualHash.name, () => {
-  it('keeps re-encoded, resized, 2 % cropped and brightened copies within the threshold', async () => {
+  it('keeps re-encoded, resized, cropped and brightened copies within the threshold', async () => {
     const photos = (await originals()).slice(0, 4);
     for (const { name, bytes } of photos) {
       const original = await thumbnailHash(bytes);
@@ -71,6 +72,25 @@ describe(perceptualHash.name, () => {
           .toBuffer(),
         'brightness 1.1': await sharp(bytes).modulate({ brightness: 1.1 }).jpeg().toBuffer(),
       };
+      // Cropped 10 % all round: far as a whole, near the original's centre-crop hash.
+      const cut = (n: number) => Math.round(n * 0.1);
+      const cropped = await sharp(bytes)
+        .extract({
+          left: cut(width),
+          top: cut(height),
+          width: width - 2 * cut(width),
+          height: height - 2 * cut(height),
+        })
+        .jpeg()
+        .toBuffer();
+      const setOf = async (image: Buffer) => {
+        const set = await perceptualHashSet((await makeRenditions(image)).thumbnail);
+        return [set.hash, ...set.crops];
+      };
+      expect(
+        hashSetDistance(await setOf(bytes), await setOf(cropped)),
+        `${name} crop 10%`,
+      ).toBeLessThanOrEqual(nearDuplicateThreshold);
       for (const [kind, copy] of Object.entries(copies)) {
         const distance = hammingDistance(original, await thumbnailHash(copy));
         expect(distance, `${name} ${kind}`).toBeLessThanOrEqual(nearDuplicateThreshold);

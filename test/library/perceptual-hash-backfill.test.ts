@@ -11,6 +11,7 @@ import {
   countUnhashedContents,
   findDuplicateGroups,
   getPerceptualHash,
+  getPerceptualHashes,
 } from '../../main/catalog/perceptual-hashes.ts';
 import { perceptualHash } from '../../main/imaging/perceptual-hash.ts';
 import { thumbnailPath } from '../../main/library/library-files.ts';
@@ -52,21 +53,30 @@ function sha256Of(contentId: number): string {
 }
 
 describe(createPerceptualHashBackfill.name, () => {
-  it('ingest hashes the new thumbnail: a re-encoded, smaller copy groups with its original', async () => {
+  it('ingest hashes the new thumbnail: a re-encoded, smaller copy and a cropped one group with their original', async () => {
     const original = await picture(1);
     writeFileSync(join(lib.photos, 'original.jpg'), original);
     writeFileSync(
       join(lib.photos, 'copy.webp'),
       await sharp(original).resize({ width: 450 }).webp({ quality: 60 }).toBuffer(),
     );
+    // Cropped by 8 % all round: found through the original's centre-crop hash.
+    writeFileSync(
+      join(lib.photos, 'cropped.jpg'),
+      await sharp(original)
+        .extract({ left: 72, top: 48, width: 756, height: 504 })
+        .jpeg()
+        .toBuffer(),
+    );
     writeFileSync(join(lib.photos, 'other.jpg'), await picture(7));
     await ingestFolder(lib, lib.folder.id);
     const id = contentIdOf('original.jpg');
     const thumbnail = readFileSync(thumbnailPath(lib.dataRoot, sha256Of(id)));
     expect(getPerceptualHash(lib.db, id)).toEqual(await perceptualHash(thumbnail));
+    expect(getPerceptualHashes(lib.db, id)).toHaveLength(3);
     expect(countUnhashedContents(lib.db)).toBe(0);
     expect(findDuplicateGroups(lib.db).map((g) => g.photos.map((p) => p.relPath).sort())).toEqual([
-      ['copy.webp', 'original.jpg'],
+      ['copy.webp', 'cropped.jpg', 'original.jpg'],
     ]);
   });
 

@@ -12,6 +12,11 @@
 // `npm run bench:duplicates` measured to lose under 1 % of the copies it makes. Without the
 // bands, finding the groups of a library would compare every pair (5·10⁹ for 100k photos).
 //
+// Each content has the hash of the whole picture (variant 0) and of its centre crops (variants
+// 1, 2: 5 % and 10 % cut off each side). A pair is near when the whole hash of one is near any
+// hash of the other, so a copy cropped all round is found through its original's crop hash
+// (never crop against crop, which would only add false pairs).
+//
 // `hash_version` names the recipe (perceptualHashVersion); rows of another version are
 // recomputed by the backfill. A thumbnail that cannot be hashed keeps a row with NULL bands
 // and the error, so the backfill does not try it again and again.
@@ -26,7 +31,9 @@ export const migration0015PerceptualHashes: Migration = {
   name: 'perceptual-hashes',
   up: `
 CREATE TABLE perceptual_hashes (
-  content_id INTEGER PRIMARY KEY REFERENCES contents(id) ON DELETE CASCADE,
+  content_id INTEGER NOT NULL REFERENCES contents(id) ON DELETE CASCADE,
+  -- 0: the whole picture; 1, 2, …: its centre crops (centreCropFractions).
+  variant INTEGER NOT NULL DEFAULT 0 CHECK (variant >= 0),
   hash_version INTEGER NOT NULL,
   band0 INTEGER CHECK (band0 BETWEEN 0 AND 65535),
   band1 INTEGER CHECK (band1 BETWEEN 0 AND 65535),
@@ -36,7 +43,8 @@ CREATE TABLE perceptual_hashes (
   created_at INTEGER NOT NULL,
   CHECK ((band0 IS NULL) = (error IS NOT NULL)),
   CHECK ((band0 IS NULL) = (band1 IS NULL) AND (band1 IS NULL) = (band2 IS NULL)
-     AND (band2 IS NULL) = (band3 IS NULL))
+     AND (band2 IS NULL) = (band3 IS NULL)),
+  PRIMARY KEY (content_id, variant)
 ) STRICT;
 CREATE INDEX perceptual_hashes_band0 ON perceptual_hashes(band0) WHERE band0 IS NOT NULL;
 CREATE INDEX perceptual_hashes_band1 ON perceptual_hashes(band1) WHERE band1 IS NOT NULL;
