@@ -12,13 +12,23 @@ import {
 import type { Catalog, ReadableCatalog } from './catalog-connection.ts';
 
 /**
- * Two contents whose hashes are at most this many bits apart are near-duplicates. Chosen from
- * `npm run bench:duplicates` (40 pictures, 560 made copies, 780 distinct pairs): re-encoding,
- * resizing and brightness changes stay within 6 bits, a 2 % crop within 10; the closest two
- * distinct pictures were 18 bits apart. 10 catches every copy but the heavier crops with no
- * distinct pair inside; 12–14 would add a few 5 % crops for less margin to distinct photos.
+ * Two contents whose whole-picture hashes are at most this many bits apart are near-duplicates.
+ * Chosen from `npm run bench:duplicates` (40 pictures, 560 made copies, 780 distinct pairs):
+ * re-encoding, resizing and brightness changes stay within 4 bits, a 2 % crop within 10; the
+ * closest two distinct pictures were 18 bits apart (precision 1.0 from 4 to 14). 8 would lose
+ * 2 % crops; 12–14 add a few one-sided crops for less margin to distinct photos. On a catalog
+ * of 100k random hashes (the bench's library part) 10 joins about 40 pairs of unrelated
+ * contents, as the arithmetic says (C(64, ≤10) / 2⁶⁴ per pair).
  */
 export const nearDuplicateThreshold = 10;
+
+/**
+ * A whole hash and a centre-crop hash match only this close: the bench's 5 % and 10 % crops
+ * were within 4 bits of their original's crop hash, and a stricter limit keeps the extra
+ * comparisons the crops bring (three hashes per content) from adding unrelated pairs (at 10,
+ * 100k random contents gained 130 false groups; at 6 none).
+ */
+export const cropMatchThreshold = 6;
 
 interface BandRow {
   content_id: number;
@@ -146,20 +156,22 @@ export function similarCandidatesQuery(hashes: readonly PerceptualHash[]): {
 }
 
 /**
- * The distance of two contents' hash sets: the whole hash of one against any hash of the other
- * (a copy cropped all round is near its original's crop hash), never crop against crop.
+ * The distance of two contents' hash sets: the whole hashes' distance, or less when the whole
+ * hash of one is within cropMatchThreshold of a centre-crop hash of the other (a copy cropped
+ * all round is near its original's crop hash); never crop against crop.
  */
 export function hashSetDistance(
   a: readonly PerceptualHash[],
   b: readonly PerceptualHash[],
 ): number {
-  const [wholeA] = a;
-  const [wholeB] = b;
+  const [wholeA, ...cropsA] = a;
+  const [wholeB, ...cropsB] = b;
   if (!wholeA || !wholeB) return 64;
-  let best = 64;
-  for (const hash of b) best = Math.min(best, hammingDistance(wholeA, hash));
-  for (const hash of a) best = Math.min(best, hammingDistance(hash, wholeB));
-  return best;
+  let viaCrop = 64;
+  for (const hash of cropsB) viaCrop = Math.min(viaCrop, hammingDistance(wholeA, hash));
+  for (const hash of cropsA) viaCrop = Math.min(viaCrop, hammingDistance(hash, wholeB));
+  const whole = hammingDistance(wholeA, wholeB);
+  return viaCrop <= cropMatchThreshold ? Math.min(whole, viaCrop) : whole;
 }
 
 /** Contents within `threshold` of a content (itself included, at 0), nearest first. */
@@ -172,17 +184,27 @@ export function findSimilarContents(
   const [whole] = hashes;
   if (!whole) return [];
   const { sql, params } = similarCandidatesQuery(hashes);
-  const best = new Map<number, number>();
+  // Per content: the whole hashes' distance, and the best whole-against-crop one.
+  const best = new Map<number, { whole: number; viaCrop: number }>();
   for (const row of db.prepare<number[], VariantRow>(sql).all(...params)) {
     const hash = hashOf(row);
-    const distance =
-      row.variant === 0
-        ? Math.min(...hashes.map((own) => hammingDistance(own, hash)))
-        : hammingDistance(whole, hash);
-    best.set(row.content_id, Math.min(best.get(row.content_id) ?? 64, distance));
+    const seen = best.get(row.content_id) ?? { whole: 64, viaCrop: 64 };
+    if (row.variant === 0) {
+      seen.whole = hammingDistance(whole, hash);
+      for (const crop of hashes.slice(1)) {
+        seen.viaCrop = Math.min(seen.viaCrop, hammingDistance(crop, hash));
+      }
+    } else {
+      seen.viaCrop = Math.min(seen.viaCrop, hammingDistance(whole, hash));
+    }
+    best.set(row.content_id, seen);
   }
   return [...best]
-    .map(([id, distance]) => ({ contentId: id, distance }))
+    .map(([id, seen]) => ({
+      contentId: id,
+      distance:
+        seen.viaCrop <= cropMatchThreshold ? Math.min(seen.whole, seen.viaCrop) : seen.whole,
+    }))
     .filter((c) => c.distance <= threshold)
     .sort((a, b) => a.distance - b.distance || a.contentId - b.contentId);
 }
@@ -216,9 +238,12 @@ export function forEachNearPair(
     readonly owner?: ArrayLike<number>;
     /** Whether each hash is a whole picture's; two crop hashes are never paired. */
     readonly whole?: ArrayLike<boolean>;
+    /** The limit of a pair of a whole and a crop hash (default: `threshold`). */
+    readonly cropThreshold?: number;
   } = {},
 ): void {
   const { owner, whole } = options;
+  const cropLimit = Math.min(threshold, options.cropThreshold ?? threshold);
   const n = hashes.length;
   const bands = [0, 1, 2, 3].map((k) => Uint16Array.from(hashes, (h) => h[k] as number));
   const indexes = bands.map((band) => {
@@ -255,7 +280,8 @@ export function forEachNearPair(
             popcount16((b1[i] as number) ^ (b1[j] as number)) +
             popcount16((b2[i] as number) ^ (b2[j] as number)) +
             popcount16((b3[i] as number) ^ (b3[j] as number));
-          if (distance <= threshold) visit(i, j);
+          const limit = whole && !(whole[i] && whole[j]) ? cropLimit : threshold;
+          if (distance <= limit) visit(i, j);
         }
       }
     }
@@ -345,7 +371,7 @@ export function findDuplicateGroups(
           if (dismissed.has(pairKey(contentA, contentB))) return;
           parent[find(owner[b] as number)] = find(owner[a] as number);
         },
-        { owner, whole: rows.map((row) => row.variant === 0) },
+        { owner, whole: rows.map((row) => row.variant === 0), cropThreshold: cropMatchThreshold },
       );
       const components = new Map<number, number[]>();
       contentIds.forEach((contentId, index) => {
