@@ -15,7 +15,7 @@ import type { Catalog, ReadableCatalog } from './catalog-connection.ts';
  * Two contents whose whole-picture hashes are at most this many bits apart are near-duplicates.
  * Chosen from `npm run bench:duplicates` (40 pictures, 560 made copies, 780 distinct pairs):
  * re-encoding, resizing and brightness changes stay within 4 bits, a 2 % crop within 10; the
- * closest two distinct pictures were 18 bits apart (precision 1.0 from 4 to 14). 8 would lose
+ * closest two distinct pictures were 20 bits apart (precision 1.0 from 4 to 14). 8 would lose
  * 2 % crops; 12–14 add a few one-sided crops for less margin to distinct photos. On a catalog
  * of 100k random hashes (the bench's library part) 10 joins about 40 pairs of unrelated
  * contents, as the arithmetic says (C(64, ≤10) / 2⁶⁴ per pair).
