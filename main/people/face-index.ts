@@ -1,3 +1,8 @@
+import {
+  BumpLayout,
+  createFaceVectorKernels,
+  type FaceVectorKernels,
+} from './face-vector-kernels.ts';
 // A neighbour index for face descriptors that never compares every face with every other.
 //
 // [Note: Face neighbour index]
@@ -184,13 +189,34 @@ export interface FaceIndexStats {
   truncatedQueries: number;
 }
 
+/**
+ * Slack on the radius in the projection: the basis is stored as int16 (for the SIMD kernel), so
+ * a projected distance can exceed the true one by a rounding error (< 1e-3 here); filtering at
+ * radius + slack keeps "the projection loses no true neighbour" exact.
+ */
+const projectionSlack = 1e-2;
+
 export class FaceIndex {
   readonly stats: FaceIndexStats;
-  private readonly projected: Float32Array;
+  /** Dimensions of the projection, and of a stored projected row (a multiple of 4). */
   private readonly dims: number;
-  private readonly centroids: Float32Array;
+  private readonly rowDims: number;
+  /** Bytes of one descriptor row in the kernels' memory (a multiple of 16, zero-padded). */
+  private readonly codeStride: number;
+  private readonly kernels: FaceVectorKernels;
+  /** Byte offsets in the kernels' memory; see the constructor for what each region holds. */
+  private readonly codesAt: number;
+  private readonly projectedAt: number;
+  private readonly bucketRowsAt: number;
+  private readonly centroidsAt: number;
+  private readonly scoresAt: number;
+  /** Float32 view of the kernels' output region (one score per row scanned). */
+  private readonly scores: Float32Array;
+  private readonly bucketCount: number;
+  /** Faces of bucket b are bucketFace[bucketStart[b] … bucketStart[b + 1]). */
+  private readonly bucketStart: Uint32Array;
+  private readonly bucketFace: Uint32Array;
   private readonly radii: Float32Array;
-  private readonly members: Uint32Array[];
   private readonly codeNormSq: Float64Array;
   /** Buckets visited by `nearest`, per face, and each face's closest buckets (n × probes). */
   private readonly probes: number;
@@ -201,88 +227,168 @@ export class FaceIndex {
     private readonly options: FaceIndexOptions = defaultFaceIndexOptions,
   ) {
     const n = descriptors.count;
-    const random = seededRandom(options.seed);
-    this.dims = Math.min(options.projectedDims, descriptors.dims, Math.max(1, n));
-    const sample = sampleIndexes(n, options.sampleSize, random);
-    const { basis, mean } = principalDirections(descriptors, sample, this.dims, random);
     const d = descriptors.dims;
-    // projected = (x − mean)·basisᵀ = scale · (codes·basisᵀ) − mean·basisᵀ: the int8 codes are
-    // read as they are (no decoded copy), against a float32 basis — this loop is n·d·dims
-    // multiply-adds, the largest single cost of building the index.
-    const basis32 = Float32Array.from(basis);
-    const meanProjection = new Float64Array(this.dims);
-    for (let j = 0; j < this.dims; j++) {
-      let sum = 0;
-      for (let k = 0; k < d; k++) sum += (mean[k] as number) * (basis[j * d + k] as number);
-      meanProjection[j] = sum;
-    }
-    this.projected = new Float32Array(n * this.dims);
-    const codes = descriptors.codes;
-    for (let i = 0; i < n; i++) {
-      const o = i * d;
-      const scale = descriptors.scales[i] as number;
-      for (let j = 0; j < this.dims; j++) {
-        let sum = 0;
-        const offset = j * d;
-        for (let k = 0; k < d; k++)
-          sum += (codes[o + k] as number) * (basis32[offset + k] as number);
-        this.projected[i * this.dims + j] = scale * sum - (meanProjection[j] as number);
-      }
-    }
-    // About 2√n buckets of √n/2 faces: a query scans the centroids and a few small buckets.
+    const random = seededRandom(options.seed);
+    this.dims = Math.min(options.projectedDims, d, Math.max(1, n));
+    this.rowDims = Math.ceil(this.dims / 4) * 4;
+    this.codeStride = Math.ceil(d / 16) * 16;
+    const sample = sampleIndexes(n, options.sampleSize, random);
+    const bucketCount = Math.max(1, Math.min(sample.length, Math.round(2 * Math.sqrt(n))));
+    this.bucketCount = bucketCount;
+    // The kernels' memory: the int8 codes (one padded row per face), the int16 basis, the
+    // projected rows by face and again grouped by bucket (a bucket is then one contiguous run
+    // the distance kernel sweeps), the centroids, a query row and the scores of one scan.
+    const rowBytes = this.rowDims * 4;
+    const layout = new BumpLayout();
+    this.codesAt = layout.reserve(n * this.codeStride);
+    const basisAt = layout.reserve(this.rowDims * this.codeStride * 2);
+    this.projectedAt = layout.reserve(n * rowBytes);
+    this.bucketRowsAt = layout.reserve(n * rowBytes);
+    this.centroidsAt = layout.reserve(bucketCount * rowBytes);
+    this.scoresAt = layout.reserve(Math.max(n, bucketCount) * 4);
+    this.kernels = createFaceVectorKernels(layout.size);
+    const buffer = this.kernels.memory.buffer;
+    const codes = new Int8Array(buffer, this.codesAt, n * this.codeStride);
+    if (this.codeStride === d) codes.set(descriptors.codes.subarray(0, n * d));
+    else
+      for (let i = 0; i < n; i++)
+        codes.set(descriptors.codes.subarray(i * d, (i + 1) * d), i * this.codeStride);
+    this.scores = new Float32Array(buffer, this.scoresAt, Math.max(n, bucketCount));
+
     this.codeNormSq = new Float64Array(n);
     for (let i = 0; i < n; i++) {
-      let sum = 0;
-      for (let k = i * d; k < (i + 1) * d; k++) sum += (descriptors.codes[k] as number) ** 2;
-      this.codeNormSq[i] = sum;
+      const at = this.codesAt + i * this.codeStride;
+      this.codeNormSq[i] = this.kernels.dotI8(at, at, this.codeStride);
     }
-    const bucketCount = Math.max(1, Math.min(sample.length, Math.round(2 * Math.sqrt(n))));
-    this.centroids = kMeans(this.projected, this.dims, sample, bucketCount, random);
-    const assignment = new Uint32Array(n);
-    const counts = new Uint32Array(bucketCount);
-    this.radii = new Float32Array(bucketCount);
+
+    // projected = (x − mean)·basisᵀ = scale · (codes·basisᵀ) − mean·basisᵀ, with each basis row
+    // stored as int16 at its own scale (the largest value that cannot overflow the kernel's
+    // int32 sums: |code| ≤ 127 over codeStride values).
+    const { basis, mean } = principalDirections(descriptors, sample, this.dims, random);
+    const basisLimit = Math.min(32767, Math.floor(2 ** 31 / (128 * this.codeStride)) - 1);
+    const basis16 = new Int16Array(buffer, basisAt, this.rowDims * this.codeStride);
+    const basisUnit = new Float64Array(this.dims);
+    const meanProjection = new Float64Array(this.dims);
+    for (let j = 0; j < this.dims; j++) {
+      let largest = 0;
+      let sum = 0;
+      for (let k = 0; k < d; k++) {
+        const b = basis[j * d + k] as number;
+        largest = Math.max(largest, Math.abs(b));
+        sum += (mean[k] as number) * b;
+      }
+      meanProjection[j] = sum;
+      const unit = largest > 0 ? largest / basisLimit : 1;
+      basisUnit[j] = unit;
+      for (let k = 0; k < d; k++)
+        basis16[j * this.codeStride + k] = Math.round((basis[j * d + k] as number) / unit);
+    }
+    const projected = new Float32Array(buffer, this.projectedAt, n * this.rowDims);
+    for (let i = 0; i < n; i++) {
+      const at = this.codesAt + i * this.codeStride;
+      const scale = descriptors.scales[i] as number;
+      for (let j = 0; j < this.dims; j++) {
+        const dot = this.kernels.dotI8I16(at, basisAt + j * this.codeStride * 2, this.codeStride);
+        projected[i * this.rowDims + j] =
+          scale * (basisUnit[j] as number) * dot - (meanProjection[j] as number);
+      }
+    }
+
+    // About 2√n buckets of √n/2 faces: a query scans the centroids and a few small buckets.
+    this.kMeans(sample, random);
     // The assignment scans every centroid for every face anyway: it keeps each face's
     // `nearestProbes` closest buckets, so `nearest` does not scan the centroids again.
     this.probes = Math.min(bucketCount, options.nearestProbes ?? 6);
     this.probeLists = new Int32Array(n * this.probes);
+    const assignment = new Uint32Array(n);
+    const counts = new Uint32Array(bucketCount);
+    this.radii = new Float32Array(bucketCount);
     const probeDist = new Float64Array(this.probes);
     for (let i = 0; i < n; i++) {
       const list = this.probeLists.subarray(i * this.probes, (i + 1) * this.probes);
-      this.closestBuckets(i, list, probeDist);
+      this.closestBuckets(this.projectedAt + i * rowBytes, list, probeDist);
       const best = list[0] ?? 0;
-      const distSq = probeDist[0] ?? 0;
       assignment[i] = best;
       counts[best] = (counts[best] as number) + 1;
-      this.radii[best] = Math.max(this.radii[best] ?? 0, Math.sqrt(distSq));
+      this.radii[best] = Math.max(this.radii[best] ?? 0, Math.sqrt(probeDist[0] ?? 0));
     }
-    this.members = Array.from(counts, (c) => new Uint32Array(c));
-    const filled = new Uint32Array(bucketCount);
+    this.bucketStart = new Uint32Array(bucketCount + 1);
+    for (let b = 0; b < bucketCount; b++)
+      this.bucketStart[b + 1] = (this.bucketStart[b] as number) + (counts[b] as number);
+    this.bucketFace = new Uint32Array(n);
+    const filled = this.bucketStart.slice(0, bucketCount);
+    const bucketRows = new Float32Array(buffer, this.bucketRowsAt, n * this.rowDims);
     for (let i = 0; i < n; i++) {
       const b = assignment[i] ?? 0;
       const slot = filled[b] ?? 0;
-      const list = this.members[b];
-      if (list) list[slot] = i;
+      this.bucketFace[slot] = i;
+      bucketRows.set(
+        projected.subarray(i * this.rowDims, (i + 1) * this.rowDims),
+        slot * this.rowDims,
+      );
       filled[b] = slot + 1;
     }
     this.stats = { buckets: bucketCount, candidates: 0, queries: 0, truncatedQueries: 0 };
   }
 
-  /** The buckets whose centroids are closest to `face`, closest first (insertion into a short list). */
-  private closestBuckets(face: number, bucket: Int32Array, distSq: Float64Array): void {
-    const dims = this.dims;
+  /** Lloyd's k-means on the sample's projected rows (a few rounds: buckets need only be compact). */
+  private kMeans(sample: readonly number[], random: () => number): void {
+    const k = this.bucketCount;
+    const rowDims = this.rowDims;
+    const buffer = this.kernels.memory.buffer;
+    const projected = new Float32Array(buffer, this.projectedAt);
+    const centroids = new Float32Array(buffer, this.centroidsAt, k * rowDims);
+    for (let c = 0; c < k; c++) {
+      const pick = sample[Math.floor(random() * sample.length)] ?? 0;
+      centroids.set(projected.subarray(pick * rowDims, (pick + 1) * rowDims), c * rowDims);
+    }
+    const sums = new Float64Array(k * rowDims);
+    const counts = new Uint32Array(k);
+    for (let round = 0; round < 6; round++) {
+      sums.fill(0);
+      counts.fill(0);
+      for (const p of sample) {
+        this.kernels.distancesF32(
+          this.projectedAt + p * rowDims * 4,
+          this.centroidsAt,
+          k,
+          rowDims,
+          this.scoresAt,
+        );
+        let best = 0;
+        let bestSq = Infinity;
+        for (let c = 0; c < k; c++) {
+          const sq = this.scores[c] as number;
+          if (sq < bestSq) {
+            bestSq = sq;
+            best = c;
+          }
+        }
+        counts[best] = (counts[best] as number) + 1;
+        for (let j = 0; j < rowDims; j++)
+          sums[best * rowDims + j] =
+            (sums[best * rowDims + j] as number) + (projected[p * rowDims + j] as number);
+      }
+      for (let c = 0; c < k; c++) {
+        const count = counts[c] ?? 0;
+        if (count === 0) continue; // an empty bucket keeps its old centre
+        for (let j = 0; j < rowDims; j++)
+          centroids[c * rowDims + j] = (sums[c * rowDims + j] as number) / count;
+      }
+    }
+  }
+
+  /** The buckets whose centroids are closest to the projected row at `rowAt`, closest first. */
+  private closestBuckets(rowAt: number, bucket: Int32Array, distSq: Float64Array): void {
     const probes = bucket.length;
-    const count = this.centroids.length / dims;
-    const q = face * dims;
+    const count = this.bucketCount;
+    this.kernels.distancesF32(rowAt, this.centroidsAt, count, this.rowDims, this.scoresAt);
+    const scores = this.scores;
     bucket.fill(-1);
     distSq.fill(Infinity);
+    let worst = Infinity;
     for (let c = 0; c < count; c++) {
-      const worst = distSq[probes - 1] as number;
-      let sum = 0;
-      const o = c * dims;
-      for (let j = 0; j < dims && sum < worst; j++) {
-        const diff = (this.projected[q + j] as number) - (this.centroids[o + j] as number);
-        sum += diff * diff;
-      }
+      const sum = scores[c] as number;
       if (sum >= worst) continue;
       let slot = probes - 1;
       while (slot > 0 && (distSq[slot - 1] as number) > sum) {
@@ -292,29 +398,43 @@ export class FaceIndex {
       }
       distSq[slot] = sum;
       bucket[slot] = c;
+      worst = distSq[probes - 1] as number;
     }
+  }
+
+  /** Scores the members of bucket b against `face` in the projection (into this.scores). */
+  private scanBucket(face: number, b: number): { from: number; to: number } {
+    const from = this.bucketStart[b] ?? 0;
+    const to = this.bucketStart[b + 1] ?? 0;
+    const rowBytes = this.rowDims * 4;
+    this.kernels.distancesF32(
+      this.projectedAt + face * rowBytes,
+      this.bucketRowsAt + from * rowBytes,
+      to - from,
+      this.rowDims,
+      this.scoresAt,
+    );
+    return { from, to };
   }
 
   /** Faces (other than `face`) within `radius` of it, with their distances. */
   neighbours(face: number, radius: number): { face: number; distance: number }[] {
     this.stats.queries++;
-    const dims = this.dims;
-    const count = this.centroids.length / dims;
+    const count = this.bucketCount;
     const radiusSq = radius * radius;
-    // Bucket order by the distance over the first (largest-variance) dimensions only: it is a
-    // lower bound of the full projected distance, so the skip test below stays exact.
-    const coarse = Math.min(dims, 16);
+    const filterSq = (radius + projectionSlack) ** 2;
+    // Lower bound of the distance to any member of bucket c: centroid distance − bucket radius
+    // (triangle inequality in the projection, which never lengthens a distance).
+    this.kernels.distancesF32(
+      this.projectedAt + face * this.rowDims * 4,
+      this.centroidsAt,
+      count,
+      this.rowDims,
+      this.scoresAt,
+    );
     const lower = new Float64Array(count);
-    const q = face * dims;
-    for (let c = 0; c < count; c++) {
-      let sum = 0;
-      const o = c * dims;
-      for (let k = 0; k < coarse; k++) {
-        const diff = (this.projected[q + k] as number) - (this.centroids[o + k] as number);
-        sum += diff * diff;
-      }
-      lower[c] = Math.sqrt(sum) - (this.radii[c] as number);
-    }
+    for (let c = 0; c < count; c++)
+      lower[c] = Math.sqrt(this.scores[c] as number) - (this.radii[c] as number) - projectionSlack;
     const found: { face: number; distance: number }[] = [];
     for (let probe = 0; ; probe++) {
       let best = -1;
@@ -332,17 +452,10 @@ export class FaceIndex {
         break;
       }
       lower[best] = Infinity;
-      for (const other of this.members[best] ?? []) {
-        if (other === face) continue;
-        // Partial sums over the projected dimensions are lower bounds too: stop early.
-        let sum = 0;
-        const o = other * dims;
-        let k = 0;
-        for (; k < dims && sum <= radiusSq; k++) {
-          const diff = (this.projected[q + k] as number) - (this.projected[o + k] as number);
-          sum += diff * diff;
-        }
-        if (sum > radiusSq) continue;
+      const { from, to } = this.scanBucket(face, best);
+      for (let slot = from; slot < to; slot++) {
+        const other = this.bucketFace[slot] as number;
+        if (other === face || (this.scores[slot - from] as number) > filterSq) continue;
         this.stats.candidates++;
         const sq = this.exactDistanceSq(face, other);
         if (sq <= radiusSq) found.push({ face: other, distance: Math.sqrt(sq) });
@@ -353,14 +466,12 @@ export class FaceIndex {
 
   /**
    * The `k` faces nearest to `face` within `radius` (closest first), approximately: see
-   * [Note: Face neighbour index]. Cost per query: one scan of the centroids, the members of
-   * `nearestProbes` buckets in the projection, `nearestRerank` exact distances.
+   * [Note: Face neighbour index]. Cost per query: the members of `nearestProbes` buckets in the
+   * projection (one kernel call per bucket), `nearestRerank` exact distances.
    */
   nearest(face: number, k: number, radius: number): { face: number; distance: number }[] {
     this.stats.queries++;
-    const dims = this.dims;
     const rerank = Math.max(k, this.options.nearestRerank ?? 24);
-    const q = face * dims;
     const probeBucket = this.probeLists.subarray(face * this.probes, (face + 1) * this.probes);
     // The best `rerank` members by projected distance (a bounded max-heap), none farther than
     // the radius in the projection (a projection never lengthens a distance).
@@ -368,23 +479,23 @@ export class FaceIndex {
     const heapDist = new Float64Array(rerank);
     let heapSize = 0;
     const radiusSq = radius * radius;
+    const filterSq = (radius + projectionSlack) ** 2;
+    const scores = this.scores;
     for (const bucket of probeBucket) {
       if (bucket < 0) continue;
-      for (const other of this.members[bucket] ?? []) {
-        if (other === face) continue;
-        const bound = heapSize === rerank ? Math.min(radiusSq, heapDist[0] as number) : radiusSq;
-        let sum = 0;
-        const o = other * dims;
-        for (let j = 0; j < dims && sum <= bound; j++) {
-          const diff = (this.projected[q + j] as number) - (this.projected[o + j] as number);
-          sum += diff * diff;
-        }
+      const { from, to } = this.scanBucket(face, bucket);
+      let bound = heapSize === rerank ? Math.min(filterSq, heapDist[0] as number) : filterSq;
+      for (let slot = from; slot < to; slot++) {
+        const sum = scores[slot - from] as number;
         if (sum > bound) continue;
+        const other = this.bucketFace[slot] as number;
+        if (other === face) continue;
         if (heapSize < rerank) {
           heapPush(heapFace, heapDist, heapSize++, other, sum);
         } else {
           heapReplaceTop(heapFace, heapDist, heapSize, other, sum);
         }
+        if (heapSize === rerank) bound = Math.min(filterSq, heapDist[0] as number);
       }
     }
     const found: { face: number; distance: number }[] = [];
@@ -404,13 +515,14 @@ export class FaceIndex {
     return Math.sqrt(this.exactDistanceSq(a, b));
   }
 
-  /** quantisedDistanceSq with the squared code norms computed once per face. */
+  /** quantisedDistanceSq through the int8 kernel, with the squared code norms computed once. */
   private exactDistanceSq(a: number, b: number): number {
-    const { dims, codes, scales } = this.descriptors;
-    const oa = a * dims;
-    const ob = b * dims;
-    let ab = 0;
-    for (let k = 0; k < dims; k++) ab += (codes[oa + k] as number) * (codes[ob + k] as number);
+    const ab = this.kernels.dotI8(
+      this.codesAt + a * this.codeStride,
+      this.codesAt + b * this.codeStride,
+      this.codeStride,
+    );
+    const { scales } = this.descriptors;
     const sa = scales[a] as number;
     const sb = scales[b] as number;
     return Math.max(
@@ -421,12 +533,13 @@ export class FaceIndex {
     );
   }
 
-  /** Bytes held by the index (projected vectors, centroids, bucket lists), for the benchmark. */
+  /** Bytes held by the index (the kernels' memory: codes, projections, centroids; bucket lists). */
   get byteLength(): number {
     return (
-      this.projected.byteLength +
-      this.centroids.byteLength +
-      this.members.reduce((sum, m) => sum + m.byteLength, 0)
+      this.kernels.memory.buffer.byteLength +
+      this.bucketFace.byteLength +
+      this.probeLists.byteLength +
+      this.codeNormSq.byteLength
     );
   }
 }
@@ -467,70 +580,9 @@ function heapReplaceTop(
   dist[i] = d;
 }
 
-/** Squared distance in the projection; stops early (returning a partial sum) past `bound`. */
-function projectedDistanceSq(
-  a: Float32Array,
-  i: number,
-  b: Float32Array,
-  j: number,
-  dims: number,
-  bound = Infinity,
-): number {
-  let sum = 0;
-  const oa = i * dims;
-  const ob = j * dims;
-  for (let k = 0; k < dims && sum < bound; k++) {
-    const diff = (a[oa + k] as number) - (b[ob + k] as number);
-    sum += diff * diff;
-  }
-  return sum;
-}
-
 function sampleIndexes(n: number, size: number, random: () => number): number[] {
   if (n <= size) return Array.from({ length: n }, (_, i) => i);
   const chosen = new Set<number>();
   while (chosen.size < size) chosen.add(Math.floor(random() * n));
   return [...chosen].sort((a, b) => a - b);
-}
-
-/** Lloyd's k-means on the sample (a few rounds: the buckets only need to be compact). */
-function kMeans(
-  points: Float32Array,
-  dims: number,
-  sample: readonly number[],
-  k: number,
-  random: () => number,
-): Float32Array {
-  const centroids = new Float32Array(k * dims);
-  for (let c = 0; c < k; c++) {
-    const pick = sample[Math.floor(random() * sample.length)] ?? 0;
-    centroids.set(points.subarray(pick * dims, pick * dims + dims), c * dims);
-  }
-  const sums = new Float64Array(k * dims);
-  const counts = new Uint32Array(k);
-  for (let round = 0; round < 6; round++) {
-    sums.fill(0);
-    counts.fill(0);
-    for (const p of sample) {
-      let best = 0;
-      let bestSq = Infinity;
-      for (let c = 0; c < k; c++) {
-        const sq = projectedDistanceSq(points, p, centroids, c, dims, bestSq);
-        if (sq < bestSq) {
-          bestSq = sq;
-          best = c;
-        }
-      }
-      counts[best] = (counts[best] as number) + 1;
-      for (let j = 0; j < dims; j++)
-        sums[best * dims + j] =
-          (sums[best * dims + j] as number) + (points[p * dims + j] as number);
-    }
-    for (let c = 0; c < k; c++) {
-      const n = counts[c] ?? 0;
-      if (n === 0) continue; // an empty bucket keeps its old centre
-      for (let j = 0; j < dims; j++) centroids[c * dims + j] = (sums[c * dims + j] as number) / n;
-    }
-  }
-  return centroids;
 }
