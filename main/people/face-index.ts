@@ -1,8 +1,3 @@
-import {
-  BumpLayout,
-  createFaceVectorKernels,
-  type FaceVectorKernels,
-} from './face-vector-kernels.ts';
 // A neighbour index for face descriptors that never compares every face with every other.
 //
 // [Note: Face neighbour index]
@@ -25,6 +20,14 @@ import {
 // Ranking by the projection can put a true neighbour behind strangers, so this one is
 // approximate even when no bucket is skipped; test/people/face-index.test.ts measures its
 // recall against brute force, and a missed neighbour again can only split, never join.
+
+import {
+  BumpLayout,
+  createFaceVectorKernels,
+  faceVectorKernelsOn,
+  type FaceVectorKernels,
+  type KernelMemory,
+} from './face-vector-kernels.ts';
 
 export interface FaceIndexOptions {
   /** Dimensions kept by the projection (PCA on a sample). */
@@ -196,222 +199,86 @@ export interface FaceIndexStats {
  */
 const projectionSlack = 1e-2;
 
+/**
+ * Everything a FaceIndex holds, in memory another thread can share: the kernels' shared memory
+ * and typed arrays over SharedArrayBuffers (posting them to a worker shares them, no copy).
+ * face-neighbour-threads.ts hands these to a helper thread, which rebuilds the index with
+ * FaceIndex.fromParts and answers half of the queries.
+ */
+export interface FaceIndexParts {
+  memory: KernelMemory;
+  options: FaceIndexOptions;
+  dims: number;
+  rowDims: number;
+  codeStride: number;
+  bucketCount: number;
+  probes: number;
+  codesAt: number;
+  projectedAt: number;
+  bucketRowsAt: number;
+  centroidsAt: number;
+  /** One scratch region per thread (`scratchRegions`), each `scratchBytes` long. */
+  scratchAt: number;
+  scratchBytes: number;
+  scales: Float32Array;
+  bucketStart: Uint32Array;
+  bucketFace: Uint32Array;
+  radii: Float32Array;
+  codeNormSq: Float64Array;
+  probeLists: Int32Array;
+}
+
+/** Threads that can query one index at once (each needs its own scratch region). */
+export const scratchRegions = 2;
+
+const sharedArray = <T>(make: (buffer: SharedArrayBuffer) => T, bytes: number): T =>
+  make(new SharedArrayBuffer(Math.max(8, bytes)));
+
 export class FaceIndex {
-  readonly stats: FaceIndexStats;
-  /** Dimensions of the projection, and of a stored projected row (a multiple of 4). */
-  private readonly dims: number;
-  private readonly rowDims: number;
-  /** Bytes of one descriptor row in the kernels' memory (a multiple of 16, zero-padded). */
-  private readonly codeStride: number;
+  readonly stats: FaceIndexStats = { buckets: 0, candidates: 0, queries: 0, truncatedQueries: 0 };
+  private readonly parts: FaceIndexParts;
   private readonly kernels: FaceVectorKernels;
-  /** Byte offsets in the kernels' memory; see the constructor for what each region holds. */
-  private readonly codesAt: number;
-  private readonly projectedAt: number;
-  private readonly bucketRowsAt: number;
-  private readonly centroidsAt: number;
-  private readonly scoresAt: number;
-  /** Float32 view of the kernels' output region (one score per row scanned). */
+  /** Float32 view of this thread's scratch region (one score per row scanned). */
   private readonly scores: Float32Array;
-  private readonly bucketCount: number;
-  /** Faces of bucket b are bucketFace[bucketStart[b] … bucketStart[b + 1]). */
-  private readonly bucketStart: Uint32Array;
-  private readonly bucketFace: Uint32Array;
-  private readonly radii: Float32Array;
-  private readonly codeNormSq: Float64Array;
-  /** Buckets visited by `nearest`, per face, and each face's closest buckets (n × probes). */
-  private readonly probes: number;
-  private readonly probeLists: Int32Array;
+  private readonly scoresAt: number;
+  private readonly options: FaceIndexOptions;
 
+  /** The index of `descriptors` (built here); see [Note: Face neighbour index]. */
+  constructor(descriptors: QuantisedDescriptors, options?: FaceIndexOptions);
+  /** The same index in another thread: `parts` from `shareParts`, `scratch` this thread's region. */
+  constructor(parts: FaceIndexParts, options: undefined, scratch: number);
   constructor(
-    readonly descriptors: QuantisedDescriptors,
-    private readonly options: FaceIndexOptions = defaultFaceIndexOptions,
+    source: QuantisedDescriptors | FaceIndexParts,
+    options: FaceIndexOptions = defaultFaceIndexOptions,
+    scratch = 0,
   ) {
-    const n = descriptors.count;
-    const d = descriptors.dims;
-    const random = seededRandom(options.seed);
-    this.dims = Math.min(options.projectedDims, d, Math.max(1, n));
-    this.rowDims = Math.ceil(this.dims / 4) * 4;
-    this.codeStride = Math.ceil(d / 16) * 16;
-    const sample = sampleIndexes(n, options.sampleSize, random);
-    const bucketCount = Math.max(1, Math.min(sample.length, Math.round(2 * Math.sqrt(n))));
-    this.bucketCount = bucketCount;
-    // The kernels' memory: the int8 codes (one padded row per face), the int16 basis, the
-    // projected rows by face and again grouped by bucket (a bucket is then one contiguous run
-    // the distance kernel sweeps), the centroids, a query row and the scores of one scan.
-    const rowBytes = this.rowDims * 4;
-    const layout = new BumpLayout();
-    this.codesAt = layout.reserve(n * this.codeStride);
-    const basisAt = layout.reserve(this.rowDims * this.codeStride * 2);
-    this.projectedAt = layout.reserve(n * rowBytes);
-    this.bucketRowsAt = layout.reserve(n * rowBytes);
-    this.centroidsAt = layout.reserve(bucketCount * rowBytes);
-    this.scoresAt = layout.reserve(Math.max(n, bucketCount) * 4);
-    this.kernels = createFaceVectorKernels(layout.size);
-    const buffer = this.kernels.memory.buffer;
-    const codes = new Int8Array(buffer, this.codesAt, n * this.codeStride);
-    if (this.codeStride === d) codes.set(descriptors.codes.subarray(0, n * d));
-    else
-      for (let i = 0; i < n; i++)
-        codes.set(descriptors.codes.subarray(i * d, (i + 1) * d), i * this.codeStride);
-    this.scores = new Float32Array(buffer, this.scoresAt, Math.max(n, bucketCount));
-
-    this.codeNormSq = new Float64Array(n);
-    for (let i = 0; i < n; i++) {
-      const at = this.codesAt + i * this.codeStride;
-      this.codeNormSq[i] = this.kernels.dotI8(at, at, this.codeStride);
-    }
-
-    // projected = (x − mean)·basisᵀ = scale · (codes·basisᵀ) − mean·basisᵀ, with each basis row
-    // stored as int16 at its own scale (the largest value that cannot overflow the kernel's
-    // int32 sums: |code| ≤ 127 over codeStride values).
-    const { basis, mean } = principalDirections(descriptors, sample, this.dims, random);
-    const basisLimit = Math.min(32767, Math.floor(2 ** 31 / (128 * this.codeStride)) - 1);
-    const basis16 = new Int16Array(buffer, basisAt, this.rowDims * this.codeStride);
-    const basisUnit = new Float64Array(this.dims);
-    const meanProjection = new Float64Array(this.dims);
-    for (let j = 0; j < this.dims; j++) {
-      let largest = 0;
-      let sum = 0;
-      for (let k = 0; k < d; k++) {
-        const b = basis[j * d + k] as number;
-        largest = Math.max(largest, Math.abs(b));
-        sum += (mean[k] as number) * b;
-      }
-      meanProjection[j] = sum;
-      const unit = largest > 0 ? largest / basisLimit : 1;
-      basisUnit[j] = unit;
-      for (let k = 0; k < d; k++)
-        basis16[j * this.codeStride + k] = Math.round((basis[j * d + k] as number) / unit);
-    }
-    const projected = new Float32Array(buffer, this.projectedAt, n * this.rowDims);
-    for (let i = 0; i < n; i++) {
-      const at = this.codesAt + i * this.codeStride;
-      const scale = descriptors.scales[i] as number;
-      for (let j = 0; j < this.dims; j++) {
-        const dot = this.kernels.dotI8I16(at, basisAt + j * this.codeStride * 2, this.codeStride);
-        projected[i * this.rowDims + j] =
-          scale * (basisUnit[j] as number) * dot - (meanProjection[j] as number);
-      }
-    }
-
-    // About 2√n buckets of √n/2 faces: a query scans the centroids and a few small buckets.
-    this.kMeans(sample, random);
-    // The assignment scans every centroid for every face anyway: it keeps each face's
-    // `nearestProbes` closest buckets, so `nearest` does not scan the centroids again.
-    this.probes = Math.min(bucketCount, options.nearestProbes ?? 6);
-    this.probeLists = new Int32Array(n * this.probes);
-    const assignment = new Uint32Array(n);
-    const counts = new Uint32Array(bucketCount);
-    this.radii = new Float32Array(bucketCount);
-    const probeDist = new Float64Array(this.probes);
-    for (let i = 0; i < n; i++) {
-      const list = this.probeLists.subarray(i * this.probes, (i + 1) * this.probes);
-      this.closestBuckets(this.projectedAt + i * rowBytes, list, probeDist);
-      const best = list[0] ?? 0;
-      assignment[i] = best;
-      counts[best] = (counts[best] as number) + 1;
-      this.radii[best] = Math.max(this.radii[best] ?? 0, Math.sqrt(probeDist[0] ?? 0));
-    }
-    this.bucketStart = new Uint32Array(bucketCount + 1);
-    for (let b = 0; b < bucketCount; b++)
-      this.bucketStart[b + 1] = (this.bucketStart[b] as number) + (counts[b] as number);
-    this.bucketFace = new Uint32Array(n);
-    const filled = this.bucketStart.slice(0, bucketCount);
-    const bucketRows = new Float32Array(buffer, this.bucketRowsAt, n * this.rowDims);
-    for (let i = 0; i < n; i++) {
-      const b = assignment[i] ?? 0;
-      const slot = filled[b] ?? 0;
-      this.bucketFace[slot] = i;
-      bucketRows.set(
-        projected.subarray(i * this.rowDims, (i + 1) * this.rowDims),
-        slot * this.rowDims,
-      );
-      filled[b] = slot + 1;
-    }
-    this.stats = { buckets: bucketCount, candidates: 0, queries: 0, truncatedQueries: 0 };
+    this.parts = 'memory' in source ? source : buildParts(source, options);
+    this.options = this.parts.options;
+    this.kernels = faceVectorKernelsOn(this.parts.memory);
+    this.scoresAt = this.parts.scratchAt + scratch * this.parts.scratchBytes;
+    this.scores = new Float32Array(
+      this.parts.memory.buffer,
+      this.scoresAt,
+      this.parts.scratchBytes / 4,
+    );
+    this.stats.buckets = this.parts.bucketCount;
   }
 
-  /** Lloyd's k-means on the sample's projected rows (a few rounds: buckets need only be compact). */
-  private kMeans(sample: readonly number[], random: () => number): void {
-    const k = this.bucketCount;
-    const rowDims = this.rowDims;
-    const buffer = this.kernels.memory.buffer;
-    const projected = new Float32Array(buffer, this.projectedAt);
-    const centroids = new Float32Array(buffer, this.centroidsAt, k * rowDims);
-    for (let c = 0; c < k; c++) {
-      const pick = sample[Math.floor(random() * sample.length)] ?? 0;
-      centroids.set(projected.subarray(pick * rowDims, (pick + 1) * rowDims), c * rowDims);
-    }
-    const sums = new Float64Array(k * rowDims);
-    const counts = new Uint32Array(k);
-    for (let round = 0; round < 6; round++) {
-      sums.fill(0);
-      counts.fill(0);
-      for (const p of sample) {
-        this.kernels.distancesF32(
-          this.projectedAt + p * rowDims * 4,
-          this.centroidsAt,
-          k,
-          rowDims,
-          this.scoresAt,
-        );
-        let best = 0;
-        let bestSq = Infinity;
-        for (let c = 0; c < k; c++) {
-          const sq = this.scores[c] as number;
-          if (sq < bestSq) {
-            bestSq = sq;
-            best = c;
-          }
-        }
-        counts[best] = (counts[best] as number) + 1;
-        for (let j = 0; j < rowDims; j++)
-          sums[best * rowDims + j] =
-            (sums[best * rowDims + j] as number) + (projected[p * rowDims + j] as number);
-      }
-      for (let c = 0; c < k; c++) {
-        const count = counts[c] ?? 0;
-        if (count === 0) continue; // an empty bucket keeps its old centre
-        for (let j = 0; j < rowDims; j++)
-          centroids[c * rowDims + j] = (sums[c * rowDims + j] as number) / count;
-      }
-    }
-  }
-
-  /** The buckets whose centroids are closest to the projected row at `rowAt`, closest first. */
-  private closestBuckets(rowAt: number, bucket: Int32Array, distSq: Float64Array): void {
-    const probes = bucket.length;
-    const count = this.bucketCount;
-    this.kernels.distancesF32(rowAt, this.centroidsAt, count, this.rowDims, this.scoresAt);
-    const scores = this.scores;
-    bucket.fill(-1);
-    distSq.fill(Infinity);
-    let worst = Infinity;
-    for (let c = 0; c < count; c++) {
-      const sum = scores[c] as number;
-      if (sum >= worst) continue;
-      let slot = probes - 1;
-      while (slot > 0 && (distSq[slot - 1] as number) > sum) {
-        distSq[slot] = distSq[slot - 1] as number;
-        bucket[slot] = bucket[slot - 1] as number;
-        slot--;
-      }
-      distSq[slot] = sum;
-      bucket[slot] = c;
-      worst = distSq[probes - 1] as number;
-    }
+  /** The parts to post to another thread (shared, not copied). */
+  shareParts(): FaceIndexParts {
+    return this.parts;
   }
 
   /** Scores the members of bucket b against `face` in the projection (into this.scores). */
   private scanBucket(face: number, b: number): { from: number; to: number } {
-    const from = this.bucketStart[b] ?? 0;
-    const to = this.bucketStart[b + 1] ?? 0;
-    const rowBytes = this.rowDims * 4;
+    const from = this.parts.bucketStart[b] ?? 0;
+    const to = this.parts.bucketStart[b + 1] ?? 0;
+    const rowBytes = this.parts.rowDims * 4;
     this.kernels.distancesF32(
-      this.projectedAt + face * rowBytes,
-      this.bucketRowsAt + from * rowBytes,
+      this.parts.projectedAt + face * rowBytes,
+      this.parts.bucketRowsAt + from * rowBytes,
       to - from,
-      this.rowDims,
+      this.parts.rowDims,
       this.scoresAt,
     );
     return { from, to };
@@ -420,21 +287,22 @@ export class FaceIndex {
   /** Faces (other than `face`) within `radius` of it, with their distances. */
   neighbours(face: number, radius: number): { face: number; distance: number }[] {
     this.stats.queries++;
-    const count = this.bucketCount;
+    const count = this.parts.bucketCount;
     const radiusSq = radius * radius;
     const filterSq = (radius + projectionSlack) ** 2;
     // Lower bound of the distance to any member of bucket c: centroid distance − bucket radius
     // (triangle inequality in the projection, which never lengthens a distance).
     this.kernels.distancesF32(
-      this.projectedAt + face * this.rowDims * 4,
-      this.centroidsAt,
+      this.parts.projectedAt + face * this.parts.rowDims * 4,
+      this.parts.centroidsAt,
       count,
-      this.rowDims,
+      this.parts.rowDims,
       this.scoresAt,
     );
     const lower = new Float64Array(count);
     for (let c = 0; c < count; c++)
-      lower[c] = Math.sqrt(this.scores[c] as number) - (this.radii[c] as number) - projectionSlack;
+      lower[c] =
+        Math.sqrt(this.scores[c] as number) - (this.parts.radii[c] as number) - projectionSlack;
     const found: { face: number; distance: number }[] = [];
     for (let probe = 0; ; probe++) {
       let best = -1;
@@ -454,7 +322,7 @@ export class FaceIndex {
       lower[best] = Infinity;
       const { from, to } = this.scanBucket(face, best);
       for (let slot = from; slot < to; slot++) {
-        const other = this.bucketFace[slot] as number;
+        const other = this.parts.bucketFace[slot] as number;
         if (other === face || (this.scores[slot - from] as number) > filterSq) continue;
         this.stats.candidates++;
         const sq = this.exactDistanceSq(face, other);
@@ -472,7 +340,10 @@ export class FaceIndex {
   nearest(face: number, k: number, radius: number): { face: number; distance: number }[] {
     this.stats.queries++;
     const rerank = Math.max(k, this.options.nearestRerank ?? 24);
-    const probeBucket = this.probeLists.subarray(face * this.probes, (face + 1) * this.probes);
+    const probeBucket = this.parts.probeLists.subarray(
+      face * this.parts.probes,
+      (face + 1) * this.parts.probes,
+    );
     // The best `rerank` members by projected distance (a bounded max-heap), none farther than
     // the radius in the projection (a projection never lengthens a distance).
     const heapFace = new Int32Array(rerank);
@@ -488,7 +359,7 @@ export class FaceIndex {
       for (let slot = from; slot < to; slot++) {
         const sum = scores[slot - from] as number;
         if (sum > bound) continue;
-        const other = this.bucketFace[slot] as number;
+        const other = this.parts.bucketFace[slot] as number;
         if (other === face) continue;
         if (heapSize < rerank) {
           heapPush(heapFace, heapDist, heapSize++, other, sum);
@@ -518,17 +389,17 @@ export class FaceIndex {
   /** quantisedDistanceSq through the int8 kernel, with the squared code norms computed once. */
   private exactDistanceSq(a: number, b: number): number {
     const ab = this.kernels.dotI8(
-      this.codesAt + a * this.codeStride,
-      this.codesAt + b * this.codeStride,
-      this.codeStride,
+      this.parts.codesAt + a * this.parts.codeStride,
+      this.parts.codesAt + b * this.parts.codeStride,
+      this.parts.codeStride,
     );
-    const { scales } = this.descriptors;
+    const { scales } = this.parts;
     const sa = scales[a] as number;
     const sb = scales[b] as number;
     return Math.max(
       0,
-      sa * sa * (this.codeNormSq[a] as number) +
-        sb * sb * (this.codeNormSq[b] as number) -
+      sa * sa * (this.parts.codeNormSq[a] as number) +
+        sb * sb * (this.parts.codeNormSq[b] as number) -
         2 * sa * sb * ab,
     );
   }
@@ -537,10 +408,214 @@ export class FaceIndex {
   get byteLength(): number {
     return (
       this.kernels.memory.buffer.byteLength +
-      this.bucketFace.byteLength +
-      this.probeLists.byteLength +
-      this.codeNormSq.byteLength
+      this.parts.bucketFace.byteLength +
+      this.parts.probeLists.byteLength +
+      this.parts.codeNormSq.byteLength
     );
+  }
+}
+
+function buildParts(descriptors: QuantisedDescriptors, options: FaceIndexOptions): FaceIndexParts {
+  const n = descriptors.count;
+  const d = descriptors.dims;
+  const random = seededRandom(options.seed);
+  const dims = Math.min(options.projectedDims, d, Math.max(1, n));
+  const rowDims = Math.ceil(dims / 4) * 4;
+  const codeStride = Math.ceil(d / 16) * 16;
+  const sample = sampleIndexes(n, options.sampleSize, random);
+  // About 2√n buckets of √n/2 faces: a query scans the centroids and a few small buckets.
+  const bucketCount = Math.max(1, Math.min(sample.length, Math.round(2 * Math.sqrt(n))));
+  // The kernels' memory: the int8 codes (one padded row per face), the int16 basis, the
+  // projected rows by face and again grouped by bucket (a bucket is then one contiguous run
+  // the distance kernel sweeps), the centroids, and one scratch region per thread for the
+  // scores of a scan.
+  const rowBytes = rowDims * 4;
+  const layout = new BumpLayout();
+  const codesAt = layout.reserve(n * codeStride);
+  const basisAt = layout.reserve(rowDims * codeStride * 2);
+  const projectedAt = layout.reserve(n * rowBytes);
+  const bucketRowsAt = layout.reserve(n * rowBytes);
+  const centroidsAt = layout.reserve(bucketCount * rowBytes);
+  const scratchBytes = Math.ceil((Math.max(n, bucketCount) * 4) / 16) * 16;
+  const scratchAt = layout.reserve(scratchBytes * scratchRegions);
+  const kernels = createFaceVectorKernels(layout.size);
+  const buffer = kernels.memory.buffer;
+  const codes = new Int8Array(buffer, codesAt, n * codeStride);
+  if (codeStride === d) codes.set(descriptors.codes.subarray(0, n * d));
+  else
+    for (let i = 0; i < n; i++)
+      codes.set(descriptors.codes.subarray(i * d, (i + 1) * d), i * codeStride);
+  const scores = new Float32Array(buffer, scratchAt, scratchBytes / 4);
+
+  const codeNormSq = sharedArray((b) => new Float64Array(b), n * 8);
+  for (let i = 0; i < n; i++) {
+    const at = codesAt + i * codeStride;
+    codeNormSq[i] = kernels.dotI8(at, at, codeStride);
+  }
+
+  // projected = (x − mean)·basisᵀ = scale · (codes·basisᵀ) − mean·basisᵀ, with each basis row
+  // stored as int16 at its own scale (the largest value that cannot overflow the kernel's
+  // int32 sums: |code| ≤ 128 over codeStride values).
+  const { basis, mean } = principalDirections(descriptors, sample, dims, random);
+  const basisLimit = Math.min(32767, Math.floor(2 ** 31 / (128 * codeStride)) - 1);
+  const basis16 = new Int16Array(buffer, basisAt, rowDims * codeStride);
+  const basisUnit = new Float64Array(dims);
+  const meanProjection = new Float64Array(dims);
+  for (let j = 0; j < dims; j++) {
+    let largest = 0;
+    let sum = 0;
+    for (let k = 0; k < d; k++) {
+      const value = basis[j * d + k] as number;
+      largest = Math.max(largest, Math.abs(value));
+      sum += (mean[k] as number) * value;
+    }
+    meanProjection[j] = sum;
+    const unit = largest > 0 ? largest / basisLimit : 1;
+    basisUnit[j] = unit;
+    for (let k = 0; k < d; k++)
+      basis16[j * codeStride + k] = Math.round((basis[j * d + k] as number) / unit);
+  }
+  const projected = new Float32Array(buffer, projectedAt, n * rowDims);
+  for (let i = 0; i < n; i++) {
+    const at = codesAt + i * codeStride;
+    const scale = descriptors.scales[i] as number;
+    for (let j = 0; j < dims; j++) {
+      const dot = kernels.dotI8I16(at, basisAt + j * codeStride * 2, codeStride);
+      projected[i * rowDims + j] =
+        scale * (basisUnit[j] as number) * dot - (meanProjection[j] as number);
+    }
+  }
+
+  const centroids = new Float32Array(buffer, centroidsAt, bucketCount * rowDims);
+  kMeans(projected, centroids, rowDims, sample, random, (p) => {
+    kernels.distancesF32(projectedAt + p * rowBytes, centroidsAt, bucketCount, rowDims, scratchAt);
+    return scores;
+  });
+  // The assignment scans every centroid for every face anyway: it keeps each face's
+  // `nearestProbes` closest buckets, so `nearest` does not scan the centroids again.
+  const probes = Math.min(bucketCount, options.nearestProbes ?? 6);
+  const probeLists = sharedArray((b) => new Int32Array(b), n * probes * 4);
+  const assignment = new Uint32Array(n);
+  const counts = new Uint32Array(bucketCount);
+  const radii = sharedArray((b) => new Float32Array(b), bucketCount * 4);
+  const probeDist = new Float64Array(probes);
+  for (let i = 0; i < n; i++) {
+    const list = probeLists.subarray(i * probes, (i + 1) * probes);
+    kernels.distancesF32(projectedAt + i * rowBytes, centroidsAt, bucketCount, rowDims, scratchAt);
+    closestBuckets(scores, bucketCount, list, probeDist);
+    const best = list[0] ?? 0;
+    assignment[i] = best;
+    counts[best] = (counts[best] as number) + 1;
+    radii[best] = Math.max(radii[best] ?? 0, Math.sqrt(probeDist[0] ?? 0));
+  }
+  const bucketStart = sharedArray((b) => new Uint32Array(b), (bucketCount + 1) * 4);
+  for (let b = 0; b < bucketCount; b++)
+    bucketStart[b + 1] = (bucketStart[b] as number) + (counts[b] as number);
+  const bucketFace = sharedArray((b) => new Uint32Array(b), n * 4);
+  const filled = bucketStart.slice(0, bucketCount);
+  const bucketRows = new Float32Array(buffer, bucketRowsAt, n * rowDims);
+  for (let i = 0; i < n; i++) {
+    const b = assignment[i] ?? 0;
+    const slot = filled[b] ?? 0;
+    bucketFace[slot] = i;
+    bucketRows.set(projected.subarray(i * rowDims, (i + 1) * rowDims), slot * rowDims);
+    filled[b] = slot + 1;
+  }
+  const scales = sharedArray((b) => new Float32Array(b), n * 4);
+  scales.set(descriptors.scales.subarray(0, n));
+  return {
+    memory: kernels.memory,
+    options,
+    dims,
+    rowDims,
+    codeStride,
+    bucketCount,
+    probes,
+    codesAt,
+    projectedAt,
+    bucketRowsAt,
+    centroidsAt,
+    scratchAt,
+    scratchBytes,
+    scales,
+    bucketStart,
+    bucketFace,
+    radii,
+    codeNormSq,
+    probeLists,
+  };
+}
+
+/**
+ * Lloyd's k-means on the sample's projected rows, in place on `centroids` (a few rounds: the
+ * buckets need only be compact). `scoresOf(p)` gives row p's squared distance to each centroid.
+ */
+function kMeans(
+  projected: Float32Array,
+  centroids: Float32Array,
+  rowDims: number,
+  sample: readonly number[],
+  random: () => number,
+  scoresOf: (p: number) => Float32Array,
+): void {
+  const k = centroids.length / rowDims;
+  for (let c = 0; c < k; c++) {
+    const pick = sample[Math.floor(random() * sample.length)] ?? 0;
+    centroids.set(projected.subarray(pick * rowDims, (pick + 1) * rowDims), c * rowDims);
+  }
+  const sums = new Float64Array(k * rowDims);
+  const counts = new Uint32Array(k);
+  for (let round = 0; round < 6; round++) {
+    sums.fill(0);
+    counts.fill(0);
+    for (const p of sample) {
+      const scores = scoresOf(p);
+      let best = 0;
+      let bestSq = Infinity;
+      for (let c = 0; c < k; c++) {
+        const sq = scores[c] as number;
+        if (sq < bestSq) {
+          bestSq = sq;
+          best = c;
+        }
+      }
+      counts[best] = (counts[best] as number) + 1;
+      for (let j = 0; j < rowDims; j++)
+        sums[best * rowDims + j] =
+          (sums[best * rowDims + j] as number) + (projected[p * rowDims + j] as number);
+    }
+    for (let c = 0; c < k; c++) {
+      const count = counts[c] ?? 0;
+      if (count === 0) continue; // an empty bucket keeps its old centre
+      for (let j = 0; j < rowDims; j++)
+        centroids[c * rowDims + j] = (sums[c * rowDims + j] as number) / count;
+    }
+  }
+}
+
+/** The `bucket.length` buckets with the smallest scores, closest first (into a short list). */
+function closestBuckets(
+  scores: Float32Array,
+  count: number,
+  bucket: Int32Array,
+  distSq: Float64Array,
+): void {
+  const probes = bucket.length;
+  bucket.fill(-1);
+  distSq.fill(Infinity);
+  let worst = Infinity;
+  for (let c = 0; c < count; c++) {
+    const sum = scores[c] as number;
+    if (sum >= worst) continue;
+    let slot = probes - 1;
+    while (slot > 0 && (distSq[slot - 1] as number) > sum) {
+      distSq[slot] = distSq[slot - 1] as number;
+      bucket[slot] = bucket[slot - 1] as number;
+      slot--;
+    }
+    distSq[slot] = sum;
+    bucket[slot] = c;
+    worst = distSq[probes - 1] as number;
   }
 }
 

@@ -167,7 +167,8 @@ const moduleBytes = new Uint8Array([
       [0x60, ...vector([[i32], [i32], [i32], [i32], [i32]]), ...vector([])], // type 1: (i32 ×5) → ()
     ]),
   ),
-  ...section(2, vector([[...name('env'), ...name('memory'), 0x02, 0x00, 0x01]])), // memory, min 1 page
+  // import env.memory: a shared memory (flags 3) of 1 to 65536 pages, so threads can share it
+  ...section(2, vector([[...name('env'), ...name('memory'), 0x02, 0x03, 0x01, ...leb(65536)]])),
   ...section(3, vector([[0], [0], [1]])), // functions: dot_i8, dot_i8_i16, distances_f32
   ...section(
     7,
@@ -183,7 +184,7 @@ const moduleBytes = new Uint8Array([
 // The WebAssembly global as far as this file uses it: our lib is ES2023 without DOM, and
 // @types/node 20 does not declare it.
 interface WasmMemory {
-  readonly buffer: ArrayBuffer;
+  readonly buffer: SharedArrayBuffer;
 }
 interface WasmApi {
   Module: new (bytes: Uint8Array) => object;
@@ -191,11 +192,13 @@ interface WasmApi {
     module: object,
     imports: Record<string, Record<string, unknown>>,
   ) => { exports: Record<string, unknown> };
-  Memory: new (descriptor: { initial: number }) => WasmMemory;
+  Memory: new (descriptor: { initial: number; maximum: number; shared: true }) => WasmMemory;
 }
 const wasm = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
 
 let compiled: object | undefined;
+
+export type { WasmMemory as KernelMemory };
 
 export interface FaceVectorKernels {
   readonly memory: WasmMemory;
@@ -209,10 +212,18 @@ export interface FaceVectorKernels {
 
 const WASM_PAGE = 65536;
 
-/** An instance of the kernels over a new memory of at least `bytes` bytes. */
+/** An instance of the kernels over a new shared memory of at least `bytes` bytes. */
 export function createFaceVectorKernels(bytes: number): FaceVectorKernels {
+  const pages = Math.max(1, Math.ceil(bytes / WASM_PAGE));
+  return faceVectorKernelsOn(new wasm.Memory({ initial: pages, maximum: pages, shared: true }));
+}
+
+/**
+ * An instance of the kernels over an existing memory: another thread's (a WebAssembly.Memory
+ * posted to a worker shares its buffer), so both run the kernels on the same data.
+ */
+export function faceVectorKernelsOn(memory: WasmMemory): FaceVectorKernels {
   compiled ??= new wasm.Module(moduleBytes);
-  const memory = new wasm.Memory({ initial: Math.max(1, Math.ceil(bytes / WASM_PAGE)) });
   const instance = new wasm.Instance(compiled, { env: { memory } });
   const exports = instance.exports as unknown as {
     dot_i8: (a: number, b: number, n: number) => number;
@@ -225,6 +236,11 @@ export function createFaceVectorKernels(bytes: number): FaceVectorKernels {
     dotI8I16: exports.dot_i8_i16,
     distancesF32: exports.distances_f32,
   };
+}
+
+/** Whether `value` is a memory the kernels can run on (checked where one crosses a thread). */
+export function isKernelMemory(value: unknown): value is WasmMemory {
+  return value instanceof wasm.Memory && value.buffer instanceof SharedArrayBuffer;
 }
 
 /** Hands out aligned byte ranges of a memory, front to back (nothing is ever freed). */
