@@ -42,7 +42,14 @@
 // recall 0.829, 154 s of CPU on one thread (486 s wall on a 2-core machine at load 12), +205 MB.
 // Most of the CPU is the k-nearest search (one query per face); it is the part to spread over
 // worker threads before the 60 s target can hold on a 4-core machine.
-import { FaceIndex, type FaceIndexOptions, type QuantisedDescriptors } from './face-index.ts';
+import {
+  allocateNearestLists,
+  FaceIndex,
+  fillNearestLists,
+  type FaceIndexOptions,
+  type NearestLists,
+  type QuantisedDescriptors,
+} from './face-index.ts';
 
 export interface ClusteringOptions {
   /** Two faces closer than this are neighbours when forming groups (DBSCAN's ε). */
@@ -370,13 +377,43 @@ export function recluster(
   options: ClusteringOptions = defaultClusteringOptions,
   indexOptions?: FaceIndexOptions,
 ): ReclusterResult {
+  const { queries, width, radius } = reclusterQueries(faces, options);
+  const lists = allocateNearestLists(descriptors.count, width);
+  if (queries.length > 0) {
+    const index = new FaceIndex(descriptors, indexOptions);
+    fillNearestLists(index, queries, 0, queries.length, radius, lists);
+  }
+  return reclusterFromNearest(descriptors, faces, persons, options, lists);
+}
+
+/**
+ * The neighbour queries of the full pass: the rows of the clusterable faces, how many
+ * neighbours each asks for and within what radius. The caller answers them (recluster in one
+ * thread, face-neighbour-threads.ts in two) and hands the lists to reclusterFromNearest.
+ */
+export function reclusterQueries(
+  faces: readonly ClusterFace[],
+  options: ClusteringOptions,
+): { queries: Int32Array; width: number; radius: number } {
+  const queries = Int32Array.from(faces.flatMap((f) => (f.clusterable ? [f.index] : [])));
+  // A few more than k: rows of unclusterable faces are dropped from the answers.
+  return { queries, width: linkageOf(options).neighbours + 2, radius: options.clusterDistance };
+}
+
+/** The full pass from the answers to reclusterQueries (the rest of `recluster`). */
+export function reclusterFromNearest(
+  descriptors: QuantisedDescriptors,
+  faces: readonly ClusterFace[],
+  persons: readonly ClusterPerson[],
+  options: ClusteringOptions,
+  nearest: NearestLists,
+): ReclusterResult {
   const linkage = linkageOf(options);
   const positions = faces.flatMap((f, i) => (f.clusterable ? [i] : []));
   const rowToPosition = new Map<number, number>();
   faces.forEach((f, i) => {
     if (f.clusterable) rowToPosition.set(f.index, i);
   });
-  const index = positions.length > 0 ? new FaceIndex(descriptors, indexOptions) : undefined;
 
   // 1. The k-nearest-neighbour graph within clusterDistance, in typed arrays (k per face).
   const k = linkage.neighbours;
@@ -384,16 +421,13 @@ export function recluster(
   const neighbourDistance = new Float32Array(faces.length * k);
   const neighbourCount = new Uint8Array(faces.length);
   for (const position of positions) {
-    const face = faces[position];
-    if (!face || !index) continue;
-    // Ask for a few more than k: rows of unclusterable faces are dropped below.
-    const found = index.nearest(face.index, k + 2, options.clusterDistance);
+    const row = faces[position]?.index ?? 0;
     let kept = 0;
-    for (const { face: row, distance } of found) {
-      const other = rowToPosition.get(row);
-      if (other === undefined || kept >= k) continue;
+    for (let j = 0; j < (nearest.count[row] ?? 0) && kept < k; j++) {
+      const other = rowToPosition.get(nearest.face[row * nearest.width + j] ?? -1);
+      if (other === undefined) continue;
       neighbourOf[position * k + kept] = other;
-      neighbourDistance[position * k + kept] = distance;
+      neighbourDistance[position * k + kept] = nearest.distance[row * nearest.width + j] ?? 0;
       kept++;
     }
     neighbourCount[position] = kept;

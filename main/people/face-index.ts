@@ -661,3 +661,45 @@ function sampleIndexes(n: number, size: number, random: () => number): number[] 
   while (chosen.size < size) chosen.add(Math.floor(random() * n));
   return [...chosen].sort((a, b) => a - b);
 }
+
+/**
+ * The k nearest faces of queried rows, by row of the index, in shared memory (so two threads
+ * can fill them): row r's neighbours are face[r·width …] and distance[r·width …], count[r] of
+ * them, closest first.
+ */
+export interface NearestLists {
+  width: number;
+  face: Int32Array;
+  distance: Float32Array;
+  count: Uint16Array;
+}
+
+export function allocateNearestLists(rows: number, width: number): NearestLists {
+  return {
+    width,
+    face: sharedArray((b) => new Int32Array(b), rows * width * 4),
+    distance: sharedArray((b) => new Float32Array(b), rows * width * 4),
+    count: sharedArray((b) => new Uint16Array(b), rows * 2),
+  };
+}
+
+/** Fills `lists` for queries[from … to) with index.nearest(row, lists.width, radius). */
+export function fillNearestLists(
+  index: FaceIndex,
+  queries: Int32Array,
+  from: number,
+  to: number,
+  radius: number,
+  lists: NearestLists,
+): void {
+  const { width } = lists;
+  for (let q = from; q < to; q++) {
+    const row = queries[q] as number;
+    const found = index.nearest(row, width, radius);
+    found.forEach(({ face, distance }, j) => {
+      lists.face[row * width + j] = face;
+      lists.distance[row * width + j] = distance;
+    });
+    lists.count[row] = found.length;
+  }
+}
