@@ -12,6 +12,7 @@ import type { Worker } from 'node:worker_threads';
 import { siblingModuleUrl, startModuleWorker } from '../util/module-worker.ts';
 import {
   reclusterFromNearest,
+  reclusterIndexOptions,
   reclusterQueries,
   type ClusterFace,
   type ClusteringOptions,
@@ -131,7 +132,7 @@ export async function reclusterOnThreads(
   const lists = allocateNearestLists(descriptors.count, width);
   let helperBlocks = 0;
   if (queries.length > 0) {
-    const index = new FaceIndex(descriptors);
+    const index = new FaceIndex(descriptors, reclusterIndexOptions);
     ({ helperBlocks } = await fillNearestListsInThreads(index, queries, radius, lists, helper));
   }
   return { ...reclusterFromNearest(descriptors, faces, persons, options, lists), helperBlocks };
