@@ -20,6 +20,13 @@
 // Ranking by the projection can put a true neighbour behind strangers, so this one is
 // approximate even when no bucket is skipped; test/people/face-index.test.ts measures its
 // recall against brute force, and a missed neighbour again can only split, never join.
+//
+// Layout, for speed ([Note: Face kernels in WebAssembly SIMD]): the codes, the int16 basis, the
+// projected rows (by face, and again grouped by bucket so a bucket is one contiguous sweep of
+// the distance kernel) and the centroids live in one shared WebAssembly memory; the small
+// tables (bucket members, probe lists, norms) are over SharedArrayBuffers. FaceIndexParts is
+// all of it, so a helper thread rebuilds the same index without a copy ([Note: Neighbour
+// queries on two threads]); each thread writes its scan scores to its own scratch region.
 
 import {
   BumpLayout,
