@@ -215,6 +215,10 @@ const projectionSlack = 1e-2;
 export interface FaceIndexParts {
   memory: KernelMemory;
   options: FaceIndexOptions;
+  /** Faces indexed, and values per descriptor. */
+  count: number;
+  descriptorDims: number;
+  /** Dimensions of the projection. */
   dims: number;
   rowDims: number;
   codeStride: number;
@@ -269,6 +273,17 @@ export class FaceIndex {
       this.parts.scratchBytes / 4,
     );
     this.stats.buckets = this.parts.bucketCount;
+  }
+
+  /**
+   * The indexed descriptors, read from the index's own copy of the codes (no second copy), or
+   * undefined when that copy is padded (descriptors whose length is not a multiple of 16).
+   */
+  descriptorsView(): QuantisedDescriptors | undefined {
+    const { count, descriptorDims, codeStride, codesAt, scales, memory } = this.parts;
+    if (codeStride !== descriptorDims) return undefined;
+    const codes = new Int8Array(memory.buffer, codesAt, count * descriptorDims);
+    return { count, dims: descriptorDims, codes, scales };
   }
 
   /** The parts to post to another thread (shared, not copied). */
@@ -533,6 +548,8 @@ function buildParts(descriptors: QuantisedDescriptors, options: FaceIndexOptions
   return {
     memory: kernels.memory,
     options,
+    count: n,
+    descriptorDims: d,
     dims,
     rowDims,
     codeStride,

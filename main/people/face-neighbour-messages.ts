@@ -27,6 +27,8 @@ export const NeighbourJob = z.object({
       nearestProbes: z.number().int().positive().optional(),
       nearestRerank: z.number().int().positive().optional(),
     }),
+    count,
+    descriptorDims: count,
     dims: count,
     rowDims: count,
     codeStride: count,

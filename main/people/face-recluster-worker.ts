@@ -33,6 +33,8 @@ async function answer(raw: unknown): Promise<void> {
       persons,
       options,
       helper,
+      // The codes arrived in this message (transferred or copied): this thread owns them.
+      { ownsDescriptors: true },
     );
     const reply: ReclusterReply = {
       type: 'result',

@@ -12,8 +12,10 @@ import {
 import { NeighbourReply, type NeighbourJob } from '../../main/people/face-neighbour-messages.ts';
 import {
   fillNearestListsInThreads,
+  reclusterOnThreads,
   startNeighbourHelper,
 } from '../../main/people/face-neighbour-threads.ts';
+import { defaultClusteringOptions, recluster } from '../../main/people/face-clustering.ts';
 
 /** 2,000 faces of 100 persons in 64 dimensions. */
 function faces() {
@@ -102,6 +104,37 @@ describe(fillNearestListsInThreads.name, () => {
       const parsed = NeighbourReply.parse(await reply);
       expect(parsed.type).toBe('failed');
       expect(parsed.type === 'failed' ? parsed.message : '').toContain('SharedArrayBuffer');
+    } finally {
+      await helper.terminate();
+    }
+  });
+});
+
+describe(reclusterOnThreads.name, () => {
+  it("gives recluster's answer, and hands over the codes it owns once the index copied them", async () => {
+    const clusterFaces = Array.from({ length: q.count }, (_, i) => ({
+      index: i,
+      personId: i % 7 === 0 ? 1 : null,
+      pinned: i === 0,
+      rejected: i === 21 ? [1] : [],
+      clusterable: i % 50 !== 3,
+    }));
+    const persons = [{ id: 1, named: true }];
+    const expected = recluster(q, clusterFaces, persons, defaultClusteringOptions);
+    expect(expected.newPersons.length).toBeGreaterThan(50);
+    const owned = { ...q, codes: q.codes.slice(), scales: q.scales.slice() };
+    const helper = startNeighbourHelper();
+    try {
+      const { personOf, newPersons, emptiedPersons } = await reclusterOnThreads(
+        owned,
+        clusterFaces,
+        persons,
+        defaultClusteringOptions,
+        helper,
+        { ownsDescriptors: true },
+      );
+      expect({ personOf, newPersons, emptiedPersons }).toEqual(expected);
+      expect(owned.codes.buffer.byteLength).toBe(0);
     } finally {
       await helper.terminate();
     }
