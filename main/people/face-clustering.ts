@@ -38,10 +38,12 @@
 //    (a mix of strangers has faces ≈ 1.06 apart, one person ≈ 0.81).
 // A refused edge is retried once after the first sweep (groups have grown, their means are
 // better). Border faces join their nearest core face's group under the same tests.
-// Measured (bench/people.ts, 150k synthetic faces of 6,693 persons): pairwise precision 0.992,
-// recall 0.829, 154 s of CPU on one thread (486 s wall on a 2-core machine at load 12), +205 MB.
-// Most of the CPU is the k-nearest search (one query per face); it is the part to spread over
-// worker threads before the 60 s target can hold on a 4-core machine.
+// Measured (bench/people.ts, 150k synthetic faces of 6,693 persons): first pairwise precision
+// 0.992, recall 0.829, 152 s of CPU on one thread (766 s wall on a 2-core machine at load 13).
+// The k-nearest search was most of it; with its loops as SIMD kernels ([Note: Face kernels in
+// WebAssembly SIMD]), its queries on two threads ([Note: Neighbour queries on two threads]) and
+// more candidates per query (reclusterIndexOptions): precision 0.996, recall 0.884, 26–34 s of
+// CPU, 54–64 s wall at load 10–12 (the machine shared by a dozen processes), +367 MB.
 import {
   allocateNearestLists,
   defaultFaceIndexOptions,
