@@ -5,6 +5,7 @@
 // decided, each change in one transaction.
 import type { Catalog } from './catalog-connection.ts';
 import type { AnswerFace, EngineAnswer, TagBox } from '../engines/tag-model.ts';
+import { mergeTags } from './tag-editing.ts';
 
 /** The canonical tag name of a person ([Note: A person is a tag]): stable across renames. */
 export function personTagName(personId: number): string {
@@ -317,8 +318,9 @@ export function namePerson(
 /**
  * Merges `fromId` into `intoId`: its faces move and are pinned there (the user said they are
  * one person, so no pass may split them again) except those that rejected `intoId`, its
- * rejections follow, and a name the target lacks comes with it. The old id keeps leading to
- * the target (`person_merges`).
+ * rejections follow, and a name the target lacks comes with it (when both are named, the
+ * merged-away name becomes an alias of the target's tag). The old id keeps leading to the
+ * target (`person_merges`).
  */
 export function mergePersons(db: Catalog, fromId: number, intoId: number, now: number): void {
   db.transaction(() => {
@@ -365,8 +367,11 @@ export function mergePersons(db: Catalog, fromId: number, intoId: number, now: n
           fromTag,
         );
       } else {
-        // Both were named: the target's name wins; the other tag's rows go with it.
-        db.prepare<[number]>(`DELETE FROM tags WHERE id = ?`).run(fromTag);
+        // Both were named: the target's name is shown, and the other name stays an alias of
+        // it, as a merged tag's does ([Note: Merged tags stay merged]): a search or a "Who is
+        // this?" with either name finds the merged person. mergeTags also moves the person
+        // rows the user removed from a photo, so those removals still hold.
+        mergeTags(db, fromTag, intoTag, now);
       }
     }
     syncPersonTags(db, [...contents, ...contentsOfPerson(db, into)], now);
@@ -629,15 +634,23 @@ export function listPhotoPlacesOfContents(
     .all(JSON.stringify([...new Set(contentIds)]));
 }
 
-/** The named person one of whose names is `name` (case-insensitive), if any. */
+/**
+ * The named person one of whose names is `name` (case-insensitive), if any; a name merged
+ * away into a person (its tag's aliases) finds that person too.
+ */
 export function findPersonByName(db: Catalog, name: string): number | undefined {
   return db
-    .prepare<[string, string], number>(
-      `SELECT p.id FROM persons p JOIN tags t ON t.id = p.tag_id
-       WHERE t.zh = ? COLLATE NOCASE OR t.en = ? COLLATE NOCASE ORDER BY p.id LIMIT 1`,
+    .prepare<{ name: string }, number>(
+      `SELECT id FROM (
+         SELECT p.id, 0 AS via_alias FROM persons p JOIN tags t ON t.id = p.tag_id
+         WHERE t.zh = @name COLLATE NOCASE OR t.en = @name COLLATE NOCASE
+         UNION ALL
+         SELECT p.id, 1 AS via_alias FROM persons p JOIN tag_aliases a ON a.tag_id = p.tag_id
+         WHERE a.type = 'person' AND (a.zh = @name COLLATE NOCASE OR a.en = @name COLLATE NOCASE))
+       ORDER BY via_alias, id LIMIT 1`,
     )
     .pluck()
-    .get(name, name);
+    .get({ name });
 }
 
 /** A photo showing the content (the first that is not missing), for opening a face's photo. */
