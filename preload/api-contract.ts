@@ -261,8 +261,11 @@ export const FaceView = z.object({
   hash: z.string(),
   box: z.object({ x: z.number(), y: z.number(), w: z.number(), h: z.number() }),
   personId: Id.nullable(),
-  /** user: the user put it there (moved, merged, named); auto: found by the clustering. */
-  assignedBy: z.enum(['auto', 'user']).nullable(),
+  /**
+   * user: the user put it there (moved, merged, named); auto: found by the clustering;
+   * imported: named by another tool's face region (digiKam, Lightroom, Picasa).
+   */
+  assignedBy: z.enum(['auto', 'user', 'imported']).nullable(),
   zh: z.string().nullable(),
   en: z.string().nullable(),
 });

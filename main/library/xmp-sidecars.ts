@@ -14,8 +14,8 @@
 // tools' keywords become user tags, so a new catalog recovers the user's tags from sidecars.
 // Named persons are also written as MWG face regions (`mwg-rs:RegionInfo`, XmpFaceRegion
 // below): ours are marked `Description: Tujian` and replaced on rewrite; regions other tools
-// wrote are written back as read. (Reading other tools' region names into persons on ingest
-// is not done yet.)
+// wrote are written back as read, and their names are imported on ingest (`onRegions`, see
+// main/library/mwg-face-regions.ts).
 import { ExifTool, type WriteTags } from 'exiftool-vendored';
 import { mkdir, stat } from 'node:fs/promises';
 import { basename, dirname, extname, join } from 'node:path';
@@ -502,27 +502,32 @@ export function userKeywordsOf(found: FileKeywords): string[] {
     .slice(0, maxKeywords);
 }
 
-/** User keywords from the photo's embedded XMP/IPTC and its sidecars (`readKeywords(path)`). */
-export async function readKeywords(tool: XmpTool, photoPath: string): Promise<string[]> {
+/** What the photo's embedded XMP/IPTC and each of its sidecars hold, one entry per readable file. */
+export async function readXmpSources(tool: XmpTool, photoPath: string): Promise<FileKeywords[]> {
   // Only regular files are handed to exiftool, which would wait forever on a pipe:
   // [Note: Never open a non-regular file].
   const sources: string[] = [];
   for (const candidate of [photoPath, ...sidecarCandidates(photoPath)]) {
     if (await isRegularFile(candidate)) sources.push(candidate);
   }
-  const all: string[] = [];
+  const found: FileKeywords[] = [];
   for (const source of sources) {
     try {
-      all.push(
-        ...userKeywordsOf(
-          await withTimeout(tool.read(source), defaultFileTimeoutMs, 'Reading keywords'),
-        ),
-      );
+      found.push(await withTimeout(tool.read(source), defaultFileTimeoutMs, 'Reading keywords'));
     } catch {
-      // A damaged sidecar or an odd file: no keywords from it, ingest carries on.
+      // A damaged sidecar or an odd file: nothing from it, ingest carries on.
     }
   }
-  return unique(all).slice(0, maxKeywords);
+  return found;
+}
+
+function userKeywordsOfAll(found: readonly FileKeywords[]): string[] {
+  return unique(found.flatMap(userKeywordsOf)).slice(0, maxKeywords);
+}
+
+/** User keywords from the photo's embedded XMP/IPTC and its sidecars (`readKeywords(path)`). */
+export async function readKeywords(tool: XmpTool, photoPath: string): Promise<string[]> {
+  return userKeywordsOfAll(await readXmpSources(tool, photoPath));
 }
 
 /**
@@ -566,7 +571,12 @@ export interface KeywordImporter {
  */
 export function createKeywordImporter(
   db: Catalog,
-  options: { warn?: (message: string) => void; tool?: () => XmpTool } = {},
+  options: {
+    warn?: (message: string) => void;
+    tool?: () => XmpTool;
+    /** Told what the same read found, for the face regions other tools wrote. */
+    onRegions?: (contentId: number, found: readonly FileKeywords[]) => void;
+  } = {},
 ): KeywordImporter {
   let tool: XmpTool | undefined;
   let enabled: boolean | undefined;
@@ -576,8 +586,10 @@ export function createKeywordImporter(
       if (!enabled) return;
       tool ??= (options.tool ?? createXmpTool)();
       try {
-        const keywords = await readKeywords(tool, path);
+        const found = await readXmpSources(tool, path);
+        const keywords = userKeywordsOfAll(found);
         if (keywords.length > 0) importKeywordsAsUserTags(db, contentId, keywords);
+        options.onRegions?.(contentId, found);
       } catch (error) {
         options.warn?.(`keywords of ${path} not read: ${(error as Error).message}`);
       }

@@ -23,8 +23,10 @@ import {
   rejectFace,
   requestRecluster,
   setPersonHidden,
+  type AssignedBy,
   type PersonSummary,
 } from '../../catalog/people.ts';
+import { countImportedFaceRegions } from '../../catalog/imported-face-regions.ts';
 import { reclusterCatalog } from '../../people/people-sync.ts';
 import { escapeTerminalLines } from '../../util/terminal-text.ts';
 import { type CliCommand, type CliInvocation, flagOption, stringOption } from '../cli-command.ts';
@@ -46,6 +48,12 @@ function personLine(p: PersonSummary): string {
   const counts = `${String(p.faces)} face${p.faces === 1 ? '' : 's'}, ${String(p.photos)} photo${p.photos === 1 ? '' : 's'}`;
   return `#${String(p.id)}  ${nameOf(p)}  (${counts})${p.hidden ? '  [hidden]' : ''}`;
 }
+
+const assignedByLabel: Record<AssignedBy, string> = {
+  user: '(yours)',
+  auto: '(found)',
+  imported: '(named by another tool)',
+};
 
 /** What `people show` prints or returns. */
 function showPerson(db: Catalog, id: number, json: boolean): string {
@@ -72,7 +80,7 @@ function showPerson(db: Catalog, id: number, json: boolean): string {
     personLine(person),
     ...faces.map(
       (f) =>
-        `  face #${String(f.id)} ${f.assignedBy === 'user' ? '(yours)' : '(found)'} in ` +
+        `  face #${String(f.id)} ${assignedByLabel[f.assignedBy ?? 'auto']} in ` +
         places
           .filter((p) => p.contentId === f.contentId)
           .map((p) => p.path)
@@ -88,9 +96,22 @@ function runPeopleAction(db: Catalog, inv: CliInvocation): string {
   switch (action) {
     case 'list': {
       const persons = listPersons(db, { includeHidden: flagOption(inv, 'all') });
-      if (json) return JSON.stringify({ persons });
-      if (persons.length === 0) return 'No persons yet (faces are grouped as photos are tagged).';
-      return persons.map(personLine).join('\n');
+      // Names other tools gave to faces that no detected face matches (yet): shown, not lost.
+      const importedRegions = countImportedFaceRegions(db);
+      if (json) return JSON.stringify({ persons, importedRegions });
+      const waiting =
+        importedRegions.unmatched === 0
+          ? []
+          : [
+              `${String(importedRegions.unmatched)} face name${importedRegions.unmatched === 1 ? '' : 's'} from other tools match no face found: ` +
+                importedRegions.unmatchedByName
+                  .map((n) => `${n.name} (${String(n.photos)} photo${n.photos === 1 ? '' : 's'})`)
+                  .join(', '),
+            ];
+      if (persons.length === 0) {
+        return ['No persons yet (faces are grouped as photos are tagged).', ...waiting].join('\n');
+      }
+      return [...persons.map(personLine), ...waiting].join('\n');
     }
     case 'show':
       return showPerson(db, idArgument(first, 'the person id'), json);

@@ -1,0 +1,222 @@
+// Names from other tools' MWG face regions (main/library/mwg-face-regions.ts), end to end on
+// real parts: face photos from test/fixtures/people composed into JPEGs with sharp (one stored
+// turned, with EXIF orientation 6), regions written by the ExifTool command line into a
+// sidecar and into a photo's own XMP as digiKam does, then `runLibraryOnce` ingests (reading
+// the regions) and tags with the real local engine (blazeface finds the faces), and the
+// regions name the faces they cover.
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import sharp, { type Sharp } from 'sharp';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openCatalog, type Catalog } from '../../main/catalog/catalog-connection.ts';
+import { addFolder } from '../../main/catalog/folders.ts';
+import {
+  boxIou,
+  countImportedFaceRegions,
+  type RegionBox,
+} from '../../main/catalog/imported-face-regions.ts';
+import { listContentFaces, listPersons } from '../../main/catalog/people.ts';
+import { createLocalEngine } from '../../main/engines/local/local-engine.ts';
+import { runLibraryOnce } from '../../main/library/library-runtime.ts';
+import { importFaceRegions, orientBox } from '../../main/library/mwg-face-regions.ts';
+import { searchPhotos } from '../../main/search/search-service.ts';
+import { silentLogger } from '../../main/util/logger.ts';
+
+const exiftoolCli = existsSync('/usr/bin/exiftool')
+  ? '/usr/bin/exiftool'
+  : join(process.cwd(), 'node_modules/exiftool-vendored.pl/bin/exiftool');
+const fixtures = join(import.meta.dirname, '..', 'fixtures', 'people');
+
+/** Normalised bounds of the white pixels of an image after sharp applies its orientation. */
+async function whiteBoxShown(image: Buffer): Promise<RegionBox> {
+  const { data, info } = await sharp(image)
+    .rotate()
+    .greyscale()
+    .raw()
+    .toBuffer({ resolveWithObject: true });
+  let [x1, y1, x2, y2] = [info.width, info.height, -1, -1];
+  for (let y = 0; y < info.height; y++) {
+    for (let x = 0; x < info.width; x++) {
+      if ((data[y * info.width + x] ?? 0) > 128) {
+        x1 = Math.min(x1, x);
+        y1 = Math.min(y1, y);
+        x2 = Math.max(x2, x);
+        y2 = Math.max(y2, y);
+      }
+    }
+  }
+  return {
+    x: x1 / info.width,
+    y: y1 / info.height,
+    w: (x2 + 1 - x1) / info.width,
+    h: (y2 + 1 - y1) / info.height,
+  };
+}
+
+describe(orientBox.name, () => {
+  it('turns a box of the stored pixels as sharp turns the image for each EXIF orientation', async () => {
+    // Stored 60 × 40 black with a white 12 × 8 block at (6, 4): asymmetric in every direction.
+    const stored = { x: 6 / 60, y: 4 / 40, w: 12 / 60, h: 8 / 40 };
+    const block = await sharp({
+      create: { width: 12, height: 8, channels: 3, background: '#ffffff' },
+    })
+      .png()
+      .toBuffer();
+    for (let orientation = 1; orientation <= 8; orientation++) {
+      const image = await sharp({
+        create: { width: 60, height: 40, channels: 3, background: '#000000' },
+      })
+        .composite([{ input: block, left: 6, top: 4 }])
+        .withMetadata({ orientation })
+        .png()
+        .toBuffer();
+      const shown = await whiteBoxShown(image);
+      const ours = orientBox(stored, orientation);
+      for (const k of ['x', 'y', 'w', 'h'] as const) {
+        expect(ours[k], `orientation ${String(orientation)} ${k}`).toBeCloseTo(shown[k], 6);
+      }
+    }
+  });
+});
+
+// ---- the real pipeline ----
+
+let root: string;
+let photos: string;
+let db: Catalog;
+
+const crop = (who: string) => join(fixtures, who, `${who}1.png`);
+
+/** A 400 × 200 grey photo with two fixture faces (150 px) at x 25 and 225, y 25. */
+function twoFaces(left: string, right: string): Sharp {
+  return sharp({ create: { width: 400, height: 200, channels: 3, background: '#808080' } })
+    .composite([
+      { input: crop(left), left: 25, top: 25 },
+      { input: crop(right), left: 225, top: 25 },
+    ])
+    .jpeg({ quality: 92 });
+}
+
+function writeRegions(target: string, source: string, regionInfo: string): void {
+  // `-o` writes a new sidecar from the photo; without it the photo's own XMP is edited.
+  const args =
+    target === source
+      ? ['-q', '-overwrite_original', '-struct', `-XMP-mwg-rs:RegionInfo=${regionInfo}`, source]
+      : ['-q', '-o', target, '-struct', `-XMP-mwg-rs:RegionInfo=${regionInfo}`, source];
+  execFileSync(exiftoolCli, args);
+}
+
+const contentOf = (file: string) =>
+  db
+    .prepare<[string], number>(`SELECT content_id FROM photos WHERE rel_path = ?`)
+    .pluck()
+    .get(file) ?? 0;
+/** The names of a photo's faces, left to right (null: no name). */
+const faceNames = (file: string) =>
+  listContentFaces(db, contentOf(file)).map((f) => (f.en === null ? null : [f.en, f.assignedBy]));
+
+beforeAll(async () => {
+  root = mkdtempSync(join(tmpdir(), 'tujian-mwg-'));
+  photos = join(root, 'photos');
+  mkdirSync(photos);
+
+  // 1. Stored turned a quarter anticlockwise with orientation 6 (a camera held upright): the
+  //    sidecar's regions are for the stored 200 × 400 pixels, as the MWG guidelines say.
+  //    Amy is shown at x 25–175 of 400, y 25–175 of 200: stored x 25–175 of 200, y 225–375 of
+  //    400 (centre 0.5, 0.75); Howard (shown x 225–375) is stored at y 25–175 (centre 0.5, 0.25).
+  const shown = await twoFaces('amy', 'howard').toBuffer();
+  writeFileSync(
+    join(photos, 'turned.jpg'),
+    await sharp(shown).rotate(270).withMetadata({ orientation: 6 }).jpeg().toBuffer(),
+  );
+  writeRegions(
+    join(photos, 'turned.jpg.xmp'),
+    join(photos, 'turned.jpg'),
+    '{AppliedToDimensions={W=200,H=400,Unit=pixel},RegionList=[' +
+      '{Area={X=0.5,Y=0.75,W=0.75,H=0.375,Unit=normalized},Name=Amy Farrah Fowler,Type=Face},' +
+      '{Area={X=0.5,Y=0.25,W=0.75,H=0.375,Unit=normalized},Name=Howard,Type=Face}]}',
+  );
+
+  // 2. Upright, regions in the photo's own XMP: Amy again (on the right this time), and a
+  //    region over the empty left side where no face is (a face the engine does not find).
+  await twoFaces('penny', 'amy').toFile(join(photos, 'embedded.jpg'));
+  // Penny's face is covered by no region; "Nobody" covers the grey strip below the faces.
+  writeRegions(
+    join(photos, 'embedded.jpg'),
+    join(photos, 'embedded.jpg'),
+    '{AppliedToDimensions={W=400,H=200,Unit=pixel},RegionList=[' +
+      '{Area={X=0.75,Y=0.5,W=0.375,H=0.75,Unit=normalized},Name=Amy Farrah Fowler,Type=Face},' +
+      '{Area={X=0.5,Y=0.95,W=0.2,H=0.08,Unit=normalized},Name=Nobody,Type=Face},' +
+      '{Area={X=0.25,Y=0.5,W=0.375,H=0.75,Unit=normalized},Name=Rex,Type=Pet}]}',
+  );
+
+  // 3. A sidecar Tujian wrote itself (our mark): its name must not come back as another
+  //    tool's, or writing and reading would feed each other.
+  await twoFaces('raj', 'stuart').toFile(join(photos, 'ours.jpg'));
+  writeRegions(
+    join(photos, 'ours.jpg.xmp'),
+    join(photos, 'ours.jpg'),
+    '{RegionList=[{Area={X=0.25,Y=0.5,W=0.375,H=0.75,Unit=normalized},Name=Echo,Type=Face,Description=Tujian}]}',
+  );
+
+  db = openCatalog(join(root, 'data', 'catalog.sqlite'));
+  const folder = addFolder(db, photos);
+  const engine = createLocalEngine();
+  try {
+    await runLibraryOnce({
+      db,
+      dataRoot: join(root, 'data'),
+      log: silentLogger,
+      folders: [folder],
+      engines: () => Promise.resolve({ engines: new Map([['local', engine]]) }),
+    });
+  } finally {
+    await engine.close();
+  }
+}, 240_000);
+
+afterAll(() => {
+  db.close();
+  rmSync(root, { recursive: true, force: true });
+});
+
+describe(importFaceRegions.name, () => {
+  it('names the detected faces a sidecar region covers, turning the region by the EXIF orientation', () => {
+    expect(faceNames('turned.jpg')).toEqual([
+      ['Amy Farrah Fowler', 'imported'],
+      ['Howard', 'imported'],
+    ]);
+  });
+
+  it('puts two regions of one name in different photos into one person, searchable by the name', () => {
+    expect(faceNames('embedded.jpg')).toEqual([null, ['Amy Farrah Fowler', 'imported']]);
+    const amy = listPersons(db).filter((p) => p.en === 'Amy Farrah Fowler');
+    expect(amy.map((p) => [p.faces, p.photos])).toEqual([[2, 2]]);
+    const files = searchPhotos(db, 'person:"Amy Farrah Fowler"', { facets: false }, null)
+      .items.map((p) => p.relPath)
+      .sort();
+    expect(files).toEqual(['embedded.jpg', 'turned.jpg']);
+  });
+
+  it('keeps a region no face matches, counted by name; other region types and our own are not read', () => {
+    expect(countImportedFaceRegions(db)).toEqual({
+      total: 4,
+      matched: 3,
+      unmatched: 1,
+      unmatchedByName: [{ name: 'Nobody', photos: 1 }],
+    });
+    expect(faceNames('ours.jpg')).not.toContainEqual(['Echo', 'imported']);
+    expect(listPersons(db).map((p) => p.en)).not.toContain('Echo');
+  });
+
+  it('overlaps blazeface’s box by more than the threshold with a region around the whole face crop', () => {
+    // The measure behind regionFaceMinIou: regions drawn around the 150 px crop.
+    const region = { x: 25 / 400, y: 25 / 200, w: 150 / 400, h: 150 / 200 };
+    const faces = listContentFaces(db, contentOf('turned.jpg'));
+    const overlaps = faces.map((f) => boxIou(region, f.box));
+    console.info(`IoU of a crop-sized region with blazeface's boxes: ${overlaps.join(', ')}`);
+    expect(Math.max(...overlaps)).toBeGreaterThan(0.3);
+  });
+});
