@@ -2,7 +2,11 @@
 // descriptors (test/catalog/people-fixture.ts): the full pass runs in the real worker, then
 // naming, merging, moving, rejecting and hiding, each with --json, and search by the names.
 import { rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { openCatalog } from '../../../main/catalog/catalog-connection.ts';
+import { saveImportedFaceRegions } from '../../../main/catalog/imported-face-regions.ts';
+import { applyImportedFaceRegions } from '../../../main/catalog/people.ts';
 import { peopleCommand } from '../../../main/cli/commands/people-commands.ts';
 import { PeopleFixture } from '../../catalog/people-fixture.ts';
 import { runCliCaptured } from '../cli-harness.ts';
@@ -108,11 +112,12 @@ describe(`tujian ${peopleCommand.name}`, () => {
     expect(await searchPaths('妈妈')).toEqual(mumNow);
     expect(await searchPaths('爸爸')).toEqual(expect.arrayContaining(dadNow));
 
-    // merge Dad into Mum: Mum keeps her name, Dad's name is gone, the old id leads to Mum,
-    // and the face rejected from Mum stays out of her.
+    // merge Dad into Mum: Mum keeps her name, Dad's name stays an alias of hers (issue 15:
+    // either name finds the merged person), the old id leads to Mum, and the face rejected
+    // from Mum stays out of her.
     await json(['people', 'merge', String(dad.id), String(mum.id)]);
     expect(await searchPaths('妈妈')).toHaveLength(6);
-    expect(await searchPaths('爸爸')).toEqual([]);
+    expect(await searchPaths('爸爸')).toEqual(await searchPaths('妈妈'));
     expect((await json<{ person: PersonJson }>(['people', 'show', String(dad.id)])).person.id).toBe(
       mum.id,
     );
@@ -123,6 +128,32 @@ describe(`tujian ${peopleCommand.name}`, () => {
       (await json<{ persons: PersonJson[] }>(['people', '--all'])).persons.map((p) => p.hidden),
     ).toEqual([true]);
   }, 60_000);
+
+  it('counts the face names other tools gave that match no face found, by name', async () => {
+    const db = openCatalog(join(fx.data, 'catalog.sqlite'));
+    const region = (name: string, x: number) => ({ name, x, y: 0.2, w: 0.3, h: 0.4 });
+    // Content 1's face is at x 0.3: "Grandma" covers it, the others cover nothing.
+    saveImportedFaceRegions(db, 1, [region('Grandma', 0.3), region('Ghost', 0.69)], 1);
+    saveImportedFaceRegions(db, 2, [region('Ghost', 0), region('Ghost \u001b[31m', 0.69)], 1);
+    applyImportedFaceRegions(db, 1, 2);
+    applyImportedFaceRegions(db, 2, 2);
+    db.close();
+    const listed = await json<{ persons: PersonJson[]; importedRegions: unknown }>(['people']);
+    expect(listed.persons.map((p) => [p.en, p.faces])).toEqual([['Grandma', 1]]);
+    expect(listed.importedRegions).toEqual({
+      total: 4,
+      matched: 1,
+      unmatched: 3,
+      unmatchedByName: [
+        { name: 'Ghost', photos: 2 },
+        { name: 'Ghost \u001b[31m', photos: 1 },
+      ],
+    });
+    const human = await runCliCaptured(['people'], fx.data);
+    expect(human.out.split('\n').at(-2)).toBe(
+      '3 face names from other tools match no face found: Ghost (2 photos), Ghost \\x1b[31m (1 photo)',
+    );
+  });
 
   it('says what is wrong with an unknown person, face or action', async () => {
     const missing = await runCliCaptured(['people', 'show', '99'], fx.data);
