@@ -260,6 +260,8 @@ export const FaceView = z.object({
   /** The content's hash: the face is cut out of its thumbnail by the UI. */
   hash: z.string(),
   box: z.object({ x: z.number(), y: z.number(), w: z.number(), h: z.number() }),
+  /** The photo's width / height (null when unknown): the crop is square in its pixels. */
+  aspect: z.number().positive().nullable(),
   personId: Id.nullable(),
   /**
    * user: the user put it there (moved, merged, named); auto: found by the clustering;

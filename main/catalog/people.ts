@@ -645,6 +645,8 @@ export interface FaceInfo {
   readonly hasDescriptor: boolean;
   readonly sourceSide: number;
   readonly sharpness: number;
+  /** The oriented photo's width / height (null when unknown), for square crops of the box. */
+  readonly photoAspect: number | null;
 }
 
 interface FaceInfoRow {
@@ -664,12 +666,13 @@ interface FaceInfoRow {
   has_descriptor: number;
   source_side: number;
   sharpness: number;
+  photo_aspect: number | null;
 }
 
 const faceSelect = `
   SELECT f.id, f.content_id, c.hash, f.x, f.y, f.w, f.h, f.confidence, f.person_id,
     f.assigned_by, t.zh, t.en, f.descriptor IS NOT NULL AS has_descriptor, f.source_side,
-    f.sharpness,
+    f.sharpness, CAST(c.width AS REAL) / nullif(c.height, 0) AS photo_aspect,
     (SELECT json_group_array(r.person_id) FROM face_rejections r WHERE r.face_id = f.id) AS rejected
   FROM faces f JOIN contents c ON c.id = f.content_id
   LEFT JOIN persons p ON p.id = f.person_id LEFT JOIN tags t ON t.id = p.tag_id`;
@@ -688,6 +691,7 @@ function toFaceInfo(r: FaceInfoRow): FaceInfo {
     hasDescriptor: r.has_descriptor === 1,
     sourceSide: r.source_side,
     sharpness: r.sharpness,
+    photoAspect: r.photo_aspect,
   };
 }
 
