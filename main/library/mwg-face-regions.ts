@@ -67,6 +67,22 @@ export function orientBox(box: RegionBox, orientation: number | null): RegionBox
   }
 }
 
+/** A box of the oriented photo as a box of the stored image (what MWG regions describe). */
+export function unorientBox(box: RegionBox, orientation: number | null): RegionBox {
+  // Every orientation undoes itself except the two quarter turns, which undo each other.
+  return orientBox(box, orientation === 6 ? 8 : orientation === 8 ? 6 : orientation);
+}
+
+/** The stored image's size (AppliedToDimensions) from the oriented one. */
+export function storedDimensions(
+  photo: PhotoShape,
+): { readonly W: number; readonly H: number; readonly Unit: 'pixel' } | undefined {
+  if (!photo.width || !photo.height) return undefined;
+  return swapsSides(photo.orientation)
+    ? { W: photo.height, H: photo.width, Unit: 'pixel' }
+    : { W: photo.width, H: photo.height, Unit: 'pixel' };
+}
+
 const Dimensions = z.object({ W: z.coerce.number().positive(), H: z.coerce.number().positive() });
 
 /** Whether the regions were drawn on the stored image ([Note: MWG regions and EXIF orientation]). */

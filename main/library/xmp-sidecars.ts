@@ -31,6 +31,8 @@ import {
   upsertTag,
 } from '../catalog/photo-tags.ts';
 import { findTagByName } from '../catalog/tag-editing.ts';
+import { getContentShape } from '../catalog/imported-face-regions.ts';
+import { storedDimensions, unorientBox } from './mwg-face-regions.ts';
 import { absolutePathOf } from './library-files.ts';
 import {
   defaultFileTimeoutMs,
@@ -111,7 +113,7 @@ export interface XmpKeywords {
   readonly hierarchical: readonly string[];
   /** Absent: leave the file's regions alone. */
   readonly regions?: readonly XmpFaceRegion[];
-  /** `mwg-rs:AppliedToDimensions` as read, written back unchanged. */
+  /** `mwg-rs:AppliedToDimensions`: as read, written back unchanged; ours when there was none. */
   readonly regionDimensions?: Readonly<Record<string, unknown>>;
 }
 
@@ -297,20 +299,32 @@ export function keywordsForContent(
       hierarchical.push(`${hierarchyRoot}|${branch}|${name}`);
     }
   }
-  // Named persons' faces as MWG regions, in one language (a region has one name).
+  // Named persons' faces as MWG regions, in one language (a region has one name), on the
+  // stored image as the guidelines define them ([Note: MWG regions and EXIF orientation]).
+  const shape = getContentShape(db, contentId);
+  const orientation = shape?.orientation ?? null;
   const regions = listContentTags(db, contentId)
     .filter((t) => t.type === 'person')
     .flatMap((t) =>
-      t.boxes.map((b): XmpFaceRegion => ({
-        name: clean(settings.languages === 'zh' ? t.zh : t.en),
-        x: round6(b.x + b.w / 2),
-        y: round6(b.y + b.h / 2),
-        w: round6(b.w),
-        h: round6(b.h),
-        ours: true,
-      })),
+      t.boxes.map((box): XmpFaceRegion => {
+        const b = unorientBox(box, orientation);
+        return {
+          name: clean(settings.languages === 'zh' ? t.zh : t.en),
+          x: round6(b.x + b.w / 2),
+          y: round6(b.y + b.h / 2),
+          w: round6(b.w),
+          h: round6(b.h),
+          ours: true,
+        };
+      }),
     );
-  return { subject: unique(subject), hierarchical: unique(hierarchical), regions };
+  const dimensions = regions.length > 0 && shape ? storedDimensions(shape) : undefined;
+  return {
+    subject: unique(subject),
+    hierarchical: unique(hierarchical),
+    regions,
+    ...(dimensions ? { regionDimensions: dimensions } : {}),
+  };
 }
 
 function leaf(path: string): string {
@@ -331,7 +345,9 @@ export function mergeKeywords(existing: XmpKeywords, ours: XmpKeywords): XmpKeyw
     ...(ours.regions === undefined
       ? {}
       : { regions: [...(existing.regions ?? []).filter((r) => !r.ours), ...ours.regions] }),
-    ...(existing.regionDimensions ? { regionDimensions: existing.regionDimensions } : {}),
+    ...(existing.regionDimensions || ours.regionDimensions
+      ? { regionDimensions: existing.regionDimensions ?? ours.regionDimensions }
+      : {}),
   };
 }
 
