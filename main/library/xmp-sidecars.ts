@@ -58,7 +58,10 @@ export const XmpSettings = z.object({
    * tags the app finds the photo by would surprise its reader.
    */
   minConfidence: z.number().min(0).max(100).default(0),
-  /** Read keywords from XMP/IPTC into user tags when a photo is ingested. */
+  /**
+   * Read keywords from XMP/IPTC into user tags when a photo is ingested, and the names of
+   * other tools' face regions (main/library/mwg-face-regions.ts).
+   */
   importKeywords: z.boolean().default(true),
 });
 export type XmpSettings = z.infer<typeof XmpSettings>;
