@@ -30,13 +30,13 @@ export interface ImportedFaceRegion extends RegionBox {
 }
 
 /**
- * 0.3, lower than the 0.5 that says a re-detected face is the same face: other tools draw a
- * face box differently from blazeface (Lightroom and digiKam take in the hair and chin,
- * Picasa is tight), and two concentric boxes whose sides differ by a factor s overlap by
- * 1/s²; 0.3 accepts a region up to 1.8 times the detected box's side (measured on the fixture
- * portraits in test/library/mwg-face-regions.test.ts: a region drawn around the whole 150 px
- * crop overlaps blazeface's box by about 0.5). Faces of two people in one photo barely overlap
- * at all, so 0.3 does not confuse them, and the one-to-one matching gives a region its best face.
+ * 0.3, lower than the 0.5 that says a re-detected face is the same face: other tools (and
+ * people drawing by hand) frame a face differently from blazeface, often taking in hair and
+ * chin, and two concentric boxes whose sides differ by a factor s overlap by 1/s², so 0.3
+ * accepts a region up to 1.8 times the detected box's side. Measured on the fixture portraits
+ * (test/library/mwg-face-regions.test.ts): a region drawn around the whole 150 px crop
+ * overlaps blazeface's box by 0.67. Faces of two people in one photo barely overlap at all, so
+ * 0.3 does not confuse them, and the one-to-one matching gives each region its best face.
  */
 export const regionFaceMinIou = 0.3;
 

@@ -20,7 +20,11 @@ import {
 import { listContentFaces, listPersons } from '../../main/catalog/people.ts';
 import { createLocalEngine } from '../../main/engines/local/local-engine.ts';
 import { runLibraryOnce } from '../../main/library/library-runtime.ts';
-import { importFaceRegions, orientBox } from '../../main/library/mwg-face-regions.ts';
+import {
+  importableFaceRegions,
+  importFaceRegions,
+  orientBox,
+} from '../../main/library/mwg-face-regions.ts';
 import { searchPhotos } from '../../main/search/search-service.ts';
 import { silentLogger } from '../../main/util/logger.ts';
 
@@ -81,6 +85,57 @@ describe(orientBox.name, () => {
   });
 });
 
+/** Boxes equal up to float rounding. */
+function expectBox(actual: RegionBox | undefined, expected: RegionBox): void {
+  expect(actual).toBeDefined();
+  for (const k of ['x', 'y', 'w', 'h'] as const) expect(actual?.[k], k).toBeCloseTo(expected[k], 9);
+}
+
+describe(importableFaceRegions.name, () => {
+  const region = (name: string, raw: Record<string, unknown> = {}, ours = false) => ({
+    name,
+    x: 0.5,
+    y: 0.25,
+    w: 0.2,
+    h: 0.1,
+    ours,
+    raw: { Type: 'Face', Area: { Unit: 'normalized' }, ...raw },
+  });
+
+  it('reads named face regions only: not ours, not pets, not pixel units, not unnamed', () => {
+    const found = {
+      regions: [
+        region('Amy'),
+        region('Echo', { Description: 'Tujian' }, true),
+        region('Rex', { Type: 'Pet' }),
+        region('Pixels', { Area: { Unit: 'pixel' } }),
+        region('  '),
+        region('NoType', { Type: undefined }),
+      ],
+    };
+    const upright = { width: 400, height: 200, orientation: 1 };
+    expect(importableFaceRegions(found, upright).map((r) => r.name)).toEqual(['Amy', 'NoType']);
+    // Centre-based to top-left.
+    expectBox(importableFaceRegions(found, upright)[0], { x: 0.4, y: 0.2, w: 0.2, h: 0.1 });
+  });
+
+  it('turns regions of the stored pixels, but takes regions drawn on the shown photo as they are', () => {
+    const found = (dims?: Record<string, unknown>) => ({
+      regions: [region('Amy')],
+      ...(dims ? { regionDimensions: dims } : {}),
+    });
+    // Shown 200 × 400 (orientation 6), stored 400 × 200.
+    const turned = { width: 200, height: 400, orientation: 6 };
+    const stored = orientBox({ x: 0.4, y: 0.2, w: 0.2, h: 0.1 }, 6);
+    const box = (f: ReturnType<typeof found>) => importableFaceRegions(f, turned)[0];
+    expectBox(box(found({ W: 400, H: 200, Unit: 'pixel' })), stored);
+    expectBox(box(found()), stored); // no dimensions: the guidelines' reading
+    // AppliedToDimensions of the shown shape: the writer drew on the shown photo (older digiKam).
+    expectBox(box(found({ W: 200, H: 400, Unit: 'pixel' })), { x: 0.4, y: 0.2, w: 0.2, h: 0.1 });
+    expectBox(box(found({ W: '100', H: '200' })), { x: 0.4, y: 0.2, w: 0.2, h: 0.1 });
+  });
+});
+
 // ---- the real pipeline ----
 
 let root: string;
@@ -117,72 +172,72 @@ const contentOf = (file: string) =>
 const faceNames = (file: string) =>
   listContentFaces(db, contentOf(file)).map((f) => (f.en === null ? null : [f.en, f.assignedBy]));
 
-beforeAll(async () => {
-  root = mkdtempSync(join(tmpdir(), 'tujian-mwg-'));
-  photos = join(root, 'photos');
-  mkdirSync(photos);
-
-  // 1. Stored turned a quarter anticlockwise with orientation 6 (a camera held upright): the
-  //    sidecar's regions are for the stored 200 × 400 pixels, as the MWG guidelines say.
-  //    Amy is shown at x 25–175 of 400, y 25–175 of 200: stored x 25–175 of 200, y 225–375 of
-  //    400 (centre 0.5, 0.75); Howard (shown x 225–375) is stored at y 25–175 (centre 0.5, 0.25).
-  const shown = await twoFaces('amy', 'howard').toBuffer();
-  writeFileSync(
-    join(photos, 'turned.jpg'),
-    await sharp(shown).rotate(270).withMetadata({ orientation: 6 }).jpeg().toBuffer(),
-  );
-  writeRegions(
-    join(photos, 'turned.jpg.xmp'),
-    join(photos, 'turned.jpg'),
-    '{AppliedToDimensions={W=200,H=400,Unit=pixel},RegionList=[' +
-      '{Area={X=0.5,Y=0.75,W=0.75,H=0.375,Unit=normalized},Name=Amy Farrah Fowler,Type=Face},' +
-      '{Area={X=0.5,Y=0.25,W=0.75,H=0.375,Unit=normalized},Name=Howard,Type=Face}]}',
-  );
-
-  // 2. Upright, regions in the photo's own XMP: Amy again (on the right this time), and a
-  //    region over the empty left side where no face is (a face the engine does not find).
-  await twoFaces('penny', 'amy').toFile(join(photos, 'embedded.jpg'));
-  // Penny's face is covered by no region; "Nobody" covers the grey strip below the faces.
-  writeRegions(
-    join(photos, 'embedded.jpg'),
-    join(photos, 'embedded.jpg'),
-    '{AppliedToDimensions={W=400,H=200,Unit=pixel},RegionList=[' +
-      '{Area={X=0.75,Y=0.5,W=0.375,H=0.75,Unit=normalized},Name=Amy Farrah Fowler,Type=Face},' +
-      '{Area={X=0.5,Y=0.95,W=0.2,H=0.08,Unit=normalized},Name=Nobody,Type=Face},' +
-      '{Area={X=0.25,Y=0.5,W=0.375,H=0.75,Unit=normalized},Name=Rex,Type=Pet}]}',
-  );
-
-  // 3. A sidecar Tujian wrote itself (our mark): its name must not come back as another
-  //    tool's, or writing and reading would feed each other.
-  await twoFaces('raj', 'stuart').toFile(join(photos, 'ours.jpg'));
-  writeRegions(
-    join(photos, 'ours.jpg.xmp'),
-    join(photos, 'ours.jpg'),
-    '{RegionList=[{Area={X=0.25,Y=0.5,W=0.375,H=0.75,Unit=normalized},Name=Echo,Type=Face,Description=Tujian}]}',
-  );
-
-  db = openCatalog(join(root, 'data', 'catalog.sqlite'));
-  const folder = addFolder(db, photos);
-  const engine = createLocalEngine();
-  try {
-    await runLibraryOnce({
-      db,
-      dataRoot: join(root, 'data'),
-      log: silentLogger,
-      folders: [folder],
-      engines: () => Promise.resolve({ engines: new Map([['local', engine]]) }),
-    });
-  } finally {
-    await engine.close();
-  }
-}, 240_000);
-
-afterAll(() => {
-  db.close();
-  rmSync(root, { recursive: true, force: true });
-});
-
 describe(importFaceRegions.name, () => {
+  beforeAll(async () => {
+    root = mkdtempSync(join(tmpdir(), 'tujian-mwg-'));
+    photos = join(root, 'photos');
+    mkdirSync(photos);
+
+    // 1. Stored turned a quarter anticlockwise with orientation 6 (a camera held upright): the
+    //    sidecar's regions are for the stored 200 × 400 pixels, as the MWG guidelines say.
+    //    Amy is shown at x 25–175 of 400, y 25–175 of 200: stored x 25–175 of 200, y 225–375 of
+    //    400 (centre 0.5, 0.75); Howard (shown x 225–375) is stored at y 25–175 (centre 0.5, 0.25).
+    const shown = await twoFaces('amy', 'howard').toBuffer();
+    writeFileSync(
+      join(photos, 'turned.jpg'),
+      await sharp(shown).rotate(270).withMetadata({ orientation: 6 }).jpeg().toBuffer(),
+    );
+    writeRegions(
+      join(photos, 'turned.jpg.xmp'),
+      join(photos, 'turned.jpg'),
+      '{AppliedToDimensions={W=200,H=400,Unit=pixel},RegionList=[' +
+        '{Area={X=0.5,Y=0.75,W=0.75,H=0.375,Unit=normalized},Name=Amy Farrah Fowler,Type=Face},' +
+        '{Area={X=0.5,Y=0.25,W=0.75,H=0.375,Unit=normalized},Name=Howard,Type=Face}]}',
+    );
+
+    // 2. Upright, regions in the photo's own XMP: Amy again (on the right this time), and a
+    //    region over the empty left side where no face is (a face the engine does not find).
+    await twoFaces('penny', 'amy').toFile(join(photos, 'embedded.jpg'));
+    // Penny's face is covered by no region; "Nobody" covers the grey strip below the faces.
+    writeRegions(
+      join(photos, 'embedded.jpg'),
+      join(photos, 'embedded.jpg'),
+      '{AppliedToDimensions={W=400,H=200,Unit=pixel},RegionList=[' +
+        '{Area={X=0.75,Y=0.5,W=0.375,H=0.75,Unit=normalized},Name=Amy Farrah Fowler,Type=Face},' +
+        '{Area={X=0.5,Y=0.95,W=0.2,H=0.08,Unit=normalized},Name=Nobody,Type=Face},' +
+        '{Area={X=0.25,Y=0.5,W=0.375,H=0.75,Unit=normalized},Name=Rex,Type=Pet}]}',
+    );
+
+    // 3. A sidecar Tujian wrote itself (our mark): its name must not come back as another
+    //    tool's, or writing and reading would feed each other.
+    await twoFaces('raj', 'stuart').toFile(join(photos, 'ours.jpg'));
+    writeRegions(
+      join(photos, 'ours.jpg.xmp'),
+      join(photos, 'ours.jpg'),
+      '{RegionList=[{Area={X=0.25,Y=0.5,W=0.375,H=0.75,Unit=normalized},Name=Echo,Type=Face,Description=Tujian}]}',
+    );
+
+    db = openCatalog(join(root, 'data', 'catalog.sqlite'));
+    const folder = addFolder(db, photos);
+    const engine = createLocalEngine();
+    try {
+      await runLibraryOnce({
+        db,
+        dataRoot: join(root, 'data'),
+        log: silentLogger,
+        folders: [folder],
+        engines: () => Promise.resolve({ engines: new Map([['local', engine]]) }),
+      });
+    } finally {
+      await engine.close();
+    }
+  }, 240_000);
+
+  afterAll(() => {
+    db.close();
+    rmSync(root, { recursive: true, force: true });
+  });
+
   it('names the detected faces a sidecar region covers, turning the region by the EXIF orientation', () => {
     expect(faceNames('turned.jpg')).toEqual([
       ['Amy Farrah Fowler', 'imported'],
