@@ -23,10 +23,18 @@ import {
   saveImportedFaceRegions,
   type ContentShape,
   type ImportedFaceRegion,
-  type RegionBox,
 } from '../catalog/imported-face-regions.ts';
 import { applyImportedFaceRegions, syncPersonTags } from '../catalog/people.ts';
-import type { FileKeywords, XmpFaceRegion } from './xmp-sidecars.ts';
+import { getFolder } from '../catalog/folders.ts';
+import { getPhoto, listIngestedPhotoIds } from '../catalog/photos.ts';
+import { absolutePathOf } from './library-files.ts';
+import { orientBox, swapsSides } from '../imaging/oriented-boxes.ts';
+import {
+  readXmpSources,
+  type FileKeywords,
+  type XmpFaceRegion,
+  type XmpTool,
+} from './xmp-sidecars.ts';
 
 /** The photo facts a region is read against (contents row: displayed size, EXIF orientation). */
 export type PhotoShape = ContentShape;
@@ -35,53 +43,6 @@ export type PhotoShape = ContentShape;
 const maxRegionName = 100;
 /** Regions read per photo at most (a group photo has dozens; a damaged file may claim more). */
 const maxRegionsPerPhoto = 100;
-
-function swapsSides(orientation: number | null): boolean {
-  return orientation !== null && orientation >= 5 && orientation <= 8;
-}
-
-/**
- * A box of the stored image (top-left based, normalised) as a box of the photo shown with
- * EXIF orientation `orientation` applied (what sharp's `rotate()` without arguments does).
- */
-export function orientBox(box: RegionBox, orientation: number | null): RegionBox {
-  const { x, y, w, h } = box;
-  switch (orientation) {
-    case 2: // mirrored left to right
-      return { x: 1 - x - w, y, w, h };
-    case 3: // turned 180°
-      return { x: 1 - x - w, y: 1 - y - h, w, h };
-    case 4: // mirrored top to bottom
-      return { x, y: 1 - y - h, w, h };
-    case 5: // transposed
-      return { x: y, y: x, w: h, h: w };
-    case 6: // turned 90° clockwise to show
-      return { x: 1 - y - h, y: x, w: h, h: w };
-    case 7: // transversed
-      return { x: 1 - y - h, y: 1 - x - w, w: h, h: w };
-    case 8: // turned 90° anticlockwise to show
-      return { x: y, y: 1 - x - w, w: h, h: w };
-    case null:
-    default: // 1, or a value outside the EXIF range: shown as stored
-      return box;
-  }
-}
-
-/** A box of the oriented photo as a box of the stored image (what MWG regions describe). */
-export function unorientBox(box: RegionBox, orientation: number | null): RegionBox {
-  // Every orientation undoes itself except the two quarter turns, which undo each other.
-  return orientBox(box, orientation === 6 ? 8 : orientation === 8 ? 6 : orientation);
-}
-
-/** The stored image's size (AppliedToDimensions) from the oriented one. */
-export function storedDimensions(
-  photo: PhotoShape,
-): { readonly W: number; readonly H: number; readonly Unit: 'pixel' } | undefined {
-  if (!photo.width || !photo.height) return undefined;
-  return swapsSides(photo.orientation)
-    ? { W: photo.height, H: photo.width, Unit: 'pixel' }
-    : { W: photo.width, H: photo.height, Unit: 'pixel' };
-}
 
 const Dimensions = z.object({ W: z.coerce.number().positive(), H: z.coerce.number().positive() });
 
@@ -165,4 +126,42 @@ export function importFaceRegions(
     if (applyImportedFaceRegions(db, contentId, now) > 0) syncPersonTags(db, [contentId], now);
     return stored;
   })();
+}
+
+export interface LibraryRegionImport {
+  /** Photos looked at (their file and sidecars, those that are there). */
+  readonly photos: number;
+  /** Photos left out: missing, or in a folder that is offline. */
+  readonly unreachable: number;
+  /** Regions stored that were not stored before. */
+  readonly regions: number;
+}
+
+/**
+ * Reads the face regions of every photo already in the catalog (`tujian people
+ * import-regions`): photos ingested before names were read on ingest, or before another tool
+ * named their faces. A region stored before is not stored twice, so running it again only
+ * adds what is new.
+ */
+export async function importLibraryFaceRegions(
+  db: Catalog,
+  tool: XmpTool,
+  now: () => number = Date.now,
+): Promise<LibraryRegionImport> {
+  let photos = 0;
+  let unreachable = 0;
+  let regions = 0;
+  for (const photoId of listIngestedPhotoIds(db)) {
+    const photo = getPhoto(db, photoId);
+    const folder = photo ? getFolder(db, photo.folderId) : undefined;
+    if (!photo || photo.contentId === null || !folder) continue;
+    if (photo.status === 'missing' || folder.status === 'offline') {
+      unreachable++;
+      continue;
+    }
+    const found = await readXmpSources(tool, absolutePathOf(folder.path, photo.relPath));
+    photos++;
+    regions += importFaceRegions(db, photo.contentId, found, now());
+  }
+  return { photos, unreachable, regions };
 }

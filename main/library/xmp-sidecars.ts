@@ -32,7 +32,7 @@ import {
 } from '../catalog/photo-tags.ts';
 import { findTagByName } from '../catalog/tag-editing.ts';
 import { getContentShape } from '../catalog/imported-face-regions.ts';
-import { storedDimensions, unorientBox } from './mwg-face-regions.ts';
+import { storedDimensions, unorientBox } from '../imaging/oriented-boxes.ts';
 import { absolutePathOf } from './library-files.ts';
 import {
   defaultFileTimeoutMs,

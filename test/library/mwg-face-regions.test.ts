@@ -20,11 +20,8 @@ import {
 import { listContentFaces, listPersons } from '../../main/catalog/people.ts';
 import { createLocalEngine } from '../../main/engines/local/local-engine.ts';
 import { runLibraryOnce } from '../../main/library/library-runtime.ts';
-import {
-  importableFaceRegions,
-  importFaceRegions,
-  orientBox,
-} from '../../main/library/mwg-face-regions.ts';
+import { orientBox } from '../../main/imaging/oriented-boxes.ts';
+import { importableFaceRegions, importFaceRegions } from '../../main/library/mwg-face-regions.ts';
 import { searchPhotos } from '../../main/search/search-service.ts';
 import { silentLogger } from '../../main/util/logger.ts';
 
@@ -32,58 +29,6 @@ const exiftoolCli = existsSync('/usr/bin/exiftool')
   ? '/usr/bin/exiftool'
   : join(process.cwd(), 'node_modules/exiftool-vendored.pl/bin/exiftool');
 const fixtures = join(import.meta.dirname, '..', 'fixtures', 'people');
-
-/** Normalised bounds of the white pixels of an image after sharp applies its orientation. */
-async function whiteBoxShown(image: Buffer): Promise<RegionBox> {
-  const { data, info } = await sharp(image)
-    .rotate()
-    .greyscale()
-    .raw()
-    .toBuffer({ resolveWithObject: true });
-  let [x1, y1, x2, y2] = [info.width, info.height, -1, -1];
-  for (let y = 0; y < info.height; y++) {
-    for (let x = 0; x < info.width; x++) {
-      if ((data[y * info.width + x] ?? 0) > 128) {
-        x1 = Math.min(x1, x);
-        y1 = Math.min(y1, y);
-        x2 = Math.max(x2, x);
-        y2 = Math.max(y2, y);
-      }
-    }
-  }
-  return {
-    x: x1 / info.width,
-    y: y1 / info.height,
-    w: (x2 + 1 - x1) / info.width,
-    h: (y2 + 1 - y1) / info.height,
-  };
-}
-
-describe(orientBox.name, () => {
-  it('turns a box of the stored pixels as sharp turns the image for each EXIF orientation', async () => {
-    // Stored 60 × 40 black with a white 12 × 8 block at (6, 4): asymmetric in every direction.
-    const stored = { x: 6 / 60, y: 4 / 40, w: 12 / 60, h: 8 / 40 };
-    const block = await sharp({
-      create: { width: 12, height: 8, channels: 3, background: '#ffffff' },
-    })
-      .png()
-      .toBuffer();
-    for (let orientation = 1; orientation <= 8; orientation++) {
-      const image = await sharp({
-        create: { width: 60, height: 40, channels: 3, background: '#000000' },
-      })
-        .composite([{ input: block, left: 6, top: 4 }])
-        .withMetadata({ orientation })
-        .png()
-        .toBuffer();
-      const shown = await whiteBoxShown(image);
-      const ours = orientBox(stored, orientation);
-      for (const k of ['x', 'y', 'w', 'h'] as const) {
-        expect(ours[k], `orientation ${String(orientation)} ${k}`).toBeCloseTo(shown[k], 6);
-      }
-    }
-  });
-});
 
 /** Boxes equal up to float rounding. */
 function expectBox(actual: RegionBox | undefined, expected: RegionBox): void {

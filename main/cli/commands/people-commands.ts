@@ -9,6 +9,8 @@
 //   people reject <face> [<person>]       "not this person" (the face's own by default)
 //   people hide|unhide <id>               keep a person out of the People view
 //   people recluster                      run the full pass now
+//   people import-regions                 read other tools' face names (MWG regions) of the
+//                                         photos already in the catalog
 import type { Catalog } from '../../catalog/catalog-connection.ts';
 import {
   FaceNotFoundError,
@@ -27,6 +29,8 @@ import {
   type PersonSummary,
 } from '../../catalog/people.ts';
 import { countImportedFaceRegions } from '../../catalog/imported-face-regions.ts';
+import { importLibraryFaceRegions } from '../../library/mwg-face-regions.ts';
+import { createXmpTool } from '../../library/xmp-sidecars.ts';
 import { reclusterCatalog } from '../../people/people-sync.ts';
 import { escapeTerminalLines } from '../../util/terminal-text.ts';
 import { type CliCommand, type CliInvocation, flagOption, stringOption } from '../cli-command.ts';
@@ -170,14 +174,29 @@ function runPeopleAction(db: Catalog, inv: CliInvocation): string {
 export const peopleCommand: CliCommand = {
   name: 'people',
   summary:
-    'Persons found in your photos: list, show <id>, name <id> <name> [--en <name>], merge, move, reject, hide, recluster',
+    'Persons found in your photos: list, show <id>, name <id> <name> [--en <name>], merge, move, reject, hide, recluster, import-regions',
   usage:
-    'tujian people [list [--all]] | show <id> | name <id> <name> [--en <name>] | merge <from> <into> | move <face> <person|new> | reject <face> [<person>] | hide|unhide <id> | recluster  [--json]',
+    'tujian people [list [--all]] | show <id> | name <id> <name> [--en <name>] | merge <from> <into> | move <face> <person|new> | reject <face> [<person>] | hide|unhide <id> | recluster | import-regions  [--json]',
   options: { en: { type: 'string' }, all: { type: 'boolean' } },
   async run(inv) {
     const ctx = openCliContext(inv);
     try {
-      if (inv.positionals[0] === 'recluster') {
+      if (inv.positionals[0] === 'import-regions') {
+        const tool = createXmpTool();
+        try {
+          const done = await importLibraryFaceRegions(ctx.db, tool);
+          const counts = countImportedFaceRegions(ctx.db);
+          if (inv.global.json) inv.io.printJson({ ...done, importedRegions: counts });
+          else
+            inv.io.print(
+              `Looked at ${String(done.photos)} photos (${String(done.unreachable)} not reachable): ` +
+                `${String(done.regions)} new face names; ${String(counts.matched)} of ` +
+                `${String(counts.total)} name a face found.`,
+            );
+        } finally {
+          await tool.end();
+        }
+      } else if (inv.positionals[0] === 'recluster') {
         requestRecluster(ctx.db, Date.now());
         const done = await reclusterCatalog(ctx.db);
         if (inv.global.json) inv.io.printJson(done);

@@ -1,8 +1,10 @@
 // `tujian people` through the real CLI entry on a real catalog whose faces carry synthetic
 // descriptors (test/catalog/people-fixture.ts): the full pass runs in the real worker, then
 // naming, merging, moving, rejecting and hiding, each with --json, and search by the names.
-import { rmSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import sharp from 'sharp';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openCatalog } from '../../../main/catalog/catalog-connection.ts';
 import { saveImportedFaceRegions } from '../../../main/catalog/imported-face-regions.ts';
@@ -10,6 +12,10 @@ import { applyImportedFaceRegions } from '../../../main/catalog/people.ts';
 import { peopleCommand } from '../../../main/cli/commands/people-commands.ts';
 import { PeopleFixture } from '../../catalog/people-fixture.ts';
 import { runCliCaptured } from '../cli-harness.ts';
+
+const exiftoolCli = existsSync('/usr/bin/exiftool')
+  ? '/usr/bin/exiftool'
+  : join(process.cwd(), 'node_modules/exiftool-vendored.pl/bin/exiftool');
 
 let fx: PeopleFixture;
 beforeEach(() => {
@@ -153,6 +159,35 @@ describe(`tujian ${peopleCommand.name}`, () => {
     expect(human.out.split('\n').at(-2)).toBe(
       '3 face names from other tools match no face found: Ghost (2 photos), Ghost \\x1b[31m (1 photo)',
     );
+  });
+
+  it('import-regions reads the face names other tools left on photos already in the catalog', async () => {
+    // mum1.jpg was ingested before; digiKam has since named its face in a sidecar.
+    const photos = join(fx.root, 'photos');
+    mkdirSync(photos, { recursive: true });
+    await sharp({ create: { width: 64, height: 48, channels: 3, background: '#808080' } })
+      .jpeg()
+      .toFile(join(photos, 'mum1.jpg'));
+    // The fixture's face box is x 0.3–0.6, y 0.2–0.6: centre (0.45, 0.4).
+    execFileSync(exiftoolCli, [
+      '-q',
+      '-o',
+      join(photos, 'mum1.jpg.xmp'),
+      '-struct',
+      '-XMP-mwg-rs:RegionInfo={RegionList=[{Area={X=0.45,Y=0.4,W=0.32,H=0.44,Unit=normalized},Name=Grandma,Type=Face}]}',
+      join(photos, 'mum1.jpg'),
+    ]);
+    const run = await json<{ photos: number; unreachable: number; regions: number }>([
+      'people',
+      'import-regions',
+    ]);
+    // The other six photos have no files here: read, nothing found.
+    expect(run).toMatchObject({ photos: 7, unreachable: 0, regions: 1 });
+    const listed = await json<{ persons: PersonJson[] }>(['people']);
+    expect(listed.persons.map((p) => [p.en, p.faces])).toEqual([['Grandma', 1]]);
+    expect(await searchPaths('Grandma')).toEqual(['mum1.jpg']);
+    // Again: nothing new.
+    expect(await json(['people', 'import-regions'])).toMatchObject({ regions: 0 });
   });
 
   it('says what is wrong with an unknown person, face or action', async () => {
