@@ -43,7 +43,9 @@
 // The k-nearest search was most of it; with its loops as SIMD kernels ([Note: Face kernels in
 // WebAssembly SIMD]), its queries on two threads ([Note: Neighbour queries on two threads]) and
 // more candidates per query (reclusterIndexOptions): precision 0.996, recall 0.884, 26–34 s of
-// CPU, 54–64 s wall at load 10–12 (the machine shared by a dozen processes), +367 MB.
+// CPU, +362–442 MB; 54–84 s wall at load 9–12 (the 2 cores shared by a dozen processes: the
+// pass got a third of a core). What is left on one thread: building the index (PCA, projection,
+// bucket assignment, ~5 s of CPU) and the joins' centre tests (GroupCentres.compare, ~4 s).
 import {
   allocateNearestLists,
   defaultFaceIndexOptions,
