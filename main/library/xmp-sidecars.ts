@@ -16,6 +16,8 @@
 // below): ours are marked `Description: Tujian` and replaced on rewrite; regions other tools
 // wrote are written back as read. (Reading other tools' region names into persons on ingest
 // is not done yet.)
+// The text read in the photo goes in only when the user opts in: [Note: Recognised text in
+// XMP] in xmp-text.ts.
 import { ExifTool, type WriteTags } from 'exiftool-vendored';
 import { mkdir, stat } from 'node:fs/promises';
 import { basename, dirname, extname, join } from 'node:path';
@@ -31,6 +33,8 @@ import {
   upsertTag,
 } from '../catalog/photo-tags.ts';
 import { findTagByName } from '../catalog/tag-editing.ts';
+import { markSidecarsOfContentsWithText } from '../catalog/sidecar-marks.ts';
+import { exiftoolConfigPath, recognizedTextForSidecar, recognizedTextTag } from './xmp-text.ts';
 import { absolutePathOf } from './library-files.ts';
 import {
   defaultFileTimeoutMs,
@@ -58,6 +62,8 @@ export const XmpSettings = z.object({
   minConfidence: z.number().min(0).max(100).default(0),
   /** Read keywords from XMP/IPTC into user tags when a photo is ingested. */
   importKeywords: z.boolean().default(true),
+  /** Write the text read in the photo ([Note: Recognised text in XMP]); off by default. */
+  writeText: z.boolean().default(false),
 });
 export type XmpSettings = z.infer<typeof XmpSettings>;
 
@@ -78,12 +84,20 @@ export function readXmpSettings(db: ReadableCatalog): XmpSettings {
 }
 
 export function writeXmpSettings(db: Catalog, settings: Partial<XmpSettings>): XmpSettings {
-  const merged = XmpSettings.parse({ ...readXmpSettings(db), ...settings });
-  if (merged.location === 'folder' && !merged.folder) {
-    throw new Error('A sidecar folder is needed for location "folder".');
-  }
-  writeSettingJson(db, xmpSettingsKey, merged);
-  return merged;
+  return db.transaction(() => {
+    const before = readXmpSettings(db);
+    const merged = XmpSettings.parse({ ...before, ...settings });
+    if (merged.location === 'folder' && !merged.folder) {
+      throw new Error('A sidecar folder is needed for location "folder".');
+    }
+    writeSettingJson(db, xmpSettingsKey, merged);
+    // The text option changes what every sidecar of a content with text says: those are due
+    // (written, or cleared of our text) at the next sync, like a tag change.
+    if (merged.enabled && merged.writeText !== before.writeText) {
+      markSidecarsOfContentsWithText(db);
+    }
+    return merged;
+  })();
 }
 
 // ---------------------------------------------------------------------------------------
@@ -113,6 +127,8 @@ export interface XmpKeywords {
   readonly regions?: readonly XmpFaceRegion[];
   /** `mwg-rs:AppliedToDimensions` as read, written back unchanged. */
   readonly regionDimensions?: Readonly<Record<string, unknown>>;
+  /** `tujian:RecognizedText`, the lines read in the photo; absent: leave the file's alone. */
+  readonly text?: readonly string[];
 }
 
 const RegionStruct = z
@@ -194,6 +210,8 @@ function asList(value: unknown): string[] {
 export function createXmpTool(options: { exiftoolPath?: string } = {}): XmpTool {
   const exiftool = new ExifTool({
     maxProcs: 1,
+    // `-config` must come first: it declares Tujian's namespace ([Note: Recognised text in XMP]).
+    exiftoolArgs: ['-config', exiftoolConfigPath(), '-stay_open', 'True', '-@', '-'],
     // exiftool-vendored runs tasks without a time limit by default: a read stuck on a dead
     // network drive would hold the one exiftool process forever. Ended and restarted instead.
     taskTimeoutMillis: defaultFileTimeoutMs,
@@ -208,6 +226,7 @@ export function createXmpTool(options: { exiftoolPath?: string } = {}): XmpTool 
           '-XMP-lr:HierarchicalSubject',
           '-IPTC:Keywords',
           '-XMP-mwg-rs:RegionInfo',
+          `-${recognizedTextTag}`,
         ],
       });
       return {
@@ -215,6 +234,7 @@ export function createXmpTool(options: { exiftoolPath?: string } = {}): XmpTool 
         hierarchical: asList(tags.HierarchicalSubject),
         iptc: asList(tags.Keywords),
         ...parseRegionInfo(tags.RegionInfo),
+        text: asList(tags.RecognizedText),
       };
     },
     async write(path, keywords) {
@@ -237,6 +257,9 @@ export function createXmpTool(options: { exiftoolPath?: string } = {}): XmpTool 
                     }
                   : null,
             }),
+        ...(keywords.text === undefined
+          ? {}
+          : { [recognizedTextTag]: keywords.text.length > 0 ? [...keywords.text] : null }),
       } as unknown as WriteTags;
       await exiftool.write(path, tags, { writeArgs: ['-overwrite_original'] });
     },
@@ -332,6 +355,8 @@ export function mergeKeywords(existing: XmpKeywords, ours: XmpKeywords): XmpKeyw
       ? {}
       : { regions: [...(existing.regions ?? []).filter((r) => !r.ours), ...ours.regions] }),
     ...(existing.regionDimensions ? { regionDimensions: existing.regionDimensions } : {}),
+    // The whole Tujian namespace is ours: our lines replace whatever it held.
+    ...(ours.text === undefined ? {} : { text: ours.text }),
   };
 }
 
@@ -414,7 +439,10 @@ export async function writeSidecar(
   if (settings.location === 'beside' && !(await exists(dirname(path)))) {
     return { status: 'skipped', photoId, reason: `${dirname(path)} is not there.` };
   }
-  const ours = keywordsForContent(db, photo.contentId, settings);
+  const ours: XmpKeywords = {
+    ...keywordsForContent(db, photo.contentId, settings),
+    text: recognizedTextForSidecar(db, photo.contentId, settings),
+  };
   const existing = await stat(path).catch(() => undefined);
   if (existing && !existing.isFile()) {
     // exiftool would block opening a pipe ([Note: Never open a non-regular file]). Failed,
@@ -424,13 +452,19 @@ export async function writeSidecar(
   const present = existing !== undefined;
   const had = present ? await tool.read(path) : { subject: [], hierarchical: [], iptc: [] };
   const merged = mergeKeywords(had, ours);
-  if (!present && merged.subject.length === 0 && merged.hierarchical.length === 0) {
+  if (
+    !present &&
+    merged.subject.length === 0 &&
+    merged.hierarchical.length === 0 &&
+    (merged.text ?? []).length === 0
+  ) {
     return { status: 'skipped', photoId, reason: 'No tags to write.' };
   }
   if (
     present &&
     sameList(merged.subject, had.subject) &&
     sameList(merged.hierarchical, had.hierarchical) &&
+    (merged.text === undefined || sameList(merged.text, had.text ?? [])) &&
     (merged.regions === undefined || sameRegions(merged.regions, had.regions))
   ) {
     return { status: 'unchanged', photoId, path };
