@@ -102,7 +102,7 @@ export function markSidecarsOfContentsWithText(db: Catalog, now: number = Date.n
   return db
     .prepare<[number, number]>(
       `INSERT INTO sidecar_pending (content_id, since, changed_at)
-       SELECT DISTINCT content_id, ?1, ?2 FROM photo_text_lines WHERE true
+       SELECT DISTINCT content_id, ?, ? FROM photo_text_lines WHERE true
        ON CONFLICT (content_id) DO UPDATE SET
          changed_at = excluded.changed_at, version = version + 1, retry_at = NULL`,
     )

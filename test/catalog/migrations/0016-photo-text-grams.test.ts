@@ -42,9 +42,9 @@ const answer = (lines: string[]) => ({
 
 function addContent(db: Catalog, hash: string): number {
   return (
-    db.prepare(`INSERT INTO contents (hash, size, created_at) VALUES (?, 1, 0) RETURNING id`).get(
-      hash,
-    ) as { id: number }
+    db
+      .prepare(`INSERT INTO contents (hash, size, created_at) VALUES (?, 1, 0) RETURNING id`)
+      .get(hash) as { id: number }
   ).id;
 }
 
@@ -94,10 +94,9 @@ describe(`migration ${migration0016PhotoTextGrams.name}`, () => {
     // Written as the version-13 app did: lines and the trigram table only.
     const ids = texts.map((lines, i) => {
       const id = addContent(old, `h${String(i)}`);
-      old.prepare(`INSERT INTO photo_text_search (rowid, body) VALUES (?, ?)`).run(
-        id,
-        lines.map((l) => l.toLowerCase()).join('\n'),
-      );
+      old
+        .prepare(`INSERT INTO photo_text_search (rowid, body) VALUES (?, ?)`)
+        .run(id, lines.map((l) => l.toLowerCase()).join('\n'));
       return id;
     });
     old.close();
