@@ -18,7 +18,7 @@
 // is not done yet.)
 // The text read in the photo goes in only when the user opts in: [Note: Recognised text in
 // XMP] in xmp-text.ts.
-import { ExifTool, type WriteTags } from 'exiftool-vendored';
+import { DefaultExiftoolArgs, ExifTool, type WriteTags } from 'exiftool-vendored';
 import { mkdir, stat } from 'node:fs/promises';
 import { basename, dirname, extname, join } from 'node:path';
 import { z } from 'zod';
@@ -34,7 +34,12 @@ import {
 } from '../catalog/photo-tags.ts';
 import { findTagByName } from '../catalog/tag-editing.ts';
 import { markSidecarsOfContentsWithText } from '../catalog/sidecar-marks.ts';
-import { exiftoolConfigPath, recognizedTextForSidecar, recognizedTextTag } from './xmp-text.ts';
+import {
+  exiftoolConfigPath,
+  recognizedTextForSidecar,
+  recognizedTextTag,
+  sameRecognizedText,
+} from './xmp-text.ts';
 import { absolutePathOf } from './library-files.ts';
 import {
   defaultFileTimeoutMs,
@@ -211,7 +216,7 @@ export function createXmpTool(options: { exiftoolPath?: string } = {}): XmpTool 
   const exiftool = new ExifTool({
     maxProcs: 1,
     // `-config` must come first: it declares Tujian's namespace ([Note: Recognised text in XMP]).
-    exiftoolArgs: ['-config', exiftoolConfigPath(), '-stay_open', 'True', '-@', '-'],
+    exiftoolArgs: ['-config', exiftoolConfigPath(), ...DefaultExiftoolArgs],
     // exiftool-vendored runs tasks without a time limit by default: a read stuck on a dead
     // network drive would hold the one exiftool process forever. Ended and restarted instead.
     taskTimeoutMillis: defaultFileTimeoutMs,
@@ -464,7 +469,7 @@ export async function writeSidecar(
     present &&
     sameList(merged.subject, had.subject) &&
     sameList(merged.hierarchical, had.hierarchical) &&
-    (merged.text === undefined || sameList(merged.text, had.text ?? [])) &&
+    (merged.text === undefined || sameRecognizedText(merged.text, had.text ?? [])) &&
     (merged.regions === undefined || sameRegions(merged.regions, had.regions))
   ) {
     return { status: 'unchanged', photoId, path };

@@ -81,3 +81,28 @@ export function recognizedTextForSidecar(
     .map((line) => sidecarLine(line.text))
     .filter((line) => line.length > 0);
 }
+
+/** A line ExifTool's JSON may hand back as a number: "1.50" reads back as 1.5, "1e5" as 100000. */
+function asNumber(line: string): number | undefined {
+  if (!/^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i.test(line.trim())) return undefined;
+  const value = Number(line);
+  return Number.isFinite(value) ? value : undefined;
+}
+
+/**
+ * Whether the sidecar already holds these lines. ExifTool reports a list item that looks like
+ * a number as a number, so the text read back is not always the text written ("12.50" comes
+ * back "12.5"): such lines are the same when they are the same number, or every sync would
+ * write the sidecar again.
+ */
+export function sameRecognizedText(ours: readonly string[], had: readonly string[]): boolean {
+  return (
+    ours.length === had.length &&
+    ours.every((line, i) => {
+      const read = had[i] ?? '';
+      if (line === read) return true;
+      const number = asNumber(line);
+      return number !== undefined && number === asNumber(read);
+    })
+  );
+}

@@ -20,7 +20,7 @@ import {
   writeXmpSettings,
   type XmpTool,
 } from '../../main/library/xmp-sidecars.ts';
-import { recognizedTextForSidecar } from '../../main/library/xmp-text.ts';
+import { recognizedTextForSidecar, sameRecognizedText } from '../../main/library/xmp-text.ts';
 import { ingestFolder, makeJpeg, makeTestLibrary, type TestLibrary } from './library-fixtures.ts';
 
 // Read-back by a separate ExifTool run from the command line, not our code path (and without
@@ -168,6 +168,18 @@ describe(recognizedTextForSidecar.name, () => {
   });
 });
 
+describe(sameRecognizedText.name, () => {
+  it('takes a line ExifTool read back as a number for the same line, and nothing else', () => {
+    expect(
+      sameRecognizedText(['12.50', '0800', '1e5', '咖啡'], ['12.5', '800', '100000', '咖啡']),
+    ).toBe(true);
+    expect(sameRecognizedText(['12.50'], ['12.6'])).toBe(false);
+    expect(sameRecognizedText(['¥12.50'], ['¥12.5'])).toBe(false);
+    expect(sameRecognizedText(['a'], ['a', 'b'])).toBe(false);
+    expect(sameRecognizedText([''], ['0'])).toBe(false);
+  });
+});
+
 describe('recognised text in sidecars', () => {
   it('is off by default: a sidecar gets the tags and none of the text', async () => {
     const { photoId, contentId, sidecar } = await ingestOne('sign.jpg');
@@ -209,6 +221,19 @@ describe('recognised text in sidecars', () => {
     expect(await writeSidecars(tool, lib.db, readXmpSettings(lib.db), [photoId])).toMatchObject({
       unchanged: 1,
       written: 0,
+    });
+  });
+
+  it('does not rewrite a sidecar whose lines ExifTool reads back as numbers', async () => {
+    const { photoId, contentId } = await ingestOne('receipt.jpg');
+    // A receipt: prices and a time, lines ExifTool's JSON reports as numbers (12.5, 800).
+    readText(contentId, ['合计', '12.50', '0800']);
+    writeXmpSettings(lib.db, { enabled: true, writeText: true });
+    const settings = readXmpSettings(lib.db);
+    expect(await writeSidecars(tool, lib.db, settings, [photoId])).toMatchObject({ written: 1 });
+    expect(await writeSidecars(tool, lib.db, settings, [photoId])).toMatchObject({
+      written: 0,
+      unchanged: 1,
     });
   });
 
