@@ -21,7 +21,8 @@
 //
 // Sidecar marks: with sidecar writing and the text option on ([Note: Recognised text in XMP]
 // in main/library/xmp-text.ts), a content whose lines change is due like one whose tags
-// change ([Note: Sidecars follow tag changes] in migration 7).
+// change ([Note: Sidecars follow tag changes] in migration 7), and so is a content with text
+// seen at a new place or at its place again (migration 7 marks those only when they have tags).
 import type Database from 'better-sqlite3';
 import { shortNeedleGrams } from '../photo-text.ts';
 import type { Migration } from './migration.ts';
@@ -57,6 +58,18 @@ END;
 CREATE TRIGGER photo_text_lines_sidecar_after_delete AFTER DELETE ON photo_text_lines
 WHEN ${textInSidecars} AND EXISTS (SELECT 1 FROM contents WHERE id = OLD.content_id) BEGIN
   ${mark('OLD.content_id')}
+END;
+CREATE TRIGGER photos_text_sidecar_after_insert AFTER INSERT ON photos
+WHEN ${textInSidecars} AND NEW.content_id IS NOT NULL AND NEW.status = 'ok'
+  AND EXISTS (SELECT 1 FROM photo_text_lines WHERE content_id = NEW.content_id) BEGIN
+  ${mark('NEW.content_id')}
+END;
+CREATE TRIGGER photos_text_sidecar_after_update AFTER UPDATE OF content_id, folder_id, rel_path, status ON photos
+WHEN ${textInSidecars} AND NEW.content_id IS NOT NULL AND NEW.status = 'ok'
+  AND (OLD.content_id IS NOT NEW.content_id OR OLD.folder_id IS NOT NEW.folder_id
+       OR OLD.rel_path IS NOT NEW.rel_path OR OLD.status IS NOT 'ok')
+  AND EXISTS (SELECT 1 FROM photo_text_lines WHERE content_id = NEW.content_id) BEGIN
+  ${mark('NEW.content_id')}
 END;
 `,
   apply(db: Database.Database) {

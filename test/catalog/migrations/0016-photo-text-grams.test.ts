@@ -171,4 +171,34 @@ describe(`migration ${migration0016PhotoTextGrams.name}`, () => {
     expect(marked()).toBe(1);
     db.close();
   });
+
+  it('marks a content with text and no tags when a photo shows it at a new place', () => {
+    const db = openCatalog(tempFile());
+    const id = addContent(db, 'h');
+    savePhotoText(db, id, answer(['出口']));
+    writeSettingJson(db, 'xmp.sidecars', { enabled: true, writeText: true });
+    const folder = db
+      .prepare(`INSERT INTO folders (path, added_at) VALUES ('/p', 0) RETURNING id`)
+      .pluck()
+      .get() as number;
+    const marked = () => db.prepare(`SELECT count(*) FROM sidecar_pending`).pluck().get();
+    const photo = db
+      .prepare(
+        `INSERT INTO photos (folder_id, rel_path, size, mtime_ms, content_id, status)
+         VALUES (?, 'a.jpg', 1, 0, ?, 'ok') RETURNING id`,
+      )
+      .pluck()
+      .get(folder, id) as number;
+    expect(marked()).toBe(1);
+    db.prepare(`DELETE FROM sidecar_pending`).run();
+    // Moved (renamed): its sidecar belongs at the new path.
+    db.prepare(`UPDATE photos SET rel_path = 'b.jpg' WHERE id = ?`).run(photo);
+    expect(marked()).toBe(1);
+    // Text in sidecars off: nothing.
+    db.prepare(`DELETE FROM sidecar_pending`).run();
+    writeSettingJson(db, 'xmp.sidecars', { enabled: true, writeText: false });
+    db.prepare(`UPDATE photos SET rel_path = 'c.jpg' WHERE id = ?`).run(photo);
+    expect(marked()).toBe(0);
+    db.close();
+  });
 });
