@@ -35,7 +35,7 @@ import {
 import { findTagByName } from '../catalog/tag-editing.ts';
 import { markSidecarsOfContentsWithText } from '../catalog/sidecar-marks.ts';
 import {
-  exiftoolConfigPath,
+  writeExiftoolConfig,
   recognizedTextForSidecar,
   recognizedTextTag,
   sameRecognizedText,
@@ -213,10 +213,11 @@ function asList(value: unknown): string[] {
 
 /** One ExifTool process (kept open between calls); call `end()` when done. */
 export function createXmpTool(options: { exiftoolPath?: string } = {}): XmpTool {
+  const config = writeExiftoolConfig();
   const exiftool = new ExifTool({
     maxProcs: 1,
     // `-config` must come first: it declares Tujian's namespace ([Note: Recognised text in XMP]).
-    exiftoolArgs: ['-config', exiftoolConfigPath(), ...DefaultExiftoolArgs],
+    exiftoolArgs: ['-config', config.path, ...DefaultExiftoolArgs],
     // exiftool-vendored runs tasks without a time limit by default: a read stuck on a dead
     // network drive would hold the one exiftool process forever. Ended and restarted instead.
     taskTimeoutMillis: defaultFileTimeoutMs,
@@ -268,7 +269,10 @@ export function createXmpTool(options: { exiftoolPath?: string } = {}): XmpTool 
       } as unknown as WriteTags;
       await exiftool.write(path, tags, { writeArgs: ['-overwrite_original'] });
     },
-    end: () => exiftool.end(),
+    end: () =>
+      exiftool.end().finally(() => {
+        config.remove();
+      }),
   };
 }
 

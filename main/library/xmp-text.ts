@@ -13,11 +13,10 @@
 //   has no room to mark who wrote it, so "ours or the user's" could only be guessed from its
 //   words — a guess that, when wrong, deletes or overwrites what a person typed. Tools that
 //   should search the text can read the Tujian property (ExifTool: `-XMP-tujian:all`).
-// ExifTool writes a namespace only when it knows it: `exiftoolConfigPath()` writes a config
+// ExifTool writes a namespace only when it knows it: `writeExiftoolConfig()` writes a config
 // file that declares it and the ExifTool process is started with `-config` (read-back by an
 // ExifTool without the config still works: unknown namespaces are read generically).
-import { createHash } from 'node:crypto';
-import { existsSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ReadableCatalog } from '../catalog/catalog-connection.ts';
@@ -45,21 +44,22 @@ export const exiftoolConfig = `# Written by Tujian: declares its XMP namespace s
 `;
 
 /**
- * The config file's path, written once per content (named by its hash, so two versions of
- * the app never fight over one file). In the temporary folder rather than the app's files:
- * ExifTool (a separate Perl process) must read it from a plain path, and a packaged app's
- * own folder may be read-only.
+ * Writes the config file for one ExifTool process; `remove()` when the process has ended.
+ * A config file is Perl that ExifTool runs, so it goes into a folder of its own that only
+ * this user can write (mkdtemp makes it 0700), never at a fixed path in the shared temporary
+ * folder, where another user could have put a file first. Not in the app's own folder either:
+ * a packaged app's folder may be read-only.
  */
-export function exiftoolConfigPath(): string {
-  const hash = createHash('sha256').update(exiftoolConfig).digest('hex').slice(0, 16);
-  const path = join(tmpdir(), `tujian-exiftool-${hash}.config`);
-  if (!existsSync(path)) {
-    // Written beside and renamed: a second process never reads half a file.
-    const partial = `${path}.${String(process.pid)}.partial`;
-    writeFileSync(partial, exiftoolConfig);
-    renameSync(partial, path);
-  }
-  return path;
+export function writeExiftoolConfig(): { readonly path: string; remove(): void } {
+  const dir = mkdtempSync(join(tmpdir(), 'tujian-exiftool-'));
+  const path = join(dir, 'tujian.config');
+  writeFileSync(path, exiftoolConfig, { mode: 0o600 });
+  return {
+    path,
+    remove: () => {
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
 }
 
 /** One line as it goes into the sidecar (ExifTool trims list items when reading back). */

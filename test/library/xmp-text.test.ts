@@ -4,8 +4,8 @@
 // tool wrote stays exactly as it was; turning the option off takes our text out at the next
 // sidecar sync and leaves everything else.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { savePhotoText } from '../../main/catalog/photo-text.ts';
 import { saveEngineAnswer } from '../../main/catalog/photo-tags.ts';
@@ -20,7 +20,11 @@ import {
   writeXmpSettings,
   type XmpTool,
 } from '../../main/library/xmp-sidecars.ts';
-import { recognizedTextForSidecar, sameRecognizedText } from '../../main/library/xmp-text.ts';
+import {
+  recognizedTextForSidecar,
+  sameRecognizedText,
+  writeExiftoolConfig,
+} from '../../main/library/xmp-text.ts';
 import { ingestFolder, makeJpeg, makeTestLibrary, type TestLibrary } from './library-fixtures.ts';
 
 // Read-back by a separate ExifTool run from the command line, not our code path (and without
@@ -165,6 +169,23 @@ describe(recognizedTextForSidecar.name, () => {
       'two spaces',
       '咖啡',
     ]);
+  });
+});
+
+describe(writeExiftoolConfig.name, () => {
+  it('writes the namespace config (Perl ExifTool runs) where only this user can write, and removes it', () => {
+    const config = writeExiftoolConfig();
+    expect(readFileSync(config.path, 'utf8')).toContain(
+      "'tujian' => 'https://tujian.app/xmp/1.0/'",
+    );
+    expect(statSync(dirname(config.path)).mode & 0o077).toBe(0);
+    expect(statSync(config.path).mode & 0o077).toBe(0);
+    // Each tool its own: a second one never shares (or trusts) the first one's file.
+    const other = writeExiftoolConfig();
+    expect(other.path).not.toBe(config.path);
+    config.remove();
+    other.remove();
+    expect(existsSync(dirname(config.path))).toBe(false);
   });
 });
 
