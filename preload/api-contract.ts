@@ -122,7 +122,7 @@ export const SearchInput = z.object({
   sort: SearchSort.default('taken-desc'),
   /** Opaque cursor from the previous page; null for the first page. */
   cursor: z.string().max(4000).nullable().default(null),
-  limit: z.number().int().min(1).max(2000).default(500),
+  limit: z.number().int().min(1).max(10_000).default(500),
   /** Facets cost a few queries; the grid asks for them with the first page only. */
   withFacets: z.boolean().default(true),
   /** Search as you type: the last word matches tag names starting with it (`do` → dog). */
@@ -260,9 +260,14 @@ export const FaceView = z.object({
   /** The content's hash: the face is cut out of its thumbnail by the UI. */
   hash: z.string(),
   box: z.object({ x: z.number(), y: z.number(), w: z.number(), h: z.number() }),
+  /** The photo's width / height (null when unknown): the crop is square in its pixels. */
+  aspect: z.number().positive().nullable(),
   personId: Id.nullable(),
-  /** user: the user put it there (moved, merged, named); auto: found by the clustering. */
-  assignedBy: z.enum(['auto', 'user']).nullable(),
+  /**
+   * user: the user put it there (moved, merged, named); auto: found by the clustering;
+   * imported: named by another tool's face region (digiKam, Lightroom, Picasa).
+   */
+  assignedBy: z.enum(['auto', 'user', 'imported']).nullable(),
   zh: z.string().nullable(),
   en: z.string().nullable(),
 });
@@ -605,7 +610,18 @@ export const apiContract = {
   'settings.setEngine': channel(EngineSettingsPatch, EngineSettingsView),
   'settings.testEngine': channel(
     z.object({ engine: EngineId }),
-    z.object({ ok: z.boolean(), message: z.string() }),
+    z.object({
+      ok: z.boolean(),
+      /** The vendor's or the check's own words (shown as they are when `kind` is `checked`). */
+      message: z.string(),
+      /**
+       * What was found, for the UI to say in its language: `checked` (a live call, `message`
+       * says how it went), `complete` (settings complete, no live check for this engine: the
+       * first tagging call probes), `on-device` (nothing to connect to), `not-ready` (settings
+       * incomplete or unreadable, `message` says why).
+       */
+      kind: z.enum(['checked', 'complete', 'on-device', 'not-ready']),
+    }),
   ),
   'settings.sidecars': channel(Empty, SidecarSettingsView),
   /** Only the keys present change; the sidecars a change affects are written at the next sync. */

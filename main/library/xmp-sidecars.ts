@@ -14,8 +14,8 @@
 // tools' keywords become user tags, so a new catalog recovers the user's tags from sidecars.
 // Named persons are also written as MWG face regions (`mwg-rs:RegionInfo`, XmpFaceRegion
 // below): ours are marked `Description: Tujian` and replaced on rewrite; regions other tools
-// wrote are written back as read. (Reading other tools' region names into persons on ingest
-// is not done yet.)
+// wrote are written back as read, and their names are imported on ingest (`onRegions`, see
+// main/library/mwg-face-regions.ts).
 // The text read in the photo goes in only when the user opts in: [Note: Recognised text in
 // XMP] in xmp-text.ts.
 import { DefaultExiftoolArgs, ExifTool, type WriteTags } from 'exiftool-vendored';
@@ -33,6 +33,8 @@ import {
   upsertTag,
 } from '../catalog/photo-tags.ts';
 import { findTagByName } from '../catalog/tag-editing.ts';
+import { getContentShape } from '../catalog/imported-face-regions.ts';
+import { storedDimensions, unorientBox } from '../imaging/oriented-boxes.ts';
 import { markSidecarsOfContentsWithText } from '../catalog/sidecar-marks.ts';
 import {
   writeExiftoolConfig,
@@ -65,7 +67,10 @@ export const XmpSettings = z.object({
    * tags the app finds the photo by would surprise its reader.
    */
   minConfidence: z.number().min(0).max(100).default(0),
-  /** Read keywords from XMP/IPTC into user tags when a photo is ingested. */
+  /**
+   * Read keywords from XMP/IPTC into user tags when a photo is ingested, and the names of
+   * other tools' face regions (main/library/mwg-face-regions.ts).
+   */
   importKeywords: z.boolean().default(true),
   /** Write the text read in the photo ([Note: Recognised text in XMP]); off by default. */
   writeText: z.boolean().default(false),
@@ -130,7 +135,7 @@ export interface XmpKeywords {
   readonly hierarchical: readonly string[];
   /** Absent: leave the file's regions alone. */
   readonly regions?: readonly XmpFaceRegion[];
-  /** `mwg-rs:AppliedToDimensions` as read, written back unchanged. */
+  /** `mwg-rs:AppliedToDimensions`: as read, written back unchanged; ours when there was none. */
   readonly regionDimensions?: Readonly<Record<string, unknown>>;
   /** `tujian:RecognizedText`, the lines read in the photo; absent: leave the file's alone. */
   readonly text?: readonly string[];
@@ -329,20 +334,32 @@ export function keywordsForContent(
       hierarchical.push(`${hierarchyRoot}|${branch}|${name}`);
     }
   }
-  // Named persons' faces as MWG regions, in one language (a region has one name).
+  // Named persons' faces as MWG regions, in one language (a region has one name), on the
+  // stored image as the guidelines define them ([Note: MWG regions and EXIF orientation]).
+  const shape = getContentShape(db, contentId);
+  const orientation = shape?.orientation ?? null;
   const regions = listContentTags(db, contentId)
     .filter((t) => t.type === 'person')
     .flatMap((t) =>
-      t.boxes.map((b): XmpFaceRegion => ({
-        name: clean(settings.languages === 'zh' ? t.zh : t.en),
-        x: round6(b.x + b.w / 2),
-        y: round6(b.y + b.h / 2),
-        w: round6(b.w),
-        h: round6(b.h),
-        ours: true,
-      })),
+      t.boxes.map((box): XmpFaceRegion => {
+        const b = unorientBox(box, orientation);
+        return {
+          name: clean(settings.languages === 'zh' ? t.zh : t.en),
+          x: round6(b.x + b.w / 2),
+          y: round6(b.y + b.h / 2),
+          w: round6(b.w),
+          h: round6(b.h),
+          ours: true,
+        };
+      }),
     );
-  return { subject: unique(subject), hierarchical: unique(hierarchical), regions };
+  const dimensions = regions.length > 0 && shape ? storedDimensions(shape) : undefined;
+  return {
+    subject: unique(subject),
+    hierarchical: unique(hierarchical),
+    regions,
+    ...(dimensions ? { regionDimensions: dimensions } : {}),
+  };
 }
 
 function leaf(path: string): string {
@@ -363,7 +380,9 @@ export function mergeKeywords(existing: XmpKeywords, ours: XmpKeywords): XmpKeyw
     ...(ours.regions === undefined
       ? {}
       : { regions: [...(existing.regions ?? []).filter((r) => !r.ours), ...ours.regions] }),
-    ...(existing.regionDimensions ? { regionDimensions: existing.regionDimensions } : {}),
+    ...(existing.regionDimensions || ours.regionDimensions
+      ? { regionDimensions: existing.regionDimensions ?? ours.regionDimensions }
+      : {}),
     // The whole Tujian namespace is ours: our lines replace whatever it held.
     ...(ours.text === undefined ? {} : { text: ours.text }),
   };
@@ -545,27 +564,32 @@ export function userKeywordsOf(found: FileKeywords): string[] {
     .slice(0, maxKeywords);
 }
 
-/** User keywords from the photo's embedded XMP/IPTC and its sidecars (`readKeywords(path)`). */
-export async function readKeywords(tool: XmpTool, photoPath: string): Promise<string[]> {
+/** What the photo's embedded XMP/IPTC and each of its sidecars hold, one entry per readable file. */
+export async function readXmpSources(tool: XmpTool, photoPath: string): Promise<FileKeywords[]> {
   // Only regular files are handed to exiftool, which would wait forever on a pipe:
   // [Note: Never open a non-regular file].
   const sources: string[] = [];
   for (const candidate of [photoPath, ...sidecarCandidates(photoPath)]) {
     if (await isRegularFile(candidate)) sources.push(candidate);
   }
-  const all: string[] = [];
+  const found: FileKeywords[] = [];
   for (const source of sources) {
     try {
-      all.push(
-        ...userKeywordsOf(
-          await withTimeout(tool.read(source), defaultFileTimeoutMs, 'Reading keywords'),
-        ),
-      );
+      found.push(await withTimeout(tool.read(source), defaultFileTimeoutMs, 'Reading keywords'));
     } catch {
-      // A damaged sidecar or an odd file: no keywords from it, ingest carries on.
+      // A damaged sidecar or an odd file: nothing from it, ingest carries on.
     }
   }
-  return unique(all).slice(0, maxKeywords);
+  return found;
+}
+
+function userKeywordsOfAll(found: readonly FileKeywords[]): string[] {
+  return unique(found.flatMap(userKeywordsOf)).slice(0, maxKeywords);
+}
+
+/** User keywords from the photo's embedded XMP/IPTC and its sidecars (`readKeywords(path)`). */
+export async function readKeywords(tool: XmpTool, photoPath: string): Promise<string[]> {
+  return userKeywordsOfAll(await readXmpSources(tool, photoPath));
 }
 
 /**
@@ -609,7 +633,12 @@ export interface KeywordImporter {
  */
 export function createKeywordImporter(
   db: Catalog,
-  options: { warn?: (message: string) => void; tool?: () => XmpTool } = {},
+  options: {
+    warn?: (message: string) => void;
+    tool?: () => XmpTool;
+    /** Told what the same read found, for the face regions other tools wrote. */
+    onRegions?: (contentId: number, found: readonly FileKeywords[]) => void;
+  } = {},
 ): KeywordImporter {
   let tool: XmpTool | undefined;
   let enabled: boolean | undefined;
@@ -619,8 +648,10 @@ export function createKeywordImporter(
       if (!enabled) return;
       tool ??= (options.tool ?? createXmpTool)();
       try {
-        const keywords = await readKeywords(tool, path);
+        const found = await readXmpSources(tool, path);
+        const keywords = userKeywordsOfAll(found);
         if (keywords.length > 0) importKeywordsAsUserTags(db, contentId, keywords);
+        options.onRegions?.(contentId, found);
       } catch (error) {
         options.warn?.(`keywords of ${path} not read: ${(error as Error).message}`);
       }

@@ -45,7 +45,7 @@ describe(`migration ${migration0013People.name}`, () => {
     const schemaBefore = schemaOf(old);
     old.close();
 
-    // Up to this migration (later ones are tested on their own).
+    // Up to this migration only (later ones are tested in their own files).
     const db = openCatalog(file, {
       migrations: migrations.filter((m) => m.version <= migration0013People.version),
     });

@@ -6,6 +6,8 @@ import type { PhotoSummary, SearchFacets, SearchSort } from '../../../../preload
 import { useClient } from '../../api/client-context.tsx';
 
 const pageSize = 400;
+/** The API's largest page: a jump far ahead (the timeline) catches up in pages this big. */
+const largestPage = 10_000;
 
 export interface SearchState {
   readonly photos: readonly PhotoSummary[];
@@ -71,11 +73,15 @@ export function useSearch(query: string, sort: SearchSort, version: number, typi
       if (fetching.current || cursor.current === null || index < state.photos.length) return;
       const id = run.current;
       fetching.current = true;
+      // Pages come in order (keyset cursor): scrolling asks for one page ahead, a jump far
+      // ahead (the timeline) asks for everything up to there in the largest pages, so it
+      // settles in a few round trips instead of one per 400 photos.
+      const missing = index + pageSize - state.photos.length;
       client.api['photos.search']({
         query,
         sort,
         cursor: cursor.current,
-        limit: pageSize,
+        limit: Math.min(largestPage, Math.max(pageSize, missing)),
         withFacets: false,
         lastWordPrefix: typing,
       }).then(
