@@ -445,6 +445,26 @@ export const EngineSettingsPatch = z.object({
 });
 export type EngineSettingsPatch = z.infer<typeof EngineSettingsPatch>;
 
+/**
+ * XMP sidecars as the settings panel shows them (`tujian xmp settings` has every option):
+ * whether sidecars are written as tags change, and whether the text read in photos goes in
+ * too ([Note: Recognised text in XMP] in main/library/xmp-text.ts).
+ */
+export const SidecarSettingsView = z.object({
+  enabled: z.boolean(),
+  writeText: z.boolean(),
+  /** `beside`: photo.jpg.xmp next to the photo; `folder`: a mirror tree under `folder`. */
+  location: z.enum(['beside', 'folder']),
+  folder: z.string().nullable(),
+});
+export type SidecarSettingsView = z.infer<typeof SidecarSettingsView>;
+
+export const SidecarSettingsPatch = z.object({
+  enabled: z.boolean().optional(),
+  writeText: z.boolean().optional(),
+});
+export type SidecarSettingsPatch = z.infer<typeof SidecarSettingsPatch>;
+
 export const AppInfo = z.object({
   host: z.enum(['desktop', 'web']),
   version: z.string(),
@@ -603,6 +623,9 @@ export const apiContract = {
       kind: z.enum(['checked', 'complete', 'on-device', 'not-ready']),
     }),
   ),
+  'settings.sidecars': channel(Empty, SidecarSettingsView),
+  /** Only the keys present change; the sidecars a change affects are written at the next sync. */
+  'settings.setSidecars': channel(SidecarSettingsPatch, SidecarSettingsView),
 } as const;
 
 export type ApiContract = typeof apiContract;

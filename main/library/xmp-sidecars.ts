@@ -16,7 +16,9 @@
 // below): ours are marked `Description: Tujian` and replaced on rewrite; regions other tools
 // wrote are written back as read, and their names are imported on ingest (`onRegions`, see
 // main/library/mwg-face-regions.ts).
-import { ExifTool, type WriteTags } from 'exiftool-vendored';
+// The text read in the photo goes in only when the user opts in: [Note: Recognised text in
+// XMP] in xmp-text.ts.
+import { DefaultExiftoolArgs, ExifTool, type WriteTags } from 'exiftool-vendored';
 import { mkdir, stat } from 'node:fs/promises';
 import { basename, dirname, extname, join } from 'node:path';
 import { z } from 'zod';
@@ -33,6 +35,13 @@ import {
 import { findTagByName } from '../catalog/tag-editing.ts';
 import { getContentShape } from '../catalog/imported-face-regions.ts';
 import { storedDimensions, unorientBox } from '../imaging/oriented-boxes.ts';
+import { markSidecarsOfContentsWithText } from '../catalog/sidecar-marks.ts';
+import {
+  writeExiftoolConfig,
+  recognizedTextForSidecar,
+  recognizedTextTag,
+  sameRecognizedText,
+} from './xmp-text.ts';
 import { absolutePathOf } from './library-files.ts';
 import {
   defaultFileTimeoutMs,
@@ -63,6 +72,8 @@ export const XmpSettings = z.object({
    * other tools' face regions (main/library/mwg-face-regions.ts).
    */
   importKeywords: z.boolean().default(true),
+  /** Write the text read in the photo ([Note: Recognised text in XMP]); off by default. */
+  writeText: z.boolean().default(false),
 });
 export type XmpSettings = z.infer<typeof XmpSettings>;
 
@@ -83,12 +94,20 @@ export function readXmpSettings(db: ReadableCatalog): XmpSettings {
 }
 
 export function writeXmpSettings(db: Catalog, settings: Partial<XmpSettings>): XmpSettings {
-  const merged = XmpSettings.parse({ ...readXmpSettings(db), ...settings });
-  if (merged.location === 'folder' && !merged.folder) {
-    throw new Error('A sidecar folder is needed for location "folder".');
-  }
-  writeSettingJson(db, xmpSettingsKey, merged);
-  return merged;
+  return db.transaction(() => {
+    const before = readXmpSettings(db);
+    const merged = XmpSettings.parse({ ...before, ...settings });
+    if (merged.location === 'folder' && !merged.folder) {
+      throw new Error('A sidecar folder is needed for location "folder".');
+    }
+    writeSettingJson(db, xmpSettingsKey, merged);
+    // The text option changes what every sidecar of a content with text says: those are due
+    // (written, or cleared of our text) at the next sync, like a tag change.
+    if (merged.enabled && merged.writeText !== before.writeText) {
+      markSidecarsOfContentsWithText(db);
+    }
+    return merged;
+  })();
 }
 
 // ---------------------------------------------------------------------------------------
@@ -118,6 +137,8 @@ export interface XmpKeywords {
   readonly regions?: readonly XmpFaceRegion[];
   /** `mwg-rs:AppliedToDimensions`: as read, written back unchanged; ours when there was none. */
   readonly regionDimensions?: Readonly<Record<string, unknown>>;
+  /** `tujian:RecognizedText`, the lines read in the photo; absent: leave the file's alone. */
+  readonly text?: readonly string[];
 }
 
 const RegionStruct = z
@@ -197,8 +218,11 @@ function asList(value: unknown): string[] {
 
 /** One ExifTool process (kept open between calls); call `end()` when done. */
 export function createXmpTool(options: { exiftoolPath?: string } = {}): XmpTool {
+  const config = writeExiftoolConfig();
   const exiftool = new ExifTool({
     maxProcs: 1,
+    // `-config` must come first: it declares Tujian's namespace ([Note: Recognised text in XMP]).
+    exiftoolArgs: ['-config', config.path, ...DefaultExiftoolArgs],
     // exiftool-vendored runs tasks without a time limit by default: a read stuck on a dead
     // network drive would hold the one exiftool process forever. Ended and restarted instead.
     taskTimeoutMillis: defaultFileTimeoutMs,
@@ -213,6 +237,7 @@ export function createXmpTool(options: { exiftoolPath?: string } = {}): XmpTool 
           '-XMP-lr:HierarchicalSubject',
           '-IPTC:Keywords',
           '-XMP-mwg-rs:RegionInfo',
+          `-${recognizedTextTag}`,
         ],
       });
       return {
@@ -220,6 +245,7 @@ export function createXmpTool(options: { exiftoolPath?: string } = {}): XmpTool 
         hierarchical: asList(tags.HierarchicalSubject),
         iptc: asList(tags.Keywords),
         ...parseRegionInfo(tags.RegionInfo),
+        text: asList(tags.RecognizedText),
       };
     },
     async write(path, keywords) {
@@ -242,10 +268,16 @@ export function createXmpTool(options: { exiftoolPath?: string } = {}): XmpTool 
                     }
                   : null,
             }),
+        ...(keywords.text === undefined
+          ? {}
+          : { [recognizedTextTag]: keywords.text.length > 0 ? [...keywords.text] : null }),
       } as unknown as WriteTags;
       await exiftool.write(path, tags, { writeArgs: ['-overwrite_original'] });
     },
-    end: () => exiftool.end(),
+    end: () =>
+      exiftool.end().finally(() => {
+        config.remove();
+      }),
   };
 }
 
@@ -351,6 +383,8 @@ export function mergeKeywords(existing: XmpKeywords, ours: XmpKeywords): XmpKeyw
     ...(existing.regionDimensions || ours.regionDimensions
       ? { regionDimensions: existing.regionDimensions ?? ours.regionDimensions }
       : {}),
+    // The whole Tujian namespace is ours: our lines replace whatever it held.
+    ...(ours.text === undefined ? {} : { text: ours.text }),
   };
 }
 
@@ -433,7 +467,10 @@ export async function writeSidecar(
   if (settings.location === 'beside' && !(await exists(dirname(path)))) {
     return { status: 'skipped', photoId, reason: `${dirname(path)} is not there.` };
   }
-  const ours = keywordsForContent(db, photo.contentId, settings);
+  const ours: XmpKeywords = {
+    ...keywordsForContent(db, photo.contentId, settings),
+    text: recognizedTextForSidecar(db, photo.contentId, settings),
+  };
   const existing = await stat(path).catch(() => undefined);
   if (existing && !existing.isFile()) {
     // exiftool would block opening a pipe ([Note: Never open a non-regular file]). Failed,
@@ -443,13 +480,19 @@ export async function writeSidecar(
   const present = existing !== undefined;
   const had = present ? await tool.read(path) : { subject: [], hierarchical: [], iptc: [] };
   const merged = mergeKeywords(had, ours);
-  if (!present && merged.subject.length === 0 && merged.hierarchical.length === 0) {
+  if (
+    !present &&
+    merged.subject.length === 0 &&
+    merged.hierarchical.length === 0 &&
+    (merged.text ?? []).length === 0
+  ) {
     return { status: 'skipped', photoId, reason: 'No tags to write.' };
   }
   if (
     present &&
     sameList(merged.subject, had.subject) &&
     sameList(merged.hierarchical, had.hierarchical) &&
+    (merged.text === undefined || sameRecognizedText(merged.text, had.text ?? [])) &&
     (merged.regions === undefined || sameRegions(merged.regions, had.regions))
   ) {
     return { status: 'unchanged', photoId, path };
