@@ -43,8 +43,8 @@
 // The k-nearest search was most of it; with its loops as SIMD kernels ([Note: Face kernels in
 // WebAssembly SIMD]), its queries on two threads ([Note: Neighbour queries on two threads]) and
 // more candidates per query (reclusterIndexOptions): precision 0.996, recall 0.884, 26–34 s of
-// CPU, +362–442 MB; 54–84 s wall at load 9–12 (the 2 cores shared by a dozen processes: the
-// pass got a third of a core). What is left on one thread: building the index (PCA, projection,
+// CPU, +362–442 MB; 28.5 s wall at load 7, 54–84 s at load 9–12 (the 2 cores shared by a
+// dozen processes: the pass got a third of a core). What is left on one thread: building the index (PCA, projection,
 // bucket assignment, ~5 s of CPU) and the joins' centre tests (GroupCentres.compare, ~4 s).
 import {
   allocateNearestLists,
@@ -95,7 +95,8 @@ export interface ClusteringOptions {
  * distance (0.81) and a mix of strangers' (1.10); 0.85 cost real recall (0.79 from 0.96) and
  * synthetic recall (0.80 from 0.87) for little precision. matchDistance equals ε and the
  * incremental path applies the same centre test. minFaces 2 lets a person seen twice exist (2
- * and 3 score alike here). neighbours 10 is not tuned (the k of the neighbour graph; see FaceIndex.nearest).
+ * and 3 score alike here). neighbours 10: 16 changed synthetic recall by 0.001 (0.8836 →
+ * 0.8846 with reclusterIndexOptions), so the graph stays small.
  */
 export const defaultClusteringOptions: ClusteringOptions = {
   clusterDistance: 0.9,
