@@ -13,6 +13,7 @@ import { migration0010TagConfidenceOptional } from './0010-tag-confidence-option
 import { migration0011JobLeaseGeneration } from './0011-job-lease-generation.ts';
 import { migration0012PhotoText } from './0012-photo-text.ts';
 import { migration0013People } from './0013-people.ts';
+import { migration0014ManualAlbums } from './0014-manual-albums.ts';
 
 export const migrations: readonly Migration[] = [
   migration0001Initial,
@@ -28,4 +29,5 @@ export const migrations: readonly Migration[] = [
   migration0011JobLeaseGeneration,
   migration0012PhotoText,
   migration0013People,
+  migration0014ManualAlbums,
 ];
