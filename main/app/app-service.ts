@@ -4,7 +4,22 @@
 // runner, scanning) is a port passed in, so tests run it on a real catalog with real or
 // temporary collaborators and no host (STYLE.md rule 4).
 import { createPeopleHandlers } from './people-handlers.ts';
-import { AlbumError, deleteAlbum, renameAlbum } from '../catalog/albums.ts';
+import {
+  AlbumError,
+  createManualAlbum,
+  deleteAlbum,
+  getAlbum,
+  renameAlbum,
+} from '../catalog/albums.ts';
+import { moveAlbumPhotos, removePhotosFromAlbum } from '../catalog/album-photos.ts';
+import {
+  bulkAddTag,
+  bulkAddToAlbum,
+  bulkRemoveTag,
+  BulkUndoError,
+  undoBulkChange,
+  type BulkChangeSummary,
+} from '../catalog/bulk-changes.ts';
 import type { Catalog } from '../catalog/catalog-connection.ts';
 import {
   addTag,
@@ -29,13 +44,15 @@ import {
   readJobControls,
   setJobsPaused,
 } from '../jobs/job-controls.ts';
-import { createAlbum, listAlbums } from '../search/smart-albums.ts';
+import { albumPage, createAlbum, listAlbums } from '../search/smart-albums.ts';
+import { photoSummaryOf } from './search-port.ts';
 import {
   ApiError,
   engineIds,
   type ActivityStatus,
   type ApiEvent,
   type ApiHandlers,
+  type BulkChange,
   type EngineId,
   type EngineMigrationEstimate,
   type EngineSettingsPatch,
@@ -56,7 +73,7 @@ import {
 } from './catalog-views.ts';
 import { readSettingJson, writeOrDeleteSetting } from '../catalog/settings.ts';
 import { countIngest, retryFailedJobsById } from '../catalog/jobs-table.ts';
-import { QueryParseError } from '../search/search-service.ts';
+import { QueryParseError, SearchCursorError } from '../search/search-service.ts';
 import {
   estimateEngineMigration,
   MigrationError,
@@ -176,8 +193,17 @@ function translateCatalogErrors<T>(work: () => T): T {
               : 'invalid-input';
       throw new ApiError(code, error.message);
     }
+    if (error instanceof BulkUndoError) throw new ApiError('conflict', error.message);
+    if (error instanceof SearchCursorError) throw new ApiError('invalid-input', error.message);
     throw error;
   }
+}
+
+/** A bulk change as the API says it (the toast's facts). */
+function bulkChangeView(change: BulkChangeSummary): BulkChange {
+  if (change.kind === 'add-to-album') return change;
+  const { id, name, type, zh, en } = change.tag;
+  return { ...change, tag: { tagId: id, name, type, zh, en } };
 }
 /** A catalog tag with its count and aliases, as the API shows it. */
 function tagInfoView(tag: CatalogTagInfo): TagInfo {
@@ -408,6 +434,7 @@ export function createAppService(deps: AppServiceDeps): AppService {
       listAlbums(db).map((album) => ({
         id: album.id,
         name: album.name,
+        kind: album.kind,
         query: album.query,
         count: album.count,
       })),
@@ -418,6 +445,7 @@ export function createAppService(deps: AppServiceDeps): AppService {
         return {
           id: album.id,
           name: album.name,
+          kind: album.kind,
           query: album.query,
           count: deps.search.count(album.query),
         };
@@ -426,13 +454,88 @@ export function createAppService(deps: AppServiceDeps): AppService {
       translateCatalogErrors(() => {
         const album = renameAlbum(db, id, name, now());
         changed('albums');
-        return { id: album.id, name: album.name, query: album.query, count: null };
+        return {
+          id: album.id,
+          name: album.name,
+          kind: album.kind,
+          query: album.query,
+          count: null,
+        };
       }),
     'albums.delete': ({ id }) =>
       translateCatalogErrors(() => {
         deleteAlbum(db, id);
         changed('albums');
         return { ok: true as const };
+      }),
+    'albums.createManual': ({ name }) =>
+      translateCatalogErrors(() => {
+        const album = createManualAlbum(db, name, now());
+        changed('albums');
+        return { id: album.id, name: album.name, kind: album.kind, query: '', count: 0 };
+      }),
+    'albums.photos': ({ id, sort, cursor, limit }) =>
+      translateCatalogErrors(() => {
+        const album = getAlbum(db, id);
+        // A smart album is its search (through the port: the in-memory copy when current).
+        if (album.kind === 'smart') {
+          return deps.search.search({
+            query: album.query,
+            sort,
+            cursor,
+            limit,
+            withFacets: false,
+            lastWordPrefix: false,
+          });
+        }
+        const page = albumPage(db, id, { cursor, limit });
+        return {
+          total: page.total,
+          nextCursor: page.nextCursor,
+          photos: page.items.map(photoSummaryOf),
+          facets: null,
+        };
+      }),
+    'albums.addPhotos': ({ id, photoIds }) =>
+      translateCatalogErrors(() => {
+        const change = bulkAddToAlbum(db, photoIds, id, now());
+        changed('albums');
+        return bulkChangeView(change);
+      }),
+    'albums.removePhotos': ({ id, photoIds }) =>
+      translateCatalogErrors(() => {
+        const removed = removePhotosFromAlbum(db, id, photoIds, now());
+        changed('albums');
+        return { removed };
+      }),
+    'albums.movePhotos': ({ id, photoIds, beforePhotoId }) =>
+      translateCatalogErrors(() => {
+        moveAlbumPhotos(db, id, photoIds, beforePhotoId, now());
+        changed('albums');
+        return { ok: true as const };
+      }),
+
+    'bulk.addTag': ({ photoIds, name, type }) =>
+      translateCatalogErrors(() => {
+        // As tags.add: a name the catalog knows (zh or en) reuses that tag.
+        const input = findTagByName(db, name) ? name : { zh: name, en: name, type };
+        const change = bulkAddTag(db, photoIds, input, now());
+        changed('tags');
+        return bulkChangeView(change);
+      }),
+    'bulk.removeTag': ({ photoIds, tag }) =>
+      translateCatalogErrors(() => {
+        const tagId = typeof tag === 'number' ? tag : findTagByName(db, tag)?.id;
+        if (tagId === undefined) throw new ApiError('not-found', `No tag named "${String(tag)}".`);
+        const change = bulkRemoveTag(db, photoIds, tagId, now());
+        changed('tags');
+        return bulkChangeView(change);
+      }),
+    'bulk.undo': ({ changeId }) =>
+      translateCatalogErrors(() => {
+        const change = undoBulkChange(db, changeId);
+        changed(change.kind === 'add-to-album' ? 'albums' : 'tags');
+        return bulkChangeView(change);
       }),
 
     'activity.status': () => activityStatus(),

@@ -62,9 +62,7 @@ interface UndoRow {
 }
 
 function readUndoRow(db: ReadableCatalog): UndoRow | undefined {
-  return db
-    .prepare<[], UndoRow>(`SELECT kind, payload FROM bulk_undo WHERE id = 1`)
-    .get();
+  return db.prepare<[], UndoRow>(`SELECT kind, payload FROM bulk_undo WHERE id = 1`).get();
 }
 
 /** Ids go up across changes (also after an undo cleared the row), so a stale id never matches. */

@@ -5,7 +5,11 @@
 // Manual albums (migration 14) are listed beside them with the count of their photos, and
 // `albumPage` reads either kind a page at a time in the search's result shape.
 import type { Catalog } from '../catalog/catalog-connection.ts';
-import { countAlbumPhotos, countManualAlbumPhotos, listAlbumPage } from '../catalog/album-photos.ts';
+import {
+  countAlbumPhotos,
+  countManualAlbumPhotos,
+  listAlbumPage,
+} from '../catalog/album-photos.ts';
 import {
   AlbumError,
   cleanAlbumName,
@@ -59,7 +63,8 @@ export function updateAlbumQuery(db: Catalog, id: number, query: string, now = D
 
 /** Every album by name, with its current photo count unless `counts` is false. */
 export function listAlbums(db: Catalog, options: { counts?: boolean } = {}): AlbumWithCount[] {
-  const manualCounts = options.counts === false ? new Map() : countManualAlbumPhotos(db);
+  const manualCounts =
+    options.counts === false ? new Map<number, number>() : countManualAlbumPhotos(db);
   return listAlbumsByName(db).map((album) => {
     if (options.counts === false) return { ...album, count: null, error: null };
     if (album.kind === 'manual') {

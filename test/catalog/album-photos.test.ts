@@ -67,7 +67,11 @@ describe(moveAlbumPhotos.name, () => {
     expect(listAlbumPhotoIds(fx.db, album.id)).toEqual([c, b, a, d]);
     moveAlbumPhotos(fx.db, album.id, [d], c); // to the front
     expect(listAlbumPhotoIds(fx.db, album.id)).toEqual([d, c, b, a]);
-    expect(code(() => moveAlbumPhotos(fx.db, album.id, [d], d))).toBe('not-found');
+    expect(
+      code(() => {
+        moveAlbumPhotos(fx.db, album.id, [d], d);
+      }),
+    ).toBe('not-found');
   });
 });
 
@@ -113,7 +117,9 @@ describe(listAlbumPage.name, () => {
       .prepare<[number, number, number], { detail: string }>(`EXPLAIN QUERY PLAN ${albumPageSql}`)
       .all(1, -1, 100)
       .map((r) => r.detail);
-    expect(plan[0]).toMatch(/^SEARCH ap USING (COVERING )?INDEX album_photos_order \(album_id=\? AND position>\?\)/);
+    expect(plan[0]).toMatch(
+      /^SEARCH ap USING (COVERING )?INDEX album_photos_order \(album_id=\? AND position>\?\)/,
+    );
     expect(plan.join('\n')).toMatch(/SEARCH p USING INTEGER PRIMARY KEY/);
     expect(plan.join('\n')).not.toMatch(/SCAN|TEMP B-TREE/);
   });

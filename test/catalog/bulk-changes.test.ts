@@ -72,7 +72,9 @@ describe(bulkAddTag.name, () => {
     expect(change.kind === 'add-tag' && change.tag.en).toBe('Beach hut');
     undoBulkChange(fx.db, change.changeId);
     const rows = fx.db
-      .prepare(`SELECT count(*) AS n FROM photo_tags pt JOIN tags t ON t.id = pt.tag_id WHERE t.en = ?`)
+      .prepare(
+        `SELECT count(*) AS n FROM photo_tags pt JOIN tags t ON t.id = pt.tag_id WHERE t.en = ?`,
+      )
       .get('Beach hut');
     expect(rows).toEqual({ n: 0 });
   });

@@ -51,7 +51,9 @@ describe(`migration ${migration0014ManualAlbums.name}`, () => {
     expect(db.prepare(`SELECT count(*) AS n FROM album_photos`).get()).toEqual({ n: 0 });
     db.exec(`INSERT INTO bulk_undo (id, kind, payload, created_at) VALUES (1, 'add-tag', '{}', 0)`);
     expect(() =>
-      db.exec(`INSERT INTO bulk_undo (id, kind, payload, created_at) VALUES (2, 'add-tag', '{}', 0)`),
+      db.exec(
+        `INSERT INTO bulk_undo (id, kind, payload, created_at) VALUES (2, 'add-tag', '{}', 0)`,
+      ),
     ).toThrow(/CHECK/);
     db.close();
   });
