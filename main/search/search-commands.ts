@@ -127,12 +127,14 @@ export function runAlbumsCommand(db: Catalog, args: AlbumsCommandArgs): string {
     case 'list': {
       const albums = listAlbums(db);
       if (args.json) return JSON.stringify(albums);
-      if (albums.length === 0) return 'No albums yet. Add one: tujian albums add <name> <query>';
+      if (albums.length === 0) {
+        return 'No albums yet. Create one: tujian albums create <name> <query> (smart) or tujian albums create --manual <name>';
+      }
       const width = Math.max(...albums.map((a) => a.name.length));
       return albums
         .map(
           (a) =>
-            `${a.name.padEnd(width)}  ${a.count === null ? `(query no longer valid: ${a.error ?? ''})` : String(a.count).padStart(6)}  ${a.query}`,
+            `${a.name.padEnd(width)}  ${a.count === null ? `(query no longer valid: ${a.error ?? ''})` : String(a.count).padStart(6)}  ${a.kind === 'manual' ? '(manual)' : a.query}`,
         )
         .join('\n');
     }
