@@ -1,6 +1,7 @@
 // Runs a search page by page. The first page brings the total and facets; later pages are
 // fetched in order (the cursor is opaque) when the grid scrolls near the loaded end. A new
-// query keeps the old results on screen until its first page arrives (no flashing).
+// query keeps the old results on screen until its first page arrives (no flashing). With a
+// manual album's id it pages through the album in its order instead (no facets).
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { PhotoSummary, SearchFacets, SearchSort } from '../../../../preload/api-contract.ts';
 import { useClient } from '../../api/client-context.tsx';
@@ -17,8 +18,28 @@ export interface SearchState {
   readonly ready: boolean;
 }
 
-export function useSearch(query: string, sort: SearchSort, version: number, typing = false) {
+export function useSearch(
+  query: string,
+  sort: SearchSort,
+  version: number,
+  typing = false,
+  manualAlbumId: number | null = null,
+) {
   const client = useClient();
+  const fetchPage = useCallback(
+    (cursor: string | null, withFacets: boolean) =>
+      manualAlbumId === null
+        ? client.api['photos.search']({
+            query,
+            sort,
+            cursor,
+            limit: pageSize,
+            withFacets,
+            lastWordPrefix: typing,
+          })
+        : client.api['albums.photos']({ id: manualAlbumId, cursor, limit: pageSize }),
+    [client, query, sort, typing, manualAlbumId],
+  );
   const [state, setState] = useState<SearchState>({
     photos: [],
     total: 0,
@@ -36,14 +57,7 @@ export function useSearch(query: string, sort: SearchSort, version: number, typi
     const id = ++run.current;
     fetching.current = true;
     setState((s) => ({ ...s, loading: true, error: null }));
-    client.api['photos.search']({
-      query,
-      sort,
-      cursor: null,
-      limit: pageSize,
-      withFacets: true,
-      lastWordPrefix: typing,
-    }).then(
+    fetchPage(null, true).then(
       (result) => {
         if (id !== run.current) return;
         cursor.current = result.nextCursor;
@@ -63,7 +77,7 @@ export function useSearch(query: string, sort: SearchSort, version: number, typi
         setState({ photos: [], total: 0, facets: null, loading: false, error, ready: true });
       },
     );
-  }, [client, query, sort, version, retry, typing]);
+  }, [fetchPage, version, retry]);
 
   /** Ask for photos up to this index; loads the next pages in order. */
   const ensureLoaded = useCallback(
@@ -71,14 +85,7 @@ export function useSearch(query: string, sort: SearchSort, version: number, typi
       if (fetching.current || cursor.current === null || index < state.photos.length) return;
       const id = run.current;
       fetching.current = true;
-      client.api['photos.search']({
-        query,
-        sort,
-        cursor: cursor.current,
-        limit: pageSize,
-        withFacets: false,
-        lastWordPrefix: typing,
-      }).then(
+      fetchPage(cursor.current, false).then(
         (result) => {
           if (id !== run.current) return;
           cursor.current = result.nextCursor;
@@ -90,7 +97,7 @@ export function useSearch(query: string, sort: SearchSort, version: number, typi
         },
       );
     },
-    [client, query, sort, state.photos.length, typing],
+    [fetchPage, state.photos.length],
   );
 
   return {
