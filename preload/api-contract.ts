@@ -122,7 +122,7 @@ export const SearchInput = z.object({
   sort: SearchSort.default('taken-desc'),
   /** Opaque cursor from the previous page; null for the first page. */
   cursor: z.string().max(4000).nullable().default(null),
-  limit: z.number().int().min(1).max(2000).default(500),
+  limit: z.number().int().min(1).max(10_000).default(500),
   /** Facets cost a few queries; the grid asks for them with the first page only. */
   withFacets: z.boolean().default(true),
   /** Search as you type: the last word matches tag names starting with it (`do` → dog). */
@@ -598,7 +598,7 @@ export const apiContract = {
       id: Id,
       sort: SearchSort.default('taken-desc'),
       cursor: z.string().max(4000).nullable().default(null),
-      limit: z.number().int().min(1).max(2000).default(500),
+      limit: z.number().int().min(1).max(10_000).default(500),
     }),
     SearchResult,
   ),

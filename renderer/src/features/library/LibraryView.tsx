@@ -54,15 +54,30 @@ export function LibraryView(props: {
   const manualAlbums = props.manualAlbums ?? [];
   const bulk = useBulkToast();
   const [selection, setSelection] = useState<GridSelection>(emptySelection);
-  // The open photo is kept by value: a tag edit that drops it from the current results
-  // (e.g. removing the tag searched for) must not close it under the user's hands.
-  const [opened, setOpened] = useState<{ photo: PhotoSummary; index: number } | null>(null);
   const ids = useMemo(() => search.photos.map((p) => p.id), [search.photos]);
+
+  // One source of truth for the open photo: `photoId` (the address bar's). The viewer's
+  // photo is derived from it on every render, never synchronised by effects: two states
+  // kept equal by effects raced (an effect's update, applied after Escape had closed the
+  // viewer, opened it again). The last photo shown is remembered so that a tag edit that
+  // drops it from the current results (e.g. removing the tag searched for) does not close
+  // it under the user's hands.
+  const { onPhotoId, photoId } = props;
+  const lastShown = useRef<{ photo: PhotoSummary; index: number } | null>(null);
+  const foundAt = photoId === null ? -1 : ids.indexOf(photoId);
+  const foundPhoto = foundAt >= 0 ? search.photos[foundAt] : undefined;
+  const opened = useMemo(() => {
+    if (photoId === null) return null;
+    if (foundPhoto) return { photo: foundPhoto, index: foundAt };
+    // Not in the results (any more): the photo shown last, if it is this one. A photo the
+    // URL names opens once it is in the results.
+    return lastShown.current?.photo.id === photoId ? lastShown.current : null;
+  }, [photoId, foundPhoto, foundAt]);
+  lastShown.current = opened ?? lastShown.current;
 
   // A new query starts with nothing selected and no photo open. The query the page opened
   // with is not new: the photo its URL names stays.
   const shownQuery = useRef({ query: props.query, sort: props.sort, manualAlbumId });
-  const { onPhotoId, photoId } = props;
   useEffect(() => {
     const before = shownQuery.current;
     if (
@@ -73,45 +88,30 @@ export function LibraryView(props: {
       return;
     shownQuery.current = { query: props.query, sort: props.sort, manualAlbumId };
     setSelection(emptySelection);
-    setOpened(null);
     onPhotoId(null);
   }, [props.query, props.sort, manualAlbumId, onPhotoId]);
 
-  // The URL names a photo (reload, shared link, Back): open it once it is in the results.
-  useEffect(() => {
-    if (photoId === null) {
-      setOpened(null);
-      return;
-    }
-    setOpened((current) => {
-      if (current?.photo.id === photoId) return current;
-      const index = search.photos.findIndex((p) => p.id === photoId);
-      const photo = search.photos[index];
-      return photo ? { photo, index } : current;
-    });
-  }, [photoId, search.photos]);
-  useEffect(() => {
-    if (opened && opened.photo.id !== photoId) onPhotoId(opened.photo.id);
-    // Only the viewer's own changes are reported here (photoId is read, not watched: a new
-    // photoId from the URL is applied by the effect above, which then lands here equal).
-  }, [opened]);
-
+  const showPhoto = useCallback(
+    (photo: PhotoSummary, index: number) => {
+      lastShown.current = { photo, index };
+      onPhotoId(photo.id);
+    },
+    [onPhotoId],
+  );
   const openIndex = useCallback(
     (index: number) => {
       const photo = search.photos[index];
-      if (photo) setOpened({ photo, index });
+      if (photo) showPhoto(photo, index);
     },
-    [search.photos],
+    [search.photos, showPhoto],
   );
   // Closing leaves the grid's focus on the photo last shown (focus returns to the grid).
   const closePhoto = useCallback(() => {
-    const at = opened ? ids.indexOf(opened.photo.id) : -1;
-    if (opened && at >= 0) {
-      setSelection({ selected: new Set([opened.photo.id]), anchor: at, focus: at });
+    if (opened && foundAt >= 0) {
+      setSelection({ selected: new Set([opened.photo.id]), anchor: foundAt, focus: foundAt });
     }
-    setOpened(null);
     onPhotoId(null);
-  }, [ids, opened, onPhotoId]);
+  }, [opened, foundAt, onPhotoId]);
   const syntaxError = search.ready ? querySyntaxError(search.error, props.query) : null;
   const { onSyntaxError } = props;
   // Reported once per failure (the error object identifies it), not on every render.
@@ -121,7 +121,6 @@ export function LibraryView(props: {
     onSyntaxError(syntaxRef.current);
   }, [search.error, search.ready, onSyntaxError]);
 
-  const foundAt = opened ? ids.indexOf(opened.photo.id) : -1;
   const currentIndex = opened ? (foundAt >= 0 ? foundAt : opened.index) : null;
 
   let body;
@@ -284,7 +283,7 @@ export function LibraryView(props: {
               search.ensureLoaded(next);
               const photo = search.photos[next];
               if (photo) {
-                setOpened({ photo, index: next });
+                showPhoto(photo, next);
                 setSelection({ selected: new Set([ids[next] ?? -1]), anchor: next, focus: next });
               }
             }

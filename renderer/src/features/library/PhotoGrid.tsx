@@ -5,7 +5,7 @@
 // A timeline on the right jumps through a large library; pages of results stream in behind.
 // Keyboard: arrows/Home/End/PageUp/PageDown move (up/down to the nearest photo in x), Shift
 // extends, Space toggles, Enter opens, Ctrl/Cmd+A selects what is loaded, Escape clears.
-import { memo, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
+import { memo, useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import type { PhotoSummary, SearchSort } from '../../../../preload/api-contract.ts';
 import { useClient } from '../../api/client-context.tsx';
 import { useI18n } from '../../i18n/i18n.tsx';
@@ -164,6 +164,36 @@ export function PhotoGrid(props: {
   }, [focus]);
 
   const onScroll = useRef<number | null>(null);
+  // The cells get callbacks that never change (they read the latest props through a ref), so
+  // a memoised cell re-renders only when its own photo, geometry or selection changes — not on
+  // every scroll frame.
+  const latest = useRef(props);
+  latest.current = props;
+  const onCellClick = useCallback((index: number, toggle: boolean, range: boolean) => {
+    const current = latest.current;
+    scrollRef.current?.focus({ preventScroll: true });
+    current.onSelection(clickSelect(current.selection, index, current.ids, { toggle, range }));
+  }, []);
+  const onCellOpen = useCallback((index: number) => {
+    latest.current.onOpen(index);
+  }, []);
+  // A thumbnail that fails to load is reported once, here: `error` does not bubble, so one
+  // capturing listener on the grid replaces a listener React would add to every <img>.
+  const [failedThumbs, setFailedThumbs] = useState<ReadonlySet<string>>(() => new Set());
+  useEffect(() => {
+    const el = scrollRef.current;
+    if (!el) return;
+    const onError = (event: Event) => {
+      const target = event.target;
+      if (!(target instanceof HTMLImageElement)) return;
+      const hash = target.dataset.hash;
+      if (hash) setFailedThumbs((failed) => new Set(failed).add(hash));
+    };
+    el.addEventListener('error', onError, true);
+    return () => {
+      el.removeEventListener('error', onError, true);
+    };
+  }, []);
 
   return (
     <div className="grid-wrap">
@@ -257,13 +287,9 @@ export function PhotoGrid(props: {
                         ? t('photo.missing')
                         : null
                   }
-                  onClick={(index, toggle, range) => {
-                    scrollRef.current?.focus({ preventScroll: true });
-                    props.onSelection(
-                      clickSelect(props.selection, index, props.ids, { toggle, range }),
-                    );
-                  }}
-                  onOpen={props.onOpen}
+                  thumbFailed={photo?.hash ? failedThumbs.has(photo.hash) : false}
+                  onClick={onCellClick}
+                  onOpen={onCellOpen}
                 />,
               );
             }
@@ -403,14 +429,15 @@ const GridCell = memo(function GridCell(props: {
   brokenLabel: string;
   /** Set when the original cannot be reached (folder offline, file gone): the badge. */
   unreachableLabel: string | null;
+  /** The thumbnail did not load (the grid listens for image errors once, for all cells). */
+  thumbFailed: boolean;
   onClick: (index: number, toggle: boolean, range: boolean) => void;
   onOpen: (index: number) => void;
 }) {
   const client = useClient();
-  const [failed, setFailed] = useState(false);
   const { photo } = props;
   const name = photo ? baseName(photo.relPath) : '';
-  const showImage = photo?.hash && photo.hasThumbnail && !failed;
+  const showImage = photo?.hash && photo.hasThumbnail && !props.thumbFailed;
   return (
     <div
       role="gridcell"
@@ -431,12 +458,9 @@ const GridCell = memo(function GridCell(props: {
         <img
           src={client.mediaUrl('thumbnail', photo.hash ?? '')}
           alt={name}
-          loading="lazy"
+          data-hash={photo.hash}
           decoding="async"
           draggable={false}
-          onError={() => {
-            setFailed(true);
-          }}
         />
       ) : (
         <div className="cell-placeholder">

@@ -7,6 +7,8 @@ import type { PhotoSummary, SearchFacets, SearchSort } from '../../../../preload
 import { useClient } from '../../api/client-context.tsx';
 
 const pageSize = 400;
+/** The API's largest page: a jump far ahead (the timeline) catches up in pages this big. */
+const largestPage = 10_000;
 
 export interface SearchState {
   readonly photos: readonly PhotoSummary[];
@@ -27,17 +29,17 @@ export function useSearch(
 ) {
   const client = useClient();
   const fetchPage = useCallback(
-    (cursor: string | null, withFacets: boolean) =>
+    (cursor: string | null, withFacets: boolean, limit = pageSize) =>
       manualAlbumId === null
         ? client.api['photos.search']({
             query,
             sort,
             cursor,
-            limit: pageSize,
+            limit,
             withFacets,
             lastWordPrefix: typing,
           })
-        : client.api['albums.photos']({ id: manualAlbumId, cursor, limit: pageSize }),
+        : client.api['albums.photos']({ id: manualAlbumId, cursor, limit }),
     [client, query, sort, typing, manualAlbumId],
   );
   const [state, setState] = useState<SearchState>({
@@ -85,7 +87,11 @@ export function useSearch(
       if (fetching.current || cursor.current === null || index < state.photos.length) return;
       const id = run.current;
       fetching.current = true;
-      fetchPage(cursor.current, false).then(
+      // Pages come in order (keyset cursor): scrolling asks for one page ahead, a jump far
+      // ahead (the timeline) asks for everything up to there in the largest pages, so it
+      // settles in a few round trips instead of one per 400 photos.
+      const missing = index + pageSize - state.photos.length;
+      fetchPage(cursor.current, false, Math.min(largestPage, Math.max(pageSize, missing))).then(
         (result) => {
           if (id !== run.current) return;
           cursor.current = result.nextCursor;
