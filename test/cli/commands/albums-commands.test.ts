@@ -2,7 +2,7 @@
 // on a real data folder whose photos were ingested from real JPEG files: create --manual, add
 // photos by id and path, move, show (human and --json), remove, the older `add <name> <query>`
 // still saving a smart album, the album list telling both kinds apart, and usage errors.
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -112,6 +112,44 @@ describe(albumsCommand.name, () => {
     expect((await cli('albums', 'show', 'Everything')).out).toMatch(
       /^Everything \(smart album: -tagged; 3 photos, newest first\)/,
     );
+  });
+
+  it('leaves a deleted file out of the album (the real scanner marks it missing) and shows it again when it is back', async () => {
+    await cli('albums', 'create', '--manual', 'Trip');
+    await cli('albums', 'add', 'Trip', idOf('a.jpg'), idOf('b.jpg'), idOf('c.jpg'));
+    const bytes = readFileSync(join(photos, 'b.jpg'));
+    const rescan = async () => {
+      const db = openCatalog(dataPaths(data).catalog);
+      try {
+        const folderId = (db.prepare('SELECT id FROM folders').get() as { id: number }).id;
+        await ingestFolder({ db, dataRoot: data, log: silentLog }, folderId);
+      } finally {
+        db.close();
+      }
+    };
+    const shown = async () =>
+      JSON.parse((await cli('albums', 'show', 'Trip', '--json')).out) as {
+        album: { count: number };
+        photos: { id: number }[];
+      };
+    rmSync(join(photos, 'b.jpg'));
+    await rescan();
+    const without = await shown();
+    expect(without.album.count).toBe(2);
+    expect(without.photos.map((p) => p.id)).toEqual([ids.get('a.jpg'), ids.get('c.jpg')]);
+    writeFileSync(join(photos, 'b.jpg'), bytes);
+    await rescan();
+    expect((await shown()).photos.map((p) => p.id)).toEqual([
+      ids.get('a.jpg'),
+      ids.get('b.jpg'),
+      ids.get('c.jpg'),
+    ]);
+    // The folder leaves the library: its photos leave every album, and the album still works.
+    const db = openCatalog(dataPaths(data).catalog);
+    const folderId = (db.prepare('SELECT id FROM folders').get() as { id: number }).id;
+    db.close();
+    expect((await cli('remove', String(folderId), '--yes')).code).toBe(0);
+    expect(await shown()).toMatchObject({ album: { count: 0 }, photos: [] });
   });
 
   it('refuses misused options with a usage error', async () => {

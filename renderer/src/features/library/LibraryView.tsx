@@ -239,7 +239,10 @@ export function LibraryView(props: {
         )}
         <div className="grid-area">{body}</div>
       </div>
-      <FacetPanel facets={search.facets} query={props.query} onQuery={props.onQuery} />
+      {/* A manual album has no facets (its photos are chosen, not searched). */}
+      {manualAlbumId === null && (
+        <FacetPanel facets={search.facets} query={props.query} onQuery={props.onQuery} />
+      )}
       <BulkToast toast={bulk.toast} onUndo={bulk.undo} onDismiss={bulk.dismiss} />
       {opened && currentIndex !== null && (
         <PhotoView
