@@ -1,8 +1,9 @@
 // Command handlers for `tujian search`, `tujian albums list|add|rm|rename` (manual albums:
-// album-commands.ts) and `tujian tag add|rm <photo|query> <tag>`, as plain functions: they take the open catalog
-// and parsed arguments and return the text to print (JSON with `json: true`), so the CLI only
-// registers them and tests call them directly. Errors are thrown as typed errors;
-// `describeSearchError` turns them into a message with a caret under the query position.
+// album-commands.ts) and `tujian tag add|rm <photo|query> <tag>`, as plain functions: they
+// take the open catalog and parsed arguments and return the text to print (JSON with
+// `json: true`), so the CLI only registers them and tests call them directly. Errors are
+// thrown as typed errors; `describeSearchError` turns them into a message with a caret
+// under the query position.
 import { join } from 'node:path';
 import type { Catalog } from '../catalog/catalog-connection.ts';
 import { findPhotoIdsByPathText, photoExists } from '../catalog/photos.ts';
