@@ -653,7 +653,18 @@ export const apiContract = {
   'settings.setEngine': channel(EngineSettingsPatch, EngineSettingsView),
   'settings.testEngine': channel(
     z.object({ engine: EngineId }),
-    z.object({ ok: z.boolean(), message: z.string() }),
+    z.object({
+      ok: z.boolean(),
+      /** The vendor's or the check's own words (shown as they are when `kind` is `checked`). */
+      message: z.string(),
+      /**
+       * What was found, for the UI to say in its language: `checked` (a live call, `message`
+       * says how it went), `complete` (settings complete, no live check for this engine: the
+       * first tagging call probes), `on-device` (nothing to connect to), `not-ready` (settings
+       * incomplete or unreadable, `message` says why).
+       */
+      kind: z.enum(['checked', 'complete', 'on-device', 'not-ready']),
+    }),
   ),
 } as const;
 

@@ -52,6 +52,7 @@ import {
   type ActivityStatus,
   type ApiEvent,
   type ApiHandlers,
+  type ApiOutput,
   type BulkChange,
   type EngineId,
   type EngineMigrationEstimate,
@@ -124,7 +125,7 @@ export interface JobsPort {
 export interface EngineSettingsPort {
   list(): Promise<EngineSettingsView[]>;
   update(patch: EngineSettingsPatch): Promise<EngineSettingsView>;
-  test(engine: EngineId): Promise<{ ok: boolean; message: string }>;
+  test(engine: EngineId): Promise<ApiOutput<'settings.testEngine'>>;
 }
 
 /** Desktop-only abilities; absent in the web host. */

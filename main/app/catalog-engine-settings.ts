@@ -274,21 +274,28 @@ export function createCatalogEngineSettings(
     },
     async test(engine) {
       if (!isCloud(engine))
-        return { ok: true, message: 'The on-device engine needs no connection.' };
+        return {
+          ok: true,
+          kind: 'on-device',
+          message: 'The on-device engine needs no connection.',
+        };
       const loaded = await loadEngineSettings(engine, backend, credentials);
-      if (!loaded.ok) return { ok: false, message: loaded.message };
+      if (!loaded.ok) return { ok: false, kind: 'not-ready', message: loaded.message };
       try {
         const definition = cloudEngineDefinition(engine);
         if (!definition.checkConnection)
           return {
             ok: true,
-            message: `The ${engine} settings are complete. A live check of the credentials happens on the first tagging call (the job runner probes once before sending more).`,
+            kind: 'complete',
+            message:
+              'The settings are complete. A live check of the credentials happens on the first tagging call (the job runner probes once before sending more).',
           };
         const step = await definition.checkConnection(loaded.settings);
-        return { ok: step.ok, message: redact(step.detail) };
+        return { ok: step.ok, kind: 'checked', message: redact(step.detail) };
       } catch (error) {
         return {
           ok: false,
+          kind: 'checked',
           message: redact(error instanceof Error ? error.message : String(error)),
         };
       }

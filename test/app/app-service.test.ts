@@ -229,7 +229,19 @@ describe(createAppService.name, () => {
       used: 0,
       limit: 1000,
     });
-    expect(await call('settings.testEngine', { engine: 'aliyun' })).toMatchObject({ ok: false });
+    expect(await call('settings.testEngine', { engine: 'aliyun' })).toMatchObject({
+      ok: false,
+      kind: 'not-ready',
+    });
+    // Huawei has no live check: the answer says so by kind (the UI words it with the
+    // engine's display name), never by the internal id.
+    const huawei = await call('settings.testEngine', { engine: 'huawei' });
+    expect(huawei).toMatchObject({ ok: true, kind: 'complete' });
+    expect(huawei.message).not.toContain('huawei');
+    expect(await call('settings.testEngine', { engine: 'local' })).toMatchObject({
+      ok: true,
+      kind: 'on-device',
+    });
   });
 
   it('sets up the vision-language model engine: a protocol choice, local by default, a warning off the machine, Test connection', async () => {

@@ -123,4 +123,18 @@ describe.skipIf(!hasChromium)('Tencent and Baidu settings cards (startWebHost in
     await page.locator(huaweiCard).scrollIntoViewIfNeeded();
     await page.screenshot({ path: join(screenshots, 'e2e-successor-migration.png') });
   });
+  it('says by its display name that Huawei is set up, when it has no live check', async () => {
+    const huaweiCard = '[data-testid=engine-huawei]';
+    const needed = page.locator(`${huaweiCard} label.field:has([data-testid=field-needed]) input`);
+    const count = await needed.count();
+    expect(count).toBeGreaterThan(0);
+    for (let i = 0; i < count; i++) await needed.nth(i).fill(`value-${String(i)}`);
+    await page.click(`${huaweiCard} .engine-actions button[type=submit]`);
+    await expect.poll(() => page.textContent(`${huaweiCard} .engine-actions`)).toContain('Saved');
+    await page.click(`${huaweiCard} [data-testid=engine-test]`);
+    await expect
+      .poll(() => page.textContent(`${huaweiCard} .engine-actions`))
+      .toContain('Huawei Cloud: the settings are complete');
+    expect(await page.textContent(`${huaweiCard} .engine-actions`)).not.toContain('huawei');
+  });
 });

@@ -255,6 +255,9 @@ const en = {
   'settings.saved': 'Saved.',
   'settings.test': 'Test connection',
   'settings.testing': 'Testing…',
+  'settings.testComplete':
+    '{engine}: the settings are complete. The keys are checked for real on the first tagging call (one probe before any more are sent).',
+  'settings.testOnDevice': 'The on-device engine needs no connection.',
   'settings.dataFolder': 'Data folder',
   'settings.dataFolderHint':
     'Catalog, thumbnails and previews are kept here, never on the photo drive.',
@@ -557,6 +560,9 @@ const zh: Record<MessageKey, string> = {
   'settings.saved': '已保存。',
   'settings.test': '测试连接',
   'settings.testing': '测试中…',
+  'settings.testComplete':
+    '{engine}：设置已完整。密钥会在第一次打标签时真正检查（先试一次，再继续发送）。',
+  'settings.testOnDevice': '本机引擎无需连接。',
   'settings.dataFolder': '数据文件夹',
   'settings.dataFolderHint': '目录、缩略图和预览保存在这里，不会写入照片所在的磁盘。',
   'settings.uiLanguage': '界面语言',

@@ -14,6 +14,7 @@ import { Spinner } from '../../components/EmptyState.tsx';
 import { Icon } from '../../components/Icon.tsx';
 import { useI18n } from '../../i18n/i18n.tsx';
 import { describeError } from '../../lib/errors.ts';
+import { engineLabel } from '../../lib/engine-names.ts';
 import type { Translate } from '../../i18n/translate.ts';
 import { isMessageKey } from '../../i18n/messages.ts';
 
@@ -453,7 +454,16 @@ function EngineCard({
                 client.api['settings.testEngine']({ engine: settings.engine })
                   .then(
                     (r) => {
-                      setMessage({ ok: r.ok, text: r.message });
+                      // Said in the UI language with the engine's name; a live check's
+                      // answer is the vendor's (or the check's) own words.
+                      const name = engineLabel(settings.engine, t);
+                      const text =
+                        r.kind === 'complete'
+                          ? t('settings.testComplete', { engine: name })
+                          : r.kind === 'on-device'
+                            ? t('settings.testOnDevice')
+                            : r.message;
+                      setMessage({ ok: r.ok, text });
                     },
                     (e: unknown) => {
                       setMessage({ ok: false, text: describeError(e, t) });
