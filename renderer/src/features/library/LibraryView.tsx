@@ -55,6 +55,13 @@ export function LibraryView(props: {
   const bulk = useBulkToast();
   const [selection, setSelection] = useState<GridSelection>(emptySelection);
   const ids = useMemo(() => search.photos.map((p) => p.id), [search.photos]);
+  // The selection in the grid's order (not the order of the clicks), so photos added to an
+  // album land in the order the user sees them.
+  const selectedInGridOrder = useMemo(() => {
+    const at = new Map(ids.map((id, index) => [id, index]));
+    const far = Number.MAX_SAFE_INTEGER;
+    return [...selection.selected].sort((a, b) => (at.get(a) ?? far) - (at.get(b) ?? far));
+  }, [ids, selection.selected]);
 
   // One source of truth for the open photo: `photoId` (the address bar's). The viewer's
   // photo is derived from it on every render, never synchronised by effects: two states
@@ -226,7 +233,7 @@ export function LibraryView(props: {
         {(selection.selected.size > 1 ||
           (manualAlbumId !== null && selection.selected.size > 0)) && (
           <SelectionBar
-            selected={[...selection.selected]}
+            selected={selectedInGridOrder}
             onClear={() => {
               setSelection(emptySelection);
             }}
