@@ -9,6 +9,7 @@
 import { z } from 'zod';
 import type { Catalog, ReadableCatalog } from './catalog-connection.ts';
 import { addPhotosToAlbum, requireManualAlbum } from './album-photos.ts';
+import { readSettingJson, writeSettingJson } from './settings.ts';
 import { addTag, findOrCreateTag, removeTag, type TagInput, type TagRef } from './tag-editing.ts';
 
 const TagRowState = z.object({
@@ -65,21 +66,14 @@ function readUndoRow(db: ReadableCatalog): UndoRow | undefined {
   return db.prepare<[], UndoRow>(`SELECT kind, payload FROM bulk_undo WHERE id = 1`).get();
 }
 
-/** Ids go up across changes (also after an undo cleared the row), so a stale id never matches. */
+/** Where the last change id is kept: ids go up across changes, also after an undo cleared
+ * the record, so a stale toast's id never matches a later change. */
+const lastChangeIdKey = 'bulk.lastChangeId';
+
 function nextChangeId(db: Catalog): number {
-  const last = db
-    .prepare<[], { last: number | null }>(
-      `SELECT max(coalesce(json_extract(payload, '$.changeId'), 0)) AS last FROM bulk_undo`,
-    )
-    .get();
-  const counter = db
-    .prepare<[], { value: string }>(`SELECT value FROM settings WHERE key = 'bulk.lastChangeId'`)
-    .get();
-  const next = Math.max(last?.last ?? 0, Number(counter?.value ?? 0)) + 1;
-  db.prepare(
-    `INSERT INTO settings (key, value) VALUES ('bulk.lastChangeId', ?)
-     ON CONFLICT (key) DO UPDATE SET value = excluded.value`,
-  ).run(String(next));
+  const last = z.number().int().nonnegative().catch(0).parse(readSettingJson(db, lastChangeIdKey));
+  const next = last + 1;
+  writeSettingJson(db, lastChangeIdKey, next);
   return next;
 }
 
