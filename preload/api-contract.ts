@@ -614,6 +614,17 @@ export const apiContract = {
     Ok,
   ),
 
+  /** An album's photos and tags as a CSV or JSON file (as `tujian export --album`). */
+  'albums.export': channel(
+    z.object({ id: Id, format: z.enum(['csv', 'json']).default('csv') }),
+    z.object({
+      fileName: z.string(),
+      mediaType: z.string(),
+      text: z.string(),
+      count: z.number().int().nonnegative(),
+    }),
+  ),
+
   /** The selection bar's tag edits, undoable with `bulk.undo`. */
   'bulk.addTag': channel(
     z.object({

@@ -44,7 +44,8 @@ import {
   readJobControls,
   setJobsPaused,
 } from '../jobs/job-controls.ts';
-import { albumPage, createAlbum, listAlbums } from '../search/smart-albums.ts';
+import { albumPage, albumPhotoIds, createAlbum, listAlbums } from '../search/smart-albums.ts';
+import { exportPhotos, writeCsv, writeJson } from '../catalog/catalog-export.ts';
 import { photoSummaryOf } from './search-port.ts';
 import {
   ApiError,
@@ -516,6 +517,25 @@ export function createAppService(deps: AppServiceDeps): AppService {
         return { ok: true as const };
       }),
 
+    'albums.export': ({ id, format }) =>
+      translateCatalogErrors(() => {
+        const album = getAlbum(db, id);
+        const { ids, inOrder } = albumPhotoIds(db, id);
+        const chunks: string[] = [];
+        const write = (chunk: string) => {
+          chunks.push(chunk);
+        };
+        const photos = exportPhotos(db, ids, { inGivenOrder: inOrder });
+        const count = format === 'csv' ? writeCsv(photos, write) : writeJson(photos, write);
+        // A file name any system accepts: no separators or characters Windows refuses.
+        const base = album.name.replace(/[\\/:*?"<>|]/g, '_').replace(/\p{Cc}/gu, '_');
+        return {
+          fileName: `${base}.${format}`,
+          mediaType: format === 'csv' ? 'text/csv' : 'application/json',
+          text: chunks.join(''),
+          count,
+        };
+      }),
     'bulk.addTag': ({ photoIds, name, type }) =>
       translateCatalogErrors(() => {
         // As tags.add: a name the catalog knows (zh or en) reuses that tag.

@@ -9,7 +9,9 @@ import {
   countAlbumPhotos,
   countManualAlbumPhotos,
   listAlbumPage,
+  listAlbumPhotoIds,
 } from '../catalog/album-photos.ts';
+import { listPhotoIdsWhere } from '../catalog/photos.ts';
 import {
   AlbumError,
   cleanAlbumName,
@@ -22,6 +24,7 @@ import {
 import {
   countPhotos,
   parseQuery,
+  planQueryText,
   QueryParseError,
   searchPhotos,
   SearchCursorError,
@@ -124,4 +127,14 @@ export function albumPage(db: Catalog, id: number, options: SearchOptions = {}):
     nextCursor: rows.length > limit && last ? `m${String(last.position)}` : null,
     facets: null,
   };
+}
+
+/**
+ * Every photo of an album, for an export: a manual album's in its order (`inOrder` true), a
+ * smart album's as its query finds them now (the export orders those by folder and path).
+ */
+export function albumPhotoIds(db: Catalog, id: number): { ids: number[]; inOrder: boolean } {
+  const album = getAlbum(db, id);
+  if (album.kind === 'manual') return { ids: listAlbumPhotoIds(db, id), inOrder: true };
+  return { ids: listPhotoIdsWhere(db, planQueryText(db, album.query)), inOrder: false };
 }

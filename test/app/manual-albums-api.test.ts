@@ -61,6 +61,19 @@ describe(`${createAppService.name}: manual albums and bulk changes`, () => {
     const rest = await call('albums.photos', { id: trip.id, cursor: page.nextCursor, limit: 2 });
     expect(rest.photos.map((p) => p.relPath)).toEqual(['dog.jpg']);
     expect(rest.nextCursor).toBeNull();
+    const exported = await call('albums.export', { id: trip.id });
+    expect(exported).toMatchObject({ fileName: 'Trip.csv', mediaType: 'text/csv', count: 3 });
+    // The album's order, not the folder's: horses, eagle, dog.
+    const paths = exported.text.split('\n').filter((line) => /\.jpg/.test(line));
+    expect(paths.map((line) => /(\w+)\.jpg/.exec(line)?.[1])).toEqual(
+      expect.arrayContaining(['horses', 'eagle', 'dog']),
+    );
+    const firstLineOf = (name: string) => paths.findIndex((line) => line.includes(name));
+    expect(firstLineOf('horses.jpg')).toBeLessThan(firstLineOf('eagle.jpg'));
+    expect(firstLineOf('eagle.jpg')).toBeLessThan(firstLineOf('dog.jpg'));
+    const json = await call('albums.export', { id: trip.id, format: 'json' });
+    expect(json.fileName).toBe('Trip.json');
+    expect((JSON.parse(json.text) as unknown[]).length).toBe(3);
     await call('albums.removePhotos', { id: trip.id, photoIds: [horses] });
     const list = await call('albums.list', {});
     const animalCount = (await ids('animal')).size;

@@ -3,7 +3,7 @@
 // album, add the selection, reorder from the keyboard, remove; remove a tag from the
 // selection and bring it back with Undo; the toast's words in English and Chinese. Each test
 // saves a screenshot into test-output/ for a human to look at.
-import { existsSync, mkdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -131,6 +131,18 @@ describe.skipIf(!hasChromium)('manual albums and bulk changes (startWebHost in C
     // The order is the album's, kept in the catalog: a reload shows it again.
     await page.reload();
     await expect.poll(gridNames).toEqual(moved);
+
+    // Export: a CSV download with the photos in the album's order.
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.click('[data-testid=album-export]'),
+    ]);
+    expect(download.suggestedFilename()).toBe('Trip.csv');
+    const csv = readFileSync(await download.path(), 'utf8');
+    const firstRow = (name: string | undefined) =>
+      csv.split('\n').findIndex((line) => name !== undefined && line.includes(`/${name},`));
+    expect(moved.map(firstRow)).toEqual([...moved.map(firstRow)].sort((a, b) => a - b));
+    expect(firstRow(moved[0])).toBeGreaterThan(0);
 
     await page.click('[data-testid=grid-cell] >> nth=0');
     await page.click('[data-testid=album-remove-photos]');

@@ -9,7 +9,7 @@ import { checkCatalog, checkFoundDamage } from '../../catalog/catalog-check.ts';
 import { exportPhotos, writeCsv, writeJson } from '../../catalog/catalog-export.ts';
 import type { Catalog } from '../../catalog/catalog-connection.ts';
 import { listPhotoIdsWhere } from '../../catalog/photos.ts';
-import { listAlbumPhotoIds } from '../../catalog/album-photos.ts';
+import { albumPhotoIds } from '../../search/smart-albums.ts';
 import { albumNamed } from '../../search/album-commands.ts';
 import { enqueueIngest } from '../../catalog/job-queue.ts';
 import { scanFolder } from '../../library/folder-scanner.ts';
@@ -264,11 +264,10 @@ export const exportCommand: CliCommand = {
       // An album's photos: a manual album's in its order, a smart album's as its query finds.
       const album = albumName === undefined ? undefined : albumNamed(ctx.db, albumName);
       const query = album ? album.query : inv.positionals.join(' ');
-      const ids =
-        album?.kind === 'manual'
-          ? listAlbumPhotoIds(ctx.db, album.id)
-          : selectPhotoIds(ctx.db, query);
-      const photos = exportPhotos(ctx.db, ids, { inGivenOrder: album?.kind === 'manual' });
+      const selected = album
+        ? albumPhotoIds(ctx.db, album.id)
+        : { ids: selectPhotoIds(ctx.db, query), inOrder: false };
+      const photos = exportPhotos(ctx.db, selected.ids, { inGivenOrder: selected.inOrder });
       let count: number;
       if (output) {
         // Written through a temporary file: an interrupted export never leaves half a file.

@@ -58,6 +58,7 @@ const en = {
   'albums.deleteConfirm': 'Delete the album “{name}”? Photos are not touched.',
   // Manual albums, bulk changes and their toast (issue 16)
   'manualAlbums.title': 'My albums',
+  'albums.export': 'Export',
   'manualAlbums.new': 'New album',
   'manualAlbums.empty': 'Create an album, then add photos from the selection or the photo view.',
   'manualAlbums.manual': 'Album you arrange',
@@ -367,6 +368,7 @@ const zh: Record<MessageKey, string> = {
   'albums.deleteConfirm': '删除相册“{name}”？照片不受影响。',
   // 手动相册、批量操作与提示（issue 16）
   'manualAlbums.title': '我的相册',
+  'albums.export': '导出',
   'manualAlbums.new': '新建相册',
   'manualAlbums.empty': '新建相册后，可从所选照片或照片详情中加入照片。',
   'manualAlbums.manual': '手动整理的相册',

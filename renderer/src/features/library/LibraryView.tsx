@@ -20,6 +20,7 @@ import { SelectionBar } from './SelectionBar.tsx';
 import { useSearch } from './use-search.ts';
 import { AddToAlbumSelect } from '../albums/AddToAlbumSelect.tsx';
 import { BulkToast } from '../albums/BulkToast.tsx';
+import { AlbumExportButton } from '../albums/AlbumExportButton.tsx';
 import { useBulkToast } from '../albums/use-bulk-toast.ts';
 import { useClient } from '../../api/client-context.tsx';
 
@@ -203,6 +204,7 @@ export function LibraryView(props: {
         <div className="results-header">
           <div className="results-title">
             {props.title && <h1 className="album-title">{props.title}</h1>}
+            {props.album && <AlbumExportButton album={props.album} />}
             <span className="result-count" data-testid="result-count">
               {search.ready && search.error === null
                 ? search.total === 1
