@@ -260,9 +260,14 @@ export const FaceView = z.object({
   /** The content's hash: the face is cut out of its thumbnail by the UI. */
   hash: z.string(),
   box: z.object({ x: z.number(), y: z.number(), w: z.number(), h: z.number() }),
+  /** The photo's width / height (null when unknown): the crop is square in its pixels. */
+  aspect: z.number().positive().nullable(),
   personId: Id.nullable(),
-  /** user: the user put it there (moved, merged, named); auto: found by the clustering. */
-  assignedBy: z.enum(['auto', 'user']).nullable(),
+  /**
+   * user: the user put it there (moved, merged, named); auto: found by the clustering;
+   * imported: named by another tool's face region (digiKam, Lightroom, Picasa).
+   */
+  assignedBy: z.enum(['auto', 'user', 'imported']).nullable(),
   zh: z.string().nullable(),
   en: z.string().nullable(),
 });
@@ -464,6 +469,26 @@ export const EngineSettingsPatch = z.object({
   hostingBucket: z.string().max(200).nullable().optional(),
 });
 export type EngineSettingsPatch = z.infer<typeof EngineSettingsPatch>;
+
+/**
+ * XMP sidecars as the settings panel shows them (`tujian xmp settings` has every option):
+ * whether sidecars are written as tags change, and whether the text read in photos goes in
+ * too ([Note: Recognised text in XMP] in main/library/xmp-text.ts).
+ */
+export const SidecarSettingsView = z.object({
+  enabled: z.boolean(),
+  writeText: z.boolean(),
+  /** `beside`: photo.jpg.xmp next to the photo; `folder`: a mirror tree under `folder`. */
+  location: z.enum(['beside', 'folder']),
+  folder: z.string().nullable(),
+});
+export type SidecarSettingsView = z.infer<typeof SidecarSettingsView>;
+
+export const SidecarSettingsPatch = z.object({
+  enabled: z.boolean().optional(),
+  writeText: z.boolean().optional(),
+});
+export type SidecarSettingsPatch = z.infer<typeof SidecarSettingsPatch>;
 
 export const AppInfo = z.object({
   host: z.enum(['desktop', 'web']),
@@ -677,6 +702,9 @@ export const apiContract = {
       kind: z.enum(['checked', 'complete', 'on-device', 'not-ready']),
     }),
   ),
+  'settings.sidecars': channel(Empty, SidecarSettingsView),
+  /** Only the keys present change; the sidecars a change affects are written at the next sync. */
+  'settings.setSidecars': channel(SidecarSettingsPatch, SidecarSettingsView),
 } as const;
 
 export type ApiContract = typeof apiContract;

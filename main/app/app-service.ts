@@ -62,6 +62,7 @@ import {
   type RescanResult,
   type SearchResult,
   type SearchSort,
+  type SidecarSettingsView,
   type TagCount,
   type TagInfo,
 } from '../../preload/api-contract.ts';
@@ -74,6 +75,7 @@ import {
   setFolderEngines,
 } from './catalog-views.ts';
 import { readSettingJson, writeOrDeleteSetting } from '../catalog/settings.ts';
+import { readXmpSettings, writeXmpSettings, type XmpSettings } from '../library/xmp-sidecars.ts';
 import { countIngest, retryFailedJobsById } from '../catalog/jobs-table.ts';
 import { QueryParseError, SearchCursorError } from '../search/search-service.ts';
 import {
@@ -578,9 +580,31 @@ export function createAppService(deps: AppServiceDeps): AppService {
       return view;
     },
     'settings.testEngine': ({ engine }) => deps.engineSettings.test(engine),
+    'settings.sidecars': () => sidecarSettingsView(readXmpSettings(db)),
+    'settings.setSidecars': (patch) => {
+      let settings: XmpSettings;
+      try {
+        // zod leaves an option that was not given out: only the given ones change.
+        settings = writeXmpSettings(db, patch);
+      } catch (error) {
+        // A damaged settings row, or a folder location without a folder.
+        throw new ApiError('conflict', (error as Error).message);
+      }
+      changed('settings');
+      return sidecarSettingsView(settings);
+    },
   };
 
   return { handlers, activityStatus };
+}
+
+function sidecarSettingsView(settings: XmpSettings): SidecarSettingsView {
+  return {
+    enabled: settings.enabled,
+    writeText: settings.writeText,
+    location: settings.location,
+    folder: settings.folder ?? null,
+  };
 }
 
 /** The job controls kept in the catalog (main/jobs/job-controls.ts), which the runner reads. */

@@ -41,6 +41,8 @@ export interface LibraryRuntimeOptions {
   readonly log: Logger;
   /** Told every runner event (progress, stops, a halt on a full disk). */
   readonly onEvent?: (event: RunnerEvent) => void;
+  /** Told when the background people pass changed persons (main/people/people-sync.ts). */
+  readonly onPeopleChange?: () => void;
 }
 
 export interface SidecarTotals {
@@ -116,7 +118,10 @@ function buildCore(options: LibraryRuntimeOptions, engineSet: RuntimeEngines): R
     },
   });
   // New faces join their persons, and the full pass runs when due (main/people/people-sync.ts).
-  const people = createPeopleSync(db, { log: libraryLog });
+  const people = createPeopleSync(db, {
+    log: libraryLog,
+    ...(options.onPeopleChange ? { onChange: options.onPeopleChange } : {}),
+  });
   return {
     runner,
     libraryLog,

@@ -32,6 +32,7 @@ import {
 import { planQueryText } from '../../search/search-service.ts';
 import { type CliCommand, flagOption, stringOption } from '../cli-command.ts';
 import { openCliContext } from '../cli-context.ts';
+import { startCliSidecars } from '../cli-sidecars.ts';
 import { ExitCode, UsageError } from '../cli-errors.ts';
 import { createProgressBar } from '../progress-bar.ts';
 import { escapeControlChars, escapeTerminalLines } from '../../util/terminal-text.ts';
@@ -314,7 +315,8 @@ export const xmpCommand: CliCommand = {
   summary: 'XMP sidecars: write tags to photo.jpg.xmp (or a sidecar folder); show/set settings',
   usage:
     'tujian xmp write [query words…] | tujian xmp settings [--write on|off] [--location beside|folder] ' +
-    '[--folder DIR] [--languages en|zh|both] [--min-confidence N] [--import-keywords on|off]',
+    '[--folder DIR] [--languages en|zh|both] [--min-confidence N] [--import-keywords on|off] ' +
+    '[--text on|off (also write the text read in photos)]',
   options: {
     write: { type: 'string' },
     location: { type: 'string' },
@@ -322,6 +324,7 @@ export const xmpCommand: CliCommand = {
     languages: { type: 'string' },
     'min-confidence': { type: 'string' },
     'import-keywords': { type: 'string' },
+    text: { type: 'string' },
   },
   async run(inv) {
     const [action, ...rest] = inv.positionals;
@@ -335,6 +338,8 @@ export const xmpCommand: CliCommand = {
         if (enabled !== undefined) changes.enabled = enabled;
         const importKeywords = yesNo(stringOption(inv, 'import-keywords'), 'import-keywords');
         if (importKeywords !== undefined) changes.importKeywords = importKeywords;
+        const writeText = yesNo(stringOption(inv, 'text'), 'text');
+        if (writeText !== undefined) changes.writeText = writeText;
         const location = stringOption(inv, 'location');
         if (location !== undefined) changes.location = location;
         const folder = stringOption(inv, 'folder');
@@ -372,6 +377,15 @@ export const xmpCommand: CliCommand = {
             inv.io.print(
               'Sidecars now follow tag changes; run "tujian xmp write" once to bring existing photos\' sidecars up to date.',
             );
+          // The text option marked every content with text due (writeXmpSettings): written
+          // now, so "off" has taken our text out of the sidecars when the command returns.
+          if (settings.enabled && before.writeText !== settings.writeText) {
+            if (settings.writeText)
+              inv.io.print(
+                'The text read in photos now goes into their sidecars (tujian:RecognizedText), readable by any program that opens them.',
+              );
+            await startCliSidecars(ctx.db, ctx.log).finish(inv.io.print);
+          }
         }
         if (inv.global.json) inv.io.printJson(settings);
         else

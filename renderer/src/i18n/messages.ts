@@ -268,6 +268,16 @@ const en = {
   'settings.host': 'Running as',
   'settings.hostDesktop': 'Desktop app',
   'settings.hostWeb': 'Web (tujian serve)',
+  'settings.sidecars': 'XMP sidecars',
+  'settings.sidecarsWrite': 'Write tags to sidecars',
+  'settings.sidecarsHint':
+    'Tags go into photo.jpg.xmp files {where}, for Lightroom, digiKam and other photo programs. Run "tujian xmp write" once to bring photos tagged earlier up to date.',
+  'settings.sidecarsBeside': 'next to the photos',
+  'settings.sidecarsInFolder': 'in {folder}',
+  'settings.sidecarsText': 'Also write the text read in photos',
+  'settings.sidecarsTextHint':
+    'The words Tujian read in a photo (signs, menus, tickets, screenshots) leave the catalog and are written into its sidecar file, where anyone and any program that can open the folder can read them. Your own captions are never changed. Turning this off removes the text Tujian wrote.',
+  'settings.sidecarsTextNeedsWrite': 'Needs sidecar writing on.',
   'migrate.title': 'Move its photos to another engine',
   'migrate.hint':
     'Photos whose scene and concept tags came only from {engine}. Their {engine} tags are kept and stay searchable.',
@@ -573,6 +583,16 @@ const zh: Record<MessageKey, string> = {
   'settings.host': '运行方式',
   'settings.hostDesktop': '桌面应用',
   'settings.hostWeb': '网页（tujian serve）',
+  'settings.sidecars': 'XMP 附属文件',
+  'settings.sidecarsWrite': '将标签写入附属文件',
+  'settings.sidecarsHint':
+    '标签写入{where}的 photo.jpg.xmp 文件，供 Lightroom、digiKam 等照片软件读取。之前已标注的照片需运行一次“tujian xmp write”。',
+  'settings.sidecarsBeside': '照片旁边',
+  'settings.sidecarsInFolder': '{folder} 中',
+  'settings.sidecarsText': '同时写入照片中识别出的文字',
+  'settings.sidecarsTextHint':
+    '图鉴在照片中读到的文字（招牌、菜单、票据、截图）会离开目录，写入照片旁的附属文件；能打开该文件夹的任何人和程序都能读取。您自己写的说明不会被改动。关闭后，图鉴写入的文字会被移除。',
+  'settings.sidecarsTextNeedsWrite': '需先开启附属文件写入。',
   'migrate.title': '将其照片转到其他引擎',
   'migrate.hint': '场景和概念标签仅来自{engine}的照片。原有的{engine}标签会保留，仍可搜索。',
   'migrate.to': '转到',

@@ -45,7 +45,7 @@ describe(`migration ${migration0013People.name}`, () => {
     const schemaBefore = schemaOf(old);
     old.close();
 
-    // Up to 13 only: later migrations are not what this test is about.
+    // Up to this migration only (later ones are tested in their own files).
     const db = openCatalog(file, {
       migrations: migrations.filter((m) => m.version <= migration0013People.version),
     });
