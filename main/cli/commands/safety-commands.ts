@@ -9,6 +9,8 @@ import { checkCatalog, checkFoundDamage } from '../../catalog/catalog-check.ts';
 import { exportPhotos, writeCsv, writeJson } from '../../catalog/catalog-export.ts';
 import type { Catalog } from '../../catalog/catalog-connection.ts';
 import { listPhotoIdsWhere } from '../../catalog/photos.ts';
+import { albumPhotoIds } from '../../search/smart-albums.ts';
+import { albumNamed } from '../../search/album-commands.ts';
 import { enqueueIngest } from '../../catalog/job-queue.ts';
 import { scanFolder } from '../../library/folder-scanner.ts';
 import { RelinkError, relinkFolder } from '../../library/folder-relink.ts';
@@ -239,8 +241,10 @@ export const relinkCommand: CliCommand = {
 export const exportCommand: CliCommand = {
   name: 'export',
   summary: 'Export photos and tags as CSV or JSON (all, or those a query finds)',
-  usage: 'tujian export [--format csv|json] [--layout tags|photos] [--output FILE] [query words…]',
+  usage:
+    'tujian export [--format csv|json] [--layout tags|photos] [--output FILE] [--album NAME | query words…]',
   options: {
+    album: { type: 'string' },
     format: { type: 'string' },
     layout: { type: 'string' },
     output: { type: 'string', short: 'o' },
@@ -255,9 +259,16 @@ export const exportCommand: CliCommand = {
     const output = stringOption(inv, 'output');
     const ctx = openCliContext(inv);
     try {
-      const query = inv.positionals.join(' ');
-      const ids = selectPhotoIds(ctx.db, query);
-      const photos = exportPhotos(ctx.db, ids);
+      const albumName = stringOption(inv, 'album');
+      if (albumName !== undefined && inv.positionals.length > 0)
+        throw new UsageError('give an album or a query, not both');
+      // An album's photos: a manual album's in its order, a smart album's as its query finds.
+      const album = albumName === undefined ? undefined : albumNamed(ctx.db, albumName);
+      const query = album ? album.query : inv.positionals.join(' ');
+      const selected = album
+        ? albumPhotoIds(ctx.db, album.id)
+        : { ids: selectPhotoIds(ctx.db, query), inOrder: false };
+      const photos = exportPhotos(ctx.db, selected.ids, { inGivenOrder: selected.inOrder });
       let count: number;
       if (output) {
         // Written through a temporary file: an interrupted export never leaves half a file.
@@ -277,7 +288,7 @@ export const exportCommand: CliCommand = {
           throw error;
         }
         inv.io.stderr.write(
-          `Exported ${String(count)} photos${query ? ` matching "${escapeControlChars(query)}"` : ''} to ${escapeControlChars(file)}\n`,
+          `Exported ${String(count)} photos${album ? ` of the album "${escapeControlChars(album.name)}"` : query ? ` matching "${escapeControlChars(query)}"` : ''} to ${escapeControlChars(file)}\n`,
         );
       } else {
         const write = (chunk: string) => {

@@ -13,6 +13,7 @@ import { useI18n } from '../../i18n/i18n.tsx';
 import { describeError } from '../../lib/errors.ts';
 import { formatCount } from '../../lib/format.ts';
 import { FolderBrowser } from './FolderBrowser.tsx';
+import { ManualAlbumsSection } from '../albums/ManualAlbumsSection.tsx';
 
 export function Sidebar(props: {
   folders: FolderInfo[] | null;
@@ -47,6 +48,8 @@ export function Sidebar(props: {
   }, [props.addFolderSignal]);
 
   const allActive = !props.peopleActive && props.activeAlbumId === null && props.query === '';
+  // Manual albums have their own section below (ManualAlbumsSection).
+  const smartAlbums = props.albums?.filter((a) => a.kind === 'smart') ?? null;
 
   const createAlbum = () => {
     const name = albumName.trim();
@@ -185,9 +188,9 @@ export function Sidebar(props: {
             </div>
           </form>
         )}
-        {props.albums?.length === 0 && !naming && <p className="side-hint">{t('albums.empty')}</p>}
+        {smartAlbums?.length === 0 && !naming && <p className="side-hint">{t('albums.empty')}</p>}
         <ul className="side-list" data-testid="album-list">
-          {props.albums?.map((album) => (
+          {smartAlbums?.map((album) => (
             <li key={album.id} className="side-row">
               <button
                 type="button"
@@ -228,6 +231,13 @@ export function Sidebar(props: {
           ))}
         </ul>
       </section>
+      <ManualAlbumsSection
+        albums={props.albums?.filter((a) => a.kind === 'manual') ?? null}
+        activeAlbumId={props.activeAlbumId}
+        onOpenAlbum={props.onOpenAlbum}
+        onAlbumsChanged={props.onAlbumsChanged}
+        onAlbumCreated={props.onAlbumCreated}
+      />
 
       <section className="side-section">
         <div className="side-heading">
