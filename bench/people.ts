@@ -26,6 +26,7 @@ import {
   pairwiseScores,
   PersonCentres,
   recluster,
+  reclusterIndexOptions,
   type ClusterFace,
   type ClusteringOptions,
   type MatchCandidate,
@@ -372,7 +373,8 @@ async function syntheticRecluster(total: number, recallQueries: number): Promise
   console.log(
     `  re-cluster: ${round(wallMs / 1000, 1)} s wall (${round(result.ms / 1000, 1)} s in the ` +
       `worker), ${round(cpuS, 1)} s CPU (the machine's load average then: ${loadAverage()}), ` +
-      `${round((cpuS * 1000) / total, 3)} ms CPU per face; peak RSS ${round(peak / 2 ** 20, 0)} MB ` +
+      `${round((cpuS * 1000) / total, 3)} ms CPU per face (the helper thread answered ` +
+      `${result.helperBlocks} blocks of 256 neighbour queries); peak RSS ${round(peak / 2 ** 20, 0)} MB ` +
       `(+${round((peak - baseline) / 2 ** 20, 0)} MB over the ${round(baseline / 2 ** 20, 0)} MB ` +
       `before the pass, which holds the descriptors); pairwise precision ` +
       `${round(scores.precision)}, recall ${round(scores.recall)}, ${result.newPersons.length} ` +
@@ -382,6 +384,7 @@ async function syntheticRecluster(total: number, recallQueries: number): Promise
     syntheticFaces: total,
     syntheticReclusterS: round(wallMs / 1000, 1),
     syntheticReclusterCpuS: round(cpuS, 1),
+    syntheticHelperBlocks: result.helperBlocks,
     syntheticPeakRssMb: round((peak - baseline) / 2 ** 20, 0),
     syntheticPeakRssTotalMb: round(peak / 2 ** 20, 0),
     syntheticBaselineRssMb: round(baseline / 2 ** 20, 0),
@@ -392,7 +395,7 @@ async function syntheticRecluster(total: number, recallQueries: number): Promise
 
   // Recall of the approximate k-nearest search against brute force, on a few faces.
   if (recallQueries > 0) {
-    const index = new FaceIndex(q);
+    const index = new FaceIndex(q, reclusterIndexOptions);
     const k = defaultLinkage.neighbours;
     let found = 0;
     let wanted = 0;

@@ -260,9 +260,14 @@ export const FaceView = z.object({
   /** The content's hash: the face is cut out of its thumbnail by the UI. */
   hash: z.string(),
   box: z.object({ x: z.number(), y: z.number(), w: z.number(), h: z.number() }),
+  /** The photo's width / height (null when unknown): the crop is square in its pixels. */
+  aspect: z.number().positive().nullable(),
   personId: Id.nullable(),
-  /** user: the user put it there (moved, merged, named); auto: found by the clustering. */
-  assignedBy: z.enum(['auto', 'user']).nullable(),
+  /**
+   * user: the user put it there (moved, merged, named); auto: found by the clustering;
+   * imported: named by another tool's face region (digiKam, Lightroom, Picasa).
+   */
+  assignedBy: z.enum(['auto', 'user', 'imported']).nullable(),
   zh: z.string().nullable(),
   en: z.string().nullable(),
 });
@@ -286,12 +291,37 @@ const PersonName = z.string().trim().min(1).max(100);
 export const AlbumInfo = z.object({
   id: Id,
   name: z.string(),
+  /** smart: a saved search (query); manual: photos the user put in it, in order (query ''). */
+  kind: z.enum(['smart', 'manual']),
   query: z.string(),
   count: z.number().int().nonnegative().nullable(),
 });
 export type AlbumInfo = z.infer<typeof AlbumInfo>;
 
 const AlbumName = z.string().trim().min(1).max(200);
+
+// Manual albums and undoable bulk changes (issue 16)
+
+const PhotoIds = z.array(Id).min(1).max(10_000);
+
+/** What a bulk change did (the toast says it); `changeId` names it for `bulk.undo`. */
+export const BulkChange = z.union([
+  z.object({
+    changeId: Id,
+    kind: z.enum(['add-tag', 'remove-tag']),
+    /** Selected photos whose tags changed. */
+    photos: z.number().int().nonnegative(),
+    tag: TagNames.extend({ tagId: Id }),
+  }),
+  z.object({
+    changeId: Id,
+    kind: z.literal('add-to-album'),
+    /** Photos that were not in the album before. */
+    photos: z.number().int().nonnegative(),
+    album: z.object({ id: Id, name: z.string() }),
+  }),
+]);
+export type BulkChange = z.infer<typeof BulkChange>;
 
 // ---------------------------------------------------------------------------------------
 // Activity
@@ -439,6 +469,26 @@ export const EngineSettingsPatch = z.object({
   hostingBucket: z.string().max(200).nullable().optional(),
 });
 export type EngineSettingsPatch = z.infer<typeof EngineSettingsPatch>;
+
+/**
+ * XMP sidecars as the settings panel shows them (`tujian xmp settings` has every option):
+ * whether sidecars are written as tags change, and whether the text read in photos goes in
+ * too ([Note: Recognised text in XMP] in main/library/xmp-text.ts).
+ */
+export const SidecarSettingsView = z.object({
+  enabled: z.boolean(),
+  writeText: z.boolean(),
+  /** `beside`: photo.jpg.xmp next to the photo; `folder`: a mirror tree under `folder`. */
+  location: z.enum(['beside', 'folder']),
+  folder: z.string().nullable(),
+});
+export type SidecarSettingsView = z.infer<typeof SidecarSettingsView>;
+
+export const SidecarSettingsPatch = z.object({
+  enabled: z.boolean().optional(),
+  writeText: z.boolean().optional(),
+});
+export type SidecarSettingsPatch = z.infer<typeof SidecarSettingsPatch>;
 
 export const AppInfo = z.object({
   host: z.enum(['desktop', 'web']),
@@ -607,6 +657,60 @@ export const apiContract = {
   ),
   'albums.rename': channel(z.object({ id: Id, name: AlbumName }), AlbumInfo),
   'albums.delete': channel(z.object({ id: Id }), Ok),
+  /** A new, empty manual album. */
+  'albums.createManual': channel(z.object({ name: AlbumName }), AlbumInfo),
+  /** A page of an album: a smart one's search, a manual one's photos in its order (no facets). */
+  'albums.photos': channel(
+    z.object({
+      id: Id,
+      sort: SearchSort.default('taken-desc'),
+      cursor: z.string().max(4000).nullable().default(null),
+      limit: z.number().int().min(1).max(10_000).default(500),
+    }),
+    SearchResult,
+  ),
+  /** Adds photos at the end of a manual album (undoable with `bulk.undo`). */
+  'albums.addPhotos': channel(z.object({ id: Id, photoIds: PhotoIds }), BulkChange),
+  'albums.removePhotos': channel(
+    z.object({ id: Id, photoIds: PhotoIds }),
+    z.object({ removed: z.number().int().nonnegative() }),
+  ),
+  /** Moves photos, as a block in album order, before another photo (the end when null). */
+  'albums.movePhotos': channel(
+    z.object({ id: Id, photoIds: PhotoIds, beforePhotoId: Id.nullable() }),
+    Ok,
+  ),
+
+  /** An album's photos and tags as a CSV or JSON file (as `tujian export --album`). */
+  'albums.export': channel(
+    z.object({ id: Id, format: z.enum(['csv', 'json']).default('csv') }),
+    z.object({
+      fileName: z.string(),
+      mediaType: z.string(),
+      text: z.string(),
+      count: z.number().int().nonnegative(),
+    }),
+  ),
+
+  /** The selection bar's tag edits, undoable with `bulk.undo`. */
+  'bulk.addTag': channel(
+    z.object({
+      photoIds: PhotoIds,
+      name: z.string().trim().min(1).max(100),
+      type: TagType.default('concept'),
+    }),
+    BulkChange,
+  ),
+  /** The tag by id, or by a name in either language. */
+  'bulk.removeTag': channel(
+    z.object({
+      photoIds: PhotoIds,
+      tag: z.union([Id, z.string().trim().min(1).max(100)]),
+    }),
+    BulkChange,
+  ),
+  /** Undo the last bulk change, if `changeId` is still the last one. */
+  'bulk.undo': channel(z.object({ changeId: Id }), BulkChange),
 
   /** Groups of near-duplicate photos for the review page. */
   'duplicates.list': channel(Empty, DuplicateGroups),
@@ -650,6 +754,9 @@ export const apiContract = {
       kind: z.enum(['checked', 'complete', 'on-device', 'not-ready']),
     }),
   ),
+  'settings.sidecars': channel(Empty, SidecarSettingsView),
+  /** Only the keys present change; the sidecars a change affects are written at the next sync. */
+  'settings.setSidecars': channel(SidecarSettingsPatch, SidecarSettingsView),
 } as const;
 
 export type ApiContract = typeof apiContract;

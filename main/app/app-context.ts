@@ -122,7 +122,7 @@ export async function openAppContext(options: AppContextOptions): Promise<AppCon
       const file = fileSecretStore(join(dataRoot, 'secrets.json'));
       return chainSecretStores([envSecretStore(), file], file);
     })();
-  const pendingScopes = new Set<'photos' | 'tags' | 'folders'>();
+  const pendingScopes = new Set<'photos' | 'tags' | 'folders' | 'people'>();
   let engineSet: EngineSetLike | undefined;
   try {
     engineSet =
@@ -148,6 +148,11 @@ export async function openAppContext(options: AppContextOptions): Promise<AppCon
           if (event.type === 'job-finished' && event.outcome === 'done') {
             pendingScopes.add(event.kind === 'ingest' ? 'photos' : 'tags');
           }
+        },
+        // The background matcher and re-cluster place faces without any API call: the
+        // People view learns of it here (coalesced like the job events).
+        onPeopleChange: () => {
+          pendingScopes.add('people');
         },
       })
     : null;

@@ -5,7 +5,22 @@
 // temporary collaborators and no host (STYLE.md rule 4).
 import { createPeopleHandlers } from './people-handlers.ts';
 import { createDuplicateHandlers } from './duplicate-handlers.ts';
-import { AlbumError, deleteAlbum, renameAlbum } from '../catalog/albums.ts';
+import {
+  AlbumError,
+  createManualAlbum,
+  deleteAlbum,
+  getAlbum,
+  renameAlbum,
+} from '../catalog/albums.ts';
+import { moveAlbumPhotos, removePhotosFromAlbum } from '../catalog/album-photos.ts';
+import {
+  bulkAddTag,
+  bulkAddToAlbum,
+  bulkRemoveTag,
+  BulkUndoError,
+  undoBulkChange,
+  type BulkChangeSummary,
+} from '../catalog/bulk-changes.ts';
 import type { Catalog } from '../catalog/catalog-connection.ts';
 import {
   addTag,
@@ -30,7 +45,9 @@ import {
   readJobControls,
   setJobsPaused,
 } from '../jobs/job-controls.ts';
-import { createAlbum, listAlbums } from '../search/smart-albums.ts';
+import { albumPage, albumPhotoIds, createAlbum, listAlbums } from '../search/smart-albums.ts';
+import { exportPhotos, writeCsv, writeJson } from '../catalog/catalog-export.ts';
+import { photoSummaryOf } from './search-port.ts';
 import {
   ApiError,
   engineIds,
@@ -38,6 +55,7 @@ import {
   type ApiEvent,
   type ApiHandlers,
   type ApiOutput,
+  type BulkChange,
   type EngineId,
   type EngineMigrationEstimate,
   type EngineSettingsPatch,
@@ -45,6 +63,7 @@ import {
   type RescanResult,
   type SearchResult,
   type SearchSort,
+  type SidecarSettingsView,
   type TagCount,
   type TagInfo,
 } from '../../preload/api-contract.ts';
@@ -57,8 +76,9 @@ import {
   setFolderEngines,
 } from './catalog-views.ts';
 import { readSettingJson, writeOrDeleteSetting } from '../catalog/settings.ts';
+import { readXmpSettings, writeXmpSettings, type XmpSettings } from '../library/xmp-sidecars.ts';
 import { countIngest, retryFailedJobsById } from '../catalog/jobs-table.ts';
-import { QueryParseError } from '../search/search-service.ts';
+import { QueryParseError, SearchCursorError } from '../search/search-service.ts';
 import {
   estimateEngineMigration,
   MigrationError,
@@ -180,8 +200,17 @@ function translateCatalogErrors<T>(work: () => T): T {
               : 'invalid-input';
       throw new ApiError(code, error.message);
     }
+    if (error instanceof BulkUndoError) throw new ApiError('conflict', error.message);
+    if (error instanceof SearchCursorError) throw new ApiError('invalid-input', error.message);
     throw error;
   }
+}
+
+/** A bulk change as the API says it (the toast's facts). */
+function bulkChangeView(change: BulkChangeSummary): BulkChange {
+  if (change.kind === 'add-to-album') return change;
+  const { id, name, type, zh, en } = change.tag;
+  return { ...change, tag: { tagId: id, name, type, zh, en } };
 }
 /** A catalog tag with its count and aliases, as the API shows it. */
 function tagInfoView(tag: CatalogTagInfo): TagInfo {
@@ -422,6 +451,7 @@ export function createAppService(deps: AppServiceDeps): AppService {
       listAlbums(db).map((album) => ({
         id: album.id,
         name: album.name,
+        kind: album.kind,
         query: album.query,
         count: album.count,
       })),
@@ -432,6 +462,7 @@ export function createAppService(deps: AppServiceDeps): AppService {
         return {
           id: album.id,
           name: album.name,
+          kind: album.kind,
           query: album.query,
           count: deps.search.count(album.query),
         };
@@ -440,13 +471,107 @@ export function createAppService(deps: AppServiceDeps): AppService {
       translateCatalogErrors(() => {
         const album = renameAlbum(db, id, name, now());
         changed('albums');
-        return { id: album.id, name: album.name, query: album.query, count: null };
+        return {
+          id: album.id,
+          name: album.name,
+          kind: album.kind,
+          query: album.query,
+          count: null,
+        };
       }),
     'albums.delete': ({ id }) =>
       translateCatalogErrors(() => {
         deleteAlbum(db, id);
         changed('albums');
         return { ok: true as const };
+      }),
+    'albums.createManual': ({ name }) =>
+      translateCatalogErrors(() => {
+        const album = createManualAlbum(db, name, now());
+        changed('albums');
+        return { id: album.id, name: album.name, kind: album.kind, query: '', count: 0 };
+      }),
+    'albums.photos': ({ id, sort, cursor, limit }) =>
+      translateCatalogErrors(() => {
+        const album = getAlbum(db, id);
+        // A smart album is its search (through the port: the in-memory copy when current).
+        if (album.kind === 'smart') {
+          return deps.search.search({
+            query: album.query,
+            sort,
+            cursor,
+            limit,
+            withFacets: false,
+            lastWordPrefix: false,
+          });
+        }
+        const page = albumPage(db, id, { cursor, limit });
+        return {
+          total: page.total,
+          nextCursor: page.nextCursor,
+          photos: page.items.map(photoSummaryOf),
+          facets: null,
+        };
+      }),
+    'albums.addPhotos': ({ id, photoIds }) =>
+      translateCatalogErrors(() => {
+        const change = bulkAddToAlbum(db, photoIds, id, now());
+        changed('albums');
+        return bulkChangeView(change);
+      }),
+    'albums.removePhotos': ({ id, photoIds }) =>
+      translateCatalogErrors(() => {
+        const removed = removePhotosFromAlbum(db, id, photoIds, now());
+        changed('albums');
+        return { removed };
+      }),
+    'albums.movePhotos': ({ id, photoIds, beforePhotoId }) =>
+      translateCatalogErrors(() => {
+        moveAlbumPhotos(db, id, photoIds, beforePhotoId, now());
+        changed('albums');
+        return { ok: true as const };
+      }),
+
+    'albums.export': ({ id, format }) =>
+      translateCatalogErrors(() => {
+        const album = getAlbum(db, id);
+        const { ids, inOrder } = albumPhotoIds(db, id);
+        const chunks: string[] = [];
+        const write = (chunk: string) => {
+          chunks.push(chunk);
+        };
+        const photos = exportPhotos(db, ids, { inGivenOrder: inOrder });
+        const count = format === 'csv' ? writeCsv(photos, write) : writeJson(photos, write);
+        // A file name any system accepts: no separators or characters Windows refuses.
+        const base = album.name.replace(/[\\/:*?"<>|]/g, '_').replace(/\p{Cc}/gu, '_');
+        return {
+          fileName: `${base}.${format}`,
+          mediaType: format === 'csv' ? 'text/csv' : 'application/json',
+          text: chunks.join(''),
+          count,
+        };
+      }),
+    'bulk.addTag': ({ photoIds, name, type }) =>
+      translateCatalogErrors(() => {
+        // As tags.add: a name the catalog knows (zh or en) reuses that tag.
+        const input = findTagByName(db, name) ? name : { zh: name, en: name, type };
+        const change = bulkAddTag(db, photoIds, input, now());
+        changed('tags');
+        return bulkChangeView(change);
+      }),
+    'bulk.removeTag': ({ photoIds, tag }) =>
+      translateCatalogErrors(() => {
+        const tagId = typeof tag === 'number' ? tag : findTagByName(db, tag)?.id;
+        if (tagId === undefined) throw new ApiError('not-found', `No tag named "${String(tag)}".`);
+        const change = bulkRemoveTag(db, photoIds, tagId, now());
+        changed('tags');
+        return bulkChangeView(change);
+      }),
+    'bulk.undo': ({ changeId }) =>
+      translateCatalogErrors(() => {
+        const change = undoBulkChange(db, changeId);
+        changed(change.kind === 'add-to-album' ? 'albums' : 'tags');
+        return bulkChangeView(change);
       }),
 
     'activity.status': () => activityStatus(),
@@ -468,9 +593,31 @@ export function createAppService(deps: AppServiceDeps): AppService {
       return view;
     },
     'settings.testEngine': ({ engine }) => deps.engineSettings.test(engine),
+    'settings.sidecars': () => sidecarSettingsView(readXmpSettings(db)),
+    'settings.setSidecars': (patch) => {
+      let settings: XmpSettings;
+      try {
+        // zod leaves an option that was not given out: only the given ones change.
+        settings = writeXmpSettings(db, patch);
+      } catch (error) {
+        // A damaged settings row, or a folder location without a folder.
+        throw new ApiError('conflict', (error as Error).message);
+      }
+      changed('settings');
+      return sidecarSettingsView(settings);
+    },
   };
 
   return { handlers, activityStatus };
+}
+
+function sidecarSettingsView(settings: XmpSettings): SidecarSettingsView {
+  return {
+    enabled: settings.enabled,
+    writeText: settings.writeText,
+    location: settings.location,
+    folder: settings.folder ?? null,
+  };
 }
 
 /** The job controls kept in the catalog (main/jobs/job-controls.ts), which the runner reads. */

@@ -25,6 +25,8 @@ export interface LibraryRuntimeOptions {
   readonly watch?: boolean;
   /** Told after each finished job, so hosts can refresh views. */
   readonly onChange?: (event: RunnerEvent) => void;
+  /** Told when the background people pass changed persons (faces joined, a re-cluster). */
+  readonly onPeopleChange?: () => void;
 }
 
 export interface LibraryRuntime {
@@ -51,6 +53,7 @@ export function startLibraryRuntime(options: LibraryRuntimeOptions): LibraryRunt
     onEvent: (event) => {
       options.onChange?.(event);
     },
+    ...(options.onPeopleChange ? { onPeopleChange: options.onPeopleChange } : {}),
   });
   const { runner } = service;
   const reconcile = () => service.reconcile();

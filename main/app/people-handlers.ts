@@ -59,6 +59,7 @@ export function createPeopleHandlers(
     photoId: photoOfContent(db, f.contentId),
     hash: f.hash,
     box: { x: f.box.x, y: f.box.y, w: f.box.w, h: f.box.h },
+    aspect: f.photoAspect,
     personId: f.personId,
     assignedBy: f.assignedBy,
     zh: f.zh,

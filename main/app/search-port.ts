@@ -7,8 +7,9 @@ import {
   QueryParseError,
   SearchCursorError,
   searchPhotos,
+  type SearchItem,
 } from '../search/search-service.ts';
-import { ApiError } from '../../preload/api-contract.ts';
+import { ApiError, type PhotoSummary } from '../../preload/api-contract.ts';
 import type { SearchPort } from './app-service.ts';
 
 function translateErrors<T>(work: () => T): T {
@@ -26,6 +27,21 @@ function translateErrors<T>(work: () => T): T {
   }
 }
 
+/** A search's (or an album page's) item as the API's photo summary. */
+export function photoSummaryOf(item: SearchItem): PhotoSummary {
+  return {
+    id: item.id,
+    folderId: item.folderId,
+    relPath: item.relPath,
+    hash: item.hash,
+    width: item.width,
+    height: item.height,
+    takenAt: item.takenAt,
+    status: item.status,
+    hasThumbnail: item.hash !== null && item.status !== 'broken',
+  };
+}
+
 export function createSearchPort(db: Catalog): SearchPort {
   return {
     search: (input) =>
@@ -40,17 +56,7 @@ export function createSearchPort(db: Catalog): SearchPort {
         return {
           total: result.total,
           nextCursor: result.nextCursor,
-          photos: result.items.map((item) => ({
-            id: item.id,
-            folderId: item.folderId,
-            relPath: item.relPath,
-            hash: item.hash,
-            width: item.width,
-            height: item.height,
-            takenAt: item.takenAt,
-            status: item.status,
-            hasThumbnail: item.hash !== null && item.status !== 'broken',
-          })),
+          photos: result.items.map(photoSummaryOf),
           facets: result.facets && {
             tags: result.facets.tags.map((t) => ({
               tagId: t.tagId,

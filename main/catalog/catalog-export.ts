@@ -74,6 +74,8 @@ function joinPath(folder: string, relPath: string): string {
 export function* exportPhotos(
   db: Catalog,
   photoIds: readonly number[] | null = null,
+  /** Keep the order of `photoIds` (a manual album's order) instead of (folder, path). */
+  options: { readonly inGivenOrder?: boolean } = {},
 ): Generator<ExportPhoto> {
   const columns = `p.id, f.path AS folder, f.status AS folder_status, p.rel_path, p.status, p.size,
     c.hash, c.format, c.width, c.height, c.taken_at, c.camera, c.lat, c.lon, p.content_id`;
@@ -172,7 +174,12 @@ export function* exportPhotos(
      WHERE p.id IN (SELECT value FROM json_each(?)) ORDER BY f.path, p.rel_path`,
   );
   for (let i = 0; i < photoIds.length; i += pageSize) {
-    const rows = byIds.all(JSON.stringify(photoIds.slice(i, i + pageSize))) as PhotoRow[];
+    const slice = photoIds.slice(i, i + pageSize);
+    const rows = byIds.all(JSON.stringify(slice)) as PhotoRow[];
+    if (options.inGivenOrder) {
+      const at = new Map(slice.map((id, index) => [id, index]));
+      rows.sort((a, b) => (at.get(a.id) ?? 0) - (at.get(b.id) ?? 0));
+    }
     yield* buildPage(rows);
   }
 }

@@ -5,6 +5,14 @@
 // decided, each change in one transaction.
 import type { Catalog } from './catalog-connection.ts';
 import type { AnswerFace, EngineAnswer, TagBox } from '../engines/tag-model.ts';
+import { mergeTags } from './tag-editing.ts';
+import {
+  listRegionMatchedFaces,
+  listUnmatchedFaceRegions,
+  matchRegionsToFaces,
+  personOfRegionName,
+  setRegionMatch,
+} from './imported-face-regions.ts';
 
 /** The canonical tag name of a person ([Note: A person is a tag]): stable across renames. */
 export function personTagName(personId: number): string {
@@ -77,7 +85,7 @@ export function replaceContentFaces(
     const old = db
       .prepare<
         [number],
-        FaceBoxRow & { id: number; person_id: number | null; assigned_by: 'auto' | 'user' | null }
+        FaceBoxRow & { id: number; person_id: number | null; assigned_by: AssignedBy | null }
       >(`SELECT id, x, y, w, h, person_id, assigned_by FROM faces WHERE content_id = ?`)
       .all(contentId);
     const rejectionsOf = db.prepare<[number], number>(
@@ -131,18 +139,103 @@ export function replaceContentFaces(
       if (best) {
         taken.add(best.id);
         // A face the matcher had placed is placed again by matching (its descriptor may
-        // have changed with the model); the user's placements are kept as they are.
-        const keep = best.assigned_by === 'user';
-        inherit.run(keep ? best.person_id : null, keep ? 'user' : null, keep ? 0 : 1, row.id);
+        // have changed with the model); the user's and other tools' placements are kept.
+        const keep = best.assigned_by === 'user' || best.assigned_by === 'imported';
+        inherit.run(
+          keep ? best.person_id : null,
+          keep ? best.assigned_by : null,
+          keep ? 0 : 1,
+          row.id,
+        );
         for (const personId of oldRejections.get(best.id) ?? []) reject.run(row.id, now, personId);
         if (!keep) pending++;
       } else pending++;
     }
     noteNewFaces(db, pending, now);
+    applyImportedFaceRegions(db, contentId, now);
     deleteEmptyUnnamedPersons(db);
     syncPersonTags(db, [contentId], now);
     return ids;
   })();
+}
+
+/** Who placed a face in its person ([Note: People decisions are constraints]). */
+export type AssignedBy = 'auto' | 'user' | 'imported';
+
+/** Placements no pass may change: the user's, and names other tools gave (migration 0017). */
+function isPinned(assignedBy: string | null): boolean {
+  return assignedBy === 'user' || assignedBy === 'imported';
+}
+
+/**
+ * Gives the content's faces the names of the regions other tools wrote ([Note: Imported face
+ * regions] in imported-face-regions.ts). Returns how many faces were named; the caller syncs
+ * the person tags of the content.
+ */
+export function applyImportedFaceRegions(db: Catalog, contentId: number, now: number): number {
+  const regions = listUnmatchedFaceRegions(db, contentId);
+  if (regions.length === 0) return 0;
+  return db.transaction(() => {
+    const taken = listRegionMatchedFaces(db, contentId);
+    const faces = db
+      .prepare<
+        [number],
+        FaceBoxRow & { id: number; person_id: number | null; assigned_by: AssignedBy | null }
+      >(`SELECT id, x, y, w, h, person_id, assigned_by FROM faces WHERE content_id = ? ORDER BY id`)
+      .all(contentId)
+      .filter((f) => !taken.has(f.id));
+    const rejects = db.prepare<[number, number], number>(
+      `SELECT 1 FROM face_rejections WHERE face_id = ? AND person_id = ?`,
+    );
+    const assign = db.prepare<[number, number]>(
+      `UPDATE faces SET person_id = ?, assigned_by = 'imported', match_pending = 0 WHERE id = ?`,
+    );
+    let named = 0;
+    for (const [r, f] of matchRegionsToFaces(regions, faces)) {
+      const region = regions[r];
+      const face = faces[f];
+      if (!region || !face) continue;
+      // The user's own placement of this face wins over any other tool's name for it.
+      if (face.assigned_by === 'user') {
+        setRegionMatch(db, region.id, face.id, null);
+        continue;
+      }
+      const person = personForRegionName(db, region.name, now);
+      setRegionMatch(db, region.id, face.id, person);
+      if (rejects.pluck().get(face.id, person) !== undefined) continue;
+      if (face.person_id === person && face.assigned_by === 'imported') continue;
+      assign.run(person, face.id);
+      named++;
+    }
+    return named;
+  })();
+}
+
+/**
+ * The person a region's name goes to: the one an earlier region of that name went to (even
+ * if renamed or merged since), else the named person with that name (or a name merged into
+ * it), else a new person with that name.
+ */
+function personForRegionName(db: Catalog, name: string, now: number): number {
+  const earlier = personOfRegionName(db, name);
+  if (earlier !== undefined) {
+    try {
+      return resolvePersonId(db, earlier);
+    } catch (error) {
+      if (!(error instanceof PersonNotFoundError)) throw error;
+    }
+  }
+  const existing = findPersonByName(db, name);
+  if (existing !== undefined) return existing;
+  const id = createPerson(db, now);
+  const tag = db
+    .prepare<[string, string, string], { id: number }>(
+      `INSERT INTO tags (name, type, zh, en) VALUES (?, 'person', ?, ?) RETURNING id`,
+    )
+    .get(personTagName(id), name, name);
+  if (!tag) throw new Error('Could not create the person tag');
+  db.prepare<[number, number]>(`UPDATE persons SET tag_id = ? WHERE id = ?`).run(tag.id, id);
+  return id;
 }
 
 /** Counts faces added since the last full pass (the re-cluster job's "due" measure). */
@@ -317,8 +410,9 @@ export function namePerson(
 /**
  * Merges `fromId` into `intoId`: its faces move and are pinned there (the user said they are
  * one person, so no pass may split them again) except those that rejected `intoId`, its
- * rejections follow, and a name the target lacks comes with it. The old id keeps leading to
- * the target (`person_merges`).
+ * rejections follow, and a name the target lacks comes with it (when both are named, the
+ * merged-away name becomes an alias of the target's tag). The old id keeps leading to the
+ * target (`person_merges`).
  */
 export function mergePersons(db: Catalog, fromId: number, intoId: number, now: number): void {
   db.transaction(() => {
@@ -365,8 +459,11 @@ export function mergePersons(db: Catalog, fromId: number, intoId: number, now: n
           fromTag,
         );
       } else {
-        // Both were named: the target's name wins; the other tag's rows go with it.
-        db.prepare<[number]>(`DELETE FROM tags WHERE id = ?`).run(fromTag);
+        // Both were named: the target's name is shown, and the other name stays an alias of
+        // it, as a merged tag's does ([Note: Merged tags stay merged]): a search or a "Who is
+        // this?" with either name finds the merged person. mergeTags also moves the person
+        // rows the user removed from a photo, so those removals still hold.
+        mergeTags(db, fromTag, intoTag, now);
       }
     }
     syncPersonTags(db, [...contents, ...contentsOfPerson(db, into)], now);
@@ -541,13 +638,15 @@ export interface FaceInfo {
   readonly hash: string;
   readonly box: FaceBoxRow & { readonly confidence: number };
   readonly personId: number | null;
-  readonly assignedBy: 'auto' | 'user' | null;
+  readonly assignedBy: AssignedBy | null;
   readonly zh: string | null;
   readonly en: string | null;
   readonly rejected: readonly number[];
   readonly hasDescriptor: boolean;
   readonly sourceSide: number;
   readonly sharpness: number;
+  /** The oriented photo's width / height (null when unknown), for square crops of the box. */
+  readonly photoAspect: number | null;
 }
 
 interface FaceInfoRow {
@@ -560,19 +659,20 @@ interface FaceInfoRow {
   h: number;
   confidence: number;
   person_id: number | null;
-  assigned_by: 'auto' | 'user' | null;
+  assigned_by: AssignedBy | null;
   zh: string | null;
   en: string | null;
   rejected: string;
   has_descriptor: number;
   source_side: number;
   sharpness: number;
+  photo_aspect: number | null;
 }
 
 const faceSelect = `
   SELECT f.id, f.content_id, c.hash, f.x, f.y, f.w, f.h, f.confidence, f.person_id,
     f.assigned_by, t.zh, t.en, f.descriptor IS NOT NULL AS has_descriptor, f.source_side,
-    f.sharpness,
+    f.sharpness, CAST(c.width AS REAL) / nullif(c.height, 0) AS photo_aspect,
     (SELECT json_group_array(r.person_id) FROM face_rejections r WHERE r.face_id = f.id) AS rejected
   FROM faces f JOIN contents c ON c.id = f.content_id
   LEFT JOIN persons p ON p.id = f.person_id LEFT JOIN tags t ON t.id = p.tag_id`;
@@ -591,6 +691,7 @@ function toFaceInfo(r: FaceInfoRow): FaceInfo {
     hasDescriptor: r.has_descriptor === 1,
     sourceSide: r.source_side,
     sharpness: r.sharpness,
+    photoAspect: r.photo_aspect,
   };
 }
 
@@ -629,15 +730,23 @@ export function listPhotoPlacesOfContents(
     .all(JSON.stringify([...new Set(contentIds)]));
 }
 
-/** The named person one of whose names is `name` (case-insensitive), if any. */
+/**
+ * The named person one of whose names is `name` (case-insensitive), if any; a name merged
+ * away into a person (its tag's aliases) finds that person too.
+ */
 export function findPersonByName(db: Catalog, name: string): number | undefined {
   return db
-    .prepare<[string, string], number>(
-      `SELECT p.id FROM persons p JOIN tags t ON t.id = p.tag_id
-       WHERE t.zh = ? COLLATE NOCASE OR t.en = ? COLLATE NOCASE ORDER BY p.id LIMIT 1`,
+    .prepare<{ name: string }, number>(
+      `SELECT id FROM (
+         SELECT p.id, 0 AS via_alias FROM persons p JOIN tags t ON t.id = p.tag_id
+         WHERE t.zh = @name COLLATE NOCASE OR t.en = @name COLLATE NOCASE
+         UNION ALL
+         SELECT p.id, 1 AS via_alias FROM persons p JOIN tag_aliases a ON a.tag_id = p.tag_id
+         WHERE a.type = 'person' AND (a.zh = @name COLLATE NOCASE OR a.en = @name COLLATE NOCASE))
+       ORDER BY via_alias, id LIMIT 1`,
     )
     .pluck()
-    .get(name, name);
+    .get({ name });
 }
 
 /** A photo showing the content (the first that is not missing), for opening a face's photo. */
@@ -705,7 +814,7 @@ export function* iterateClusterFaces(db: Catalog, model: string): Generator<Clus
     yield {
       id: r.id,
       personId: r.person_id,
-      pinned: r.assigned_by === 'user',
+      pinned: isPinned(r.assigned_by),
       sourceSide: r.source_side,
       sharpness: r.sharpness,
       descriptor: r.descriptor ? decodeDescriptor(r.descriptor) : null,
@@ -889,7 +998,7 @@ export function applyRecluster(
     let changed = 0;
     faceIds.forEach((faceId, i) => {
       const now_ = current.get(faceId);
-      if (!now_ || now_.assigned_by === 'user') return;
+      if (!now_ || isPinned(now_.assigned_by)) return;
       const proposed = personOf[i] ?? null;
       let person = proposed !== null && proposed < 0 ? (created.get(proposed) ?? null) : proposed;
       if (person !== null && (exists.get(person) === undefined || rejects.get(faceId, person))) {

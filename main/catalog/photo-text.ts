@@ -20,6 +20,22 @@ export function searchableText(lines: readonly { text: string }[]): string {
 }
 
 /**
+ * The tokens of `photo_text_grams` for a searchable text ([Note: Short words in text search]
+ * in migration 16): every pair of neighbouring characters inside a word, and each word's last
+ * character alone, so every character starts at least one token. Distinct, space-separated.
+ */
+export function shortNeedleGrams(body: string): string {
+  const grams = new Set<string>();
+  for (const word of body.split(/\s+/)) {
+    const chars = Array.from(word); // code points: one per Chinese character
+    for (let i = 0; i + 1 < chars.length; i++) grams.add(`${chars[i] ?? ''}${chars[i + 1] ?? ''}`);
+    const last = chars.at(-1);
+    if (last !== undefined) grams.add(last);
+  }
+  return [...grams].join(' ');
+}
+
+/**
  * Replace the content's text with what this answer read (nothing when the answer carries no
  * `text`: an engine that does not read text). Runs inside the caller's transaction (the job
  * runner commits it with the engine result), so "read" and "its lines" are one write.
@@ -30,6 +46,7 @@ export function savePhotoText(db: Catalog, contentId: number, answer: EngineAnsw
   const lines = z.array(TextLineSchema).parse(text.lines);
   db.prepare(`DELETE FROM photo_text_lines WHERE content_id = ?`).run(contentId);
   db.prepare(`DELETE FROM photo_text_search WHERE rowid = ?`).run(contentId);
+  db.prepare(`DELETE FROM photo_text_grams WHERE rowid = ?`).run(contentId);
   const insert = db.prepare(
     `INSERT INTO photo_text_lines (content_id, line_no, text, box, confidence, language, model)
      VALUES (?, ?, ?, ?, ?, ?, ?)`,
@@ -48,6 +65,10 @@ export function savePhotoText(db: Catalog, contentId: number, answer: EngineAnsw
   const body = searchableText(lines);
   if (body !== '') {
     db.prepare(`INSERT INTO photo_text_search (rowid, body) VALUES (?, ?)`).run(contentId, body);
+    db.prepare(`INSERT INTO photo_text_grams (rowid, grams) VALUES (?, ?)`).run(
+      contentId,
+      shortNeedleGrams(body),
+    );
   }
 }
 
@@ -91,6 +112,16 @@ export function textReadingOf(
 /** Needles shorter than this cannot use the trigram index ([Note: Text search index]). */
 const trigramLength = 3;
 
+/** Contents whose text contains a word of three or more characters: the trigram index. */
+export const textTrigramSql = `SELECT rowid FROM photo_text_search WHERE photo_text_search MATCH ? ORDER BY rowid`;
+/** …of one or two characters: one token of the gram index ([Note: Short words in text search]). */
+export const textGramSql = `SELECT rowid FROM photo_text_grams WHERE photo_text_grams MATCH ? ORDER BY rowid`;
+
+/** An FTS5 string (one phrase); `*` makes it a prefix. */
+function ftsString(text: string, prefix = false): string {
+  return `"${text.replaceAll('"', '""')}"${prefix ? '*' : ''}`;
+}
+
 /**
  * Contents whose text contains the word (normalised as search words are), ascending. Empty
  * for a word that normalises to nothing.
@@ -98,21 +129,16 @@ const trigramLength = 3;
 export function contentsWithTextContaining(db: ReadableCatalog, word: string): number[] {
   const needle = normaliseSearchText(word);
   if (needle === '') return [];
-  if (Array.from(needle).length >= trigramLength) {
+  const length = Array.from(needle).length;
+  if (length >= trigramLength) {
     // A quoted FTS5 string is one phrase: with trigrams, "contains this exact substring".
-    return db
-      .prepare<[string], number>(
-        `SELECT rowid FROM photo_text_search WHERE photo_text_search MATCH ? ORDER BY rowid`,
-      )
-      .pluck()
-      .all(`"${needle.replaceAll('"', '""')}"`);
+    return db.prepare<[string], number>(textTrigramSql).pluck().all(ftsString(needle));
   }
+  // Two characters: that pair is a token. One: some token starts with it (a prefix query).
   return db
-    .prepare<[string], number>(
-      `SELECT rowid FROM photo_text_search WHERE instr(body, ?) > 0 ORDER BY rowid`,
-    )
+    .prepare<[string], number>(textGramSql)
     .pluck()
-    .all(needle);
+    .all(ftsString(needle, length === 1));
 }
 
 /** Every content's searchable text (the in-memory search snapshot reads this). */

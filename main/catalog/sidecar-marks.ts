@@ -92,3 +92,19 @@ export function countPendingSidecars(db: ReadableCatalog): { pending: number; re
     .get();
   return { pending: row?.pending ?? 0, retrying: row?.retrying ?? 0 };
 }
+
+/**
+ * Marks every content with text read in it due (the sidecar text option changed: their
+ * sidecars gain or lose `tujian:RecognizedText`, [Note: Recognised text in XMP]). The same
+ * upsert as the triggers of migration 0007, so a mark already waiting is simply bumped.
+ */
+export function markSidecarsOfContentsWithText(db: Catalog, now: number = Date.now()): number {
+  return db
+    .prepare<[number, number]>(
+      `INSERT INTO sidecar_pending (content_id, since, changed_at)
+       SELECT DISTINCT content_id, ?, ? FROM photo_text_lines WHERE true
+       ON CONFLICT (content_id) DO UPDATE SET
+         changed_at = excluded.changed_at, version = version + 1, retry_at = NULL`,
+    )
+    .run(now, now).changes;
+}

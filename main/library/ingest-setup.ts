@@ -1,8 +1,10 @@
 // The ingest collaborators every host wires the same way: the catalog's preview size and the
-// keyword importer (XMP/IPTC keywords other tools wrote become user tags on first ingest).
+// keyword importer (XMP/IPTC keywords other tools wrote become user tags on first ingest, and
+// the names of their face regions wait for the faces the engine finds).
 import type { Catalog } from '../catalog/catalog-connection.ts';
 import type { IngestDeps, LibraryLog } from './library-deps.ts';
 import { renditionOptionsFor } from './preview-storage.ts';
+import { importFaceRegions } from './mwg-face-regions.ts';
 import { createKeywordImporter } from './xmp-sidecars.ts';
 
 export interface IngestSetup {
@@ -15,6 +17,10 @@ export function createIngestSetup(db: Catalog, dataRoot: string, log: LibraryLog
   const importer = createKeywordImporter(db, {
     warn: (message) => {
       log.warn(message);
+    },
+    // Names other tools gave to faces (MWG regions), read in the same pass as the keywords.
+    onRegions: (contentId, found) => {
+      importFaceRegions(db, contentId, found);
     },
   });
   return {

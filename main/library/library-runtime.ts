@@ -42,6 +42,8 @@ export interface LibraryRuntimeOptions {
   readonly log: Logger;
   /** Told every runner event (progress, stops, a halt on a full disk). */
   readonly onEvent?: (event: RunnerEvent) => void;
+  /** Told when the background people pass changed persons (main/people/people-sync.ts). */
+  readonly onPeopleChange?: () => void;
 }
 
 export interface SidecarTotals {
@@ -117,7 +119,10 @@ function buildCore(options: LibraryRuntimeOptions, engineSet: RuntimeEngines): R
     },
   });
   // New faces join their persons, and the full pass runs when due (main/people/people-sync.ts).
-  const people = createPeopleSync(db, { log: libraryLog });
+  const people = createPeopleSync(db, {
+    log: libraryLog,
+    ...(options.onPeopleChange ? { onChange: options.onPeopleChange } : {}),
+  });
   // Perceptual hashes of contents ingested before there were any (main/library/perceptual-hash-backfill.ts).
   const perceptualHashes = createPerceptualHashBackfill(db, {
     dataRoot: options.dataRoot,

@@ -14,9 +14,11 @@
 // tools' keywords become user tags, so a new catalog recovers the user's tags from sidecars.
 // Named persons are also written as MWG face regions (`mwg-rs:RegionInfo`, XmpFaceRegion
 // below): ours are marked `Description: Tujian` and replaced on rewrite; regions other tools
-// wrote are written back as read. (Reading other tools' region names into persons on ingest
-// is not done yet.)
-import { ExifTool, type WriteTags } from 'exiftool-vendored';
+// wrote are written back as read, and their names are imported on ingest (`onRegions`, see
+// main/library/mwg-face-regions.ts).
+// The text read in the photo goes in only when the user opts in: [Note: Recognised text in
+// XMP] in xmp-text.ts.
+import { DefaultExiftoolArgs, ExifTool, type WriteTags } from 'exiftool-vendored';
 import { mkdir, stat } from 'node:fs/promises';
 import { basename, dirname, extname, join } from 'node:path';
 import { z } from 'zod';
@@ -31,6 +33,15 @@ import {
   upsertTag,
 } from '../catalog/photo-tags.ts';
 import { findTagByName } from '../catalog/tag-editing.ts';
+import { getContentShape } from '../catalog/imported-face-regions.ts';
+import { storedDimensions, unorientBox } from '../imaging/oriented-boxes.ts';
+import { markSidecarsOfContentsWithText } from '../catalog/sidecar-marks.ts';
+import {
+  writeExiftoolConfig,
+  recognizedTextForSidecar,
+  recognizedTextTag,
+  sameRecognizedText,
+} from './xmp-text.ts';
 import { absolutePathOf } from './library-files.ts';
 import {
   defaultFileTimeoutMs,
@@ -56,8 +67,13 @@ export const XmpSettings = z.object({
    * tags the app finds the photo by would surprise its reader.
    */
   minConfidence: z.number().min(0).max(100).default(0),
-  /** Read keywords from XMP/IPTC into user tags when a photo is ingested. */
+  /**
+   * Read keywords from XMP/IPTC into user tags when a photo is ingested, and the names of
+   * other tools' face regions (main/library/mwg-face-regions.ts).
+   */
   importKeywords: z.boolean().default(true),
+  /** Write the text read in the photo ([Note: Recognised text in XMP]); off by default. */
+  writeText: z.boolean().default(false),
 });
 export type XmpSettings = z.infer<typeof XmpSettings>;
 
@@ -78,12 +94,20 @@ export function readXmpSettings(db: ReadableCatalog): XmpSettings {
 }
 
 export function writeXmpSettings(db: Catalog, settings: Partial<XmpSettings>): XmpSettings {
-  const merged = XmpSettings.parse({ ...readXmpSettings(db), ...settings });
-  if (merged.location === 'folder' && !merged.folder) {
-    throw new Error('A sidecar folder is needed for location "folder".');
-  }
-  writeSettingJson(db, xmpSettingsKey, merged);
-  return merged;
+  return db.transaction(() => {
+    const before = readXmpSettings(db);
+    const merged = XmpSettings.parse({ ...before, ...settings });
+    if (merged.location === 'folder' && !merged.folder) {
+      throw new Error('A sidecar folder is needed for location "folder".');
+    }
+    writeSettingJson(db, xmpSettingsKey, merged);
+    // The text option changes what every sidecar of a content with text says: those are due
+    // (written, or cleared of our text) at the next sync, like a tag change.
+    if (merged.enabled && merged.writeText !== before.writeText) {
+      markSidecarsOfContentsWithText(db);
+    }
+    return merged;
+  })();
 }
 
 // ---------------------------------------------------------------------------------------
@@ -111,8 +135,10 @@ export interface XmpKeywords {
   readonly hierarchical: readonly string[];
   /** Absent: leave the file's regions alone. */
   readonly regions?: readonly XmpFaceRegion[];
-  /** `mwg-rs:AppliedToDimensions` as read, written back unchanged. */
+  /** `mwg-rs:AppliedToDimensions`: as read, written back unchanged; ours when there was none. */
   readonly regionDimensions?: Readonly<Record<string, unknown>>;
+  /** `tujian:RecognizedText`, the lines read in the photo; absent: leave the file's alone. */
+  readonly text?: readonly string[];
 }
 
 const RegionStruct = z
@@ -192,8 +218,11 @@ function asList(value: unknown): string[] {
 
 /** One ExifTool process (kept open between calls); call `end()` when done. */
 export function createXmpTool(options: { exiftoolPath?: string } = {}): XmpTool {
+  const config = writeExiftoolConfig();
   const exiftool = new ExifTool({
     maxProcs: 1,
+    // `-config` must come first: it declares Tujian's namespace ([Note: Recognised text in XMP]).
+    exiftoolArgs: ['-config', config.path, ...DefaultExiftoolArgs],
     // exiftool-vendored runs tasks without a time limit by default: a read stuck on a dead
     // network drive would hold the one exiftool process forever. Ended and restarted instead.
     taskTimeoutMillis: defaultFileTimeoutMs,
@@ -208,6 +237,7 @@ export function createXmpTool(options: { exiftoolPath?: string } = {}): XmpTool 
           '-XMP-lr:HierarchicalSubject',
           '-IPTC:Keywords',
           '-XMP-mwg-rs:RegionInfo',
+          `-${recognizedTextTag}`,
         ],
       });
       return {
@@ -215,6 +245,7 @@ export function createXmpTool(options: { exiftoolPath?: string } = {}): XmpTool 
         hierarchical: asList(tags.HierarchicalSubject),
         iptc: asList(tags.Keywords),
         ...parseRegionInfo(tags.RegionInfo),
+        text: asList(tags.RecognizedText),
       };
     },
     async write(path, keywords) {
@@ -237,10 +268,16 @@ export function createXmpTool(options: { exiftoolPath?: string } = {}): XmpTool 
                     }
                   : null,
             }),
+        ...(keywords.text === undefined
+          ? {}
+          : { [recognizedTextTag]: keywords.text.length > 0 ? [...keywords.text] : null }),
       } as unknown as WriteTags;
       await exiftool.write(path, tags, { writeArgs: ['-overwrite_original'] });
     },
-    end: () => exiftool.end(),
+    end: () =>
+      exiftool.end().finally(() => {
+        config.remove();
+      }),
   };
 }
 
@@ -297,20 +334,32 @@ export function keywordsForContent(
       hierarchical.push(`${hierarchyRoot}|${branch}|${name}`);
     }
   }
-  // Named persons' faces as MWG regions, in one language (a region has one name).
+  // Named persons' faces as MWG regions, in one language (a region has one name), on the
+  // stored image as the guidelines define them ([Note: MWG regions and EXIF orientation]).
+  const shape = getContentShape(db, contentId);
+  const orientation = shape?.orientation ?? null;
   const regions = listContentTags(db, contentId)
     .filter((t) => t.type === 'person')
     .flatMap((t) =>
-      t.boxes.map((b): XmpFaceRegion => ({
-        name: clean(settings.languages === 'zh' ? t.zh : t.en),
-        x: round6(b.x + b.w / 2),
-        y: round6(b.y + b.h / 2),
-        w: round6(b.w),
-        h: round6(b.h),
-        ours: true,
-      })),
+      t.boxes.map((box): XmpFaceRegion => {
+        const b = unorientBox(box, orientation);
+        return {
+          name: clean(settings.languages === 'zh' ? t.zh : t.en),
+          x: round6(b.x + b.w / 2),
+          y: round6(b.y + b.h / 2),
+          w: round6(b.w),
+          h: round6(b.h),
+          ours: true,
+        };
+      }),
     );
-  return { subject: unique(subject), hierarchical: unique(hierarchical), regions };
+  const dimensions = regions.length > 0 && shape ? storedDimensions(shape) : undefined;
+  return {
+    subject: unique(subject),
+    hierarchical: unique(hierarchical),
+    regions,
+    ...(dimensions ? { regionDimensions: dimensions } : {}),
+  };
 }
 
 function leaf(path: string): string {
@@ -331,7 +380,11 @@ export function mergeKeywords(existing: XmpKeywords, ours: XmpKeywords): XmpKeyw
     ...(ours.regions === undefined
       ? {}
       : { regions: [...(existing.regions ?? []).filter((r) => !r.ours), ...ours.regions] }),
-    ...(existing.regionDimensions ? { regionDimensions: existing.regionDimensions } : {}),
+    ...(existing.regionDimensions || ours.regionDimensions
+      ? { regionDimensions: existing.regionDimensions ?? ours.regionDimensions }
+      : {}),
+    // The whole Tujian namespace is ours: our lines replace whatever it held.
+    ...(ours.text === undefined ? {} : { text: ours.text }),
   };
 }
 
@@ -414,7 +467,10 @@ export async function writeSidecar(
   if (settings.location === 'beside' && !(await exists(dirname(path)))) {
     return { status: 'skipped', photoId, reason: `${dirname(path)} is not there.` };
   }
-  const ours = keywordsForContent(db, photo.contentId, settings);
+  const ours: XmpKeywords = {
+    ...keywordsForContent(db, photo.contentId, settings),
+    text: recognizedTextForSidecar(db, photo.contentId, settings),
+  };
   const existing = await stat(path).catch(() => undefined);
   if (existing && !existing.isFile()) {
     // exiftool would block opening a pipe ([Note: Never open a non-regular file]). Failed,
@@ -424,13 +480,19 @@ export async function writeSidecar(
   const present = existing !== undefined;
   const had = present ? await tool.read(path) : { subject: [], hierarchical: [], iptc: [] };
   const merged = mergeKeywords(had, ours);
-  if (!present && merged.subject.length === 0 && merged.hierarchical.length === 0) {
+  if (
+    !present &&
+    merged.subject.length === 0 &&
+    merged.hierarchical.length === 0 &&
+    (merged.text ?? []).length === 0
+  ) {
     return { status: 'skipped', photoId, reason: 'No tags to write.' };
   }
   if (
     present &&
     sameList(merged.subject, had.subject) &&
     sameList(merged.hierarchical, had.hierarchical) &&
+    (merged.text === undefined || sameRecognizedText(merged.text, had.text ?? [])) &&
     (merged.regions === undefined || sameRegions(merged.regions, had.regions))
   ) {
     return { status: 'unchanged', photoId, path };
@@ -502,27 +564,32 @@ export function userKeywordsOf(found: FileKeywords): string[] {
     .slice(0, maxKeywords);
 }
 
-/** User keywords from the photo's embedded XMP/IPTC and its sidecars (`readKeywords(path)`). */
-export async function readKeywords(tool: XmpTool, photoPath: string): Promise<string[]> {
+/** What the photo's embedded XMP/IPTC and each of its sidecars hold, one entry per readable file. */
+export async function readXmpSources(tool: XmpTool, photoPath: string): Promise<FileKeywords[]> {
   // Only regular files are handed to exiftool, which would wait forever on a pipe:
   // [Note: Never open a non-regular file].
   const sources: string[] = [];
   for (const candidate of [photoPath, ...sidecarCandidates(photoPath)]) {
     if (await isRegularFile(candidate)) sources.push(candidate);
   }
-  const all: string[] = [];
+  const found: FileKeywords[] = [];
   for (const source of sources) {
     try {
-      all.push(
-        ...userKeywordsOf(
-          await withTimeout(tool.read(source), defaultFileTimeoutMs, 'Reading keywords'),
-        ),
-      );
+      found.push(await withTimeout(tool.read(source), defaultFileTimeoutMs, 'Reading keywords'));
     } catch {
-      // A damaged sidecar or an odd file: no keywords from it, ingest carries on.
+      // A damaged sidecar or an odd file: nothing from it, ingest carries on.
     }
   }
-  return unique(all).slice(0, maxKeywords);
+  return found;
+}
+
+function userKeywordsOfAll(found: readonly FileKeywords[]): string[] {
+  return unique(found.flatMap(userKeywordsOf)).slice(0, maxKeywords);
+}
+
+/** User keywords from the photo's embedded XMP/IPTC and its sidecars (`readKeywords(path)`). */
+export async function readKeywords(tool: XmpTool, photoPath: string): Promise<string[]> {
+  return userKeywordsOfAll(await readXmpSources(tool, photoPath));
 }
 
 /**
@@ -566,7 +633,12 @@ export interface KeywordImporter {
  */
 export function createKeywordImporter(
   db: Catalog,
-  options: { warn?: (message: string) => void; tool?: () => XmpTool } = {},
+  options: {
+    warn?: (message: string) => void;
+    tool?: () => XmpTool;
+    /** Told what the same read found, for the face regions other tools wrote. */
+    onRegions?: (contentId: number, found: readonly FileKeywords[]) => void;
+  } = {},
 ): KeywordImporter {
   let tool: XmpTool | undefined;
   let enabled: boolean | undefined;
@@ -576,8 +648,10 @@ export function createKeywordImporter(
       if (!enabled) return;
       tool ??= (options.tool ?? createXmpTool)();
       try {
-        const keywords = await readKeywords(tool, path);
+        const found = await readXmpSources(tool, path);
+        const keywords = userKeywordsOfAll(found);
         if (keywords.length > 0) importKeywordsAsUserTags(db, contentId, keywords);
+        options.onRegions?.(contentId, found);
       } catch (error) {
         options.warn?.(`keywords of ${path} not read: ${(error as Error).message}`);
       }

@@ -38,11 +38,23 @@
 //    (a mix of strangers has faces ≈ 1.06 apart, one person ≈ 0.81).
 // A refused edge is retried once after the first sweep (groups have grown, their means are
 // better). Border faces join their nearest core face's group under the same tests.
-// Measured (bench/people.ts, 150k synthetic faces of 6,693 persons): pairwise precision 0.992,
-// recall 0.829, 154 s of CPU on one thread (486 s wall on a 2-core machine at load 12), +205 MB.
-// Most of the CPU is the k-nearest search (one query per face); it is the part to spread over
-// worker threads before the 60 s target can hold on a 4-core machine.
-import { FaceIndex, type FaceIndexOptions, type QuantisedDescriptors } from './face-index.ts';
+// Measured (bench/people.ts, 150k synthetic faces of 6,693 persons): first pairwise precision
+// 0.992, recall 0.829, 152 s of CPU on one thread (766 s wall on a 2-core machine at load 13).
+// The k-nearest search was most of it; with its loops as SIMD kernels ([Note: Face kernels in
+// WebAssembly SIMD]), its queries on two threads ([Note: Neighbour queries on two threads]) and
+// more candidates per query (reclusterIndexOptions): precision 0.996, recall 0.884, 26–34 s of
+// CPU, +362–442 MB; 28.5 s wall at load 7, 54–84 s at load 9–12 (the 2 cores shared by a
+// dozen processes: the pass got a third of a core). What is left on one thread: building the index (PCA, projection,
+// bucket assignment, ~5 s of CPU) and the joins' centre tests (GroupCentres.compare, ~4 s).
+import {
+  allocateNearestLists,
+  defaultFaceIndexOptions,
+  FaceIndex,
+  fillNearestLists,
+  type FaceIndexOptions,
+  type NearestLists,
+  type QuantisedDescriptors,
+} from './face-index.ts';
 
 export interface ClusteringOptions {
   /** Two faces closer than this are neighbours when forming groups (DBSCAN's ε). */
@@ -83,12 +95,28 @@ export interface ClusteringOptions {
  * distance (0.81) and a mix of strangers' (1.10); 0.85 cost real recall (0.79 from 0.96) and
  * synthetic recall (0.80 from 0.87) for little precision. matchDistance equals ε and the
  * incremental path applies the same centre test. minFaces 2 lets a person seen twice exist (2
- * and 3 score alike here). neighbours 10 is not tuned (the k of the neighbour graph; see FaceIndex.nearest).
+ * and 3 score alike here). neighbours 10: 16 changed synthetic recall by 0.001 (0.8836 →
+ * 0.8846 with reclusterIndexOptions), so the graph stays small.
  */
 export const defaultClusteringOptions: ClusteringOptions = {
   clusterDistance: 0.9,
   matchDistance: 0.9,
   minFaces: 2,
+};
+
+/**
+ * The neighbour index of the full pass: 10 buckets probed and 48 candidates re-ranked per query
+ * (FaceIndex's defaults are 6 and 24). The SIMD kernels made each query cheap enough to look
+ * further; measured with bench/people.ts-shaped sweeps on the 150k synthetic library:
+ * 6/24: precision 0.992, recall 0.829, 17.6 s of CPU; 6/48: 0.994, 0.865, 22.0 s;
+ * 10/48: 0.996, 0.884, 24.1 s; 12/96 (and k 16): 0.996, 0.911, 29.6 s. More candidates only
+ * add true neighbours (each is checked at full dimension), which is why precision does not
+ * drop; 10/48 keeps the pass well inside its time budget.
+ */
+export const reclusterIndexOptions: FaceIndexOptions = {
+  ...defaultFaceIndexOptions,
+  nearestProbes: 10,
+  nearestRerank: 48,
 };
 
 /** Defaults of the optional ClusteringOptions (see defaultClusteringOptions). */
@@ -235,14 +263,14 @@ function linkageOf(options: ClusteringOptions): typeof defaultLinkage {
  */
 class GroupCentres {
   private readonly slotOf: Int32Array;
-  /** Σ|xᵢ|² of each group of two or more (−1: not yet computed). */
+  /** Σ|xᵢ|² of each group (−1: not yet computed). */
   private readonly normSq: Float64Array;
+  /** |Σxᵢ|² of each group that has a pooled sum (kept with the sum, so a test reads it). */
+  private readonly sumSq: Float64Array;
   private readonly chunks: Float32Array[] = [];
   private readonly free: number[] = [];
   private slotsUsed = 0;
   private static readonly chunkSlots = 256;
-  private readonly scratchA: Float32Array;
-  private readonly scratchB: Float32Array;
 
   constructor(
     private readonly q: QuantisedDescriptors,
@@ -251,8 +279,7 @@ class GroupCentres {
   ) {
     this.slotOf = new Int32Array(count).fill(-1);
     this.normSq = new Float64Array(count).fill(-1);
-    this.scratchA = new Float32Array(q.dims);
-    this.scratchB = new Float32Array(q.dims);
+    this.sumSq = new Float64Array(count);
   }
 
   private view(slot: number): Float32Array {
@@ -269,16 +296,12 @@ class GroupCentres {
     return out;
   }
 
-  /** The group's descriptor sum: its pooled slot, or its one face decoded into `scratch`. */
-  private sumOf(root: number, scratch: Float32Array): Float32Array {
-    const slot = this.slotOf[root] ?? -1;
-    return slot >= 0 ? this.view(slot) : this.decodeInto(root, scratch);
-  }
-
   /**
    * For two groups: the squared distance between their mean descriptors, and the mean squared
-   * distance between two faces of their union (Σ_{i<j}|xᵢ−xⱼ|² = nΣ|xᵢ|² − |Σxᵢ|², so both come
-   * from the sums in one pass).
+   * distance between two faces of their union (Σ_{i<j}|xᵢ−xⱼ|² = nΣ|xᵢ|² − |Σxᵢ|²). |ΣA|² and
+   * |ΣB|² are kept per group, so a test costs one dot product ΣA·ΣB (read from the int8 codes
+   * for a group of one): this test runs for every candidate join, about a million times at
+   * 150k faces, and was the largest cost left on one thread.
    */
   compare(
     rootA: number,
@@ -286,18 +309,9 @@ class GroupCentres {
     rootB: number,
     sizeB: number,
   ): { meanDistanceSq: number; unionPairDistanceSq: number } {
-    const a = this.sumOf(rootA, this.scratchA);
-    const b = this.sumOf(rootB, this.scratchB);
-    let aa = 0;
-    let bb = 0;
-    let ab = 0;
-    for (let k = 0; k < a.length; k++) {
-      const x = a[k] as number;
-      const y = b[k] as number;
-      aa += x * x;
-      bb += y * y;
-      ab += x * y;
-    }
+    const aa = this.sumSqOf(rootA);
+    const bb = this.sumSqOf(rootB);
+    const ab = this.dotOfSums(rootA, rootB);
     const meanDistanceSq = Math.max(
       0,
       aa / (sizeA * sizeA) + bb / (sizeB * sizeB) - (2 * ab) / (sizeA * sizeB),
@@ -311,16 +325,39 @@ class GroupCentres {
     return { meanDistanceSq, unionPairDistanceSq };
   }
 
+  /** |Σxᵢ|² of the group (|x|² for a group of one). */
+  private sumSqOf(root: number): number {
+    return (this.slotOf[root] ?? -1) >= 0 ? (this.sumSq[root] as number) : this.normSqOf(root);
+  }
+
+  /** ΣA·ΣB, four products a step (independent sums let the CPU overlap them). */
+  private dotOfSums(rootA: number, rootB: number): number {
+    const slotA = this.slotOf[rootA] ?? -1;
+    const slotB = this.slotOf[rootB] ?? -1;
+    const dims = this.q.dims;
+    if (slotA >= 0 && slotB >= 0) return dot(this.view(slotA), 0, this.view(slotB), 0, dims);
+    const { codes, scales } = this.q;
+    if (slotA >= 0 || slotB >= 0) {
+      const row = this.rowOf(slotA >= 0 ? rootB : rootA);
+      const sum = this.view(slotA >= 0 ? slotA : slotB);
+      return (scales[row] as number) * dot(codes, row * dims, sum, 0, dims);
+    }
+    const rowA = this.rowOf(rootA);
+    const rowB = this.rowOf(rootB);
+    const product = dot(codes, rowA * dims, codes, rowB * dims, dims);
+    return (scales[rowA] as number) * (scales[rowB] as number) * product;
+  }
+
   /** Σ|xᵢ|² over the group (≈ its size: descriptors are unit vectors up to quantisation). */
   private normSqOf(root: number): number {
     const kept = this.normSq[root] ?? -1;
     if (kept >= 0) return kept;
     const row = this.rowOf(root);
     const s = this.q.scales[row] ?? 0;
-    let sum = 0;
     const o = row * this.q.dims;
-    for (let k = 0; k < this.q.dims; k++) sum += (this.q.codes[o + k] ?? 0) ** 2;
-    return sum * s * s;
+    const sum = dot(this.q.codes, o, this.q.codes, o, this.q.dims) * s * s;
+    this.normSq[root] = sum;
+    return sum;
   }
 
   /** Group `absorbed` was joined into `kept`: kept's sum becomes the sum of both. */
@@ -331,15 +368,22 @@ class GroupCentres {
       this.slotOf[kept] = slot;
       this.decodeInto(kept, this.view(slot));
     }
-    const target = this.sumOf(kept, this.scratchA);
-    const source = this.sumOf(absorbed, this.scratchB);
-    for (let k = 0; k < target.length; k++)
-      target[k] = (target[k] as number) + (source[k] as number);
-    const freed = this.slotOf[absorbed] ?? -1;
-    if (freed >= 0) {
-      this.free.push(freed);
+    const target = this.view(this.slotOf[kept] ?? 0);
+    const absorbedSlot = this.slotOf[absorbed] ?? -1;
+    if (absorbedSlot >= 0) {
+      const source = this.view(absorbedSlot);
+      for (let k = 0; k < target.length; k++)
+        target[k] = (target[k] as number) + (source[k] as number);
+      this.free.push(absorbedSlot);
       this.slotOf[absorbed] = -1;
+    } else {
+      const row = this.rowOf(absorbed);
+      const s = this.q.scales[row] ?? 0;
+      const o = row * this.q.dims;
+      for (let k = 0; k < target.length; k++)
+        target[k] = (target[k] as number) + (this.q.codes[o + k] ?? 0) * s;
     }
+    this.sumSq[kept] = dot(target, 0, target, 0, target.length);
   }
 
   private allocate(): number {
@@ -357,6 +401,29 @@ class GroupCentres {
   }
 }
 
+/** Σ a[ia + k]·b[ib + k] for k < n, in four independent sums. */
+function dot(
+  a: Float32Array | Int8Array,
+  ia: number,
+  b: Float32Array | Int8Array,
+  ib: number,
+  n: number,
+): number {
+  let s0 = 0;
+  let s1 = 0;
+  let s2 = 0;
+  let s3 = 0;
+  let k = 0;
+  for (; k + 4 <= n; k += 4) {
+    s0 += (a[ia + k] as number) * (b[ib + k] as number);
+    s1 += (a[ia + k + 1] as number) * (b[ib + k + 1] as number);
+    s2 += (a[ia + k + 2] as number) * (b[ib + k + 2] as number);
+    s3 += (a[ia + k + 3] as number) * (b[ib + k + 3] as number);
+  }
+  for (; k < n; k++) s0 += (a[ia + k] as number) * (b[ib + k] as number);
+  return s0 + s1 + s2 + s3;
+}
+
 /**
  * The full pass. `descriptors` holds every face's descriptor (row `face.index`); unclusterable
  * faces are skipped. Cost: one k-nearest query per clusterable face through FaceIndex (bounded
@@ -368,7 +435,38 @@ export function recluster(
   faces: readonly ClusterFace[],
   persons: readonly ClusterPerson[],
   options: ClusteringOptions = defaultClusteringOptions,
-  indexOptions?: FaceIndexOptions,
+  indexOptions: FaceIndexOptions = reclusterIndexOptions,
+): ReclusterResult {
+  const { queries, width, radius } = reclusterQueries(faces, options);
+  const lists = allocateNearestLists(descriptors.count, width);
+  if (queries.length > 0) {
+    const index = new FaceIndex(descriptors, indexOptions);
+    fillNearestLists(index, queries, 0, queries.length, radius, lists);
+  }
+  return reclusterFromNearest(descriptors, faces, persons, options, lists);
+}
+
+/**
+ * The neighbour queries of the full pass: the rows of the clusterable faces, how many
+ * neighbours each asks for and within what radius. The caller answers them (recluster in one
+ * thread, face-neighbour-threads.ts in two) and hands the lists to reclusterFromNearest.
+ */
+export function reclusterQueries(
+  faces: readonly ClusterFace[],
+  options: ClusteringOptions,
+): { queries: Int32Array; width: number; radius: number } {
+  const queries = Int32Array.from(faces.flatMap((f) => (f.clusterable ? [f.index] : [])));
+  // A few more than k: rows of unclusterable faces are dropped from the answers.
+  return { queries, width: linkageOf(options).neighbours + 2, radius: options.clusterDistance };
+}
+
+/** The full pass from the answers to reclusterQueries (the rest of `recluster`). */
+export function reclusterFromNearest(
+  descriptors: QuantisedDescriptors,
+  faces: readonly ClusterFace[],
+  persons: readonly ClusterPerson[],
+  options: ClusteringOptions,
+  nearest: NearestLists,
 ): ReclusterResult {
   const linkage = linkageOf(options);
   const positions = faces.flatMap((f, i) => (f.clusterable ? [i] : []));
@@ -376,7 +474,6 @@ export function recluster(
   faces.forEach((f, i) => {
     if (f.clusterable) rowToPosition.set(f.index, i);
   });
-  const index = positions.length > 0 ? new FaceIndex(descriptors, indexOptions) : undefined;
 
   // 1. The k-nearest-neighbour graph within clusterDistance, in typed arrays (k per face).
   const k = linkage.neighbours;
@@ -384,16 +481,13 @@ export function recluster(
   const neighbourDistance = new Float32Array(faces.length * k);
   const neighbourCount = new Uint8Array(faces.length);
   for (const position of positions) {
-    const face = faces[position];
-    if (!face || !index) continue;
-    // Ask for a few more than k: rows of unclusterable faces are dropped below.
-    const found = index.nearest(face.index, k + 2, options.clusterDistance);
+    const row = faces[position]?.index ?? 0;
     let kept = 0;
-    for (const { face: row, distance } of found) {
-      const other = rowToPosition.get(row);
-      if (other === undefined || kept >= k) continue;
+    for (let j = 0; j < (nearest.count[row] ?? 0) && kept < k; j++) {
+      const other = rowToPosition.get(nearest.face[row * nearest.width + j] ?? -1);
+      if (other === undefined) continue;
       neighbourOf[position * k + kept] = other;
-      neighbourDistance[position * k + kept] = distance;
+      neighbourDistance[position * k + kept] = nearest.distance[row * nearest.width + j] ?? 0;
       kept++;
     }
     neighbourCount[position] = kept;

@@ -20,6 +20,21 @@
 // Ranking by the projection can put a true neighbour behind strangers, so this one is
 // approximate even when no bucket is skipped; test/people/face-index.test.ts measures its
 // recall against brute force, and a missed neighbour again can only split, never join.
+//
+// Layout, for speed ([Note: Face kernels in WebAssembly SIMD]): the codes, the int16 basis, the
+// projected rows (by face, and again grouped by bucket so a bucket is one contiguous sweep of
+// the distance kernel) and the centroids live in one shared WebAssembly memory; the small
+// tables (bucket members, probe lists, norms) are over SharedArrayBuffers. FaceIndexParts is
+// all of it, so a helper thread rebuilds the same index without a copy ([Note: Neighbour
+// queries on two threads]); each thread writes its scan scores to its own scratch region.
+
+import {
+  BumpLayout,
+  createFaceVectorKernels,
+  faceVectorKernelsOn,
+  type FaceVectorKernels,
+  type KernelMemory,
+} from './face-vector-kernels.ts';
 
 export interface FaceIndexOptions {
   /** Dimensions kept by the projection (PCA on a sample). */
@@ -184,137 +199,132 @@ export interface FaceIndexStats {
   truncatedQueries: number;
 }
 
-export class FaceIndex {
-  readonly stats: FaceIndexStats;
-  private readonly projected: Float32Array;
-  private readonly dims: number;
-  private readonly centroids: Float32Array;
-  private readonly radii: Float32Array;
-  private readonly members: Uint32Array[];
-  private readonly codeNormSq: Float64Array;
-  /** Buckets visited by `nearest`, per face, and each face's closest buckets (n × probes). */
-  private readonly probes: number;
-  private readonly probeLists: Int32Array;
+/**
+ * Slack on the radius in the projection: the basis is stored as int16 (for the SIMD kernel), so
+ * a projected distance can exceed the true one by a rounding error (< 1e-3 here); filtering at
+ * radius + slack keeps "the projection loses no true neighbour" exact.
+ */
+const projectionSlack = 1e-2;
 
+/**
+ * Everything a FaceIndex holds, in memory another thread can share: the kernels' shared memory
+ * and typed arrays over SharedArrayBuffers (posting them to a worker shares them, no copy).
+ * face-neighbour-threads.ts hands these to a helper thread, which rebuilds the index with
+ * FaceIndex.fromParts and answers half of the queries.
+ */
+export interface FaceIndexParts {
+  memory: KernelMemory;
+  options: FaceIndexOptions;
+  /** Faces indexed, and values per descriptor. */
+  count: number;
+  descriptorDims: number;
+  /** Dimensions of the projection. */
+  dims: number;
+  rowDims: number;
+  codeStride: number;
+  bucketCount: number;
+  probes: number;
+  codesAt: number;
+  projectedAt: number;
+  bucketRowsAt: number;
+  centroidsAt: number;
+  /** One scratch region per thread (`scratchRegions`), each `scratchBytes` long. */
+  scratchAt: number;
+  scratchBytes: number;
+  scales: Float32Array;
+  bucketStart: Uint32Array;
+  bucketFace: Uint32Array;
+  radii: Float32Array;
+  codeNormSq: Float64Array;
+  probeLists: Int32Array;
+}
+
+/** Threads that can query one index at once (each needs its own scratch region). */
+export const scratchRegions = 2;
+
+const sharedArray = <T>(make: (buffer: SharedArrayBuffer) => T, bytes: number): T =>
+  make(new SharedArrayBuffer(Math.max(8, bytes)));
+
+export class FaceIndex {
+  readonly stats: FaceIndexStats = { buckets: 0, candidates: 0, queries: 0, truncatedQueries: 0 };
+  private readonly parts: FaceIndexParts;
+  private readonly kernels: FaceVectorKernels;
+  /** Float32 view of this thread's scratch region (one score per row scanned). */
+  private readonly scores: Float32Array;
+  private readonly scoresAt: number;
+  private readonly options: FaceIndexOptions;
+
+  /** The index of `descriptors` (built here); see [Note: Face neighbour index]. */
+  constructor(descriptors: QuantisedDescriptors, options?: FaceIndexOptions);
+  /** The same index in another thread: `parts` from `shareParts`, `scratch` this thread's region. */
+  constructor(parts: FaceIndexParts, options: undefined, scratch: number);
   constructor(
-    readonly descriptors: QuantisedDescriptors,
-    private readonly options: FaceIndexOptions = defaultFaceIndexOptions,
+    source: QuantisedDescriptors | FaceIndexParts,
+    options: FaceIndexOptions = defaultFaceIndexOptions,
+    scratch = 0,
   ) {
-    const n = descriptors.count;
-    const random = seededRandom(options.seed);
-    this.dims = Math.min(options.projectedDims, descriptors.dims, Math.max(1, n));
-    const sample = sampleIndexes(n, options.sampleSize, random);
-    const { basis, mean } = principalDirections(descriptors, sample, this.dims, random);
-    const d = descriptors.dims;
-    // projected = (x − mean)·basisᵀ = scale · (codes·basisᵀ) − mean·basisᵀ: the int8 codes are
-    // read as they are (no decoded copy), against a float32 basis — this loop is n·d·dims
-    // multiply-adds, the largest single cost of building the index.
-    const basis32 = Float32Array.from(basis);
-    const meanProjection = new Float64Array(this.dims);
-    for (let j = 0; j < this.dims; j++) {
-      let sum = 0;
-      for (let k = 0; k < d; k++) sum += (mean[k] as number) * (basis[j * d + k] as number);
-      meanProjection[j] = sum;
-    }
-    this.projected = new Float32Array(n * this.dims);
-    const codes = descriptors.codes;
-    for (let i = 0; i < n; i++) {
-      const o = i * d;
-      const scale = descriptors.scales[i] as number;
-      for (let j = 0; j < this.dims; j++) {
-        let sum = 0;
-        const offset = j * d;
-        for (let k = 0; k < d; k++)
-          sum += (codes[o + k] as number) * (basis32[offset + k] as number);
-        this.projected[i * this.dims + j] = scale * sum - (meanProjection[j] as number);
-      }
-    }
-    // About 2√n buckets of √n/2 faces: a query scans the centroids and a few small buckets.
-    this.codeNormSq = new Float64Array(n);
-    for (let i = 0; i < n; i++) {
-      let sum = 0;
-      for (let k = i * d; k < (i + 1) * d; k++) sum += (descriptors.codes[k] as number) ** 2;
-      this.codeNormSq[i] = sum;
-    }
-    const bucketCount = Math.max(1, Math.min(sample.length, Math.round(2 * Math.sqrt(n))));
-    this.centroids = kMeans(this.projected, this.dims, sample, bucketCount, random);
-    const assignment = new Uint32Array(n);
-    const counts = new Uint32Array(bucketCount);
-    this.radii = new Float32Array(bucketCount);
-    // The assignment scans every centroid for every face anyway: it keeps each face's
-    // `nearestProbes` closest buckets, so `nearest` does not scan the centroids again.
-    this.probes = Math.min(bucketCount, options.nearestProbes ?? 6);
-    this.probeLists = new Int32Array(n * this.probes);
-    const probeDist = new Float64Array(this.probes);
-    for (let i = 0; i < n; i++) {
-      const list = this.probeLists.subarray(i * this.probes, (i + 1) * this.probes);
-      this.closestBuckets(i, list, probeDist);
-      const best = list[0] ?? 0;
-      const distSq = probeDist[0] ?? 0;
-      assignment[i] = best;
-      counts[best] = (counts[best] as number) + 1;
-      this.radii[best] = Math.max(this.radii[best] ?? 0, Math.sqrt(distSq));
-    }
-    this.members = Array.from(counts, (c) => new Uint32Array(c));
-    const filled = new Uint32Array(bucketCount);
-    for (let i = 0; i < n; i++) {
-      const b = assignment[i] ?? 0;
-      const slot = filled[b] ?? 0;
-      const list = this.members[b];
-      if (list) list[slot] = i;
-      filled[b] = slot + 1;
-    }
-    this.stats = { buckets: bucketCount, candidates: 0, queries: 0, truncatedQueries: 0 };
+    this.parts = 'memory' in source ? source : buildParts(source, options);
+    this.options = this.parts.options;
+    this.kernels = faceVectorKernelsOn(this.parts.memory);
+    this.scoresAt = this.parts.scratchAt + scratch * this.parts.scratchBytes;
+    this.scores = new Float32Array(
+      this.parts.memory.buffer,
+      this.scoresAt,
+      this.parts.scratchBytes / 4,
+    );
+    this.stats.buckets = this.parts.bucketCount;
   }
 
-  /** The buckets whose centroids are closest to `face`, closest first (insertion into a short list). */
-  private closestBuckets(face: number, bucket: Int32Array, distSq: Float64Array): void {
-    const dims = this.dims;
-    const probes = bucket.length;
-    const count = this.centroids.length / dims;
-    const q = face * dims;
-    bucket.fill(-1);
-    distSq.fill(Infinity);
-    for (let c = 0; c < count; c++) {
-      const worst = distSq[probes - 1] as number;
-      let sum = 0;
-      const o = c * dims;
-      for (let j = 0; j < dims && sum < worst; j++) {
-        const diff = (this.projected[q + j] as number) - (this.centroids[o + j] as number);
-        sum += diff * diff;
-      }
-      if (sum >= worst) continue;
-      let slot = probes - 1;
-      while (slot > 0 && (distSq[slot - 1] as number) > sum) {
-        distSq[slot] = distSq[slot - 1] as number;
-        bucket[slot] = bucket[slot - 1] as number;
-        slot--;
-      }
-      distSq[slot] = sum;
-      bucket[slot] = c;
-    }
+  /**
+   * The indexed descriptors, read from the index's own copy of the codes (no second copy), or
+   * undefined when that copy is padded (descriptors whose length is not a multiple of 16).
+   */
+  descriptorsView(): QuantisedDescriptors | undefined {
+    const { count, descriptorDims, codeStride, codesAt, scales, memory } = this.parts;
+    if (codeStride !== descriptorDims) return undefined;
+    const codes = new Int8Array(memory.buffer, codesAt, count * descriptorDims);
+    return { count, dims: descriptorDims, codes, scales };
+  }
+
+  /** The parts to post to another thread (shared, not copied). */
+  shareParts(): FaceIndexParts {
+    return this.parts;
+  }
+
+  /** Scores the members of bucket b against `face` in the projection (into this.scores). */
+  private scanBucket(face: number, b: number): { from: number; to: number } {
+    const from = this.parts.bucketStart[b] ?? 0;
+    const to = this.parts.bucketStart[b + 1] ?? 0;
+    const rowBytes = this.parts.rowDims * 4;
+    this.kernels.distancesF32(
+      this.parts.projectedAt + face * rowBytes,
+      this.parts.bucketRowsAt + from * rowBytes,
+      to - from,
+      this.parts.rowDims,
+      this.scoresAt,
+    );
+    return { from, to };
   }
 
   /** Faces (other than `face`) within `radius` of it, with their distances. */
   neighbours(face: number, radius: number): { face: number; distance: number }[] {
     this.stats.queries++;
-    const dims = this.dims;
-    const count = this.centroids.length / dims;
+    const count = this.parts.bucketCount;
     const radiusSq = radius * radius;
-    // Bucket order by the distance over the first (largest-variance) dimensions only: it is a
-    // lower bound of the full projected distance, so the skip test below stays exact.
-    const coarse = Math.min(dims, 16);
+    const filterSq = (radius + projectionSlack) ** 2;
+    // Lower bound of the distance to any member of bucket c: centroid distance − bucket radius
+    // (triangle inequality in the projection, which never lengthens a distance).
+    this.kernels.distancesF32(
+      this.parts.projectedAt + face * this.parts.rowDims * 4,
+      this.parts.centroidsAt,
+      count,
+      this.parts.rowDims,
+      this.scoresAt,
+    );
     const lower = new Float64Array(count);
-    const q = face * dims;
-    for (let c = 0; c < count; c++) {
-      let sum = 0;
-      const o = c * dims;
-      for (let k = 0; k < coarse; k++) {
-        const diff = (this.projected[q + k] as number) - (this.centroids[o + k] as number);
-        sum += diff * diff;
-      }
-      lower[c] = Math.sqrt(sum) - (this.radii[c] as number);
-    }
+    for (let c = 0; c < count; c++)
+      lower[c] =
+        Math.sqrt(this.scores[c] as number) - (this.parts.radii[c] as number) - projectionSlack;
     const found: { face: number; distance: number }[] = [];
     for (let probe = 0; ; probe++) {
       let best = -1;
@@ -332,17 +342,10 @@ export class FaceIndex {
         break;
       }
       lower[best] = Infinity;
-      for (const other of this.members[best] ?? []) {
-        if (other === face) continue;
-        // Partial sums over the projected dimensions are lower bounds too: stop early.
-        let sum = 0;
-        const o = other * dims;
-        let k = 0;
-        for (; k < dims && sum <= radiusSq; k++) {
-          const diff = (this.projected[q + k] as number) - (this.projected[o + k] as number);
-          sum += diff * diff;
-        }
-        if (sum > radiusSq) continue;
+      const { from, to } = this.scanBucket(face, best);
+      for (let slot = from; slot < to; slot++) {
+        const other = this.parts.bucketFace[slot] as number;
+        if (other === face || (this.scores[slot - from] as number) > filterSq) continue;
         this.stats.candidates++;
         const sq = this.exactDistanceSq(face, other);
         if (sq <= radiusSq) found.push({ face: other, distance: Math.sqrt(sq) });
@@ -353,38 +356,39 @@ export class FaceIndex {
 
   /**
    * The `k` faces nearest to `face` within `radius` (closest first), approximately: see
-   * [Note: Face neighbour index]. Cost per query: one scan of the centroids, the members of
-   * `nearestProbes` buckets in the projection, `nearestRerank` exact distances.
+   * [Note: Face neighbour index]. Cost per query: the members of `nearestProbes` buckets in the
+   * projection (one kernel call per bucket), `nearestRerank` exact distances.
    */
   nearest(face: number, k: number, radius: number): { face: number; distance: number }[] {
     this.stats.queries++;
-    const dims = this.dims;
     const rerank = Math.max(k, this.options.nearestRerank ?? 24);
-    const q = face * dims;
-    const probeBucket = this.probeLists.subarray(face * this.probes, (face + 1) * this.probes);
+    const probeBucket = this.parts.probeLists.subarray(
+      face * this.parts.probes,
+      (face + 1) * this.parts.probes,
+    );
     // The best `rerank` members by projected distance (a bounded max-heap), none farther than
     // the radius in the projection (a projection never lengthens a distance).
     const heapFace = new Int32Array(rerank);
     const heapDist = new Float64Array(rerank);
     let heapSize = 0;
     const radiusSq = radius * radius;
+    const filterSq = (radius + projectionSlack) ** 2;
+    const scores = this.scores;
     for (const bucket of probeBucket) {
       if (bucket < 0) continue;
-      for (const other of this.members[bucket] ?? []) {
-        if (other === face) continue;
-        const bound = heapSize === rerank ? Math.min(radiusSq, heapDist[0] as number) : radiusSq;
-        let sum = 0;
-        const o = other * dims;
-        for (let j = 0; j < dims && sum <= bound; j++) {
-          const diff = (this.projected[q + j] as number) - (this.projected[o + j] as number);
-          sum += diff * diff;
-        }
+      const { from, to } = this.scanBucket(face, bucket);
+      let bound = heapSize === rerank ? Math.min(filterSq, heapDist[0] as number) : filterSq;
+      for (let slot = from; slot < to; slot++) {
+        const sum = scores[slot - from] as number;
         if (sum > bound) continue;
+        const other = this.parts.bucketFace[slot] as number;
+        if (other === face) continue;
         if (heapSize < rerank) {
           heapPush(heapFace, heapDist, heapSize++, other, sum);
         } else {
           heapReplaceTop(heapFace, heapDist, heapSize, other, sum);
         }
+        if (heapSize === rerank) bound = Math.min(filterSq, heapDist[0] as number);
       }
     }
     const found: { face: number; distance: number }[] = [];
@@ -404,30 +408,238 @@ export class FaceIndex {
     return Math.sqrt(this.exactDistanceSq(a, b));
   }
 
-  /** quantisedDistanceSq with the squared code norms computed once per face. */
+  /** quantisedDistanceSq through the int8 kernel, with the squared code norms computed once. */
   private exactDistanceSq(a: number, b: number): number {
-    const { dims, codes, scales } = this.descriptors;
-    const oa = a * dims;
-    const ob = b * dims;
-    let ab = 0;
-    for (let k = 0; k < dims; k++) ab += (codes[oa + k] as number) * (codes[ob + k] as number);
+    const ab = this.kernels.dotI8(
+      this.parts.codesAt + a * this.parts.codeStride,
+      this.parts.codesAt + b * this.parts.codeStride,
+      this.parts.codeStride,
+    );
+    const { scales } = this.parts;
     const sa = scales[a] as number;
     const sb = scales[b] as number;
     return Math.max(
       0,
-      sa * sa * (this.codeNormSq[a] as number) +
-        sb * sb * (this.codeNormSq[b] as number) -
+      sa * sa * (this.parts.codeNormSq[a] as number) +
+        sb * sb * (this.parts.codeNormSq[b] as number) -
         2 * sa * sb * ab,
     );
   }
 
-  /** Bytes held by the index (projected vectors, centroids, bucket lists), for the benchmark. */
+  /** Bytes held by the index (the kernels' memory: codes, projections, centroids; bucket lists). */
   get byteLength(): number {
     return (
-      this.projected.byteLength +
-      this.centroids.byteLength +
-      this.members.reduce((sum, m) => sum + m.byteLength, 0)
+      this.kernels.memory.buffer.byteLength +
+      this.parts.bucketFace.byteLength +
+      this.parts.probeLists.byteLength +
+      this.parts.codeNormSq.byteLength
     );
+  }
+}
+
+function buildParts(descriptors: QuantisedDescriptors, options: FaceIndexOptions): FaceIndexParts {
+  const n = descriptors.count;
+  const d = descriptors.dims;
+  const random = seededRandom(options.seed);
+  const dims = Math.min(options.projectedDims, d, Math.max(1, n));
+  const rowDims = Math.ceil(dims / 4) * 4;
+  const codeStride = Math.ceil(d / 16) * 16;
+  const sample = sampleIndexes(n, options.sampleSize, random);
+  // About 2√n buckets of √n/2 faces: a query scans the centroids and a few small buckets.
+  const bucketCount = Math.max(1, Math.min(sample.length, Math.round(2 * Math.sqrt(n))));
+  // The kernels' memory: the int8 codes (one padded row per face), the int16 basis, the
+  // projected rows by face and again grouped by bucket (a bucket is then one contiguous run
+  // the distance kernel sweeps), the centroids, and one scratch region per thread for the
+  // scores of a scan.
+  const rowBytes = rowDims * 4;
+  const layout = new BumpLayout();
+  const codesAt = layout.reserve(n * codeStride);
+  const basisAt = layout.reserve(rowDims * codeStride * 2);
+  const projectedAt = layout.reserve(n * rowBytes);
+  const bucketRowsAt = layout.reserve(n * rowBytes);
+  const centroidsAt = layout.reserve(bucketCount * rowBytes);
+  const scratchBytes = Math.ceil((Math.max(n, bucketCount) * 4) / 16) * 16;
+  const scratchAt = layout.reserve(scratchBytes * scratchRegions);
+  const kernels = createFaceVectorKernels(layout.size);
+  const buffer = kernels.memory.buffer;
+  const codes = new Int8Array(buffer, codesAt, n * codeStride);
+  if (codeStride === d) codes.set(descriptors.codes.subarray(0, n * d));
+  else
+    for (let i = 0; i < n; i++)
+      codes.set(descriptors.codes.subarray(i * d, (i + 1) * d), i * codeStride);
+  const scores = new Float32Array(buffer, scratchAt, scratchBytes / 4);
+
+  const codeNormSq = sharedArray((b) => new Float64Array(b), n * 8);
+  for (let i = 0; i < n; i++) {
+    const at = codesAt + i * codeStride;
+    codeNormSq[i] = kernels.dotI8(at, at, codeStride);
+  }
+
+  // projected = (x − mean)·basisᵀ = scale · (codes·basisᵀ) − mean·basisᵀ, with each basis row
+  // stored as int16 at its own scale (the largest value that cannot overflow the kernel's
+  // int32 sums: |code| ≤ 128 over codeStride values).
+  const { basis, mean } = principalDirections(descriptors, sample, dims, random);
+  const basisLimit = Math.min(32767, Math.floor(2 ** 31 / (128 * codeStride)) - 1);
+  const basis16 = new Int16Array(buffer, basisAt, rowDims * codeStride);
+  const basisUnit = new Float64Array(dims);
+  const meanProjection = new Float64Array(dims);
+  for (let j = 0; j < dims; j++) {
+    let largest = 0;
+    let sum = 0;
+    for (let k = 0; k < d; k++) {
+      const value = basis[j * d + k] as number;
+      largest = Math.max(largest, Math.abs(value));
+      sum += (mean[k] as number) * value;
+    }
+    meanProjection[j] = sum;
+    const unit = largest > 0 ? largest / basisLimit : 1;
+    basisUnit[j] = unit;
+    for (let k = 0; k < d; k++)
+      basis16[j * codeStride + k] = Math.round((basis[j * d + k] as number) / unit);
+  }
+  const projected = new Float32Array(buffer, projectedAt, n * rowDims);
+  for (let i = 0; i < n; i++) {
+    const at = codesAt + i * codeStride;
+    const scale = descriptors.scales[i] as number;
+    for (let j = 0; j < dims; j++) {
+      const dot = kernels.dotI8I16(at, basisAt + j * codeStride * 2, codeStride);
+      projected[i * rowDims + j] =
+        scale * (basisUnit[j] as number) * dot - (meanProjection[j] as number);
+    }
+  }
+
+  const centroids = new Float32Array(buffer, centroidsAt, bucketCount * rowDims);
+  kMeans(projected, centroids, rowDims, sample, random, (p) => {
+    kernels.distancesF32(projectedAt + p * rowBytes, centroidsAt, bucketCount, rowDims, scratchAt);
+    return scores;
+  });
+  // The assignment scans every centroid for every face anyway: it keeps each face's
+  // `nearestProbes` closest buckets, so `nearest` does not scan the centroids again.
+  const probes = Math.min(bucketCount, options.nearestProbes ?? 6);
+  const probeLists = sharedArray((b) => new Int32Array(b), n * probes * 4);
+  const assignment = new Uint32Array(n);
+  const counts = new Uint32Array(bucketCount);
+  const radii = sharedArray((b) => new Float32Array(b), bucketCount * 4);
+  const probeDist = new Float64Array(probes);
+  for (let i = 0; i < n; i++) {
+    const list = probeLists.subarray(i * probes, (i + 1) * probes);
+    kernels.distancesF32(projectedAt + i * rowBytes, centroidsAt, bucketCount, rowDims, scratchAt);
+    closestBuckets(scores, bucketCount, list, probeDist);
+    const best = list[0] ?? 0;
+    assignment[i] = best;
+    counts[best] = (counts[best] as number) + 1;
+    radii[best] = Math.max(radii[best] ?? 0, Math.sqrt(probeDist[0] ?? 0));
+  }
+  const bucketStart = sharedArray((b) => new Uint32Array(b), (bucketCount + 1) * 4);
+  for (let b = 0; b < bucketCount; b++)
+    bucketStart[b + 1] = (bucketStart[b] as number) + (counts[b] as number);
+  const bucketFace = sharedArray((b) => new Uint32Array(b), n * 4);
+  const filled = bucketStart.slice(0, bucketCount);
+  const bucketRows = new Float32Array(buffer, bucketRowsAt, n * rowDims);
+  for (let i = 0; i < n; i++) {
+    const b = assignment[i] ?? 0;
+    const slot = filled[b] ?? 0;
+    bucketFace[slot] = i;
+    bucketRows.set(projected.subarray(i * rowDims, (i + 1) * rowDims), slot * rowDims);
+    filled[b] = slot + 1;
+  }
+  const scales = sharedArray((b) => new Float32Array(b), n * 4);
+  scales.set(descriptors.scales.subarray(0, n));
+  return {
+    memory: kernels.memory,
+    options,
+    count: n,
+    descriptorDims: d,
+    dims,
+    rowDims,
+    codeStride,
+    bucketCount,
+    probes,
+    codesAt,
+    projectedAt,
+    bucketRowsAt,
+    centroidsAt,
+    scratchAt,
+    scratchBytes,
+    scales,
+    bucketStart,
+    bucketFace,
+    radii,
+    codeNormSq,
+    probeLists,
+  };
+}
+
+/**
+ * Lloyd's k-means on the sample's projected rows, in place on `centroids` (a few rounds: the
+ * buckets need only be compact). `scoresOf(p)` gives row p's squared distance to each centroid.
+ */
+function kMeans(
+  projected: Float32Array,
+  centroids: Float32Array,
+  rowDims: number,
+  sample: readonly number[],
+  random: () => number,
+  scoresOf: (p: number) => Float32Array,
+): void {
+  const k = centroids.length / rowDims;
+  for (let c = 0; c < k; c++) {
+    const pick = sample[Math.floor(random() * sample.length)] ?? 0;
+    centroids.set(projected.subarray(pick * rowDims, (pick + 1) * rowDims), c * rowDims);
+  }
+  const sums = new Float64Array(k * rowDims);
+  const counts = new Uint32Array(k);
+  for (let round = 0; round < 6; round++) {
+    sums.fill(0);
+    counts.fill(0);
+    for (const p of sample) {
+      const scores = scoresOf(p);
+      let best = 0;
+      let bestSq = Infinity;
+      for (let c = 0; c < k; c++) {
+        const sq = scores[c] as number;
+        if (sq < bestSq) {
+          bestSq = sq;
+          best = c;
+        }
+      }
+      counts[best] = (counts[best] as number) + 1;
+      for (let j = 0; j < rowDims; j++)
+        sums[best * rowDims + j] =
+          (sums[best * rowDims + j] as number) + (projected[p * rowDims + j] as number);
+    }
+    for (let c = 0; c < k; c++) {
+      const count = counts[c] ?? 0;
+      if (count === 0) continue; // an empty bucket keeps its old centre
+      for (let j = 0; j < rowDims; j++)
+        centroids[c * rowDims + j] = (sums[c * rowDims + j] as number) / count;
+    }
+  }
+}
+
+/** The `bucket.length` buckets with the smallest scores, closest first (into a short list). */
+function closestBuckets(
+  scores: Float32Array,
+  count: number,
+  bucket: Int32Array,
+  distSq: Float64Array,
+): void {
+  const probes = bucket.length;
+  bucket.fill(-1);
+  distSq.fill(Infinity);
+  let worst = Infinity;
+  for (let c = 0; c < count; c++) {
+    const sum = scores[c] as number;
+    if (sum >= worst) continue;
+    let slot = probes - 1;
+    while (slot > 0 && (distSq[slot - 1] as number) > sum) {
+      distSq[slot] = distSq[slot - 1] as number;
+      bucket[slot] = bucket[slot - 1] as number;
+      slot--;
+    }
+    distSq[slot] = sum;
+    bucket[slot] = c;
+    worst = distSq[probes - 1] as number;
   }
 }
 
@@ -467,25 +679,6 @@ function heapReplaceTop(
   dist[i] = d;
 }
 
-/** Squared distance in the projection; stops early (returning a partial sum) past `bound`. */
-function projectedDistanceSq(
-  a: Float32Array,
-  i: number,
-  b: Float32Array,
-  j: number,
-  dims: number,
-  bound = Infinity,
-): number {
-  let sum = 0;
-  const oa = i * dims;
-  const ob = j * dims;
-  for (let k = 0; k < dims && sum < bound; k++) {
-    const diff = (a[oa + k] as number) - (b[ob + k] as number);
-    sum += diff * diff;
-  }
-  return sum;
-}
-
 function sampleIndexes(n: number, size: number, random: () => number): number[] {
   if (n <= size) return Array.from({ length: n }, (_, i) => i);
   const chosen = new Set<number>();
@@ -493,44 +686,44 @@ function sampleIndexes(n: number, size: number, random: () => number): number[] 
   return [...chosen].sort((a, b) => a - b);
 }
 
-/** Lloyd's k-means on the sample (a few rounds: the buckets only need to be compact). */
-function kMeans(
-  points: Float32Array,
-  dims: number,
-  sample: readonly number[],
-  k: number,
-  random: () => number,
-): Float32Array {
-  const centroids = new Float32Array(k * dims);
-  for (let c = 0; c < k; c++) {
-    const pick = sample[Math.floor(random() * sample.length)] ?? 0;
-    centroids.set(points.subarray(pick * dims, pick * dims + dims), c * dims);
+/**
+ * The k nearest faces of queried rows, by row of the index, in shared memory (so two threads
+ * can fill them): row r's neighbours are face[r·width …] and distance[r·width …], count[r] of
+ * them, closest first.
+ */
+export interface NearestLists {
+  width: number;
+  face: Int32Array;
+  distance: Float32Array;
+  count: Uint16Array;
+}
+
+export function allocateNearestLists(rows: number, width: number): NearestLists {
+  return {
+    width,
+    face: sharedArray((b) => new Int32Array(b), rows * width * 4),
+    distance: sharedArray((b) => new Float32Array(b), rows * width * 4),
+    count: sharedArray((b) => new Uint16Array(b), rows * 2),
+  };
+}
+
+/** Fills `lists` for queries[from … to) with index.nearest(row, lists.width, radius). */
+export function fillNearestLists(
+  index: FaceIndex,
+  queries: Int32Array,
+  from: number,
+  to: number,
+  radius: number,
+  lists: NearestLists,
+): void {
+  const { width } = lists;
+  for (let q = from; q < to; q++) {
+    const row = queries[q] as number;
+    const found = index.nearest(row, width, radius);
+    found.forEach(({ face, distance }, j) => {
+      lists.face[row * width + j] = face;
+      lists.distance[row * width + j] = distance;
+    });
+    lists.count[row] = found.length;
   }
-  const sums = new Float64Array(k * dims);
-  const counts = new Uint32Array(k);
-  for (let round = 0; round < 6; round++) {
-    sums.fill(0);
-    counts.fill(0);
-    for (const p of sample) {
-      let best = 0;
-      let bestSq = Infinity;
-      for (let c = 0; c < k; c++) {
-        const sq = projectedDistanceSq(points, p, centroids, c, dims, bestSq);
-        if (sq < bestSq) {
-          bestSq = sq;
-          best = c;
-        }
-      }
-      counts[best] = (counts[best] as number) + 1;
-      for (let j = 0; j < dims; j++)
-        sums[best * dims + j] =
-          (sums[best * dims + j] as number) + (points[p * dims + j] as number);
-    }
-    for (let c = 0; c < k; c++) {
-      const n = counts[c] ?? 0;
-      if (n === 0) continue; // an empty bucket keeps its old centre
-      for (let j = 0; j < dims; j++) centroids[c * dims + j] = (sums[c * dims + j] as number) / n;
-    }
-  }
-  return centroids;
 }

@@ -36,6 +36,8 @@ export const ReclusterReply = z.discriminatedUnion('type', [
     personOf: z.array(z.number().int().nullable()),
     newPersons: z.array(z.number().int()),
     emptiedPersons: z.array(z.number().int()),
+    /** Blocks of neighbour queries the helper thread answered (0: this thread did all). */
+    helperBlocks: z.number().int().nonnegative(),
     ms: z.number(),
   }),
   z.object({ type: z.literal('failed'), message: z.string() }),

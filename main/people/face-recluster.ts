@@ -19,7 +19,7 @@ export async function reclusterInWorker(
   faces: readonly ClusterFace[],
   persons: readonly ClusterPerson[],
   options: ClusteringOptions = defaultClusteringOptions,
-): Promise<ReclusterResult & { ms: number }> {
+): Promise<ReclusterResult & { ms: number; helperBlocks: number }> {
   const worker = startModuleWorker(workerUrl);
   try {
     const reply = await new Promise<ReclusterReply>((resolve, reject) => {
@@ -44,8 +44,8 @@ export async function reclusterInWorker(
       worker.postMessage(request, transfer);
     });
     if (reply.type === 'failed') throw new Error(`Re-clustering failed: ${reply.message}`);
-    const { personOf, newPersons, emptiedPersons, ms } = reply;
-    return { personOf, newPersons, emptiedPersons, ms };
+    const { personOf, newPersons, emptiedPersons, ms, helperBlocks } = reply;
+    return { personOf, newPersons, emptiedPersons, ms, helperBlocks };
   } finally {
     await worker.terminate();
   }

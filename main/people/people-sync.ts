@@ -55,6 +55,11 @@ export interface PeopleSyncOptions {
   readonly reclusterAfterMs?: number;
   /** How often start() looks for work. */
   readonly pollMs?: number;
+  /**
+   * Told after a background pass changed who is in which person (new faces joined, the full
+   * pass moved or created some), so hosts can refresh the People view.
+   */
+  readonly onChange?: () => void;
   readonly now?: () => number;
 }
 
@@ -311,6 +316,7 @@ export function createPeopleSync(db: Catalog, options: PeopleSyncOptions = {}): 
     }
     if (matched.assigned > 0) {
       options.log?.info(`people: ${String(matched.assigned)} new faces joined their persons`);
+      options.onChange?.();
     }
     if (isReclusterDue(db, options)) {
       const done = await reclusterCatalog(db, options);
@@ -318,6 +324,7 @@ export function createPeopleSync(db: Catalog, options: PeopleSyncOptions = {}): 
         `people: re-clustered ${String(done.faces)} faces in ${done.ms.toFixed(0)} ms ` +
           `(${String(done.changed)} moved, ${String(done.created)} new persons)`,
       );
+      if (done.changed > 0 || done.created > 0) options.onChange?.();
     }
   };
   const runOnce = (): Promise<void> => {

@@ -1,8 +1,9 @@
-// Command handlers for `tujian search`, `tujian albums list|add|rm|rename` and
-// `tujian tag add|rm <photo|query> <tag>`, as plain functions: they take the open catalog
-// and parsed arguments and return the text to print (JSON with `json: true`), so the CLI only
-// registers them and tests call them directly. Errors are thrown as typed errors;
-// `describeSearchError` turns them into a message with a caret under the query position.
+// Command handlers for `tujian search`, `tujian albums list|add|rm|rename` (manual albums:
+// album-commands.ts) and `tujian tag add|rm <photo|query> <tag>`, as plain functions: they
+// take the open catalog and parsed arguments and return the text to print (JSON with
+// `json: true`), so the CLI only registers them and tests call them directly. Errors are
+// thrown as typed errors; `describeSearchError` turns them into a message with a caret
+// under the query position.
 import { join } from 'node:path';
 import type { Catalog } from '../catalog/catalog-connection.ts';
 import { findPhotoIdsByPathText, photoExists } from '../catalog/photos.ts';
@@ -127,12 +128,14 @@ export function runAlbumsCommand(db: Catalog, args: AlbumsCommandArgs): string {
     case 'list': {
       const albums = listAlbums(db);
       if (args.json) return JSON.stringify(albums);
-      if (albums.length === 0) return 'No albums yet. Add one: tujian albums add <name> <query>';
+      if (albums.length === 0) {
+        return 'No albums yet. Create one: tujian albums create <name> <query> (smart) or tujian albums create --manual <name>';
+      }
       const width = Math.max(...albums.map((a) => a.name.length));
       return albums
         .map(
           (a) =>
-            `${a.name.padEnd(width)}  ${a.count === null ? `(query no longer valid: ${a.error ?? ''})` : String(a.count).padStart(6)}  ${a.query}`,
+            `${a.name.padEnd(width)}  ${a.count === null ? `(query no longer valid: ${a.error ?? ''})` : String(a.count).padStart(6)}  ${a.kind === 'manual' ? '(manual)' : a.query}`,
         )
         .join('\n');
     }

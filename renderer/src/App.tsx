@@ -197,6 +197,7 @@ export function App() {
     () => albums?.find((a) => a.id === albumId) ?? null,
     [albums, albumId],
   );
+  const manualAlbums = useMemo(() => albums?.filter((a) => a.kind === 'manual') ?? [], [albums]);
 
   if (fatal !== null) {
     return (
@@ -313,8 +314,13 @@ export function App() {
               sort={sort}
               onSort={setSort}
               onQuery={runQuery}
-              version={versions.photos}
+              // A manual album's photos change with album edits too (scope 'albums').
+              version={
+                activeAlbum?.kind === 'manual' ? versions.photos + versions.albums : versions.photos
+              }
               title={activeAlbum?.name ?? null}
+              album={activeAlbum}
+              manualAlbums={manualAlbums}
               libraryEmpty={folders !== null && folders.length === 0}
               canOpenFiles={info?.canOpenFiles ?? false}
               offlineFolderIds={offlineFolderIds}

@@ -7,6 +7,7 @@ import { dispatchApiCall } from '../../main/app/api-dispatch.ts';
 import { openAppContext, type AppContext } from '../../main/app/app-context.ts';
 import { createAppService } from '../../main/app/app-service.ts';
 import { catalogSettingsBackend } from '../../main/catalog/settings.ts';
+import { readXmpSettings } from '../../main/library/xmp-sidecars.ts';
 import {
   envSecretStore,
   fileSecretStore,
@@ -308,6 +309,29 @@ describe(createAppService.name, () => {
     expect(await fails('engines.migrate', { from: 'huawei', to: 'aliyun', query: 'conf>>9' })).toBe(
       'query-syntax',
     );
+  });
+
+  it('keeps the sidecar settings: text in sidecars is off until asked for, one option at a time', async () => {
+    expect(await call('settings.sidecars', {})).toEqual({
+      enabled: false,
+      writeText: false,
+      location: 'beside',
+      folder: null,
+    });
+    // Asking for the text leaves writing itself as it was.
+    expect(await call('settings.setSidecars', { writeText: true })).toMatchObject({
+      enabled: false,
+      writeText: true,
+    });
+    expect(await call('settings.setSidecars', { enabled: true })).toMatchObject({
+      enabled: true,
+      writeText: true,
+    });
+    // The catalog row the sidecar writer and the CLI read.
+    expect(readXmpSettings(context.db)).toMatchObject({ enabled: true, writeText: true });
+    expect(await fails('settings.setSidecars', { writeText: 'yes' })).toBe('invalid-input');
+    await call('settings.setSidecars', { enabled: false, writeText: false });
+    expect(readXmpSettings(context.db)).toMatchObject({ enabled: false, writeText: false });
   });
 
   it('keeps the UI language and refuses desktop-only calls in the web host', async () => {

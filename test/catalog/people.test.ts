@@ -7,6 +7,7 @@ import {
   applyFaceMatches,
   applyRecluster,
   createPerson,
+  findPersonByName,
   listContentFaces,
   listPersons,
   mergePersons,
@@ -19,6 +20,8 @@ import {
 } from '../../main/catalog/people.ts';
 import { listContentTags } from '../../main/catalog/photo-tags.ts';
 import { removeTag } from '../../main/catalog/tag-editing.ts';
+import { getTagInfo } from '../../main/catalog/tag-management.ts';
+import { searchPhotos } from '../../main/search/search-service.ts';
 import { PeopleFixture, testFaceModel } from './people-fixture.ts';
 
 let fx: PeopleFixture;
@@ -108,6 +111,27 @@ describe(mergePersons.name, () => {
     expect(personTags(b)).toEqual([{ zh: '妈妈', en: 'Mum', state: 'auto', boxes: 1 }]);
     // The highest id was merged away: the next person still gets a new one.
     expect(createPerson(fx.db, 3)).toBeGreaterThan(two);
+  });
+  it('keeps the merged-away name as an alias: search by either name finds the merged person', () => {
+    const a = fx.addPhoto('a.jpg', 'mum');
+    const b = fx.addPhoto('b.jpg', 'mum');
+    const one = moveFace(fx.db, faceOf(a).id, null, 1);
+    const two = moveFace(fx.db, faceOf(b).id, null, 1);
+    namePerson(fx.db, one, { zh: '妈妈', en: 'Mum' }, 1);
+    namePerson(fx.db, two, { zh: '母亲', en: 'Mother' }, 1);
+    mergePersons(fx.db, two, one, 2);
+    const files = (query: string) =>
+      searchPhotos(fx.db, query, { facets: false }, null)
+        .items.map((p) => p.relPath)
+        .sort();
+    for (const name of ['Mum', '妈妈', 'Mother', '母亲', 'person:Mother', '人物:母亲']) {
+      expect(files(name), name).toEqual(['a.jpg', 'b.jpg']);
+    }
+    // The tag merge's alias is what carries the old name (tag_aliases, as for merged tags).
+    const tagId = listPersons(fx.db)[0]?.tagId ?? 0;
+    expect(getTagInfo(fx.db, tagId).aliases).toMatchObject([{ zh: '母亲', en: 'Mother' }]);
+    // Naming a face with the old name joins the merged person.
+    expect(findPersonByName(fx.db, 'Mother')).toBe(one);
   });
 });
 

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openCatalog } from '../../main/catalog/catalog-connection.ts';
 import { saveEngineAnswer } from '../../main/catalog/photo-tags.ts';
+import { savePhotoText } from '../../main/catalog/photo-text.ts';
 import { startCliSidecars } from '../../main/cli/cli-sidecars.ts';
 import { dataPaths } from '../../main/util/data-dir.ts';
 import { runCliCaptured } from './cli-harness.ts';
@@ -134,5 +135,57 @@ describe(startCliSidecars.name, () => {
     );
     const status = JSON.parse((await cli('status', '--json')).out) as { sidecars: unknown };
     expect(status.sidecars).toEqual({ enabled: true, pending: 1, retrying: 1 });
+  });
+
+  it('xmp settings --text on writes the text read in photos into their sidecars, --text off takes it out', async () => {
+    const db = openCatalog(dataPaths(data).catalog);
+    try {
+      const box: [number, number][] = [
+        [0, 0],
+        [1, 0],
+        [1, 1],
+        [0, 1],
+      ];
+      savePhotoText(db, 1, {
+        engine: 'text',
+        model: 'm',
+        tags: [],
+        text: {
+          lines: ['出口 EXIT', '2号线'].map((text) => ({
+            text,
+            box,
+            confidence: 90,
+            language: 'mixed' as const,
+          })),
+        },
+      });
+    } finally {
+      db.close();
+    }
+    const textIn = (file: string): unknown =>
+      (
+        JSON.parse(
+          execFileSync(exiftoolCli, ['-j', '-XMP-tujian:RecognizedText', file]).toString(),
+        ) as { RecognizedText?: unknown }[]
+      )[0]?.RecognizedText;
+    const a = join(photos, 'a.jpg.xmp');
+    await cli('xmp', 'settings', '--write', 'on', '--languages', 'en');
+    await cli('xmp', 'write');
+    expect(subjectsIn(a)).toEqual(['dog']);
+    expect(textIn(a)).toBeUndefined();
+
+    const on = await cli('xmp', 'settings', '--text', 'on');
+    expect(on.code).toBe(0);
+    expect(on.out).toMatch(/writeText +true/);
+    // Written before the command returned, no `xmp write` needed.
+    expect(on.out).toMatch(/XMP sidecars: 1 written/);
+    expect(textIn(a)).toEqual(['出口 EXIT', '2号线']);
+
+    const off = await cli('xmp', 'settings', '--text', 'off', '--json');
+    expect(off.code).toBe(0);
+    expect((JSON.parse(off.out) as { writeText: boolean }).writeText).toBe(false);
+    expect(textIn(a)).toBeUndefined();
+    expect(subjectsIn(a)).toEqual(['dog']);
+    expect((await cli('xmp', 'settings', '--text', 'maybe')).code).toBe(2);
   });
 });

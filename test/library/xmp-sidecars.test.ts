@@ -37,6 +37,7 @@ import {
   type XmpTool,
 } from '../../main/library/xmp-sidecars.ts';
 import { ingestFolder, makeJpeg, makeTestLibrary, type TestLibrary } from './library-fixtures.ts';
+import { importableFaceRegions } from '../../main/library/mwg-face-regions.ts';
 import { makeFifo, unblockFifo } from '../util/fifo-fixtures.ts';
 
 // Read-back uses a separate ExifTool run from the command line (Debian's libimage-exiftool-perl,
@@ -281,6 +282,49 @@ describe('MWG face regions', () => {
   });
 });
 
+describe('MWG face regions of a turned photo', () => {
+  it('writes the region for the stored pixels with their AppliedToDimensions, as other tools read it', async () => {
+    // Stored 64 × 48 with orientation 6: shown 48 × 64.
+    writeFileSync(join(lib.photos, 'upright.jpg'), await makeJpeg({ orientation: 6 }));
+    await ingestFolder(lib, lib.folder.id);
+    const photo = findPhotoByPath(lib.db, lib.folder.id, 'upright.jpg');
+    const contentId = photo?.contentId ?? 0;
+    // The face box is of the shown photo: x 0.3–0.6, y 0.2–0.6.
+    replaceContentFaces(lib.db, contentId, [personFace()], 'test-faces', 1);
+    const personId = moveFace(lib.db, listContentFaces(lib.db, contentId)[0]?.id ?? 0, null, 1);
+    namePerson(lib.db, personId, { en: 'Mum' }, 1);
+    expect(await writeSidecars(tool, lib.db, settings(), [photo?.id ?? 0])).toMatchObject({
+      written: 1,
+    });
+    const sidecar = join(lib.photos, 'upright.jpg.xmp');
+    const info = (
+      JSON.parse(
+        execFileSync(exiftoolCli, ['-j', '-struct', '-XMP-mwg-rs:RegionInfo', sidecar]).toString(),
+      ) as { RegionInfo?: { AppliedToDimensions?: unknown; RegionList?: { Area?: unknown }[] } }[]
+    )[0]?.RegionInfo;
+    // Turned back a quarter anticlockwise: stored x = shown y, stored y = 1 - shown x - w.
+    expect(info?.AppliedToDimensions).toEqual({ W: 64, H: 48, Unit: 'pixel' });
+    expect(info?.RegionList?.[0]?.Area).toEqual({
+      X: 0.4,
+      Y: 0.55,
+      W: 0.4,
+      H: 0.3,
+      Unit: 'normalized',
+    });
+    // Read as another tool's region, it lands on the face again.
+    const read = await tool.read(sidecar);
+    const asForeign = {
+      ...read,
+      regions: (read.regions ?? []).map((r) => ({ ...r, ours: false })),
+    };
+    const [box] = importableFaceRegions(asForeign, { width: 48, height: 64, orientation: 6 });
+    expect(box?.name).toBe('Mum');
+    for (const [k, v] of Object.entries({ x: 0.3, y: 0.2, w: 0.3, h: 0.4 })) {
+      expect(box?.[k as 'x'], k).toBeCloseTo(v, 6);
+    }
+  });
+});
+
 describe(readKeywords.name, () => {
   it('reads embedded IPTC and XMP keywords and sidecars, but not our engine keywords', async () => {
     const { photoId, contentId } = await ingestOne('x.jpg', '#445566');
@@ -411,6 +455,7 @@ describe(keywordsForContent.name, () => {
         subject: ['Mum', '妈妈'],
         hierarchical: ['Tujian|people|Mum', 'Tujian|people|妈妈'],
         regions: [{ name: 'Mum', x: 0.45, y: 0.4, w: 0.3, h: 0.4, ours: true }],
+        regionDimensions: { W: 64, H: 48, Unit: 'pixel' },
       },
     );
     const photo = lib.db

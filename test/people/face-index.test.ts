@@ -3,6 +3,7 @@
 // be exact (a true distance, within the radius, closest first).
 import { describe, expect, it } from 'vitest';
 import {
+  defaultFaceIndexOptions,
   FaceIndex,
   quantiseDescriptors,
   quantisedDistanceSq,
@@ -77,5 +78,26 @@ describe(FaceIndex.name, () => {
     for (let face = 0; face < queries; face++) index.nearest(face, k, radius);
     // Exact distances are computed only for the re-ranked candidates (24 by default).
     expect((index.stats.candidates - before) / queries).toBeLessThanOrEqual(24);
+  });
+
+  it('neighbours finds exactly the faces within the radius when no probe limit cuts it short', () => {
+    // maxProbes above the bucket count: only the triangle-inequality skips remain, which are
+    // exact, so the answer must equal brute force. In 32 dimensions the projection keeps every
+    // dimension (projected distance = true distance up to rounding), so faces at the radius's
+    // edge test the rounding slack too.
+    const small = clusteredFaces(60, 20, 32, 0.45);
+    const edge = 0.6;
+    const exhaustive = new FaceIndex(small, { ...defaultFaceIndexOptions, maxProbes: 10_000 });
+    let total = 0;
+    for (let face = 0; face < small.count; face += 37) {
+      const expected: number[] = [];
+      for (let j = 0; j < small.count; j++)
+        if (j !== face && Math.sqrt(quantisedDistanceSq(small, face, j)) <= edge) expected.push(j);
+      total += expected.length;
+      const found = exhaustive.neighbours(face, edge);
+      expect(found.map((r) => r.face).sort((a, b) => a - b)).toEqual(expected);
+    }
+    expect(exhaustive.stats.truncatedQueries).toBe(0);
+    expect(total).toBeGreaterThan(100);
   });
 });

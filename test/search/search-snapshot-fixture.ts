@@ -446,6 +446,15 @@ const words = [
   '12',
   '人民',
   '¥12',
+  // one and two characters (the gram index, [Note: Short words in text search]): a word's
+  // last character, a pair that spans two words (never a match), a letter with an accent
+  '啡馆',
+  '馆',
+  'g热',
+  'é',
+  'px',
+  'x',
+  '6',
   '——',
   // persons (snapshotPersons), plain and as person words
   '妈妈',
@@ -617,6 +626,10 @@ const otherFilters = [
   'has:box',
   'has:text',
   'text:咖啡',
+  'text:啡馆',
+  'text:馆',
+  'text:g热',
+  'text:x',
   'text:"coffee shop"',
   'text:coffee-shop',
   '文字:出口',

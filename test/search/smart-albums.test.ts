@@ -48,6 +48,7 @@ describe(createAlbum.name, () => {
     expect(album).toEqual({
       id: album.id,
       name: 'Dogs of 2023',
+      kind: 'smart',
       query: '狗 date:2023',
       createdAt: 100,
       updatedAt: 100,

@@ -19,7 +19,8 @@
 // 10k contents with text, 34–51 ms p50 (p95 up to 150 ms) for 50k, against 0.02–0.4 ms for
 // 3+ characters through the trigram index. A bigram table would make 2 characters an index
 // lookup too, at about one row per character of text (millions of rows for a large library);
-// it is the next step if libraries with that much text appear. The app's in-memory snapshot
+// it is the next step if libraries with that much text appear. (Done in migration 16:
+// [Note: Short words in text search].) The app's in-memory snapshot
 // (search-snapshot.ts) answers these from memory anyway. Lines are written by catalog/photo-text.ts only, in the transaction that records the
 // answer, so the two tables cannot disagree.
 //

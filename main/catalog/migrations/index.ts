@@ -13,7 +13,10 @@ import { migration0010TagConfidenceOptional } from './0010-tag-confidence-option
 import { migration0011JobLeaseGeneration } from './0011-job-lease-generation.ts';
 import { migration0012PhotoText } from './0012-photo-text.ts';
 import { migration0013People } from './0013-people.ts';
+import { migration0014ManualAlbums } from './0014-manual-albums.ts';
 import { migration0015PerceptualHashes } from './0015-perceptual-hashes.ts';
+import { migration0016PhotoTextGrams } from './0016-photo-text-grams.ts';
+import { migration0017ImportedFaceRegions } from './0017-imported-face-regions.ts';
 
 export const migrations: readonly Migration[] = [
   migration0001Initial,
@@ -29,5 +32,8 @@ export const migrations: readonly Migration[] = [
   migration0011JobLeaseGeneration,
   migration0012PhotoText,
   migration0013People,
+  migration0014ManualAlbums,
   migration0015PerceptualHashes,
+  migration0016PhotoTextGrams,
+  migration0017ImportedFaceRegions,
 ];

@@ -9,6 +9,8 @@
 //   people reject <face> [<person>]       "not this person" (the face's own by default)
 //   people hide|unhide <id>               keep a person out of the People view
 //   people recluster                      run the full pass now
+//   people import-regions                 read other tools' face names (MWG regions) of the
+//                                         photos already in the catalog
 import type { Catalog } from '../../catalog/catalog-connection.ts';
 import {
   FaceNotFoundError,
@@ -23,8 +25,12 @@ import {
   rejectFace,
   requestRecluster,
   setPersonHidden,
+  type AssignedBy,
   type PersonSummary,
 } from '../../catalog/people.ts';
+import { countImportedFaceRegions } from '../../catalog/imported-face-regions.ts';
+import { importLibraryFaceRegions } from '../../library/mwg-face-regions.ts';
+import { createXmpTool } from '../../library/xmp-sidecars.ts';
 import { reclusterCatalog } from '../../people/people-sync.ts';
 import { escapeTerminalLines } from '../../util/terminal-text.ts';
 import { type CliCommand, type CliInvocation, flagOption, stringOption } from '../cli-command.ts';
@@ -46,6 +52,12 @@ function personLine(p: PersonSummary): string {
   const counts = `${String(p.faces)} face${p.faces === 1 ? '' : 's'}, ${String(p.photos)} photo${p.photos === 1 ? '' : 's'}`;
   return `#${String(p.id)}  ${nameOf(p)}  (${counts})${p.hidden ? '  [hidden]' : ''}`;
 }
+
+const assignedByLabel: Record<AssignedBy, string> = {
+  user: '(yours)',
+  auto: '(found)',
+  imported: '(named by another tool)',
+};
 
 /** What `people show` prints or returns. */
 function showPerson(db: Catalog, id: number, json: boolean): string {
@@ -72,7 +84,7 @@ function showPerson(db: Catalog, id: number, json: boolean): string {
     personLine(person),
     ...faces.map(
       (f) =>
-        `  face #${String(f.id)} ${f.assignedBy === 'user' ? '(yours)' : '(found)'} in ` +
+        `  face #${String(f.id)} ${assignedByLabel[f.assignedBy ?? 'auto']} in ` +
         places
           .filter((p) => p.contentId === f.contentId)
           .map((p) => p.path)
@@ -88,9 +100,22 @@ function runPeopleAction(db: Catalog, inv: CliInvocation): string {
   switch (action) {
     case 'list': {
       const persons = listPersons(db, { includeHidden: flagOption(inv, 'all') });
-      if (json) return JSON.stringify({ persons });
-      if (persons.length === 0) return 'No persons yet (faces are grouped as photos are tagged).';
-      return persons.map(personLine).join('\n');
+      // Names other tools gave to faces that no detected face matches (yet): shown, not lost.
+      const importedRegions = countImportedFaceRegions(db);
+      if (json) return JSON.stringify({ persons, importedRegions });
+      const waiting =
+        importedRegions.unmatched === 0
+          ? []
+          : [
+              `${String(importedRegions.unmatched)} face name${importedRegions.unmatched === 1 ? '' : 's'} from other tools match no face found: ` +
+                importedRegions.unmatchedByName
+                  .map((n) => `${n.name} (${String(n.photos)} photo${n.photos === 1 ? '' : 's'})`)
+                  .join(', '),
+            ];
+      if (persons.length === 0) {
+        return ['No persons yet (faces are grouped as photos are tagged).', ...waiting].join('\n');
+      }
+      return [...persons.map(personLine), ...waiting].join('\n');
     }
     case 'show':
       return showPerson(db, idArgument(first, 'the person id'), json);
@@ -149,14 +174,29 @@ function runPeopleAction(db: Catalog, inv: CliInvocation): string {
 export const peopleCommand: CliCommand = {
   name: 'people',
   summary:
-    'Persons found in your photos: list, show <id>, name <id> <name> [--en <name>], merge, move, reject, hide, recluster',
+    'Persons found in your photos: list, show <id>, name <id> <name> [--en <name>], merge, move, reject, hide, recluster, import-regions',
   usage:
-    'tujian people [list [--all]] | show <id> | name <id> <name> [--en <name>] | merge <from> <into> | move <face> <person|new> | reject <face> [<person>] | hide|unhide <id> | recluster  [--json]',
+    'tujian people [list [--all]] | show <id> | name <id> <name> [--en <name>] | merge <from> <into> | move <face> <person|new> | reject <face> [<person>] | hide|unhide <id> | recluster | import-regions  [--json]',
   options: { en: { type: 'string' }, all: { type: 'boolean' } },
   async run(inv) {
     const ctx = openCliContext(inv);
     try {
-      if (inv.positionals[0] === 'recluster') {
+      if (inv.positionals[0] === 'import-regions') {
+        const tool = createXmpTool();
+        try {
+          const done = await importLibraryFaceRegions(ctx.db, tool);
+          const counts = countImportedFaceRegions(ctx.db);
+          if (inv.global.json) inv.io.printJson({ ...done, importedRegions: counts });
+          else
+            inv.io.print(
+              `Looked at ${String(done.photos)} photos (${String(done.unreachable)} not reachable): ` +
+                `${String(done.regions)} new face names; ${String(counts.matched)} of ` +
+                `${String(counts.total)} name a face found.`,
+            );
+        } finally {
+          await tool.end();
+        }
+      } else if (inv.positionals[0] === 'recluster') {
         requestRecluster(ctx.db, Date.now());
         const done = await reclusterCatalog(ctx.db);
         if (inv.global.json) inv.io.printJson(done);

@@ -9,6 +9,8 @@ import { checkCatalog, checkFoundDamage } from '../../catalog/catalog-check.ts';
 import { exportPhotos, writeCsv, writeJson } from '../../catalog/catalog-export.ts';
 import type { Catalog } from '../../catalog/catalog-connection.ts';
 import { listPhotoIdsWhere } from '../../catalog/photos.ts';
+import { albumPhotoIds } from '../../search/smart-albums.ts';
+import { albumNamed } from '../../search/album-commands.ts';
 import { enqueueIngest } from '../../catalog/job-queue.ts';
 import { scanFolder } from '../../library/folder-scanner.ts';
 import { RelinkError, relinkFolder } from '../../library/folder-relink.ts';
@@ -30,6 +32,7 @@ import {
 import { planQueryText } from '../../search/search-service.ts';
 import { type CliCommand, flagOption, stringOption } from '../cli-command.ts';
 import { openCliContext } from '../cli-context.ts';
+import { startCliSidecars } from '../cli-sidecars.ts';
 import { ExitCode, UsageError } from '../cli-errors.ts';
 import { createProgressBar } from '../progress-bar.ts';
 import { escapeControlChars, escapeTerminalLines } from '../../util/terminal-text.ts';
@@ -238,8 +241,10 @@ export const relinkCommand: CliCommand = {
 export const exportCommand: CliCommand = {
   name: 'export',
   summary: 'Export photos and tags as CSV or JSON (all, or those a query finds)',
-  usage: 'tujian export [--format csv|json] [--layout tags|photos] [--output FILE] [query words…]',
+  usage:
+    'tujian export [--format csv|json] [--layout tags|photos] [--output FILE] [--album NAME | query words…]',
   options: {
+    album: { type: 'string' },
     format: { type: 'string' },
     layout: { type: 'string' },
     output: { type: 'string', short: 'o' },
@@ -254,9 +259,16 @@ export const exportCommand: CliCommand = {
     const output = stringOption(inv, 'output');
     const ctx = openCliContext(inv);
     try {
-      const query = inv.positionals.join(' ');
-      const ids = selectPhotoIds(ctx.db, query);
-      const photos = exportPhotos(ctx.db, ids);
+      const albumName = stringOption(inv, 'album');
+      if (albumName !== undefined && inv.positionals.length > 0)
+        throw new UsageError('give an album or a query, not both');
+      // An album's photos: a manual album's in its order, a smart album's as its query finds.
+      const album = albumName === undefined ? undefined : albumNamed(ctx.db, albumName);
+      const query = album ? album.query : inv.positionals.join(' ');
+      const selected = album
+        ? albumPhotoIds(ctx.db, album.id)
+        : { ids: selectPhotoIds(ctx.db, query), inOrder: false };
+      const photos = exportPhotos(ctx.db, selected.ids, { inGivenOrder: selected.inOrder });
       let count: number;
       if (output) {
         // Written through a temporary file: an interrupted export never leaves half a file.
@@ -276,7 +288,7 @@ export const exportCommand: CliCommand = {
           throw error;
         }
         inv.io.stderr.write(
-          `Exported ${String(count)} photos${query ? ` matching "${escapeControlChars(query)}"` : ''} to ${escapeControlChars(file)}\n`,
+          `Exported ${String(count)} photos${album ? ` of the album "${escapeControlChars(album.name)}"` : query ? ` matching "${escapeControlChars(query)}"` : ''} to ${escapeControlChars(file)}\n`,
         );
       } else {
         const write = (chunk: string) => {
@@ -303,7 +315,8 @@ export const xmpCommand: CliCommand = {
   summary: 'XMP sidecars: write tags to photo.jpg.xmp (or a sidecar folder); show/set settings',
   usage:
     'tujian xmp write [query words…] | tujian xmp settings [--write on|off] [--location beside|folder] ' +
-    '[--folder DIR] [--languages en|zh|both] [--min-confidence N] [--import-keywords on|off]',
+    '[--folder DIR] [--languages en|zh|both] [--min-confidence N] [--import-keywords on|off] ' +
+    '[--text on|off (also write the text read in photos)]',
   options: {
     write: { type: 'string' },
     location: { type: 'string' },
@@ -311,6 +324,7 @@ export const xmpCommand: CliCommand = {
     languages: { type: 'string' },
     'min-confidence': { type: 'string' },
     'import-keywords': { type: 'string' },
+    text: { type: 'string' },
   },
   async run(inv) {
     const [action, ...rest] = inv.positionals;
@@ -324,6 +338,8 @@ export const xmpCommand: CliCommand = {
         if (enabled !== undefined) changes.enabled = enabled;
         const importKeywords = yesNo(stringOption(inv, 'import-keywords'), 'import-keywords');
         if (importKeywords !== undefined) changes.importKeywords = importKeywords;
+        const writeText = yesNo(stringOption(inv, 'text'), 'text');
+        if (writeText !== undefined) changes.writeText = writeText;
         const location = stringOption(inv, 'location');
         if (location !== undefined) changes.location = location;
         const folder = stringOption(inv, 'folder');
@@ -361,6 +377,15 @@ export const xmpCommand: CliCommand = {
             inv.io.print(
               'Sidecars now follow tag changes; run "tujian xmp write" once to bring existing photos\' sidecars up to date.',
             );
+          // The text option marked every content with text due (writeXmpSettings): written
+          // now, so "off" has taken our text out of the sidecars when the command returns.
+          if (settings.enabled && before.writeText !== settings.writeText) {
+            if (settings.writeText)
+              inv.io.print(
+                'The text read in photos now goes into their sidecars (tujian:RecognizedText), readable by any program that opens them.',
+              );
+            await startCliSidecars(ctx.db, ctx.log).finish(inv.io.print);
+          }
         }
         if (inv.global.json) inv.io.printJson(settings);
         else

@@ -8,7 +8,9 @@ import {
   runSearchCommand,
   runTagCommand,
 } from '../../search/search-commands.ts';
-import { type CliCommand, type CliInvocation, stringOption } from '../cli-command.ts';
+import { type CliCommand, type CliInvocation, flagOption, stringOption } from '../cli-command.ts';
+import { findAlbumByName } from '../../catalog/albums.ts';
+import { runManualAlbumCommand } from '../../search/album-commands.ts';
 import { openCliContext } from '../cli-context.ts';
 import { startCliSidecars } from '../cli-sidecars.ts';
 import { ExitCode, UsageError } from '../cli-errors.ts';
@@ -69,39 +71,76 @@ export const searchCommand: CliCommand = {
 export const albumsCommand: CliCommand = {
   name: 'albums',
   summary:
-    'Smart albums (saved queries, always current): list, add <name> <query>, rm <name>, rename <name> <new>',
-  usage: 'tujian albums list | add <name> <query…> | rm <name> | rename <name> <new name> [--json]',
+    'Albums: smart ones (saved queries, always current) and manual ones (photos you pick, in your order)',
+  usage:
+    'tujian albums list | create <name> <query…> | create --manual <name> | add <album> <photo…> | remove <album> <photo…> | move <album> <photo…> [--before <photo>] | show <album> | rm <album> | rename <album> <new name> [--json]  (a photo: its id or path; "add <name> <query…>" for a name that is no album yet saves a smart album, as before)',
+  options: { manual: { type: 'boolean' }, before: { type: 'string' } },
   dashWordsArePositional: true,
   run(inv) {
     const [action = 'list', name, ...rest] = inv.positionals;
     const json = inv.global.json;
+    const manual = flagOption(inv, 'manual');
+    if (manual && action !== 'create') throw new UsageError('--manual is for albums create');
+    const before = stringOption(inv, 'before');
+    if (before !== undefined && action !== 'move')
+      throw new UsageError('--before is for albums move');
+    const print = (query: string | undefined, handler: Parameters<typeof runPrinting>[2]) =>
+      Promise.resolve(runPrinting(inv, query, handler));
     switch (action) {
       case 'list':
-        return Promise.resolve(
-          runPrinting(inv, undefined, (db) => runAlbumsCommand(db, { action: 'list', json })),
-        );
-      case 'add': {
+        return print(undefined, (db) => runAlbumsCommand(db, { action: 'list', json }));
+      case 'create': {
+        if (!name) throw new UsageError('albums create needs a name');
+        if (manual) {
+          if (rest.length > 0) throw new UsageError('a manual album has no query');
+          return print(undefined, (db) =>
+            runManualAlbumCommand(db, { action: 'create-manual', name, json }),
+          );
+        }
         const query = rest.join(' ');
-        if (!name || !query) throw new UsageError('albums add needs a name and a query');
-        return Promise.resolve(
-          runPrinting(inv, query, (db) =>
-            runAlbumsCommand(db, { action: 'add', name, query, json }),
-          ),
+        if (!query) throw new UsageError('albums create needs a query, or --manual');
+        return print(query, (db) => runAlbumsCommand(db, { action: 'add', name, query, json }));
+      }
+      case 'add': {
+        // A smart album named here says "is a smart album" rather than "name taken".
+        if (!name || rest.length === 0)
+          throw new UsageError('albums add needs an album and photos (or a new name and a query)');
+        // A manual album takes photos; a name that is no album yet keeps the older meaning
+        // (save a smart album with that query), so scripts written for it still work.
+        return print(rest.join(' '), (db) =>
+          findAlbumByName(db, name)
+            ? runManualAlbumCommand(db, { action: 'add-photos', name, photos: rest, json })
+            : runAlbumsCommand(db, { action: 'add', name, query: rest.join(' '), json }),
         );
       }
-      case 'rm':
-        if (!name) throw new UsageError('albums rm needs a name');
-        return Promise.resolve(
-          runPrinting(inv, undefined, (db) => runAlbumsCommand(db, { action: 'rm', name, json })),
+      case 'remove':
+      case 'move':
+        if (!name || rest.length === 0)
+          throw new UsageError(`albums ${action} needs an album and photos`);
+        return print(undefined, (db) =>
+          action === 'remove'
+            ? runManualAlbumCommand(db, { action: 'remove-photos', name, photos: rest, json })
+            : runManualAlbumCommand(db, {
+                action: 'move-photos',
+                name,
+                photos: rest,
+                json,
+                ...(before === undefined ? {} : { before }),
+              }),
         );
+      case 'show':
+        if (!name) throw new UsageError('albums show needs an album');
+        return print(undefined, (db) => runManualAlbumCommand(db, { action: 'show', name, json }));
+      case 'rm':
+      case 'delete':
+        if (!name) throw new UsageError(`albums ${action} needs a name`);
+        return print(undefined, (db) => runAlbumsCommand(db, { action: 'rm', name, json }));
       case 'rename': {
         const newName = rest.join(' ');
         if (!name || !newName)
           throw new UsageError('albums rename needs the name and the new name');
-        return Promise.resolve(
-          runPrinting(inv, undefined, (db) =>
-            runAlbumsCommand(db, { action: 'rename', name, newName, json }),
-          ),
+        return print(undefined, (db) =>
+          runAlbumsCommand(db, { action: 'rename', name, newName, json }),
         );
       }
       default:

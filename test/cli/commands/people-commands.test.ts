@@ -1,11 +1,21 @@
 // `tujian people` through the real CLI entry on a real catalog whose faces carry synthetic
 // descriptors (test/catalog/people-fixture.ts): the full pass runs in the real worker, then
 // naming, merging, moving, rejecting and hiding, each with --json, and search by the names.
-import { rmSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import sharp from 'sharp';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { openCatalog } from '../../../main/catalog/catalog-connection.ts';
+import { saveImportedFaceRegions } from '../../../main/catalog/imported-face-regions.ts';
+import { applyImportedFaceRegions } from '../../../main/catalog/people.ts';
 import { peopleCommand } from '../../../main/cli/commands/people-commands.ts';
 import { PeopleFixture } from '../../catalog/people-fixture.ts';
 import { runCliCaptured } from '../cli-harness.ts';
+
+const exiftoolCli = existsSync('/usr/bin/exiftool')
+  ? '/usr/bin/exiftool'
+  : join(process.cwd(), 'node_modules/exiftool-vendored.pl/bin/exiftool');
 
 let fx: PeopleFixture;
 beforeEach(() => {
@@ -108,11 +118,12 @@ describe(`tujian ${peopleCommand.name}`, () => {
     expect(await searchPaths('妈妈')).toEqual(mumNow);
     expect(await searchPaths('爸爸')).toEqual(expect.arrayContaining(dadNow));
 
-    // merge Dad into Mum: Mum keeps her name, Dad's name is gone, the old id leads to Mum,
-    // and the face rejected from Mum stays out of her.
+    // merge Dad into Mum: Mum keeps her name, Dad's name stays an alias of hers (issue 15:
+    // either name finds the merged person), the old id leads to Mum, and the face rejected
+    // from Mum stays out of her.
     await json(['people', 'merge', String(dad.id), String(mum.id)]);
     expect(await searchPaths('妈妈')).toHaveLength(6);
-    expect(await searchPaths('爸爸')).toEqual([]);
+    expect(await searchPaths('爸爸')).toEqual(await searchPaths('妈妈'));
     expect((await json<{ person: PersonJson }>(['people', 'show', String(dad.id)])).person.id).toBe(
       mum.id,
     );
@@ -123,6 +134,61 @@ describe(`tujian ${peopleCommand.name}`, () => {
       (await json<{ persons: PersonJson[] }>(['people', '--all'])).persons.map((p) => p.hidden),
     ).toEqual([true]);
   }, 60_000);
+
+  it('counts the face names other tools gave that match no face found, by name', async () => {
+    const db = openCatalog(join(fx.data, 'catalog.sqlite'));
+    const region = (name: string, x: number) => ({ name, x, y: 0.2, w: 0.3, h: 0.4 });
+    // Content 1's face is at x 0.3: "Grandma" covers it, the others cover nothing.
+    saveImportedFaceRegions(db, 1, [region('Grandma', 0.3), region('Ghost', 0.69)], 1);
+    saveImportedFaceRegions(db, 2, [region('Ghost', 0), region('Ghost \u001b[31m', 0.69)], 1);
+    applyImportedFaceRegions(db, 1, 2);
+    applyImportedFaceRegions(db, 2, 2);
+    db.close();
+    const listed = await json<{ persons: PersonJson[]; importedRegions: unknown }>(['people']);
+    expect(listed.persons.map((p) => [p.en, p.faces])).toEqual([['Grandma', 1]]);
+    expect(listed.importedRegions).toEqual({
+      total: 4,
+      matched: 1,
+      unmatched: 3,
+      unmatchedByName: [
+        { name: 'Ghost', photos: 2 },
+        { name: 'Ghost \u001b[31m', photos: 1 },
+      ],
+    });
+    const human = await runCliCaptured(['people'], fx.data);
+    expect(human.out.split('\n').at(-2)).toBe(
+      '3 face names from other tools match no face found: Ghost (2 photos), Ghost \\x1b[31m (1 photo)',
+    );
+  });
+
+  it('import-regions reads the face names other tools left on photos already in the catalog', async () => {
+    // mum1.jpg was ingested before; digiKam has since named its face in a sidecar.
+    const photos = join(fx.root, 'photos');
+    mkdirSync(photos, { recursive: true });
+    await sharp({ create: { width: 64, height: 48, channels: 3, background: '#808080' } })
+      .jpeg()
+      .toFile(join(photos, 'mum1.jpg'));
+    // The fixture's face box is x 0.3–0.6, y 0.2–0.6: centre (0.45, 0.4).
+    execFileSync(exiftoolCli, [
+      '-q',
+      '-o',
+      join(photos, 'mum1.jpg.xmp'),
+      '-struct',
+      '-XMP-mwg-rs:RegionInfo={RegionList=[{Area={X=0.45,Y=0.4,W=0.32,H=0.44,Unit=normalized},Name=Grandma,Type=Face}]}',
+      join(photos, 'mum1.jpg'),
+    ]);
+    const run = await json<{ photos: number; unreachable: number; regions: number }>([
+      'people',
+      'import-regions',
+    ]);
+    // The other six photos have no files here: read, nothing found.
+    expect(run).toMatchObject({ photos: 7, unreachable: 0, regions: 1 });
+    const listed = await json<{ persons: PersonJson[] }>(['people']);
+    expect(listed.persons.map((p) => [p.en, p.faces])).toEqual([['Grandma', 1]]);
+    expect(await searchPaths('Grandma')).toEqual(['mum1.jpg']);
+    // Again: nothing new.
+    expect(await json(['people', 'import-regions'])).toMatchObject({ regions: 0 });
+  });
 
   it('says what is wrong with an unknown person, face or action', async () => {
     const missing = await runCliCaptured(['people', 'show', '99'], fx.data);

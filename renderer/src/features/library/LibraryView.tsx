@@ -3,6 +3,7 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import {
   searchSorts,
+  type AlbumInfo,
   type PhotoSummary,
   type SearchSort,
 } from '../../../../preload/api-contract.ts';
@@ -17,6 +18,11 @@ import { FacetPanel } from './FacetPanel.tsx';
 import { PhotoGrid } from './PhotoGrid.tsx';
 import { SelectionBar } from './SelectionBar.tsx';
 import { useSearch } from './use-search.ts';
+import { AddToAlbumSelect } from '../albums/AddToAlbumSelect.tsx';
+import { BulkToast } from '../albums/BulkToast.tsx';
+import { AlbumExportButton } from '../albums/AlbumExportButton.tsx';
+import { useBulkToast } from '../albums/use-bulk-toast.ts';
+import { useClient } from '../../api/client-context.tsx';
 
 export function LibraryView(props: {
   query: string;
@@ -37,11 +43,26 @@ export function LibraryView(props: {
   onAddFolder: () => void;
   /** A query the server cannot parse: the search box shows it as a hint, not a failure. */
   onSyntaxError: (error: QuerySyntaxError | null) => void;
+  /** The album on screen (null: a search); a manual one is shown in its own order. */
+  album?: AlbumInfo | null;
+  /** Manual albums, for "Add to album…". */
+  manualAlbums?: readonly AlbumInfo[];
 }) {
   const { t, lang } = useI18n();
-  const search = useSearch(props.query, props.sort, props.version, props.typing);
+  const client = useClient();
+  const manualAlbumId = props.album?.kind === 'manual' ? props.album.id : null;
+  const search = useSearch(props.query, props.sort, props.version, props.typing, manualAlbumId);
+  const manualAlbums = props.manualAlbums ?? [];
+  const bulk = useBulkToast();
   const [selection, setSelection] = useState<GridSelection>(emptySelection);
   const ids = useMemo(() => search.photos.map((p) => p.id), [search.photos]);
+  // The selection in the grid's order (not the order of the clicks), so photos added to an
+  // album land in the order the user sees them.
+  const selectedInGridOrder = useMemo(() => {
+    const at = new Map(ids.map((id, index) => [id, index]));
+    const far = Number.MAX_SAFE_INTEGER;
+    return [...selection.selected].sort((a, b) => (at.get(a) ?? far) - (at.get(b) ?? far));
+  }, [ids, selection.selected]);
 
   // One source of truth for the open photo: `photoId` (the address bar's). The viewer's
   // photo is derived from it on every render, never synchronised by effects: two states
@@ -64,14 +85,19 @@ export function LibraryView(props: {
 
   // A new query starts with nothing selected and no photo open. The query the page opened
   // with is not new: the photo its URL names stays.
-  const shownQuery = useRef({ query: props.query, sort: props.sort });
+  const shownQuery = useRef({ query: props.query, sort: props.sort, manualAlbumId });
   useEffect(() => {
     const before = shownQuery.current;
-    if (before.query === props.query && before.sort === props.sort) return;
-    shownQuery.current = { query: props.query, sort: props.sort };
+    if (
+      before.query === props.query &&
+      before.sort === props.sort &&
+      before.manualAlbumId === manualAlbumId
+    )
+      return;
+    shownQuery.current = { query: props.query, sort: props.sort, manualAlbumId };
     setSelection(emptySelection);
     onPhotoId(null);
-  }, [props.query, props.sort, onPhotoId]);
+  }, [props.query, props.sort, manualAlbumId, onPhotoId]);
 
   const showPhoto = useCallback(
     (photo: PhotoSummary, index: number) => {
@@ -124,6 +150,14 @@ export function LibraryView(props: {
         </button>
       </EmptyState>
     );
+  } else if (search.total === 0 && manualAlbumId !== null) {
+    body = (
+      <EmptyState
+        icon="album"
+        title={t('albumPhotos.emptyTitle')}
+        text={t('albumPhotos.emptyText')}
+      />
+    );
   } else if (search.total === 0 && props.libraryEmpty) {
     body = (
       <EmptyState
@@ -152,7 +186,9 @@ export function LibraryView(props: {
         photos={search.photos}
         total={search.total}
         ids={ids}
-        sort={props.sort}
+        // A manual album is in the user's order, not by date: no date headers (path order
+        // is the grid's plain, headerless layout).
+        sort={manualAlbumId === null ? props.sort : 'path-asc'}
         selection={selection}
         onSelection={setSelection}
         onOpen={openIndex}
@@ -168,6 +204,7 @@ export function LibraryView(props: {
         <div className="results-header">
           <div className="results-title">
             {props.title && <h1 className="album-title">{props.title}</h1>}
+            {props.album && <AlbumExportButton album={props.album} />}
             <span className="result-count" data-testid="result-count">
               {search.ready && search.error === null
                 ? search.total === 1
@@ -179,7 +216,7 @@ export function LibraryView(props: {
               <span className="spinner small" aria-hidden="true" />
             )}
           </div>
-          <label className="sort">
+          <label className="sort" hidden={manualAlbumId !== null}>
             <span>{t('search.sort')}</span>
             <select
               value={props.sort}
@@ -195,17 +232,27 @@ export function LibraryView(props: {
             </select>
           </label>
         </div>
-        {selection.selected.size > 1 && (
+        {(selection.selected.size > 1 ||
+          (manualAlbumId !== null && selection.selected.size > 0)) && (
           <SelectionBar
-            selected={[...selection.selected]}
+            selected={selectedInGridOrder}
             onClear={() => {
               setSelection(emptySelection);
             }}
+            manualAlbums={manualAlbums}
+            albumOrder={
+              manualAlbumId === null ? null : { albumId: manualAlbumId, ids, total: search.total }
+            }
+            onBulkChange={bulk.report}
           />
         )}
         <div className="grid-area">{body}</div>
       </div>
-      <FacetPanel facets={search.facets} query={props.query} onQuery={props.onQuery} />
+      {/* A manual album has no facets (its photos are chosen, not searched). */}
+      {manualAlbumId === null && (
+        <FacetPanel facets={search.facets} query={props.query} onQuery={props.onQuery} />
+      )}
+      <BulkToast toast={bulk.toast} onUndo={bulk.undo} onDismiss={bulk.dismiss} />
       {opened && currentIndex !== null && (
         <PhotoView
           photo={opened.photo}
@@ -215,6 +262,33 @@ export function LibraryView(props: {
           canOpenFiles={props.canOpenFiles}
           folderOffline={props.offlineFolderIds.has(opened.photo.folderId)}
           version={props.version}
+          albumActions={
+            <div className="photo-album-actions" data-testid="photo-album-actions">
+              <AddToAlbumSelect
+                photoIds={[opened.photo.id]}
+                albums={manualAlbums}
+                exceptAlbumId={manualAlbumId}
+                onChange={bulk.report}
+                testId="photo-add-to-album"
+              />
+              {manualAlbumId !== null && (
+                <button
+                  type="button"
+                  className="secondary-button small"
+                  data-testid="photo-remove-from-album"
+                  onClick={() => {
+                    client.api['albums.removePhotos']({
+                      id: manualAlbumId,
+                      photoIds: [opened.photo.id],
+                    }).catch(() => undefined);
+                  }}
+                >
+                  <Icon name="trash" size={14} />
+                  {t('albumPhotos.remove')}
+                </button>
+              )}
+            </div>
+          }
           onClose={closePhoto}
           onShowSimilar={() => {
             const id = opened.photo.id;

@@ -13,6 +13,7 @@ import { useI18n } from '../../i18n/i18n.tsx';
 import { describeError } from '../../lib/errors.ts';
 import { formatCount } from '../../lib/format.ts';
 import { FolderBrowser } from './FolderBrowser.tsx';
+import { ManualAlbumsSection } from '../albums/ManualAlbumsSection.tsx';
 
 export function Sidebar(props: {
   folders: FolderInfo[] | null;
@@ -53,6 +54,8 @@ export function Sidebar(props: {
     !props.duplicatesActive &&
     props.activeAlbumId === null &&
     props.query === '';
+  // Manual albums have their own section below (ManualAlbumsSection).
+  const smartAlbums = props.albums?.filter((a) => a.kind === 'smart') ?? null;
 
   const createAlbum = () => {
     const name = albumName.trim();
@@ -200,9 +203,9 @@ export function Sidebar(props: {
             </div>
           </form>
         )}
-        {props.albums?.length === 0 && !naming && <p className="side-hint">{t('albums.empty')}</p>}
+        {smartAlbums?.length === 0 && !naming && <p className="side-hint">{t('albums.empty')}</p>}
         <ul className="side-list" data-testid="album-list">
-          {props.albums?.map((album) => (
+          {smartAlbums?.map((album) => (
             <li key={album.id} className="side-row">
               <button
                 type="button"
@@ -243,6 +246,13 @@ export function Sidebar(props: {
           ))}
         </ul>
       </section>
+      <ManualAlbumsSection
+        albums={props.albums?.filter((a) => a.kind === 'manual') ?? null}
+        activeAlbumId={props.activeAlbumId}
+        onOpenAlbum={props.onOpenAlbum}
+        onAlbumsChanged={props.onAlbumsChanged}
+        onAlbumCreated={props.onAlbumCreated}
+      />
 
       <section className="side-section">
         <div className="side-heading">

@@ -1,6 +1,7 @@
 // Runs a search page by page. The first page brings the total and facets; later pages are
 // fetched in order (the cursor is opaque) when the grid scrolls near the loaded end. A new
-// query keeps the old results on screen until its first page arrives (no flashing).
+// query keeps the old results on screen until its first page arrives (no flashing). With a
+// manual album's id it pages through the album in its order instead (no facets).
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { PhotoSummary, SearchFacets, SearchSort } from '../../../../preload/api-contract.ts';
 import { useClient } from '../../api/client-context.tsx';
@@ -19,8 +20,28 @@ export interface SearchState {
   readonly ready: boolean;
 }
 
-export function useSearch(query: string, sort: SearchSort, version: number, typing = false) {
+export function useSearch(
+  query: string,
+  sort: SearchSort,
+  version: number,
+  typing = false,
+  manualAlbumId: number | null = null,
+) {
   const client = useClient();
+  const fetchPage = useCallback(
+    (cursor: string | null, withFacets: boolean, limit = pageSize) =>
+      manualAlbumId === null
+        ? client.api['photos.search']({
+            query,
+            sort,
+            cursor,
+            limit,
+            withFacets,
+            lastWordPrefix: typing,
+          })
+        : client.api['albums.photos']({ id: manualAlbumId, cursor, limit }),
+    [client, query, sort, typing, manualAlbumId],
+  );
   const [state, setState] = useState<SearchState>({
     photos: [],
     total: 0,
@@ -38,14 +59,7 @@ export function useSearch(query: string, sort: SearchSort, version: number, typi
     const id = ++run.current;
     fetching.current = true;
     setState((s) => ({ ...s, loading: true, error: null }));
-    client.api['photos.search']({
-      query,
-      sort,
-      cursor: null,
-      limit: pageSize,
-      withFacets: true,
-      lastWordPrefix: typing,
-    }).then(
+    fetchPage(null, true).then(
       (result) => {
         if (id !== run.current) return;
         cursor.current = result.nextCursor;
@@ -65,7 +79,7 @@ export function useSearch(query: string, sort: SearchSort, version: number, typi
         setState({ photos: [], total: 0, facets: null, loading: false, error, ready: true });
       },
     );
-  }, [client, query, sort, version, retry, typing]);
+  }, [fetchPage, version, retry]);
 
   /** Ask for photos up to this index; loads the next pages in order. */
   const ensureLoaded = useCallback(
@@ -77,14 +91,7 @@ export function useSearch(query: string, sort: SearchSort, version: number, typi
       // ahead (the timeline) asks for everything up to there in the largest pages, so it
       // settles in a few round trips instead of one per 400 photos.
       const missing = index + pageSize - state.photos.length;
-      client.api['photos.search']({
-        query,
-        sort,
-        cursor: cursor.current,
-        limit: Math.min(largestPage, Math.max(pageSize, missing)),
-        withFacets: false,
-        lastWordPrefix: typing,
-      }).then(
+      fetchPage(cursor.current, false, Math.min(largestPage, Math.max(pageSize, missing))).then(
         (result) => {
           if (id !== run.current) return;
           cursor.current = result.nextCursor;
@@ -96,7 +103,7 @@ export function useSearch(query: string, sort: SearchSort, version: number, typi
         },
       );
     },
-    [client, query, sort, state.photos.length, typing],
+    [fetchPage, state.photos.length],
   );
 
   return {

@@ -7,16 +7,17 @@ import type { FaceView, PersonView } from '../../../../preload/api-contract.ts';
 import { useClient } from '../../api/client-context.tsx';
 import { useI18n } from '../../i18n/i18n.tsx';
 import { describeError } from '../../lib/errors.ts';
+import { faceCropStyle, faceCropWindow } from './face-window.ts';
 
-/** The face cut out of the content's thumbnail by CSS, with some room around it. */
-export function FaceCrop(props: { face: Pick<FaceView, 'hash' | 'box'>; size?: number }) {
+/**
+ * The face cut out of the content's thumbnail by CSS, with some room around it: a square of
+ * the photo's pixels, so the face is never stretched (face-window.ts).
+ */
+export function FaceCrop(props: {
+  face: Pick<FaceView, 'hash' | 'box' | 'aspect'>;
+  size?: number;
+}) {
   const client = useClient();
-  const { x, y, w, h } = props.face.box;
-  const margin = 0.25;
-  const bx = Math.max(0, x - w * margin);
-  const by = Math.max(0, y - h * margin);
-  const bw = Math.min(1 - bx, w * (1 + 2 * margin));
-  const bh = Math.min(1 - by, h * (1 + 2 * margin));
   const size = props.size ?? 120;
   return (
     <div
@@ -25,8 +26,7 @@ export function FaceCrop(props: { face: Pick<FaceView, 'hash' | 'box'>; size?: n
         width: size,
         height: size,
         backgroundImage: `url("${client.mediaUrl('thumbnail', props.face.hash)}")`,
-        backgroundSize: `${String(100 / bw)}% ${String(100 / bh)}%`,
-        backgroundPosition: `${String(bw >= 1 ? 0 : (bx / (1 - bw)) * 100)}% ${String(bh >= 1 ? 0 : (by / (1 - bh)) * 100)}%`,
+        ...faceCropStyle(faceCropWindow(props.face.box, props.face.aspect), size),
       }}
     />
   );

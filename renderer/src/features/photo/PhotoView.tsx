@@ -4,7 +4,7 @@
 // removed tags (restorable), rename or merge a tag (its "⋯" menu), the EXIF facts, and open
 // original / show in folder (desktop).
 import { PhotoFaces } from '../people/PhotoFaces.tsx';
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useRef, useState, type ReactNode } from 'react';
 import type { PhotoDetails, PhotoSummary } from '../../../../preload/api-contract.ts';
 import { useClient } from '../../api/client-context.tsx';
 import { EmptyState, Spinner } from '../../components/EmptyState.tsx';
@@ -31,6 +31,8 @@ export function PhotoView(props: {
   onNavigate: (index: number) => void;
   /** Shows the photo's near-duplicates in the grid (`similar:<id>`). */
   onShowSimilar?: () => void;
+  /** Album actions for this photo (add to a manual album, remove from the one on screen). */
+  albumActions?: ReactNode;
 }) {
   const client = useClient();
   const { t, lang } = useI18n();
@@ -223,6 +225,7 @@ export function PhotoView(props: {
         {!current && error === null && <Spinner label={t('photo.loading')} />}
         {current && (
           <>
+            {props.albumActions}
             <PhotoFaces
               photoId={photo.id}
               version={props.version + reload}

@@ -1,11 +1,13 @@
 // Settings: the engines (credentials, region/endpoint, tag language, threshold, limit,
 // scenes, QPS, budget, hosting bucket, test connection) and general settings (data folder,
-// display language).
+// display language, XMP sidecars and whether the text read in photos goes into them).
 import { useEffect, useState } from 'react';
 import type {
   AppInfo,
   EngineSettingsPatch,
   EngineSettingsView,
+  SidecarSettingsPatch,
+  SidecarSettingsView,
   UiLanguage,
 } from '../../../../preload/api-contract.ts';
 import { useClient } from '../../api/client-context.tsx';
@@ -133,6 +135,7 @@ export function SettingsView(props: {
                   <option value="en">{t('lang.en')}</option>
                 </select>
               </div>
+              <SidecarSettings version={props.version} />
               <div className="field">
                 <span className="field-label">{t('settings.dataFolder')}</span>
                 <code className="path">{props.info.dataFolder}</code>
@@ -155,6 +158,77 @@ export function SettingsView(props: {
         </div>
       </div>
     </div>
+  );
+}
+
+/** XMP sidecars: writing on or off, and the recognised text in them (an explicit opt-in). */
+function SidecarSettings(props: { version: number }) {
+  const { t } = useI18n();
+  const client = useClient();
+  const [settings, setSettings] = useState<SidecarSettingsView | null>(null);
+  const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
+
+  useEffect(() => {
+    client.api['settings.sidecars']({}).then(setSettings, (e: unknown) => {
+      setMessage({ ok: false, text: describeError(e, t) });
+    });
+  }, [client, t, props.version]);
+
+  const save = (patch: SidecarSettingsPatch) => {
+    client.api['settings.setSidecars'](patch).then(
+      (next) => {
+        setSettings(next);
+        setMessage({ ok: true, text: t('settings.saved') });
+      },
+      (e: unknown) => {
+        setMessage({ ok: false, text: describeError(e, t) });
+      },
+    );
+  };
+
+  if (!settings) return null;
+  const where =
+    settings.location === 'folder' && settings.folder
+      ? t('settings.sidecarsInFolder', { folder: settings.folder })
+      : t('settings.sidecarsBeside');
+  return (
+    <fieldset className="sidecar-settings" data-testid="sidecar-settings">
+      <legend>{t('settings.sidecars')}</legend>
+      <label className="toggle">
+        <input
+          type="checkbox"
+          data-testid="sidecars-write"
+          checked={settings.enabled}
+          onChange={(e) => {
+            save({ enabled: e.target.checked });
+          }}
+        />
+        <span className="toggle-track" aria-hidden="true" />
+        <span>{t('settings.sidecarsWrite')}</span>
+      </label>
+      <p className="field-hint">{t('settings.sidecarsHint', { where })}</p>
+      <label className="toggle">
+        <input
+          type="checkbox"
+          data-testid="sidecars-text"
+          checked={settings.writeText}
+          onChange={(e) => {
+            save({ writeText: e.target.checked });
+          }}
+        />
+        <span className="toggle-track" aria-hidden="true" />
+        <span>{t('settings.sidecarsText')}</span>
+      </label>
+      <p className="field-hint" data-testid="sidecars-text-hint">
+        {t('settings.sidecarsTextHint')}
+        {!settings.enabled && <> {t('settings.sidecarsTextNeedsWrite')}</>}
+      </p>
+      {message && (
+        <span className={message.ok ? 'ok' : 'warn'} role="status">
+          {message.text}
+        </span>
+      )}
+    </fieldset>
   );
 }
 

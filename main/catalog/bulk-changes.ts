@@ -1,0 +1,282 @@
+// Bulk changes from the selection bar that can be undone: add a tag to the selected photos,
+// remove one, add them to a manual album. Each runs the edit and records, in the same
+// transaction, what it changed ([Note: Undo of the last bulk change] in migration 0014):
+// for a tag, the rows of that tag the photos had before (engine, state, confidence), so an
+// undo puts back exactly those states, engine rows and boxes included (a removal only marks
+// rows `rejected`); for an album, the photos that were not in it before. Only the last bulk
+// change is kept; an undo names it by id, so a second window or a stale toast cannot undo a
+// later change it never showed.
+import { z } from 'zod';
+import type { Catalog, ReadableCatalog } from './catalog-connection.ts';
+import { addPhotosToAlbum, requireManualAlbum } from './album-photos.ts';
+import { readSettingJson, writeSettingJson } from './settings.ts';
+import { addTag, findOrCreateTag, removeTag, type TagInput, type TagRef } from './tag-editing.ts';
+
+const TagRowState = z.object({
+  engine: z.string(),
+  state: z.enum(['auto', 'user', 'rejected']),
+  confidence: z.number().nullable(),
+});
+
+const TagChangePayload = z.object({
+  changeId: z.number().int().positive(),
+  tagId: z.number().int().positive(),
+  photos: z.number().int().nonnegative(),
+  /** Every content the edit touched, with the tag's rows it had before (maybe none). */
+  before: z.array(z.object({ contentId: z.number().int(), rows: z.array(TagRowState) })),
+});
+
+const AlbumChangePayload = z.object({
+  changeId: z.number().int().positive(),
+  albumId: z.number().int().positive(),
+  added: z.array(z.number().int().positive()),
+});
+
+export type BulkChangeKind = 'add-tag' | 'remove-tag' | 'add-to-album';
+
+/** What a bulk change did, as the toast says it. */
+export type BulkChangeSummary =
+  | {
+      readonly changeId: number;
+      readonly kind: 'add-tag' | 'remove-tag';
+      /** Selected photos whose tags changed (two places of the same content count twice). */
+      readonly photos: number;
+      readonly tag: TagRef;
+    }
+  | {
+      readonly changeId: number;
+      readonly kind: 'add-to-album';
+      readonly photos: number;
+      readonly album: { readonly id: number; readonly name: string };
+    };
+
+export class BulkUndoError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'BulkUndoError';
+  }
+}
+
+interface UndoRow {
+  kind: BulkChangeKind;
+  payload: string;
+}
+
+function readUndoRow(db: ReadableCatalog): UndoRow | undefined {
+  return db.prepare<[], UndoRow>(`SELECT kind, payload FROM bulk_undo WHERE id = 1`).get();
+}
+
+/** Where the last change id is kept: ids go up across changes, also after an undo cleared
+ * the record, so a stale toast's id never matches a later change. */
+const lastChangeIdKey = 'bulk.lastChangeId';
+
+function nextChangeId(db: Catalog): number {
+  const last = z.number().int().nonnegative().catch(0).parse(readSettingJson(db, lastChangeIdKey));
+  const next = last + 1;
+  writeSettingJson(db, lastChangeIdKey, next);
+  return next;
+}
+
+function saveUndo(db: Catalog, kind: BulkChangeKind, payload: object, now: number): void {
+  db.prepare(
+    `INSERT INTO bulk_undo (id, kind, payload, created_at) VALUES (1, ?, ?, ?)
+     ON CONFLICT (id) DO UPDATE SET kind = excluded.kind, payload = excluded.payload,
+       created_at = excluded.created_at`,
+  ).run(kind, JSON.stringify(payload), now);
+}
+
+/** The selected photos' contents (photo id → content id), photos without content left out. */
+function contentsOf(db: Catalog, photoIds: readonly number[]): Map<number, number> {
+  const rows = db
+    .prepare<[string], { id: number; content_id: number }>(
+      `SELECT id, content_id FROM photos
+       WHERE id IN (SELECT value FROM json_each(?)) AND content_id IS NOT NULL`,
+    )
+    .all(JSON.stringify([...new Set(photoIds)]));
+  return new Map(rows.map((r) => [r.id, r.content_id]));
+}
+
+function tagRowsOf(db: Catalog, contentIds: readonly number[], tagId: number) {
+  const rows = db
+    .prepare<[number, string], { content_id: number } & z.infer<typeof TagRowState>>(
+      `SELECT content_id, engine, state, confidence FROM photo_tags
+       WHERE tag_id = ? AND content_id IN (SELECT value FROM json_each(?))`,
+    )
+    .all(tagId, JSON.stringify(contentIds));
+  const byContent = new Map<number, z.infer<typeof TagRowState>[]>(
+    contentIds.map((id) => [id, []]),
+  );
+  for (const { content_id: contentId, ...row } of rows) byContent.get(contentId)?.push(row);
+  return byContent;
+}
+
+const isLive = (rows: readonly z.infer<typeof TagRowState>[]) =>
+  rows.some((r) => r.state !== 'rejected');
+
+/** Runs a tag edit of `tagId` and records how to undo it. */
+function bulkTagChange(
+  db: Catalog,
+  kind: 'add-tag' | 'remove-tag',
+  photoIds: readonly number[],
+  tagId: number,
+  edit: () => TagRef,
+  now: number,
+): BulkChangeSummary {
+  const contentOfPhoto = contentsOf(db, photoIds);
+  const contentIds = [...new Set(contentOfPhoto.values())];
+  const before = tagRowsOf(db, contentIds, tagId);
+  const tag = edit();
+  const after = tagRowsOf(db, contentIds, tagId);
+  const changedContents = new Set(
+    contentIds.filter((id) => isLive(before.get(id) ?? []) !== isLive(after.get(id) ?? [])),
+  );
+  const photos = [...contentOfPhoto.values()].filter((id) => changedContents.has(id)).length;
+  const changeId = nextChangeId(db);
+  const payload: z.infer<typeof TagChangePayload> = {
+    changeId,
+    tagId,
+    photos,
+    // Only the contents whose rows changed need putting back.
+    before: contentIds
+      .filter((id) => JSON.stringify(before.get(id)) !== JSON.stringify(after.get(id)))
+      .map((contentId) => ({ contentId, rows: before.get(contentId) ?? [] })),
+  };
+  saveUndo(db, kind, payload, now);
+  return { changeId, kind, photos, tag };
+}
+
+/** Add a tag (a name in either language; new tags get `type`) to the photos, undoably. */
+export function bulkAddTag(
+  db: Catalog,
+  photoIds: readonly number[],
+  input: TagInput,
+  now = Date.now(),
+): BulkChangeSummary {
+  return db.transaction(() => {
+    // The tag is resolved (or created) first so its rows can be read before the edit; a
+    // failing edit rolls the new tag back with everything else.
+    const { tag } = findOrCreateTag(db, input);
+    return bulkTagChange(
+      db,
+      'add-tag',
+      photoIds,
+      tag.id,
+      () => {
+        const edited = addTag(db, { photoIds }, input, now).tag;
+        // The same input resolves to the same tag (it exists now); a different one would
+        // make the recorded rows wrong, so that is refused rather than recorded.
+        if (edited.id !== tag.id) throw new Error('bulkAddTag: the tag changed under the edit');
+        return edited;
+      },
+      now,
+    );
+  })();
+}
+
+/** Remove a tag from the photos (engine rows become rejected), undoably. */
+export function bulkRemoveTag(
+  db: Catalog,
+  photoIds: readonly number[],
+  tagId: number,
+  now = Date.now(),
+): BulkChangeSummary {
+  return db.transaction(() =>
+    bulkTagChange(
+      db,
+      'remove-tag',
+      photoIds,
+      tagId,
+      () => removeTag(db, { photoIds }, tagId).tag,
+      now,
+    ),
+  )();
+}
+
+/** Add the photos to a manual album, undoably. */
+export function bulkAddToAlbum(
+  db: Catalog,
+  photoIds: readonly number[],
+  albumId: number,
+  now = Date.now(),
+): BulkChangeSummary {
+  return db.transaction((): BulkChangeSummary => {
+    const album = requireManualAlbum(db, albumId);
+    const added = addPhotosToAlbum(db, albumId, photoIds, now);
+    const changeId = nextChangeId(db);
+    const payload: z.infer<typeof AlbumChangePayload> = { changeId, albumId, added };
+    saveUndo(db, 'add-to-album', payload, now);
+    return {
+      changeId,
+      kind: 'add-to-album',
+      photos: added.length,
+      album: { id: album.id, name: album.name },
+    };
+  })();
+}
+
+/** The bulk change an undo would revert now, or null. */
+export function lastBulkChange(db: ReadableCatalog): BulkChangeSummary | null {
+  const row = readUndoRow(db);
+  if (!row) return null;
+  return summaryOf(db, row);
+}
+
+function summaryOf(db: ReadableCatalog, row: UndoRow): BulkChangeSummary | null {
+  if (row.kind === 'add-to-album') {
+    const payload = AlbumChangePayload.parse(JSON.parse(row.payload));
+    const album = db
+      .prepare<[number], { id: number; name: string }>(`SELECT id, name FROM albums WHERE id = ?`)
+      .get(payload.albumId);
+    if (!album) return null;
+    return { changeId: payload.changeId, kind: row.kind, photos: payload.added.length, album };
+  }
+  const payload = TagChangePayload.parse(JSON.parse(row.payload));
+  const tag = db
+    .prepare<[number], TagRef>(`SELECT id, name, type, zh, en FROM tags WHERE id = ?`)
+    .get(payload.tagId);
+  if (!tag) return null;
+  return { changeId: payload.changeId, kind: row.kind, photos: payload.photos, tag };
+}
+
+/**
+ * Undo the last bulk change, if it is `changeId`: the tag's rows get back the states they
+ * had (rows the change wrote are deleted), or the photos it added leave the album. Returns
+ * what was undone; throws `BulkUndoError` when that change is no longer the last one, or its
+ * tag or album is gone.
+ */
+export function undoBulkChange(db: Catalog, changeId: number): BulkChangeSummary {
+  return db.transaction((): BulkChangeSummary => {
+    const row = readUndoRow(db);
+    const summary = row ? summaryOf(db, row) : null;
+    if (!row || !summary || summary.changeId !== changeId) {
+      throw new BulkUndoError('That change can no longer be undone.');
+    }
+    if (row.kind === 'add-to-album') {
+      const payload = AlbumChangePayload.parse(JSON.parse(row.payload));
+      db.prepare(
+        `DELETE FROM album_photos WHERE album_id = ? AND photo_id IN (SELECT value FROM json_each(?))`,
+      ).run(payload.albumId, JSON.stringify(payload.added));
+    } else {
+      const payload = TagChangePayload.parse(JSON.parse(row.payload));
+      const current = db.prepare<[number, number], { engine: string }>(
+        `SELECT engine FROM photo_tags WHERE content_id = ? AND tag_id = ?`,
+      );
+      const drop = db.prepare<[number, number, string]>(
+        `DELETE FROM photo_tags WHERE content_id = ? AND tag_id = ? AND engine = ?`,
+      );
+      const restore = db.prepare<[string, number | null, number, number, string]>(
+        `UPDATE photo_tags SET state = ?, confidence = ? WHERE content_id = ? AND tag_id = ? AND engine = ?`,
+      );
+      for (const { contentId, rows } of payload.before) {
+        const had = new Map(rows.map((r) => [r.engine, r]));
+        for (const { engine } of current.all(contentId, payload.tagId)) {
+          const old = had.get(engine);
+          if (old) restore.run(old.state, old.confidence, contentId, payload.tagId, engine);
+          else drop.run(contentId, payload.tagId, engine);
+        }
+      }
+    }
+    db.prepare(`DELETE FROM bulk_undo WHERE id = 1`).run();
+    return summary;
+  })();
+}
