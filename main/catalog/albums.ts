@@ -110,7 +110,7 @@ export function insertAlbum(
         `INSERT INTO albums (name, kind, query, created_at, updated_at) VALUES (?, ?, ?, ?, ?)
          RETURNING id, name, kind, query, created_at, updated_at`,
       )
-      .get(clean, kind, kind === 'manual' ? '' : query, now, now);
+      .all(clean, kind, kind === 'manual' ? '' : query, now, now)[0];
     if (!row) throw new Error('album insert returned nothing');
     return toAlbum(row);
   })();

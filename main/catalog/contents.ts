@@ -79,6 +79,11 @@ export function insertContent(
   facts: ContentFacts,
   now: number,
 ): { id: number; created: boolean } {
+  // [Note: RETURNING is read with all()]: outside a transaction an INSERT … RETURNING commits
+  // when the statement finishes. `.get()` resets it after the first row and better-sqlite3
+  // drops an error of that commit (a full disk), so the id of a rolled-back row came back.
+  // `.all()` steps to the end, so the commit's error is thrown. Every RETURNING in the
+  // catalog is read this way (test/catalog/returning-on-full-disk.test.ts).
   const inserted = db
     .prepare(
       `INSERT INTO contents
@@ -87,7 +92,7 @@ export function insertContent(
        ON CONFLICT (hash) DO NOTHING
        RETURNING id`,
     )
-    .get(
+    .all(
       facts.hash,
       facts.size,
       facts.format,
@@ -100,7 +105,7 @@ export function insertContent(
       facts.lon,
       facts.hasPreview ? 1 : 0,
       now,
-    ) as { id: number } | undefined;
+    )[0] as { id: number } | undefined;
   if (inserted) return { id: inserted.id, created: true };
   const existing = db.prepare('SELECT id FROM contents WHERE hash = ?').get(facts.hash) as {
     id: number;

@@ -147,7 +147,7 @@ export function addFolder(db: Catalog, path: string, options: AddFolderOptions =
           `INSERT INTO folders (path, volume_id, status, engines, added_at)
            VALUES (?, ?, 'online', ?, ?) RETURNING *`,
         )
-        .get(real, volumeIdentityOf(stats), JSON.stringify(engines), now) as FolderRow;
+        .all(real, volumeIdentityOf(stats), JSON.stringify(engines), now)[0] as FolderRow;
       return toFolder(row);
     })
     .immediate();
@@ -201,7 +201,7 @@ export function insertFolderRow(
     .prepare<[string, string, number], { id: number }>(
       `INSERT INTO folders (path, engines, added_at) VALUES (?, ?, ?) RETURNING id`,
     )
-    .get(path, JSON.stringify(engines), addedAt);
+    .all(path, JSON.stringify(engines), addedAt)[0];
   if (!row) throw new Error('folder insert returned nothing');
   return row.id;
 }

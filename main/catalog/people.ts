@@ -113,7 +113,7 @@ export function replaceContentFaces(
     let pending = 0;
     for (const face of faces) {
       const { x, y, w, h, confidence } = face.box;
-      const row = insert.get(
+      const row = insert.all(
         contentId,
         x,
         y,
@@ -124,7 +124,7 @@ export function replaceContentFaces(
         face.sharpness,
         face.descriptor ? encodeDescriptor(face.descriptor) : null,
         model,
-      );
+      )[0];
       if (!row) throw new Error('Could not insert a face');
       ids.push(row.id);
       let best: (typeof old)[number] | undefined;
@@ -232,7 +232,7 @@ function personForRegionName(db: Catalog, name: string, now: number): number {
     .prepare<[string, string, string], { id: number }>(
       `INSERT INTO tags (name, type, zh, en) VALUES (?, 'person', ?, ?) RETURNING id`,
     )
-    .get(personTagName(id), name, name);
+    .all(personTagName(id), name, name)[0];
   if (!tag) throw new Error('Could not create the person tag');
   db.prepare<[number, number]>(`UPDATE persons SET tag_id = ? WHERE id = ?`).run(tag.id, id);
   return id;
@@ -357,7 +357,7 @@ export function resolvePersonId(db: Catalog, personId: number): number {
 export function createPerson(db: Catalog, now: number): number {
   const row = db
     .prepare<[number], { id: number }>(`INSERT INTO persons (created_at) VALUES (?) RETURNING id`)
-    .get(now);
+    .all(now)[0];
   if (!row) throw new Error('Could not create a person');
   return row.id;
 }
@@ -400,7 +400,7 @@ export function namePerson(
       .prepare<[string, string, string], { id: number }>(
         `INSERT INTO tags (name, type, zh, en) VALUES (?, 'person', ?, ?) RETURNING id`,
       )
-      .get(personTagName(id), zh, en);
+      .all(personTagName(id), zh, en)[0];
     if (!tag) throw new Error('Could not create the person tag');
     db.prepare<[number, number]>(`UPDATE persons SET tag_id = ? WHERE id = ?`).run(tag.id, id);
     syncPersonTags(db, contentsOfPerson(db, id), now);

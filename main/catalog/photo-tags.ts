@@ -63,7 +63,7 @@ export function upsertTag(
   const { known, insert } = statementsFor(db);
   const found = known.get({ name: tag.name, type: tag.type })?.id;
   if (found !== undefined && found !== null) return found;
-  const row = insert.get(tag.name, tag.type, tag.zh, tag.en);
+  const row = insert.all(tag.name, tag.type, tag.zh, tag.en)[0];
   if (!row) throw new Error(`Could not upsert tag ${tag.name}`);
   return row.id;
 }

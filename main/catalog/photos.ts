@@ -106,14 +106,14 @@ export function upsertPhoto(db: Catalog, place: NewPlace): number {
          status = excluded.status, error = excluded.error
        RETURNING id`,
     )
-    .get(
+    .all(
       place.folderId,
       place.relPath,
       place.size,
       place.mtimeMs,
       place.status,
       place.error ?? null,
-    ) as { id: number };
+    )[0] as { id: number };
   return row.id;
 }
 

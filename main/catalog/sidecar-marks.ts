@@ -71,7 +71,7 @@ export function sidecarMarks(db: Catalog): SidecarMarks {
           limit: window.limit,
         })
         .map((r) => r.content_id),
-    claim: (contentId, leaseUntil, now) => claim.get(leaseUntil, contentId, now)?.version,
+    claim: (contentId, leaseUntil, now) => claim.all(leaseUntil, contentId, now)[0]?.version,
     finish: (contentId, version) => finish.run(contentId, version).changes > 0,
     release: (contentId) => {
       release.run(contentId);
