@@ -6,7 +6,7 @@ import { useClient } from '../../api/client-context.tsx';
 import { Icon } from '../../components/Icon.tsx';
 import { useI18n } from '../../i18n/i18n.tsx';
 import { describeError } from '../../lib/errors.ts';
-import { formatCount } from '../../lib/format.ts';
+import { AlbumNameForm, AlbumRow } from './album-list-parts.tsx';
 
 export function ManualAlbumsSection(props: {
   albums: readonly AlbumInfo[] | null;
@@ -15,7 +15,7 @@ export function ManualAlbumsSection(props: {
   onAlbumsChanged: () => void;
   onAlbumCreated: (album: AlbumInfo) => void;
 }) {
-  const { t, lang } = useI18n();
+  const { t } = useI18n();
   const client = useClient();
   const [naming, setNaming] = useState(false);
   const [name, setName] = useState('');
@@ -55,44 +55,16 @@ export function ManualAlbumsSection(props: {
         </button>
       </div>
       {naming && (
-        <form
-          className="inline-form"
-          onSubmit={(e) => {
-            e.preventDefault();
-            create();
+        <AlbumNameForm
+          value={name}
+          onChange={setName}
+          onCreate={create}
+          onCancel={() => {
+            setNaming(false);
           }}
-        >
-          <input
-            autoFocus
-            data-testid="manual-album-name"
-            value={name}
-            placeholder={t('albums.namePrompt')}
-            onChange={(e) => {
-              setName(e.target.value);
-            }}
-            onKeyDown={(e) => {
-              if (e.key === 'Escape') setNaming(false);
-            }}
-          />
-          <div className="inline-form-actions">
-            <button
-              type="button"
-              className="text-button"
-              onClick={() => {
-                setNaming(false);
-              }}
-            >
-              {t('albums.cancel')}
-            </button>
-            <button
-              type="submit"
-              className="primary-button small"
-              data-testid="manual-album-create"
-            >
-              {t('albums.create')}
-            </button>
-          </div>
-        </form>
+          inputTestId="manual-album-name"
+          createTestId="manual-album-create"
+        />
       )}
       {error && <p className="side-hint warn">{error}</p>}
       {props.albums?.length === 0 && !naming && (
@@ -100,44 +72,17 @@ export function ManualAlbumsSection(props: {
       )}
       <ul className="side-list" data-testid="manual-album-list">
         {props.albums?.map((album) => (
-          <li key={album.id} className="side-row">
-            <button
-              type="button"
-              className={`nav-item${props.activeAlbumId === album.id ? ' active' : ''}`}
-              title={t('manualAlbums.manual')}
-              aria-current={props.activeAlbumId === album.id ? 'page' : undefined}
-              onClick={() => {
-                props.onOpenAlbum(album);
-              }}
-            >
-              <Icon name="album" />
-              <span className="nav-label">{album.name}</span>
-              {album.count !== null && (
-                <span className="count">{formatCount(album.count, lang)}</span>
-              )}
-            </button>
-            <button
-              type="button"
-              className="row-action"
-              title={t('albums.delete')}
-              aria-label={`${t('albums.delete')} ${album.name}`}
-              onClick={() => {
-                if (window.confirm(t('albums.deleteConfirm', { name: album.name }))) {
-                  client.api['albums.delete']({ id: album.id }).then(
-                    () => {
-                      if (props.activeAlbumId === album.id) props.onOpenAlbum(null);
-                      props.onAlbumsChanged();
-                    },
-                    (e: unknown) => {
-                      setError(describeError(e, t));
-                    },
-                  );
-                }
-              }}
-            >
-              <Icon name="trash" size={14} />
-            </button>
-          </li>
+          <AlbumRow
+            key={album.id}
+            album={album}
+            activeAlbumId={props.activeAlbumId}
+            title={t('manualAlbums.manual')}
+            deleteLabel={`${t('albums.delete')} ${album.name}`}
+            markCurrent
+            onOpenAlbum={props.onOpenAlbum}
+            onAlbumsChanged={props.onAlbumsChanged}
+            onError={setError}
+          />
         ))}
       </ul>
     </section>

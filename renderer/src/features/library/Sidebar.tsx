@@ -13,6 +13,7 @@ import { useI18n } from '../../i18n/i18n.tsx';
 import { describeError } from '../../lib/errors.ts';
 import { formatCount } from '../../lib/format.ts';
 import { FolderBrowser } from './FolderBrowser.tsx';
+import { AlbumNameForm, AlbumRow } from '../albums/album-list-parts.tsx';
 import { ManualAlbumsSection } from '../albums/ManualAlbumsSection.tsx';
 
 export function Sidebar(props: {
@@ -165,84 +166,34 @@ export function Sidebar(props: {
           </button>
         </div>
         {naming && (
-          <form
-            className="inline-form"
-            onSubmit={(e) => {
-              e.preventDefault();
-              createAlbum();
+          <AlbumNameForm
+            value={albumName}
+            onChange={setAlbumName}
+            onCreate={createAlbum}
+            onCancel={() => {
+              setNaming(false);
             }}
+            inputTestId="album-name"
+            createTestId="album-create"
           >
-            <input
-              autoFocus
-              data-testid="album-name"
-              value={albumName}
-              placeholder={t('albums.namePrompt')}
-              onChange={(e) => {
-                setAlbumName(e.target.value);
-              }}
-              onKeyDown={(e) => {
-                if (e.key === 'Escape') setNaming(false);
-              }}
-            />
             <div className="inline-form-query" title={props.query}>
               {props.query}
             </div>
-            <div className="inline-form-actions">
-              <button
-                type="button"
-                className="text-button"
-                onClick={() => {
-                  setNaming(false);
-                }}
-              >
-                {t('albums.cancel')}
-              </button>
-              <button type="submit" className="primary-button small" data-testid="album-create">
-                {t('albums.create')}
-              </button>
-            </div>
-          </form>
+          </AlbumNameForm>
         )}
         {smartAlbums?.length === 0 && !naming && <p className="side-hint">{t('albums.empty')}</p>}
         <ul className="side-list" data-testid="album-list">
           {smartAlbums?.map((album) => (
-            <li key={album.id} className="side-row">
-              <button
-                type="button"
-                className={`nav-item${props.activeAlbumId === album.id ? ' active' : ''}`}
-                title={album.query}
-                onClick={() => {
-                  props.onOpenAlbum(album);
-                }}
-              >
-                <Icon name="album" />
-                <span className="nav-label">{album.name}</span>
-                {album.count !== null && (
-                  <span className="count">{formatCount(album.count, lang)}</span>
-                )}
-              </button>
-              <button
-                type="button"
-                className="row-action"
-                title={t('albums.delete')}
-                aria-label={t('albums.delete')}
-                onClick={() => {
-                  if (window.confirm(t('albums.deleteConfirm', { name: album.name }))) {
-                    client.api['albums.delete']({ id: album.id }).then(
-                      () => {
-                        if (props.activeAlbumId === album.id) props.onOpenAlbum(null);
-                        props.onAlbumsChanged();
-                      },
-                      (e: unknown) => {
-                        setError(describeError(e, t));
-                      },
-                    );
-                  }
-                }}
-              >
-                <Icon name="trash" size={14} />
-              </button>
-            </li>
+            <AlbumRow
+              key={album.id}
+              album={album}
+              activeAlbumId={props.activeAlbumId}
+              title={album.query}
+              deleteLabel={t('albums.delete')}
+              onOpenAlbum={props.onOpenAlbum}
+              onAlbumsChanged={props.onAlbumsChanged}
+              onError={setError}
+            />
           ))}
         </ul>
       </section>
