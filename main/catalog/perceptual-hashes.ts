@@ -262,8 +262,8 @@ export function forEachNearPair(
 ): void {
   forEachPackedNearPair(
     {
-      high: Int32Array.from(hashes, (hash) => ((hash[0] as number) << 16) | (hash[1] as number)),
-      low: Int32Array.from(hashes, (hash) => ((hash[2] as number) << 16) | (hash[3] as number)),
+      high: Int32Array.from(hashes, (hash) => (hash[0] << 16) | hash[1]),
+      low: Int32Array.from(hashes, (hash) => (hash[2] << 16) | hash[3]),
       ...(options.owner ? { owner: options.owner } : {}),
       ...(options.whole ? { whole: options.whole } : {}),
     },
