@@ -552,6 +552,29 @@ export function findDuplicateGroups(
 }
 
 /**
+ * The duplicates review's change counter (migration 19): it moves with every write that can
+ * change the groups, from any process.
+ */
+export function readDuplicatesGeneration(db: ReadableCatalog): number {
+  return (
+    db.prepare<[], number>(`SELECT n FROM duplicates_generation WHERE id = 1`).pluck().get() ?? -1
+  );
+}
+
+/** findDuplicateGroups and the generation it read them at, in one read transaction. */
+export function readDuplicateGroupsAt(
+  db: ReadableCatalog,
+  threshold: number = nearDuplicateThreshold,
+): { generation: number; groups: DuplicateGroup[] } {
+  return db
+    .transaction(() => ({
+      generation: readDuplicatesGeneration(db),
+      groups: findDuplicateGroups(db, threshold),
+    }))
+    .deferred();
+}
+
+/**
  * "Not duplicates": no two of these contents form a group again (every pair is remembered; a
  * content listed twice, or alone, means its copies in several places are meant).
  */
