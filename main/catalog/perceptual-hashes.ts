@@ -129,6 +129,24 @@ export function getPerceptualHashes(db: ReadableCatalog, contentId: number): Per
     .map(hashOf);
 }
 
+/**
+ * Whether a content can have similar photos found: `hashed`; `pending` (not hashed yet, or by
+ * an older recipe: the backfill will); `failed` (its thumbnail could not be hashed).
+ */
+export function perceptualHashState(
+  db: ReadableCatalog,
+  contentId: number | null,
+): 'hashed' | 'pending' | 'failed' {
+  if (contentId === null) return 'pending';
+  const row = db
+    .prepare<[number], { hash_version: number; band0: number | null }>(
+      `SELECT hash_version, band0 FROM perceptual_hashes WHERE content_id = ? AND variant = 0`,
+    )
+    .get(contentId);
+  if (!row || row.hash_version !== perceptualHashVersion) return 'pending';
+  return row.band0 === null ? 'failed' : 'hashed';
+}
+
 /** The whole picture's hash of a content, or null when it has none (yet). */
 export function getPerceptualHash(db: ReadableCatalog, contentId: number): PerceptualHash | null {
   return getPerceptualHashes(db, contentId)[0] ?? null;
