@@ -579,6 +579,16 @@ export function readDuplicatesGeneration(db: ReadableCatalog): number {
   );
 }
 
+/**
+ * At least as many as the hash rows (their largest rowid: one index step, where count(*) reads
+ * every row), to tell a small library from a large one.
+ */
+export function perceptualHashRowsAtMost(db: ReadableCatalog): number {
+  return (
+    db.prepare<[], number | null>(`SELECT max(rowid) FROM perceptual_hashes`).pluck().get() ?? 0
+  );
+}
+
 /** findDuplicateGroups and the generation it read them at, in one read transaction. */
 export function readDuplicateGroupsAt(
   db: ReadableCatalog,
