@@ -42,7 +42,7 @@ export interface DuplicateHandlerOptions {
 
 /** What the handlers need of search/duplicate-groups-cache.ts. */
 export interface DuplicateGroupsSource {
-  groups(): Promise<DuplicateGroup[]>;
+  list(): Promise<{ readonly groups: DuplicateGroup[]; readonly pending: number }>;
   /** The catalog changed under the groups: start listing them again now. */
   refresh(): void;
 }
@@ -73,25 +73,30 @@ export function createDuplicateHandlers(
   };
 
   return {
-    'duplicates.list': async () => ({
-      groups: (await (options.groups?.groups() ?? findDuplicateGroups(db))).map((group) => ({
-        photos: group.photos.map((p) => ({
-          photoId: p.photoId,
-          hash: p.sha256,
-          folderPath: p.folderPath,
-          relPath: p.relPath,
-          absolutePath: join(p.folderPath, p.relPath),
-          folderOnline: p.folderOnline,
-          size: p.size,
-          mtimeMs: p.mtimeMs,
-          width: p.width,
-          height: p.height,
-          takenAt: p.takenAt,
-          distance: p.distance,
+    'duplicates.list': async () => {
+      const { groups, pending } = options.groups
+        ? await options.groups.list()
+        : { groups: findDuplicateGroups(db), pending: countUnhashedContents(db) };
+      return {
+        groups: groups.map((group) => ({
+          photos: group.photos.map((p) => ({
+            photoId: p.photoId,
+            hash: p.sha256,
+            folderPath: p.folderPath,
+            relPath: p.relPath,
+            absolutePath: join(p.folderPath, p.relPath),
+            folderOnline: p.folderOnline,
+            size: p.size,
+            mtimeMs: p.mtimeMs,
+            width: p.width,
+            height: p.height,
+            takenAt: p.takenAt,
+            distance: p.distance,
+          })),
         })),
-      })),
-      pending: countUnhashedContents(db),
-    }),
+        pending,
+      };
+    },
 
     'duplicates.dismiss': ({ photoIds }) => {
       const places = readDuplicateCandidatePlaces(db, photoIds);

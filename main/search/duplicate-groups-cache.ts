@@ -7,7 +7,8 @@
 // (searches, thumbnails) for that long, so the groups are listed in a worker thread on its own
 // read-only connection (duplicate-groups-worker.ts), read in one transaction with
 // `duplicates_generation` (migration 19), which every write that can change a group bumps, from
-// any process. The groups are kept with that number: the next listing at the same number is
+// any process. The count of photos still to be hashed is read with them (0.1 s at 100k, and the
+// backfill's every hash bumps the number anyway). The groups are kept with that number: the next listing at the same number is
 // answered from memory; a listing at another number starts one worker, and callers that come
 // meanwhile wait for the same one. A write that leaves the groups stale also starts a worker at
 // once (`refresh`), so the page shown after "Not duplicates" or "Keep this one" finds them
@@ -28,6 +29,7 @@ import { siblingModuleUrl, startModuleWorker } from '../util/module-worker.ts';
 /** The worker's answer (zod: a worker message is a trust boundary, STYLE.md rule 8). */
 const DuplicateGroupsMessage = z.object({
   generation: z.number().int(),
+  pending: z.number().int().nonnegative(),
   groups: z.array(
     z.object({
       photos: z.array(
@@ -51,6 +53,13 @@ const DuplicateGroupsMessage = z.object({
   ),
 });
 export type DuplicateGroupsAt = z.infer<typeof DuplicateGroupsMessage>;
+
+/** What the review page lists. */
+export interface DuplicateListing {
+  readonly groups: DuplicateGroup[];
+  /** Contents still to be hashed by the backfill. */
+  readonly pending: number;
+}
 
 export interface DuplicateGroupsCacheOptions {
   /** Lists the groups; by default a worker thread on `catalogFile`. */
@@ -92,20 +101,23 @@ export class DuplicateGroupsCache {
     this.build = options.build ?? (() => this.buildInWorker(catalogFile));
   }
 
-  /** The groups as the catalog has them now: kept ones if current, else a fresh listing. */
-  async groups(): Promise<DuplicateGroup[]> {
+  /**
+   * The groups and the count of photos still to be hashed as the catalog has them now: the
+   * kept ones if current, else a fresh listing.
+   */
+  async list(): Promise<DuplicateListing> {
     if (this.closed) throw new Error('The duplicate groups are closed.');
     const wanted = readDuplicatesGeneration(this.db);
-    if (this.kept?.generation === wanted) return this.kept.groups;
+    if (this.kept?.generation === wanted) return this.kept;
     if (this.building === null && perceptualHashRowsAtMost(this.db) <= this.inPlaceUpToRows) {
       this.kept = readDuplicateGroupsAt(this.db);
-      return this.kept.groups;
+      return this.kept;
     }
     let listed = await this.listing();
     // A listing already under way may have read the catalog before a write this call must
     // see; the next one starts after this call did, so it sees it.
     if (listed.generation < wanted) listed = await this.listing();
-    return listed.groups;
+    return listed;
   }
 
   /** Starts a listing now when the kept groups are stale (after a write of our own). */

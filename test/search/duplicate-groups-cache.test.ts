@@ -58,15 +58,15 @@ const paths = (groups: { photos: { relPath: string }[] }[]) =>
 describe(DuplicateGroupsCache.name, () => {
   it('lists in a worker, keeps the groups while the catalog has them, lists again after a change', async () => {
     const cache = keep(new DuplicateGroupsCache(db, file, { inPlaceUpToRows: 0 }));
-    const first = await cache.groups();
+    const first = (await cache.list()).groups;
     expect(paths(first)).toEqual(paths(findDuplicateGroups(db)));
     expect(first).toHaveLength(3);
     expect(cache.state().builds).toBe(1);
-    expect(await cache.groups()).toBe(first);
+    expect((await cache.list()).groups).toBe(first);
     expect(cache.state().builds).toBe(1);
 
     dismissDuplicates(db, [1, 2], 0);
-    const afterDismissal = await cache.groups();
+    const afterDismissal = (await cache.list()).groups;
     expect(cache.state().builds).toBe(2);
     expect(paths(afterDismissal)).toEqual(paths(findDuplicateGroups(db)));
     expect(afterDismissal).toHaveLength(2);
@@ -74,14 +74,14 @@ describe(DuplicateGroupsCache.name, () => {
     markPhotosMissing(db, [3]);
     cache.refresh();
     expect(cache.state().building).toBe(true);
-    expect(paths(await cache.groups())).toEqual(paths(findDuplicateGroups(db)));
+    expect(paths((await cache.list()).groups)).toEqual(paths(findDuplicateGroups(db)));
     expect(cache.state().builds).toBe(3);
-    expect(await cache.groups()).toHaveLength(1);
+    expect((await cache.list()).groups).toHaveLength(1);
   });
 
   it('lists a small library in place, and in place when the worker fails', async () => {
     const small = keep(new DuplicateGroupsCache(db, file));
-    expect(await small.groups()).toHaveLength(3);
+    expect((await small.list()).groups).toHaveLength(3);
     expect(small.state().builds).toBe(0);
 
     const broken = keep(
@@ -89,6 +89,6 @@ describe(DuplicateGroupsCache.name, () => {
         inPlaceUpToRows: 0,
       }),
     );
-    expect(paths(await broken.groups())).toEqual(paths(findDuplicateGroups(db)));
+    expect(paths((await broken.list()).groups)).toEqual(paths(findDuplicateGroups(db)));
   });
 });
