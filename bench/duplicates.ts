@@ -29,6 +29,7 @@ import { makeRenditions } from '../main/imaging/image-renditions.ts';
 import { DuplicateGroupsCache } from '../main/search/duplicate-groups-cache.ts';
 import {
   bandWithOneBitFlips,
+  hashedCrops,
   perceptualHashSet,
   type PerceptualHash,
 } from '../main/imaging/perceptual-hash.ts';
@@ -142,7 +143,7 @@ const variants: Variant[] = [
   })),
 ];
 
-/** As the app does it: the whole and centre-crop hashes of the 320 px thumbnail. */
+/** As the app does it: the whole and crop hashes of the 320 px thumbnail. */
 async function thumbnailHash(
   input: Buffer | string,
 ): Promise<{ hash: PerceptualHash[]; ms: number }> {
@@ -274,7 +275,7 @@ async function timeCachedListing(db: Catalog, catalogFile: string) {
 
 /**
  * The band search at library scale: a real catalog file with `library` contents of random
- * hashes (whole and two crops each; distinct pictures are about 32 bits apart), one in 50 with
+ * hashes (whole and one per hashedCrops entry each; distinct pictures are about 32 bits apart), one in 50 with
  * a near copy 1–8 bits away.
  * Timed: the whole duplicates review (findDuplicateGroups) and one photo's similar search.
  */
@@ -316,7 +317,7 @@ async function timeLibrary(size: number) {
           addPhoto.run(folder.id, name, content.id);
           // Crop hashes as the app stores them (unrelated to the whole one, as for real photos).
           const crop = (): PerceptualHash => [random16(), random16(), random16(), random16()];
-          savePerceptualHash(db, content.id, { hash: h, crops: [crop(), crop()] }, 0);
+          savePerceptualHash(db, content.id, { hash: h, crops: hashedCrops.map(crop) }, 0);
         };
         add(hash, String(i));
         if (i % 50 === 0) {
