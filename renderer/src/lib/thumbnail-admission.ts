@@ -70,7 +70,7 @@ export class ThumbnailAdmission {
 
   constructor(options: ThumbnailAdmissionOptions) {
     this.options = {
-      maxPerFrame: 2,
+      maxPerFrame: 4,
       idlePerFrame: 8,
       maxInFlight: 6,
       scrollMarginPx: 300,

@@ -523,9 +523,13 @@ const GridCell = memo(function GridCell(props: {
         />
       ) : (
         <div className="cell-placeholder">
-          <span>
-            {photo?.status === 'broken' ? props.brokenLabel : photo ? name : props.pendingLabel}
-          </span>
+          {/* A thumbnail on its way shows an empty tile: text in dozens of tiles a frame costs
+              the scroll more than anything else it draws ([Note: Thumbnails admitted by frame]). */}
+          {thumbnailUrl === null && (
+            <span>
+              {photo?.status === 'broken' ? props.brokenLabel : photo ? name : props.pendingLabel}
+            </span>
+          )}
         </div>
       )}
       {props.unreachableLabel && (
