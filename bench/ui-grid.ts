@@ -1,9 +1,7 @@
 // UI grid benchmark (issues 7 and 16): a catalog of 100k photos served by the real web host,
 // the real renderer in Chromium, and the justified grid scrolled frame by frame. The photos
-// have varied shapes (4:3, 3:4, 16:9, 3:2, 1:1, 2:1 panoramas) and real WebP thumbnails (12
-// generated images hard-linked under every content's hash, so the browser decodes real
-// images without 100k files' worth of disk), dated over 15 years so month sections and the
-// timeline are real. Measured:
+// (varied shapes, 15 years of dates, real WebP thumbnails) are written by
+// test/e2e/synthetic-grid-library.ts, which the grid's Chromium tests share. Measured:
 // - frame times while scrolling 400 frames at 400 px/frame (a fast flick; pages stream in
 //   behind), then 300 frames at 100 px/frame (a brisk wheel) and 300 at 25 px/frame (reading),
 //   and the same scrolls on a blank page of the same height in the same browser (the reference:
@@ -18,29 +16,17 @@
 // - the DOM size (cells rendered stay bounded however large the library), time to the first
 //   grid, and photos.search first-page latency over HTTP.
 // The last line of output is one JSON object. Usage: npm run bench:ui-grid [-- --photos N]
-import { linkSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { chromium } from 'playwright-core';
-import sharp from 'sharp';
-import { openCatalog } from '../main/catalog/catalog-connection.ts';
-import { thumbnailPath } from '../main/library/library-files.ts';
 import { ensureRendererBuilt } from '../main/server/renderer-build.ts';
 import { startWebHost } from '../main/server/web-host.ts';
-import { dataPaths } from '../main/util/data-dir.ts';
+import { createSyntheticGridLibrary } from '../test/e2e/synthetic-grid-library.ts';
 
 const args = process.argv.slice(2);
 const photoCount = Number(args[args.indexOf('--photos') + 1] ?? 0) || 100_000;
-const shapes: readonly [number, number][] = [
-  [4000, 3000],
-  [3000, 4000],
-  [1920, 1080],
-  [6000, 4000],
-  [3000, 3000],
-  [8000, 4000],
-];
-const colours = ['#c0392b', '#2980b9', '#27ae60', '#8e44ad', '#d35400', '#16a085'];
 
 /**
  * Frame durations of `frames` scroll steps of `step` px on the element `selector`, in the page,
@@ -133,63 +119,8 @@ async function withCpu(
 const root = mkdtempSync(join(tmpdir(), 'tujian-bench-ui-'));
 try {
   ensureRendererBuilt();
-  const dataRoot = join(root, 'data');
-  const db = openCatalog(dataPaths(dataRoot).catalog);
   const built = performance.now();
-  // One real thumbnail per shape and colour, linked under every content's hash.
-  const sources: string[] = [];
-  for (let s = 0; s < shapes.length; s++) {
-    const [w, h] = shapes[s] ?? [4, 3];
-    for (let c = 0; c < 2; c++) {
-      const file = join(root, `thumb-${String(s)}-${String(c)}.webp`);
-      const scale = 320 / Math.max(w, h);
-      await sharp({
-        create: {
-          width: Math.round(w * scale),
-          height: Math.round(h * scale),
-          channels: 3,
-          background: colours[(s + c * 3) % colours.length] ?? '#888888',
-        },
-      })
-        .composite([
-          {
-            input: Buffer.from(
-              `<svg width="${String(Math.round(w * scale))}" height="${String(Math.round(h * scale))}"><circle cx="50%" cy="50%" r="30%" fill="white" fill-opacity="0.6"/></svg>`,
-            ),
-          },
-        ])
-        .webp()
-        .toFile(file);
-      sources.push(file);
-    }
-  }
-  db.transaction(() => {
-    const now = Date.now();
-    db.prepare(`INSERT INTO folders (id, path, added_at) VALUES (1, ?, ?)`).run(
-      join(root, 'Photos'),
-      now,
-    );
-    const content = db.prepare(
-      `INSERT INTO contents (id, hash, size, format, width, height, taken_at, has_preview, created_at) VALUES (?, ?, 1000, 'jpeg', ?, ?, ?, 1, ?)`,
-    );
-    const photo = db.prepare(
-      `INSERT INTO photos (id, folder_id, rel_path, size, mtime_ms, content_id, status) VALUES (?, 1, ?, 1000, ?, ?, 'ok')`,
-    );
-    const fifteenYears = 15 * 365 * 86_400_000;
-    for (let i = 1; i <= photoCount; i++) {
-      const hash = i.toString(16).padStart(64, '0');
-      // Shapes in an irregular pattern, so rows hold different numbers of photos.
-      const shape = (i * 7 + (i >> 3)) % shapes.length;
-      const [w, h] = shapes[shape] ?? [4000, 3000];
-      const takenAt = Date.UTC(2010, 0, 1) + Math.floor((i / photoCount) * fifteenYears);
-      content.run(i, hash, w, h, takenAt, now);
-      photo.run(i, `y${String(2010 + (i % 15))}/IMG_${String(i).padStart(6, '0')}.jpg`, now, i);
-      const target = thumbnailPath(dataRoot, hash);
-      mkdirSync(dirname(target), { recursive: true });
-      linkSync(sources[shape * 2 + (i % 2)] ?? '', target);
-    }
-  })();
-  db.close();
+  const dataRoot = await createSyntheticGridLibrary(root, photoCount);
   const catalogMs = performance.now() - built;
 
   const host = await startWebHost({ dataRoot });
