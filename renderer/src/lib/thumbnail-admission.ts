@@ -49,7 +49,7 @@ interface Waiting {
 }
 
 /** A scroll with no new position for this long is idle (velocity 0). */
-const idleAfterMs = 120;
+const idleAfterMs = 100;
 /** The load latency assumed before any load was measured, and its bounds. */
 const initialLatencyMs = 60;
 const minLatencyMs = 16;
