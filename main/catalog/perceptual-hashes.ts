@@ -156,20 +156,36 @@ export function getPerceptualHash(db: ReadableCatalog, contentId: number): Perce
  * The band lookup of [Note: Near-duplicate search by bands] for a content's hashes: rows whose
  * band i equals band i of one of them or differs from it in one bit, for any i. Each band term
  * is an IN list on its own index, so SQLite answers with index searches (a MULTI-INDEX OR),
- * never a table scan.
+ * never a table scan. The whole hash is looked up among all rows; the crop hashes only among
+ * whole-picture rows (never crop against crop), through migration 19's partial indexes: with
+ * six crop hashes a content, looking them up among every row fetched five times the rows
+ * (a similar search at 100k photos took 29 ms, p50).
  */
 export function similarCandidatesQuery(hashes: readonly PerceptualHash[]): {
   sql: string;
   params: number[];
 } {
-  const probes = [0, 1, 2, 3].map((band) => [
-    ...new Set(hashes.flatMap((hash) => bandWithOneBitFlips(hash[band] as number))),
-  ]);
-  const sql = `SELECT content_id, variant, band0, band1, band2, band3 FROM perceptual_hashes
- WHERE hash_version = ? AND (${probes
+  const [whole, ...crops] = hashes;
+  const lookup = (of: readonly PerceptualHash[], wholeRowsOnly: boolean) => {
+    const probes = [0, 1, 2, 3].map((band) => [
+      ...new Set(of.flatMap((hash) => bandWithOneBitFlips(hash[band] as number))),
+    ]);
+    return {
+      sql: `SELECT content_id, variant, band0, band1, band2, band3 FROM perceptual_hashes
+ WHERE ${wholeRowsOnly ? 'variant = 0 AND ' : ''}hash_version = ? AND (${probes
    .map((values, band) => `band${String(band)} IN (${values.map(() => '?').join(', ')})`)
-   .join(' OR ')})`;
-  return { sql, params: [perceptualHashVersion, ...probes.flat()] };
+   .join(' OR ')})`,
+      params: [perceptualHashVersion, ...probes.flat()],
+    };
+  };
+  const parts = [
+    ...(whole ? [lookup([whole], false)] : []),
+    ...(crops.length > 0 ? [lookup(crops, true)] : []),
+  ];
+  return {
+    sql: parts.map((part) => part.sql).join('\nUNION ALL\n'),
+    params: parts.flatMap((part) => part.params),
+  };
 }
 
 /**

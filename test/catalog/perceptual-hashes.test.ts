@@ -91,6 +91,12 @@ describe(findSimilarContents.name, () => {
         `USING INDEX perceptual_hashes_band${String(band)} (band${String(band)}=?)`,
       );
     }
+    // The crop hashes are looked up among whole-picture hashes only (migration 19).
+    for (const band of [0, 1, 2, 3]) {
+      expect(plan).toContain(
+        `USING INDEX perceptual_hashes_whole_band${String(band)} (band${String(band)}=?)`,
+      );
+    }
     expect(plan).not.toMatch(/SCAN perceptual_hashes(?! USING)/);
   });
 

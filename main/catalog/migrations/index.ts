@@ -17,7 +17,7 @@ import { migration0014ManualAlbums } from './0014-manual-albums.ts';
 import { migration0015PerceptualHashes } from './0015-perceptual-hashes.ts';
 import { migration0016PhotoTextGrams } from './0016-photo-text-grams.ts';
 import { migration0017ImportedFaceRegions } from './0017-imported-face-regions.ts';
-import { migration0019DuplicatesGeneration } from './0019-duplicates-generation.ts';
+import { migration0019DuplicatesReview } from './0019-duplicates-review.ts';
 import { migration0021TextSpacesCarryOver } from './0021-text-spaces-carry-over.ts';
 
 export const migrations: readonly Migration[] = [
@@ -38,6 +38,6 @@ export const migrations: readonly Migration[] = [
   migration0015PerceptualHashes,
   migration0016PhotoTextGrams,
   migration0017ImportedFaceRegions,
-  migration0019DuplicatesGeneration,
+  migration0019DuplicatesReview,
   migration0021TextSpacesCarryOver,
 ];

@@ -1,10 +1,15 @@
-// Migration 19: a change counter for the duplicates review (issue 16's loose ends). Every write
-// that can change the near-duplicate groups bumps `duplicates_generation.n` in the same
+// Migration 19: the duplicates review at 100k photos (issue 16's loose ends). A change counter:
+// every write that can change the near-duplicate groups bumps `duplicates_generation.n` in the same
 // transaction, from any process: a perceptual hash saved or removed, a "Not duplicates", and
 // the photo, content and folder columns a group shows or filters on. The web host and desktop
 // app keep the groups they computed with the number they were read at and list them again only
 // when it changed. See [Note: Duplicate groups off the main thread] in
 // main/search/duplicate-groups-cache.ts.
+//
+// And each band's index over the whole-picture hashes alone (variant 0): a content's crop hashes
+// are looked up only among whole hashes (similarCandidatesQuery in perceptual-hashes.ts), and
+// with the one-edge crops of recipe 2 (seven hashes a content) the full band indexes made a
+// similar search fetch five times the rows it needs.
 //
 // Its own counter, not `search_generation` (migration 5): that one moves with every tag the
 // tagging jobs write, and would make the groups stale all the while a library is tagged.
@@ -37,9 +42,9 @@ END;`,
   )
   .join('\n');
 
-export const migration0019DuplicatesGeneration: Migration = {
+export const migration0019DuplicatesReview: Migration = {
   version: 19,
-  name: 'duplicates-generation',
+  name: 'duplicates-review',
   up: `
 CREATE TABLE duplicates_generation (
   id INTEGER PRIMARY KEY CHECK (id = 1),
@@ -47,5 +52,11 @@ CREATE TABLE duplicates_generation (
 ) STRICT;
 INSERT INTO duplicates_generation (id, n) VALUES (1, 0);
 ${triggers}
+${[0, 1, 2, 3]
+  .map(
+    (band) =>
+      `CREATE INDEX perceptual_hashes_whole_band${String(band)} ON perceptual_hashes(band${String(band)}) WHERE variant = 0;`,
+  )
+  .join('\n')}
 `,
 };

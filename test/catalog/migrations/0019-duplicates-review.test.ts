@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openCatalog } from '../../../main/catalog/catalog-connection.ts';
 import { migrations } from '../../../main/catalog/migrations/index.ts';
-import { migration0019DuplicatesGeneration } from '../../../main/catalog/migrations/0019-duplicates-generation.ts';
+import { migration0019DuplicatesReview } from '../../../main/catalog/migrations/0019-duplicates-review.ts';
 import {
   dismissDuplicates,
   readDuplicatesGeneration,
@@ -25,7 +25,7 @@ afterEach(() => {
   for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
 });
 
-describe(`migration ${migration0019DuplicatesGeneration.name}`, () => {
+describe(`migration ${migration0019DuplicatesReview.name}`, () => {
   it('upgrades a version-17 catalog; the counter moves with the writes the groups read, only', () => {
     const file = tempFile();
     const old = openCatalog(file, { migrations: migrations.filter((m) => m.version <= 17) });
@@ -37,7 +37,7 @@ describe(`migration ${migration0019DuplicatesGeneration.name}`, () => {
         VALUES (1, 1, 'a.jpg', 1, 0, 1, 'ok');`);
     old.close();
     const db = openCatalog(file, {
-      migrations: migrations.filter((m) => m.version <= migration0019DuplicatesGeneration.version),
+      migrations: migrations.filter((m) => m.version <= migration0019DuplicatesReview.version),
     });
     expect(db.pragma('user_version', { simple: true })).toBe(19);
     expect(readDuplicatesGeneration(db)).toBe(0);
