@@ -51,13 +51,12 @@ interface ClusterRow {
 
 const unfilteredFrom = `contents c JOIN photos p ON p.content_id = c.id`;
 
-/** The photos in a box, grouped by the grid of [Note: Map grid]; the largest clusters first. */
-export function clusterLocatedPhotos(
-  db: Catalog,
+/** The cluster query and its parameters (exported for the EXPLAIN QUERY PLAN test). */
+export function clusterStatement(
   box: GeoBox,
   cellDegrees: number,
   filter: PhotoFilterSql | null,
-): MapCluster[] {
+): { sql: string; params: (string | number)[] } {
   const where = filter ? `(${filter.where})` : `p.status != 'missing'`;
   const sql = `
     SELECT g.lat, g.lon, g.n, g.south, g.west, g.north, g.east, g.photo,
@@ -80,6 +79,17 @@ export function clusterLocatedPhotos(
     cellDegrees,
     cellDegrees,
   ];
+  return { sql, params };
+}
+
+/** The photos in a box, grouped by the grid of [Note: Map grid]; the largest clusters first. */
+export function clusterLocatedPhotos(
+  db: Catalog,
+  box: GeoBox,
+  cellDegrees: number,
+  filter: PhotoFilterSql | null,
+): MapCluster[] {
+  const { sql, params } = clusterStatement(box, cellDegrees, filter);
   return db
     .prepare<(string | number)[], ClusterRow>(sql)
     .all(...params)

@@ -444,7 +444,12 @@ function parseNear(name: string, value: string, at: number): QueryFilter {
   if (n?.length !== 2 && n?.length !== 3) return valueError(name, value, at, expected);
   const [lat = 0, lon = 0, km = nearDefaultKm] = n;
   if (Math.abs(lat) > 90 || Math.abs(lon) > 180) {
-    return valueError(name, value, at, 'a latitude from -90 to 90 and a longitude from -180 to 180');
+    return valueError(
+      name,
+      value,
+      at,
+      'a latitude from -90 to 90 and a longitude from -180 to 180',
+    );
   }
   if (!(km > 0 && km <= nearMaxKm)) {
     return valueError(name, value, at, `a radius above 0 and at most ${String(nearMaxKm)} km`);
@@ -456,7 +461,12 @@ function parseNear(name: string, value: string, at: number): QueryFilter {
 function parseArea(name: string, value: string, at: number): QueryFilter {
   const n = decimals(value);
   if (n?.length !== 4) {
-    return valueError(name, value, at, `south,west,north,east in degrees, like ${name}:30,120,32,122`);
+    return valueError(
+      name,
+      value,
+      at,
+      `south,west,north,east in degrees, like ${name}:30,120,32,122`,
+    );
   }
   const [south = 0, west = 0, north = 0, east = 0] = n;
   if ([south, north].some((v) => Math.abs(v) > 90) || [west, east].some((v) => Math.abs(v) > 180)) {
