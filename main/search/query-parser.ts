@@ -433,7 +433,9 @@ export const nearMaxKm = 1000;
 function decimals(value: string): number[] | null {
   const parts = value.trim().split(/[,，]/u);
   const numbers = parts.map((p) => p.trim().replace(/km$/iu, ''));
-  if (numbers.some((n) => !/^-?\d{1,3}(\.\d{1,12})?$/.test(n))) return null;
+  // As JavaScript prints a double (the map writes a cluster's exact bounds): up to 17
+  // significant digits, and an exponent for tiny values (1e-7).
+  if (numbers.some((n) => !/^-?\d{1,3}(\.\d{1,20})?(e-?\d{1,3})?$/i.test(n))) return null;
   return numbers.map(Number);
 }
 

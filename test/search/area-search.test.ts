@@ -83,6 +83,21 @@ describe(`${searchPhotos.name}: near: and area: (${nearCircle.name})`, () => {
     expect(found('-area:-90,-180,90,180')).toEqual([]);
   });
 
+  it('takes a box of exact doubles as JavaScript prints them (the map writes cluster bounds so)', () => {
+    const exif = { lat: -33.85983333333333, lon: 151.21111111111111 };
+    const tiny = { lat: 1e-7, lon: -0.0000123 };
+    expect(
+      found(`area:${String(exif.lat)},${String(exif.lon)},${String(exif.lat)},${String(exif.lon)}`),
+    ).toEqual([]);
+    fx.addPhoto({ relPath: 'exif.jpg', ...exif });
+    fx.addPhoto({ relPath: 'tiny.jpg', ...tiny });
+    const box = (p: { lat: number; lon: number }) =>
+      `area:${[p.lat, p.lon, p.lat, p.lon].map(String).join(',')}`;
+    expect(String(tiny.lat)).toBe('1e-7');
+    expect(found(box(exif))).toEqual(['exif']);
+    expect(found(box(tiny))).toEqual(['tiny']);
+  });
+
   it('round-trips through formatQuery', () => {
     for (const text of ['near:31.24,121.49,10', 'area:-20,178,-15,-179']) {
       expect(formatQuery(parseQuery(text))).toBe(text);
