@@ -52,11 +52,37 @@ function polygonsOf(geometry) {
   return [];
 }
 
+/**
+ * A ring that crosses the antimeridian (Chukotka, Wrangel Island, Fiji) jumps 360° between two
+ * neighbours, which a path would draw as a line across the world. Its longitudes are made
+ * continuous (past ±180°), and the ring is drawn again shifted by 360° so that the part past
+ * the edge shows at the other edge; the map clips both to the world. A jump along a pole
+ * (Antarctica's closing edge at -89.999°) is a real edge and is kept.
+ */
+function unwrappedCopies(ring) {
+  const out = [];
+  let offset = 0;
+  for (const [lon, lat] of ring) {
+    const prev = out.at(-1);
+    let x = lon + offset;
+    if (prev && Math.abs(lat) < 89 && Math.abs(x - prev[0]) > 180) {
+      offset += x > prev[0] ? -360 : 360;
+      x = lon + offset;
+    }
+    out.push([x, lat]);
+  }
+  const xs = out.map(([x]) => x);
+  const copies = [out];
+  if (Math.max(...xs) > 180) copies.push(out.map(([x, y]) => [x - 360, y]));
+  if (Math.min(...xs) < -180) copies.push(out.map(([x, y]) => [x + 360, y]));
+  return copies;
+}
+
 const landTopo = readAtlas('land-50m.json');
 const land = feature(landTopo, landTopo.objects.land);
 const landPath = (land.type === 'FeatureCollection' ? land.features : [land])
   .flatMap((f) => polygonsOf(f.geometry))
-  .flatMap((rings) => rings.map((ring) => pathOf(ring, true)))
+  .flatMap((rings) => rings.flatMap(unwrappedCopies).map((ring) => pathOf(ring, true)))
   .join('');
 
 const countriesTopo = readAtlas('countries-110m.json');

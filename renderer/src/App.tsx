@@ -89,6 +89,8 @@ export function App() {
     initialUrl.map !== null ? 'map' : 'library',
   );
   const [mapCamera, setMapCamera] = useState<MapCamera>(initialUrl.map ?? worldCamera);
+  // Bumped when Back brings a map camera from the URL: the map view starts again there.
+  const [mapRestored, setMapRestored] = useState(0);
   // Panning and zooming replace the map's history entry instead of adding one per move.
   const [mapMoving, setMapMoving] = useState(false);
   const [versions, setVersions] = useState<Versions>({
@@ -180,7 +182,10 @@ export function App() {
       setPhotoId(state.photoId);
       // Back from the grid a map cluster opened returns to the map where it was.
       setMapMoving(false);
-      if (state.map !== null) setMapCamera(state.map);
+      if (state.map !== null) {
+        setMapCamera(state.map);
+        setMapRestored((n) => n + 1);
+      }
       setView((v) => (state.map !== null ? 'map' : v === 'map' ? 'library' : v));
     };
     window.addEventListener('popstate', onPop);
@@ -321,10 +326,13 @@ export function App() {
           />
           {view === 'map' ? (
             <MapView
+              key={mapRestored}
               query={query}
-              camera={mapCamera}
+              initialCamera={mapCamera}
               version={versions.photos}
               onCamera={(camera) => {
+                // The first report is where the view started: nothing moved yet.
+                if (camera === mapCamera) return;
                 setMapMoving(true);
                 setMapCamera(camera);
               }}

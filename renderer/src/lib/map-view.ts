@@ -21,7 +21,7 @@ export interface ViewSize {
   readonly height: number;
 }
 
-export const worldCamera: MapCamera = { lat: 20, lon: 0, zoom: 0 };
+export const worldCamera: MapCamera = { lat: 0, lon: 0, zoom: 0 };
 
 const clamp = (v: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, v));
 

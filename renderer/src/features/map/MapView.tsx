@@ -39,7 +39,8 @@ const wheelStep = 100;
 
 export function MapView(props: {
   query: string;
-  camera: MapCamera;
+  /** Where the map starts (the URL's camera). */
+  initialCamera: MapCamera;
   onCamera: (camera: MapCamera) => void;
   /** Open the library grid on a cluster's photos. */
   onOpenArea: (box: GeoBox) => void;
@@ -56,7 +57,15 @@ export function MapView(props: {
   const [dragOffset, setDragOffset] = useState<{ dx: number; dy: number } | null>(null);
   const drag = useRef<{ x: number; y: number; moved: boolean; id: number } | null>(null);
   const wheel = useRef(0);
-  const { camera, onCamera } = props;
+  // The camera is this view's state: wheel events and key repeats come faster than renders, and
+  // each must build on the one before (functional updates). The parent hears of every change
+  // (for the URL) and remounts the view to put it elsewhere (Back).
+  const [camera, setCamera] = useState<MapCamera>(props.initialCamera);
+  const onCameraRef = useRef(props.onCamera);
+  onCameraRef.current = props.onCamera;
+  useEffect(() => {
+    onCameraRef.current(camera);
+  }, [camera]);
 
   useEffect(() => {
     client.api['map.outline']({}).then(setOutline, setError);
@@ -103,9 +112,16 @@ export function MapView(props: {
   const centre = { x: size.width / 2, y: size.height / 2 };
   const zoomBy = useCallback(
     (steps: number, at?: { x: number; y: number }) => {
-      onCamera(zoomAbout(camera, steps, at ?? { x: size.width / 2, y: size.height / 2 }, size));
+      const centre = { x: size.width / 2, y: size.height / 2 };
+      setCamera((c) => zoomAbout(c, steps, at ?? centre, size));
     },
-    [camera, onCamera, size],
+    [size],
+  );
+  const panPixels = useCallback(
+    (dx: number, dy: number) => {
+      setCamera((c) => panBy(c, dx, dy, size));
+    },
+    [size],
   );
 
   // The wheel zooms about the pointer; a listener of our own, since React's is passive and
@@ -147,7 +163,7 @@ export function MapView(props: {
     drag.current = null;
     setDragOffset(null);
     if (d?.moved !== true) return;
-    onCamera(panBy(camera, e.clientX - d.x, e.clientY - d.y, size));
+    panPixels(e.clientX - d.x, e.clientY - d.y);
   };
 
   const onKeyDown = (e: ReactKeyboardEvent<HTMLDivElement>) => {
@@ -163,16 +179,16 @@ export function MapView(props: {
         zoomBy(-1);
         break;
       case 'ArrowLeft':
-        onCamera(panBy(camera, step.x, 0, size));
+        panPixels(step.x, 0);
         break;
       case 'ArrowRight':
-        onCamera(panBy(camera, -step.x, 0, size));
+        panPixels(-step.x, 0);
         break;
       case 'ArrowUp':
-        onCamera(panBy(camera, 0, step.y, size));
+        panPixels(0, step.y);
         break;
       case 'ArrowDown':
-        onCamera(panBy(camera, 0, -step.y, size));
+        panPixels(0, -step.y);
         break;
       default:
         return;
@@ -240,8 +256,18 @@ export function MapView(props: {
           />
           {outline && (
             <g transform={outlineTransform}>
-              <path className="map-land" d={outline.land} vectorEffect="non-scaling-stroke" />
-              <path className="map-borders" d={outline.borders} vectorEffect="non-scaling-stroke" />
+              {/* Rings across the antimeridian are drawn on both sides: clip them to the world. */}
+              <clipPath id="map-world-clip">
+                <rect x={-180 / unit} y={-90 / unit} width={360 / unit} height={180 / unit} />
+              </clipPath>
+              <g clipPath="url(#map-world-clip)">
+                <path className="map-land" d={outline.land} vectorEffect="non-scaling-stroke" />
+                <path
+                  className="map-borders"
+                  d={outline.borders}
+                  vectorEffect="non-scaling-stroke"
+                />
+              </g>
             </g>
           )}
         </svg>
@@ -314,7 +340,7 @@ export function MapView(props: {
             aria-label={t('map.reset')}
             title={t('map.reset')}
             onClick={() => {
-              onCamera(worldCamera);
+              setCamera(worldCamera);
             }}
           >
             <Icon name="globe" />
