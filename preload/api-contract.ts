@@ -773,6 +773,8 @@ export const apiContract = {
       query: z.string().max(2000).default(''),
       bbox: GeoBox,
       zoom: z.number().int().min(0).max(maxMapZoom),
+      /** Search as you type: the last word matches tag names starting with it (as photos.search). */
+      lastWordPrefix: z.boolean().default(false),
     }),
     MapPoints,
   ),

@@ -18,9 +18,9 @@ export function createMapHandlers(
 ): Pick<ApiHandlers, MapChannels> {
   let outline: Promise<MapOutline> | null = null;
   return {
-    'map.points': ({ query, bbox, zoom }) => {
+    'map.points': ({ query, bbox, zoom, lastWordPrefix }) => {
       try {
-        return mapPoints(db, query, bbox, zoom);
+        return mapPoints(db, query, bbox, zoom, { lastWordPrefix });
       } catch (error) {
         if (error instanceof QueryParseError) {
           throw new ApiError('query-syntax', error.message, {

@@ -10,6 +10,7 @@ import {
   type MapCluster,
 } from '../catalog/map-clusters.ts';
 import { readSearchGeneration } from '../catalog/search-snapshot-rows.ts';
+import type { ParseOptions } from './query-parser.ts';
 import { planQueryText } from './search-service.ts';
 
 /** The grid's cell at a zoom: 16 cells across the world's half at zoom 0 ([Note: Map grid]). */
@@ -72,13 +73,20 @@ function cachedCounts(
 }
 
 /** Clusters in the box at a zoom, and the query's counts. Throws `QueryParseError`. */
-export function mapPoints(db: Catalog, query: string, box: GeoBox, zoom: number): MapPointsResult {
-  const text = query.trim();
-  const filter = text === '' ? null : planQueryText(db, text);
+export function mapPoints(
+  db: Catalog,
+  query: string,
+  box: GeoBox,
+  zoom: number,
+  options: ParseOptions = {},
+): MapPointsResult {
+  // Trimmed only at the start: a trailing space says the last word is finished (ParseOptions).
+  const text = query.trimStart();
+  const filter = text.trim() === '' ? null : planQueryText(db, text, options);
   const cellDegrees = mapCellDegrees(zoom);
   return {
     clusters: clusterLocatedPhotos(db, snapBoxToCells(box, cellDegrees), cellDegrees, filter),
-    ...cachedCounts(db, text, filter),
+    ...cachedCounts(db, `${options.lastWordPrefix === true ? 'prefix' : 'word'}:${text}`, filter),
     cellDegrees,
   };
 }

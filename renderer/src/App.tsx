@@ -328,6 +328,8 @@ export function App() {
             <MapView
               key={mapRestored}
               query={query}
+              typing={typing}
+              onSyntaxError={setSyntaxError}
               initialCamera={mapCamera}
               version={versions.photos}
               onCamera={(camera) => {

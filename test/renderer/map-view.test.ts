@@ -125,4 +125,19 @@ describe(queryWithArea.name, () => {
     expect(queryWithArea('dog OR cat', box)).toBe(`(dog OR cat) ${areaTerm(box)}`);
     expect(queryWithArea('dog | cat', box)).toBe(`(dog | cat) ${areaTerm(box)}`);
   });
+
+  it('writes each edge with at most 6 decimals, rounded outward', () => {
+    // As EXIF positions read back (the e2e test's Shanghai cluster): 31.239700000000003 is a
+    // double above 31.2397's, so its edge goes up a step.
+    const exif = {
+      south: 31.2243,
+      west: 121.49980000000001,
+      north: 31.239700000000003,
+      east: 121.54469999999999,
+    };
+    expect(areaTerm(exif)).toBe('area:31.2243,121.4998,31.239701,121.5447');
+    expect(areaTerm({ south: -33.85983333333333, west: 1e-7, north: 0.1234564, east: 2 })).toBe(
+      'area:-33.859834,0,0.123457,2',
+    );
+  });
 });

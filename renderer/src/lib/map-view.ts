@@ -136,9 +136,22 @@ export function parseMapCamera(text: string | null): MapCamera | null {
     : null;
 }
 
-/** The search term for a cluster's photos: its bounding box (`area:south,west,north,east`). */
+/**
+ * The search term for a cluster's photos: its bounding box (`area:south,west,north,east`), each
+ * edge at most 6 decimals (about 0.1 m) and rounded outward, so the term stays readable and
+ * still holds every photo of the cluster (a position read from EXIF is 121.49980000000001).
+ */
 export function areaTerm(box: GeoBox): string {
-  return `area:${[box.south, box.west, box.north, box.east].map(String).join(',')}`;
+  const down = (v: number) => {
+    const c = Number(v.toFixed(6));
+    return c <= v ? c : Number((c - 1e-6).toFixed(6));
+  };
+  const up = (v: number) => {
+    const c = Number(v.toFixed(6));
+    return c >= v ? c : Number((c + 1e-6).toFixed(6));
+  };
+  const edges = [down(box.south), down(box.west), up(box.north), up(box.east)];
+  return `area:${edges.map(String).join(',')}`;
 }
 
 /** A position as people read it: 31.2°N 121.5°E. */

@@ -17,7 +17,7 @@ import { useClient } from '../../api/client-context.tsx';
 import { EmptyState, Spinner } from '../../components/EmptyState.tsx';
 import { Icon } from '../../components/Icon.tsx';
 import { useI18n } from '../../i18n/i18n.tsx';
-import { describeError } from '../../lib/errors.ts';
+import { describeError, querySyntaxError, type QuerySyntaxError } from '../../lib/errors.ts';
 import {
   clusterRadius,
   formatPosition,
@@ -39,6 +39,10 @@ const wheelStep = 100;
 
 export function MapView(props: {
   query: string;
+  /** The query is being typed: its last word is a prefix (as in the grid). */
+  typing: boolean;
+  /** A query the server cannot read is shown under the search box, as for the grid. */
+  onSyntaxError: (error: QuerySyntaxError | null) => void;
   /** Where the map starts (the URL's camera). */
   initialCamera: MapCamera;
   onCamera: (camera: MapCamera) => void;
@@ -66,6 +70,8 @@ export function MapView(props: {
   useEffect(() => {
     onCameraRef.current(camera);
   }, [camera]);
+  const onSyntaxErrorRef = useRef(props.onSyntaxError);
+  onSyntaxErrorRef.current = props.onSyntaxError;
 
   useEffect(() => {
     client.api['map.outline']({}).then(setOutline, setError);
@@ -92,14 +98,20 @@ export function MapView(props: {
         query: props.query,
         bbox: visibleBox(camera, size),
         zoom: camera.zoom,
+        lastWordPrefix: props.typing,
       }).then(
         (value) => {
           if (!current) return;
           setPoints(value);
           setError(null);
+          onSyntaxErrorRef.current(null);
         },
         (e: unknown) => {
-          if (current) setError(e);
+          if (!current) return;
+          // A search still being written keeps the map as it was, with the hint under the box.
+          const syntax = querySyntaxError(e, props.query);
+          if (syntax) onSyntaxErrorRef.current(syntax);
+          else setError(e);
         },
       );
     }, 120);
@@ -107,7 +119,7 @@ export function MapView(props: {
       current = false;
       window.clearTimeout(timer);
     };
-  }, [client, camera, size, props.query, props.version]);
+  }, [client, camera, size, props.query, props.typing, props.version]);
 
   const centre = { x: size.width / 2, y: size.height / 2 };
   const zoomBy = useCallback(
