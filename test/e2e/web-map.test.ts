@@ -154,6 +154,20 @@ describe.skipIf(!ready)('web UI: the map of photos', () => {
     expect(lonAfter).toBeGreaterThan(lonBefore ?? 0);
     await page.click('[data-testid=map-reset]');
     await expect.poll(mapParam).toBe('0,0,0');
+    // Dragging the map 160 px right at zoom 0 (a degree is about 3.2 px here) shows what lies west.
+    const frame = await page.locator('[data-testid=map-frame]').boundingBox();
+    if (!frame) throw new Error('no map frame');
+    const from = { x: frame.x + 200, y: frame.y + frame.height - 80 };
+    await page.mouse.move(from.x, from.y);
+    await page.mouse.down();
+    await page.mouse.move(from.x + 80, from.y, { steps: 4 });
+    await page.mouse.move(from.x + 160, from.y, { steps: 4 });
+    await page.mouse.up();
+    await expect.poll(mapParam).toMatch(/^0,-\d+(\.\d+)?,0$/);
+    const draggedLon = Number((mapParam() ?? '').split(',')[1]);
+    expect(draggedLon).toBeCloseTo((-160 * 360) / frame.width, 0);
+    await page.click('[data-testid=map-reset]');
+    await expect.poll(mapParam).toBe('0,0,0');
     expect(pageErrors).toEqual([]);
   });
 
