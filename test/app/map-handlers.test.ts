@@ -58,6 +58,21 @@ describe(createMapHandlers.name, () => {
     expect(outline.land.match(/M/g)?.length ?? 0).toBeGreaterThan(500);
     expect(outline.land.match(/z/g)?.length).toBe(outline.land.match(/M/g)?.length);
     expect(outline.borders).toMatch(/^M-?\d+[ -]\d+l/);
+    // No step of a ring crosses the map: a ring across the antimeridian is unwrapped, never
+    // drawn from +180° back to -180° (which showed as a line across the whole world). Only
+    // Antarctica's closing edge runs along the pole, as it should.
+    let widest = 0;
+    for (const ring of outline.land.split('M').slice(1)) {
+      const numbers = (ring.match(/-?\d+/g) ?? []).map(Number);
+      let y = numbers[1] ?? 0;
+      for (let i = 2; i + 1 < numbers.length; i += 2) {
+        const next = y + (numbers[i + 1] ?? 0);
+        const alongPole = Math.min(Math.abs(y), Math.abs(next)) * outline.unit > 89.9;
+        if (!alongPole) widest = Math.max(widest, Math.abs(numbers[i] ?? 0) * outline.unit);
+        y = next;
+      }
+    }
+    expect(widest).toBeLessThan(90);
     // Every ring starts on the world, or on its copy one turn east or west (a ring across the
     // antimeridian is drawn twice, shifted by 360°, and clipped by the map): |y| ≤ 90°.
     for (const m of outline.land.matchAll(/M(-?\d+) ?(-?\d+)/g)) {
