@@ -383,6 +383,8 @@ export const CredentialField = z.object({
   value: z.string().nullable(),
   /** The values allowed, when the field is a choice (shown as a list). */
   choices: z.array(z.string()).nullable(),
+  /** An engine option with a default (shown under Options), not a credential. */
+  option: z.boolean(),
 });
 
 export const EngineSettingsView = z.object({
