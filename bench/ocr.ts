@@ -1,9 +1,13 @@
 // Benchmark of the on-device text stage (main/engines/text/): per-photo ms of photos without
 // text (the gate's cost, p50/p95) and with text (the whole read), character-level recall and
-// precision against ground truth, and peak RSS. Photos: the shared samples (labels.json says
+// precision against ground truth, word-level figures (words read whole; the ground truth's
+// spaces read as spaces, and spaces read where there are none, in Chinese apart: [Note: Spaces
+// between Latin words]), and peak RSS. Photos: the shared samples (labels.json says
 // which have text; page.png's text is transcribed in test/engines/text/text-images.ts) and
 // generated signs in Chinese and English, flat ("clear") and photographed (perspective onto a
-// sample photo, blur, JPEG 70; and that shrunk into a 12 MP photo, "small"). One worker, one
+// sample photo, blur, JPEG 70; and that shrunk into a 12 MP photo, "small"), and pages of small
+// English print (10–20 px, four fonts, flat and photographed: "small-print"; word figures
+// only, kept out of the timings so those stay comparable with earlier runs). One worker, one
 // inference thread: the one-core figure. Wall ms depend on how busy the machine is, so the
 // process CPU ms per photo (all threads: decode, gate, reading) are reported beside them.
 //   node bin/run-ts.js bench/ocr.ts [--dir D] [--rounds N]
@@ -11,6 +15,7 @@
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import sharp from 'sharp';
 import { z } from 'zod';
 import { textModelVersion } from '../main/engines/text/text-reader.ts';
 import { TextStage, type TextReading } from '../main/engines/text/text-stage.ts';
@@ -19,11 +24,17 @@ import {
   pageText,
   photographSign,
   precision,
+  proseFonts,
+  proseLines,
   recall,
+  renderProsePage,
   renderSign,
   scoreCharacters,
+  scoreWordGaps,
+  scoreWords,
   signs,
   smallSignPhoto,
+  type WordGapScore,
 } from '../test/engines/text/text-images.ts';
 
 const { values: args } = parseArgs({
@@ -41,7 +52,7 @@ const labels = Labels.parse(JSON.parse(readFileSync(join(dir, '..', 'labels.json
 
 interface Case {
   readonly name: string;
-  readonly kind: 'no-text' | 'clear' | 'photographed' | 'small';
+  readonly kind: 'no-text' | 'clear' | 'photographed' | 'small' | 'small-print';
   readonly input: string | Buffer;
   /** Ground truth; '' for photos without text. */
   readonly truth: string;
@@ -72,6 +83,23 @@ for (const [i, sign] of signs.entries()) {
   const small = await smallSignPhoto(flat, background, 2000 + i);
   cases.push({ name: `${sign.name}-small.jpg`, kind: 'small', input: small, truth });
 }
+for (const [f, font] of proseFonts.entries()) {
+  for (const [s, fontSize] of [10, 14, 20].entries()) {
+    // four lines of the eight, a different four for each page
+    const start = (f + s) % 5;
+    const lines = proseLines.slice(start, start + 4);
+    const page = await renderProsePage(lines, fontSize, font);
+    const name = `${font.replace(/ /g, '')}-${String(fontSize)}px`;
+    const truth = lines.join('\n');
+    cases.push({ name: `${name}.png`, kind: 'small-print', input: page, truth });
+    if (fontSize === 10) continue;
+    // photographed: the page enlarged to a 900 px sign (print seen from close by), then warped
+    const sign = await sharp(page).resize({ width: 900 }).png().toBuffer();
+    const background = backgrounds[(f + s) % backgrounds.length] ?? join(dir, 'dog.jpg');
+    const photo = await photographSign(sign, background, 3000 + 10 * f + s);
+    cases.push({ name: `${name}.jpg`, kind: 'small-print', input: photo.jpeg, truth });
+  }
+}
 
 function percentile(values: readonly number[], p: number): number {
   const sorted = [...values].sort((a, b) => a - b);
@@ -80,6 +108,24 @@ function percentile(values: readonly number[], p: number): number {
 }
 
 const round = (value: number, digits = 1) => Number(value.toFixed(digits));
+
+function addScores(a: CharacterScore, b: CharacterScore): CharacterScore {
+  return { matched: a.matched + b.matched, truth: a.truth + b.truth, read: a.read + b.read };
+}
+
+/** A kind's word figures: words read whole, spaces read, spaces read where there are none. */
+function wordFigures(kind: Case['kind']) {
+  const words = wordScores[kind];
+  const gaps = gapScores[kind];
+  return {
+    recall: round(recall(words), 3),
+    precision: round(precision(words), 3),
+    spacesFound: round(gaps.spaces === 0 ? 1 : gaps.found / gaps.spaces, 3),
+    spaces: gaps.spaces,
+    spuriousSpaces: gaps.spurious,
+    spuriousInChinese: gaps.spuriousInChinese,
+  };
+}
 
 const loadStarted = performance.now();
 const stage = new TextStage({ workers: 1 });
@@ -91,24 +137,23 @@ await stage.read(
 );
 const loadMs = performance.now() - loadStarted;
 
-const cpuMs: Record<Case['kind'], number[]> = {
-  'no-text': [],
-  clear: [],
-  photographed: [],
-  small: [],
-};
-const ms: Record<Case['kind'], number[]> = {
-  'no-text': [],
-  clear: [],
-  photographed: [],
-  small: [],
-};
-const scores: Record<Case['kind'], CharacterScore> = {
-  'no-text': { matched: 0, truth: 0, read: 0 },
-  clear: { matched: 0, truth: 0, read: 0 },
-  photographed: { matched: 0, truth: 0, read: 0 },
-  small: { matched: 0, truth: 0, read: 0 },
-};
+const kinds = ['no-text', 'clear', 'photographed', 'small', 'small-print'] as const;
+const perKind = <T>(make: () => T) =>
+  Object.fromEntries(kinds.map((kind) => [kind, make()])) as Record<Case['kind'], T>;
+const cpuMs = perKind<number[]>(() => []);
+const ms = perKind<number[]>(() => []);
+const noScore = (): CharacterScore => ({ matched: 0, truth: 0, read: 0 });
+const scores = perKind(noScore);
+const wordScores = perKind(noScore);
+const gapScores = perKind<WordGapScore>(() => ({
+  spaces: 0,
+  found: 0,
+  spurious: 0,
+  spuriousInChinese: 0,
+}));
+/** Ground-truth lines with Chinese in them, and how many were read as a line exactly. */
+const chineseLines = { exact: 0, of: 0 };
+const han = /\p{Script=Han}/u;
 let falseTextPhotos = 0;
 const failures: string[] = [];
 let rssPeak = process.memoryUsage().rss;
@@ -158,13 +203,21 @@ for (let r = 0; r < rounds; r++) {
     const text = reading.status === 'text' ? reading.lines.map((l) => l.text).join('\n') : '';
     if (r === 0) {
       if (item.kind === 'no-text' && reading.status === 'text') falseTextPhotos++;
-      const score = scoreCharacters(item.truth, text);
-      const total = scores[item.kind];
-      scores[item.kind] = {
-        matched: total.matched + score.matched,
-        truth: total.truth + score.truth,
-        read: total.read + score.read,
+      scores[item.kind] = addScores(scores[item.kind], scoreCharacters(item.truth, text));
+      wordScores[item.kind] = addScores(wordScores[item.kind], scoreWords(item.truth, text));
+      const gaps = scoreWordGaps(item.truth, text);
+      const gapTotal = gapScores[item.kind];
+      gapScores[item.kind] = {
+        spaces: gapTotal.spaces + gaps.spaces,
+        found: gapTotal.found + gaps.found,
+        spurious: gapTotal.spurious + gaps.spurious,
+        spuriousInChinese: gapTotal.spuriousInChinese + gaps.spuriousInChinese,
       };
+      const readLines = new Set(text.split('\n'));
+      for (const line of item.truth.split('\n').filter((l) => han.test(l))) {
+        chineseLines.of++;
+        if (readLines.has(line)) chineseLines.exact++;
+      }
       console.log(
         `${item.kind.padEnd(12)} ${item.name.padEnd(18)} ${String(Math.round(reading.ms)).padStart(6)} ms ${String(Math.round((cpu.user + cpu.system) / 1000)).padStart(6)} cpu-ms  ${reading.status}  ${JSON.stringify(text)}`,
       );
@@ -212,6 +265,13 @@ console.log(
       precision: round(precision(scores.small), 3),
       ms: { p50: round(percentile(ms.small, 50)), p95: round(percentile(ms.small, 95)) },
     },
+    words: {
+      clear: wordFigures('clear'),
+      photographed: wordFigures('photographed'),
+      smallSignIn12MP: wordFigures('small'),
+      smallPrint: wordFigures('small-print'),
+    },
+    chineseLinesExact: chineseLines,
     falseTextPhotos,
     failures,
     peakRssMB: Math.round(Math.max(maxRssMB, rssPeak / 1024 / 1024) + readerPeakMB),

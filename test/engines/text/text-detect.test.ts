@@ -133,6 +133,93 @@ describe(decodeCtc.name, () => {
     expect(decoded.confidence).toBeCloseTo(0.8, 6);
     expect(() => decodeCtc(probs, 3, classes)).toThrow(/expected 3 × 5/);
   });
+
+  // [Note: Spaces between Latin words]
+  it('reads a gap the model gave some space probability as a space, between Latin letters only', () => {
+    const classes = recognitionClasses('a\nb\n咖\n啡\n_\n');
+    const space = classes.length - 1;
+    /** Columns of [argmax class, space probability on that column]. */
+    const decode = (columns: [number, number][]) => {
+      const probs = new Float32Array(columns.length * classes.length);
+      columns.forEach(([best, spaceP], t) => {
+        probs[t * classes.length + best] = 0.6;
+        if (best !== space) probs[t * classes.length + space] = spaceP;
+      });
+      return decodeCtc(probs, columns.length, classes).text;
+    };
+    const [a, b, ka, fei, underscore] = [1, 2, 3, 4, 5];
+    // between two words the blank won, but the space class had 0.2 and 0.08 of the gap
+    expect(
+      decode([
+        [a, 0],
+        [0, 0.08],
+        [0, 0.2],
+        [0, 0.05],
+        [b, 0],
+      ]),
+    ).toBe('a b');
+    // inside a word the space class stays near zero
+    expect(
+      decode([
+        [a, 0],
+        [0, 0.01],
+        [0, 0.004],
+        [b, 0],
+      ]),
+    ).toBe('ab');
+    // the space probability of a column the letter itself won does not count
+    expect(
+      decode([
+        [a, 0.3],
+        [a, 0.3],
+        [b, 0.3],
+      ]),
+    ).toBe('ab');
+    // Chinese is written without spaces, and nothing is put next to an underscore
+    expect(
+      decode([
+        [ka, 0],
+        [0, 0.4],
+        [fei, 0],
+        [0, 0.4],
+        [a, 0],
+      ]),
+    ).toBe('咖啡a');
+    expect(
+      decode([
+        [a, 0],
+        [0, 0.3],
+        [underscore, 0],
+        [0, 0.3],
+        [b, 0],
+      ]),
+    ).toBe('a_b');
+    // a space the model read is kept (also between Han characters), and a run of them is one
+    expect(
+      decode([
+        [ka, 0],
+        [space, 0],
+        [fei, 0],
+      ]),
+    ).toBe('咖 啡');
+    expect(
+      decode([
+        [a, 0],
+        [space, 0],
+        [0, 0.4],
+        [space, 0],
+        [b, 0],
+      ]),
+    ).toBe('a b');
+    expect(
+      decode([
+        [space, 0],
+        [a, 0],
+        [0, 0.5],
+        [space, 0],
+      ]),
+    ).toBe('a');
+  });
 });
 
 describe(lineLanguage.name, () => {

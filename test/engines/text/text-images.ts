@@ -280,3 +280,163 @@ export async function smallSignPhoto(
     .jpeg({ quality: 80 })
     .toBuffer();
 }
+
+/** English prose for small-print pages (word spacing is what they measure). */
+export const proseLines = [
+  'The quick brown fox jumps over the lazy dog',
+  'Please keep your ticket until the end of the trip',
+  'Open daily from nine in the morning to six at night',
+  'No parking on this side of the road at any time',
+  'All visitors must sign in at the front desk',
+  'Fresh bread and hot coffee served every day',
+  'Turn left at the second light and follow the signs',
+  'Children under five years travel free of charge',
+] as const;
+
+/** Fonts the small-print pages are set in (fonts-dejavu and fonts-liberation). */
+export const proseFonts = ['DejaVu Sans', 'Liberation Serif', 'Liberation Sans', 'DejaVu Serif'];
+
+/**
+ * A page of small print: `lines` set left-aligned at `fontSize` px in `font`, dark grey on
+ * off-white paper, as a PNG just large enough for them.
+ */
+export async function renderProsePage(
+  lines: readonly string[],
+  fontSize: number,
+  font: string,
+): Promise<Buffer> {
+  const lineHeight = Math.round(fontSize * 1.6);
+  const longest = Math.max(...lines.map((line) => line.length));
+  const width = Math.round(fontSize * 0.62 * longest + 2 * fontSize);
+  const height = lineHeight * lines.length + fontSize;
+  const texts = lines
+    .map(
+      (line, i) =>
+        `<text x="${fontSize}" y="${lineHeight * (i + 1)}" font-size="${fontSize}" font-family="${font}" fill="#222222">${escapeXml(line)}</text>`,
+    )
+    .join('');
+  const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}"><rect width="100%" height="100%" fill="#f4f1ea"/>${texts}</svg>`;
+  return sharp(Buffer.from(svg)).png().toBuffer();
+}
+
+/** Whitespace-separated words, width forms folded. */
+function words(text: string): string[] {
+  return text
+    .normalize('NFKC')
+    .split(/\s+/)
+    .filter((word) => word !== '');
+}
+
+/**
+ * Word-level match (a multiset, ignoring order): a word counts only when it was read whole,
+ * with a space (or a line break) on both sides, so "Thesemarkers" matches neither "These"
+ * nor "markers". Chinese written without spaces is one "word" per run of characters, so a
+ * space read into it breaks the match too. Same shape as CharacterScore.
+ */
+export function scoreWords(truth: string, read: string): CharacterScore {
+  const counts = new Map<string, number>();
+  const truthWords = words(truth);
+  for (const word of truthWords) counts.set(word, (counts.get(word) ?? 0) + 1);
+  const readWords = words(read);
+  let matched = 0;
+  for (const word of readWords) {
+    const left = counts.get(word) ?? 0;
+    if (left > 0) {
+      matched++;
+      counts.set(word, left - 1);
+    }
+  }
+  return { matched, truth: truthWords.length, read: readWords.length };
+}
+
+export interface WordGapScore {
+  /** Spaces of the ground truth between two characters that were both read, side by side. */
+  readonly spaces: number;
+  /** Of those, the ones read as a space or a line break. */
+  readonly found: number;
+  /** Gaps read as a space or a line break where the ground truth has none. */
+  readonly spurious: number;
+  /** Of the spurious ones, those between two Han characters. */
+  readonly spuriousInChinese: number;
+}
+
+const hanCharacter = /\p{Script=Han}/u;
+
+/**
+ * How the word gaps were read: the characters read are aligned to the ground truth's (longest
+ * common subsequence, whitespace left out), and each pair of neighbouring ground-truth
+ * characters on one line that were read as neighbours is checked for a space on both sides.
+ * Misread characters leave their gaps out of the count rather than guessing.
+ */
+export function scoreWordGaps(truth: string, read: string): WordGapScore {
+  interface Character {
+    readonly char: string;
+    /** Whitespace came before it (in the ground truth: a space on the same line). */
+    readonly gapBefore: boolean;
+    /** In the ground truth: the first character of a line (its gap is not a word gap). */
+    readonly lineStart: boolean;
+  }
+  const split = (text: string): Character[] => {
+    const out: Character[] = [];
+    for (const line of text.normalize('NFKC').split('\n')) {
+      let gap = false;
+      let first = true;
+      for (const char of line) {
+        if (/\s/.test(char)) {
+          gap = true;
+          continue;
+        }
+        out.push({ char, gapBefore: gap, lineStart: first });
+        gap = false;
+        first = false;
+      }
+    }
+    return out;
+  };
+  const want = split(truth);
+  // in what was read, a line break separates words just as a space does
+  const got = split(read.replace(/\n/g, ' '));
+  const n = got.length;
+  const m = want.length;
+  // lengths[i][j]: the longest common subsequence of got[i…] and want[j…]
+  const lengths = Array.from({ length: n + 1 }, () => new Int32Array(m + 1));
+  for (let i = n - 1; i >= 0; i--) {
+    const row = lengths[i] ?? new Int32Array(0);
+    const below = lengths[i + 1] ?? new Int32Array(0);
+    for (let j = m - 1; j >= 0; j--) {
+      row[j] =
+        got[i]?.char === want[j]?.char
+          ? (below[j + 1] ?? 0) + 1
+          : Math.max(below[j] ?? 0, row[j + 1] ?? 0);
+    }
+  }
+  const matchOf = new Int32Array(n).fill(-1);
+  for (let i = 0, j = 0; i < n && j < m;) {
+    const here = lengths[i]?.[j] ?? 0;
+    if (got[i]?.char === want[j]?.char && here === (lengths[i + 1]?.[j + 1] ?? 0) + 1) {
+      matchOf[i++] = j++;
+    } else if ((lengths[i + 1]?.[j] ?? 0) >= (lengths[i]?.[j + 1] ?? 0)) i++;
+    else j++;
+  }
+  let spaces = 0;
+  let found = 0;
+  let spurious = 0;
+  let spuriousInChinese = 0;
+  for (let i = 1; i < n; i++) {
+    const j = matchOf[i] ?? -1;
+    if (j < 1 || matchOf[i - 1] !== j - 1) continue;
+    const truthChar = want[j];
+    const readChar = got[i];
+    if (!truthChar || !readChar || truthChar.lineStart) continue;
+    if (truthChar.gapBefore) {
+      spaces++;
+      if (readChar.gapBefore) found++;
+    } else if (readChar.gapBefore) {
+      spurious++;
+      if (hanCharacter.test(truthChar.char) && hanCharacter.test(want[j - 1]?.char ?? '')) {
+        spuriousInChinese++;
+      }
+    }
+  }
+  return { spaces, found, spurious, spuriousInChinese };
+}

@@ -85,6 +85,8 @@ describe(createTextEngine.name, () => {
     expect(contentsWithTextContaining(db, '咖啡')).toEqual([contentOf('cafe.png')]);
     expect(contentsWithTextContaining(db, 'COFFEE')).toEqual([contentOf('cafe.png')]);
     expect(contentsWithTextContaining(db, 'segmentation')).toEqual([contentOf('page.png')]);
+    // a phrase across words of the page's small print ([Note: Spaces between Latin words])
+    expect(contentsWithTextContaining(db, 'These markers are')).toEqual([contentOf('page.png')]);
     expect(contentsWithTextContaining(db, '斑马')).toEqual([]);
 
     // never read twice for the same model version

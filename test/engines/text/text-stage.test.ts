@@ -20,6 +20,8 @@ import {
   samplePhotosDir,
   samplesDir,
   scoreCharacters,
+  scoreWordGaps,
+  scoreWords,
   signNamed,
   signs,
   smallSignPhoto,
@@ -74,6 +76,43 @@ describe(TextStage.name, () => {
     const title = reading.lines[0]?.box ?? [];
     expect(Math.max(...title.map(([, y]) => y))).toBeLessThan(0.3);
   });
+
+  // [Note: Spaces between Latin words]: the page's small print lost its spaces
+  // ("background.Thesemarkers", "themarkersarefoundatthetwoextremepartsof the")
+  it('keeps the spaces between the words of the sample page', async () => {
+    const reading = await stage.read(join(samplePhotosDir, 'page.png'));
+    const text = readText(reading);
+    const gaps = scoreWordGaps(pageText.join('\n'), text);
+    expect(gaps.spaces, text).toBeGreaterThan(30);
+    expect(gaps.found / gaps.spaces, text).toBeGreaterThanOrEqual(0.95);
+    expect(gaps.spurious, text).toBe(0);
+    expect(text).toContain('These markers are pixels that we can label');
+    expect(text).toContain('the markers are found at the two extreme parts of the');
+    // words read whole: the page's few misread characters aside
+    expect(recall(scoreWords(pageText.join('\n'), text)), text).toBeGreaterThanOrEqual(0.9);
+  });
+
+  // Chinese lines stay as the model reads them: no space is inferred between Han characters,
+  // even where a sign has one (咖啡 茶 甜点): Chinese is searched without word breaks.
+  it('puts no space into Chinese, flat or photographed', async () => {
+    for (const [i, sign] of signs.entries()) {
+      const flat = await renderSign(sign);
+      const photo = await photographSign(
+        flat,
+        join(samplePhotosDir, backgrounds[i % backgrounds.length] ?? 'dog.jpg'),
+        1000 + i,
+      );
+      for (const input of [flat, photo.jpeg]) {
+        const text = readText(await stage.read(input));
+        expect(scoreWordGaps(sign.lines.join('\n'), text).spuriousInChinese, text).toBe(0);
+        expect(text, sign.name).not.toMatch(/\p{Script=Han} +\p{Script=Han}/u);
+        // a Chinese line written without spaces is read exactly (they all are, flat)
+        for (const line of sign.lines.filter((l) => /^\p{Script=Han}+$/u.test(l))) {
+          if (input === flat) expect(text.split('\n'), sign.name).toContain(line);
+        }
+      }
+    }
+  }, 120_000);
 
   it('reads flat Chinese and English signs line by line', async () => {
     for (const sign of signs) {

@@ -18,6 +18,7 @@ import {
   rowsInView,
   type JustifiedLayout,
 } from '../../lib/justified-layout.ts';
+import { ThumbnailAdmission } from '../../lib/thumbnail-admission.ts';
 
 const targetHeight = 200;
 const gap = 6; // between photos; sections get four times as much (justified-layout.ts)
@@ -46,6 +47,18 @@ export function PhotoGrid(props: {
   const scrollRef = useRef<HTMLDivElement>(null);
   const [width, setWidth] = useState(800);
   const [view, setView] = useState({ top: 0, height: 800 });
+  // Thumbnails start loading a few a frame, where the screen is going ([Note: Thumbnails
+  // admitted by frame] in thumbnail-admission.ts).
+  const [admission] = useState(
+    () =>
+      new ThumbnailAdmission({
+        requestFrame: (callback) => requestAnimationFrame(callback),
+        now: () => performance.now(),
+      }),
+  );
+  useLayoutEffect(() => {
+    admission.updateView(view.top, view.height);
+  }, [admission, view]);
 
   useLayoutEffect(() => {
     const el = scrollRef.current;
@@ -177,8 +190,8 @@ export function PhotoGrid(props: {
   const onCellOpen = useCallback((index: number) => {
     latest.current.onOpen(index);
   }, []);
-  // A thumbnail that fails to load is reported once, here: `error` does not bubble, so one
-  // capturing listener on the grid replaces a listener React would add to every <img>.
+  // A thumbnail that loads or fails is reported once, here: `load` and `error` do not bubble,
+  // so capturing listeners on the grid replace the two React would add to every <img>.
   const [failedThumbs, setFailedThumbs] = useState<ReadonlySet<string>>(() => new Set());
   useEffect(() => {
     const el = scrollRef.current;
@@ -186,14 +199,22 @@ export function PhotoGrid(props: {
     const onError = (event: Event) => {
       const target = event.target;
       if (!(target instanceof HTMLImageElement)) return;
+      admission.settled(target.getAttribute('src') ?? '', false);
       const hash = target.dataset.hash;
       if (hash) setFailedThumbs((failed) => new Set(failed).add(hash));
     };
+    const onLoad = (event: Event) => {
+      const target = event.target;
+      if (target instanceof HTMLImageElement)
+        admission.settled(target.getAttribute('src') ?? '', true);
+    };
     el.addEventListener('error', onError, true);
+    el.addEventListener('load', onLoad, true);
     return () => {
       el.removeEventListener('error', onError, true);
+      el.removeEventListener('load', onLoad, true);
     };
-  }, []);
+  }, [admission]);
 
   return (
     <div className="grid-wrap">
@@ -272,6 +293,8 @@ export function PhotoGrid(props: {
                 <GridCell
                   key={photo ? photo.id : `pending-${String(i)}`}
                   index={i}
+                  rowTop={row.top}
+                  admission={admission}
                   photo={photo}
                   left={padding + (row.lefts[i - row.start] ?? 0)}
                   width={row.widths[i - row.start] ?? targetHeight}
@@ -417,8 +440,40 @@ function Timeline(props: {
   );
 }
 
+/**
+ * Whether the cell may show `url` now: at once when it loaded before, else when the admission
+ * lets it start ([Note: Thumbnails admitted by frame]). A row that moves asks again.
+ */
+function useAdmittedThumbnail(
+  admission: ThumbnailAdmission,
+  url: string | null,
+  rowTop: number,
+  rowHeight: number,
+): boolean {
+  const [admitted, setAdmitted] = useState<string | null>(() =>
+    url !== null && admission.hasLoaded(url) ? url : null,
+  );
+  const shown = url !== null && (admitted === url || admission.hasLoaded(url));
+  useEffect(() => {
+    if (url === null || shown) return;
+    return admission.request(url, rowTop, rowHeight, () => {
+      setAdmitted(url);
+    });
+  }, [admission, url, rowTop, rowHeight, shown]);
+  useEffect(
+    () => () => {
+      if (url !== null) admission.abandon(url);
+    },
+    [admission, url],
+  );
+  return shown;
+}
+
 const GridCell = memo(function GridCell(props: {
   index: number;
+  /** Where the cell's row is in the grid, for the thumbnail admission. */
+  rowTop: number;
+  admission: ThumbnailAdmission;
   photo: PhotoSummary | undefined;
   left: number;
   width: number;
@@ -437,7 +492,11 @@ const GridCell = memo(function GridCell(props: {
   const client = useClient();
   const { photo } = props;
   const name = photo ? baseName(photo.relPath) : '';
-  const showImage = photo?.hash && photo.hasThumbnail && !props.thumbFailed;
+  const thumbnailUrl =
+    photo?.hash && photo.hasThumbnail && !props.thumbFailed
+      ? client.mediaUrl('thumbnail', photo.hash)
+      : null;
+  const showImage = useAdmittedThumbnail(props.admission, thumbnailUrl, props.rowTop, props.height);
   return (
     <div
       role="gridcell"
@@ -454,19 +513,23 @@ const GridCell = memo(function GridCell(props: {
         props.onOpen(props.index);
       }}
     >
-      {showImage ? (
+      {showImage && thumbnailUrl !== null ? (
         <img
-          src={client.mediaUrl('thumbnail', photo.hash ?? '')}
+          src={thumbnailUrl}
           alt={name}
-          data-hash={photo.hash}
+          data-hash={photo?.hash}
           decoding="async"
           draggable={false}
         />
       ) : (
         <div className="cell-placeholder">
-          <span>
-            {photo?.status === 'broken' ? props.brokenLabel : photo ? name : props.pendingLabel}
-          </span>
+          {/* A thumbnail on its way shows an empty tile: text in dozens of tiles a frame costs
+              the scroll more than anything else it draws ([Note: Thumbnails admitted by frame]). */}
+          {thumbnailUrl === null && (
+            <span>
+              {photo?.status === 'broken' ? props.brokenLabel : photo ? name : props.pendingLabel}
+            </span>
+          )}
         </div>
       )}
       {props.unreachableLabel && (
