@@ -23,6 +23,7 @@ import { ActivityButton } from './features/activity/ActivityButton.tsx';
 import { PeopleView } from './features/people/PeopleView.tsx';
 import { DuplicatesView } from './features/duplicates/DuplicatesView.tsx';
 import { Icon } from './components/Icon.tsx';
+import { resultsVersion } from './lib/results-version.ts';
 
 export interface Versions {
   people: number;
@@ -314,10 +315,7 @@ export function App() {
               sort={sort}
               onSort={setSort}
               onQuery={runQuery}
-              // A manual album's photos change with album edits too (scope 'albums').
-              version={
-                activeAlbum?.kind === 'manual' ? versions.photos + versions.albums : versions.photos
-              }
+              version={resultsVersion(versions, { query, albumKind: activeAlbum?.kind ?? null })}
               title={activeAlbum?.name ?? null}
               album={activeAlbum}
               manualAlbums={manualAlbums}
