@@ -315,8 +315,8 @@ export const BulkChange = z.union([
   }),
   z.object({
     changeId: Id,
-    kind: z.literal('add-to-album'),
-    /** Photos that were not in the album before. */
+    kind: z.enum(['add-to-album', 'remove-from-album']),
+    /** Photos that were not in the album before, or that were taken out of it. */
     photos: z.number().int().nonnegative(),
     album: z.object({ id: Id, name: z.string() }),
   }),
@@ -383,6 +383,8 @@ export const CredentialField = z.object({
   value: z.string().nullable(),
   /** The values allowed, when the field is a choice (shown as a list). */
   choices: z.array(z.string()).nullable(),
+  /** An engine option with a default (shown under Options), not a credential. */
+  option: z.boolean(),
 });
 
 export const EngineSettingsView = z.object({
@@ -716,10 +718,8 @@ export const apiContract = {
   ),
   /** Adds photos at the end of a manual album (undoable with `bulk.undo`). */
   'albums.addPhotos': channel(z.object({ id: Id, photoIds: PhotoIds }), BulkChange),
-  'albums.removePhotos': channel(
-    z.object({ id: Id, photoIds: PhotoIds }),
-    z.object({ removed: z.number().int().nonnegative() }),
-  ),
+  /** Takes photos out of a manual album (undoable with `bulk.undo`: back at their places). */
+  'albums.removePhotos': channel(z.object({ id: Id, photoIds: PhotoIds }), BulkChange),
   /** Moves photos, as a block in album order, before another photo (the end when null). */
   'albums.movePhotos': channel(
     z.object({ id: Id, photoIds: PhotoIds, beforePhotoId: Id.nullable() }),

@@ -138,6 +138,8 @@ const engineValues: Record<string, TagSource> = {
   腾讯云: 'tencent',
   百度: 'baidu',
   百度智能云: 'baidu',
+  文字: 'text',
+  文字识别: 'text',
   用户: 'user',
 };
 

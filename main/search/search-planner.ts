@@ -95,8 +95,17 @@ export interface SearchPlan {
   } | null;
 }
 
+/**
+ * [Note: engine:text means has:text]
+ * The `text` engine reads words, it writes no tags, so as a tag qualifier `engine:text` would
+ * match no photo. It means what a user who types it wants: photos the text engine read text
+ * in, i.e. `has:text`; it qualifies no tag word (`sign engine:text` is `sign has:text`). The
+ * SQL planner, the snapshot compiler and the engine facet (search-service.ts) all read it so.
+ */
+export const textEngine = 'text';
+
 export const isQualifier = (f: QueryFilter): f is Qualifier =>
-  f.field === 'type' || f.field === 'engine' || f.field === 'conf';
+  f.field === 'type' || (f.field === 'engine' && f.value !== textEngine) || f.field === 'conf';
 
 const confSql: Record<ConfOp, string> = { '>': '>', '>=': '>=', '<': '<', '<=': '<=' };
 
@@ -370,8 +379,10 @@ class Compiler {
 
   filter(f: QueryFilter): string {
     switch (f.field) {
-      case 'type':
       case 'engine':
+        if (f.value === textEngine) return this.filter({ field: 'has', value: 'text' });
+        return this.anyTag([f]);
+      case 'type':
       case 'conf':
         return this.anyTag([f]);
       case 'date': {

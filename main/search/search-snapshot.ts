@@ -40,6 +40,7 @@ import {
   faceEngine,
   faceTagNames,
   isQualifier,
+  textEngine,
   mentionsMissing,
   nearCircle,
   type Qualifier,
@@ -464,8 +465,11 @@ class SnapshotCompiler {
   filter(f: QueryFilter): Test {
     const s = this.s;
     switch (f.field) {
-      case 'type':
       case 'engine':
+        // [Note: engine:text means has:text] in search-planner.ts.
+        if (f.value === textEngine) return this.filter({ field: 'has', value: 'text' });
+        return this.anyRow(null, this.rowTest([f], true));
+      case 'type':
       case 'conf':
         return this.anyRow(null, this.rowTest([f], true));
       case 'date': {

@@ -31,6 +31,7 @@ import {
   type MapCamera,
 } from './lib/map-view.ts';
 import { Icon } from './components/Icon.tsx';
+import { resultsVersion } from './lib/results-version.ts';
 
 export interface Versions {
   people: number;
@@ -378,10 +379,7 @@ export function App() {
               sort={sort}
               onSort={setSort}
               onQuery={runQuery}
-              // A manual album's photos change with album edits too (scope 'albums').
-              version={
-                activeAlbum?.kind === 'manual' ? versions.photos + versions.albums : versions.photos
-              }
+              version={resultsVersion(versions, { query, albumKind: activeAlbum?.kind ?? null })}
               title={activeAlbum?.name ?? null}
               album={activeAlbum}
               manualAlbums={manualAlbums}

@@ -107,6 +107,8 @@ const en = {
   'toast.untagged': 'Removed ‘{tag}’ from {count} photos',
   'toast.addedOne': 'Added 1 photo to ‘{album}’',
   'toast.added': 'Added {count} photos to ‘{album}’',
+  'toast.removedOne': 'Removed from ‘{album}’',
+  'toast.removed': 'Removed {count} photos from ‘{album}’',
   'toast.undo': 'Undo',
   'toast.undone': 'Undone: {what}',
   'toast.dismiss': 'Dismiss',
@@ -264,6 +266,8 @@ const en = {
   'settings.general': 'General',
   'settings.enabled': 'Enabled',
   'settings.credentials': 'Credentials',
+  'settings.engineOptions': 'Options',
+  'settings.optionDefault': 'Default',
   'settings.secretSet': 'Stored — type to replace',
   'settings.secretUnset': 'Not set',
   'settings.region': 'Region',
@@ -327,6 +331,12 @@ const en = {
   'credential.vlm.protocol': 'Protocol',
   'credential.vlm.model': 'Model (e.g. qwen2.5vl:7b)',
   'credential.vlm.apiKey': 'API key (if the server wants one)',
+  'credential.tencent.action': 'Interface',
+  'credential.tencent.action.help':
+    'Default (auto): DetectLabelPro (通用图像标签) first, and DetectLabel where Pro is not available to the account or region. Pick one to always use it.',
+  'credential.tencent.labelScene': 'Scene (DetectLabel)',
+  'credential.tencent.labelScene.help':
+    'The scene DetectLabel is asked for (each scene is billed as its own call, so one is sent). Default: ALBUM, tuned for phone albums and cloud drives.',
   'settings.vlmHint':
     'Open-vocabulary tags from a model server you run (Ollama, LM Studio, llama.cpp, vLLM). Local by default: http://127.0.0.1.',
   'settings.endpointOffMachine':
@@ -476,6 +486,8 @@ const zh: Record<MessageKey, string> = {
   'toast.untagged': '已从 {count} 张照片移除标签“{tag}”',
   'toast.addedOne': '已将 1 张照片加入“{album}”',
   'toast.added': '已将 {count} 张照片加入“{album}”',
+  'toast.removedOne': '已从“{album}”移除',
+  'toast.removed': '已从“{album}”移除 {count} 张照片',
   'toast.undo': '撤销',
   'toast.undone': '已撤销：{what}',
   'toast.dismiss': '关闭',
@@ -629,6 +641,8 @@ const zh: Record<MessageKey, string> = {
   'settings.general': '常规',
   'settings.enabled': '启用',
   'settings.credentials': '凭据',
+  'settings.engineOptions': '选项',
+  'settings.optionDefault': '默认',
   'settings.secretSet': '已保存 — 输入以替换',
   'settings.secretUnset': '未设置',
   'settings.region': '区域',
@@ -689,6 +703,12 @@ const zh: Record<MessageKey, string> = {
   'credential.vlm.protocol': '协议',
   'credential.vlm.model': '模型（例如 qwen2.5vl:7b）',
   'credential.vlm.apiKey': 'API 密钥（服务需要时）',
+  'credential.tencent.action': '接口',
+  'credential.tencent.action.help':
+    '默认（auto）：先用 DetectLabelPro（通用图像标签），账号或地域不支持时改用 DetectLabel。选择其中一个则始终使用它。',
+  'credential.tencent.labelScene': '场景（DetectLabel）',
+  'credential.tencent.labelScene.help':
+    'DetectLabel 识别所用的场景（每个场景单独计费，只发送一个）。默认 ALBUM：适合手机相册和网盘。',
   'settings.vlmHint':
     '由您自己运行的模型服务（Ollama、LM Studio、llama.cpp、vLLM）给出开放词汇标签。默认在本机：http://127.0.0.1。',
   'settings.endpointOffMachine': '此地址不在本机：该引擎处理的每张照片都会发送到 {host}。',
