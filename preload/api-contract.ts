@@ -546,6 +546,51 @@ export const DuplicateTrashResult = z.object({
 export type DuplicateTrashResult = z.infer<typeof DuplicateTrashResult>;
 
 // ---------------------------------------------------------------------------------------
+// The map of photos with GPS (issue 16; main/catalog/map-clusters.ts)
+
+const Latitude = z.number().min(-90).max(90);
+const Longitude = z.number().min(-180).max(180);
+
+/** A box in degrees; the map does not wrap, so `west <= east`. */
+export const GeoBox = z
+  .object({ south: Latitude, west: Longitude, north: Latitude, east: Longitude })
+  .refine((b) => b.south <= b.north && b.west <= b.east, {
+    message: 'south must not be above north, nor west east of east',
+  });
+export type GeoBox = z.infer<typeof GeoBox>;
+
+/** The map's zoom levels: a cell is 22.5° / 2^zoom ([Note: Map grid]); 14 is about 150 m. */
+export const maxMapZoom = 14;
+
+export const MapCluster = z.object({
+  lat: Latitude,
+  lon: Longitude,
+  count: z.number().int().positive(),
+  /** The smallest box holding the cluster's photos: clicking it searches `area:` this box. */
+  bounds: GeoBox,
+  samplePhotoId: Id,
+  sampleHash: z.string(),
+});
+export type MapCluster = z.infer<typeof MapCluster>;
+
+export const MapPoints = z.object({
+  clusters: z.array(MapCluster),
+  /** Photos matching the query with a position (anywhere, not only in the box) and without. */
+  located: z.number().int().nonnegative(),
+  unlocated: z.number().int().nonnegative(),
+  cellDegrees: z.number().positive(),
+});
+export type MapPoints = z.infer<typeof MapPoints>;
+
+/** The world outline (assets/map): SVG path data, x = lon and y = -lat in units of `unit`°. */
+export const MapOutline = z.object({
+  unit: z.number().positive(),
+  land: z.string(),
+  borders: z.string(),
+});
+export type MapOutline = z.infer<typeof MapOutline>;
+
+// ---------------------------------------------------------------------------------------
 // The channels
 
 function channel<I extends z.ZodType, O extends z.ZodType>(input: I, output: O) {
@@ -721,6 +766,19 @@ export const apiContract = {
   ),
   /** "Keep this one": the others go to the OS trash (or the folder's .tujian-trash), never unlinked. */
   'duplicates.trash': channel(DuplicateTrashInput, DuplicateTrashResult),
+
+  /** Clusters of the photos with GPS in the box that match the query (`''`: every photo). */
+  'map.points': channel(
+    z.object({
+      query: z.string().max(2000).default(''),
+      bbox: GeoBox,
+      zoom: z.number().int().min(0).max(maxMapZoom),
+      /** Search as you type: the last word matches tag names starting with it (as photos.search). */
+      lastWordPrefix: z.boolean().default(false),
+    }),
+    MapPoints,
+  ),
+  'map.outline': channel(Empty, MapOutline),
 
   'activity.status': channel(Empty, ActivityStatus),
   'activity.failures': channel(

@@ -5,6 +5,7 @@
 // temporary collaborators and no host (STYLE.md rule 4).
 import { createPeopleHandlers } from './people-handlers.ts';
 import { createDuplicateHandlers } from './duplicate-handlers.ts';
+import { createMapHandlers } from './map-handlers.ts';
 import {
   AlbumError,
   createManualAlbum,
@@ -321,6 +322,8 @@ export function createAppService(deps: AppServiceDeps): AppService {
         ? { trashItem: (path: string) => deps.desktop?.trashItem?.(path) ?? Promise.resolve() }
         : {}),
     }),
+    // The map of photos with GPS (issue 16).
+    ...createMapHandlers(db),
     'app.info': () => {
       const saved = readSettingJson(db, uiLanguageKey);
       return {

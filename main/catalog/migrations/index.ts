@@ -17,6 +17,7 @@ import { migration0014ManualAlbums } from './0014-manual-albums.ts';
 import { migration0015PerceptualHashes } from './0015-perceptual-hashes.ts';
 import { migration0016PhotoTextGrams } from './0016-photo-text-grams.ts';
 import { migration0017ImportedFaceRegions } from './0017-imported-face-regions.ts';
+import { migration0018ContentLocation } from './0018-content-location.ts';
 import { migration0020UndoRemovalTextRelink } from './0020-undo-removal-text-relink.ts';
 import { migration0021TextSpacesCarryOver } from './0021-text-spaces-carry-over.ts';
 
@@ -38,7 +39,8 @@ export const migrations: readonly Migration[] = [
   migration0015PerceptualHashes,
   migration0016PhotoTextGrams,
   migration0017ImportedFaceRegions,
-  // 18 and 19 belong to branches that land separately; the runner applies versions in order.
+  migration0018ContentLocation,
+  // 19 belongs to a branch that lands separately; the runner applies versions in order.
   migration0020UndoRemovalTextRelink,
   migration0021TextSpacesCarryOver,
 ];

@@ -62,7 +62,7 @@ const en = {
   'search.resultsOne': '1 photo',
   'search.help': 'Query help',
   'search.helpText':
-    'Words match tags in Chinese or English. -word excludes, a OR b, "quoted phrase". Filters: type:object, engine:local, conf>80, date:2023, date:2023-05..2023-08, camera:, folder:, faces:2+, has:text, status:offline.',
+    'Words match tags in Chinese or English. -word excludes, a OR b, "quoted phrase". Filters: type:object, engine:local, conf>80, date:2023, date:2023-05..2023-08, camera:, folder:, faces:2+, has:text, status:offline, near:31.23,121.47,5 (within 5 km), area:south,west,north,east.',
   'search.sort': 'Sort',
   'search.syntaxHint': 'This search cannot be read at character {position} (marked):',
   'search.syntaxWaiting': 'Finish the search above to see photos.',
@@ -357,6 +357,26 @@ const en = {
   'common.none': '—',
   'lang.zh': '中文',
   'lang.en': 'English',
+  // The map (features/map)
+  'nav.map': 'Map',
+  'map.title': 'Map',
+  'map.located': '{count} photos with a location',
+  'map.unlocated': '{count} without a location',
+  'map.locatedOne': '1 photo with a location',
+  'map.unlocatedOne': '1 without a location',
+  'map.forQuery': 'Showing photos that match “{query}”',
+  'map.regionLabel': 'Map of photos',
+  'map.keys':
+    'Drag or use the arrow keys to move, the wheel or + and − to zoom. Tab to a circle and press Enter to see its photos.',
+  'map.cluster': '{count} photos near {place}',
+  'map.clusterOne': '1 photo at {place}',
+  'map.zoomIn': 'Zoom in',
+  'map.zoomOut': 'Zoom out',
+  'map.reset': 'Show the whole world',
+  'map.emptyTitle': 'No photo has a location yet',
+  'map.emptyQueryTitle': 'No photo found by this search has a location',
+  'map.emptyText': 'Photos whose camera or phone recorded GPS in their EXIF appear here.',
+  'map.loading': 'Loading the map…',
 } as const;
 
 export type MessageKey = keyof typeof en;
@@ -421,7 +441,7 @@ const zh: Record<MessageKey, string> = {
   'search.resultsOne': '1 张照片',
   'search.help': '搜索语法',
   'search.helpText':
-    '词语匹配中文或英文标签。-词 表示排除，a OR b 表示或，"带引号的短语"。筛选：type:object、engine:local、conf>80、date:2023、date:2023-05..2023-08、camera:、folder:、faces:2+、has:text、status:offline。',
+    '词语匹配中文或英文标签。-词 表示排除，a OR b 表示或，"带引号的短语"。筛选：type:object、engine:local、conf>80、date:2023、date:2023-05..2023-08、camera:、folder:、faces:2+、has:text、status:offline、附近:31.23,121.47,5（5 公里内）、区域:南,西,北,东。',
   'search.sort': '排序',
   'search.syntaxHint': '搜索语句第 {position} 个字符处无法识别（已标出）：',
   'search.syntaxWaiting': '请先写完上方的搜索语句。',
@@ -706,6 +726,25 @@ const zh: Record<MessageKey, string> = {
   'common.none': '—',
   'lang.zh': '中文',
   'lang.en': 'English',
+  // The map (features/map)
+  'nav.map': '地图',
+  'map.title': '地图',
+  'map.located': '{count} 张照片有位置',
+  'map.unlocated': '{count} 张没有位置',
+  'map.locatedOne': '1 张照片有位置',
+  'map.unlocatedOne': '1 张没有位置',
+  'map.forQuery': '显示符合“{query}”的照片',
+  'map.regionLabel': '照片地图',
+  'map.keys': '拖动或用方向键移动，滚轮或 + 和 − 缩放。用 Tab 选中圆圈，按回车查看其中的照片。',
+  'map.cluster': '{place} 附近的 {count} 张照片',
+  'map.clusterOne': '{place} 的 1 张照片',
+  'map.zoomIn': '放大',
+  'map.zoomOut': '缩小',
+  'map.reset': '显示整个世界',
+  'map.emptyTitle': '还没有带位置的照片',
+  'map.emptyQueryTitle': '这次搜索找到的照片都没有位置',
+  'map.emptyText': '相机或手机在 EXIF 中记录了 GPS 的照片会显示在这里。',
+  'map.loading': '正在加载地图…',
 };
 
 export const messages: Record<UiLanguage, Record<MessageKey, string>> = { en, zh };
