@@ -320,8 +320,8 @@ export const BulkChange = z.union([
   }),
   z.object({
     changeId: Id,
-    kind: z.literal('add-to-album'),
-    /** Photos that were not in the album before. */
+    kind: z.enum(['add-to-album', 'remove-from-album']),
+    /** Photos that were not in the album before, or that were taken out of it. */
     photos: z.number().int().nonnegative(),
     album: z.object({ id: Id, name: z.string() }),
   }),
@@ -388,6 +388,8 @@ export const CredentialField = z.object({
   value: z.string().nullable(),
   /** The values allowed, when the field is a choice (shown as a list). */
   choices: z.array(z.string()).nullable(),
+  /** An engine option with a default (shown under Options), not a credential. */
+  option: z.boolean(),
 });
 
 export const EngineSettingsView = z.object({
@@ -549,6 +551,51 @@ export const DuplicateTrashResult = z.object({
 export type DuplicateTrashResult = z.infer<typeof DuplicateTrashResult>;
 
 // ---------------------------------------------------------------------------------------
+// The map of photos with GPS (issue 16; main/catalog/map-clusters.ts)
+
+const Latitude = z.number().min(-90).max(90);
+const Longitude = z.number().min(-180).max(180);
+
+/** A box in degrees; the map does not wrap, so `west <= east`. */
+export const GeoBox = z
+  .object({ south: Latitude, west: Longitude, north: Latitude, east: Longitude })
+  .refine((b) => b.south <= b.north && b.west <= b.east, {
+    message: 'south must not be above north, nor west east of east',
+  });
+export type GeoBox = z.infer<typeof GeoBox>;
+
+/** The map's zoom levels: a cell is 22.5° / 2^zoom ([Note: Map grid]); 14 is about 150 m. */
+export const maxMapZoom = 14;
+
+export const MapCluster = z.object({
+  lat: Latitude,
+  lon: Longitude,
+  count: z.number().int().positive(),
+  /** The smallest box holding the cluster's photos: clicking it searches `area:` this box. */
+  bounds: GeoBox,
+  samplePhotoId: Id,
+  sampleHash: z.string(),
+});
+export type MapCluster = z.infer<typeof MapCluster>;
+
+export const MapPoints = z.object({
+  clusters: z.array(MapCluster),
+  /** Photos matching the query with a position (anywhere, not only in the box) and without. */
+  located: z.number().int().nonnegative(),
+  unlocated: z.number().int().nonnegative(),
+  cellDegrees: z.number().positive(),
+});
+export type MapPoints = z.infer<typeof MapPoints>;
+
+/** The world outline (assets/map): SVG path data, x = lon and y = -lat in units of `unit`°. */
+export const MapOutline = z.object({
+  unit: z.number().positive(),
+  land: z.string(),
+  borders: z.string(),
+});
+export type MapOutline = z.infer<typeof MapOutline>;
+
+// ---------------------------------------------------------------------------------------
 // The channels
 
 function channel<I extends z.ZodType, O extends z.ZodType>(input: I, output: O) {
@@ -676,10 +723,8 @@ export const apiContract = {
   ),
   /** Adds photos at the end of a manual album (undoable with `bulk.undo`). */
   'albums.addPhotos': channel(z.object({ id: Id, photoIds: PhotoIds }), BulkChange),
-  'albums.removePhotos': channel(
-    z.object({ id: Id, photoIds: PhotoIds }),
-    z.object({ removed: z.number().int().nonnegative() }),
-  ),
+  /** Takes photos out of a manual album (undoable with `bulk.undo`: back at their places). */
+  'albums.removePhotos': channel(z.object({ id: Id, photoIds: PhotoIds }), BulkChange),
   /** Moves photos, as a block in album order, before another photo (the end when null). */
   'albums.movePhotos': channel(
     z.object({ id: Id, photoIds: PhotoIds, beforePhotoId: Id.nullable() }),
@@ -726,6 +771,19 @@ export const apiContract = {
   ),
   /** "Keep this one": the others go to the OS trash (or the folder's .tujian-trash), never unlinked. */
   'duplicates.trash': channel(DuplicateTrashInput, DuplicateTrashResult),
+
+  /** Clusters of the photos with GPS in the box that match the query (`''`: every photo). */
+  'map.points': channel(
+    z.object({
+      query: z.string().max(2000).default(''),
+      bbox: GeoBox,
+      zoom: z.number().int().min(0).max(maxMapZoom),
+      /** Search as you type: the last word matches tag names starting with it (as photos.search). */
+      lastWordPrefix: z.boolean().default(false),
+    }),
+    MapPoints,
+  ),
+  'map.outline': channel(Empty, MapOutline),
 
   'activity.status': channel(Empty, ActivityStatus),
   'activity.failures': channel(

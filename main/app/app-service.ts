@@ -5,6 +5,7 @@
 // temporary collaborators and no host (STYLE.md rule 4).
 import { createPeopleHandlers } from './people-handlers.ts';
 import { createDuplicateHandlers, type DuplicateGroupsSource } from './duplicate-handlers.ts';
+import { createMapHandlers } from './map-handlers.ts';
 import {
   AlbumError,
   createManualAlbum,
@@ -12,10 +13,11 @@ import {
   getAlbum,
   renameAlbum,
 } from '../catalog/albums.ts';
-import { moveAlbumPhotos, removePhotosFromAlbum } from '../catalog/album-photos.ts';
+import { moveAlbumPhotos } from '../catalog/album-photos.ts';
 import {
   bulkAddTag,
   bulkAddToAlbum,
+  bulkRemoveFromAlbum,
   bulkRemoveTag,
   BulkUndoError,
   undoBulkChange,
@@ -210,7 +212,7 @@ function translateCatalogErrors<T>(work: () => T): T {
 
 /** A bulk change as the API says it (the toast's facts). */
 function bulkChangeView(change: BulkChangeSummary): BulkChange {
-  if (change.kind === 'add-to-album') return change;
+  if ('album' in change) return change;
   const { id, name, type, zh, en } = change.tag;
   return { ...change, tag: { tagId: id, name, type, zh, en } };
 }
@@ -323,6 +325,8 @@ export function createAppService(deps: AppServiceDeps): AppService {
         : {}),
       ...(deps.duplicateGroups ? { groups: deps.duplicateGroups } : {}),
     }),
+    // The map of photos with GPS (issue 16).
+    ...createMapHandlers(db),
     'app.info': () => {
       const saved = readSettingJson(db, uiLanguageKey);
       return {
@@ -524,9 +528,9 @@ export function createAppService(deps: AppServiceDeps): AppService {
       }),
     'albums.removePhotos': ({ id, photoIds }) =>
       translateCatalogErrors(() => {
-        const removed = removePhotosFromAlbum(db, id, photoIds, now());
+        const change = bulkRemoveFromAlbum(db, photoIds, id, now());
         changed('albums');
-        return { removed };
+        return bulkChangeView(change);
       }),
     'albums.movePhotos': ({ id, photoIds, beforePhotoId }) =>
       translateCatalogErrors(() => {
@@ -573,7 +577,7 @@ export function createAppService(deps: AppServiceDeps): AppService {
     'bulk.undo': ({ changeId }) =>
       translateCatalogErrors(() => {
         const change = undoBulkChange(db, changeId);
-        changed(change.kind === 'add-to-album' ? 'albums' : 'tags');
+        changed('album' in change ? 'albums' : 'tags');
         return bulkChangeView(change);
       }),
 

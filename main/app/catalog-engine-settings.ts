@@ -176,6 +176,7 @@ export function createCatalogEngineSettings(
           isSet: value !== undefined && value !== '',
           value: spec.secret ? null : (value ?? null),
           choices: spec.choices ? [...spec.choices] : null,
+          option: spec.option === true,
         };
       }),
     );

@@ -134,16 +134,44 @@ export function moveAlbumPhotos(
     if (block.length === 0) return;
     const rest = order.filter((id) => !moving.has(id));
     const at = beforePhotoId === null ? rest.length : rest.indexOf(beforePhotoId);
-    const next = [...rest.slice(0, at), ...block, ...rest.slice(at)];
-    // Renumbered from 0 in two steps: the unique (album, position) index forbids a moment
-    // where two photos share a position, so the rows first move out of the way (negative).
-    const setPosition = db.prepare<[number, number, number]>(
-      `UPDATE album_photos SET position = ? WHERE album_id = ? AND photo_id = ?`,
-    );
-    next.forEach((id, i) => setPosition.run(-1 - i, albumId, id));
-    next.forEach((id, i) => setPosition.run(i, albumId, id));
+    renumberAlbum(db, albumId, [...rest.slice(0, at), ...block, ...rest.slice(at)]);
     touchAlbum(db, albumId, now);
   })();
+}
+
+/**
+ * Gives the album's photos the positions 0, 1, … in the order given (which must hold every
+ * photo of the album, missing ones too). Runs inside the caller's transaction.
+ */
+export function renumberAlbum(db: Catalog, albumId: number, order: readonly number[]): void {
+  // Renumbered from 0 in two steps: the unique (album, position) index forbids a moment
+  // where two photos share a position, so the rows first move out of the way (negative).
+  const setPosition = db.prepare<[number, number, number]>(
+    `UPDATE album_photos SET position = ? WHERE album_id = ? AND photo_id = ?`,
+  );
+  order.forEach((id, i) => setPosition.run(-1 - i, albumId, id));
+  order.forEach((id, i) => setPosition.run(i, albumId, id));
+}
+
+/** A photo's place in a manual album, as a removal records it to put the photo back. */
+export interface AlbumPlace {
+  readonly photoId: number;
+  readonly position: number;
+  readonly addedAt: number;
+}
+
+/** Where these photos are in the album (photos not in it left out), in album order. */
+export function albumPlacesOf(
+  db: ReadableCatalog,
+  albumId: number,
+  photoIds: readonly number[],
+): AlbumPlace[] {
+  return db
+    .prepare<[number, string], AlbumPlace>(
+      `SELECT photo_id AS photoId, position, added_at AS addedAt FROM album_photos
+       WHERE album_id = ? AND photo_id IN (SELECT value FROM json_each(?)) ORDER BY position`,
+    )
+    .all(albumId, JSON.stringify([...new Set(photoIds)]));
 }
 
 function touchAlbum(db: Catalog, albumId: number, now: number): void {

@@ -1,14 +1,22 @@
-// Bulk changes from the selection bar that can be undone: add a tag to the selected photos,
-// remove one, add them to a manual album. Each runs the edit and records, in the same
-// transaction, what it changed ([Note: Undo of the last bulk change] in migration 0014):
-// for a tag, the rows of that tag the photos had before (engine, state, confidence), so an
-// undo puts back exactly those states, engine rows and boxes included (a removal only marks
-// rows `rejected`); for an album, the photos that were not in it before. Only the last bulk
-// change is kept; an undo names it by id, so a second window or a stale toast cannot undo a
+// Bulk changes from the selection bar (and the photo view) that can be undone: add a tag to
+// the selected photos, remove one, add them to a manual album, take them out of one. Each runs
+// the edit and records, in the same transaction, what it changed ([Note: Undo of the last bulk
+// change] in migration 0014): for a tag, the rows of that tag the photos had before (engine,
+// state, confidence), so an undo puts back exactly those states, engine rows and boxes
+// included (a removal only marks rows `rejected`); for an album, the photos that were not in
+// it before, or the places of the photos taken out (with the photo that followed each, should
+// the album be reordered meanwhile). Only the last bulk change is kept; an undo names it by id, so a second window or a stale toast cannot undo a
 // later change it never showed.
 import { z } from 'zod';
 import type { Catalog, ReadableCatalog } from './catalog-connection.ts';
-import { addPhotosToAlbum, requireManualAlbum } from './album-photos.ts';
+import {
+  addPhotosToAlbum,
+  albumPlacesOf,
+  listAlbumPhotoIds,
+  removePhotosFromAlbum,
+  renumberAlbum,
+  requireManualAlbum,
+} from './album-photos.ts';
 import { readSettingJson, writeSettingJson } from './settings.ts';
 import { addTag, findOrCreateTag, removeTag, type TagInput, type TagRef } from './tag-editing.ts';
 
@@ -32,7 +40,23 @@ const AlbumChangePayload = z.object({
   added: z.array(z.number().int().positive()),
 });
 
-export type BulkChangeKind = 'add-tag' | 'remove-tag' | 'add-to-album';
+const AlbumRemovalPayload = z.object({
+  changeId: z.number().int().positive(),
+  albumId: z.number().int().positive(),
+  /** The photos taken out, in their album order. */
+  removed: z.array(
+    z.object({
+      photoId: z.number().int().positive(),
+      position: z.number().int(),
+      addedAt: z.number(),
+      /** The photo that followed it and stayed (null: it was last), to find its place again
+       * when its position was taken meanwhile (the album was reordered). */
+      beforePhotoId: z.number().int().positive().nullable(),
+    }),
+  ),
+});
+
+export type BulkChangeKind = 'add-tag' | 'remove-tag' | 'add-to-album' | 'remove-from-album';
 
 /** What a bulk change did, as the toast says it. */
 export type BulkChangeSummary =
@@ -45,7 +69,8 @@ export type BulkChangeSummary =
     }
   | {
       readonly changeId: number;
-      readonly kind: 'add-to-album';
+      readonly kind: 'add-to-album' | 'remove-from-album';
+      /** Photos added to the album, or taken out of it. */
       readonly photos: number;
       readonly album: { readonly id: number; readonly name: string };
     };
@@ -214,6 +239,75 @@ export function bulkAddToAlbum(
   })();
 }
 
+/** Take photos out of a manual album, undoably: their places are recorded to put them back. */
+export function bulkRemoveFromAlbum(
+  db: Catalog,
+  photoIds: readonly number[],
+  albumId: number,
+  now = Date.now(),
+): BulkChangeSummary {
+  return db.transaction((): BulkChangeSummary => {
+    const album = requireManualAlbum(db, albumId);
+    const places = albumPlacesOf(db, albumId, photoIds);
+    const leaving = new Set(places.map((p) => p.photoId));
+    // Missing photos count as followers: they are in the album's order, only not shown.
+    const order = listAlbumPhotoIds(db, albumId, { includeMissing: true });
+    const followerOf = (photoId: number): number | null =>
+      order.slice(order.indexOf(photoId) + 1).find((id) => !leaving.has(id)) ?? null;
+    const removed = places.map((p) => ({ ...p, beforePhotoId: followerOf(p.photoId) }));
+    removePhotosFromAlbum(db, albumId, [...leaving], now);
+    const changeId = nextChangeId(db);
+    const payload: z.infer<typeof AlbumRemovalPayload> = { changeId, albumId, removed };
+    saveUndo(db, 'remove-from-album', payload, now);
+    return {
+      changeId,
+      kind: 'remove-from-album',
+      photos: removed.length,
+      album: { id: album.id, name: album.name },
+    };
+  })();
+}
+
+/**
+ * Puts photos taken out of an album back at their places. When no other photo took those
+ * positions meanwhile, they go back at exactly them; otherwise (the album was reordered, which
+ * renumbers it) each goes back before the photo that followed it, or at the end when that one
+ * left too. Photos deleted from the library since, or put back into the album by hand, are
+ * skipped.
+ */
+function restoreAlbumPlaces(db: Catalog, payload: z.infer<typeof AlbumRemovalPayload>): void {
+  const { albumId } = payload;
+  const order = listAlbumPhotoIds(db, albumId, { includeMissing: true });
+  const inAlbum = new Set(order);
+  const stillPhotos = new Set(
+    db
+      .prepare<[string], { id: number }>(
+        `SELECT id FROM photos WHERE id IN (SELECT value FROM json_each(?))`,
+      )
+      .all(JSON.stringify(payload.removed.map((r) => r.photoId)))
+      .map((r) => r.id),
+  );
+  const back = payload.removed.filter((r) => stillPhotos.has(r.photoId) && !inAlbum.has(r.photoId));
+  if (back.length === 0) return;
+  const taken = new Set(albumPlacesOf(db, albumId, order).map((p) => p.position));
+  const insert = db.prepare<[number, number, number, number]>(
+    `INSERT INTO album_photos (album_id, photo_id, position, added_at) VALUES (?, ?, ?, ?)`,
+  );
+  if (back.every((r) => !taken.has(r.position))) {
+    for (const r of back) insert.run(albumId, r.photoId, r.position, r.addedAt);
+    return;
+  }
+  // Inserted past the end first (positions must be unique), then the album is renumbered.
+  let end = Math.max(-1, ...taken);
+  for (const r of back) insert.run(albumId, r.photoId, ++end, r.addedAt);
+  const next = [...order];
+  for (const r of back) {
+    const at = r.beforePhotoId === null ? -1 : next.indexOf(r.beforePhotoId);
+    next.splice(at < 0 ? next.length : at, 0, r.photoId);
+  }
+  renumberAlbum(db, albumId, next);
+}
+
 /** The bulk change an undo would revert now, or null. */
 export function lastBulkChange(db: ReadableCatalog): BulkChangeSummary | null {
   const row = readUndoRow(db);
@@ -222,13 +316,17 @@ export function lastBulkChange(db: ReadableCatalog): BulkChangeSummary | null {
 }
 
 function summaryOf(db: ReadableCatalog, row: UndoRow): BulkChangeSummary | null {
-  if (row.kind === 'add-to-album') {
-    const payload = AlbumChangePayload.parse(JSON.parse(row.payload));
+  if (row.kind === 'add-to-album' || row.kind === 'remove-from-album') {
+    const payload =
+      row.kind === 'add-to-album'
+        ? AlbumChangePayload.parse(JSON.parse(row.payload))
+        : AlbumRemovalPayload.parse(JSON.parse(row.payload));
     const album = db
       .prepare<[number], { id: number; name: string }>(`SELECT id, name FROM albums WHERE id = ?`)
       .get(payload.albumId);
     if (!album) return null;
-    return { changeId: payload.changeId, kind: row.kind, photos: payload.added.length, album };
+    const photos = 'added' in payload ? payload.added.length : payload.removed.length;
+    return { changeId: payload.changeId, kind: row.kind, photos, album };
   }
   const payload = TagChangePayload.parse(JSON.parse(row.payload));
   const tag = db
@@ -240,7 +338,8 @@ function summaryOf(db: ReadableCatalog, row: UndoRow): BulkChangeSummary | null 
 
 /**
  * Undo the last bulk change, if it is `changeId`: the tag's rows get back the states they
- * had (rows the change wrote are deleted), or the photos it added leave the album. Returns
+ * had (rows the change wrote are deleted), the photos it added leave the album, or the photos
+ * it took out of an album go back to their places. Returns
  * what was undone; throws `BulkUndoError` when that change is no longer the last one, or its
  * tag or album is gone.
  */
@@ -256,6 +355,8 @@ export function undoBulkChange(db: Catalog, changeId: number): BulkChangeSummary
       db.prepare(
         `DELETE FROM album_photos WHERE album_id = ? AND photo_id IN (SELECT value FROM json_each(?))`,
       ).run(payload.albumId, JSON.stringify(payload.added));
+    } else if (row.kind === 'remove-from-album') {
+      restoreAlbumPlaces(db, AlbumRemovalPayload.parse(JSON.parse(row.payload)));
     } else {
       const payload = TagChangePayload.parse(JSON.parse(row.payload));
       const current = db.prepare<[number, number], { engine: string }>(

@@ -11,6 +11,10 @@ export const facetSql = {
          WHERE pt.state != 'rejected'`,
   tagNames: `SELECT id AS tagId, name, type, zh, en FROM tags WHERE id IN (SELECT value FROM json_each(?))`,
   tagTypes: `SELECT id, type FROM tags`,
+  // Entries (photos) whose content has text read in it: the `text` engine's facet count
+  // ([Note: engine:text means has:text] in search-planner.ts).
+  withText: `SELECT count(*) AS n FROM json_each(?) j
+             WHERE EXISTS (SELECT 1 FROM photo_text_lines tl WHERE tl.content_id = j.value)`,
 } as const;
 
 type Param = string | number;
@@ -68,6 +72,13 @@ export function listFacetTagNames<Row>(db: Catalog, tagIds: readonly number[]): 
 /** [tag id, type] of every tag. */
 export function listTagTypePairs<Type extends string>(db: Catalog): [number, Type][] {
   return db.prepare<[], [number, Type]>(facetSql.tagTypes).raw().all();
+}
+
+/** How many of these contents (one entry per photo, repeats counted) have text read in them. */
+export function countEntriesWithText(db: Catalog, contentIds: readonly number[]): number {
+  return (
+    db.prepare<[string], { n: number }>(facetSql.withText).get(JSON.stringify(contentIds))?.n ?? 0
+  );
 }
 
 /** [photo key, tag id, engine] of the live tag rows of the given contents (by key). */

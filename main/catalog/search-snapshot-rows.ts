@@ -37,13 +37,13 @@ export function iterateFolderStates(db: Catalog): IterableIterator<[number, stri
     .iterate();
 }
 
-/** [content id, taken at, camera, located (0/1)]. */
+/** [content id, taken at, camera, latitude, longitude]. */
 export function iterateContentFacts(
   db: Catalog,
-): IterableIterator<[number, number | null, string | null, number]> {
+): IterableIterator<[number, number | null, string | null, number | null, number | null]> {
   return db
-    .prepare<[], [number, number | null, string | null, number]>(
-      `SELECT id, taken_at, camera, lat IS NOT NULL AND lon IS NOT NULL FROM contents`,
+    .prepare<[], [number, number | null, string | null, number | null, number | null]>(
+      `SELECT id, taken_at, camera, lat, lon FROM contents`,
     )
     .raw()
     .iterate();

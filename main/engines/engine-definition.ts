@@ -25,6 +25,11 @@ export interface CredentialFieldSpec {
   readonly url?: true;
   /** The values allowed (a choice, not free text). */
   readonly choices?: readonly string[];
+  /**
+   * An option of the engine rather than a credential (Tencent's `action`): the card shows it
+   * under "Options" with its help text, and leaving it empty keeps the schema's default.
+   */
+  readonly option?: true;
 }
 
 /** The card's optional fields an engine's settings may take (region and endpoint all take). */

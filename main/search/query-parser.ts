@@ -31,7 +31,17 @@ export type QueryFilter =
   | { readonly field: 'has'; readonly value: HasValue }
   | { readonly field: 'status'; readonly value: StatusValue }
   /** Photos near-duplicate to a photo (`similar:<photo id>`, `相似:`): catalog/perceptual-hashes.ts. */
-  | { readonly field: 'similar'; readonly photoId: number };
+  | { readonly field: 'similar'; readonly photoId: number }
+  /** Taken within `km` of a point (`near:31.23,121.47,5`, `附近:`): [Note: Area search]. */
+  | { readonly field: 'near'; readonly lat: number; readonly lon: number; readonly km: number }
+  /** Taken inside a box (`area:south,west,north,east`, `区域:`); west > east crosses ±180°. */
+  | {
+      readonly field: 'area';
+      readonly south: number;
+      readonly west: number;
+      readonly north: number;
+      readonly east: number;
+    };
 
 export type QueryNode =
   | { readonly kind: 'all' }
@@ -94,6 +104,11 @@ const filterNames: Record<string, QueryFilter['field'] | 'conf'> = {
   文字: 'text',
   similar: 'similar',
   相似: 'similar',
+  near: 'near',
+  附近: 'near',
+  area: 'area',
+  bbox: 'area',
+  区域: 'area',
 };
 
 const typeValues: Record<string, TagType> = {
@@ -123,6 +138,8 @@ const engineValues: Record<string, TagSource> = {
   腾讯云: 'tencent',
   百度: 'baidu',
   百度智能云: 'baidu',
+  文字: 'text',
+  文字识别: 'text',
   用户: 'user',
 };
 
@@ -403,7 +420,64 @@ function parseFilter(
       }
       return { field, photoId: Number(key) };
     }
+    case 'near':
+      return parseNear(name, value, at);
+    case 'area':
+      return parseArea(name, value, at);
   }
+}
+
+/** Radius of `near:` when none is given, and the largest one (see [Note: Area search]). */
+export const nearDefaultKm = 5;
+export const nearMaxKm = 1000;
+
+/** Comma-separated decimal numbers (`，` too), or null when any part is not one. */
+function decimals(value: string): number[] | null {
+  const parts = value.trim().split(/[,，]/u);
+  const numbers = parts.map((p) => p.trim().replace(/km$/iu, ''));
+  // As JavaScript prints a double (the map writes a cluster's exact bounds): up to 17
+  // significant digits, and an exponent for tiny values (1e-7).
+  if (numbers.some((n) => !/^-?\d{1,3}(\.\d{1,20})?(e-?\d{1,3})?$/i.test(n))) return null;
+  return numbers.map(Number);
+}
+
+/** `near:lat,lon` or `near:lat,lon,km` (`km` suffix allowed). */
+function parseNear(name: string, value: string, at: number): QueryFilter {
+  const n = decimals(value);
+  const expected = `a latitude, longitude and optional radius in km, like ${name}:31.23,121.47,5`;
+  if (n?.length !== 2 && n?.length !== 3) return valueError(name, value, at, expected);
+  const [lat = 0, lon = 0, km = nearDefaultKm] = n;
+  if (Math.abs(lat) > 90 || Math.abs(lon) > 180) {
+    return valueError(
+      name,
+      value,
+      at,
+      'a latitude from -90 to 90 and a longitude from -180 to 180',
+    );
+  }
+  if (!(km > 0 && km <= nearMaxKm)) {
+    return valueError(name, value, at, `a radius above 0 and at most ${String(nearMaxKm)} km`);
+  }
+  return { field: 'near', lat, lon, km };
+}
+
+/** `area:south,west,north,east` in degrees. */
+function parseArea(name: string, value: string, at: number): QueryFilter {
+  const n = decimals(value);
+  if (n?.length !== 4) {
+    return valueError(
+      name,
+      value,
+      at,
+      `south,west,north,east in degrees, like ${name}:30,120,32,122`,
+    );
+  }
+  const [south = 0, west = 0, north = 0, east = 0] = n;
+  if ([south, north].some((v) => Math.abs(v) > 90) || [west, east].some((v) => Math.abs(v) > 180)) {
+    return valueError(name, value, at, 'latitudes from -90 to 90 and longitudes from -180 to 180');
+  }
+  if (south > north) return valueError(name, value, at, 'a south edge not above the north edge');
+  return { field: 'area', south, west, north, east };
 }
 
 function parseConf(name: string, op: string, value: string, at: number): QueryFilter {
@@ -750,6 +824,10 @@ function formatFilter(f: QueryFilter): string {
       return `faces:${f.min}${f.max === null ? '+' : f.max === f.min ? '' : `-${f.max}`}`;
     case 'similar':
       return `similar:${String(f.photoId)}`;
+    case 'near':
+      return `near:${String(f.lat)},${String(f.lon)},${String(f.km)}`;
+    case 'area':
+      return `area:${[f.south, f.west, f.north, f.east].map(String).join(',')}`;
     case 'date': {
       const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
       const from = f.from === null ? '' : day(f.from);

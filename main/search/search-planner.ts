@@ -39,6 +39,37 @@ import {
   tagIdsByName,
 } from '../catalog/tag-terms.ts';
 
+/**
+ * [Note: Area search]
+ * `near:lat,lon,km` is a circle measured on a local flat map around its centre: a degree of
+ * latitude is 111.195 km, a degree of longitude that times cos(lat) of the centre, and the
+ * longitude difference goes the short way round (a circle across ±180° works). Within a few
+ * hundred km this is within about 1 % of the great-circle distance, and it needs only
+ * arithmetic that SQLite and JavaScript do identically (IEEE doubles, same order of
+ * operations), so the SQL planner and the in-memory snapshot (search-snapshot.ts) agree to
+ * the last bit; trigonometry runs once, here, for the bound constants. The radius is capped at
+ * `nearMaxKm` (query-parser.ts), where the flat map stops being a fair approximation.
+ * `area:south,west,north,east` is a plain box (the map's clusters click through to one).
+ */
+export function nearCircle(f: Extract<QueryFilter, { field: 'near' }>): {
+  /** Latitude band the circle lies in (the index range). */
+  readonly south: number;
+  readonly north: number;
+  /** Longitude degrees are multiplied by this to be latitude degrees (cos of the centre). */
+  readonly lonScale: number;
+  /** The radius in latitude degrees, squared. */
+  readonly radius2: number;
+} {
+  const radius = f.km / kmPerDegree;
+  return {
+    south: f.lat - radius,
+    north: f.lat + radius,
+    lonScale: Math.cos((f.lat * Math.PI) / 180),
+    radius2: radius * radius,
+  };
+}
+const kmPerDegree = 111.195;
+
 /** Canonical names of the face tag (local engine: one box per face). */
 export const faceTagNames: readonly string[] = ['face'];
 /** The engine whose face boxes `faces:` counts (the only one that reports a box per face). */
@@ -64,8 +95,17 @@ export interface SearchPlan {
   } | null;
 }
 
+/**
+ * [Note: engine:text means has:text]
+ * The `text` engine reads words, it writes no tags, so as a tag qualifier `engine:text` would
+ * match no photo. It means what a user who types it wants: photos the text engine read text
+ * in, i.e. `has:text`; it qualifies no tag word (`sign engine:text` is `sign has:text`). The
+ * SQL planner, the snapshot compiler and the engine facet (search-service.ts) all read it so.
+ */
+export const textEngine = 'text';
+
 export const isQualifier = (f: QueryFilter): f is Qualifier =>
-  f.field === 'type' || f.field === 'engine' || f.field === 'conf';
+  f.field === 'type' || (f.field === 'engine' && f.value !== textEngine) || f.field === 'conf';
 
 const confSql: Record<ConfOp, string> = { '>': '>', '>=': '>=', '<': '<', '<=': '<=' };
 
@@ -115,6 +155,8 @@ function dependsOnContentOnly(n: QueryNode): boolean {
         case 'camera':
         case 'folder':
         case 'status':
+        case 'near':
+        case 'area':
           return false;
       }
       break;
@@ -337,8 +379,10 @@ class Compiler {
 
   filter(f: QueryFilter): string {
     switch (f.field) {
-      case 'type':
       case 'engine':
+        if (f.value === textEngine) return this.filter({ field: 'has', value: 'text' });
+        return this.anyTag([f]);
+      case 'type':
       case 'conf':
         return this.anyTag([f]);
       case 'date': {
@@ -405,6 +449,22 @@ class Compiler {
       case 'similar':
         // The band search answers first ([Note: Near-duplicate search by bands]); a short list.
         return this.contentIn(similarContentIdsOfPhoto(this.db, f.photoId));
+      case 'area': {
+        const lon = f.west <= f.east ? 'c.lon BETWEEN ? AND ?' : '(c.lon >= ? OR c.lon <= ?)';
+        this.params.push(f.south, f.north, f.west, f.east);
+        return `(c.lat BETWEEN ? AND ? AND ${lon})`;
+      }
+      case 'near': {
+        const circle = nearCircle(f);
+        const dLon = `min(abs(c.lon - ?), 360 - abs(c.lon - ?))`;
+        this.params.push(circle.south, circle.north);
+        this.params.push(f.lon, f.lon, circle.lonScale, f.lon, f.lon, circle.lonScale);
+        this.params.push(f.lat, f.lat, circle.radius2);
+        return (
+          `(c.lat BETWEEN ? AND ? AND ` +
+          `(${dLon} * ?) * (${dLon} * ?) + (c.lat - ?) * (c.lat - ?) <= ?)`
+        );
+      }
       case 'status':
         if (f.value === 'offline' || f.value === 'online') {
           this.needsFolders = true;

@@ -13,6 +13,7 @@ import type { Catalog } from '../catalog/catalog-connection.ts';
 import {
   countPlannedPhotos,
   facetSql,
+  countEntriesWithText,
   iterateFacetRows,
   listFacetTagNames,
   listFolderPathsByIds,
@@ -22,7 +23,7 @@ import {
 } from '../catalog/search-queries.ts';
 import { tagTypes, type TagType } from '../engines/tag-model.ts';
 import { parseQuery, type ParseOptions, type PhotoStatus, type QueryNode } from './query-parser.ts';
-import { planSearch, type SearchPlan } from './search-planner.ts';
+import { planSearch, textEngine, type SearchPlan } from './search-planner.ts';
 import { currentSearchSnapshot } from './search-index.ts';
 import {
   keyRowsOf,
@@ -563,6 +564,13 @@ function computeSnapshotFacets(
   s.engines.forEach((engine, e) => {
     if ((engineHits[e] ?? 0) > 0) engineCounts.set(engine, engineHits[e] ?? 0);
   });
+  // The text engine writes no tag rows ([Note: engine:text means has:text]).
+  let withText = 0;
+  for (const p of photos) {
+    const c = s.photoContent[p] ?? -1;
+    if (c >= 0 && s.contentHasText[c] === 1) withText++;
+  }
+  if (withText > 0) engineCounts.set(textEngine, withText);
   const typeCounts = new Map<TagType, number>();
   tagTypes.forEach((type, i) => {
     if ((typeHits[i + 1] ?? 0) > 0) typeCounts.set(type, typeHits[i + 1] ?? 0);
@@ -632,6 +640,9 @@ function computeFacets(
   }
   const engineCounts = new Map<string, number>();
   engineNames.forEach((engine, e) => engineCounts.set(engine, engineHits[e] ?? 0));
+  // The text engine writes no tag rows ([Note: engine:text means has:text]).
+  const withText = contentIds.length > 0 ? countEntriesWithText(db, contentIds) : 0;
+  if (withText > 0) engineCounts.set(textEngine, withText);
   return assembleFacets(
     db,
     rows,

@@ -40,7 +40,9 @@ import {
   faceEngine,
   faceTagNames,
   isQualifier,
+  textEngine,
   mentionsMissing,
+  nearCircle,
   type Qualifier,
   TextMatches,
 } from './search-planner.ts';
@@ -81,6 +83,9 @@ export interface SearchSnapshot {
   readonly contentTaken: Float64Array;
   readonly contentCamera: readonly (string | null)[];
   readonly contentLocated: Uint8Array;
+  /** By content id: latitude and longitude in degrees, NaN for NULL (`near:`, `area:`). */
+  readonly contentLat: Float64Array;
+  readonly contentLon: Float64Array;
   /** By content id: its live tag rows [rowStart[c], rowStart[c + 1]) in (tag, engine) order. */
   readonly rowStart: Int32Array;
   readonly rowTag: Int32Array;
@@ -129,10 +134,14 @@ function readSnapshot(db: ReadableCatalog): SearchSnapshot {
   const contentTaken = new Float64Array(maxContent + 1).fill(Number.NaN);
   const contentCamera: (string | null)[] = new Array<string | null>(maxContent + 1).fill(null);
   const contentLocated = new Uint8Array(maxContent + 1);
-  for (const [id, taken, camera, located] of iterateContentFacts(db)) {
+  const contentLat = new Float64Array(maxContent + 1).fill(Number.NaN);
+  const contentLon = new Float64Array(maxContent + 1).fill(Number.NaN);
+  for (const [id, taken, camera, lat, lon] of iterateContentFacts(db)) {
     if (taken !== null) contentTaken[id] = taken;
     contentCamera[id] = camera;
-    contentLocated[id] = located;
+    contentLocated[id] = lat !== null && lon !== null ? 1 : 0;
+    if (lat !== null) contentLat[id] = lat;
+    if (lon !== null) contentLon[id] = lon;
   }
 
   const photoRows = listPhotoRows(db);
@@ -241,6 +250,8 @@ function readSnapshot(db: ReadableCatalog): SearchSnapshot {
     contentTaken,
     contentCamera,
     contentLocated,
+    contentLat,
+    contentLon,
     rowStart,
     rowTag: rowTag.subarray(0, n),
     rowEngine: rowEngine.subarray(0, n),
@@ -267,6 +278,10 @@ type Test = (photo: number, content: number) => Truth;
 const TRUE: Test = () => 1;
 const FALSE: Test = () => 0;
 const not = (t: Truth): Truth => (t === 2 ? 2 : t === 1 ? 0 : 1);
+const and = (a: Truth, b: Truth): Truth => (a === 0 || b === 0 ? 0 : a === 2 || b === 2 ? 2 : 1);
+/** SQL's `v BETWEEN lo AND hi`, NaN standing for NULL. */
+const between = (v: number, lo: number, hi: number): Truth =>
+  Number.isNaN(v) ? 2 : lo <= v && v <= hi ? 1 : 0;
 
 function compareConf(op: ConfOp, value: number, limit: number): boolean {
   switch (op) {
@@ -450,8 +465,11 @@ class SnapshotCompiler {
   filter(f: QueryFilter): Test {
     const s = this.s;
     switch (f.field) {
-      case 'type':
       case 'engine':
+        // [Note: engine:text means has:text] in search-planner.ts.
+        if (f.value === textEngine) return this.filter({ field: 'has', value: 'text' });
+        return this.anyRow(null, this.rowTest([f], true));
+      case 'type':
       case 'conf':
         return this.anyRow(null, this.rowTest([f], true));
       case 'date': {
@@ -511,6 +529,39 @@ class SnapshotCompiler {
       case 'similar':
         // Read from the catalog as the planner does: hashes are not part of the snapshot.
         return this.contentIn(similarContentIdsOfPhoto(this.db, f.photoId));
+      case 'area': {
+        // The planner's `(c.lat BETWEEN … AND c.lon BETWEEN …)` (or the OR across ±180°).
+        const { south, west, north, east } = f;
+        return (_p, c) => {
+          const lat = c < 0 ? Number.NaN : (s.contentLat[c] ?? Number.NaN);
+          const lon = c < 0 ? Number.NaN : (s.contentLon[c] ?? Number.NaN);
+          const inLon: Truth =
+            west <= east
+              ? between(lon, west, east)
+              : Number.isNaN(lon)
+                ? 2
+                : lon >= west || lon <= east
+                  ? 1
+                  : 0;
+          return and(between(lat, south, north), inLon);
+        };
+      }
+      case 'near': {
+        // The planner's arithmetic, in its order ([Note: Area search]).
+        const { south, north, lonScale, radius2 } = nearCircle(f);
+        const { lat: lat0, lon: lon0 } = f;
+        return (_p, c) => {
+          const lat = c < 0 ? Number.NaN : (s.contentLat[c] ?? Number.NaN);
+          const lon = c < 0 ? Number.NaN : (s.contentLon[c] ?? Number.NaN);
+          const band = between(lat, south, north);
+          if (band === 0) return 0;
+          if (Number.isNaN(lat) || Number.isNaN(lon)) return 2;
+          const dLon = Math.min(Math.abs(lon - lon0), 360 - Math.abs(lon - lon0));
+          const inside: Truth =
+            dLon * lonScale * (dLon * lonScale) + (lat - lat0) * (lat - lat0) <= radius2 ? 1 : 0;
+          return and(band, inside);
+        };
+      }
       case 'status': {
         if (f.value === 'offline' || f.value === 'online') {
           const online = f.value === 'online';
@@ -727,6 +778,8 @@ export function snapshotBuffers(s: SearchSnapshot): ArrayBuffer[] {
     s.photoStatus,
     s.contentTaken,
     s.contentLocated,
+    s.contentLat,
+    s.contentLon,
     s.rowStart,
     s.rowTag,
     s.rowEngine,
@@ -757,6 +810,8 @@ export const SearchSnapshotMessage = z.object({
   contentTaken: z.instanceof(Float64Array),
   contentCamera: z.array(z.string().nullable()),
   contentLocated: z.instanceof(Uint8Array),
+  contentLat: z.instanceof(Float64Array),
+  contentLon: z.instanceof(Float64Array),
   rowStart: z.instanceof(Int32Array),
   rowTag: z.instanceof(Int32Array),
   rowEngine: z.instanceof(Uint8Array),

@@ -22,7 +22,16 @@ import { SettingsView } from './features/settings/SettingsView.tsx';
 import { ActivityButton } from './features/activity/ActivityButton.tsx';
 import { PeopleView } from './features/people/PeopleView.tsx';
 import { DuplicatesView } from './features/duplicates/DuplicatesView.tsx';
+import { MapView } from './features/map/MapView.tsx';
+import {
+  formatMapCamera,
+  parseMapCamera,
+  queryWithArea,
+  worldCamera,
+  type MapCamera,
+} from './lib/map-view.ts';
 import { Icon } from './components/Icon.tsx';
+import { resultsVersion } from './lib/results-version.ts';
 
 export interface Versions {
   people: number;
@@ -37,6 +46,8 @@ interface UrlState {
   readonly query: string;
   readonly albumId: number | null;
   readonly photoId: number | null;
+  /** The map's camera while the map is shown (`view=map&at=lat,lon,zoom`), else null. */
+  readonly map: MapCamera | null;
 }
 
 function readUrlState(): UrlState {
@@ -45,7 +56,9 @@ function readUrlState(): UrlState {
     const n = Number(params.get(name));
     return Number.isSafeInteger(n) && n > 0 ? n : null;
   };
-  return { query: params.get('q') ?? '', albumId: id('album'), photoId: id('photo') };
+  const map =
+    params.get('view') === 'map' ? (parseMapCamera(params.get('at')) ?? worldCamera) : null;
+  return { query: params.get('q') ?? '', albumId: id('album'), photoId: id('photo'), map };
 }
 
 function urlOf(state: UrlState): string {
@@ -53,6 +66,10 @@ function urlOf(state: UrlState): string {
   if (state.query !== '') params.set('q', state.query);
   if (state.albumId !== null) params.set('album', String(state.albumId));
   if (state.photoId !== null) params.set('photo', String(state.photoId));
+  if (state.map !== null) {
+    params.set('view', 'map');
+    params.set('at', formatMapCamera(state.map));
+  }
   const search = params.toString();
   return `${window.location.pathname}${search === '' ? '' : `?${search}`}`;
 }
@@ -69,7 +86,14 @@ export function App() {
   const [sort, setSort] = useState<SearchSort>('taken-desc');
   const [albumId, setAlbumId] = useState<number | null>(initialUrl.albumId);
   const [panel, setPanel] = useState<'activity' | 'settings' | null>(null);
-  const [view, setView] = useState<'library' | 'people' | 'duplicates'>('library');
+  const [view, setView] = useState<'library' | 'people' | 'duplicates' | 'map'>(
+    initialUrl.map !== null ? 'map' : 'library',
+  );
+  const [mapCamera, setMapCamera] = useState<MapCamera>(initialUrl.map ?? worldCamera);
+  // Bumped when Back brings a map camera from the URL: the map view starts again there.
+  const [mapRestored, setMapRestored] = useState(0);
+  // Panning and zooming replace the map's history entry instead of adding one per move.
+  const [mapMoving, setMapMoving] = useState(false);
   const [versions, setVersions] = useState<Versions>({
     people: 0,
     photos: 0,
@@ -139,15 +163,17 @@ export function App() {
 
   // The address bar follows the state: a new history entry per committed change (Back
   // undoes it), replaced in place while typing; Back/Forward bring the state back.
+  const urlMap = view === 'map' ? mapCamera : null;
   useEffect(() => {
-    const next = urlOf({ query, albumId, photoId });
+    const next = urlOf({ query, albumId, photoId, map: urlMap });
     const current = `${window.location.pathname}${window.location.search}`;
     if (next === current) return;
     const shown = readUrlState();
     const onlyTyped = typing && shown.albumId === albumId && shown.photoId === photoId;
-    if (onlyTyped) window.history.replaceState(null, '', next);
+    const onlyMoved = mapMoving && shown.map !== null && urlMap !== null && shown.query === query;
+    if (onlyTyped || onlyMoved) window.history.replaceState(null, '', next);
     else window.history.pushState(null, '', next);
-  }, [query, albumId, photoId, typing]);
+  }, [query, albumId, photoId, typing, urlMap, mapMoving]);
   useEffect(() => {
     const onPop = () => {
       const state = readUrlState();
@@ -155,6 +181,13 @@ export function App() {
       setTyping(false);
       setAlbumId(state.albumId);
       setPhotoId(state.photoId);
+      // Back from the grid a map cluster opened returns to the map where it was.
+      setMapMoving(false);
+      if (state.map !== null) {
+        setMapCamera(state.map);
+        setMapRestored((n) => n + 1);
+      }
+      setView((v) => (state.map !== null ? 'map' : v === 'map' ? 'library' : v));
     };
     window.addEventListener('popstate', onPop);
     return () => {
@@ -181,7 +214,9 @@ export function App() {
   );
 
   const runQuery = useCallback((next: string, isTyping = false) => {
-    setView('library');
+    // On the map the search box narrows the map ("dog" photos on the map).
+    setView((v) => (v === 'map' ? 'map' : 'library'));
+    setMapMoving(false);
     setQuery(next);
     setTyping(isTyping);
     setAlbumId(null);
@@ -275,6 +310,13 @@ export function App() {
             onOpenDuplicates={() => {
               setView('duplicates');
             }}
+            mapActive={view === 'map'}
+            onOpenMap={() => {
+              setMapMoving(false);
+              setAlbumId(null);
+              setPhotoId(null);
+              setView('map');
+            }}
             onQuery={runQuery}
             onFoldersChanged={reloadFolders}
             onAlbumsChanged={reloadAlbums}
@@ -283,7 +325,30 @@ export function App() {
               setAlbumId(album.id);
             }}
           />
-          {view === 'duplicates' ? (
+          {view === 'map' ? (
+            <MapView
+              key={mapRestored}
+              query={query}
+              typing={typing}
+              onSyntaxError={setSyntaxError}
+              initialCamera={mapCamera}
+              version={versions.photos}
+              onCamera={(camera) => {
+                // The first report is where the view started: nothing moved yet.
+                if (camera === mapCamera) return;
+                setMapMoving(true);
+                setMapCamera(camera);
+              }}
+              onOpenArea={(box) => {
+                // A new history entry: Back returns to the map.
+                setMapMoving(false);
+                setView('library');
+                setAlbumId(null);
+                setTyping(false);
+                setQuery(queryWithArea(query, box));
+              }}
+            />
+          ) : view === 'duplicates' ? (
             <DuplicatesView
               version={versions.photos}
               onChanged={() => {
@@ -314,10 +379,7 @@ export function App() {
               sort={sort}
               onSort={setSort}
               onQuery={runQuery}
-              // A manual album's photos change with album edits too (scope 'albums').
-              version={
-                activeAlbum?.kind === 'manual' ? versions.photos + versions.albums : versions.photos
-              }
+              version={resultsVersion(versions, { query, albumKind: activeAlbum?.kind ?? null })}
               title={activeAlbum?.name ?? null}
               album={activeAlbum}
               manualAlbums={manualAlbums}

@@ -245,6 +245,27 @@ describe(createAppService.name, () => {
     });
   });
 
+  it("offers Tencent's interface and scene as options from its schema's lists and refuses others", async () => {
+    const tencent = (await call('settings.engines', {})).find((v) => v.engine === 'tencent');
+    expect(tencent?.credentials.find((c) => c.key === 'action')).toMatchObject({
+      option: true,
+      secret: false,
+      choices: ['auto', 'DetectLabelPro', 'DetectLabel'],
+    });
+    expect(tencent?.credentials.find((c) => c.key === 'labelScene')?.choices).toEqual([
+      'ALBUM',
+      'CAMERA',
+      'WEB',
+      'NEWS',
+    ]);
+    expect(tencent?.credentials.find((c) => c.key === 'secretId')?.option).toBe(false);
+    for (const credentials of [{ action: 'DetectLabelLite' }, { labelScene: 'album' }]) {
+      expect(await fails('settings.setEngine', { engine: 'tencent', credentials })).toBe(
+        'invalid-input',
+      );
+    }
+  });
+
   it('sets up the vision-language model engine: a protocol choice, local by default, a warning off the machine, Test connection', async () => {
     const emulator = await startVlmEmulator({ tagger: tagPixelRegions });
     try {

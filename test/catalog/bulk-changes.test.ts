@@ -3,11 +3,16 @@
 // connection (the grid refreshed, the app restarted), and only for the last change.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openCatalog } from '../../main/catalog/catalog-connection.ts';
-import { addPhotosToAlbum, listAlbumPhotoIds } from '../../main/catalog/album-photos.ts';
+import {
+  addPhotosToAlbum,
+  listAlbumPhotoIds,
+  moveAlbumPhotos,
+} from '../../main/catalog/album-photos.ts';
 import { createManualAlbum } from '../../main/catalog/albums.ts';
 import {
   bulkAddTag,
   bulkAddToAlbum,
+  bulkRemoveFromAlbum,
   bulkRemoveTag,
   BulkUndoError,
   lastBulkChange,
@@ -100,6 +105,61 @@ describe(bulkAddToAlbum.name, () => {
     expect(listAlbumPhotoIds(fx.db, album.id)).toEqual([dog, plain, rejected]);
     undoBulkChange(fx.db, change.changeId);
     expect(listAlbumPhotoIds(fx.db, album.id)).toEqual([dog]);
+  });
+});
+
+describe(bulkRemoveFromAlbum.name, () => {
+  const places = (albumId: number) =>
+    fx.db
+      .prepare(
+        `SELECT photo_id, position, added_at FROM album_photos WHERE album_id = ? ORDER BY position`,
+      )
+      .all(albumId);
+
+  it('takes the photos out; undo puts them back at their places, as they were added', () => {
+    const album = createManualAlbum(fx.db, 'Trip');
+    addPhotosToAlbum(fx.db, album.id, [plain, dog], 10);
+    addPhotosToAlbum(fx.db, album.id, [rejected, twin], 20);
+    const before = places(album.id);
+    const change = bulkRemoveFromAlbum(fx.db, [dog, twin], album.id, 30);
+    expect(change).toMatchObject({
+      kind: 'remove-from-album',
+      photos: 2,
+      album: { id: album.id, name: 'Trip' },
+    });
+    expect(listAlbumPhotoIds(fx.db, album.id)).toEqual([plain, rejected]);
+    expect(lastBulkChange(fx.db)).toEqual(change);
+    expect(undoBulkChange(fx.db, change.changeId)).toEqual(change);
+    expect(places(album.id)).toEqual(before);
+  });
+
+  it('counts only photos that were in the album', () => {
+    const album = createManualAlbum(fx.db, 'Trip');
+    addPhotosToAlbum(fx.db, album.id, [plain]);
+    expect(bulkRemoveFromAlbum(fx.db, [plain, dog], album.id).photos).toBe(1);
+  });
+
+  it('puts them back before the photo that followed them when the album was reordered since', () => {
+    const album = createManualAlbum(fx.db, 'Trip');
+    addPhotosToAlbum(fx.db, album.id, [plain, dog, rejected, twin]);
+    const change = bulkRemoveFromAlbum(fx.db, [plain, dog], album.id);
+    // The move renumbers the album from 0: twin takes position 0, where plain was.
+    moveAlbumPhotos(fx.db, album.id, [twin], rejected);
+    expect(listAlbumPhotoIds(fx.db, album.id)).toEqual([twin, rejected]);
+    undoBulkChange(fx.db, change.changeId);
+    expect(listAlbumPhotoIds(fx.db, album.id)).toEqual([twin, plain, dog, rejected]);
+  });
+
+  it('skips a photo put back by hand and one that left the library', () => {
+    const album = createManualAlbum(fx.db, 'Trip');
+    addPhotosToAlbum(fx.db, album.id, [plain, dog, rejected]);
+    const change = bulkRemoveFromAlbum(fx.db, [plain, dog, rejected], album.id);
+    addPhotosToAlbum(fx.db, album.id, [dog]);
+    fx.db.prepare(`DELETE FROM photos WHERE id = ?`).run(rejected);
+    undoBulkChange(fx.db, change.changeId);
+    // dog.jpg, added again into the empty album, took plain.jpg's position 0; plain.jpg was
+    // followed by no photo that stayed, so it goes to the end.
+    expect(listAlbumPhotoIds(fx.db, album.id)).toEqual([dog, plain]);
   });
 });
 

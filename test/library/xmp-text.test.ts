@@ -4,7 +4,7 @@
 // tool wrote stays exactly as it was; turning the option off takes our text out at the next
 // sidecar sync and leaves everything else.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { savePhotoText } from '../../main/catalog/photo-text.ts';
@@ -12,6 +12,7 @@ import { saveEngineAnswer } from '../../main/catalog/photo-tags.ts';
 import { findPhotoByPath } from '../../main/catalog/photos.ts';
 import { countPendingSidecars } from '../../main/catalog/sidecar-marks.ts';
 import type { EngineAnswer } from '../../main/engines/tag-model.ts';
+import { relinkFolder } from '../../main/library/folder-relink.ts';
 import { createSidecarSync, type SidecarSync } from '../../main/library/sidecar-sync.ts';
 import {
   createXmpTool,
@@ -269,6 +270,36 @@ describe('recognised text in sidecars', () => {
     readText(contentId, ['北京南 → 上海虹桥', 'G1 次 08:00']);
     expect(await makeSync().drainDue()).toMatchObject({ done: 1, written: 1 });
     expect(readBack(sidecar).text).toEqual(['北京南 → 上海虹桥', 'G1 次 08:00']);
+  });
+
+  it('writes a text-only photo again under the new name when the library folder moves (sidecar folder)', async () => {
+    const { contentId } = await ingestOne('trip/ticket.jpg');
+    const mirror = join(lib.root, 'sidecars');
+    writeXmpSettings(lib.db, {
+      enabled: true,
+      location: 'folder',
+      folder: mirror,
+      writeText: true,
+    });
+    readText(contentId, ['北京南 → 上海虹桥', 'G1 次']);
+    const sync = makeSync();
+    expect(await sync.drainDue()).toMatchObject({ done: 1, written: 1 });
+    const top = `${String(lib.folder.id)}-photos`;
+    expect(readBack(join(mirror, top, 'trip', 'ticket.jpg.xmp')).text).toEqual([
+      '北京南 → 上海虹桥',
+      'G1 次',
+    ]);
+    // The library folder is relinked to a new place (`tujian relink`): its mirror moves too.
+    const moved = join(lib.root, 'pictures');
+    renameSync(lib.photos, moved);
+    await relinkFolder(lib.db, lib.folder.path, moved);
+    expect(countPendingSidecars(lib.db).pending).toBe(1);
+    expect(await sync.drainDue()).toMatchObject({ done: 1, written: 1 });
+    const movedTop = `${String(lib.folder.id)}-pictures`;
+    expect(readBack(join(mirror, movedTop, 'trip', 'ticket.jpg.xmp')).text).toEqual([
+      '北京南 → 上海虹桥',
+      'G1 次',
+    ]);
   });
 
   it('turning the option off removes our text at the next sync, and only our text', async () => {

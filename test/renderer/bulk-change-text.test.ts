@@ -25,5 +25,11 @@ describe(describeBulkChange.name, () => {
     };
     expect(say(added, 'en')).toBe('Added 2 photos to ‘Trip’');
     expect(say({ ...added, photos: 1 }, 'zh')).toBe('已将 1 张照片加入“Trip”');
+    // Taken out of an album: one photo (the photo view's) needs no count.
+    const taken: BulkChange = { ...added, changeId: 4, kind: 'remove-from-album', photos: 1 };
+    expect(say(taken, 'en')).toBe('Removed from ‘Trip’');
+    expect(say(taken, 'zh')).toBe('已从“Trip”移除');
+    expect(say({ ...taken, photos: 3 }, 'en')).toBe('Removed 3 photos from ‘Trip’');
+    expect(say({ ...taken, photos: 3 }, 'zh')).toBe('已从“Trip”移除 3 张照片');
   });
 });

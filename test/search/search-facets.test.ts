@@ -23,7 +23,7 @@ afterAll(() => {
 
 describe('searchPhotos facets', () => {
   it('counts the same facets in memory as in SQL', () => {
-    const queries = [...cornerQueries, ...generateSnapshotQueries(11, 150)];
+    const queries = [...cornerQueries, ...generateSnapshotQueries(11, 158)];
     let compared = 0;
     for (const query of queries) {
       let fromSql;
@@ -49,5 +49,19 @@ describe('searchPhotos facets', () => {
       compared++;
     }
     expect(compared).toBeGreaterThan(200);
+  });
+
+  it('counts the text engine in the engine facet: the result photos text was read in', () => {
+    for (const snap of [snapshot, null]) {
+      const all = searchPhotos(fixture.db, '', { facetSampleLimit: 1e9 }, snap);
+      const withText = searchPhotos(fixture.db, 'has:text', { limit: 1 }, snap).total;
+      expect(withText).toBeGreaterThan(0);
+      expect(all.facets?.engines, snap ? 'in memory' : 'SQL').toContainEqual({
+        engine: 'text',
+        count: withText,
+      });
+      // Clicking it searches engine:text, which finds those photos.
+      expect(searchPhotos(fixture.db, 'engine:text', {}, snap).total).toBe(withText);
+    }
   });
 });

@@ -33,6 +33,8 @@ export interface FixturePhoto {
   readonly status?: 'ok' | 'pending' | 'broken' | 'skipped' | 'missing';
   readonly tags?: readonly FixturePhotoTag[];
   readonly lat?: number;
+  /** The latitude when absent (the older tests' photos sit on the line lat = lon). */
+  readonly lon?: number;
 }
 
 export class SearchFixture {
@@ -85,8 +87,13 @@ export class SearchFixture {
               `INSERT INTO contents (hash, size, width, height, taken_at, camera, lat, lon, created_at)
                VALUES (?, 100, 640, 480, ?, ?, ?, ?, 0)`,
             )
-            .run(hash, taken, photo.camera ?? null, photo.lat ?? null, photo.lat ?? null)
-            .lastInsertRowid,
+            .run(
+              hash,
+              taken,
+              photo.camera ?? null,
+              photo.lat ?? null,
+              photo.lon ?? photo.lat ?? null,
+            ).lastInsertRowid,
         );
         this.contents.set(hash, contentId);
         for (const t of photo.tags ?? []) this.tagContent(contentId, t);

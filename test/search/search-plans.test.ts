@@ -122,6 +122,10 @@ describe('search query plans', () => {
     expect(plan).toMatch(/SEARCH pt USING PRIMARY KEY \(content_id=\?\)/);
     expect(plan).not.toMatch(/SCAN pt/);
     expect(planOf(facetSql.tagNames, ['[1]'])).toMatch(/SEARCH tags USING INTEGER PRIMARY KEY/);
+    // The text engine's count: one primary-key probe of the text lines per result photo.
+    const text = planOf(facetSql.withText, [JSON.stringify([1, 2, 3])]);
+    expect(text).toMatch(/SEARCH tl (EXISTS )?USING PRIMARY KEY \(content_id=\?\)/);
+    expect(text).not.toMatch(/SCAN tl/);
   });
 
   it('autocompletes with one range scan of tag_terms and key lookups', () => {

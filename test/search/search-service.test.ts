@@ -386,9 +386,12 @@ describe(searchPhotos.name, () => {
       { id: fx.folderId('/photos'), path: '/photos', count: 5 },
       { id: fx.folderId('/backup'), path: '/backup', count: 1 },
     ]);
+    // The text engine writes no tags: its count is the result photos with text read in them.
+    expect(searchPhotos(fx.db, '(狗 OR 人脸) has:text', { facets: false }).total).toBe(2);
     expect(facets.engines).toEqual([
       { engine: 'local', count: 6 },
       { engine: 'huawei', count: 2 },
+      { engine: 'text', count: 2 },
     ]);
     expect(facets.types).toEqual([
       { type: 'object', count: 6 },

@@ -51,7 +51,8 @@ type Outcome =
   | { readonly kind: 'crash'; readonly message: string };
 
 const querySeed = 0x0ddba11;
-const queryCount = 600;
+// 608: as many random queries as before the eight engine:text corner queries joined.
+const queryCount = 608;
 const confTolerance = 1e-3;
 
 function outcomeOf(run: () => readonly KeyRow[]): Outcome {
@@ -290,6 +291,27 @@ describe(snapshotKeyRows.name, () => {
     expect(every).toBeGreaterThan(10);
     expect(empty).toBeLessThan(queryCount * 0.35);
     expect(some).toBeGreaterThan(queryCount * 0.5);
+  });
+
+  it('finds with engine:text the photos text was read in, in SQL and in memory (the text engine writes no tags)', () => {
+    const ids = (outcome: Outcome) =>
+      outcome.kind === 'rows' ? outcome.rows.map((r) => r.id).sort((a, b) => a - b) : outcome;
+    const bothPaths = (query: string) => {
+      const sql = ids(sqlOutcome(fx.db, query, 'taken-desc'));
+      const snap = ids(
+        outcomeOf(() => snapshotKeyRows(snapshot, fx.db, parseQuery(query), 'taken-desc')),
+      );
+      expect(snap, query).toEqual(sql);
+      return sql;
+    };
+    const withText = bothPaths('has:text');
+    expect(Array.isArray(withText) && withText.length).toBeGreaterThan(0);
+    expect(bothPaths('engine:text')).toEqual(withText);
+    expect(bothPaths('引擎:文字')).toEqual(withText);
+    // Not a qualifier: a word with it still matches text as well as tags.
+    const coffee = bothPaths('coffee has:text');
+    expect(Array.isArray(coffee) && coffee.length).toBeGreaterThan(0);
+    expect(bothPaths('coffee engine:text')).toEqual(coffee);
   });
 
   it('finds the same photos as SQL for every hand-written corner query and every sort', () => {

@@ -17,7 +17,9 @@ import { migration0014ManualAlbums } from './0014-manual-albums.ts';
 import { migration0015PerceptualHashes } from './0015-perceptual-hashes.ts';
 import { migration0016PhotoTextGrams } from './0016-photo-text-grams.ts';
 import { migration0017ImportedFaceRegions } from './0017-imported-face-regions.ts';
+import { migration0018ContentLocation } from './0018-content-location.ts';
 import { migration0019DuplicatesReview } from './0019-duplicates-review.ts';
+import { migration0020UndoRemovalTextRelink } from './0020-undo-removal-text-relink.ts';
 import { migration0021TextSpacesCarryOver } from './0021-text-spaces-carry-over.ts';
 
 export const migrations: readonly Migration[] = [
@@ -38,6 +40,8 @@ export const migrations: readonly Migration[] = [
   migration0015PerceptualHashes,
   migration0016PhotoTextGrams,
   migration0017ImportedFaceRegions,
+  migration0018ContentLocation,
   migration0019DuplicatesReview,
+  migration0020UndoRemovalTextRelink,
   migration0021TextSpacesCarryOver,
 ];

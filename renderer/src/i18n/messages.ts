@@ -64,7 +64,7 @@ const en = {
   'search.resultsOne': '1 photo',
   'search.help': 'Query help',
   'search.helpText':
-    'Words match tags in Chinese or English. -word excludes, a OR b, "quoted phrase". Filters: type:object, engine:local, conf>80, date:2023, date:2023-05..2023-08, camera:, folder:, faces:2+, has:text, status:offline.',
+    'Words match tags in Chinese or English. -word excludes, a OR b, "quoted phrase". Filters: type:object, engine:local, conf>80, date:2023, date:2023-05..2023-08, camera:, folder:, faces:2+, has:text, status:offline, near:31.23,121.47,5 (within 5 km), area:south,west,north,east.',
   'search.sort': 'Sort',
   'search.syntaxHint': 'This search cannot be read at character {position} (marked):',
   'search.syntaxWaiting': 'Finish the search above to see photos.',
@@ -109,6 +109,8 @@ const en = {
   'toast.untagged': 'Removed ‘{tag}’ from {count} photos',
   'toast.addedOne': 'Added 1 photo to ‘{album}’',
   'toast.added': 'Added {count} photos to ‘{album}’',
+  'toast.removedOne': 'Removed from ‘{album}’',
+  'toast.removed': 'Removed {count} photos from ‘{album}’',
   'toast.undo': 'Undo',
   'toast.undone': 'Undone: {what}',
   'toast.dismiss': 'Dismiss',
@@ -266,6 +268,8 @@ const en = {
   'settings.general': 'General',
   'settings.enabled': 'Enabled',
   'settings.credentials': 'Credentials',
+  'settings.engineOptions': 'Options',
+  'settings.optionDefault': 'Default',
   'settings.secretSet': 'Stored — type to replace',
   'settings.secretUnset': 'Not set',
   'settings.region': 'Region',
@@ -329,6 +333,12 @@ const en = {
   'credential.vlm.protocol': 'Protocol',
   'credential.vlm.model': 'Model (e.g. qwen2.5vl:7b)',
   'credential.vlm.apiKey': 'API key (if the server wants one)',
+  'credential.tencent.action': 'Interface',
+  'credential.tencent.action.help':
+    'Default (auto): DetectLabelPro (通用图像标签) first, and DetectLabel where Pro is not available to the account or region. Pick one to always use it.',
+  'credential.tencent.labelScene': 'Scene (DetectLabel)',
+  'credential.tencent.labelScene.help':
+    'The scene DetectLabel is asked for (each scene is billed as its own call, so one is sent). Default: ALBUM, tuned for phone albums and cloud drives.',
   'settings.vlmHint':
     'Open-vocabulary tags from a model server you run (Ollama, LM Studio, llama.cpp, vLLM). Local by default: http://127.0.0.1.',
   'settings.endpointOffMachine':
@@ -349,6 +359,26 @@ const en = {
   'common.none': '—',
   'lang.zh': '中文',
   'lang.en': 'English',
+  // The map (features/map)
+  'nav.map': 'Map',
+  'map.title': 'Map',
+  'map.located': '{count} photos with a location',
+  'map.unlocated': '{count} without a location',
+  'map.locatedOne': '1 photo with a location',
+  'map.unlocatedOne': '1 without a location',
+  'map.forQuery': 'Showing photos that match “{query}”',
+  'map.regionLabel': 'Map of photos',
+  'map.keys':
+    'Drag or use the arrow keys to move, the wheel or + and − to zoom. Tab to a circle and press Enter to see its photos.',
+  'map.cluster': '{count} photos near {place}',
+  'map.clusterOne': '1 photo at {place}',
+  'map.zoomIn': 'Zoom in',
+  'map.zoomOut': 'Zoom out',
+  'map.reset': 'Show the whole world',
+  'map.emptyTitle': 'No photo has a location yet',
+  'map.emptyQueryTitle': 'No photo found by this search has a location',
+  'map.emptyText': 'Photos whose camera or phone recorded GPS in their EXIF appear here.',
+  'map.loading': 'Loading the map…',
 } as const;
 
 export type MessageKey = keyof typeof en;
@@ -415,7 +445,7 @@ const zh: Record<MessageKey, string> = {
   'search.resultsOne': '1 张照片',
   'search.help': '搜索语法',
   'search.helpText':
-    '词语匹配中文或英文标签。-词 表示排除，a OR b 表示或，"带引号的短语"。筛选：type:object、engine:local、conf>80、date:2023、date:2023-05..2023-08、camera:、folder:、faces:2+、has:text、status:offline。',
+    '词语匹配中文或英文标签。-词 表示排除，a OR b 表示或，"带引号的短语"。筛选：type:object、engine:local、conf>80、date:2023、date:2023-05..2023-08、camera:、folder:、faces:2+、has:text、status:offline、附近:31.23,121.47,5（5 公里内）、区域:南,西,北,东。',
   'search.sort': '排序',
   'search.syntaxHint': '搜索语句第 {position} 个字符处无法识别（已标出）：',
   'search.syntaxWaiting': '请先写完上方的搜索语句。',
@@ -460,6 +490,8 @@ const zh: Record<MessageKey, string> = {
   'toast.untagged': '已从 {count} 张照片移除标签“{tag}”',
   'toast.addedOne': '已将 1 张照片加入“{album}”',
   'toast.added': '已将 {count} 张照片加入“{album}”',
+  'toast.removedOne': '已从“{album}”移除',
+  'toast.removed': '已从“{album}”移除 {count} 张照片',
   'toast.undo': '撤销',
   'toast.undone': '已撤销：{what}',
   'toast.dismiss': '关闭',
@@ -613,6 +645,8 @@ const zh: Record<MessageKey, string> = {
   'settings.general': '常规',
   'settings.enabled': '启用',
   'settings.credentials': '凭据',
+  'settings.engineOptions': '选项',
+  'settings.optionDefault': '默认',
   'settings.secretSet': '已保存 — 输入以替换',
   'settings.secretUnset': '未设置',
   'settings.region': '区域',
@@ -673,6 +707,12 @@ const zh: Record<MessageKey, string> = {
   'credential.vlm.protocol': '协议',
   'credential.vlm.model': '模型（例如 qwen2.5vl:7b）',
   'credential.vlm.apiKey': 'API 密钥（服务需要时）',
+  'credential.tencent.action': '接口',
+  'credential.tencent.action.help':
+    '默认（auto）：先用 DetectLabelPro（通用图像标签），账号或地域不支持时改用 DetectLabel。选择其中一个则始终使用它。',
+  'credential.tencent.labelScene': '场景（DetectLabel）',
+  'credential.tencent.labelScene.help':
+    'DetectLabel 识别所用的场景（每个场景单独计费，只发送一个）。默认 ALBUM：适合手机相册和网盘。',
   'settings.vlmHint':
     '由您自己运行的模型服务（Ollama、LM Studio、llama.cpp、vLLM）给出开放词汇标签。默认在本机：http://127.0.0.1。',
   'settings.endpointOffMachine': '此地址不在本机：该引擎处理的每张照片都会发送到 {host}。',
@@ -690,6 +730,25 @@ const zh: Record<MessageKey, string> = {
   'common.none': '—',
   'lang.zh': '中文',
   'lang.en': 'English',
+  // The map (features/map)
+  'nav.map': '地图',
+  'map.title': '地图',
+  'map.located': '{count} 张照片有位置',
+  'map.unlocated': '{count} 张没有位置',
+  'map.locatedOne': '1 张照片有位置',
+  'map.unlocatedOne': '1 张没有位置',
+  'map.forQuery': '显示符合“{query}”的照片',
+  'map.regionLabel': '照片地图',
+  'map.keys': '拖动或用方向键移动，滚轮或 + 和 − 缩放。用 Tab 选中圆圈，按回车查看其中的照片。',
+  'map.cluster': '{place} 附近的 {count} 张照片',
+  'map.clusterOne': '{place} 的 1 张照片',
+  'map.zoomIn': '放大',
+  'map.zoomOut': '缩小',
+  'map.reset': '显示整个世界',
+  'map.emptyTitle': '还没有带位置的照片',
+  'map.emptyQueryTitle': '这次搜索找到的照片都没有位置',
+  'map.emptyText': '相机或手机在 EXIF 中记录了 GPS 的照片会显示在这里。',
+  'map.loading': '正在加载地图…',
 };
 
 export const messages: Record<UiLanguage, Record<MessageKey, string>> = { en, zh };

@@ -7,11 +7,17 @@ import { formatCount } from './format.ts';
 
 export function describeBulkChange(change: BulkChange, t: Translate, lang: UiLanguage): string {
   const count = formatCount(change.photos, lang);
-  if (change.kind === 'add-to-album') {
+  if ('album' in change) {
     const album = change.album.name;
+    if (change.kind === 'add-to-album') {
+      return change.photos === 1
+        ? t('toast.addedOne', { album })
+        : t('toast.added', { count, album });
+    }
+    // One photo is the photo view's own: "Removed from ‘Trip’" says all there is to say.
     return change.photos === 1
-      ? t('toast.addedOne', { album })
-      : t('toast.added', { count, album });
+      ? t('toast.removedOne', { album })
+      : t('toast.removed', { count, album });
   }
   const tag = lang === 'zh' ? change.tag.zh : change.tag.en;
   if (change.kind === 'add-tag') {

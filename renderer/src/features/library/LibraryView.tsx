@@ -280,7 +280,7 @@ export function LibraryView(props: {
                     client.api['albums.removePhotos']({
                       id: manualAlbumId,
                       photoIds: [opened.photo.id],
-                    }).catch(() => undefined);
+                    }).then(bulk.report, () => undefined);
                   }}
                 >
                   <Icon name="trash" size={14} />

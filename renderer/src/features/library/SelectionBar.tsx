@@ -134,9 +134,10 @@ export function SelectionBar({
               client.api['albums.removePhotos']({
                 id: albumOrder.albumId,
                 photoIds: selected,
-              }).then(() => {
+              }).then((change) => {
                 setMessage(null);
                 onClear();
+                onBulkChange(change);
               }, fail);
             }}
           >

@@ -28,6 +28,8 @@ export function Sidebar(props: {
   onOpenPeople: () => void;
   duplicatesActive: boolean;
   onOpenDuplicates: () => void;
+  mapActive: boolean;
+  onOpenMap: () => void;
   onQuery: (query: string) => void;
   onFoldersChanged: () => void;
   onAlbumsChanged: () => void;
@@ -53,6 +55,7 @@ export function Sidebar(props: {
   const allActive =
     !props.peopleActive &&
     !props.duplicatesActive &&
+    !props.mapActive &&
     props.activeAlbumId === null &&
     props.query === '';
   // Manual albums have their own section below (ManualAlbumsSection).
@@ -146,6 +149,16 @@ export function Sidebar(props: {
       >
         <Icon name="copies" />
         <span className="nav-label">{t('nav.duplicates')}</span>
+      </button>
+      <button
+        type="button"
+        className={`nav-item${props.mapActive ? ' active' : ''}`}
+        data-testid="nav-map"
+        aria-current={props.mapActive ? 'page' : undefined}
+        onClick={props.onOpenMap}
+      >
+        <Icon name="pin" />
+        <span className="nav-label">{t('nav.map')}</span>
       </button>
 
       <section className="side-section">

@@ -295,6 +295,57 @@ function EngineCard({
     setDraft((d) => ({ ...d, [key]: value }));
   };
 
+  const fieldKey = (c: CardField) => `credential.${settings.engine}.${c.key}`;
+  const credentialFields = settings.credentials.filter((c) => !c.option);
+  const optionFields = settings.credentials.filter((c) => c.option);
+  const cardField = (c: CardField) => (
+    <label key={c.key} className="field">
+      <span className="field-label">
+        {credentialLabel(settings.engine, c, t)}
+        {settings.problemFields.includes(c.key) && (
+          <span className="field-needed" data-testid="field-needed">
+            {t('settings.fieldNeeded')}
+          </span>
+        )}
+      </span>
+      {c.secret ? (
+        <input
+          type="password"
+          autoComplete="off"
+          value={secrets[c.key] ?? ''}
+          placeholder={c.isSet ? t('settings.secretSet') : t('settings.secretUnset')}
+          onChange={(e) => {
+            setSecrets((s) => ({ ...s, [c.key]: e.target.value }));
+          }}
+        />
+      ) : c.choices ? (
+        <select
+          value={draft.plain[c.key] ?? ''}
+          onChange={(e) => {
+            setDraft((d) => ({ ...d, plain: { ...d.plain, [c.key]: e.target.value } }));
+          }}
+        >
+          {/* An option left empty keeps the engine's default. */}
+          <option value="">{c.option ? t('settings.optionDefault') : '—'}</option>
+          {c.choices.map((choice) => (
+            <option key={choice} value={choice}>
+              {choice}
+            </option>
+          ))}
+        </select>
+      ) : (
+        <input
+          value={draft.plain[c.key] ?? ''}
+          spellCheck={false}
+          onChange={(e) => {
+            setDraft((d) => ({ ...d, plain: { ...d.plain, [c.key]: e.target.value } }));
+          }}
+        />
+      )}
+      {c.option && <FieldHelp messageKey={`${fieldKey(c)}.help`} t={t} />}
+    </label>
+  );
+
   return (
     <section
       className={`engine-card${settings.enabled ? ' enabled' : ''}`}
@@ -370,54 +421,16 @@ function EngineCard({
           save();
         }}
       >
-        {settings.credentials.length > 0 && (
+        {credentialFields.length > 0 && (
           <fieldset>
             <legend>{t('settings.credentials')}</legend>
-            {settings.credentials.map((c) => (
-              <label key={c.key} className="field">
-                <span className="field-label">
-                  {credentialLabel(settings.engine, c, t)}
-                  {settings.problemFields.includes(c.key) && (
-                    <span className="field-needed" data-testid="field-needed">
-                      {t('settings.fieldNeeded')}
-                    </span>
-                  )}
-                </span>
-                {c.secret ? (
-                  <input
-                    type="password"
-                    autoComplete="off"
-                    value={secrets[c.key] ?? ''}
-                    placeholder={c.isSet ? t('settings.secretSet') : t('settings.secretUnset')}
-                    onChange={(e) => {
-                      setSecrets((s) => ({ ...s, [c.key]: e.target.value }));
-                    }}
-                  />
-                ) : c.choices ? (
-                  <select
-                    value={draft.plain[c.key] ?? ''}
-                    onChange={(e) => {
-                      setDraft((d) => ({ ...d, plain: { ...d.plain, [c.key]: e.target.value } }));
-                    }}
-                  >
-                    <option value="">—</option>
-                    {c.choices.map((choice) => (
-                      <option key={choice} value={choice}>
-                        {choice}
-                      </option>
-                    ))}
-                  </select>
-                ) : (
-                  <input
-                    value={draft.plain[c.key] ?? ''}
-                    spellCheck={false}
-                    onChange={(e) => {
-                      setDraft((d) => ({ ...d, plain: { ...d.plain, [c.key]: e.target.value } }));
-                    }}
-                  />
-                )}
-              </label>
-            ))}
+            {credentialFields.map(cardField)}
+          </fieldset>
+        )}
+        {optionFields.length > 0 && (
+          <fieldset data-testid="engine-options">
+            <legend>{t('settings.engineOptions')}</legend>
+            {optionFields.map(cardField)}
           </fieldset>
         )}
         <div className="field-grid">
@@ -560,6 +573,8 @@ function EngineCard({
   );
 }
 
+type CardField = EngineSettingsView['credentials'][number];
+
 interface Draft {
   enabled: boolean;
   plain: Record<string, string>;
@@ -614,6 +629,12 @@ function TextField(props: {
 }
 
 /** A credential field's label in the UI language where one is written, else the server's. */
+/** A field's help line, when the messages have one for it. */
+function FieldHelp(props: { messageKey: string; t: Translate }) {
+  const { messageKey, t } = props;
+  return isMessageKey(messageKey) ? <span className="field-hint">{t(messageKey)}</span> : null;
+}
+
 function credentialLabel(
   engine: EngineSettingsView['engine'],
   field: EngineSettingsView['credentials'][number],
