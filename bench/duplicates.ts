@@ -5,6 +5,9 @@
 // thumbnail → perceptualHash). Reported per threshold: true positives (a copy within the
 // threshold of its original), false negatives, false positives (two distinct pictures within
 // it), precision and recall of "is a near duplicate"; and ms per hash of a thumbnail.
+// At library scale (random hashes): the groups listed in place (groupsMs, groupsCpuMs), and as
+// the web host lists them: first in a worker (listFirstMs, the main thread's longest stall
+// meanwhile) and again from the kept groups (listKeptMs).
 // Recall counts what the catalog's band search finds (candidates share a 16-bit band within one
 // bit: complete up to distance 7, main/catalog/perceptual-hashes.ts), not just the distance.
 //   node bin/run-ts.js bench/duplicates.ts [--dir D] [--generated N] [--library N] [--library-only]
@@ -12,10 +15,10 @@
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { performance } from 'node:perf_hooks';
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import sharp from 'sharp';
-import { openCatalog } from '../main/catalog/catalog-connection.ts';
+import { openCatalog, type Catalog } from '../main/catalog/catalog-connection.ts';
 import {
   findDuplicateGroups,
   findSimilarContents,
@@ -23,8 +26,10 @@ import {
   savePerceptualHash,
 } from '../main/catalog/perceptual-hashes.ts';
 import { makeRenditions } from '../main/imaging/image-renditions.ts';
+import { DuplicateGroupsCache } from '../main/search/duplicate-groups-cache.ts';
 import {
   bandWithOneBitFlips,
+  hashedCrops,
   perceptualHashSet,
   type PerceptualHash,
 } from '../main/imaging/perceptual-hash.ts';
@@ -138,7 +143,7 @@ const variants: Variant[] = [
   })),
 ];
 
-/** As the app does it: the whole and centre-crop hashes of the 320 px thumbnail. */
+/** As the app does it: the whole and crop hashes of the 320 px thumbnail. */
 async function thumbnailHash(
   input: Buffer | string,
 ): Promise<{ hash: PerceptualHash[]; ms: number }> {
@@ -162,7 +167,7 @@ function bandCandidate(a: readonly PerceptualHash[], b: readonly PerceptualHash[
 }
 
 if (args['library-only']) {
-  console.log(JSON.stringify({ library: timeLibrary(Math.max(1000, Number(args.library))) }));
+  console.log(JSON.stringify({ library: await timeLibrary(Math.max(1000, Number(args.library))) }));
   process.exit(0);
 }
 
@@ -241,12 +246,40 @@ const percentile = (p: number) =>
 const minDistinct = Math.min(...distinct.map((d) => d.distance));
 
 /**
+ * The Duplicates page's listing as the web host does it (DuplicateGroupsCache): the first in a
+ * worker thread, then again with the catalog unchanged (kept groups). The longest the main
+ * thread's event loop stalled meanwhile says whether the listing blocked it.
+ */
+async function timeCachedListing(db: Catalog, catalogFile: string) {
+  const cache = new DuplicateGroupsCache(db, catalogFile);
+  const stalls = monitorEventLoopDelay({ resolution: 10 });
+  try {
+    stalls.enable();
+    let started = performance.now();
+    const first = (await cache.list()).groups;
+    const listFirstMs = performance.now() - started;
+    stalls.disable();
+    started = performance.now();
+    const again = (await cache.list()).groups;
+    const listKeptMs = performance.now() - started;
+    if (again !== first) throw new Error('the second listing was not the kept one');
+    return {
+      listFirstMs: Math.round(listFirstMs),
+      listKeptMs: Number(listKeptMs.toFixed(3)),
+      listFirstMainThreadMaxStallMs: Math.round(stalls.max / 1e6),
+    };
+  } finally {
+    await cache.close();
+  }
+}
+
+/**
  * The band search at library scale: a real catalog file with `library` contents of random
- * hashes (whole and two crops each; distinct pictures are about 32 bits apart), one in 50 with
+ * hashes (whole and one per hashedCrops entry each; distinct pictures are about 32 bits apart), one in 50 with
  * a near copy 1–8 bits away.
  * Timed: the whole duplicates review (findDuplicateGroups) and one photo's similar search.
  */
-function timeLibrary(size: number) {
+async function timeLibrary(size: number) {
   const dir = mkdtempSync(join(tmpdir(), 'tujian-bench-duplicates-'));
   try {
     const db = openCatalog(join(dir, 'catalog.sqlite'));
@@ -284,7 +317,7 @@ function timeLibrary(size: number) {
           addPhoto.run(folder.id, name, content.id);
           // Crop hashes as the app stores them (unrelated to the whole one, as for real photos).
           const crop = (): PerceptualHash => [random16(), random16(), random16(), random16()];
-          savePerceptualHash(db, content.id, { hash: h, crops: [crop(), crop()] }, 0);
+          savePerceptualHash(db, content.id, { hash: h, crops: hashedCrops.map(crop) }, 0);
         };
         add(hash, String(i));
         if (i % 50 === 0) {
@@ -300,6 +333,7 @@ function timeLibrary(size: number) {
       }
     })();
     db.pragma('optimize');
+    const listing = await timeCachedListing(db, join(dir, 'catalog.sqlite'));
     // CPU time beside wall time: the machine these run on is shared.
     const cpuBefore = process.cpuUsage();
     let started = performance.now();
@@ -326,6 +360,7 @@ function timeLibrary(size: number) {
       falseGroupsByThreshold,
       groupsMs: Math.round(groupsMs),
       groupsCpuMs: Math.round(groupsCpuMs),
+      ...listing,
       similarMsP50: Number((similarMs[100] ?? 0).toFixed(3)),
       similarMsP95: Number((similarMs[190] ?? 0).toFixed(3)),
     };
@@ -333,7 +368,7 @@ function timeLibrary(size: number) {
     rmSync(dir, { recursive: true, force: true });
   }
 }
-const library = timeLibrary(Math.max(1000, Number(args.library)));
+const library = await timeLibrary(Math.max(1000, Number(args.library)));
 console.log(JSON.stringify({ library }));
 
 for (const row of byThreshold) console.log(JSON.stringify(row));

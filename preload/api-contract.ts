@@ -197,6 +197,11 @@ export const PhotoDetails = z.object({
     model: z.string().nullable(),
     lines: z.array(PhotoTextLineView),
   }),
+  /**
+   * Whether "Similar photos" can find anything: `not-analysed` until the background pass has
+   * hashed the photo, `unreadable` when its thumbnail could not be hashed.
+   */
+  similar: z.enum(['ready', 'not-analysed', 'unreadable']),
 });
 export type PhotoDetails = z.infer<typeof PhotoDetails>;
 

@@ -27,6 +27,7 @@ import type { TaggingEngine } from '../engines/engine.ts';
 import { silentLogger, type Logger } from '../util/logger.ts';
 import { startLibraryRuntime, type LibraryRuntime } from './library-runtime.ts';
 import { createSearchPort } from './search-port.ts';
+import { DuplicateGroupsCache } from '../search/duplicate-groups-cache.ts';
 import { startSearchIndex } from '../search/search-index.ts';
 import { createCatalogEngineSettings, type CredentialStore } from './catalog-engine-settings.ts';
 import { chainSecretStores, envSecretStore, fileSecretStore } from '../engines/engine-settings.ts';
@@ -158,6 +159,9 @@ export async function openAppContext(options: AppContextOptions): Promise<AppCon
     : null;
   // Searches from the UI run in memory while the catalog is unchanged ([Note: Search snapshots]).
   const searchIndex = startSearchIndex(db, dataPaths(dataRoot).catalog, { log });
+  // The Duplicates page's groups, listed in a worker and kept while the catalog has them
+  // ([Note: Duplicate groups off the main thread]).
+  const duplicateGroups = new DuplicateGroupsCache(db, dataPaths(dataRoot).catalog, { log });
   const service = createAppService({
     db,
     host: options.host,
@@ -169,6 +173,7 @@ export async function openAppContext(options: AppContextOptions): Promise<AppCon
     engineSettings: createCatalogEngineSettings(db, credentials),
     ...(options.desktop ? { desktop: options.desktop } : {}),
     emit,
+    duplicateGroups,
   });
 
   // Progress: look at the job table now and then and tell listeners when it changed.
@@ -218,6 +223,7 @@ export async function openAppContext(options: AppContextOptions): Promise<AppCon
       await runtime?.drain();
       await engineSet?.close();
       await searchIndex.close();
+      await duplicateGroups.close();
       listeners.clear();
       db.close();
     },

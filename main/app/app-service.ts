@@ -4,7 +4,7 @@
 // runner, scanning) is a port passed in, so tests run it on a real catalog with real or
 // temporary collaborators and no host (STYLE.md rule 4).
 import { createPeopleHandlers } from './people-handlers.ts';
-import { createDuplicateHandlers } from './duplicate-handlers.ts';
+import { createDuplicateHandlers, type DuplicateGroupsSource } from './duplicate-handlers.ts';
 import { createMapHandlers } from './map-handlers.ts';
 import {
   AlbumError,
@@ -157,6 +157,8 @@ export interface AppServiceDeps {
   readonly home?: string;
   readonly emit: (event: ApiEvent) => void;
   readonly now?: () => number;
+  /** Near-duplicate groups kept off the main thread; absent, listed in place. */
+  readonly duplicateGroups?: DuplicateGroupsSource;
 }
 
 const uiLanguageKey = 'ui.language';
@@ -321,6 +323,7 @@ export function createAppService(deps: AppServiceDeps): AppService {
       ...(deps.desktop?.trashItem
         ? { trashItem: (path: string) => deps.desktop?.trashItem?.(path) ?? Promise.resolve() }
         : {}),
+      ...(deps.duplicateGroups ? { groups: deps.duplicateGroups } : {}),
     }),
     // The map of photos with GPS (issue 16).
     ...createMapHandlers(db),

@@ -12,6 +12,7 @@ import {
 import { countTagJobsByEngine, listFailedJobsWithPhotos } from '../catalog/jobs-table.ts';
 import { countEngineResults, listContentTags } from '../catalog/photo-tags.ts';
 import { type PhotoTextReport, photoTextReport } from '../catalog/photo-text.ts';
+import { perceptualHashState } from '../catalog/perceptual-hashes.ts';
 import {
   getPhotoDetailRow,
   getPhotoSummaryRows,
@@ -105,6 +106,12 @@ function textView(report: PhotoTextReport): PhotoDetails['text'] {
   };
 }
 
+const similarStates = {
+  hashed: 'ready',
+  pending: 'not-analysed',
+  failed: 'unreadable',
+} as const satisfies Record<string, PhotoDetails['similar']>;
+
 export function getPhotoDetails(db: Catalog, id: number): PhotoDetails {
   const row = getPhotoDetailRow(db, id);
   if (!row) throw new ApiError('not-found', `No photo with id ${id}.`);
@@ -153,6 +160,7 @@ export function getPhotoDetails(db: Catalog, id: number): PhotoDetails {
     rejected: [...rejected.values()],
     hasPreview: row.has_preview === 1,
     text: textView(photoTextReport(db, contentId)),
+    similar: similarStates[perceptualHashState(db, contentId)],
   };
 }
 

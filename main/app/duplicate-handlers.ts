@@ -19,6 +19,7 @@ import {
   findSimilarContents,
   readDuplicateCandidatePlaces,
   type DuplicateCandidatePlace,
+  type DuplicateGroup,
 } from '../catalog/perceptual-hashes.ts';
 import { markPhotosMissing } from '../catalog/photos.ts';
 import { moveToLibraryTrash } from '../library/library-trash.ts';
@@ -32,6 +33,18 @@ export interface DuplicateHandlerOptions {
   readonly changed: () => void;
   /** The OS trash (desktop); absent, files go to the folder's `.tujian-trash`. */
   readonly trashItem?: (path: string) => Promise<void>;
+  /**
+   * The groups kept off the main thread (the web host and desktop app,
+   * [Note: Duplicate groups off the main thread]); absent, they are listed in place.
+   */
+  readonly groups?: DuplicateGroupsSource;
+}
+
+/** What the handlers need of search/duplicate-groups-cache.ts. */
+export interface DuplicateGroupsSource {
+  list(): Promise<{ readonly groups: DuplicateGroup[]; readonly pending: number }>;
+  /** The catalog changed under the groups: start listing them again now. */
+  refresh(): void;
 }
 
 async function isFileOnDisk(path: string): Promise<boolean> {
@@ -60,31 +73,38 @@ export function createDuplicateHandlers(
   };
 
   return {
-    'duplicates.list': () => ({
-      groups: findDuplicateGroups(db).map((group) => ({
-        photos: group.photos.map((p) => ({
-          photoId: p.photoId,
-          hash: p.sha256,
-          folderPath: p.folderPath,
-          relPath: p.relPath,
-          absolutePath: join(p.folderPath, p.relPath),
-          folderOnline: p.folderOnline,
-          size: p.size,
-          mtimeMs: p.mtimeMs,
-          width: p.width,
-          height: p.height,
-          takenAt: p.takenAt,
-          distance: p.distance,
+    'duplicates.list': async () => {
+      const { groups, pending } = options.groups
+        ? await options.groups.list()
+        : { groups: findDuplicateGroups(db), pending: countUnhashedContents(db) };
+      return {
+        groups: groups.map((group) => ({
+          photos: group.photos.map((p) => ({
+            photoId: p.photoId,
+            hash: p.sha256,
+            folderPath: p.folderPath,
+            relPath: p.relPath,
+            absolutePath: join(p.folderPath, p.relPath),
+            folderOnline: p.folderOnline,
+            size: p.size,
+            mtimeMs: p.mtimeMs,
+            width: p.width,
+            height: p.height,
+            takenAt: p.takenAt,
+            distance: p.distance,
+          })),
         })),
-      })),
-      pending: countUnhashedContents(db),
-    }),
+        pending,
+      };
+    },
 
     'duplicates.dismiss': ({ photoIds }) => {
       const places = readDuplicateCandidatePlaces(db, photoIds);
       const contents = places.flatMap((p) => (p.contentId === null ? [] : [p.contentId]));
       if (contents.length === 0) throw new ApiError('not-found', 'No such photos.');
-      return { dismissed: dismissDuplicates(db, contents, options.now()) };
+      const dismissed = dismissDuplicates(db, contents, options.now());
+      options.groups?.refresh();
+      return { dismissed };
     },
 
     'duplicates.trash': async ({ keepPhotoId, photoIds }) => {
@@ -138,7 +158,10 @@ export function createDuplicateHandlers(
           });
         }
       }
-      if (moved.length > 0) options.changed();
+      if (moved.length > 0) {
+        options.changed();
+        options.groups?.refresh();
+      }
       return { moved, failed };
     },
   };

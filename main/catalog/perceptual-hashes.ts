@@ -5,7 +5,6 @@
 import {
   bandWithOneBitFlips,
   hammingDistance,
-  popcount16,
   perceptualHashVersion,
   type PerceptualHash,
 } from '../imaging/perceptual-hash.ts';
@@ -23,10 +22,11 @@ import type { Catalog, ReadableCatalog } from './catalog-connection.ts';
 export const nearDuplicateThreshold = 10;
 
 /**
- * A whole hash and a centre-crop hash match only this close: the bench's 5 % and 10 % crops
- * were within 4 bits of their original's crop hash, and a stricter limit keeps the extra
- * comparisons the crops bring (three hashes per content) from adding unrelated pairs (at 10,
- * 100k random contents gained 130 false groups; at 6 none).
+ * A whole hash and a crop hash match only this close: the bench's 5 % and 10 % crops were
+ * within 4 bits of their original's crop hash, and a stricter limit keeps the extra
+ * comparisons the crops bring from adding unrelated pairs (with three hashes per content, at
+ * 10, 100k random contents gained 130 false groups; at 6 none; with seven, recipe 2, 44 false
+ * groups at a threshold of 10, as many as random whole hashes alone give, 36–44 by the seed).
  */
 export const cropMatchThreshold = 6;
 
@@ -130,6 +130,24 @@ export function getPerceptualHashes(db: ReadableCatalog, contentId: number): Per
     .map(hashOf);
 }
 
+/**
+ * Whether a content can have similar photos found: `hashed`; `pending` (not hashed yet, or by
+ * an older recipe: the backfill will); `failed` (its thumbnail could not be hashed).
+ */
+export function perceptualHashState(
+  db: ReadableCatalog,
+  contentId: number | null,
+): 'hashed' | 'pending' | 'failed' {
+  if (contentId === null) return 'pending';
+  const row = db
+    .prepare<[number], { hash_version: number; band0: number | null }>(
+      `SELECT hash_version, band0 FROM perceptual_hashes WHERE content_id = ? AND variant = 0`,
+    )
+    .get(contentId);
+  if (!row || row.hash_version !== perceptualHashVersion) return 'pending';
+  return row.band0 === null ? 'failed' : 'hashed';
+}
+
 /** The whole picture's hash of a content, or null when it has none (yet). */
 export function getPerceptualHash(db: ReadableCatalog, contentId: number): PerceptualHash | null {
   return getPerceptualHashes(db, contentId)[0] ?? null;
@@ -139,20 +157,36 @@ export function getPerceptualHash(db: ReadableCatalog, contentId: number): Perce
  * The band lookup of [Note: Near-duplicate search by bands] for a content's hashes: rows whose
  * band i equals band i of one of them or differs from it in one bit, for any i. Each band term
  * is an IN list on its own index, so SQLite answers with index searches (a MULTI-INDEX OR),
- * never a table scan.
+ * never a table scan. The whole hash is looked up among all rows; the crop hashes only among
+ * whole-picture rows (never crop against crop), through migration 19's partial indexes: with
+ * six crop hashes a content, looking them up among every row fetched five times the rows
+ * (a similar search at 100k photos took 29 ms, p50).
  */
 export function similarCandidatesQuery(hashes: readonly PerceptualHash[]): {
   sql: string;
   params: number[];
 } {
-  const probes = [0, 1, 2, 3].map((band) => [
-    ...new Set(hashes.flatMap((hash) => bandWithOneBitFlips(hash[band] as number))),
-  ]);
-  const sql = `SELECT content_id, variant, band0, band1, band2, band3 FROM perceptual_hashes
- WHERE hash_version = ? AND (${probes
+  const [whole, ...crops] = hashes;
+  const lookup = (of: readonly PerceptualHash[], wholeRowsOnly: boolean) => {
+    const probes = [0, 1, 2, 3].map((band) => [
+      ...new Set(of.flatMap((hash) => bandWithOneBitFlips(hash[band] as number))),
+    ]);
+    return {
+      sql: `SELECT content_id, variant, band0, band1, band2, band3 FROM perceptual_hashes
+ WHERE ${wholeRowsOnly ? 'variant = 0 AND ' : ''}hash_version = ? AND (${probes
    .map((values, band) => `band${String(band)} IN (${values.map(() => '?').join(', ')})`)
-   .join(' OR ')})`;
-  return { sql, params: [perceptualHashVersion, ...probes.flat()] };
+   .join(' OR ')})`,
+      params: [perceptualHashVersion, ...probes.flat()],
+    };
+  };
+  const parts = [
+    ...(whole ? [lookup([whole], false)] : []),
+    ...(crops.length > 0 ? [lookup(crops, true)] : []),
+  ];
+  return {
+    sql: parts.map((part) => part.sql).join('\nUNION ALL\n'),
+    params: parts.flatMap((part) => part.params),
+  };
 }
 
 /**
@@ -223,11 +257,30 @@ function pairKey(a: number, b: number): string {
   return a <= b ? `${String(a)}:${String(b)}` : `${String(b)}:${String(a)}`;
 }
 
+/** Set bits of a 32-bit value. */
+function popcount32(value: number): number {
+  let v = value - ((value >>> 1) & 0x55555555);
+  v = (v & 0x33333333) + ((v >>> 2) & 0x33333333);
+  return Math.imul((v + (v >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24;
+}
+
+/** Int32 slots per entry of the band index: hash index × 2 + whole, owner, bands 0–1, 2–3. */
+const entrySlots = 4;
+
 /**
  * Calls `visit(i, j)` (i < j) for every pair of hashes within `threshold` that shares a band
  * within one bit ([Note: Near-duplicate search by bands]); a pair may be visited more than once.
- * Each band is indexed by counting sort (offsets per 16-bit value), so a probe is a slice of
- * one array: 68 probes per hash, never a comparison of every pair.
+ * Never a comparison of every pair: see [Note: The band index in memory].
+ *
+ * [Note: The band index in memory]
+ * Each band is sorted by counting sort (offsets per 16-bit value), and each entry carries the
+ * whole hash with it (index, owner, the 64 bits as two int32), so a probe reads one short run
+ * of one array and no other place. The probing hashes are taken in the order of the band they
+ * probe, so consecutive probes (and their 16 one-bit flips) read neighbouring runs: at 100k
+ * contents the loop is bound by memory latency, and visiting hashes in id order made every
+ * probe a cache miss (3.3 s of CPU; 0.43 s in band order, same pairs). With `whole`, only the
+ * whole hashes probe (a pair needs one, and sharing a band is symmetric, so the pairs are the
+ * same): a third of the probes when each content also has two crop hashes.
  */
 export function forEachNearPair(
   hashes: readonly PerceptualHash[],
@@ -242,46 +295,97 @@ export function forEachNearPair(
     readonly cropThreshold?: number;
   } = {},
 ): void {
-  const { owner, whole } = options;
-  const cropLimit = Math.min(threshold, options.cropThreshold ?? threshold);
-  const n = hashes.length;
-  const bands = [0, 1, 2, 3].map((k) => Uint16Array.from(hashes, (h) => h[k] as number));
-  const indexes = bands.map((band) => {
-    const offsets = new Int32Array(65537);
+  forEachPackedNearPair(
+    {
+      high: Int32Array.from(hashes, (hash) => (hash[0] << 16) | hash[1]),
+      low: Int32Array.from(hashes, (hash) => (hash[2] << 16) | hash[3]),
+      ...(options.owner ? { owner: options.owner } : {}),
+      ...(options.whole ? { whole: options.whole } : {}),
+    },
+    threshold,
+    visit,
+    options.cropThreshold ?? threshold,
+  );
+}
+
+/** Hashes packed two bands to an int32: bands 0–1 in `high`, 2–3 in `low`. */
+interface PackedHashes {
+  readonly high: Int32Array;
+  readonly low: Int32Array;
+  readonly owner?: ArrayLike<number>;
+  readonly whole?: ArrayLike<boolean>;
+}
+
+function unpackHash(high: number, low: number): PerceptualHash {
+  return [(high >>> 16) & 0xffff, high & 0xffff, (low >>> 16) & 0xffff, low & 0xffff];
+}
+
+/** forEachNearPair on packed hashes ([Note: The band index in memory]). */
+function forEachPackedNearPair(
+  { high, low, owner, whole }: PackedHashes,
+  threshold: number,
+  visit: (i: number, j: number) => void,
+  cropThreshold: number,
+): void {
+  const cropLimit = Math.min(threshold, cropThreshold);
+  const n = high.length;
+  const bandOf = (i: number, band: number): number =>
+    ((band < 2 ? (high[i] as number) : (low[i] as number)) >>> (band % 2 === 0 ? 16 : 0)) & 0xffff;
+  const offsets = new Int32Array(4 * 65537);
+  const entries = new Int32Array(4 * n * entrySlots);
+  for (let band = 0; band < 4; band++) {
+    const base = band * 65537;
     for (let i = 0; i < n; i++) {
-      const slot = (band[i] as number) + 1;
+      const slot = base + bandOf(i, band) + 1;
       offsets[slot] = (offsets[slot] as number) + 1;
     }
-    for (let v = 0; v < 65536; v++)
-      offsets[v + 1] = (offsets[v + 1] as number) + (offsets[v] as number);
-    const next = offsets.slice(0, 65536);
-    const items = new Int32Array(n);
-    for (let i = 0; i < n; i++) {
-      const v = band[i] as number;
-      items[next[v] as number] = i;
-      next[v] = (next[v] as number) + 1;
+    for (let v = 0; v < 65536; v++) {
+      offsets[base + v + 1] = (offsets[base + v + 1] as number) + (offsets[base + v] as number);
     }
-    return { band, offsets, items };
-  });
-  const [b0, b1, b2, b3] = bands as [Uint16Array, Uint16Array, Uint16Array, Uint16Array];
-  for (let i = 0; i < n; i++) {
-    for (const { band, offsets, items } of indexes) {
-      const value = band[i] as number;
+    const next = offsets.slice(base, base + 65536);
+    for (let i = 0; i < n; i++) {
+      const value = bandOf(i, band);
+      const at = (band * n + (next[value] as number)) * entrySlots;
+      next[value] = (next[value] as number) + 1;
+      entries[at] = i * 2 + (whole && !whole[i] ? 0 : 1);
+      entries[at + 1] = owner ? (owner[i] as number) : i;
+      entries[at + 2] = high[i] as number;
+      entries[at + 3] = low[i] as number;
+    }
+  }
+  for (let band = 0; band < 4; band++) {
+    const base = band * 65537;
+    const first = band * n;
+    for (let position = 0; position < n; position++) {
+      const me = (first + position) * entrySlots;
+      const tagged = entries[me] as number;
+      // A crop hash does not probe: its pairs are found from their whole hash.
+      if ((tagged & 1) === 0) continue;
+      const i = tagged >> 1;
+      const iOwner = entries[me + 1] as number;
+      const iHigh = entries[me + 2] as number;
+      const iLow = entries[me + 3] as number;
+      const value = bandOf(i, band);
       for (let flip = -1; flip < 16; flip++) {
         const probe = flip < 0 ? value : value ^ (1 << flip);
-        const end = offsets[probe + 1] as number;
-        for (let at = offsets[probe] as number; at < end; at++) {
-          const j = items[at] as number;
-          if (j <= i) continue;
-          if (owner && owner[i] === owner[j]) continue;
-          if (whole && !whole[i] && !whole[j]) continue;
+        const end = (first + (offsets[base + probe + 1] as number)) * entrySlots;
+        for (
+          let at = (first + (offsets[base + probe] as number)) * entrySlots;
+          at < end;
+          at += entrySlots
+        ) {
+          const other = entries[at] as number;
+          const j = other >> 1;
+          const jWhole = (other & 1) === 1;
+          // Two whole hashes: visited from the smaller index only.
+          if (jWhole && j <= i) continue;
+          if (entries[at + 1] === iOwner) continue;
           const distance =
-            popcount16((b0[i] as number) ^ (b0[j] as number)) +
-            popcount16((b1[i] as number) ^ (b1[j] as number)) +
-            popcount16((b2[i] as number) ^ (b2[j] as number)) +
-            popcount16((b3[i] as number) ^ (b3[j] as number));
-          const limit = whole && !(whole[i] && whole[j]) ? cropLimit : threshold;
-          if (distance <= limit) visit(i, j);
+            popcount32(iHigh ^ (entries[at + 2] as number)) +
+            popcount32(iLow ^ (entries[at + 3] as number));
+          if (distance > (jWhole ? threshold : cropLimit)) continue;
+          if (i < j) visit(i, j);
+          else visit(j, i);
         }
       }
     }
@@ -323,16 +427,36 @@ export function findDuplicateGroups(
 ): DuplicateGroup[] {
   return db
     .transaction(() => {
-      // Only contents that some photo in the library shows take part.
-      const rows = db
-        .prepare<[number], VariantRow>(
-          `SELECT ph.content_id, ph.variant, ph.band0, ph.band1, ph.band2, ph.band3
-           FROM perceptual_hashes ph
-           WHERE ph.hash_version = ? AND ph.band0 IS NOT NULL
-             AND EXISTS (SELECT 1 FROM photos p WHERE p.content_id = ph.content_id AND p.status = 'ok')
-           ORDER BY ph.content_id, ph.variant`,
+      // Only contents that some photo in the library shows take part. Filtered here, not by
+      // an EXISTS per row: that lookup was 2 of the 2.5 s the read took at 100k contents.
+      const shown = new Set(
+        db
+          .prepare<[], number>(
+            `SELECT DISTINCT content_id FROM photos WHERE status = 'ok' AND content_id IS NOT NULL`,
+          )
+          .pluck()
+          .all(),
+      );
+      // Read as raw rows of four numbers, each hash packed as two int32 (0.4 s of CPU at 100k
+      // contents; row objects took twice as long and as much again in garbage collection).
+      const rowContent: number[] = [];
+      const high: number[] = [];
+      const low: number[] = [];
+      const whole: boolean[] = [];
+      for (const [contentId, variant, bands01, bands23] of db
+        .prepare<[number], [number, number, number, number]>(
+          `SELECT content_id, variant, (band0 << 16) | band1, (band2 << 16) | band3
+           FROM perceptual_hashes
+           WHERE hash_version = ? AND band0 IS NOT NULL ORDER BY content_id, variant`,
         )
-        .all(perceptualHashVersion);
+        .raw()
+        .iterate(perceptualHashVersion)) {
+        if (!shown.has(contentId)) continue;
+        rowContent.push(contentId);
+        whole.push(variant === 0);
+        high.push(bands01);
+        low.push(bands23);
+      }
       const dismissed = new Set(
         db
           .prepare<[], { content_a: number; content_b: number }>(
@@ -341,17 +465,30 @@ export function findDuplicateGroups(
           .all()
           .map((d) => pairKey(d.content_a, d.content_b)),
       );
-      // Each content's hashes, the whole picture's first (rows come in variant order).
-      const hashByContent = new Map<number, PerceptualHash[]>();
-      for (const row of rows) {
-        const list = hashByContent.get(row.content_id);
-        if (list) list.push(hashOf(row));
-        else hashByContent.set(row.content_id, [hashOf(row)]);
-      }
-      const contentIds = [...hashByContent.keys()];
+      // Each content's index and its first row (rows come in content, then variant order).
+      const contentIds: number[] = [];
+      const firstRow: number[] = [];
+      const owner = new Int32Array(rowContent.length);
+      rowContent.forEach((contentId, row) => {
+        if (contentIds[contentIds.length - 1] !== contentId) {
+          contentIds.push(contentId);
+          firstRow.push(row);
+        }
+        owner[row] = contentIds.length - 1;
+      });
       const indexOfContent = new Map(contentIds.map((id, i) => [id, i]));
-      const owner = Int32Array.from(rows, (row) => indexOfContent.get(row.content_id) ?? -1);
-      const parent = contentIds.map((_, i) => i);
+      /** A content's hashes, the whole picture's first. */
+      const hashesOf = (contentId: number): PerceptualHash[] | undefined => {
+        const index = indexOfContent.get(contentId);
+        if (index === undefined) return undefined;
+        const end = firstRow[index + 1] ?? rowContent.length;
+        const hashes: PerceptualHash[] = [];
+        for (let row = firstRow[index] as number; row < end; row++) {
+          hashes.push(unpackHash(high[row] as number, low[row] as number));
+        }
+        return hashes;
+      };
+      const parent = Int32Array.from(contentIds, (_, i) => i);
       const find = (i: number): number => {
         let root = i;
         while (parent[root] !== root) root = parent[root] as number;
@@ -362,16 +499,16 @@ export function findDuplicateGroups(
         }
         return root;
       };
-      forEachNearPair(
-        rows.map(hashOf),
+      forEachPackedNearPair(
+        { high: Int32Array.from(high), low: Int32Array.from(low), owner, whole },
         threshold,
         (a, b) => {
-          const contentA = (rows[a] as VariantRow).content_id;
-          const contentB = (rows[b] as VariantRow).content_id;
+          const contentA = rowContent[a] as number;
+          const contentB = rowContent[b] as number;
           if (dismissed.has(pairKey(contentA, contentB))) return;
           parent[find(owner[b] as number)] = find(owner[a] as number);
         },
-        { owner, whole: rows.map((row) => row.variant === 0), cropThreshold: cropMatchThreshold },
+        cropMatchThreshold,
       );
       const components = new Map<number, number[]>();
       contentIds.forEach((contentId, index) => {
@@ -425,10 +562,10 @@ export function findDuplicateGroups(
             b.size - a.size ||
             a.photoId - b.photoId,
         );
-        const first = hashByContent.get((photos[0] as { contentId: number }).contentId);
+        const first = hashesOf((photos[0] as { contentId: number }).contentId);
         groups.push({
           photos: photos.map(({ status, ...photo }) => {
-            const hash = hashByContent.get(photo.contentId);
+            const hash = hashesOf(photo.contentId);
             return {
               ...photo,
               folderOnline: status === 'online',
@@ -446,6 +583,44 @@ export function findDuplicateGroups(
           (a.photos[0]?.photoId ?? 0) - (b.photos[0]?.photoId ?? 0),
       );
     })
+    .deferred();
+}
+
+/**
+ * The duplicates review's change counter (migration 19): it moves with every write that can
+ * change the groups, from any process.
+ */
+export function readDuplicatesGeneration(db: ReadableCatalog): number {
+  return (
+    db.prepare<[], number>(`SELECT n FROM duplicates_generation WHERE id = 1`).pluck().get() ?? -1
+  );
+}
+
+/**
+ * At least as many as the hash rows (their largest rowid: one index step, where count(*) reads
+ * every row), to tell a small library from a large one.
+ */
+export function perceptualHashRowsAtMost(db: ReadableCatalog): number {
+  return (
+    db.prepare<[], number | null>(`SELECT max(rowid) FROM perceptual_hashes`).pluck().get() ?? 0
+  );
+}
+
+/**
+ * What the review page lists: findDuplicateGroups, how many contents are still to be hashed
+ * (countUnhashedContents: 0.1 s at 100k, so it is kept with the groups too), and the
+ * generation they were read at, in one read transaction.
+ */
+export function readDuplicateGroupsAt(
+  db: ReadableCatalog,
+  threshold: number = nearDuplicateThreshold,
+): { generation: number; groups: DuplicateGroup[]; pending: number } {
+  return db
+    .transaction(() => ({
+      generation: readDuplicatesGeneration(db),
+      groups: findDuplicateGroups(db, threshold),
+      pending: countUnhashedContents(db),
+    }))
     .deferred();
 }
 

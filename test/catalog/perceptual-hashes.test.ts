@@ -91,6 +91,12 @@ describe(findSimilarContents.name, () => {
         `USING INDEX perceptual_hashes_band${String(band)} (band${String(band)}=?)`,
       );
     }
+    // The crop hashes are looked up among whole-picture hashes only (migration 19).
+    for (const band of [0, 1, 2, 3]) {
+      expect(plan).toContain(
+        `USING INDEX perceptual_hashes_whole_band${String(band)} (band${String(band)}=?)`,
+      );
+    }
     expect(plan).not.toMatch(/SCAN perceptual_hashes(?! USING)/);
   });
 
@@ -228,5 +234,61 @@ describe(forEachNearPair.name, () => {
       }
     }
     expect(withinSeven).toBeGreaterThan(80);
+  });
+
+  it('with owners and crop hashes, pairs a whole hash with any other owner’s hash within its limit, never two crops', () => {
+    let seed = 11;
+    const random16 = () => {
+      seed = (seed * 48271) % 2147483647;
+      return seed & 0xffff;
+    };
+    // Owners of a whole hash and two crop hashes; some owners' whole hash is a few bits from
+    // another owner's whole or crop hash, some crops near other crops (which must not pair).
+    const hashes: PerceptualHash[] = [];
+    const owner: number[] = [];
+    const whole: boolean[] = [];
+    for (let o = 0; o < 300; o++) {
+      const near = hashes[Math.floor((o * 7919) % Math.max(1, hashes.length))];
+      const base: PerceptualHash =
+        near && o % 4 === 0
+          ? flipped(
+              near,
+              [(o * 13) % 64, (o * 29 + 3) % 64, (o * 5 + 1) % 64].slice(0, 1 + (o % 3)),
+            )
+          : [random16(), random16(), random16(), random16()];
+      const crop = (): PerceptualHash =>
+        near && o % 5 === 0
+          ? flipped(near, [o % 64])
+          : [random16(), random16(), random16(), random16()];
+      [base, crop(), crop()].forEach((hash, variant) => {
+        hashes.push(hash);
+        owner.push(o);
+        whole.push(variant === 0);
+      });
+    }
+    const found = new Set<string>();
+    forEachNearPair(
+      hashes,
+      10,
+      (i, j) => {
+        expect(i).toBeLessThan(j);
+        found.add(`${String(i)}:${String(j)}`);
+      },
+      { owner, whole, cropThreshold: 6 },
+    );
+    const expected = new Set<string>();
+    for (let i = 0; i < hashes.length; i++) {
+      for (let j = i + 1; j < hashes.length; j++) {
+        if (owner[i] === owner[j] || (!whole[i] && !whole[j])) continue;
+        const d = hammingDistance(hashes[i] as PerceptualHash, hashes[j] as PerceptualHash);
+        // Within 7 bits the band search is complete; beyond it, a pair found must be in limit.
+        const limit = whole[i] && whole[j] ? 10 : 6;
+        const key = `${String(i)}:${String(j)}`;
+        if (d <= Math.min(7, limit)) expected.add(key);
+        if (found.has(key)) expect(d).toBeLessThanOrEqual(limit);
+      }
+    }
+    expect(expected.size).toBeGreaterThan(40);
+    for (const key of expected) expect(found.has(key), key).toBe(true);
   });
 });

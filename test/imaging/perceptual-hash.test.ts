@@ -91,6 +91,22 @@ describe(perceptualHash.name, () => {
         hashSetDistance(await setOf(bytes), await setOf(cropped)),
         `${name} crop 10%`,
       ).toBeLessThanOrEqual(nearDuplicateThreshold);
+      // Cropped on one edge only (re-framed): the whole hash squeezes the picture one way.
+      for (const [edge, fraction] of [
+        ['right', 0.06],
+        ['top', 0.08],
+      ] as const) {
+        const cutX = edge === 'right' ? Math.round(width * fraction) : 0;
+        const cutY = edge === 'top' ? Math.round(height * fraction) : 0;
+        const oneEdge = await sharp(bytes)
+          .extract({ left: 0, top: cutY, width: width - cutX, height: height - cutY })
+          .jpeg()
+          .toBuffer();
+        expect(
+          hashSetDistance(await setOf(bytes), await setOf(oneEdge)),
+          `${name} crop ${edge} ${String(fraction * 100)}%`,
+        ).toBeLessThanOrEqual(nearDuplicateThreshold);
+      }
       for (const [kind, copy] of Object.entries(copies)) {
         const distance = hammingDistance(original, await thumbnailHash(copy));
         expect(distance, `${name} ${kind}`).toBeLessThanOrEqual(nearDuplicateThreshold);

@@ -13,7 +13,7 @@ import {
   getPerceptualHash,
   getPerceptualHashes,
 } from '../../main/catalog/perceptual-hashes.ts';
-import { perceptualHash } from '../../main/imaging/perceptual-hash.ts';
+import { hashedCrops, perceptualHash } from '../../main/imaging/perceptual-hash.ts';
 import { thumbnailPath } from '../../main/library/library-files.ts';
 import { createPerceptualHashBackfill } from '../../main/library/perceptual-hash-backfill.ts';
 import { ingestFolder, makeTestLibrary, type TestLibrary } from './library-fixtures.ts';
@@ -73,7 +73,8 @@ describe(createPerceptualHashBackfill.name, () => {
     const id = contentIdOf('original.jpg');
     const thumbnail = readFileSync(thumbnailPath(lib.dataRoot, sha256Of(id)));
     expect(getPerceptualHash(lib.db, id)).toEqual(await perceptualHash(thumbnail));
-    expect(getPerceptualHashes(lib.db, id)).toHaveLength(3);
+    // The whole picture's, then one per crop of the recipe.
+    expect(getPerceptualHashes(lib.db, id)).toHaveLength(1 + hashedCrops.length);
     expect(countUnhashedContents(lib.db)).toBe(0);
     expect(findDuplicateGroups(lib.db).map((g) => g.photos.map((p) => p.relPath).sort())).toEqual([
       ['copy.webp', 'cropped.jpg', 'original.jpg'],

@@ -18,6 +18,7 @@ import { migration0015PerceptualHashes } from './0015-perceptual-hashes.ts';
 import { migration0016PhotoTextGrams } from './0016-photo-text-grams.ts';
 import { migration0017ImportedFaceRegions } from './0017-imported-face-regions.ts';
 import { migration0018ContentLocation } from './0018-content-location.ts';
+import { migration0019DuplicatesReview } from './0019-duplicates-review.ts';
 import { migration0020UndoRemovalTextRelink } from './0020-undo-removal-text-relink.ts';
 import { migration0021TextSpacesCarryOver } from './0021-text-spaces-carry-over.ts';
 
@@ -40,7 +41,7 @@ export const migrations: readonly Migration[] = [
   migration0016PhotoTextGrams,
   migration0017ImportedFaceRegions,
   migration0018ContentLocation,
-  // 19 belongs to a branch that lands separately; the runner applies versions in order.
+  migration0019DuplicatesReview,
   migration0020UndoRemovalTextRelink,
   migration0021TextSpacesCarryOver,
 ];

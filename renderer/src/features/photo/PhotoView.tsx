@@ -488,11 +488,22 @@ export function PhotoView(props: {
                     type="button"
                     className="secondary-button"
                     data-testid="photo-similar"
+                    // Unhashed, the search would show an empty grid with no reason given.
+                    disabled={current.similar !== 'ready'}
                     onClick={props.onShowSimilar}
                   >
                     <Icon name="copies" size={14} />
                     {t('photo.similar')}
                   </button>
+                  {current.similar !== 'ready' && (
+                    <p className="side-hint" data-testid="photo-similar-state">
+                      {t(
+                        current.similar === 'unreadable'
+                          ? 'photo.similarUnreadable'
+                          : 'photo.similarNotAnalysed',
+                      )}
+                    </p>
+                  )}
                 </div>
               )}
             </section>
