@@ -12,6 +12,7 @@ import {
   createMemoryCredentialStore,
 } from '../../main/app/catalog-engine-settings.ts';
 import { type Catalog, openCatalog } from '../../main/catalog/catalog-connection.ts';
+import { tencentActions, tencentLabelScenes } from '../../main/engines/tencent/tencent-settings.ts';
 import {
   startBaiduEmulator,
   type BaiduEmulator,
@@ -40,15 +41,17 @@ afterAll(async () => {
 });
 
 describe(createCatalogEngineSettings.name, () => {
-  it('lists a Tencent and a Baidu card with their credential fields', async () => {
+  it('lists a Tencent and a Baidu card with their credential fields (and Tencent its options)', async () => {
     const port = createCatalogEngineSettings(db, createMemoryCredentialStore());
     const views = await port.list();
     expect(views.find((v) => v.engine === 'tencent')).toMatchObject({
       cloud: true,
       region: 'ap-guangzhou',
       credentials: [
-        { key: 'secretId', secret: false, isSet: false },
-        { key: 'secretKey', secret: true, isSet: false },
+        { key: 'secretId', secret: false, isSet: false, option: false },
+        { key: 'secretKey', secret: true, isSet: false, option: false },
+        { key: 'action', secret: false, option: true, choices: [...tencentActions] },
+        { key: 'labelScene', secret: false, option: true, choices: [...tencentLabelScenes] },
       ],
     });
     expect(views.find((v) => v.engine === 'baidu')).toMatchObject({
