@@ -117,16 +117,46 @@ describe(ThumbnailAdmission.name, () => {
     // Every mounted row will have left the screen before a load lands: none is started.
     expect(h.admitted).toEqual([]);
 
-    // A slower scroll (100 px a frame, 6 px/ms, 600 px ahead at 100 ms): the rows coming onto
+    // A slower scroll (50 px a frame, 3 px/ms, 300 px ahead at 100 ms): the rows coming onto
     // the bottom of the screen are loaded, the ones about to leave at the top are not.
-    for (let i = 0; i < 6; i++) {
-      top += 100;
+    for (let i = 0; i < 12; i++) {
+      top += 50;
       h.admission.updateView(top, 900);
       h.frame(16);
     }
     const rows = h.admitted.map((url) => Number(url.slice(1)) * 200);
     expect(rows.length).toBeGreaterThan(0);
     for (const rowTop of rows) expect(rowTop + 200).toBeGreaterThan(top + 300);
+  });
+
+  it('with a fast network, a flick still loads nothing: its rows would show for under minVisibleMs', () => {
+    const h = harness({ maxPerFrame: 10, maxInFlight: 100, minVisibleMs: 100 });
+    // Loads land in about 16 ms.
+    h.admission.updateView(0, 900);
+    h.ask(0);
+    h.frame();
+    h.advance(16);
+    h.admission.settled('r0', true);
+    expect(h.admission.state().latencyMs).toBeLessThan(60);
+    let top = 10_000;
+    const flick = (step: number) => {
+      for (let i = 0; i < 6; i++) {
+        h.admission.updateView(top, 900);
+        h.frame(16);
+        top += step;
+      }
+      top -= step;
+      const firstRow = Math.floor((top - 800) / 200);
+      for (let row = firstRow; row < firstRow + 13; row++) h.ask(row);
+      h.admission.updateView(top, 900);
+      h.frame(16);
+    };
+    // 400 px a frame: a row crosses the 900 px screen in 46 ms.
+    flick(400);
+    expect(h.admitted).toEqual(['r0']);
+    // 25 px a frame: rows stay on screen for 0.7 s, and the ones ahead are loaded.
+    flick(25);
+    expect(h.admitted.length).toBeGreaterThan(1);
   });
 
   it('turns idle after the scroll stops and then loads what is on screen', () => {

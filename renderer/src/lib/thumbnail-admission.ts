@@ -16,7 +16,9 @@
 // - where the screen will be when the image arrives: the scroll velocity (px/ms, smoothed) times
 //   the measured load latency (admit → load, smoothed) ahead of the screen, plus a prefetch
 //   margin (wider when the scroll is idle, so a small scroll either way finds images ready);
-// - rows in that window, nearest its middle first;
+// - rows in that window that will stay on screen at least `minVisibleMs` after the load
+//   lands (while scrolling), nearest its middle first: at a flick's speed a row crosses the
+//   screen in under 0.1 s, so nothing is loaded until the scroll slows or stops;
 // - at most `maxPerFrame` new ones a frame and `maxInFlight` at a time (a browser opens six
 //   connections per host: more requests only queue where they can no longer be reordered).
 // A URL that has loaded once is shown at once when its cell mounts again (the memory cache has
@@ -34,6 +36,12 @@ export interface ThumbnailAdmissionOptions {
   readonly idlePerFrame?: number;
   /** Loads admitted and not yet settled (loaded, failed or abandoned). */
   readonly maxInFlight?: number;
+  /**
+   * While scrolling, a thumbnail is loaded only if its row will stay on screen at least this
+   * long after the load lands: at a flick's speed (a row crosses the screen in under 0.1 s)
+   * the image would flash by unseen, and its cost lands in the very frames the flick needs.
+   */
+  readonly minVisibleMs?: number;
   /** Prefetch beyond the predicted screen, in px: while scrolling (ahead), and when idle. */
   readonly scrollMarginPx?: number;
   readonly idleMarginPx?: number;
@@ -73,6 +81,7 @@ export class ThumbnailAdmission {
       maxPerFrame: 4,
       idlePerFrame: 8,
       maxInFlight: 6,
+      minVisibleMs: 100,
       scrollMarginPx: 300,
       idleMarginPx: 500,
       rememberLoaded: 4000,
@@ -185,6 +194,8 @@ export class ThumbnailAdmission {
       const candidates: { entry: Waiting; distance: number }[] = [];
       for (const entry of this.waiting) {
         if (entry.top + entry.height <= windowTop || entry.top >= windowBottom) continue;
+        if (!idle && this.visibleAfterLanding(entry, velocity) < this.options.minVisibleMs)
+          continue;
         candidates.push({ entry, distance: Math.abs(entry.top + entry.height / 2 - middle) });
       }
       candidates.sort((a, b) => a.distance - b.distance);
@@ -208,6 +219,24 @@ export class ThumbnailAdmission {
     const free = this.inFlight.size < this.options.maxInFlight;
     const moving = this.currentVelocity() !== 0;
     if (this.waiting.size > 0 && free && (moving || this.waitingInWindow())) this.scheduleFrame();
+  }
+
+  /**
+   * How long the row would stay on screen after a load started now lands (ms), if the screen
+   * keeps moving at `velocity`.
+   */
+  private visibleAfterLanding(entry: Waiting, velocity: number): number {
+    const bottom = this.viewTop + this.viewHeight;
+    // When the row comes onto the screen and when it leaves it, from now.
+    const enters =
+      velocity > 0
+        ? (entry.top - bottom) / velocity
+        : (entry.top + entry.height - this.viewTop) / velocity;
+    const leaves =
+      velocity > 0
+        ? (entry.top + entry.height - this.viewTop) / velocity
+        : (entry.top - bottom) / velocity;
+    return leaves - Math.max(this.latencyMs, enters, 0);
   }
 
   private waitingInWindow(): boolean {
