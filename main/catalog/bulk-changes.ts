@@ -252,9 +252,18 @@ export function bulkRemoveFromAlbum(
     const leaving = new Set(places.map((p) => p.photoId));
     // Missing photos count as followers: they are in the album's order, only not shown.
     const order = listAlbumPhotoIds(db, albumId, { includeMissing: true });
-    const followerOf = (photoId: number): number | null =>
-      order.slice(order.indexOf(photoId) + 1).find((id) => !leaving.has(id)) ?? null;
-    const removed = places.map((p) => ({ ...p, beforePhotoId: followerOf(p.photoId) }));
+    // Each photo's first follower that stays, in one pass from the end (not a scan per photo).
+    const followerOf = new Map<number, number | null>();
+    let nextStaying: number | null = null;
+    for (let i = order.length - 1; i >= 0; i--) {
+      const id = order[i] ?? 0;
+      followerOf.set(id, nextStaying);
+      if (!leaving.has(id)) nextStaying = id;
+    }
+    const removed = places.map((p) => ({
+      ...p,
+      beforePhotoId: followerOf.get(p.photoId) ?? null,
+    }));
     removePhotosFromAlbum(db, albumId, [...leaving], now);
     const changeId = nextChangeId(db);
     const payload: z.infer<typeof AlbumRemovalPayload> = { changeId, albumId, removed };

@@ -153,7 +153,7 @@ export class ThumbnailAdmission {
     if (this.waiting.size > 0) this.scheduleFrame();
   }
 
-  /** Figures for tests and the bench. */
+  /** What the admission is holding and has measured (for tests). */
   state(): { waiting: number; inFlight: number; velocityPxPerMs: number; latencyMs: number } {
     return {
       waiting: this.waiting.size,
